@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli_output.h"
+
+#include <cstdio>
+#include <iostream>
+#include <unistd.h>
+
+#include "layercut/error.h"
+
+namespace lc::cli {
+
+void printJson(const nlohmann::ordered_json &result, bool compact)
+{
+    std::cout << result.dump(compact ? -1 : 2) << std::endl;
+}
+
+ProgressFn stderrProgress()
+{
+    const bool tty = ::isatty(STDERR_FILENO);
+    return [tty, lastStage = std::string(), lastPercent = -1](const Progress &p) mutable {
+        const int percent = p.total > 0 ? static_cast<int>(100 * p.current / p.total) : 0;
+        if (p.stage == lastStage && (tty ? percent == lastPercent : percent / 10 == lastPercent / 10))
+            return;
+        lastStage = p.stage;
+        lastPercent = percent;
+        if (tty)
+            std::fprintf(stderr, "\r%s: %3d%%%s", p.stage.c_str(), percent, percent >= 100 ? "\n" : "");
+        else
+            std::fprintf(stderr, "%s: %d%%\n", p.stage.c_str(), percent);
+        std::fflush(stderr);
+    };
+}
+
+nlohmann::ordered_json infoJson(const ModelInfo &info)
+{
+    const ModelConfig &c = info.config;
+    nlohmann::ordered_json j;
+    j["folder"] = info.folder.string();
+    j["family"] = info.family;
+    j["architecture"] = info.architecture;
+    j["layers"] = c.numLayers;
+    j["hidden_size"] = c.hiddenSize;
+    j["intermediate_size"] = c.intermediateSize;
+    j["heads"] = c.numHeads;
+    j["kv_heads"] = c.numKvHeads;
+    j["head_dim"] = c.headDim;
+    j["vocab_size"] = c.vocabSize;
+    j["parameters"] = info.parameterCount;
+    j["dtype"] = info.checkpointDtype;
+    j["checkpoint_bytes"] = info.checkpointBytes;
+    j["shards"] = info.shardCount;
+    j["tied_embeddings"] = c.tieWordEmbeddings;
+    j["rope_theta"] = c.ropeTheta;
+    j["tokenizer"] = info.tokenizerKind.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(info.tokenizerKind);
+    return j;
+}
+
+std::vector<int64_t> parseIdList(const std::string &text)
+{
+    std::vector<int64_t> ids;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        const size_t comma = std::min(text.find(',', pos), text.size());
+        const std::string item = text.substr(pos, comma - pos);
+        try {
+            size_t used = 0;
+            const long long v = std::stoll(item, &used);
+            if (used != item.size())
+                throw std::invalid_argument(item);
+            ids.push_back(v);
+        } catch (const std::exception &) {
+            throw Error("--ids: '" + item + "' is not an integer token id");
+        }
+        pos = comma + 1;
+    }
+    return ids;
+}
+
+} // namespace lc::cli

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What every layercut-cli command shares: JSON results on stdout, progress on stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "layercut/model_session.h"
+#include "layercut/progress.h"
+
+namespace lc::cli {
+
+/** Prints `result` as one JSON document on stdout, indented unless `compact`. */
+void printJson(const nlohmann::ordered_json &result, bool compact = false);
+/** A progress callback that draws "stage: NN%" on stderr (only when stderr is a terminal, else a line per 10%). */
+ProgressFn stderrProgress();
+/** The ModelInfo summary that `info` prints and other commands embed. */
+nlohmann::ordered_json infoJson(const ModelInfo &info);
+/** Parses "5,17,3" into ids; throws lc::Error naming the bad element. */
+std::vector<int64_t> parseIdList(const std::string &text);
+
+} // namespace lc::cli

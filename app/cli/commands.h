@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Each layercut-cli subcommand registers its options on the app and returns the action to run.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace lc::cli {
+
+using Action = std::function<void()>;
+
+void addInfoCommand(CLI::App &app, Action &action);
+void addTokenizeCommand(CLI::App &app, Action &action);
+void addForwardCommand(CLI::App &app, Action &action);
+
+} // namespace lc::cli

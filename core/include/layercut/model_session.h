@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "layercut/dtype.h"
+#include "layercut/model_config.h"
+#include "layercut/progress.h"
+
+namespace lc {
+
+class Tokenizer;
+
+/** Where and in what precision to run a model. */
+struct LoadOptions
+{
+    std::string device = "cpu";          // "cpu", "cuda" or "cuda:N"
+    std::optional<DType> dtype;          // default: float32 on CPU, the checkpoint's dtype on CUDA
+};
+
+/** What a user wants to know about a checkpoint; filled without loading weights by inspect(). */
+struct ModelInfo
+{
+    std::filesystem::path folder;
+    ModelConfig config;
+    std::string family;                  // "llama", "mistral", "qwen2", "qwen3"
+    std::string architecture;            // `architectures[0]`, e.g. "LlamaForCausalLM"
+    int64_t parameterCount = 0;          // counted from the checkpoint's tensors
+    std::string checkpointDtype;         // "float32", "bfloat16", "float16"
+    uint64_t checkpointBytes = 0;
+    int shardCount = 0;
+    std::string tokenizerKind;           // empty when the folder has no tokenizer
+    // Set once loaded:
+    std::string device;
+    std::string computeDtype;
+};
+
+/** Token ids of a right-padded batch: ids and mask are [batch, length] row-major; mask 1 = real token. */
+struct TokenBatch
+{
+    int64_t batch = 0;
+    int64_t length = 0;
+    std::vector<int64_t> ids;
+    std::vector<int64_t> mask;
+
+    /** A batch of one unpadded sequence. */
+    static TokenBatch single(const std::vector<int64_t> &ids);
+    /** Right-pads `sequences` to the longest with `padId`. */
+    static TokenBatch padded(const std::vector<std::vector<int64_t>> &sequences, int64_t padId = 0);
+};
+
+struct ForwardOptions
+{
+    bool logits = true;                  // return logits [B, T, V]
+    bool states = false;                 // return residual states [B, L+1, T, H]
+};
+
+/** Results of one forward pass, converted to float32 on the CPU. */
+struct ForwardResult
+{
+    int64_t batch = 0, length = 0, vocab = 0, hidden = 0, numStates = 0;  // numStates = L + 1
+    std::vector<float> logits;           // [B, T, V]
+    std::vector<float> states;           // [B, L+1, T, H]: [:, l] enters block l, [:, L] leaves the last
+                                         // block before the final norm
+};
+
+/**
+ * A loaded model and its tokenizer, behind a torch-free facade.
+ * Not thread-safe: one thread (the compute thread) makes all calls.
+ */
+class ModelSession
+{
+public:
+    ModelSession();
+    ~ModelSession();
+    ModelSession(const ModelSession &) = delete;
+    ModelSession &operator=(const ModelSession &) = delete;
+
+    /** Reads config, checkpoint headers and tokenizer of `folder` without loading weights. */
+    static ModelInfo inspect(const std::filesystem::path &folder);
+
+    /**
+     * Loads `folder` onto the device. Reports progress per tensor; throws lc::Cancelled when `stop`
+     * fires (the session is then left empty) and lc::Error on bad input, naming file and tensor.
+     */
+    ModelInfo load(const std::filesystem::path &folder, const LoadOptions &options,
+                   const ProgressFn &progress = {}, std::stop_token stop = {});
+    void unload();
+    bool isLoaded() const;
+    const ModelInfo &info() const;
+    /** The folder's tokenizer, or nullptr if it has none. */
+    const Tokenizer *tokenizer() const;
+
+    /** One forward pass; throws lc::Error for ids outside the vocabulary or a bad batch shape. */
+    ForwardResult forward(const TokenBatch &batch, const ForwardOptions &options = {});
+
+    struct Impl;                         // owns the torch model; defined in core/src only
+    Impl &impl();
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace lc

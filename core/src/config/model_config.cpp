@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// config.json of Llama-family checkpoints, in transformers 4's keys (rope_theta + rope_scaling) and in
+// transformers 5's (rope_parameters). Anything the core cannot run exactly is refused by name.
+#include "layercut/model_config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "layercut/error.h"
+
+namespace lc {
+namespace {
+
+using nlohmann::json;
+
+struct Reader
+{
+    const json &j;
+    const std::string &source;
+
+    [[noreturn]] void fail(const std::string &what) const { throw Error("'" + source + "': " + what); }
+
+    bool has(const char *key) const { return j.contains(key) && !j[key].is_null(); }
+
+    int64_t positiveInt(const char *key) const
+    {
+        if (!has(key))
+            fail(std::string("missing \"") + key + "\"");
+        if (!j[key].is_number_integer() || j[key].get<int64_t>() <= 0)
+            fail(std::string("\"") + key + "\" must be a positive integer");
+        return j[key].get<int64_t>();
+    }
+    int64_t positiveInt(const char *key, int64_t fallback) const { return has(key) ? positiveInt(key) : fallback; }
+
+    double number(const json &obj, const char *key, double fallback) const
+    {
+        if (!obj.contains(key) || obj[key].is_null())
+            return fallback;
+        if (!obj[key].is_number())
+            fail(std::string("\"") + key + "\" must be a number");
+        return obj[key].get<double>();
+    }
+    bool flag(const char *key, bool fallback) const
+    {
+        if (!has(key))
+            return fallback;
+        if (!j[key].is_boolean())
+            fail(std::string("\"") + key + "\" must be true or false");
+        return j[key].get<bool>();
+    }
+};
+
+RopeScaling parseRopeScaling(const Reader &r, const json &scaling)
+{
+    RopeScaling rs;
+    if (scaling.is_null())
+        return rs;
+    if (!scaling.is_object())
+        r.fail("rope scaling must be an object or null");
+    std::string type = "default";
+    if (scaling.contains("rope_type") && scaling["rope_type"].is_string())
+        type = scaling["rope_type"].get<std::string>();
+    else if (scaling.contains("type") && scaling["type"].is_string())
+        type = scaling["type"].get<std::string>();
+    if (type == "default")
+        return rs;
+    if (type == "linear") {
+        rs.type = RopeScaling::Type::Linear;
+        rs.factor = r.number(scaling, "factor", 1.0);
+    } else if (type == "llama3") {
+        rs.type = RopeScaling::Type::Llama3;
+        rs.factor = r.number(scaling, "factor", 8.0);
+        rs.lowFreqFactor = r.number(scaling, "low_freq_factor", 1.0);
+        rs.highFreqFactor = r.number(scaling, "high_freq_factor", 4.0);
+        rs.originalMaxPositions =
+            static_cast<int64_t>(r.number(scaling, "original_max_position_embeddings", 8192));
+        if (rs.highFreqFactor <= rs.lowFreqFactor)
+            r.fail("llama3 rope scaling needs high_freq_factor > low_freq_factor");
+    } else {
+        r.fail("unsupported rope scaling type '" + type + "' (supported: default, linear, llama3)");
+    }
+    if (rs.factor <= 0)
+        r.fail("rope scaling factor must be positive");
+    return rs;
+}
+
+} // namespace
+
+std::string familyName(ModelFamily family)
+{
+    switch (family) {
+    case ModelFamily::Llama: return "llama";
+    case ModelFamily::Mistral: return "mistral";
+    case ModelFamily::Qwen2: return "qwen2";
+    case ModelFamily::Qwen3: return "qwen3";
+    }
+    return "llama";
+}
+
+ModelConfig ModelConfig::fromFile(const std::filesystem::path &configJson)
+{
+    std::ifstream in(configJson);
+    if (!in)
+        throw Error("'" + configJson.string() + "': cannot open (is this a Hugging Face model folder?)");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return fromJsonText(ss.str(), configJson.string());
+}
+
+ModelConfig ModelConfig::fromJsonText(const std::string &text, const std::string &source)
+{
+    json j;
+    try {
+        j = json::parse(text);
+    } catch (const json::exception &e) {
+        throw Error("'" + source + "': not valid JSON (" + e.what() + ")");
+    }
+    if (!j.is_object())
+        throw Error("'" + source + "': not a JSON object");
+    const Reader r{j, source};
+    ModelConfig c;
+    if (!r.has("model_type") || !j["model_type"].is_string())
+        r.fail("missing \"model_type\"");
+    c.modelType = j["model_type"].get<std::string>();
+    if (c.modelType == "llama")
+        c.family = ModelFamily::Llama;
+    else if (c.modelType == "mistral")
+        c.family = ModelFamily::Mistral;
+    else if (c.modelType == "qwen2")
+        c.family = ModelFamily::Qwen2;
+    else if (c.modelType == "qwen3")
+        c.family = ModelFamily::Qwen3;
+    else
+        r.fail("unknown model_type '" + c.modelType + "' (supported: llama, mistral, qwen2, qwen3)");
+
+    c.hiddenSize = r.positiveInt("hidden_size");
+    c.intermediateSize = r.positiveInt("intermediate_size");
+    c.numLayers = r.positiveInt("num_hidden_layers");
+    c.numHeads = r.positiveInt("num_attention_heads");
+    c.numKvHeads = r.positiveInt("num_key_value_heads", c.numHeads);
+    c.vocabSize = r.positiveInt("vocab_size");
+    c.maxPositions = r.positiveInt("max_position_embeddings", 2048);
+    if (c.numHeads % c.numKvHeads != 0)
+        r.fail("num_attention_heads (" + std::to_string(c.numHeads) + ") is not a multiple of num_key_value_heads (" +
+               std::to_string(c.numKvHeads) + ")");
+    if (r.has("head_dim")) {
+        c.headDim = r.positiveInt("head_dim");
+    } else {
+        if (c.family == ModelFamily::Qwen3)
+            c.headDim = 128;  // Qwen3Config's default
+        else if (c.hiddenSize % c.numHeads != 0)
+            r.fail("hidden_size is not a multiple of num_attention_heads and no head_dim is given");
+        else
+            c.headDim = c.hiddenSize / c.numHeads;
+    }
+    if (c.headDim % 2 != 0)
+        r.fail("head_dim must be even for rotary embeddings");
+    c.rmsNormEps = r.number(j, "rms_norm_eps", 1e-6);
+
+    if (r.has("hidden_act")) {
+        const std::string act = j["hidden_act"].is_string() ? j["hidden_act"].get<std::string>() : "";
+        if (act != "silu" && act != "swish")
+            r.fail("unsupported hidden_act '" + act + "' (only silu)");
+    }
+    if (j.contains("architectures") && j["architectures"].is_array() && !j["architectures"].empty() &&
+        j["architectures"][0].is_string())
+        c.architecture = j["architectures"][0].get<std::string>();
+
+    // RoPE: transformers 5 stores everything in rope_parameters; 4 uses rope_theta + rope_scaling.
+    if (r.has("rope_parameters")) {
+        const json &rp = j["rope_parameters"];
+        if (!rp.is_object())
+            r.fail("\"rope_parameters\" must be an object");
+        if (rp.contains("full_attention") && rp["full_attention"].is_object())
+            r.fail("per-layer-type rope_parameters are not supported");
+        c.ropeTheta = r.number(rp, "rope_theta", r.number(j, "rope_theta", 10000.0));
+        c.ropeScaling = parseRopeScaling(r, rp);
+        if (rp.contains("partial_rotary_factor") && r.number(rp, "partial_rotary_factor", 1.0) != 1.0)
+            r.fail("partial_rotary_factor other than 1 is not supported");
+    } else {
+        c.ropeTheta = r.number(j, "rope_theta", 10000.0);
+        c.ropeScaling = parseRopeScaling(r, r.has("rope_scaling") ? j["rope_scaling"] : json());
+    }
+    if (c.ropeTheta <= 0)
+        r.fail("rope_theta must be positive");
+
+    c.tieWordEmbeddings = r.flag("tie_word_embeddings", false);
+    switch (c.family) {
+    case ModelFamily::Llama:
+        c.qkvBias = c.outputBias = r.flag("attention_bias", false);
+        c.mlpBias = r.flag("mlp_bias", false);
+        break;
+    case ModelFamily::Mistral:
+        break;
+    case ModelFamily::Qwen2:
+        c.qkvBias = true;  // hard-coded in modeling_qwen2.py; o_proj has none
+        break;
+    case ModelFamily::Qwen3:
+        c.qkvBias = c.outputBias = r.flag("attention_bias", false);
+        c.qkNorm = true;
+        break;
+    }
+
+    // Sliding windows: Mistral's `sliding_window`; Qwen's only with use_sliding_window. A window changes
+    // nothing for sequences no longer than it, so the forward pass refuses longer ones instead.
+    if (c.family == ModelFamily::Mistral && r.has("sliding_window"))
+        c.slidingWindow = r.positiveInt("sliding_window");
+    if ((c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3) && r.flag("use_sliding_window", false) &&
+        r.has("sliding_window"))
+        c.slidingWindow = r.positiveInt("sliding_window");
+
+    for (const char *key : {"torch_dtype", "dtype"})
+        if (r.has(key) && j[key].is_string())
+            c.torchDtype = j[key].get<std::string>();
+    if (r.has("layer_types")) {
+        if (!j["layer_types"].is_array())
+            r.fail("\"layer_types\" must be a list");
+        for (const auto &t : j["layer_types"]) {
+            if (!t.is_string())
+                r.fail("\"layer_types\" must hold strings");
+            c.layerTypes.push_back(t.get<std::string>());
+        }
+        if (static_cast<int64_t>(c.layerTypes.size()) != c.numLayers)
+            r.fail("\"layer_types\" has " + std::to_string(c.layerTypes.size()) + " entries for " +
+                   std::to_string(c.numLayers) + " layers");
+        for (const auto &t : c.layerTypes)
+            if (t != "full_attention" && !(t == "sliding_attention" && c.slidingWindow > 0))
+                r.fail("layer type '" + t + "' is not supported");
+    }
+    return c;
+}
+
+std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
+{
+    const int64_t H = hiddenSize, I = intermediateSize, D = headDim;
+    const int64_t q = numHeads * D, kv = numKvHeads * D;
+    std::vector<ExpectedTensor> t;
+    t.push_back({"model.embed_tokens.weight", {vocabSize, H}});
+    for (int64_t i = 0; i < numLayers; ++i) {
+        const std::string p = "model.layers." + std::to_string(i) + ".";
+        t.push_back({p + "input_layernorm.weight", {H}});
+        t.push_back({p + "self_attn.q_proj.weight", {q, H}});
+        t.push_back({p + "self_attn.k_proj.weight", {kv, H}});
+        t.push_back({p + "self_attn.v_proj.weight", {kv, H}});
+        t.push_back({p + "self_attn.o_proj.weight", {H, q}});
+        if (qkvBias) {
+            t.push_back({p + "self_attn.q_proj.bias", {q}});
+            t.push_back({p + "self_attn.k_proj.bias", {kv}});
+            t.push_back({p + "self_attn.v_proj.bias", {kv}});
+        }
+        if (outputBias)
+            t.push_back({p + "self_attn.o_proj.bias", {H}});
+        if (qkNorm) {
+            t.push_back({p + "self_attn.q_norm.weight", {D}});
+            t.push_back({p + "self_attn.k_norm.weight", {D}});
+        }
+        t.push_back({p + "post_attention_layernorm.weight", {H}});
+        t.push_back({p + "mlp.gate_proj.weight", {I, H}});
+        t.push_back({p + "mlp.up_proj.weight", {I, H}});
+        t.push_back({p + "mlp.down_proj.weight", {H, I}});
+        if (mlpBias) {
+            t.push_back({p + "mlp.gate_proj.bias", {I}});
+            t.push_back({p + "mlp.up_proj.bias", {I}});
+            t.push_back({p + "mlp.down_proj.bias", {H}});
+        }
+    }
+    t.push_back({"model.norm.weight", {H}});
+    if (!tieWordEmbeddings)
+        t.push_back({"lm_head.weight", {vocabSize, H}});
+    return t;
+}
+
+int64_t ModelConfig::parametersPerLayer() const
+{
+    int64_t n = 0;
+    const std::string prefix = "model.layers.0.";
+    for (const auto &t : expectedTensors()) {
+        if (t.name.rfind(prefix, 0) != 0)
+            continue;
+        int64_t numel = 1;
+        for (const int64_t d : t.shape)
+            numel *= d;
+        n += numel;
+    }
+    return n;
+}
+
+int64_t ModelConfig::parameterCount() const
+{
+    int64_t n = 0;
+    for (const auto &t : expectedTensors()) {
+        int64_t numel = 1;
+        for (const int64_t d : t.shape)
+            numel *= d;
+        n += numel;
+    }
+    return n;
+}
+
+} // namespace lc

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A checkpoint folder's weights: one safetensors file, or shards named by model.safetensors.index.json.
+#include "layercut/checkpoint.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "layercut/error.h"
+
+namespace lc {
+
+Checkpoint Checkpoint::open(const std::filesystem::path &folder)
+{
+    namespace fs = std::filesystem;
+    Checkpoint ckpt;
+    const fs::path index = folder / "model.safetensors.index.json";
+    const fs::path single = folder / "model.safetensors";
+    if (fs::exists(index)) {
+        ckpt.m_sharded = true;
+        std::ifstream in(index);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(ss.str());
+        } catch (const nlohmann::json::exception &e) {
+            throw Error("'" + index.string() + "': not valid JSON (" + e.what() + ")");
+        }
+        if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
+            throw Error("'" + index.string() + "': no \"weight_map\" object");
+        std::map<std::string, std::shared_ptr<SafetensorsFile>> shards;
+        for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
+            if (!it.value().is_string())
+                throw Error("'" + index.string() + "': weight_map entry for '" + it.key() + "' is not a file name");
+            const std::string file = it.value().get<std::string>();
+            if (file.find('/') != std::string::npos || file == ".." )
+                throw Error("'" + index.string() + "': shard name '" + file + "' is not a plain file name");
+            auto &shard = shards[file];
+            if (!shard) {
+                if (!fs::exists(folder / file))
+                    throw Error("'" + index.string() + "' lists shard '" + file + "', which is missing from the folder");
+                shard = std::make_shared<SafetensorsFile>(folder / file);
+                ckpt.m_files.push_back(shard);
+            }
+            const TensorEntry *t = shard->find(it.key());
+            if (!t)
+                throw Error("'" + (folder / file).string() + "': tensor '" + it.key() +
+                            "' is listed in the index but missing from the shard");
+            ckpt.m_byName[it.key()] = {t, shard.get()};
+        }
+    } else if (fs::exists(single)) {
+        auto file = std::make_shared<SafetensorsFile>(single);
+        for (const auto &t : file->tensors())
+            ckpt.m_byName[t.name] = {&t, file.get()};
+        ckpt.m_files.push_back(std::move(file));
+    } else {
+        throw Error("'" + folder.string() + "': no model.safetensors or model.safetensors.index.json "
+                    "(only safetensors checkpoints are supported)");
+    }
+    return ckpt;
+}
+
+std::pair<const TensorEntry *, const SafetensorsFile *> Checkpoint::find(const std::string &name) const
+{
+    const auto it = m_byName.find(name);
+    return it == m_byName.end() ? std::pair<const TensorEntry *, const SafetensorsFile *>{nullptr, nullptr}
+                                : it->second;
+}
+
+std::vector<std::string> Checkpoint::tensorNames() const
+{
+    std::vector<std::string> names;
+    for (const auto &[name, _] : m_byName)
+        names.push_back(name);
+    return names;
+}
+
+uint64_t Checkpoint::totalBytes() const
+{
+    uint64_t total = 0;
+    for (const auto &[_, entry] : m_byName)
+        total += entry.first->byteSize();
+    return total;
+}
+
+int64_t Checkpoint::totalParameters() const
+{
+    int64_t total = 0;
+    for (const auto &[_, entry] : m_byName)
+        total += entry.first->numel();
+    return total;
+}
+
+std::string Checkpoint::dominantDtype() const
+{
+    std::map<std::string, uint64_t> bytes;
+    for (const auto &[_, entry] : m_byName)
+        bytes[entry.first->dtype] += entry.first->byteSize();
+    std::string best;
+    uint64_t most = 0;
+    for (const auto &[dtype, n] : bytes)
+        if (n > most)
+            most = n, best = dtype;
+    return best;
+}
+
+} // namespace lc

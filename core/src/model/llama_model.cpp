@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The decoder forward pass. Numerics follow transformers: RMSNorm in float32 then cast, RoPE cos/sin
+// computed in float32, softmax in float32.
+// Legend: B batch, T tokens, H hidden, nh query heads, nkv key/value heads, D head_dim, V vocabulary.
+#include "model/llama_model.h"
+
+#include <cmath>
+
+#include "layercut/error.h"
+
+namespace lc {
+namespace {
+
+at::Tensor linear(const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias)
+{
+    return bias.defined() ? at::linear(x, weight, bias) : at::linear(x, weight);
+}
+
+} // namespace
+
+LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
+    : m_config(std::move(config)), m_weights(std::move(weights)), m_rotary(m_config)
+{
+}
+
+at::Tensor LlamaModel::rmsNorm(const at::Tensor &x, const at::Tensor &weight) const
+{
+    const at::Tensor xf = x.to(at::kFloat);
+    const at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_config.rmsNormEps);
+    return weight * normed.to(x.scalar_type());
+}
+
+at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
+                                 const at::Tensor &sin, const at::Tensor &attnMask) const
+{
+    const int64_t B = x.size(0), T = x.size(1);
+    const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads, D = m_config.headDim;
+    at::Tensor q = linear(x, layer.qProj, layer.qBias).view({B, T, nh, D});   // (B, T, nh, D)
+    at::Tensor k = linear(x, layer.kProj, layer.kBias).view({B, T, nkv, D});  // (B, T, nkv, D)
+    at::Tensor v = linear(x, layer.vProj, layer.vBias).view({B, T, nkv, D});
+    if (m_config.qkNorm) {  // Qwen3: per-head RMSNorm over D, before RoPE
+        q = rmsNorm(q, layer.qNorm);
+        k = rmsNorm(k, layer.kNorm);
+    }
+    q = RotaryEmbedding::apply(q.transpose(1, 2), cos, sin);  // (B, nh, T, D)
+    k = RotaryEmbedding::apply(k.transpose(1, 2), cos, sin);  // (B, nkv, T, D)
+    v = v.transpose(1, 2);                                    // (B, nkv, T, D)
+    if (nkv != nh) {  // GQA: query head h reads key/value head h / (nh / nkv), as repeat_kv does
+        k = k.repeat_interleave(nh / nkv, 1);                 // (B, nh, T, D)
+        v = v.repeat_interleave(nh / nkv, 1);
+    }
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    at::Tensor out;
+#if LAYERCUT_HAS_SDPA
+    // No mask means unpadded: is_causal keeps the flash kernel eligible. With padding, a boolean mask.
+    if (attnMask.defined())
+        out = at::scaled_dot_product_attention(q, k, v, attnMask, 0.0, false, scale);
+    else
+        out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, scale);
+#else
+    at::Tensor scores = at::matmul(q, k.transpose(-1, -2)) * scale;  // (B, nh, T, T)
+    const at::Tensor allowed = attnMask.defined()
+                                   ? attnMask
+                                   : at::ones({T, T}, at::TensorOptions().dtype(at::kBool).device(x.device())).tril();
+    scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+    out = at::matmul(at::softmax(scores, -1, at::kFloat).to(q.scalar_type()), v);
+#endif
+    out = out.transpose(1, 2).reshape({B, T, nh * D});  // (B, T, nh*D)
+    return linear(out, layer.oProj, layer.oBias);
+}
+
+at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
+                                    const at::Tensor &sin, const at::Tensor &attnMask) const
+{
+    // pre-norm attention, residual
+    const at::Tensor h = x + attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask);
+    // pre-norm SwiGLU feed-forward, residual
+    const at::Tensor n = rmsNorm(h, layer.postNorm);
+    const at::Tensor act = at::silu(linear(n, layer.gateProj, layer.gateBias)) * linear(n, layer.upProj, layer.upBias);
+    return h + linear(act, layer.downProj, layer.downBias);
+}
+
+at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, const StateVisitor &visit,
+                               bool wantLogits) const
+{
+    const int64_t T = ids.size(1);
+    if (m_config.slidingWindow > 0 && T > m_config.slidingWindow)
+        throw Error("sequence of " + std::to_string(T) + " tokens is longer than the model's sliding_window of " +
+                    std::to_string(m_config.slidingWindow) + ", which LayerCut does not implement");
+    const auto [cos, sin] = m_rotary.cosSin(T, device(), dtype());  // (T, D)
+    // Padding: keys at padded positions are hidden; causal order as usual. (B, 1, T, T) boolean.
+    at::Tensor attnMask;
+    if (mask.defined() && !mask.all().item<bool>()) {
+        const at::Tensor causal = at::ones({T, T}, at::TensorOptions().dtype(at::kBool).device(device())).tril();
+        attnMask = causal.unsqueeze(0).logical_and(mask.to(at::kBool).unsqueeze(1)).unsqueeze(1);
+    }
+    at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
+    for (size_t l = 0; l < m_weights.layers.size(); ++l) {
+        if (visit)
+            visit(static_cast<int64_t>(l), x);
+        x = decoderLayer(m_weights.layers[l], x, cos, sin, attnMask);
+    }
+    if (visit)
+        visit(static_cast<int64_t>(m_weights.layers.size()), x);
+    if (!wantLogits)
+        return {};
+    return at::linear(rmsNorm(x, m_weights.norm), m_weights.lmHead);  // (B, T, V)
+}
+
+} // namespace lc

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The weights of a Llama-family decoder, one tensor per checkpoint tensor.
+// Legend: H hidden, I intermediate, V vocabulary, nh query heads, nkv key/value heads, D head_dim.
+#pragma once
+
+#include <vector>
+
+#include "model/torch_compat.h"
+
+namespace lc {
+
+struct DecoderLayerWeights
+{
+    int64_t originalIndex = 0;   // the layer's number in the source checkpoint (stays after pruning)
+    // attention
+    at::Tensor inputNorm;        // [H]
+    at::Tensor qProj, qBias;     // [nh*D, H], [nh*D] (bias optional)
+    at::Tensor kProj, kBias;     // [nkv*D, H], [nkv*D]
+    at::Tensor vProj, vBias;     // [nkv*D, H], [nkv*D]
+    at::Tensor oProj, oBias;     // [H, nh*D], [H]
+    at::Tensor qNorm, kNorm;     // [D] (Qwen3)
+    // feed-forward
+    at::Tensor postNorm;         // [H]
+    at::Tensor gateProj, gateBias;  // [I, H], [I]
+    at::Tensor upProj, upBias;      // [I, H], [I]
+    at::Tensor downProj, downBias;  // [H, I], [H]
+};
+
+struct LlamaWeights
+{
+    at::Tensor embedTokens;      // [V, H]
+    std::vector<DecoderLayerWeights> layers;
+    at::Tensor norm;             // [H]
+    at::Tensor lmHead;           // [V, H]; the same storage as embedTokens when tied
+};
+
+} // namespace lc

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Mirrors transformers' modeling_rope_utils (default, linear, llama3) op for op in float32, so the
+// frequencies match bit for bit.
+#include "model/rotary_embedding.h"
+
+#include <cmath>
+
+namespace lc {
+
+RotaryEmbedding::RotaryEmbedding(const ModelConfig &config)
+{
+    const int64_t dim = config.headDim;
+    // inv_freq = 1 / (theta ** (arange(0, dim, 2) / dim))
+    const at::Tensor exponents = at::arange(0, dim, 2, at::kLong).to(at::kFloat) / static_cast<double>(dim);
+    at::Tensor invFreq = 1.0 / at::pow(config.ropeTheta, exponents);
+    const RopeScaling &rs = config.ropeScaling;
+    if (rs.type == RopeScaling::Type::Linear) {
+        invFreq = invFreq / rs.factor;
+    } else if (rs.type == RopeScaling::Type::Llama3) {
+        const double oldContext = static_cast<double>(rs.originalMaxPositions);
+        const double lowFreqWavelen = oldContext / rs.lowFreqFactor;
+        const double highFreqWavelen = oldContext / rs.highFreqFactor;
+        const at::Tensor wavelen = 2 * M_PI / invFreq;
+        // Long wavelengths are divided by factor; short ones kept; the band between is interpolated.
+        at::Tensor scaled = at::where(wavelen > lowFreqWavelen, invFreq / rs.factor, invFreq);
+        const at::Tensor smooth = (oldContext / wavelen - rs.lowFreqFactor) / (rs.highFreqFactor - rs.lowFreqFactor);
+        const at::Tensor smoothed = (1 - smooth) * scaled / rs.factor + smooth * scaled;
+        const at::Tensor medium = (wavelen >= highFreqWavelen).logical_and(wavelen <= lowFreqWavelen);
+        scaled = at::where(medium, smoothed, scaled);
+        invFreq = scaled;
+    }
+    m_invFreq = invFreq.contiguous();
+}
+
+std::pair<at::Tensor, at::Tensor> RotaryEmbedding::cosSin(int64_t length, at::Device device,
+                                                          at::ScalarType dtype) const
+{
+    const at::Tensor positions = at::arange(length, at::TensorOptions().dtype(at::kLong).device(device)).to(at::kFloat);
+    const at::Tensor freqs = at::outer(positions, m_invFreq.to(device));  // [T, D/2]
+    const at::Tensor emb = at::cat({freqs, freqs}, -1);                   // [T, D]
+    return {emb.cos().to(dtype), emb.sin().to(dtype)};
+}
+
+at::Tensor RotaryEmbedding::apply(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin)
+{
+    const int64_t half = x.size(-1) / 2;
+    const at::Tensor rotated = at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+    return x * cos + rotated * sin;
+}
+
+} // namespace lc

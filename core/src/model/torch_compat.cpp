@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/torch_compat.h"
+
+#include "layercut/error.h"
+
+namespace lc {
+
+at::ScalarType toScalarType(DType dtype)
+{
+    switch (dtype) {
+    case DType::Float32: return at::kFloat;
+    case DType::BFloat16: return at::kBFloat16;
+    case DType::Float16: return at::kHalf;
+    }
+    return at::kFloat;
+}
+
+at::ScalarType scalarTypeOfSafetensors(const std::string &dtype)
+{
+    if (dtype == "F32") return at::kFloat;
+    if (dtype == "BF16") return at::kBFloat16;
+    if (dtype == "F16") return at::kHalf;
+    if (dtype == "F64") return at::kDouble;
+    if (dtype == "I64") return at::kLong;
+    if (dtype == "I32") return at::kInt;
+    if (dtype == "U8") return at::kByte;
+    if (dtype == "I8") return at::kChar;
+    if (dtype == "BOOL") return at::kBool;
+    throw Error("safetensors dtype '" + dtype + "' cannot be read");
+}
+
+at::Tensor viewOf(const TensorEntry &entry)
+{
+    // from_blob wants a mutable pointer; the mapping is read-only and no caller writes through it.
+    return at::from_blob(const_cast<std::byte *>(entry.data), entry.shape,
+                         at::TensorOptions().dtype(scalarTypeOfSafetensors(entry.dtype)));
+}
+
+at::Device parseDevice(const std::string &device)
+{
+    at::Device d(at::kCPU);
+    try {
+        d = at::Device(device);
+    } catch (const std::exception &) {
+        throw Error("unknown device '" + device + "' (expected cpu, cuda or cuda:N)");
+    }
+    if (d.is_cuda() && !at::hasCUDA())
+        throw Error("device '" + device + "' asked for, but this build or machine has no CUDA");
+    if (!d.is_cpu() && !d.is_cuda())
+        throw Error("device '" + device + "' is not supported (expected cpu, cuda or cuda:N)");
+    return d;
+}
+
+} // namespace lc

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Loading by checkpoint names: each expected name maps to one slot of LlamaWeights.
+#include "model/weight_loader.h"
+
+#include <sstream>
+
+#include "layercut/error.h"
+
+namespace lc {
+namespace {
+
+using LayerSlot = at::Tensor DecoderLayerWeights::*;
+
+// The part of a layer tensor's name after "model.layers.{i}." and the slot it fills.
+const std::vector<std::pair<std::string, LayerSlot>> &layerSlots()
+{
+    static const std::vector<std::pair<std::string, LayerSlot>> slots = {
+        {"input_layernorm.weight", &DecoderLayerWeights::inputNorm},
+        {"self_attn.q_proj.weight", &DecoderLayerWeights::qProj},
+        {"self_attn.q_proj.bias", &DecoderLayerWeights::qBias},
+        {"self_attn.k_proj.weight", &DecoderLayerWeights::kProj},
+        {"self_attn.k_proj.bias", &DecoderLayerWeights::kBias},
+        {"self_attn.v_proj.weight", &DecoderLayerWeights::vProj},
+        {"self_attn.v_proj.bias", &DecoderLayerWeights::vBias},
+        {"self_attn.o_proj.weight", &DecoderLayerWeights::oProj},
+        {"self_attn.o_proj.bias", &DecoderLayerWeights::oBias},
+        {"self_attn.q_norm.weight", &DecoderLayerWeights::qNorm},
+        {"self_attn.k_norm.weight", &DecoderLayerWeights::kNorm},
+        {"post_attention_layernorm.weight", &DecoderLayerWeights::postNorm},
+        {"mlp.gate_proj.weight", &DecoderLayerWeights::gateProj},
+        {"mlp.gate_proj.bias", &DecoderLayerWeights::gateBias},
+        {"mlp.up_proj.weight", &DecoderLayerWeights::upProj},
+        {"mlp.up_proj.bias", &DecoderLayerWeights::upBias},
+        {"mlp.down_proj.weight", &DecoderLayerWeights::downProj},
+        {"mlp.down_proj.bias", &DecoderLayerWeights::downBias},
+    };
+    return slots;
+}
+
+std::string shapeString(const std::vector<int64_t> &shape)
+{
+    std::ostringstream s;
+    s << '[';
+    for (size_t i = 0; i < shape.size(); ++i)
+        s << (i ? ", " : "") << shape[i];
+    s << ']';
+    return s.str();
+}
+
+at::Tensor *slotFor(LlamaWeights &w, const std::string &name)
+{
+    if (name == "model.embed_tokens.weight")
+        return &w.embedTokens;
+    if (name == "model.norm.weight")
+        return &w.norm;
+    if (name == "lm_head.weight")
+        return &w.lmHead;
+    const std::string prefix = "model.layers.";
+    if (name.rfind(prefix, 0) != 0)
+        return nullptr;
+    const size_t dot = name.find('.', prefix.size());
+    const size_t index = std::stoul(name.substr(prefix.size(), dot - prefix.size()));
+    const std::string rest = name.substr(dot + 1);
+    for (const auto &[suffix, slot] : layerSlots())
+        if (suffix == rest)
+            return &(w.layers.at(index).*slot);
+    return nullptr;
+}
+
+} // namespace
+
+LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
+                              at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop)
+{
+    const auto expected = config.expectedTensors();
+    // Validate everything before copying anything, so a bad checkpoint fails fast.
+    uint64_t totalBytes = 0;
+    for (const auto &e : expected) {
+        const auto [entry, file] = checkpoint.find(e.name);
+        if (!entry)
+            throw Error("'" + checkpoint.files().front()->path().parent_path().string() + "': tensor '" + e.name +
+                        "' is missing from the checkpoint");
+        if (entry->shape != e.shape)
+            throw Error("'" + file->path().string() + "': tensor '" + e.name + "' has shape " +
+                        shapeString(entry->shape) + " but config.json implies " + shapeString(e.shape));
+        if (entry->dtype != "F32" && entry->dtype != "BF16" && entry->dtype != "F16")
+            throw Error("'" + file->path().string() + "': tensor '" + e.name + "' has dtype " + entry->dtype +
+                        " (supported: F32, BF16, F16)");
+        totalBytes += entry->byteSize();
+    }
+
+    LlamaWeights w;
+    w.layers.resize(static_cast<size_t>(config.numLayers));
+    for (int64_t i = 0; i < config.numLayers; ++i)
+        w.layers[static_cast<size_t>(i)].originalIndex = i;
+    uint64_t doneBytes = 0;
+    int lastPercent = -1;
+    for (const auto &e : expected) {
+        throwIfStopped(stop);
+        const auto [entry, file] = checkpoint.find(e.name);
+        at::Tensor *slot = slotFor(w, e.name);
+        if (!slot)
+            throw Error("internal: no slot for tensor '" + e.name + "'");
+        // copy=true: the result must own its memory, never alias the mapping.
+        *slot = viewOf(*entry).to(device, dtype, /*non_blocking=*/false, /*copy=*/true);
+        doneBytes += entry->byteSize();
+        const int percent = totalBytes ? static_cast<int>(100 * doneBytes / totalBytes) : 100;
+        if (progress && percent != lastPercent) {
+            lastPercent = percent;
+            progress({"loading weights", static_cast<int64_t>(doneBytes), static_cast<int64_t>(totalBytes)});
+        }
+    }
+    if (config.tieWordEmbeddings)
+        w.lmHead = w.embedTokens;
+    return w;
+}
+
+} // namespace lc

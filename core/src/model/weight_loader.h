@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <stop_token>
+
+#include "layercut/checkpoint.h"
+#include "layercut/model_config.h"
+#include "layercut/progress.h"
+#include "model/llama_weights.h"
+
+namespace lc {
+
+/**
+ * Copies every tensor `config` needs from `checkpoint` onto `device` in `dtype`, by checkpoint name.
+ * Checks presence and shape first (lc::Error naming the file, the tensor and both shapes), reports
+ * progress in bytes, and throws lc::Cancelled between tensors when `stop` fires.
+ */
+LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
+                              at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop);
+
+} // namespace lc

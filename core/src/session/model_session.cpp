@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The torch-free facade over config, checkpoint, tokenizer and model.
+#include "layercut/model_session.h"
+
+#include "layercut/checkpoint.h"
+#include "layercut/error.h"
+#include "model/weight_loader.h"
+#include "session/model_session_impl.h"
+
+namespace lc {
+
+TokenBatch TokenBatch::single(const std::vector<int64_t> &ids)
+{
+    return padded({ids});
+}
+
+TokenBatch TokenBatch::padded(const std::vector<std::vector<int64_t>> &sequences, int64_t padId)
+{
+    TokenBatch b;
+    b.batch = static_cast<int64_t>(sequences.size());
+    for (const auto &s : sequences)
+        b.length = std::max<int64_t>(b.length, static_cast<int64_t>(s.size()));
+    b.ids.assign(static_cast<size_t>(b.batch * b.length), padId);
+    b.mask.assign(b.ids.size(), 0);
+    for (size_t i = 0; i < sequences.size(); ++i)
+        for (size_t t = 0; t < sequences[i].size(); ++t) {
+            b.ids[i * static_cast<size_t>(b.length) + t] = sequences[i][t];
+            b.mask[i * static_cast<size_t>(b.length) + t] = 1;
+        }
+    return b;
+}
+
+ModelSession::ModelSession() : m_impl(std::make_unique<Impl>()) {}
+ModelSession::~ModelSession() = default;
+
+ModelSession::Impl &ModelSession::impl()
+{
+    return *m_impl;
+}
+
+ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
+{
+    namespace fs = std::filesystem;
+    if (!fs::is_directory(folder))
+        throw Error("'" + folder.string() + "': not a folder");
+    ModelInfo info;
+    info.folder = folder;
+    info.config = ModelConfig::fromFile(folder / "config.json");
+    info.family = familyName(info.config.family);
+    const Checkpoint ckpt = Checkpoint::open(folder);
+    info.parameterCount = ckpt.totalParameters();
+    info.checkpointBytes = ckpt.totalBytes();
+    info.shardCount = static_cast<int>(ckpt.files().size());
+    const std::string dominant = ckpt.dominantDtype();
+    info.checkpointDtype = dominant.empty() ? std::string() : dtypeName(parseDType(dominant));
+    // architectures[0] is informative only; model_type decides the implementation.
+    info.architecture = info.config.architecture.empty() ? info.config.modelType : info.config.architecture;
+    if (fs::exists(folder / "tokenizer.json") || fs::exists(folder / "tokenizer.model"))
+        info.tokenizerKind = fs::exists(folder / "tokenizer.json") ? "tokenizer.json" : "tokenizer.model";
+    return info;
+}
+
+ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
+                             const ProgressFn &progress, std::stop_token stop)
+{
+    unload();
+    ModelInfo info = inspect(folder);
+    const at::Device device = parseDevice(options.device);
+    const DType dtype = options.dtype.value_or(
+        device.is_cpu() || info.checkpointDtype.empty() ? DType::Float32 : parseDType(info.checkpointDtype));
+    if (progress)
+        progress({"opening checkpoint", 0, 1});
+    const Checkpoint ckpt = Checkpoint::open(folder);
+    std::unique_ptr<Tokenizer> tokenizer;
+    if (!info.tokenizerKind.empty()) {
+        tokenizer = loadTokenizer(folder);
+        info.tokenizerKind = tokenizer->kind();
+    }
+    throwIfStopped(stop);
+    LlamaWeights weights = loadLlamaWeights(ckpt, info.config, device, toScalarType(dtype), progress, stop);
+    info.device = device.str();
+    info.computeDtype = dtypeName(dtype);
+    m_impl->model.emplace(info.config, std::move(weights));
+    m_impl->tokenizer = std::move(tokenizer);
+    m_impl->info = info;
+    return info;
+}
+
+void ModelSession::unload()
+{
+    m_impl->model.reset();
+    m_impl->tokenizer.reset();
+    m_impl->info = {};
+}
+
+bool ModelSession::isLoaded() const
+{
+    return m_impl->model.has_value();
+}
+
+const ModelInfo &ModelSession::info() const
+{
+    return m_impl->info;
+}
+
+const Tokenizer *ModelSession::tokenizer() const
+{
+    return m_impl->tokenizer.get();
+}
+
+std::pair<at::Tensor, at::Tensor> ModelSession::Impl::toTensors(const TokenBatch &batch) const
+{
+    if (!model)
+        throw Error("no model is loaded");
+    if (batch.batch <= 0 || batch.length <= 0 || batch.ids.size() != static_cast<size_t>(batch.batch * batch.length))
+        throw Error("token batch is empty or its ids do not fill [batch, length]");
+    if (!batch.mask.empty() && batch.mask.size() != batch.ids.size())
+        throw Error("token batch mask does not match its ids");
+    const int64_t vocab = model->config().vocabSize;
+    for (const int64_t id : batch.ids)
+        if (id < 0 || id >= vocab)
+            throw Error("token id " + std::to_string(id) + " is outside the vocabulary of " + std::to_string(vocab));
+    const auto opts = at::TensorOptions().dtype(at::kLong);
+    at::Tensor ids = at::from_blob(const_cast<int64_t *>(batch.ids.data()), {batch.batch, batch.length}, opts)
+                         .to(model->device(), at::kLong, false, true);
+    at::Tensor mask;
+    if (!batch.mask.empty())
+        mask = at::from_blob(const_cast<int64_t *>(batch.mask.data()), {batch.batch, batch.length}, opts)
+                   .to(model->device(), at::kLong, false, true);
+    return {ids, mask};
+}
+
+ForwardResult ModelSession::forward(const TokenBatch &batch, const ForwardOptions &options)
+{
+    const auto [ids, mask] = m_impl->toTensors(batch);
+    const LlamaModel &model = *m_impl->model;
+    at::NoGradGuard noGrad;  // thread-local: set on the calling (compute) thread
+    std::vector<at::Tensor> states;
+    StateVisitor visit;
+    if (options.states)
+        visit = [&](int64_t, const at::Tensor &x) { states.push_back(x.to(at::kCPU, at::kFloat, false, true)); };
+    const at::Tensor logits = model.forward(ids, mask, visit, options.logits);
+
+    ForwardResult r;
+    r.batch = batch.batch;
+    r.length = batch.length;
+    r.vocab = model.config().vocabSize;
+    r.hidden = model.config().hiddenSize;
+    r.numStates = static_cast<int64_t>(model.weights().layers.size()) + 1;
+    if (options.logits) {
+        const at::Tensor l = logits.to(at::kCPU, at::kFloat, false, true).contiguous();
+        r.logits.assign(l.data_ptr<float>(), l.data_ptr<float>() + l.numel());
+    }
+    if (options.states) {
+        const at::Tensor s = at::stack(states, 1).contiguous();  // (B, L+1, T, H)
+        r.states.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
+    }
+    return r;
+}
+
+} // namespace lc

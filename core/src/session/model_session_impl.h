@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ModelSession's private state: visible to core sources (analysis, pruning, training), never to the UI.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "layercut/model_session.h"
+#include "layercut/tokenizer.h"
+#include "model/llama_model.h"
+
+namespace lc {
+
+struct ModelSession::Impl
+{
+    std::optional<LlamaModel> model;
+    std::unique_ptr<Tokenizer> tokenizer;
+    ModelInfo info;
+
+    /** ids and mask of `batch` as [B, T] int64 tensors on the model's device; validates the ids. */
+    std::pair<at::Tensor, at::Tensor> toTensors(const TokenBatch &batch) const;
+};
+
+} // namespace lc

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Byte-level BPE from a Hugging Face tokenizer.json, written to give the ids `tokenizers` gives.
+#include "tokenizer/byte_level_bpe_tokenizer.h"
+
+#include <array>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <utf8proc.h>
+
+#include "layercut/error.h"
+#include "tokenizer/regex_splitter.h"
+
+namespace lc {
+namespace {
+
+using nlohmann::json;
+
+// GPT-2's ByteLevel regex, used when the ByteLevel pre-tokenizer has use_regex = true.
+const char *kGpt2Pattern = R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
+
+std::string codepointToUtf8(uint32_t cp)
+{
+    std::string s;
+    if (cp < 0x80) {
+        s += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        s += static_cast<char>(0xC0 | (cp >> 6));
+        s += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        s += static_cast<char>(0xE0 | (cp >> 12));
+        s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        s += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return s;
+}
+
+/** bytes_to_unicode(): printable bytes map to themselves, the other 68 to U+0100.. in byte order. */
+struct ByteAlphabet
+{
+    std::array<std::string, 256> byteToChar;
+    std::unordered_map<std::string, uint8_t> charToByte;
+
+    ByteAlphabet()
+    {
+        uint32_t next = 256;
+        for (int b = 0; b < 256; ++b) {
+            const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+            byteToChar[b] = codepointToUtf8(printable ? static_cast<uint32_t>(b) : next++);
+            charToByte[byteToChar[b]] = static_cast<uint8_t>(b);
+        }
+    }
+};
+
+const ByteAlphabet &alphabet()
+{
+    static const ByteAlphabet a;
+    return a;
+}
+
+size_t utf8Length(unsigned char lead)
+{
+    return lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
+}
+
+json readJson(const std::filesystem::path &path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw Error("'" + path.string() + "': cannot open");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+        return json::parse(ss.str());
+    } catch (const json::exception &e) {
+        throw Error("'" + path.string() + "': not valid JSON (" + e.what() + ")");
+    }
+}
+
+bool containsByteLevel(const json &node)
+{
+    if (!node.is_object())
+        return false;
+    if (node.value("type", "") == "ByteLevel")
+        return true;
+    for (const char *list : {"pretokenizers", "processors"})
+        if (node.contains(list) && node[list].is_array())
+            for (const auto &child : node[list])
+                if (containsByteLevel(child))
+                    return true;
+    return false;
+}
+
+bool isWordChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+} // namespace
+
+bool ByteLevelBpeTokenizer::isByteLevelBpe(const std::filesystem::path &tokenizerJson)
+{
+    try {
+        const json j = readJson(tokenizerJson);
+        return j.contains("model") && j["model"].value("type", "") == "BPE" &&
+               (containsByteLevel(j.value("pre_tokenizer", json())) || containsByteLevel(j.value("decoder", json())));
+    } catch (const Error &) {
+        return false;
+    }
+}
+
+ByteLevelBpeTokenizer::~ByteLevelBpeTokenizer() = default;
+
+ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokenizerJson,
+                                             const SpecialTokenRules &rules)
+    : m_path(tokenizerJson)
+{
+    const std::string src = tokenizerJson.string();
+    auto fail = [&](const std::string &what) -> void { throw Error("'" + src + "': " + what); };
+    const json j = readJson(tokenizerJson);
+    if (!j.is_object() || !j.contains("model") || !j["model"].is_object())
+        fail("no \"model\" object");
+    const json &model = j["model"];
+    if (model.value("type", "") != "BPE")
+        fail("model type '" + model.value("type", std::string("?")) + "' is not BPE");
+    for (const char *key : {"continuing_subword_prefix", "end_of_word_suffix"})
+        if (model.contains(key) && model[key].is_string() && !model[key].get<std::string>().empty())
+            fail(std::string("BPE \"") + key + "\" is not supported");
+    if (model.contains("dropout") && model["dropout"].is_number() && model["dropout"].get<double>() > 0)
+        fail("BPE dropout is not supported");
+
+    // Vocabulary: token -> id; ids may be sparse, so size by the largest id.
+    if (!model.contains("vocab") || !model["vocab"].is_object())
+        fail("BPE model has no \"vocab\" object");
+    int32_t maxId = -1;
+    for (auto it = model["vocab"].begin(); it != model["vocab"].end(); ++it) {
+        if (!it.value().is_number_integer())
+            fail("vocab entry '" + it.key() + "' has no integer id");
+        const int32_t id = it.value().get<int32_t>();
+        m_vocab[it.key()] = id;
+        maxId = std::max(maxId, id);
+    }
+    // Merges: tokenizers >= 0.20 writes [["a", "b"], ...]; older files "a b". Rank = position.
+    if (model.contains("merges") && model["merges"].is_array()) {
+        int32_t rank = 0;
+        for (const auto &m : model["merges"]) {
+            std::string left, right;
+            if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
+                left = m[0].get<std::string>();
+                right = m[1].get<std::string>();
+            } else if (m.is_string()) {
+                const std::string s = m.get<std::string>();
+                const size_t space = s.find(' ', 1);
+                if (space == std::string::npos)
+                    fail("merge '" + s + "' is not two tokens separated by a space");
+                left = s.substr(0, space);
+                right = s.substr(space + 1);
+            } else {
+                fail("merges must be a list of pairs or of \"a b\" strings");
+            }
+            m_mergeRank.emplace(left + '\xff' + right, rank++);
+        }
+    }
+    m_ignoreMerges = model.value("ignore_merges", false);
+    m_byteFallback = model.value("byte_fallback", false);
+
+    // Added tokens: matched in the raw text before anything else.
+    if (j.contains("added_tokens") && j["added_tokens"].is_array()) {
+        for (const auto &t : j["added_tokens"]) {
+            AddedToken a;
+            a.content = t.value("content", "");
+            a.id = t.value("id", -1);
+            if (a.content.empty() || a.id < 0)
+                fail("added token without content or id");
+            a.lstrip = t.value("lstrip", false);
+            a.rstrip = t.value("rstrip", false);
+            a.singleWord = t.value("single_word", false);
+            m_vocab[a.content] = a.id;
+            maxId = std::max(maxId, a.id);
+            m_added.push_back(a);
+        }
+        std::stable_sort(m_added.begin(), m_added.end(),
+                         [](const AddedToken &a, const AddedToken &b) { return a.content.size() > b.content.size(); });
+    }
+    m_idToToken.resize(static_cast<size_t>(maxId + 1));
+    for (const auto &[token, id] : m_vocab)
+        m_idToToken[static_cast<size_t>(id)] = token;
+    if (model.contains("unk_token") && model["unk_token"].is_string())
+        m_unk = tokenId(model["unk_token"].get<std::string>());
+
+    // Normalizer: none or NFC (Qwen2), possibly inside a Sequence.
+    const json normalizer = j.value("normalizer", json());
+    std::function<void(const json &)> readNormalizer = [&](const json &n) {
+        if (n.is_null())
+            return;
+        const std::string type = n.value("type", "");
+        if (type == "NFC")
+            m_nfc = true;
+        else if (type == "Sequence" && n.contains("normalizers"))
+            for (const auto &child : n["normalizers"])
+                readNormalizer(child);
+        else
+            fail("normalizer '" + type + "' is not supported");
+    };
+    readNormalizer(normalizer);
+
+    // Pre-tokenizer: Split(regex, Isolated) and ByteLevel steps, possibly inside a Sequence.
+    std::function<void(const json &)> readPre = [&](const json &p) {
+        if (p.is_null())
+            return;
+        const std::string type = p.value("type", "");
+        if (type == "Sequence") {
+            for (const auto &child : p["pretokenizers"])
+                readPre(child);
+        } else if (type == "Split") {
+            if (p.value("behavior", "") != "Isolated")
+                fail("Split behavior '" + p.value("behavior", std::string("?")) + "' is not supported (only Isolated)");
+            if (p.value("invert", false))
+                fail("inverted Split is not supported");
+            const json &pattern = p["pattern"];
+            if (pattern.contains("Regex"))
+                m_splitters.push_back(std::make_unique<RegexSplitter>(pattern["Regex"].get<std::string>(), false, src));
+            else if (pattern.contains("String"))
+                m_splitters.push_back(std::make_unique<RegexSplitter>(pattern["String"].get<std::string>(), true, src));
+            else
+                fail("Split pattern is neither Regex nor String");
+        } else if (type == "ByteLevel") {
+            m_addPrefixSpace = p.value("add_prefix_space", false);
+            if (p.value("use_regex", true))
+                m_splitters.push_back(std::make_unique<RegexSplitter>(kGpt2Pattern, false, src));
+        } else {
+            fail("pre_tokenizer '" + type + "' is not supported");
+        }
+    };
+    readPre(j.value("pre_tokenizer", json()));
+
+    // Post-processor: the special tokens a template puts around a single sequence.
+    std::function<void(const json &)> readPost = [&](const json &p) {
+        if (p.is_null())
+            return;
+        const std::string type = p.value("type", "");
+        if (type == "Sequence") {
+            for (const auto &child : p["processors"])
+                readPost(child);
+        } else if (type == "ByteLevel") {
+            // changes offsets only
+        } else if (type == "TemplateProcessing") {
+            m_prefix.clear();
+            m_suffix.clear();
+            bool afterSequence = false;
+            for (const auto &piece : p["single"]) {
+                if (piece.contains("Sequence")) {
+                    afterSequence = true;
+                } else if (piece.contains("SpecialToken")) {
+                    const std::string name = piece["SpecialToken"].value("id", "");
+                    const json &st = p["special_tokens"];
+                    if (!st.contains(name))
+                        fail("template special token '" + name + "' is not defined");
+                    for (const auto &id : st[name]["ids"])
+                        (afterSequence ? m_suffix : m_prefix).push_back(id.get<int32_t>());
+                }
+            }
+        } else {
+            fail("post_processor '" + type + "' is not supported");
+        }
+    };
+    readPost(j.value("post_processor", json()));
+
+    // tokenizer_config.json names BOS/EOS; its explicit add_bos_token/add_eos_token override the template.
+    if (rules.bosToken)
+        m_bos = tokenId(*rules.bosToken);
+    if (rules.eosToken)
+        m_eos = tokenId(*rules.eosToken);
+    if (!m_bos && !m_prefix.empty())
+        m_bos = m_prefix.front();
+    if (rules.addBos) {
+        m_prefix.clear();
+        if (*rules.addBos && m_bos)
+            m_prefix.push_back(*m_bos);
+    }
+    if (rules.addEos) {
+        m_suffix.clear();
+        if (*rules.addEos && m_eos)
+            m_suffix.push_back(*m_eos);
+    }
+}
+
+std::optional<int32_t> ByteLevelBpeTokenizer::tokenId(const std::string &token) const
+{
+    const auto it = m_vocab.find(token);
+    return it == m_vocab.end() ? std::nullopt : std::optional<int32_t>(it->second);
+}
+
+std::vector<int32_t> ByteLevelBpeTokenizer::encode(std::string_view text, bool addSpecial) const
+{
+    std::vector<int32_t> ids;
+    if (addSpecial)
+        ids = m_prefix;
+    // Leftmost-longest scan for added tokens; the text between them is tokenized normally.
+    size_t segmentStart = 0, pos = 0;
+    while (pos < text.size()) {
+        const AddedToken *hit = nullptr;
+        if (!m_added.empty())
+            for (const AddedToken &a : m_added) {
+                if (text.compare(pos, a.content.size(), a.content) != 0)
+                    continue;
+                const size_t end = pos + a.content.size();
+                if (a.singleWord && ((pos > 0 && isWordChar(static_cast<unsigned char>(text[pos - 1]))) ||
+                                     (end < text.size() && isWordChar(static_cast<unsigned char>(text[end])))))
+                    continue;
+                hit = &a;
+                break;
+            }
+        if (!hit) {
+            ++pos;
+            continue;
+        }
+        size_t segmentEnd = pos, next = pos + hit->content.size();
+        if (hit->lstrip)
+            while (segmentEnd > segmentStart && std::isspace(static_cast<unsigned char>(text[segmentEnd - 1])))
+                --segmentEnd;
+        if (hit->rstrip)
+            while (next < text.size() && std::isspace(static_cast<unsigned char>(text[next])))
+                ++next;
+        encodeSegment(text.substr(segmentStart, segmentEnd - segmentStart), ids);
+        ids.push_back(hit->id);
+        segmentStart = pos = next;
+    }
+    encodeSegment(text.substr(segmentStart), ids);
+    if (addSpecial)
+        ids.insert(ids.end(), m_suffix.begin(), m_suffix.end());
+    return ids;
+}
+
+void ByteLevelBpeTokenizer::encodeSegment(std::string_view text, std::vector<int32_t> &out) const
+{
+    if (text.empty())
+        return;
+    std::string normalized(text);
+    if (m_nfc) {
+        utf8proc_uint8_t *nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t *>(normalized.c_str()));
+        if (!nfc)
+            throw Error("'" + m_path.string() + "': input text is not valid UTF-8");
+        normalized = reinterpret_cast<const char *>(nfc);
+        std::free(nfc);
+    }
+    if (m_addPrefixSpace && normalized.front() != ' ')
+        normalized.insert(normalized.begin(), ' ');
+    std::vector<std::string> pieces{normalized}, next;
+    for (const auto &splitter : m_splitters) {
+        next.clear();
+        for (const auto &piece : pieces)
+            splitter->split(piece, next);
+        pieces.swap(next);
+    }
+    const ByteAlphabet &bytes = alphabet();
+    for (const auto &piece : pieces) {
+        std::string word;
+        for (const unsigned char c : piece)
+            word += bytes.byteToChar[c];
+        encodeWord(word, out);
+    }
+}
+
+void ByteLevelBpeTokenizer::encodeWord(const std::string &word, std::vector<int32_t> &out) const
+{
+    if (word.empty())
+        return;
+    {
+        std::lock_guard lock(m_cacheMutex);
+        const auto it = m_cache.find(word);
+        if (it != m_cache.end()) {
+            out.insert(out.end(), it->second.begin(), it->second.end());
+            return;
+        }
+    }
+    std::vector<int32_t> ids;
+    const auto whole = m_ignoreMerges ? tokenId(word) : std::nullopt;
+    if (whole) {
+        ids.push_back(*whole);
+    } else {
+        // Start from characters; repeatedly merge the adjacent pair of lowest rank (leftmost on ties).
+        std::vector<std::string> symbols;
+        for (size_t i = 0; i < word.size();) {
+            const size_t n = std::min(utf8Length(static_cast<unsigned char>(word[i])), word.size() - i);
+            symbols.push_back(word.substr(i, n));
+            i += n;
+        }
+        while (symbols.size() > 1) {
+            int32_t bestRank = INT32_MAX;
+            size_t bestPos = 0;
+            for (size_t i = 0; i + 1 < symbols.size(); ++i) {
+                const auto it = m_mergeRank.find(symbols[i] + '\xff' + symbols[i + 1]);
+                if (it != m_mergeRank.end() && it->second < bestRank)
+                    bestRank = it->second, bestPos = i;
+            }
+            if (bestRank == INT32_MAX)
+                break;
+            symbols[bestPos] += symbols[bestPos + 1];
+            symbols.erase(symbols.begin() + static_cast<std::ptrdiff_t>(bestPos) + 1);
+        }
+        for (const auto &s : symbols) {
+            if (const auto id = tokenId(s)) {
+                ids.push_back(*id);
+                continue;
+            }
+            if (m_byteFallback) {
+                bool all = true;
+                std::vector<int32_t> fallback;
+                for (const unsigned char c : s) {
+                    char name[8];
+                    std::snprintf(name, sizeof name, "<0x%02X>", c);
+                    const auto id = tokenId(name);
+                    if (!id) {
+                        all = false;
+                        break;
+                    }
+                    fallback.push_back(*id);
+                }
+                if (all) {
+                    ids.insert(ids.end(), fallback.begin(), fallback.end());
+                    continue;
+                }
+            }
+            if (!m_unk)
+                throw Error("'" + m_path.string() + "': token '" + s + "' is not in the vocabulary and there is no unk_token");
+            ids.push_back(*m_unk);
+        }
+    }
+    out.insert(out.end(), ids.begin(), ids.end());
+    std::lock_guard lock(m_cacheMutex);
+    if (m_cache.size() > 200'000)
+        m_cache.clear();
+    m_cache.emplace(word, std::move(ids));
+}
+
+std::string ByteLevelBpeTokenizer::decode(const std::vector<int32_t> &ids) const
+{
+    const ByteAlphabet &bytes = alphabet();
+    std::string text;
+    for (const int32_t id : ids) {
+        if (id < 0 || static_cast<size_t>(id) >= m_idToToken.size())
+            continue;
+        const std::string &token = m_idToToken[static_cast<size_t>(id)];
+        const bool added = std::any_of(m_added.begin(), m_added.end(), [&](const AddedToken &a) { return a.id == id; });
+        if (added) {
+            text += token;
+            continue;
+        }
+        for (size_t i = 0; i < token.size();) {
+            const size_t n = std::min(utf8Length(static_cast<unsigned char>(token[i])), token.size() - i);
+            const auto it = bytes.charToByte.find(token.substr(i, n));
+            if (it != bytes.charToByte.end())
+                text += static_cast<char>(it->second);
+            else
+                text += token.substr(i, n);
+            i += n;
+        }
+    }
+    return text;
+}
+
+} // namespace lc

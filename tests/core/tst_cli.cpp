@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// layercut-cli on real files: info, tokenize, forward (checked against the transformers reference), and
+// a one-line error with a non-zero exit on bad input.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "layercut/safetensors_file.h"
+#include "reference_data.h"
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out, err;
+};
+
+Run runCli(const QStringList &args)
+{
+    QProcess p;
+    p.start(LAYERCUT_CLI, args);
+    p.waitForFinished(120000);
+    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+const QString kFixtures = LAYERCUT_FIXTURES_DIR;
+
+} // namespace
+
+class TestCli final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void info()
+    {
+        const Run r = runCli({"info", kFixtures + "/models/llama3_gqa_sharded"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j["family"].toString(), QString("llama"));
+        QCOMPARE(j["layers"].toInt(), 6);
+        QCOMPARE(j["kv_heads"].toInt(), 2);
+        QCOMPARE(j["vocab_size"].toInt(), 485);
+        QCOMPARE(j["dtype"].toString(), QString("float32"));
+        QCOMPARE(j["shards"].toInt(), 4);
+        QVERIFY(j["parameters"].toInteger() > 0);
+    }
+
+    void tokenize()
+    {
+        const Run r = runCli({"tokenize", kFixtures + "/tokenizers/qwen2_bpe/tokenizer.json", "Hello world"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QJsonDocument::fromJson(r.out).object()["ids"].isArray());
+        const Run withBos = runCli({"tokenize", kFixtures + "/models/llama2_spm_classic", "Hello", "--add-special"});
+        QCOMPARE(QJsonDocument::fromJson(withBos.out).object()["ids"].toArray().first().toInt(), 1);
+    }
+
+    void forwardMatchesReference()
+    {
+        // The first reference row is unpadded: its ids through the CLI must give the reference logits.
+        const std::string folder = (kFixtures + "/models/mistral_bf16").toStdString();
+        const lc::test::Reference ref = lc::test::readReference(folder);
+        QStringList ids;
+        for (int64_t t = 0; t < ref.batch.length; ++t)
+            ids << QString::number(ref.batch.ids[static_cast<size_t>(t)]);
+        QTemporaryDir dir;
+        const QString out = dir.filePath("f.safetensors");
+        const Run r = runCli({"forward", QString::fromStdString(folder), "--ids", ids.join(','), "--out", out});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        lc::SafetensorsFile f(out.toStdString());
+        const auto *logits = f.find("logits");
+        const auto *states = f.find("states");
+        QVERIFY(logits && states);
+        const int64_t T = ref.batch.length, V = ref.logitsShape[2];
+        QCOMPARE(logits->shape, (std::vector<int64_t>{T, V}));
+        QCOMPARE(states->shape, (std::vector<int64_t>{ref.statesShape[1], T, ref.statesShape[3]}));
+        const auto *ours = reinterpret_cast<const float *>(logits->data);
+        double maxDiff = 0, maxRef = 0;
+        for (int64_t i = 0; i < T * V; ++i) {
+            maxDiff = std::max(maxDiff, double(std::abs(ours[i] - ref.logits[static_cast<size_t>(i)])));
+            maxRef = std::max(maxRef, double(std::abs(ref.logits[static_cast<size_t>(i)])));
+        }
+        QVERIFY2(maxDiff / maxRef < 1e-4, qPrintable(QString::number(maxDiff / maxRef)));
+    }
+
+    void errorsAreOneLine()
+    {
+        for (const QStringList &args :
+             {QStringList{"info", "/nonexistent"}, QStringList{"forward", kFixtures + "/models/qwen3_qknorm", "--ids",
+                                                               "1,x", "--out", "/tmp/unused.safetensors"},
+              QStringList{"tokenize", "/nonexistent/tokenizer.model", "hi"}}) {
+            const Run r = runCli(args);
+            QVERIFY(r.exitCode != 0);
+            QVERIFY2(r.out.isEmpty(), r.out.constData());
+            QVERIFY2(r.err.startsWith("layercut-cli: error: ") && r.err.count('\n') == 1, r.err.constData());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// config.json parsing for every family, both RoPE layouts, and the errors for what we do not run.
+#include <QTest>
+
+#include "layercut/error.h"
+#include "layercut/model_config.h"
+
+using namespace lc;
+
+class TestModelConfig final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void fixtures()
+    {
+        const std::string dir = LAYERCUT_FIXTURES_DIR "/models/";
+        const auto llama3 = ModelConfig::fromFile(dir + "llama3_gqa_sharded/config.json");
+        QCOMPARE(llama3.family, ModelFamily::Llama);
+        QCOMPARE(llama3.numKvHeads, int64_t(2));
+        QCOMPARE(llama3.ropeScaling.type, RopeScaling::Type::Llama3);  // from transformers 5's rope_parameters
+        QCOMPARE(llama3.ropeScaling.originalMaxPositions, int64_t(64));
+        QCOMPARE(llama3.ropeTheta, 500000.0);
+
+        const auto llama2 = ModelConfig::fromFile(dir + "llama2_spm_classic/config.json");  // classic keys
+        QCOMPARE(llama2.ropeScaling.type, RopeScaling::Type::None);
+        QCOMPARE(llama2.ropeTheta, 10000.0);
+        QCOMPARE(llama2.torchDtype, std::string("float32"));
+
+        const auto qwen2 = ModelConfig::fromFile(dir + "qwen2_tied_f16/config.json");
+        QVERIFY(qwen2.qkvBias && !qwen2.outputBias && qwen2.tieWordEmbeddings);
+        QCOMPARE(qwen2.ropeScaling.type, RopeScaling::Type::Linear);
+        QCOMPARE(qwen2.slidingWindow, int64_t(0));
+
+        const auto qwen3 = ModelConfig::fromFile(dir + "qwen3_qknorm/config.json");
+        QVERIFY(qwen3.qkNorm);
+        QCOMPARE(qwen3.headDim, int64_t(32));  // not hidden / heads = 16
+        QCOMPARE(qwen3.layerTypes.size(), size_t(6));
+
+        const auto mistral = ModelConfig::fromFile(dir + "mistral_bf16/config.json");
+        QCOMPARE(mistral.family, ModelFamily::Mistral);
+        QCOMPARE(mistral.slidingWindow, int64_t(0));
+    }
+
+    void expectedTensors()
+    {
+        const auto qwen2 = ModelConfig::fromFile(LAYERCUT_FIXTURES_DIR "/models/qwen2_tied_f16/config.json");
+        const auto tensors = qwen2.expectedTensors();
+        auto has = [&](const std::string &name) {
+            return std::any_of(tensors.begin(), tensors.end(), [&](const ExpectedTensor &t) { return t.name == name; });
+        };
+        QVERIFY(has("model.layers.0.self_attn.q_proj.bias"));
+        QVERIFY(!has("model.layers.0.self_attn.o_proj.bias"));
+        QVERIFY(!has("lm_head.weight"));  // tied
+        QCOMPARE(qwen2.parameterCount(), int64_t(483 * 64 + 64 + 6 * qwen2.parametersPerLayer()));
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("expected");
+        const QString base = R"("hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+                                "num_attention_heads": 4, "vocab_size": 100)";
+        QTest::newRow("unknown model_type") << R"({"model_type": "gpt2", )" + base + "}" << "unknown model_type 'gpt2'";
+        QTest::newRow("no model_type") << "{" + base + "}" << "missing \"model_type\"";
+        QTest::newRow("missing size") << R"({"model_type": "llama", "vocab_size": 10})" << "missing \"hidden_size\"";
+        QTest::newRow("yarn") << R"({"model_type": "llama", "rope_scaling": {"rope_type": "yarn", "factor": 4}, )" + base + "}"
+                              << "unsupported rope scaling type 'yarn'";
+        QTest::newRow("gelu") << R"({"model_type": "llama", "hidden_act": "gelu", )" + base + "}"
+                              << "unsupported hidden_act 'gelu'";
+        QTest::newRow("bad gqa") << R"({"model_type": "llama", "num_key_value_heads": 3, )" + base + "}"
+                                 << "not a multiple of num_key_value_heads";
+        QTest::newRow("malformed") << R"({"model_type": "llama", )" << "not valid JSON";
+        QTest::newRow("negative") << R"({"model_type": "llama", "hidden_size": -1})" << "positive integer";
+        QTest::newRow("layer_types length")
+            << R"({"model_type": "qwen2", "layer_types": ["full_attention"], )" + base + "}" << "has 1 entries for 2 layers";
+        QTest::newRow("sliding layer without window")
+            << R"({"model_type": "qwen3", "layer_types": ["full_attention", "sliding_attention"], )" + base + "}"
+            << "layer type 'sliding_attention' is not supported";
+    }
+
+    void errors()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, expected);
+        try {
+            ModelConfig::fromJsonText(json.toStdString(), "dir/config.json");
+            QFAIL("accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains("dir/config.json"), e.what());
+            QVERIFY2(QString(e.what()).contains(expected), e.what());
+        }
+    }
+
+    void slidingWindowIsRecorded()
+    {
+        const auto c = ModelConfig::fromJsonText(
+            R"({"model_type": "mistral", "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+                "num_attention_heads": 4, "vocab_size": 100, "sliding_window": 4096})",
+            "config.json");
+        QCOMPARE(c.slidingWindow, int64_t(4096));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestModelConfig)
+#include "tst_model_config.moc"

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Golden test: logits and per-block residual states of every fixture family against transformers.
+// Device and dtype come from LAYERCUT_TEST_DEVICE / LAYERCUT_TEST_DTYPE (default cpu, float32).
+// Tolerance, as max|ours - ref| / max|ref| over real tokens: 1e-4 in float32; in 16-bit types the
+// reference is still transformers in float32, so the bound covers 16-bit rounding through 6 layers.
+#include <cstdlib>
+
+#include <QTest>
+
+#include "layercut/model_session.h"
+#include "reference_data.h"
+
+using namespace lc;
+
+namespace {
+
+std::string envOr(const char *name, const char *fallback)
+{
+    const char *v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+double toleranceFor(DType dtype)
+{
+    switch (dtype) {
+    case DType::Float32: return 1e-4;
+    case DType::BFloat16: return 3e-2;  // 8 mantissa bits
+    case DType::Float16: return 5e-3;   // 11 mantissa bits
+    }
+    return 1e-4;
+}
+
+} // namespace
+
+class TestModelParity final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        m_device = envOr("LAYERCUT_TEST_DEVICE", "cpu");
+        m_dtype = parseDType(envOr("LAYERCUT_TEST_DTYPE", "float32"));
+        qInfo("device %s, dtype %s, tolerance %g", m_device.c_str(), dtypeName(m_dtype).c_str(), toleranceFor(m_dtype));
+    }
+
+    void logitsAndStates_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        for (const char *name :
+             {"llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16", "qwen3_qknorm"})
+            QTest::newRow(name) << name;
+    }
+
+    void logitsAndStates()
+    {
+        QFETCH(QString, fixture);
+        const std::string folder = LAYERCUT_FIXTURES_DIR "/models/" + fixture.toStdString();
+        const test::Reference ref = test::readReference(folder);
+        ModelSession session;
+        session.load(folder, {.device = m_device, .dtype = m_dtype});
+        const ForwardResult r = session.forward(ref.batch, {.logits = true, .states = true});
+        QCOMPARE(r.logits.size(), ref.logits.size());
+        QCOMPARE(r.states.size(), ref.states.size());
+        const double logitsErr = test::relativeError(r.logits, ref.logits, ref.batch, 1, r.vocab);
+        const double statesErr = test::relativeError(r.states, ref.states, ref.batch, r.numStates, r.hidden);
+        qInfo("%s: logits relative error %.3g, states %.3g", qPrintable(fixture), logitsErr, statesErr);
+        const double tol = toleranceFor(m_dtype);
+        QVERIFY2(logitsErr <= tol, qPrintable(QString("logits error %1 > %2").arg(logitsErr).arg(tol)));
+        QVERIFY2(statesErr <= tol, qPrintable(QString("states error %1 > %2").arg(statesErr).arg(tol)));
+    }
+
+    void unpaddedMatchesPaddedRow()
+    {
+        // The padded second row, run alone and unpadded, gives the same logits: padding changes nothing.
+        const std::string folder = LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm";
+        const test::Reference ref = test::readReference(folder);
+        ModelSession session;
+        session.load(folder, {.device = m_device, .dtype = m_dtype});
+        const int64_t T = ref.batch.length;
+        std::vector<int64_t> row;
+        for (int64_t t = 0; t < T; ++t)
+            if (ref.batch.mask[static_cast<size_t>(T + t)])
+                row.push_back(ref.batch.ids[static_cast<size_t>(T + t)]);
+        const ForwardResult alone = session.forward(TokenBatch::single(row));
+        const ForwardResult batched = session.forward(ref.batch);
+        const int64_t V = alone.vocab;
+        double maxDiff = 0, maxRef = 0;
+        for (size_t t = 0; t < row.size(); ++t)
+            for (int64_t v = 0; v < V; ++v) {
+                const float b = batched.logits[(T + t) * V + v];
+                maxDiff = std::max(maxDiff, double(std::abs(alone.logits[t * V + v] - b)));
+                maxRef = std::max(maxRef, double(std::abs(b)));
+            }
+        QVERIFY2(maxDiff / maxRef <= toleranceFor(m_dtype), qPrintable(QString::number(maxDiff / maxRef)));
+    }
+
+private:
+    std::string m_device;
+    DType m_dtype = DType::Float32;
+};
+
+QTEST_APPLESS_MAIN(TestModelParity)
+#include "tst_model_parity.moc"
