@@ -82,6 +82,9 @@ public:
     ModelSession(const ModelSession &) = delete;
     ModelSession &operator=(const ModelSession &) = delete;
 
+    /** True when this build of the core can run on a CUDA device that is present. */
+    static bool cudaAvailable();
+
     /** Reads config, checkpoint headers and tokenizer of `folder` without loading weights. */
     static ModelInfo inspect(const std::filesystem::path &folder);
 

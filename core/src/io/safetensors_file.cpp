@@ -142,12 +142,13 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path &path) : m_path(pat
                 failTensor(path, name, "data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
                                            ") run past the end of the file's " + std::to_string(bufferLen) +
                                            "-byte data section (truncated file?)");
-            // Overflow-safe numel × element size.
-            unsigned __int128 expected = elemSize;
+            // numel × element size, refusing shapes whose size overflows 64 bits.
+            uint64_t expected = elemSize;
             for (const int64_t d : t.shape)
-                expected *= static_cast<uint64_t>(d);
+                if (__builtin_mul_overflow(expected, static_cast<uint64_t>(d), &expected))
+                    failTensor(path, name, "shape is too large");
             if (expected != t.byteSize())
-                failTensor(path, name, "shape × dtype size is " + std::to_string(static_cast<uint64_t>(expected)) +
+                failTensor(path, name, "shape × dtype size is " + std::to_string(expected) +
                                            " bytes but data_offsets span " + std::to_string(t.byteSize()));
             t.data = buffer + t.begin;
             m_tensors.push_back(std::move(t));

@@ -25,9 +25,15 @@ LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
 
 at::Tensor LlamaModel::rmsNorm(const at::Tensor &x, const at::Tensor &weight) const
 {
+#if LAYERCUT_HAS_RMS_NORM
+    // The fused op normalises in float32 and rounds once to x's dtype, as the explicit steps below do;
+    // the weight is applied after that rounding, in x's dtype, as transformers does.
+    return weight * at::rms_norm(x, {x.size(-1)}, c10::nullopt, m_config.rmsNormEps);
+#else
     const at::Tensor xf = x.to(at::kFloat);
     const at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_config.rmsNormEps);
     return weight * normed.to(x.scalar_type());
+#endif
 }
 
 at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
@@ -35,9 +41,18 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
 {
     const int64_t B = x.size(0), T = x.size(1);
     const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads, D = m_config.headDim;
-    at::Tensor q = linear(x, layer.qProj, layer.qBias).view({B, T, nh, D});   // (B, T, nh, D)
-    at::Tensor k = linear(x, layer.kProj, layer.kBias).view({B, T, nkv, D});  // (B, T, nkv, D)
-    at::Tensor v = linear(x, layer.vProj, layer.vBias).view({B, T, nkv, D});
+    at::Tensor q, k, v;
+    if (layer.qkvProj.defined()) {  // one GEMM, then split: (B, T, (nh + 2*nkv)*D)
+        const auto parts = linear(x, layer.qkvProj, layer.qkvBias).split({nh * D, nkv * D, nkv * D}, -1);
+        q = parts[0], k = parts[1], v = parts[2];
+    } else {
+        q = linear(x, layer.qProj, layer.qBias);
+        k = linear(x, layer.kProj, layer.kBias);
+        v = linear(x, layer.vProj, layer.vBias);
+    }
+    q = q.view({B, T, nh, D});   // (B, T, nh, D)
+    k = k.view({B, T, nkv, D});  // (B, T, nkv, D)
+    v = v.view({B, T, nkv, D});
     if (m_config.qkNorm) {  // Qwen3: per-head RMSNorm over D, before RoPE
         q = rmsNorm(q, layer.qNorm);
         k = rmsNorm(k, layer.kNorm);
@@ -45,12 +60,19 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     q = RotaryEmbedding::apply(q.transpose(1, 2), cos, sin);  // (B, nh, T, D)
     k = RotaryEmbedding::apply(k.transpose(1, 2), cos, sin);  // (B, nkv, T, D)
     v = v.transpose(1, 2);                                    // (B, nkv, T, D)
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    at::Tensor out;
+#if LAYERCUT_HAS_SDPA_GQA
+    // Unpadded: is_causal with no mask keeps the flash kernel, which reads shared key/value heads itself.
+    if (!attnMask.defined()) {
+        out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, scale, /*enable_gqa=*/nkv != nh);
+        return linear(out.transpose(1, 2).reshape({B, T, nh * D}), layer.oProj, layer.oBias);
+    }
+#endif
     if (nkv != nh) {  // GQA: query head h reads key/value head h / (nh / nkv), as repeat_kv does
         k = k.repeat_interleave(nh / nkv, 1);                 // (B, nh, T, D)
         v = v.repeat_interleave(nh / nkv, 1);
     }
-    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
-    at::Tensor out;
 #if LAYERCUT_HAS_SDPA
     // No mask means unpadded: is_causal keeps the flash kernel eligible. With padding, a boolean mask.
     if (attnMask.defined())

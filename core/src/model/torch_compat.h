@@ -4,6 +4,8 @@
 #pragma once
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
+#include <c10/core/InferenceMode.h>
 #include <torch/version.h>
 
 #include "layercut/dtype.h"
@@ -11,6 +13,10 @@
 
 // at::scaled_dot_product_attention exists from PyTorch 2.0; 1.13 gets an explicit softmax fallback.
 #define LAYERCUT_HAS_SDPA (TORCH_VERSION_MAJOR >= 2)
+// at::rms_norm (one fused kernel on CUDA in recent versions) arrived in 2.4.
+#define LAYERCUT_HAS_RMS_NORM (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
+// Its enable_gqa argument (shared key/value heads without repeat_kv) arrived in 2.5.
+#define LAYERCUT_HAS_SDPA_GQA (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5))
 
 namespace lc {
 

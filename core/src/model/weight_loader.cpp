@@ -3,8 +3,10 @@
 #include "model/weight_loader.h"
 
 #include <sstream>
+#include <vector>
 
 #include "layercut/error.h"
+#include "model/tensor_upload.h"
 
 namespace lc {
 namespace {
@@ -67,7 +69,34 @@ at::Tensor *slotFor(LlamaWeights &w, const std::string &name)
     return nullptr;
 }
 
+/** cat(parts) along dim 0, then each part re-pointed at its slice (all parts defined or none). */
+at::Tensor fuseRows(std::initializer_list<at::Tensor *> parts)
+{
+    std::vector<at::Tensor> tensors;
+    for (at::Tensor *p : parts) {
+        if (!p->defined())
+            return {};
+        tensors.push_back(*p);
+    }
+    at::Tensor fused = at::cat(tensors, 0);
+    int64_t offset = 0;
+    for (at::Tensor *p : parts) {
+        const int64_t rows = p->size(0);
+        *p = fused.narrow(0, offset, rows);
+        offset += rows;
+    }
+    return fused;
+}
+
 } // namespace
+
+void fuseProjections(LlamaWeights &weights)
+{
+    for (DecoderLayerWeights &l : weights.layers) {
+        l.qkvProj = fuseRows({&l.qProj, &l.kProj, &l.vProj});
+        l.qkvBias = fuseRows({&l.qBias, &l.kBias, &l.vBias});
+    }
+}
 
 LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
                               at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop)
@@ -93,23 +122,15 @@ LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &c
     w.layers.resize(static_cast<size_t>(config.numLayers));
     for (int64_t i = 0; i < config.numLayers; ++i)
         w.layers[static_cast<size_t>(i)].originalIndex = i;
-    uint64_t doneBytes = 0;
-    int lastPercent = -1;
+    std::vector<TensorUpload> uploads;
     for (const auto &e : expected) {
-        throwIfStopped(stop);
-        const auto [entry, file] = checkpoint.find(e.name);
         at::Tensor *slot = slotFor(w, e.name);
         if (!slot)
             throw Error("internal: no slot for tensor '" + e.name + "'");
-        // copy=true: the result must own its memory, never alias the mapping.
-        *slot = viewOf(*entry).to(device, dtype, /*non_blocking=*/false, /*copy=*/true);
-        doneBytes += entry->byteSize();
-        const int percent = totalBytes ? static_cast<int>(100 * doneBytes / totalBytes) : 100;
-        if (progress && percent != lastPercent) {
-            lastPercent = percent;
-            progress({"loading weights", static_cast<int64_t>(doneBytes), static_cast<int64_t>(totalBytes)});
-        }
+        uploads.push_back({checkpoint.find(e.name).first, slot});
     }
+    uploadTensors(uploads, device, dtype, totalBytes, progress, stop);
+    fuseProjections(w);
     if (config.tieWordEmbeddings)
         w.lmHead = w.embedTokens;
     return w;

@@ -38,6 +38,11 @@ ModelSession::Impl &ModelSession::impl()
     return *m_impl;
 }
 
+bool ModelSession::cudaAvailable()
+{
+    return at::hasCUDA();
+}
+
 ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
 {
     namespace fs = std::filesystem;
@@ -134,7 +139,7 @@ ForwardResult ModelSession::forward(const TokenBatch &batch, const ForwardOption
 {
     const auto [ids, mask] = m_impl->toTensors(batch);
     const LlamaModel &model = *m_impl->model;
-    at::NoGradGuard noGrad;  // thread-local: set on the calling (compute) thread
+    c10::InferenceMode inference;  // thread-local: set on the calling (compute) thread
     std::vector<at::Tensor> states;
     StateVisitor visit;
     if (options.states)

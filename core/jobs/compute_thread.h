@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <memory>
+#include <stop_token>
+
+#include <QObject>
+#include <QThread>
+
+#include "jobs/model_worker.h"
+
+namespace lc {
+
+/**
+ * The GUI thread's handle on the one long-lived compute thread and its ModelWorker. It owns the stop
+ * source, so cancel() takes effect at once, without waiting for the busy worker's event loop.
+ */
+class ComputeThread final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ComputeThread(QObject *parent = nullptr);
+    /** Requests a stop, then quits and joins the thread. */
+    ~ComputeThread() override;
+
+    ModelWorker *worker() const { return m_worker; }
+    bool isBusy() const { return m_busy; }
+
+    /** Starts loading `folder` on the compute thread; ignored while busy. */
+    void loadModel(const QString &folder, const LoadOptions &options);
+    /** Asks the running job to stop at its next check (between tensors, batches or steps). */
+    void cancel();
+
+signals:
+    void busyChanged(bool busy);
+
+private:
+    void setBusy(bool busy);
+
+    QThread m_thread;
+    ModelWorker *m_worker = nullptr;  // lives on m_thread; deleted there when it finishes
+    std::stop_source m_stop;
+    bool m_busy = false;
+};
+
+} // namespace lc

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The compute thread: loads off the calling thread with progress, reports failures as signals, and
+// cancels promptly.
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+#include "jobs/compute_thread.h"
+
+using namespace lc;
+
+class TestComputeThread final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void loadsOnTheComputeThread()
+    {
+        ComputeThread compute;
+        QThread *workerThread = nullptr;
+        connect(compute.worker(), &ModelWorker::progressChanged, this,
+                [&] { workerThread = QThread::currentThread(); }, Qt::DirectConnection);
+        QSignalSpy loaded(compute.worker(), &ModelWorker::modelLoaded);
+        QSignalSpy progress(compute.worker(), &ModelWorker::progressChanged);
+        QSignalSpy busy(&compute, &ComputeThread::busyChanged);
+        compute.loadModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded", {});
+        QVERIFY(compute.isBusy());
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(progress.count() > 2);
+        QVERIFY(workerThread && workerThread != QThread::currentThread());
+        const auto info = loaded.first().first().value<ModelInfo>();
+        QCOMPARE(info.config.numLayers, int64_t(6));
+        QCOMPARE(info.shardCount, 4);
+        QTRY_VERIFY(!compute.isBusy());
+        QCOMPARE(busy.count(), 2);
+    }
+
+    void failureBecomesSignal()
+    {
+        ComputeThread compute;
+        QSignalSpy failed(compute.worker(), &ModelWorker::failed);
+        compute.loadModel("/nonexistent/model", {});
+        QVERIFY(failed.wait(10000));
+        QVERIFY(failed.first().first().toString().contains("/nonexistent/model"));
+        QTRY_VERIFY(!compute.isBusy());
+    }
+
+    void cancelStopsTheLoad()
+    {
+        ComputeThread compute;
+        QSignalSpy cancelled(compute.worker(), &ModelWorker::loadCancelled);
+        QSignalSpy loaded(compute.worker(), &ModelWorker::modelLoaded);
+        // Cancel from the first progress report: the load must end as cancelled, not loaded.
+        connect(compute.worker(), &ModelWorker::progressChanged, &compute, [&] { compute.cancel(); },
+                Qt::DirectConnection);
+        compute.loadModel(LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm", {});
+        QVERIFY(cancelled.wait(10000));
+        QCOMPARE(loaded.count(), 0);
+        QTRY_VERIFY(!compute.isBusy());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestComputeThread)
+#include "tst_compute_thread.moc"

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "panels/model_summary_panel.h"
+
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLocale>
+#include <QVBoxLayout>
+
+#include "format.h"
+
+ModelSummaryPanel::ModelSummaryPanel(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    m_title = new QLabel(this);
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_folder = new QLabel(this);
+    m_folder->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_folder->setWordWrap(true);
+    layout->addWidget(m_title);
+    layout->addWidget(m_folder);
+
+    auto *box = new QGroupBox(tr("Model"), this);
+    m_form = new QFormLayout(box);
+    m_form->setLabelAlignment(Qt::AlignRight);
+    addField("family", tr("Family"));
+    addField("architecture", tr("Architecture"));
+    addField("layers", tr("Layers"));
+    addField("hidden", tr("Hidden size"));
+    addField("intermediate", tr("Intermediate size"));
+    addField("heads", tr("Attention heads"));
+    addField("kvHeads", tr("Key/value heads"));
+    addField("headDim", tr("Head dimension"));
+    addField("vocab", tr("Vocabulary"));
+    addField("parameters", tr("Parameters"));
+    addField("perLayer", tr("Parameters per layer"));
+    addField("rope", tr("RoPE"));
+    addField("tied", tr("Tied embeddings"));
+    addField("checkpoint", tr("Checkpoint"));
+    addField("tokenizer", tr("Tokenizer"));
+    addField("device", tr("Running on"));
+    layout->addWidget(box);
+    layout->addStretch(1);
+}
+
+void ModelSummaryPanel::addField(const QString &key, const QString &label)
+{
+    auto *value = new QLabel(this);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_form->addRow(label + QLatin1Char(':'), value);
+    m_fields.insert(key, value);
+}
+
+QString ModelSummaryPanel::fieldText(const QString &field) const
+{
+    return m_fields.value(field) ? m_fields.value(field)->text() : QString();
+}
+
+void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
+{
+    const lc::ModelConfig &c = info.config;
+    const QLocale locale;
+    m_title->setText(QString::fromStdString(info.folder.filename().string()));
+    m_folder->setText(QString::fromStdString(info.folder.string()));
+    m_fields["family"]->setText(QString::fromStdString(info.family));
+    m_fields["architecture"]->setText(QString::fromStdString(info.architecture));
+    m_fields["layers"]->setText(locale.toString(c.numLayers));
+    m_fields["hidden"]->setText(locale.toString(c.hiddenSize));
+    m_fields["intermediate"]->setText(locale.toString(c.intermediateSize));
+    m_fields["heads"]->setText(locale.toString(c.numHeads));
+    m_fields["kvHeads"]->setText(c.numKvHeads == c.numHeads
+                                     ? locale.toString(c.numKvHeads)
+                                     : tr("%1 (grouped-query attention)").arg(locale.toString(c.numKvHeads)));
+    m_fields["headDim"]->setText(locale.toString(c.headDim));
+    m_fields["vocab"]->setText(locale.toString(c.vocabSize));
+    m_fields["parameters"]->setText(tr("%1 (%2)").arg(format::count(info.parameterCount), locale.toString(info.parameterCount)));
+    const double share = info.parameterCount ? 100.0 * c.parametersPerLayer() / info.parameterCount : 0;
+    m_fields["perLayer"]->setText(tr("%1 (%2% of the model)").arg(format::count(c.parametersPerLayer()),
+                                                                  locale.toString(share, 'f', 2)));
+    QString rope = tr("θ = %1").arg(locale.toString(c.ropeTheta, 'g', 8));
+    if (c.ropeScaling.type == lc::RopeScaling::Type::Linear)
+        rope += tr(", linear scaling ×%1").arg(c.ropeScaling.factor);
+    else if (c.ropeScaling.type == lc::RopeScaling::Type::Llama3)
+        rope += tr(", Llama 3 scaling ×%1").arg(c.ropeScaling.factor);
+    m_fields["rope"]->setText(rope);
+    m_fields["tied"]->setText(c.tieWordEmbeddings ? tr("yes") : tr("no"));
+    m_fields["checkpoint"]->setText(tr("%1, %2 in %n file(s)", nullptr, info.shardCount)
+                                        .arg(QString::fromStdString(info.checkpointDtype), format::bytes(info.checkpointBytes)));
+    m_fields["tokenizer"]->setText(info.tokenizerKind.empty() ? tr("none") : QString::fromStdString(info.tokenizerKind));
+    m_fields["device"]->setText(tr("%1, %2").arg(QString::fromStdString(info.device),
+                                                 QString::fromStdString(info.computeDtype)));
+}
