@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct ExpectedTensor
 {
     std::string name;
     std::vector<int64_t> shape;
+
+    int64_t numel() const;
 };
 
 /** The hyperparameters of a Llama-family `config.json` (Llama 2/3.x, Mistral, Qwen2/2.5, Qwen3). */
@@ -61,6 +64,8 @@ struct ModelConfig
     static ModelConfig fromFile(const std::filesystem::path &configJson);
     /** Parses JSON text; `source` names it in errors. */
     static ModelConfig fromJsonText(const std::string &text, const std::string &source);
+    /** Parses a parsed config.json; `source` names it in errors. */
+    static ModelConfig fromJson(const nlohmann::json &json, const std::string &source);
 
     /** Every tensor the checkpoint must contain, with its expected shape (lm_head only when untied). */
     std::vector<ExpectedTensor> expectedTensors() const;

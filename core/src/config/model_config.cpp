@@ -3,11 +3,11 @@
 // transformers 5's (rope_parameters). Anything the core cannot run exactly is refused by name.
 #include "layercut/model_config.h"
 
-#include <fstream>
-#include <sstream>
+#include <numeric>
 
 #include <nlohmann/json.hpp>
 
+#include "io/json_file.h"
 #include "layercut/error.h"
 
 namespace lc {
@@ -88,6 +88,11 @@ RopeScaling parseRopeScaling(const Reader &r, const json &scaling)
 
 } // namespace
 
+int64_t ExpectedTensor::numel() const
+{
+    return std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
+}
+
 std::string familyName(ModelFamily family)
 {
     switch (family) {
@@ -101,12 +106,9 @@ std::string familyName(ModelFamily family)
 
 ModelConfig ModelConfig::fromFile(const std::filesystem::path &configJson)
 {
-    std::ifstream in(configJson);
-    if (!in)
-        throw Error("'" + configJson.string() + "': cannot open (is this a Hugging Face model folder?)");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return fromJsonText(ss.str(), configJson.string());
+    if (!std::filesystem::exists(configJson))
+        throw Error("'" + configJson.string() + "': missing (is this a Hugging Face model folder?)");
+    return fromJson(readJsonFile(configJson), configJson.string());
 }
 
 ModelConfig ModelConfig::fromJsonText(const std::string &text, const std::string &source)
@@ -117,6 +119,11 @@ ModelConfig ModelConfig::fromJsonText(const std::string &text, const std::string
     } catch (const json::exception &e) {
         throw Error("'" + source + "': not valid JSON (" + e.what() + ")");
     }
+    return fromJson(j, source);
+}
+
+ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &source)
+{
     if (!j.is_object())
         throw Error("'" + source + "': not a JSON object");
     const Reader r{j, source};
@@ -275,27 +282,17 @@ std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
 int64_t ModelConfig::parametersPerLayer() const
 {
     int64_t n = 0;
-    const std::string prefix = "model.layers.0.";
-    for (const auto &t : expectedTensors()) {
-        if (t.name.rfind(prefix, 0) != 0)
-            continue;
-        int64_t numel = 1;
-        for (const int64_t d : t.shape)
-            numel *= d;
-        n += numel;
-    }
+    for (const auto &t : expectedTensors())
+        if (t.name.rfind("model.layers.0.", 0) == 0)
+            n += t.numel();
     return n;
 }
 
 int64_t ModelConfig::parameterCount() const
 {
     int64_t n = 0;
-    for (const auto &t : expectedTensors()) {
-        int64_t numel = 1;
-        for (const int64_t d : t.shape)
-            numel *= d;
-        n += numel;
-    }
+    for (const auto &t : expectedTensors())
+        n += t.numel();
     return n;
 }
 

@@ -2,13 +2,8 @@
 // A checkpoint folder's weights: one safetensors file, or shards named by model.safetensors.index.json.
 #include "layercut/checkpoint.h"
 
-#include <fstream>
-#include <set>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
-
 #include "layercut/error.h"
+#include "io/json_file.h"
 
 namespace lc {
 
@@ -20,15 +15,7 @@ Checkpoint Checkpoint::open(const std::filesystem::path &folder)
     const fs::path single = folder / "model.safetensors";
     if (fs::exists(index)) {
         ckpt.m_sharded = true;
-        std::ifstream in(index);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        nlohmann::json j;
-        try {
-            j = nlohmann::json::parse(ss.str());
-        } catch (const nlohmann::json::exception &e) {
-            throw Error("'" + index.string() + "': not valid JSON (" + e.what() + ")");
-        }
+        const nlohmann::json j = readJsonFile(index);
         if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object())
             throw Error("'" + index.string() + "': no \"weight_map\" object");
         std::map<std::string, std::shared_ptr<SafetensorsFile>> shards;

@@ -43,21 +43,23 @@ bool ModelSession::cudaAvailable()
     return at::hasCUDA();
 }
 
-ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
+namespace {
+
+/** The summary of `folder` whose weights `ckpt` holds. */
+ModelInfo describe(const std::filesystem::path &folder, const ModelConfig &config, const Checkpoint &ckpt)
 {
     namespace fs = std::filesystem;
-    if (!fs::is_directory(folder))
-        throw Error("'" + folder.string() + "': not a folder");
     ModelInfo info;
     info.folder = folder;
-    info.config = ModelConfig::fromFile(folder / "config.json");
+    info.config = config;
     info.family = familyName(info.config.family);
-    const Checkpoint ckpt = Checkpoint::open(folder);
     info.parameterCount = ckpt.totalParameters();
     info.checkpointBytes = ckpt.totalBytes();
     info.shardCount = static_cast<int>(ckpt.files().size());
     const std::string dominant = ckpt.dominantDtype();
-    info.checkpointDtype = dominant.empty() ? std::string() : dtypeName(parseDType(dominant));
+    // Unusual stored types (I64, U8, ...) are shown as written; loading refuses them by tensor name.
+    const bool floating = dominant == "F32" || dominant == "BF16" || dominant == "F16";
+    info.checkpointDtype = floating ? dtypeName(parseDType(dominant)) : dominant;
     // architectures[0] is informative only; model_type decides the implementation.
     info.architecture = info.config.architecture.empty() ? info.config.modelType : info.config.architecture;
     if (fs::exists(folder / "tokenizer.json") || fs::exists(folder / "tokenizer.model"))
@@ -65,17 +67,35 @@ ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
     return info;
 }
 
+void requireFolder(const std::filesystem::path &folder)
+{
+    if (!std::filesystem::is_directory(folder))
+        throw Error("'" + folder.string() + "': not a folder");
+}
+
+} // namespace
+
+ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
+{
+    requireFolder(folder);
+    const ModelConfig config = ModelConfig::fromFile(folder / "config.json");
+    return describe(folder, config, Checkpoint::open(folder));
+}
+
 ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
                              const ProgressFn &progress, std::stop_token stop)
 {
     unload();
-    ModelInfo info = inspect(folder);
+    requireFolder(folder);
+    const ModelConfig config = ModelConfig::fromFile(folder / "config.json");
     const at::Device device = parseDevice(options.device);
-    const DType dtype = options.dtype.value_or(
-        device.is_cpu() || info.checkpointDtype.empty() ? DType::Float32 : parseDType(info.checkpointDtype));
     if (progress)
         progress({"opening checkpoint", 0, 1});
     const Checkpoint ckpt = Checkpoint::open(folder);
+    ModelInfo info = describe(folder, config, ckpt);
+    const bool floating = info.checkpointDtype == "bfloat16" || info.checkpointDtype == "float16";
+    const DType dtype =
+        options.dtype.value_or(device.is_cpu() || !floating ? DType::Float32 : parseDType(info.checkpointDtype));
     std::unique_ptr<Tokenizer> tokenizer;
     if (!info.tokenizerKind.empty()) {
         tokenizer = loadTokenizer(folder);

@@ -3,12 +3,12 @@
 #include "tokenizer/byte_level_bpe_tokenizer.h"
 
 #include <array>
-#include <fstream>
-#include <sstream>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 #include <utf8proc.h>
 
+#include "io/json_file.h"
 #include "layercut/error.h"
 #include "tokenizer/regex_splitter.h"
 
@@ -64,20 +64,6 @@ size_t utf8Length(unsigned char lead)
     return lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 1;
 }
 
-json readJson(const std::filesystem::path &path)
-{
-    std::ifstream in(path);
-    if (!in)
-        throw Error("'" + path.string() + "': cannot open");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    try {
-        return json::parse(ss.str());
-    } catch (const json::exception &e) {
-        throw Error("'" + path.string() + "': not valid JSON (" + e.what() + ")");
-    }
-}
-
 bool containsByteLevel(const json &node)
 {
     if (!node.is_object())
@@ -99,7 +85,7 @@ bool isWordChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x
 bool ByteLevelBpeTokenizer::isByteLevelBpe(const std::filesystem::path &tokenizerJson)
 {
     try {
-        const json j = readJson(tokenizerJson);
+        const json j = readJsonFile(tokenizerJson);
         return j.contains("model") && j["model"].value("type", "") == "BPE" &&
                (containsByteLevel(j.value("pre_tokenizer", json())) || containsByteLevel(j.value("decoder", json())));
     } catch (const Error &) {
@@ -115,7 +101,7 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
 {
     const std::string src = tokenizerJson.string();
     auto fail = [&](const std::string &what) -> void { throw Error("'" + src + "': " + what); };
-    const json j = readJson(tokenizerJson);
+    const json j = readJsonFile(tokenizerJson);
     if (!j.is_object() || !j.contains("model") || !j["model"].is_object())
         fail("no \"model\" object");
     const json &model = j["model"];

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tokenizer/tokenizer_config.h"
 
-#include <fstream>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
-
+#include "io/json_file.h"
 #include "layercut/error.h"
 
 namespace lc {
@@ -15,15 +11,7 @@ SpecialTokenRules SpecialTokenRules::fromFile(const std::filesystem::path &file)
     SpecialTokenRules rules;
     if (!std::filesystem::exists(file))
         return rules;
-    std::ifstream in(file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(ss.str());
-    } catch (const nlohmann::json::exception &e) {
-        throw Error("'" + file.string() + "': not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json j = readJsonFile(file);
     if (!j.is_object())
         throw Error("'" + file.string() + "': not a JSON object");
     auto flag = [&](const char *key) -> std::optional<bool> {
