@@ -17,6 +17,7 @@ int main(int argc, char **argv)
     lc::cli::addInfoCommand(app, action);
     lc::cli::addTokenizeCommand(app, action);
     lc::cli::addForwardCommand(app, action);
+    lc::cli::addDistancesCommand(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -13,5 +13,6 @@ using Action = std::function<void()>;
 void addInfoCommand(CLI::App &app, Action &action);
 void addTokenizeCommand(CLI::App &app, Action &action);
 void addForwardCommand(CLI::App &app, Action &action);
+void addDistancesCommand(CLI::App &app, Action &action);
 
 } // namespace lc::cli

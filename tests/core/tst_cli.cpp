@@ -87,6 +87,39 @@ private slots:
         QVERIFY2(maxDiff / maxRef < 1e-4, qPrintable(QString::number(maxDiff / maxRef)));
     }
 
+    void distances()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("d.json"), csv = dir.filePath("d.csv");
+        const Run r = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
+                              kFixtures + "/data/tiny_corpus.txt", "--samples", "10", "--batch", "4", "--out", out,
+                              "--csv", csv});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject j = QJsonDocument::fromJson(f.readAll()).object();
+        const QJsonArray angular = j["angular_distance"].toArray();
+        QCOMPARE(angular.size(), 7);  // n = 0..L
+        for (const auto v : angular[0].toArray())
+            QVERIFY(v.isNull());      // row 0 is undefined
+        QVERIFY(angular[1].toArray()[5].isDouble() && angular[1].toArray()[6].isNull());
+        QVERIFY(angular[6].toArray()[0].isDouble());
+        QVERIFY(j["optimal_start"].toArray()[0].isNull());
+        QCOMPARE(j["optimal_start"].toArray()[6].toInt(), 0);
+        QCOMPARE(j["block_influence"].toArray().size(), 6);
+        QCOMPARE(j["all_token_distance"].toArray().size(), 7);
+        QCOMPARE(j["sample_count"].toInt(), 10);
+        QCOMPARE(j["settings"].toObject()["samples"].toInt(), 10);
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        QCOMPARE(c.readLine(), QByteArray("block_size,start_layer,first_dropped,last_dropped,angular_distance,all_token_distance\n"));
+        // 6 + 5 + ... + 1 defined (n, l) pairs after the header
+        QCOMPARE(c.readAll().count('\n'), 21);
+        const Run bad = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data", "/nonexistent.jsonl",
+                                "--out", out});
+        QVERIFY(bad.exitCode != 0 && bad.err.contains("/nonexistent.jsonl"));
+    }
+
     void errorsAreOneLine()
     {
         for (const QStringList &args :

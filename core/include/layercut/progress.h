@@ -16,6 +16,7 @@ struct Progress
     std::string stage;  // short English stage name, e.g. "loading weights"
     int64_t current = 0;
     int64_t total = 0;
+    int64_t tokens = 0;  // tokens processed so far, where that means something (rates, time left)
 };
 
 /** Called from the thread doing the work; must be cheap and must not throw. */

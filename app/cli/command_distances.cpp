@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// layercut-cli distances MODEL_DIR --data FILE --out FILE.json: every angular distance d(l, n), the
+// optimal start per block size, the all-token variant and Block Influence, from one pass over the data.
+#include <sstream>
+
+#include "cli_output.h"
+#include "commands.h"
+#include "layercut/atomic_file.h"
+#include "layercut/layer_distances.h"
+#include "layercut/text_dataset.h"
+#include "layercut/tokenizer.h"
+
+namespace lc::cli {
+namespace {
+
+/** Long-format CSV: one row per defined (n, l), with the dropped layers as an inclusive 0-based range. */
+std::string distancesCsv(const LayerDistances &d)
+{
+    std::ostringstream csv;
+    csv.precision(9);
+    csv << "block_size,start_layer,first_dropped,last_dropped,angular_distance,all_token_distance\n";
+    for (int64_t n = 1; n <= d.numLayers; ++n)
+        for (int64_t l = 0; l + n <= d.numLayers; ++l)
+            csv << n << ',' << l << ',' << l << ',' << l + n - 1 << ',' << d.angularAt(n, l) << ','
+                << d.allTokensAt(n, l) << '\n';
+    return csv.str();
+}
+
+} // namespace
+
+void addDistancesCommand(CLI::App &app, Action &action)
+{
+    auto *cmd = app.add_subcommand("distances", "Angular distances between layers (heatmap data) from one pass over a dataset");
+    struct Args
+    {
+        std::string folder, data, out, csv, device = "cpu", dtype;
+        int64_t samples = 0, maxLength = 2048, batch = 8;
+        uint64_t seed = 0;
+    };
+    auto args = std::make_shared<Args>();
+    cmd->add_option("MODEL_DIR", args->folder, "Model folder")->required();
+    cmd->add_option("--data", args->data, "Text (.txt), JSON Lines (.jsonl with \"text\" or \"input_ids\") or gzip JSON Lines (.json.gz, as C4)")
+        ->required();
+    cmd->add_option("--out", args->out, "Output JSON")->required();
+    cmd->add_option("--csv", args->csv, "Also write the distances as CSV");
+    cmd->add_option("--samples", args->samples, "Documents to use (0: all)")->capture_default_str();
+    cmd->add_option("--max-length", args->maxLength, "Tokens per document (longer ones are truncated)")->capture_default_str();
+    cmd->add_option("--batch", args->batch, "Documents per forward pass")->capture_default_str();
+    cmd->add_option("--seed", args->seed, "Seed for choosing documents when --samples is smaller than the file")
+        ->capture_default_str();
+    cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--dtype", args->dtype, "float32, bfloat16 or float16 (default: float32 on CPU, the checkpoint's on CUDA)");
+    cmd->callback([&action, args] {
+        action = [args] {
+            const auto progress = stderrProgress();
+            ModelSession session;
+            LoadOptions options;
+            options.device = args->device;
+            if (!args->dtype.empty())
+                options.dtype = parseDType(args->dtype);
+            const ModelInfo info = session.load(args->folder, options, progress);
+            if (!session.tokenizer())
+                throw Error("'" + args->folder + "': no tokenizer.json or tokenizer.model to read the data with");
+            const TokenizedDataset data = tokenizeDocuments(
+                readDocuments(args->data), *session.tokenizer(),
+                {.samples = args->samples, .maxLength = args->maxLength, .seed = args->seed});
+            if (data.sequences.empty())
+                throw Error("'" + args->data + "': no document with at least one token");
+            const LayerDistances d = computeLayerDistances(session, data.sequences, {.batchSize = args->batch}, progress);
+            nlohmann::ordered_json j = distancesToJson(d);
+            j["settings"] = {{"model", info.folder.string()},   {"data", args->data},
+                             {"samples", args->samples},          {"max_length", args->maxLength},
+                             {"batch", args->batch},              {"seed", args->seed},
+                             {"device", info.device},             {"dtype", info.computeDtype},
+                             {"documents", data.documents},       {"skipped_empty", data.skippedEmpty},
+                             {"truncated", data.truncated}};
+            writeFileAtomically(args->out, j.dump(1) + "\n");
+            if (!args->csv.empty())
+                writeFileAtomically(args->csv, distancesCsv(d));
+            nlohmann::ordered_json summary;
+            summary["out"] = args->out;
+            summary["samples"] = d.samples;
+            summary["tokens"] = d.tokens;
+            summary["skipped_empty"] = data.skippedEmpty;
+            nlohmann::ordered_json best = nlohmann::ordered_json::array();
+            for (int64_t n = 1; n <= d.numLayers; ++n)
+                best.push_back({{"n", n}, {"start", d.optimalStart(n)}, {"distance", d.angularAt(n, d.optimalStart(n))}});
+            summary["optimal_blocks"] = best;
+            printJson(summary);
+        };
+    });
+}
+
+} // namespace lc::cli

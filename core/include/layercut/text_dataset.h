@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace lc {
+
+class Tokenizer;
+
+/** One document of a dataset: its text, or token ids given directly (`input_ids` in JSON Lines). */
+using Document = std::variant<std::string, std::vector<int64_t>>;
+
+/**
+ * Reads the documents of `path`:
+ *  - plain text: one document per line, or, when the file has blank lines, blank-line-separated blocks;
+ *  - JSON Lines (.jsonl, .json): one object per line with a `text` string or an `input_ids` list;
+ *  - gzip-compressed JSON Lines (.gz), as C4 ships it (c4-validation.00000-of-00008.json.gz).
+ * Throws lc::Error naming the file (and line) for unreadable files and malformed lines.
+ */
+std::vector<Document> readDocuments(const std::filesystem::path &path);
+
+struct DatasetOptions
+{
+    int64_t samples = 0;        // documents to keep; 0 keeps all
+    int64_t maxLength = 2048;   // tokens per sequence (longer documents are truncated)
+    uint64_t seed = 0;          // which documents are sampled when there are more than `samples`
+    bool addSpecial = true;     // BOS/EOS as the tokenizer config says
+};
+
+/** Token sequences ready for the model, with counts of what was skipped. */
+struct TokenizedDataset
+{
+    std::vector<std::vector<int64_t>> sequences;
+    int64_t documents = 0;      // documents in the file
+    int64_t skippedEmpty = 0;   // documents with no token (excluding special tokens), skipped
+    int64_t truncated = 0;      // documents cut at maxLength
+    int64_t tokens = 0;         // tokens in `sequences`
+};
+
+/**
+ * Tokenises `documents` (ids pass through), skipping those shorter than one token. When `samples` is set
+ * and smaller than the number of documents, a seeded random choice of documents is taken, in file order.
+ */
+TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer &tokenizer,
+                                   const DatasetOptions &options);
+
+} // namespace lc

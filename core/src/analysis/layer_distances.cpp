@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// All (l, n) angular distances from one forward pass per batch.
+// Legend: B batch, T tokens, H hidden, L layers, S = L + 1 residual states, N = B·T.
+#include "layercut/layer_distances.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "analysis/layer_distance_accumulator_impl.h"
+#include "layercut/error.h"
+#include "layercut/model_session.h"
+#include "session/model_session_impl.h"
+
+namespace lc {
+namespace {
+
+// Tokens per float64 Gram product, so the float64 copy of a chunk stays near 1 GiB for 8B-sized models.
+constexpr int64_t kGramBytes = 1ll << 30;
+
+/** cos between every pair of states of each token: (n, S, H) -> (n, S, S), float64, clamped to [-1, 1]. */
+at::Tensor pairwiseCos(const at::Tensor &states)
+{
+    const at::Tensor x = states.to(at::kDouble);
+    const at::Tensor gram = at::bmm(x, x.transpose(1, 2));                    // (n, S, S)
+    const at::Tensor norm = gram.diagonal(0, 1, 2).sqrt().clamp_min(1e-300);  // (n, S); zero state -> cos 0
+    return (gram / (norm.unsqueeze(2) * norm.unsqueeze(1))).clamp(-1.0, 1.0);
+}
+
+} // namespace
+
+LayerDistanceAccumulator::Impl::Impl(int64_t layers) : numLayers(layers)
+{
+    const auto opts = at::TensorOptions().dtype(at::kDouble);
+    sumLast = at::zeros({layers + 1, layers + 1}, opts);
+    sumAll = at::zeros({layers + 1, layers + 1}, opts);
+    sumCos = at::zeros({layers + 1, layers + 1}, opts);
+}
+
+void LayerDistanceAccumulator::Impl::addBatch(const at::Tensor &states, const at::Tensor &mask,
+                                              const at::Tensor &lastIndex)
+{
+    const int64_t B = mask.size(0), T = mask.size(1), N = B * T, S = states.size(1), H = states.size(2);
+    const at::Tensor real = mask.reshape({N}).to(at::kDouble);
+    const int64_t chunk = std::max<int64_t>(1, kGramBytes / (S * H * 8));
+    for (int64_t start = 0; start < N; start += chunk) {
+        const int64_t n = std::min(chunk, N - start);
+        const at::Tensor cos = pairwiseCos(states.narrow(0, start, n));  // (n, S, S)
+        const at::Tensor weight = real.narrow(0, start, n).view({n, 1, 1});
+        sumAll += (at::acos(cos) / M_PI * weight).sum(0).cpu();
+        sumCos += (cos * weight).sum(0).cpu();
+    }
+    // The last real token of each sequence: row b·T + last_b.
+    const at::Tensor rows = at::arange(B, lastIndex.options()) * T + lastIndex;
+    sumLast += (at::acos(pairwiseCos(states.index_select(0, rows))) / M_PI).sum(0).cpu();
+    samples += B;
+    tokens += mask.sum().item<int64_t>();
+}
+
+LayerDistances LayerDistanceAccumulator::Impl::result() const
+{
+    const int64_t L = numLayers, S = L + 1;
+    LayerDistances d;
+    d.numLayers = L;
+    d.samples = samples;
+    d.tokens = tokens;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    d.angular.assign(static_cast<size_t>(S * S), nan);
+    d.allTokens.assign(static_cast<size_t>(S * S), nan);
+    const auto last = sumLast.accessor<double, 2>();
+    const auto all = sumAll.accessor<double, 2>();
+    const auto cos = sumCos.accessor<double, 2>();
+    for (int64_t n = 1; n <= L; ++n)
+        for (int64_t l = 0; l + n <= L; ++l) {
+            const size_t i = static_cast<size_t>(n * S + l);
+            if (samples > 0)
+                d.angular[i] = last[l][l + n] / static_cast<double>(samples);
+            if (tokens > 0)
+                d.allTokens[i] = all[l][l + n] / static_cast<double>(tokens);
+        }
+    for (int64_t l = 0; l < L; ++l)
+        d.blockInfluence.push_back(tokens > 0 ? 1.0 - cos[l][l + 1] / static_cast<double>(tokens) : nan);
+    return d;
+}
+
+LayerDistanceAccumulator::LayerDistanceAccumulator(int64_t numLayers) : m_impl(std::make_unique<Impl>(numLayers)) {}
+LayerDistanceAccumulator::~LayerDistanceAccumulator() = default;
+LayerDistanceAccumulator::LayerDistanceAccumulator(LayerDistanceAccumulator &&) noexcept = default;
+
+LayerDistanceAccumulator::Impl &LayerDistanceAccumulator::impl()
+{
+    return *m_impl;
+}
+
+void LayerDistanceAccumulator::addSequence(const float *states, int64_t length, int64_t hidden)
+{
+    const int64_t S = m_impl->numLayers + 1;
+    c10::InferenceMode inference;
+    const at::Tensor x = at::from_blob(const_cast<float *>(states), {S, length, hidden}, at::kFloat);
+    m_impl->addBatch(x.permute({1, 0, 2}).contiguous(), at::ones({1, length}, at::kLong),
+                     at::full({1}, length - 1, at::kLong));
+}
+
+LayerDistances LayerDistanceAccumulator::result() const
+{
+    return m_impl->result();
+}
+
+LayerDistances computeLayerDistances(ModelSession &session, const std::vector<std::vector<int64_t>> &sequences,
+                                     const DistanceOptions &options, const ProgressFn &progress, std::stop_token stop)
+{
+    ModelSession::Impl &impl = session.impl();
+    if (!impl.model)
+        throw Error("no model is loaded");
+    const LlamaModel &model = *impl.model;
+    const int64_t L = static_cast<int64_t>(model.weights().layers.size()), S = L + 1;
+    const int64_t batchSize = std::max<int64_t>(1, options.batchSize);
+    LayerDistanceAccumulator accumulator(L);
+    // Longest first, so each batch pads little; sums do not depend on the order.
+    std::vector<size_t> order(sequences.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return sequences[a].size() > sequences[b].size(); });
+    int64_t done = 0, tokensDone = 0;
+    const auto total = static_cast<int64_t>(sequences.size());
+    if (progress)
+        progress({"measuring distances", 0, total, 0});
+    c10::InferenceMode inference;
+    for (size_t start = 0; start < order.size(); start += static_cast<size_t>(batchSize)) {
+        throwIfStopped(stop);
+        std::vector<std::vector<int64_t>> batch;
+        for (size_t i = start; i < std::min(order.size(), start + static_cast<size_t>(batchSize)); ++i)
+            if (!sequences[order[i]].empty())
+                batch.push_back(sequences[order[i]]);
+        if (batch.empty())
+            continue;
+        const TokenBatch tokens = TokenBatch::padded(batch);
+        const auto [ids, mask] = impl.toTensors(tokens);
+        const int64_t B = tokens.batch, T = tokens.length;
+        const int64_t H = model.config().hiddenSize;
+        // (N, S, H) float32: each state is written into its slot as the pass reaches it.
+        at::Tensor states = at::empty({B * T, S, H}, at::TensorOptions().dtype(at::kFloat).device(model.device()));
+        model.forward(ids, mask, [&](int64_t l, const at::Tensor &x) {
+            throwIfStopped(stop);
+            states.select(1, l).copy_(x.reshape({B * T, H}));
+        }, /*wantLogits=*/false);
+        const at::Tensor lastIndex = mask.sum(1) - 1;  // right padding: the last real position
+        accumulator.impl().addBatch(states, mask, lastIndex);
+        done += B;
+        tokensDone += mask.sum().item<int64_t>();
+        if (progress)
+            progress({"measuring distances", done, total, tokensDone});
+    }
+    return accumulator.result();
+}
+
+} // namespace lc

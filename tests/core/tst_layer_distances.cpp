@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Angular distances: the formula on synthetic states, agreement with distances computed (here, in double)
+// from transformers' own residual states of the fixtures, and invariance to batching and padding.
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+#include <QTest>
+
+#include "layercut/error.h"
+#include "layercut/layer_distances.h"
+#include "layercut/model_session.h"
+#include "reference_data.h"
+
+using namespace lc;
+
+namespace {
+
+/** d(l, n) from the reference states [B, S, T, H] in double, at the last real token (and all tokens). */
+struct ReferenceDistances
+{
+    std::vector<double> last, all;  // [(S) * (S)], row n, column l
+};
+
+ReferenceDistances fromStates(const test::Reference &ref)
+{
+    const int64_t B = ref.statesShape[0], S = ref.statesShape[1], T = ref.statesShape[2], H = ref.statesShape[3];
+    ReferenceDistances r;
+    r.last.assign(static_cast<size_t>(S * S), 0.0);
+    r.all.assign(static_cast<size_t>(S * S), 0.0);
+    auto vec = [&](int64_t b, int64_t s, int64_t t) { return &ref.states[static_cast<size_t>(((b * S + s) * T + t) * H)]; };
+    auto angle = [&](const float *a, const float *c) {
+        double dot = 0, na = 0, nc = 0;
+        for (int64_t h = 0; h < H; ++h)
+            dot += double(a[h]) * c[h], na += double(a[h]) * a[h], nc += double(c[h]) * c[h];
+        return std::acos(std::clamp(dot / std::sqrt(na * nc), -1.0, 1.0)) / M_PI;
+    };
+    int64_t tokens = 0;
+    for (int64_t b = 0; b < B; ++b) {
+        int64_t len = 0;
+        for (int64_t t = 0; t < T; ++t)
+            len += ref.batch.mask[static_cast<size_t>(b * T + t)];
+        tokens += len;
+        for (int64_t n = 1; n < S; ++n)
+            for (int64_t l = 0; l + n < S; ++l) {
+                r.last[static_cast<size_t>(n * S + l)] += angle(vec(b, l, len - 1), vec(b, l + n, len - 1)) / double(B);
+                for (int64_t t = 0; t < len; ++t)
+                    r.all[static_cast<size_t>(n * S + l)] += angle(vec(b, l, t), vec(b, l + n, t));
+            }
+    }
+    for (auto &v : r.all)
+        v /= double(tokens);
+    return r;
+}
+
+std::vector<std::vector<int64_t>> unpaddedRows(const TokenBatch &batch)
+{
+    std::vector<std::vector<int64_t>> rows(static_cast<size_t>(batch.batch));
+    for (int64_t b = 0; b < batch.batch; ++b)
+        for (int64_t t = 0; t < batch.length; ++t)
+            if (batch.mask[static_cast<size_t>(b * batch.length + t)])
+                rows[static_cast<size_t>(b)].push_back(batch.ids[static_cast<size_t>(b * batch.length + t)]);
+    return rows;
+}
+
+} // namespace
+
+class TestLayerDistances final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void identicalAndOpposite()
+    {
+        // Three states of a 2-layer model, two tokens: x0 = v, x1 = v, x2 = -v.
+        const int64_t T = 2, H = 3;
+        const std::vector<float> v = {1, 2, -0.5f, 0.3f, -1, 4};
+        std::vector<float> states;
+        for (const float sign : {1.f, 1.f, -1.f})
+            for (const float x : v)
+                states.push_back(sign * x);
+        LayerDistanceAccumulator acc(2);
+        acc.addSequence(states.data(), T, H);
+        const LayerDistances d = acc.result();
+        QCOMPARE(d.samples, int64_t(1));
+        QCOMPARE(d.tokens, T);
+        QVERIFY(std::abs(d.angularAt(1, 0) - 0.0) < 1e-6);  // identical
+        QVERIFY(std::abs(d.angularAt(1, 1) - 1.0) < 1e-6);  // opposite
+        QVERIFY(std::abs(d.angularAt(2, 0) - 1.0) < 1e-6);
+        QVERIFY(std::isnan(d.angularAt(0, 0)) && std::isnan(d.angularAt(2, 1)) && std::isnan(d.angularAt(3, 0)));
+        QVERIFY(std::abs(d.blockInfluence[0] - 0.0) < 1e-6);
+        QVERIFY(std::abs(d.blockInfluence[1] - 2.0) < 1e-6);
+        QCOMPARE(d.optimalStart(1), int64_t(0));
+        QCOMPARE(d.optimalStart(0), int64_t(-1));
+    }
+
+    void orthogonalIsHalf()
+    {
+        const std::vector<float> states = {1, 0, 0, 1};  // S = 2, T = 1, H = 2
+        LayerDistanceAccumulator acc(1);
+        acc.addSequence(states.data(), 1, 2);
+        QVERIFY(std::abs(acc.result().angularAt(1, 0) - 0.5) < 1e-6);
+    }
+
+    void matchesTransformersStates_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        for (const char *name : {"llama3_gqa_sharded", "qwen2_tied_f16", "qwen3_qknorm"})
+            QTest::newRow(name) << name;
+    }
+
+    void matchesTransformersStates()
+    {
+        QFETCH(QString, fixture);
+        const std::string folder = LAYERCUT_FIXTURES_DIR "/models/" + fixture.toStdString();
+        const test::Reference ref = test::readReference(folder);
+        const ReferenceDistances expected = fromStates(ref);
+        ModelSession session;
+        session.load(folder, {});
+        const LayerDistances d = computeLayerDistances(session, unpaddedRows(ref.batch), {.batchSize = 2});
+        const int64_t S = d.numLayers + 1;
+        double worst = 0, worstAll = 0;
+        for (int64_t n = 1; n < S; ++n)
+            for (int64_t l = 0; l + n < S; ++l) {
+                worst = std::max(worst, std::abs(d.angularAt(n, l) - expected.last[static_cast<size_t>(n * S + l)]));
+                worstAll = std::max(worstAll, std::abs(d.allTokensAt(n, l) - expected.all[static_cast<size_t>(n * S + l)]));
+            }
+        qInfo("%s: max |d - d_ref| last token %.2g, all tokens %.2g", qPrintable(fixture), worst, worstAll);
+        QVERIFY2(worst <= 1e-4, qPrintable(QString::number(worst)));
+        QVERIFY2(worstAll <= 1e-4, qPrintable(QString::number(worstAll)));
+    }
+
+    void batchingAndPaddingDoNotMatter()
+    {
+        // Different lengths force padding in the batched run; one at a time has none.
+        const std::string folder = LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic";
+        ModelSession session;
+        session.load(folder, {});
+        const std::vector<std::vector<int64_t>> seqs = {
+            {1, 5, 9, 200, 31, 7, 8, 99, 100, 3}, {1, 77, 12}, {1, 400, 401, 402, 5, 6}, {1, 2}, {1, 300, 301, 302, 303}};
+        const LayerDistances one = computeLayerDistances(session, seqs, {.batchSize = 1});
+        const LayerDistances all = computeLayerDistances(session, seqs, {.batchSize = 5});
+        const LayerDistances three = computeLayerDistances(session, seqs, {.batchSize = 3});
+        QCOMPARE(all.samples, int64_t(5));
+        QCOMPARE(all.tokens, int64_t(26));
+        for (size_t i = 0; i < one.angular.size(); ++i) {
+            if (std::isnan(one.angular[i]))
+                continue;
+            QVERIFY(std::abs(one.angular[i] - all.angular[i]) < 1e-5);
+            QVERIFY(std::abs(one.angular[i] - three.angular[i]) < 1e-5);
+            QVERIFY(std::abs(one.allTokens[i] - all.allTokens[i]) < 1e-5);
+        }
+        for (size_t i = 0; i < one.blockInfluence.size(); ++i)
+            QVERIFY(std::abs(one.blockInfluence[i] - all.blockInfluence[i]) < 1e-5);
+    }
+
+    void cancelStopsWithinABatch()
+    {
+        ModelSession session;
+        session.load(LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm", {});
+        std::stop_source stop;
+        const std::vector<std::vector<int64_t>> seqs(6, {1, 2, 3, 4});
+        int reports = 0;
+        QVERIFY_THROWS_EXCEPTION(Cancelled, computeLayerDistances(session, seqs, {.batchSize = 2}, [&](const Progress &) {
+            if (++reports == 2)  // after the first batch
+                stop.request_stop();
+        }, stop.get_token()));
+        QCOMPARE(reports, 2);
+    }
+
+    void jsonRoundTrip()
+    {
+        ModelSession session;
+        session.load(LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm", {});
+        const LayerDistances d = computeLayerDistances(session, {{1, 2, 3}, {4, 5, 6, 7}}, {});
+        const nlohmann::json j = nlohmann::json::parse(distancesToJson(d).dump());
+        QCOMPARE(j["angular_distance"].size(), size_t(7));
+        QVERIFY(j["angular_distance"][0][0].is_null());
+        QVERIFY(j["angular_distance"][6][1].is_null());
+        QVERIFY(j["optimal_start"][0].is_null());
+        QCOMPARE(j["block_influence"].size(), size_t(6));
+        const LayerDistances back = distancesFromJson(j, "x.json");
+        QCOMPARE(back.numLayers, d.numLayers);
+        QCOMPARE(back.optimalStart(3), d.optimalStart(3));
+        QVERIFY(std::abs(back.angularAt(2, 1) - d.angularAt(2, 1)) < 1e-12);
+        nlohmann::json broken = j;
+        broken["angular_distance"][2] = "x";
+        QVERIFY_THROWS_EXCEPTION(Error, distancesFromJson(broken, "x.json"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestLayerDistances)
+#include "tst_layer_distances.moc"
