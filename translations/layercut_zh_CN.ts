@@ -2,6 +2,104 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnalysisPanel</name>
+    <message>
+        <source>text, JSON Lines or C4 .json.gz</source>
+        <translation>文本、JSON Lines 或 C4 .json.gz</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose Data</source>
+        <translation>选择数据</translation>
+    </message>
+    <message>
+        <source>Datasets (*.txt *.jsonl *.json *.gz);;All files (*)</source>
+        <translation>数据集 (*.txt *.jsonl *.json *.gz);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Data:</source>
+        <translation>数据：</translation>
+    </message>
+    <message>
+        <source>Documents to use; 0 uses all</source>
+        <translation>使用的文档数；0 表示全部</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Longer documents are truncated</source>
+        <translation>更长的文档会被截断</translation>
+    </message>
+    <message>
+        <source>Documents per forward pass</source>
+        <translation>每次前向传播的文档数</translation>
+    </message>
+    <message>
+        <source>Which documents are sampled</source>
+        <translation>决定抽取哪些文档</translation>
+    </message>
+    <message>
+        <source>Samples:</source>
+        <translation>样本数：</translation>
+    </message>
+    <message>
+        <source>Max tokens:</source>
+        <translation>最大词元数：</translation>
+    </message>
+    <message>
+        <source>Batch:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>Measure Distances</source>
+        <translation>测量距离</translation>
+    </message>
+    <message>
+        <source>Angular distance, last token</source>
+        <translation>角距离，最后一个词元</translation>
+    </message>
+    <message>
+        <source>Angular distance, all tokens</source>
+        <translation>角距离，全部词元</translation>
+    </message>
+    <message>
+        <source>Metric:</source>
+        <translation>度量：</translation>
+    </message>
+    <message>
+        <source>Normalise each row (as in the paper)</source>
+        <translation>逐行归一化（与论文一致）</translation>
+    </message>
+</context>
+<context>
+    <name>LayerStrip</name>
+    <message>
+        <source>Drag across layers to select a block to drop</source>
+        <translation>在层上拖动以选择要删除的块</translation>
+    </message>
+    <message>
+        <source>Layers: drag to select a block</source>
+        <translation>层：拖动以选择一个块</translation>
+    </message>
+    <message>
+        <source>Layer %1 selected</source>
+        <translation>已选择第 %1 层</translation>
+    </message>
+    <message>
+        <source>Layers %1–%2 selected</source>
+        <translation>已选择第 %1–%2 层</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>LayerCut</source>
@@ -18,10 +116,6 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
-    </message>
-    <message>
-        <source>Loading cancelled.</source>
-        <translation>已取消加载。</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -112,12 +206,112 @@
         <translation>%1 — LayerCut</translation>
     </message>
     <message>
-        <source>Model loaded.</source>
-        <translation>模型已加载。</translation>
-    </message>
-    <message>
         <source>The model could not be opened.</source>
         <translation>无法打开该模型。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Export Heatmap &amp;Image…</source>
+        <translation>导出热力图图像(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Export Heatmap &amp;Data…</source>
+        <translation>导出热力图数据(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Measure Distances</source>
+        <translation>测量距离(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Choose a dataset first.</source>
+        <translation>请先选择数据集。</translation>
+    </message>
+    <message>
+        <source>The analysis needs text to run through the model: a text file, JSON Lines, or a C4 .json.gz file.</source>
+        <translation>分析需要让文本通过模型：文本文件、JSON Lines 或 C4 .json.gz 文件。</translation>
+    </message>
+    <message>
+        <source>The distances could not be measured.</source>
+        <translation>无法测量距离。</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>Reading and tokenising the data…</source>
+        <translation>正在读取并分词数据…</translation>
+    </message>
+    <message>
+        <source>Measuring distances…</source>
+        <translation>正在测量距离…</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3 samples, %4 tokens/s, %5 left</source>
+        <translation>%1 %2 / %3 个样本，%4 词元/秒，剩余 %5</translation>
+    </message>
+    <message>
+        <source>Model loaded in %1 s.</source>
+        <translation>模型已在 %1 秒内加载。</translation>
+    </message>
+    <message>
+        <source>Choose a dataset and press Measure Distances.</source>
+        <translation>选择数据集，然后点击“测量距离”。</translation>
+    </message>
+    <message>
+        <source>%1 samples, %2 tokens (from the cache).</source>
+        <translation>%1 个样本，%2 个词元（来自缓存）。</translation>
+    </message>
+    <message>
+        <source>%1 samples, %2 tokens, measured in %3 s.</source>
+        <translation>%1 个样本，%2 个词元，用时 %3 秒。</translation>
+    </message>
+    <message>
+        <source>Export Heatmap Image</source>
+        <translation>导出热力图图像</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>The image could not be saved.</source>
+        <translation>无法保存图像。</translation>
+    </message>
+    <message>
+        <source>Export Heatmap Data</source>
+        <translation>导出热力图数据</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv);;JSON (*.json)</source>
+        <translation>CSV 表格 (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>The data could not be saved.</source>
+        <translation>无法保存数据。</translation>
     </message>
 </context>
 <context>
@@ -235,6 +429,86 @@
     <message>
         <source>%1, %2</source>
         <translation>%1，%2</translation>
+    </message>
+</context>
+<context>
+    <name>SelectionPanel</name>
+    <message>
+        <source>Layers dropped:</source>
+        <translation>删除的层：</translation>
+    </message>
+    <message>
+        <source>Layers kept:</source>
+        <translation>保留的层：</translation>
+    </message>
+    <message>
+        <source>Distance d:</source>
+        <translation>距离 d：</translation>
+    </message>
+    <message>
+        <source>Parameters removed:</source>
+        <translation>删除的参数：</translation>
+    </message>
+    <message>
+        <source>Memory saved:</source>
+        <translation>节省的内存：</translation>
+    </message>
+    <message>
+        <source>select a block on the heatmap or the layer strip</source>
+        <translation>在热力图或层条上选择一个块</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n layer(s))</source>
+        <translation>
+            <numerusform>%1（%n 层）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>%1 (%2% of the model)</source>
+        <translation>%1（占模型的 %2%）</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>SimilarityHeatmap</name>
+    <message>
+        <source>Optimal start l*(n)</source>
+        <translation>最优起点 l*(n)</translation>
+    </message>
+    <message>
+        <source>Start layer l</source>
+        <translation>起始层 l</translation>
+    </message>
+    <message>
+        <source>Block size n</source>
+        <translation>块大小 n</translation>
+    </message>
+    <message>
+        <source>Angular distance d(l, n), last token</source>
+        <translation>角距离 d(l, n)，最后一个词元</translation>
+    </message>
+    <message>
+        <source>Angular distance, mean over all tokens</source>
+        <translation>角距离，全部词元的平均值</translation>
+    </message>
+    <message>
+        <source>%1, normalised per row</source>
+        <translation>%1，逐行归一化</translation>
+    </message>
+    <message>
+        <source>start l = %1, block size n = %2
+d = %3
+drops layers %4–%5 (0-based, inclusive)</source>
+        <translation>起点 l = %1，块大小 n = %2
+d = %3
+删除第 %4–%5 层（从 0 开始，含两端）</translation>
     </message>
 </context>
 <context>

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
+#include <cmath>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
@@ -13,24 +16,41 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include "format.h"
 #include "jobs/compute_thread.h"
+#include "layercut/analysis_cache.h"
+#include "layercut/error.h"
+#include "panels/analysis_panel.h"
 #include "panels/model_summary_panel.h"
+#include "panels/selection_panel.h"
+#include "plots/chart_exporter.h"
+#include "plots/layer_strip.h"
+#include "plots/similarity_heatmap.h"
 #include "settings/app_settings.h"
 
+#include <nlohmann/json.hpp>
+#include <qcustomplot.h>
+
 namespace {
-enum Page { WelcomePage = 0, SummaryPage = 1 };
+enum Page { WelcomePage = 0, AnalysisPage = 1 };
+
+QString duration(double seconds)
+{
+    const int s = static_cast<int>(std::lround(seconds));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc::ComputeThread(this))
 {
     setWindowTitle(tr("LayerCut"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/layercut.svg")));
-    resize(1100, 720);
+    resize(1280, 800);
 
     // Welcome page: what to do first.
     auto *welcome = new QWidget(this);
@@ -47,10 +67,24 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     welcomeLayout->addWidget(openButton, 0, Qt::AlignCenter);
     welcomeLayout->addStretch(2);
 
-    m_summary = new ModelSummaryPanel(this);
+    // Analysis page: the heatmap above the layer strip.
+    auto *analysisPage = new QWidget(this);
+    auto *analysisLayout = new QVBoxLayout(analysisPage);
+    m_heatmap = new SimilarityHeatmap(analysisPage);
+    m_strip = new LayerStrip(analysisPage);
+    analysisLayout->addWidget(m_heatmap, 1);
+    analysisLayout->addWidget(m_strip);
+    connect(m_heatmap, &SimilarityHeatmap::blockSelected, this, &MainWindow::onBlockSelected);
+    connect(m_strip, &LayerStrip::rangeSelected, this, [this](int first, int last) {
+        if (m_heatmap->distances().empty())
+            onBlockSelected(first, last);          // no heatmap yet: the strip alone selects
+        else
+            m_heatmap->selectBlock(first, last - first + 1);
+    });
+
     m_pages = new QStackedWidget(this);
     m_pages->insertWidget(WelcomePage, welcome);
-    m_pages->insertWidget(SummaryPage, m_summary);
+    m_pages->insertWidget(AnalysisPage, analysisPage);
     setCentralWidget(m_pages);
 
     // Status bar: stage, progress and cancel while the compute thread works.
@@ -63,16 +97,19 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     statusBar()->addWidget(m_stage, 1);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
-    setBusy(false);
 
+    createDocks();
     createActions();
+    setBusy(false);
 
     lc::ModelWorker *worker = m_compute->worker();
     connect(worker, &lc::ModelWorker::progressChanged, this, &MainWindow::onProgress);
     connect(worker, &lc::ModelWorker::modelLoaded, this, &MainWindow::onLoaded);
+    connect(worker, &lc::ModelWorker::distancesReady, this, &MainWindow::onDistances);
     connect(worker, &lc::ModelWorker::failed, this, &MainWindow::onFailed);
-    connect(worker, &lc::ModelWorker::loadCancelled, this, [this] {
-        statusBar()->showMessage(tr("Loading cancelled."), 5000);
+    connect(worker, &lc::ModelWorker::cancelled, this, [this] {
+        m_stage->clear();
+        statusBar()->showMessage(tr("Cancelled."), 5000);
     });
     connect(m_compute, &lc::ComputeThread::busyChanged, this, &MainWindow::setBusy);
 
@@ -81,6 +118,34 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    auto dock = [this](QWidget *content, const QString &title, const char *name) {
+        auto *d = new QDockWidget(title, this);
+        d->setObjectName(QLatin1String(name));
+        d->setWidget(content);
+        d->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable |
+                       QDockWidget::DockWidgetClosable);
+        addDockWidget(Qt::RightDockWidgetArea, d);
+        return d;
+    };
+    m_analysis = new AnalysisPanel(this);
+    m_selection = new SelectionPanel(this);
+    m_summary = new ModelSummaryPanel(this);
+    dock(m_analysis, tr("Analysis"), "analysisDock");
+    QDockWidget *selection = dock(m_selection, tr("Selection"), "selectionDock");
+    QDockWidget *model = dock(m_summary, tr("Model"), "modelDock");
+    tabifyDockWidget(selection, model);
+    selection->raise();
+    connect(m_analysis, &AnalysisPanel::runRequested, this, &MainWindow::measureDistances);
+    connect(m_analysis, &AnalysisPanel::metricChanged, this, [this](int metric) {
+        m_heatmap->setMetric(static_cast<SimilarityHeatmap::Metric>(metric));
+        if (m_heatmap->selectedSize() > 0)
+            onBlockSelected(m_heatmap->selectedStart(), m_heatmap->selectedStart() + m_heatmap->selectedSize() - 1);
+    });
+    connect(m_analysis, &AnalysisPanel::normalizeRowsChanged, m_heatmap, &SimilarityHeatmap::setNormalizeRows);
+}
 
 void MainWindow::createActions()
 {
@@ -91,8 +156,19 @@ void MainWindow::createActions()
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     rebuildRecentMenu();
     file->addSeparator();
+    m_exportActions << file->addAction(tr("Export Heatmap &Image…"), this, &MainWindow::exportHeatmapImage);
+    m_exportActions << file->addAction(tr("Export Heatmap &Data…"), this, &MainWindow::exportHeatmapData);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
+    m_measureAction = analysis->addAction(tr("&Measure Distances"), this, &MainWindow::measureDistances);
+    m_measureAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *d : findChildren<QDockWidget *>())
+        view->addAction(d->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About LayerCut"), this, [this] {
@@ -123,6 +199,8 @@ void MainWindow::createActions()
     m_dtype->setCurrentIndex(std::max(0, m_dtype->findData(settings::dtype.value())));
     m_dtype->setToolTip(tr("Automatic: float32 on the CPU, the checkpoint's own type on a GPU"));
     bar->addWidget(m_dtype);
+    bar->addSeparator();
+    bar->addAction(m_measureAction);
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -172,9 +250,33 @@ void MainWindow::openModel(const QString &folder)
     if (const QString dtype = m_dtype->currentData().toString(); !dtype.isEmpty())
         options.dtype = lc::parseDType(dtype.toStdString());
     m_pendingFolder = QDir(folder).absolutePath();
+    m_failureHeadline = tr("The model could not be opened.");
     m_stage->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(m_pendingFolder)));
     m_progress->setValue(0);
+    m_jobClock.start();
     m_compute->loadModel(m_pendingFolder, options);
+}
+
+QString MainWindow::cacheDir() const
+{
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/distances");
+}
+
+void MainWindow::measureDistances()
+{
+    if (m_compute->isBusy() || m_info.config.numLayers == 0)
+        return;
+    const QString data = m_analysis->dataFile();
+    if (data.isEmpty()) {
+        showError(tr("Choose a dataset first."), tr("The analysis needs text to run through the model: a text "
+                                                   "file, JSON Lines, or a C4 .json.gz file."));
+        return;
+    }
+    m_failureHeadline = tr("The distances could not be measured.");
+    m_stage->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(data)));
+    m_progress->setValue(0);
+    m_jobClock.start();
+    m_compute->measureDistances(data, m_analysis->datasetOptions(), m_analysis->batchSize(), cacheDir());
 }
 
 QString MainWindow::stageText(const QString &stage) const
@@ -184,12 +286,27 @@ QString MainWindow::stageText(const QString &stage) const
         return tr("Opening checkpoint…");
     if (stage == QLatin1String("loading weights"))
         return tr("Loading weights…");
+    if (stage == QLatin1String("reading data"))
+        return tr("Reading and tokenising the data…");
+    if (stage == QLatin1String("measuring distances"))
+        return tr("Measuring distances…");
     return stage;
 }
 
-void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total)
+void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total, qint64 tokens)
 {
     m_progress->setValue(total > 0 ? static_cast<int>(1000 * current / total) : 0);
+    if (stage == QLatin1String("measuring distances") && total > 0) {
+        const double seconds = m_jobClock.elapsed() / 1000.0;
+        const double rate = seconds > 0 ? tokens / seconds : 0;
+        const double left = current > 0 ? seconds * (total - current) / current : 0;
+        m_stage->setText(tr("%1 %2 of %3 samples, %4 tokens/s, %5 left")
+                             .arg(stageText(stage))
+                             .arg(current)
+                             .arg(total)
+                             .arg(QLocale().toString(rate, 'f', 0), duration(left)));
+        return;
+    }
     m_stage->setText(total > 1 ? tr("%1 %2 of %3").arg(stageText(stage), format::bytes(static_cast<quint64>(current)),
                                                         format::bytes(static_cast<quint64>(total)))
                                : stageText(stage));
@@ -197,32 +314,110 @@ void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total)
 
 void MainWindow::onLoaded(const lc::ModelInfo &info)
 {
+    m_info = info;
     m_summary->showInfo(info);
-    m_pages->setCurrentIndex(SummaryPage);
+    m_selection->setModel(info);
+    m_strip->setLayerCount(static_cast<int>(info.config.numLayers));
+    m_strip->setScores({});
+    m_heatmap->setDistances({});
+    m_pages->setCurrentIndex(AnalysisPage);
+    if (auto *modelDock = findChild<QDockWidget *>(QStringLiteral("modelDock")))
+        modelDock->raise();  // show what was loaded; the selection tab takes over once a block is chosen
     setWindowTitle(tr("%1 — LayerCut").arg(QString::fromStdString(info.folder.filename().string())));
     addRecent(m_pendingFolder);
     m_stage->clear();
-    statusBar()->showMessage(tr("Model loaded."), 5000);
+    statusBar()->showMessage(tr("Model loaded in %1 s.").arg(QLocale().toString(m_jobClock.elapsed() / 1000.0, 'f', 1)),
+                             5000);
+    m_analysis->setStatus(tr("Choose a dataset and press Measure Distances."));
+    // A result cached for this model and data opens at once.
+    const QString data = m_analysis->dataFile();
+    if (!data.isEmpty() &&
+        std::filesystem::exists(lc::distancesCachePath(cacheDir().toStdString(), info.folder, data.toStdString(),
+                                                       m_analysis->datasetOptions(), info.computeDtype)))
+        QMetaObject::invokeMethod(this, &MainWindow::measureDistances, Qt::QueuedConnection);
+}
+
+void MainWindow::onDistances(const lc::LayerDistances &distances, bool fromCache)
+{
+    m_heatmap->setDistances(distances);
+    m_strip->setScores(distances.blockInfluence);
+    m_stage->clear();
+    m_analysis->setStatus(
+        (fromCache ? tr("%1 samples, %2 tokens (from the cache).") : tr("%1 samples, %2 tokens, measured in %3 s."))
+            .arg(distances.samples)
+            .arg(distances.tokens)
+            .arg(QLocale().toString(m_jobClock.elapsed() / 1000.0, 'f', 1)));
+    // Start with the most redundant single layer selected.
+    if (const int64_t best = distances.optimalStart(1); best >= 0)
+        m_heatmap->selectBlock(static_cast<int>(best), 1);
+    m_heatmap->setFocus();
+}
+
+void MainWindow::onBlockSelected(int first, int last)
+{
+    if (auto *selectionDock = findChild<QDockWidget *>(QStringLiteral("selectionDock")))
+        selectionDock->raise();
+    m_strip->setSelection(first, last);
+    const double d = m_heatmap->distances().empty() ? std::nan("") : m_heatmap->value(first, last - first + 1);
+    m_selection->setSelection(first, last, d);
 }
 
 void MainWindow::onFailed(const QString &message)
 {
     m_stage->clear();
+    showError(m_failureHeadline, message);
+}
+
+void MainWindow::showError(const QString &headline, const QString &details)
+{
     // Non-modal, so the event loop (and the compute thread's signals) keep flowing.
-    auto *box = new QMessageBox(QMessageBox::Critical, tr("LayerCut"), tr("The model could not be opened."),
-                                QMessageBox::Ok, this);
-    box->setObjectName("loadErrorBox");
-    box->setInformativeText(message);  // the core's English message names the file and the problem
+    auto *box = new QMessageBox(QMessageBox::Critical, tr("LayerCut"), headline, QMessageBox::Ok, this);
+    box->setObjectName("errorBox");
+    box->setInformativeText(details);  // the core's English message names the file and the problem
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+void MainWindow::exportHeatmapImage()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Heatmap Image"), QStringLiteral("heatmap.png"),
+                                                      tr("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    try {
+        chart_exporter::saveImage(m_heatmap->plot(), path);
+        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    } catch (const std::exception &e) {
+        showError(tr("The image could not be saved."), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::exportHeatmapData()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Heatmap Data"), QStringLiteral("distances.csv"),
+                                                      tr("CSV table (*.csv);;JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    try {
+        const lc::LayerDistances &d = m_heatmap->distances();
+        chart_exporter::saveText(path, path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
+                                           ? lc::distancesToJson(d).dump(1) + "\n"
+                                           : lc::distancesToCsv(d));
+        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    } catch (const std::exception &e) {
+        showError(tr("The data could not be saved."), QString::fromUtf8(e.what()));
+    }
 }
 
 void MainWindow::setBusy(bool busy)
 {
     m_progress->setVisible(busy);
     m_cancel->setVisible(busy);
-    if (m_openAction)
-        m_openAction->setEnabled(!busy);
+    m_openAction->setEnabled(!busy);
+    m_measureAction->setEnabled(!busy && m_info.config.numLayers > 0);
+    m_analysis->setRunEnabled(!busy && m_info.config.numLayers > 0);
+    for (QAction *a : m_exportActions)
+        a->setEnabled(!busy && !m_heatmap->distances().empty());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // layercut-cli distances MODEL_DIR --data FILE --out FILE.json: every angular distance d(l, n), the
 // optimal start per block size, the all-token variant and Block Influence, from one pass over the data.
-#include <sstream>
-
 #include "cli_output.h"
 #include "commands.h"
 #include "layercut/atomic_file.h"
@@ -11,23 +9,6 @@
 #include "layercut/tokenizer.h"
 
 namespace lc::cli {
-namespace {
-
-/** Long-format CSV: one row per defined (n, l), with the dropped layers as an inclusive 0-based range. */
-std::string distancesCsv(const LayerDistances &d)
-{
-    std::ostringstream csv;
-    csv.precision(9);
-    csv << "block_size,start_layer,first_dropped,last_dropped,angular_distance,all_token_distance\n";
-    for (int64_t n = 1; n <= d.numLayers; ++n)
-        for (int64_t l = 0; l + n <= d.numLayers; ++l)
-            csv << n << ',' << l << ',' << l << ',' << l + n - 1 << ',' << d.angularAt(n, l) << ','
-                << d.allTokensAt(n, l) << '\n';
-    return csv.str();
-}
-
-} // namespace
-
 void addDistancesCommand(CLI::App &app, Action &action)
 {
     auto *cmd = app.add_subcommand("distances", "Angular distances between layers (heatmap data) from one pass over a dataset");
@@ -76,7 +57,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
                              {"truncated", data.truncated}};
             writeFileAtomically(args->out, j.dump(1) + "\n");
             if (!args->csv.empty())
-                writeFileAtomically(args->csv, distancesCsv(d));
+                writeFileAtomically(args->csv, distancesToCsv(d));
             nlohmann::ordered_json summary;
             summary["out"] = args->out;
             summary["samples"] = d.samples;

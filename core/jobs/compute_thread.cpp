@@ -8,10 +8,7 @@ ComputeThread::ComputeThread(QObject *parent) : QObject(parent), m_worker(new Mo
     m_thread.setObjectName("layercut-compute");
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    // Any end of a job makes the thread idle again.
-    connect(m_worker, &ModelWorker::modelLoaded, this, [this] { setBusy(false); });
-    connect(m_worker, &ModelWorker::loadCancelled, this, [this] { setBusy(false); });
-    connect(m_worker, &ModelWorker::failed, this, [this] { setBusy(false); });
+    connect(m_worker, &ModelWorker::jobFinished, this, [this] { setBusy(false); });
     m_thread.start();
 }
 
@@ -22,14 +19,27 @@ ComputeThread::~ComputeThread()
     m_thread.wait();
 }
 
-void ComputeThread::loadModel(const QString &folder, const LoadOptions &options)
+void ComputeThread::start(std::function<void(ModelWorker *, std::stop_token)> job)
 {
     if (m_busy)
         return;
     m_stop = std::stop_source{};
     setBusy(true);
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, folder, options, token = m_stop.get_token()] {
-        w->loadModel(folder, options, token);
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, job = std::move(job), token = m_stop.get_token()] {
+        job(w, token);
+    });
+}
+
+void ComputeThread::loadModel(const QString &folder, const LoadOptions &options)
+{
+    start([folder, options](ModelWorker *w, std::stop_token stop) { w->loadModel(folder, options, stop); });
+}
+
+void ComputeThread::measureDistances(const QString &dataFile, const DatasetOptions &options, int batchSize,
+                                     const QString &cacheDir)
+{
+    start([=](ModelWorker *w, std::stop_token stop) {
+        w->measureDistances(dataFile, options, batchSize, cacheDir, stop);
     });
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <stop_token>
 
@@ -29,13 +30,18 @@ public:
 
     /** Starts loading `folder` on the compute thread; ignored while busy. */
     void loadModel(const QString &folder, const LoadOptions &options);
-    /** Asks the running job to stop at its next check (between tensors, batches or steps). */
+    /** Starts measuring distances of the loaded model on `dataFile`; ignored while busy. */
+    void measureDistances(const QString &dataFile, const DatasetOptions &options, int batchSize,
+                          const QString &cacheDir);
+    /** Asks the running job to stop at its next check (between tensors, layers, batches or steps). */
     void cancel();
 
 signals:
     void busyChanged(bool busy);
 
 private:
+    /** Runs `job` on the compute thread with a fresh stop token, unless a job is running. */
+    void start(std::function<void(ModelWorker *, std::stop_token)> job);
     void setBusy(bool busy);
 
     QThread m_thread;

@@ -4,7 +4,11 @@
 
 #include <QMetaType>
 
+#include "layercut/layer_distances.h"
 #include "layercut/model_session.h"
+#include "layercut/text_dataset.h"
 
 Q_DECLARE_METATYPE(lc::ModelInfo)
 Q_DECLARE_METATYPE(lc::LoadOptions)
+Q_DECLARE_METATYPE(lc::LayerDistances)
+Q_DECLARE_METATYPE(lc::DatasetOptions)

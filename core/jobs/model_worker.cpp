@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/model_worker.h"
 
+#include "layercut/analysis_cache.h"
 #include "layercut/error.h"
+#include "layercut/tokenizer.h"
 
 namespace lc {
 
@@ -9,25 +11,66 @@ ModelWorker::ModelWorker(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<lc::ModelInfo>();
     qRegisterMetaType<lc::LoadOptions>();
+    qRegisterMetaType<lc::LayerDistances>();
+    qRegisterMetaType<lc::DatasetOptions>();
 }
 
 ModelWorker::~ModelWorker() = default;
 
-void ModelWorker::loadModel(const QString &folder, const LoadOptions &options, std::stop_token stop)
+void ModelWorker::guarded(const std::function<void()> &job)
 {
     // Exceptions must not cross the event loop: every outcome becomes a signal.
     try {
-        const ModelInfo info = m_session.load(folder.toStdString(), options, [this](const Progress &p) {
-            emit progressChanged(QString::fromStdString(p.stage), p.current, p.total);
-        }, stop);
-        emit modelLoaded(info);
+        job();
     } catch (const Cancelled &) {
-        emit loadCancelled();
+        emit cancelled();
     } catch (const std::exception &e) {
         // torch errors may append a backtrace after the first line; the first line is the message.
-        const QString message = QString::fromUtf8(e.what());
-        emit failed(message.section('\n', 0, 0));
+        emit failed(QString::fromUtf8(e.what()).section('\n', 0, 0));
     }
+    emit jobFinished();
+}
+
+ProgressFn ModelWorker::progressReporter()
+{
+    return [this](const Progress &p) {
+        emit progressChanged(QString::fromStdString(p.stage), p.current, p.total, p.tokens);
+    };
+}
+
+void ModelWorker::loadModel(const QString &folder, const LoadOptions &options, std::stop_token stop)
+{
+    guarded([&] { emit modelLoaded(m_session.load(folder.toStdString(), options, progressReporter(), stop)); });
+}
+
+void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions &dataOptions, int batchSize,
+                                   const QString &cacheDir, std::stop_token stop)
+{
+    guarded([&] {
+        if (!m_session.isLoaded())
+            throw Error("no model is loaded");
+        const std::filesystem::path data = dataFile.toStdString();
+        const auto cachePath = distancesCachePath(cacheDir.toStdString(), m_session.info().folder, data, dataOptions,
+                                                  m_session.info().computeDtype);
+        if (const auto cached = loadCachedDistances(cachePath)) {
+            emit distancesReady(*cached, true);
+            return;
+        }
+        if (!m_session.tokenizer())
+            throw Error("'" + m_session.info().folder.string() + "': no tokenizer to read the data with");
+        emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
+        const TokenizedDataset dataset = tokenizeDocuments(readDocuments(data), *m_session.tokenizer(), dataOptions);
+        if (dataset.sequences.empty())
+            throw Error("'" + data.string() + "': no document with at least one token");
+        const LayerDistances d =
+            computeLayerDistances(m_session, dataset.sequences, {.batchSize = batchSize}, progressReporter(), stop);
+        try {
+            saveCachedDistances(cachePath, d);
+        } catch (const Error &) {
+            // An unwritable cache only costs the next run its shortcut.
+        }
+        emit distancesReady(d, false);
+    });
 }
 
 } // namespace lc

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <stop_token>
 
 #include <QObject>
@@ -14,7 +15,8 @@ namespace lc {
 /**
  * Owns the ModelSession and makes every core call on the compute thread it lives on, so GPU work runs in
  * sequence and thread-local torch guards behave. Commands are plain methods run through
- * QMetaObject::invokeMethod; results come back as queued signals. No exception leaves a command.
+ * QMetaObject::invokeMethod; results come back as queued signals. No exception leaves a command, and
+ * every command ends with jobFinished().
  */
 class ModelWorker final : public QObject
 {
@@ -24,19 +26,32 @@ public:
     explicit ModelWorker(QObject *parent = nullptr);
     ~ModelWorker() override;
 
-    /** Runs on the compute thread. Emits progressChanged, then modelLoaded, loadCancelled or failed. */
+    /** Emits progressChanged, then modelLoaded, cancelled or failed. */
     void loadModel(const QString &folder, const lc::LoadOptions &options, std::stop_token stop);
+
+    /**
+     * Angular distances of the loaded model on the documents of `dataFile`. A result cached in `cacheDir`
+     * for the same model, data and settings is returned at once. Emits distancesReady, cancelled or failed.
+     */
+    void measureDistances(const QString &dataFile, const lc::DatasetOptions &dataOptions, int batchSize,
+                          const QString &cacheDir, std::stop_token stop);
 
     /** For later jobs on the same thread; only call from the compute thread. */
     ModelSession &session() { return m_session; }
 
 signals:
-    void progressChanged(const QString &stage, qint64 current, qint64 total);
+    void progressChanged(const QString &stage, qint64 current, qint64 total, qint64 tokens);
     void modelLoaded(const lc::ModelInfo &info);
-    void loadCancelled();
+    void distancesReady(const lc::LayerDistances &distances, bool fromCache);
+    void cancelled();
     void failed(const QString &message);
+    void jobFinished();
 
 private:
+    /** Runs `job`, turning exceptions into cancelled() / failed(), then emits jobFinished(). */
+    void guarded(const std::function<void()> &job);
+    ProgressFn progressReporter();
+
     ModelSession m_session;
 };
 

@@ -48,7 +48,7 @@ private slots:
     void cancelStopsTheLoad()
     {
         ComputeThread compute;
-        QSignalSpy cancelled(compute.worker(), &ModelWorker::loadCancelled);
+        QSignalSpy cancelled(compute.worker(), &ModelWorker::cancelled);
         QSignalSpy loaded(compute.worker(), &ModelWorker::modelLoaded);
         // Cancel from the first progress report: the load must end as cancelled, not loaded.
         connect(compute.worker(), &ModelWorker::progressChanged, &compute, [&] { compute.cancel(); },

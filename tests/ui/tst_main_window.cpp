@@ -8,7 +8,11 @@
 
 #include "jobs/compute_thread.h"
 #include "main_window.h"
+#include "panels/analysis_panel.h"
 #include "panels/model_summary_panel.h"
+#include "panels/selection_panel.h"
+#include "plots/layer_strip.h"
+#include "plots/similarity_heatmap.h"
 
 class TestMainWindow final : public QObject
 {
@@ -31,6 +35,36 @@ private slots:
         QVERIFY(window.windowTitle().contains("qwen2_tied_f16"));
     }
 
+    void measuresAndSelects()
+    {
+        MainWindow window;
+        window.show();
+        QSignalSpy loaded(window.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
+        window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
+        QVERIFY(loaded.wait(30000));
+        QTRY_VERIFY(!window.computeThread()->isBusy());
+        QSignalSpy ready(window.computeThread()->worker(), &lc::ModelWorker::distancesReady);
+        window.analysisPanel()->setDataFile(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
+        window.measureDistances();
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(window.heatmap()->distances().numLayers, int64_t(6));
+        // The best single layer is preselected and described in the selection panel and on the strip.
+        const int best = static_cast<int>(window.heatmap()->distances().optimalStart(1));
+        QTRY_COMPARE(window.layerStrip()->selectedFirst(), best);
+        QVERIFY(window.selectionPanel()->droppedText().startsWith(QString::number(best)));
+        // Selecting on the strip moves the heatmap's selection.
+        emit window.layerStrip()->rangeSelected(1, 3);
+        QCOMPARE(window.heatmap()->selectedStart(), 1);
+        QCOMPARE(window.heatmap()->selectedSize(), 3);
+        QVERIFY(window.selectionPanel()->keptText().startsWith("0, 4–5"));
+        // A second run on the same model and data comes from the cache.
+        QTRY_VERIFY(!window.computeThread()->isBusy());
+        ready.clear();
+        window.measureDistances();
+        QVERIFY(ready.wait(10000));
+        QVERIFY(ready.first().at(1).toBool());
+    }
+
     void showsLoadErrors()
     {
         MainWindow window;
@@ -39,7 +73,7 @@ private slots:
         window.openModel("/nonexistent/folder");
         QVERIFY(failed.wait(10000));
         QMessageBox *box = nullptr;
-        QTRY_VERIFY((box = window.findChild<QMessageBox *>("loadErrorBox")) != nullptr);
+        QTRY_VERIFY((box = window.findChild<QMessageBox *>("errorBox")) != nullptr);
         QVERIFY(box->informativeText().contains("/nonexistent/folder"));
         box->close();
     }

@@ -27,6 +27,10 @@ inline const Setting<QStringList> recentModels{"model/recent"};
 inline const Setting<QString> lastModelDir{"model/lastDir"};
 inline const Setting<QString> device{"model/device", QStringLiteral("cpu")};
 inline const Setting<QString> dtype{"model/dtype"};  // empty: automatic
+inline const Setting<QString> analysisData{"analysis/data"};
+inline const Setting<int> analysisSamples{"analysis/samples", 200};
+inline const Setting<int> analysisMaxLength{"analysis/maxLength", 1024};
+inline const Setting<int> analysisBatch{"analysis/batch", 4};
 inline const Setting<QByteArray> windowGeometry{"window/geometry"};
 inline const Setting<QByteArray> windowState{"window/state"};
 

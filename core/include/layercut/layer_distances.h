@@ -76,6 +76,8 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
 
 /** JSON as `layercut-cli distances` writes it: angular_distance[n][l] with null where undefined, ... */
 nlohmann::ordered_json distancesToJson(const LayerDistances &distances);
+/** Long-format CSV, one row per defined (n, l), with the dropped layers as an inclusive 0-based range. */
+std::string distancesToCsv(const LayerDistances &distances);
 /** The inverse of distancesToJson; throws lc::Error naming `source` when the JSON does not fit. */
 LayerDistances distancesFromJson(const nlohmann::json &json, const std::string &source);
 

@@ -2,6 +2,7 @@
 // LayerDistances accessors and their JSON form (torch-free).
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -96,6 +97,18 @@ nlohmann::ordered_json distancesToJson(const LayerDistances &d)
     j["block_influence"] = d.blockInfluence;
     j["all_token_distance"] = matrixJson(d.allTokens, L);
     return j;
+}
+
+std::string distancesToCsv(const LayerDistances &d)
+{
+    std::ostringstream csv;
+    csv.precision(9);
+    csv << "block_size,start_layer,first_dropped,last_dropped,angular_distance,all_token_distance\n";
+    for (int64_t n = 1; n <= d.numLayers; ++n)
+        for (int64_t l = 0; l + n <= d.numLayers; ++l)
+            csv << n << ',' << l << ',' << l << ',' << l + n - 1 << ',' << d.angularAt(n, l) << ','
+                << d.allTokensAt(n, l) << '\n';
+    return csv.str();
 }
 
 LayerDistances distancesFromJson(const nlohmann::json &j, const std::string &source)

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The heatmap and the layer strip as a user drives them: clicks, arrow keys and a drag select blocks and
+// emit the selection; the undefined triangle stays blank; charts and data export in every format.
+#include <cmath>
+
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <qcustomplot.h>
+
+#include "plots/chart_exporter.h"
+#include "plots/layer_strip.h"
+#include "plots/similarity_heatmap.h"
+
+namespace {
+
+/** L = 6 with d(l, n) = 0.1 n + 0.01 l, except a clear minimum at (l = 3, n = 2). */
+lc::LayerDistances syntheticDistances()
+{
+    lc::LayerDistances d;
+    d.numLayers = 6;
+    d.samples = 4;
+    d.tokens = 40;
+    const int S = 7;
+    d.angular.assign(S * S, std::nan(""));
+    d.allTokens.assign(S * S, std::nan(""));
+    for (int n = 1; n <= 6; ++n)
+        for (int l = 0; l + n <= 6; ++l) {
+            d.angular[n * S + l] = 0.1 * n + 0.01 * l - (l == 3 && n == 2 ? 0.15 : 0.0);
+            d.allTokens[n * S + l] = 0.5 - 0.05 * n;
+        }
+    d.blockInfluence = {0.9, 0.5, 0.3, 0.2, 0.2, 0.6};
+    return d;
+}
+
+} // namespace
+
+class TestSimilarityHeatmap final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_heatmap = std::make_unique<SimilarityHeatmap>();
+        m_heatmap->resize(640, 520);
+        m_heatmap->setDistances(syntheticDistances());
+        m_heatmap->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_heatmap.get()));
+        m_heatmap->plot()->replot();
+    }
+    void cleanup() { m_heatmap.reset(); }
+
+    void clickSelectsTheBlock()
+    {
+        QSignalSpy spy(m_heatmap.get(), &SimilarityHeatmap::blockSelected);
+        QTest::mouseClick(m_heatmap->plot(), Qt::LeftButton, {}, m_heatmap->plot()->mapFrom(m_heatmap.get(), m_heatmap->cellCenter(2, 3)));
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.first().at(0).toInt(), 2);  // layers 2..4 dropped
+        QCOMPARE(spy.first().at(1).toInt(), 4);
+        QCOMPARE(m_heatmap->selectedStart(), 2);
+        QCOMPARE(m_heatmap->selectedSize(), 3);
+        // A click in the undefined triangle (l = 5, n = 4) selects nothing.
+        QTest::mouseClick(m_heatmap->plot(), Qt::LeftButton, {}, m_heatmap->plot()->mapFrom(m_heatmap.get(), m_heatmap->cellCenter(5, 4)));
+        QCOMPARE(spy.count(), 1);
+    }
+
+    void arrowKeysMoveTheSelection()
+    {
+        m_heatmap->selectBlock(1, 2);
+        QSignalSpy spy(m_heatmap.get(), &SimilarityHeatmap::blockSelected);
+        QTest::keyClick(m_heatmap.get(), Qt::Key_Right);
+        QCOMPARE(m_heatmap->selectedStart(), 2);
+        QTest::keyClick(m_heatmap.get(), Qt::Key_Up);
+        QCOMPARE(m_heatmap->selectedSize(), 3);
+        QTest::keyClick(m_heatmap.get(), Qt::Key_Home);  // the optimal start for n = 3
+        QCOMPARE(m_heatmap->selectedStart(), 0);
+        for (int i = 0; i < 10; ++i)
+            QTest::keyClick(m_heatmap.get(), Qt::Key_Right);  // stops at the last valid start
+        QCOMPARE(m_heatmap->selectedStart(), 3);
+        QCOMPARE(spy.count(), 13);
+        QCOMPARE(spy.last().at(1).toInt(), 5);
+    }
+
+    void metricAndNormalisation()
+    {
+        QCOMPARE(m_heatmap->value(3, 2), 0.2 + 0.03 - 0.15);
+        m_heatmap->setMetric(SimilarityHeatmap::Metric::AllTokens);
+        QCOMPARE(m_heatmap->value(3, 2), 0.5 - 0.1);
+        m_heatmap->setMetric(SimilarityHeatmap::Metric::LastToken);
+        m_heatmap->setNormalizeRows(true);
+        QCOMPARE(m_heatmap->displayedValue(3, 2), 0.0);  // the row minimum
+        QCOMPARE(m_heatmap->displayedValue(4, 2), 1.0);  // the row maximum
+        QVERIFY(std::isnan(m_heatmap->displayedValue(5, 2)));
+    }
+
+    void stripDragSelectsARange()
+    {
+        LayerStrip strip;
+        strip.resize(600, 50);
+        strip.setLayerCount(6);
+        strip.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&strip));
+        QSignalSpy spy(&strip, &LayerStrip::rangeSelected);
+        QTest::mousePress(&strip, Qt::LeftButton, {}, strip.layerCenter(4));
+        QMouseEvent move(QEvent::MouseMove, strip.layerCenter(2), strip.mapToGlobal(strip.layerCenter(2)), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&strip, &move);
+        QTest::mouseRelease(&strip, Qt::LeftButton, {}, strip.layerCenter(1));
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.first().at(0).toInt(), 1);
+        QCOMPARE(spy.first().at(1).toInt(), 4);
+        QCOMPARE(strip.selectedFirst(), 1);
+    }
+
+    void rendersCellsAndBlankTriangle()
+    {
+        // The screenshot: defined cells are coloured, the undefined triangle shows the background.
+        QTemporaryDir dir;
+        const QImage image = m_heatmap->grab().toImage();
+        image.save(dir.filePath("heatmap.png"));
+        const QColor best = image.pixelColor(m_heatmap->cellCenter(3, 2) + QPoint(8, 8));
+        const QColor worst = image.pixelColor(m_heatmap->cellCenter(0, 6) + QPoint(8, 8));
+        const QColor undefined = image.pixelColor(m_heatmap->cellCenter(5, 5) + QPoint(8, 8));
+        QVERIFY2(best != worst, qPrintable(best.name() + " " + worst.name()));
+        QVERIFY2(best.blue() > best.green() && best.red() < 120, qPrintable(best.name()));  // viridis low end: violet
+        QVERIFY2(worst.red() > 200 && worst.green() > 200, qPrintable(worst.name()));     // viridis high end: yellow
+        QCOMPARE(undefined, QColor(Qt::white));
+    }
+
+    void exportsEveryFormat()
+    {
+        QTemporaryDir dir;
+        for (const char *name : {"h.png", "h.svg", "h.pdf"}) {
+            const QString path = dir.filePath(name);
+            chart_exporter::saveImage(m_heatmap->plot(), path);
+            QVERIFY2(QFileInfo(path).size() > 1000, name);
+        }
+        QVERIFY_THROWS_EXCEPTION(std::exception, chart_exporter::saveImage(m_heatmap->plot(), dir.filePath("h.bmpx")));
+        QFile svg(dir.filePath("h.svg"));
+        QVERIFY(svg.open(QIODevice::ReadOnly) && svg.readAll().contains("<svg"));
+        const QString csv = dir.filePath("d.csv");
+        chart_exporter::saveText(csv, lc::distancesToCsv(m_heatmap->distances()));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().count('\n'), 1 + 21);
+    }
+
+private:
+    std::unique_ptr<SimilarityHeatmap> m_heatmap;
+};
+
+QTEST_MAIN(TestSimilarityHeatmap)
+#include "tst_similarity_heatmap.moc"

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+#include "jobs/metatypes.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+/** Settings of the distance analysis (dataset and sampling) and of how the heatmap shows it. */
+class AnalysisPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit AnalysisPanel(QWidget *parent = nullptr);
+
+    QString dataFile() const;
+    void setDataFile(const QString &path);
+    lc::DatasetOptions datasetOptions() const;
+    int batchSize() const;
+    void setRunEnabled(bool enabled);
+    void setStatus(const QString &text);
+
+signals:
+    void runRequested();
+    void metricChanged(int metric);      // SimilarityHeatmap::Metric as int
+    void normalizeRowsChanged(bool normalize);
+
+private:
+    QLineEdit *m_data = nullptr;
+    QSpinBox *m_samples = nullptr, *m_maxLength = nullptr, *m_batch = nullptr, *m_seed = nullptr;
+    QPushButton *m_run = nullptr;
+    QComboBox *m_metric = nullptr;
+    QCheckBox *m_normalize = nullptr;
+    QLabel *m_status = nullptr;
+};

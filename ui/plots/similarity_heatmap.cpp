@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "plots/similarity_heatmap.h"
+
+#include <cmath>
+#include <limits>
+
+#include <QKeyEvent>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include "plots/color_gradients.h"
+
+SimilarityHeatmap::SimilarityHeatmap(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot);
+    setFocusPolicy(Qt::StrongFocus);
+    m_plot->setFocusPolicy(Qt::NoFocus);
+    m_plot->setMouseTracking(true);
+    m_plot->installEventFilter(this);
+
+    m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
+    m_map->setInterpolate(false);     // one crisp cell per (l, n)
+    m_map->setTightBoundary(false);
+    m_scale = new QCPColorScale(m_plot);
+    m_plot->plotLayout()->addElement(0, 1, m_scale);
+    m_scale->setType(QCPAxis::atRight);
+    m_map->setColorScale(m_scale);         // the scale owns the gradient from here on
+    m_scale->setGradient(viridisGradient());
+    auto *margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+
+    m_optimal = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
+    m_optimal->setPen(QPen(QColor(230, 30, 30), 2));
+    m_optimal->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(230, 30, 30), Qt::white, 5));
+    m_optimal->setName(tr("Optimal start l*(n)"));
+
+    m_marker = new QCPItemRect(m_plot);
+    m_marker->setPen(QPen(Qt::white, 2.5));
+    m_marker->setBrush(Qt::NoBrush);
+    m_marker->setVisible(false);
+
+    m_plot->xAxis->setLabel(tr("Start layer l"));
+    m_plot->yAxis->setLabel(tr("Block size n"));
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setBrush(QColor(255, 255, 255, 210));
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    m_map->removeFromLegend();
+    rebuild();
+}
+
+QString SimilarityHeatmap::metricLabel() const
+{
+    QString label = m_metric == Metric::LastToken ? tr("Angular distance d(l, n), last token")
+                                                  : tr("Angular distance, mean over all tokens");
+    return m_normalize ? tr("%1, normalised per row").arg(label) : label;
+}
+
+double SimilarityHeatmap::value(int start, int size) const
+{
+    return m_metric == Metric::LastToken ? m_distances.angularAt(size, start) : m_distances.allTokensAt(size, start);
+}
+
+double SimilarityHeatmap::displayedValue(int start, int size) const
+{
+    const double v = value(start, size);
+    if (!m_normalize || std::isnan(v))
+        return v;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (int l = 0; l + size <= m_distances.numLayers; ++l) {
+        const double x = value(l, size);
+        lo = std::min(lo, x), hi = std::max(hi, x);
+    }
+    return hi > lo ? (v - lo) / (hi - lo) : 0.0;
+}
+
+void SimilarityHeatmap::setDistances(const lc::LayerDistances &distances)
+{
+    m_distances = distances;
+    if (m_start + m_size > m_distances.numLayers)
+        m_start = -1, m_size = 0;
+    rebuild();
+}
+
+void SimilarityHeatmap::setMetric(Metric metric)
+{
+    m_metric = metric;
+    rebuild();
+}
+
+void SimilarityHeatmap::setNormalizeRows(bool normalize)
+{
+    m_normalize = normalize;
+    rebuild();
+}
+
+void SimilarityHeatmap::rebuild()
+{
+    const int L = static_cast<int>(m_distances.numLayers);
+    m_scale->axis()->setLabel(metricLabel());
+    if (L == 0) {
+        m_map->data()->clear();
+        m_optimal->data()->clear();
+        m_marker->setVisible(false);
+        m_plot->xAxis->setRange(-0.5, 10.5);
+        m_plot->yAxis->setRange(0.5, 10.5);
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
+    // Cells centred on integers: x = l in 0..L-1, y = n in 1..L.
+    m_map->data()->setSize(L, L);
+    m_map->data()->setRange(QCPRange(0, L - 1), QCPRange(1, L));
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (int l = 0; l < L; ++l)
+        for (int n = 1; n <= L; ++n) {
+            const double v = displayedValue(l, n);  // NaN for the undefined triangle: drawn transparent
+            m_map->data()->setCell(l, n - 1, v);
+            if (!std::isnan(v))
+                lo = std::min(lo, v), hi = std::max(hi, v);
+        }
+    m_map->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-9));
+
+    QVector<double> t, x, y;
+    for (int n = 1; n <= L; ++n) {
+        const int best = [&] {
+            int arg = -1;
+            double bestValue = std::numeric_limits<double>::infinity();
+            for (int l = 0; l + n <= L; ++l)
+                if (const double v = value(l, n); v < bestValue)
+                    bestValue = v, arg = l;
+            return arg;
+        }();
+        if (best >= 0)
+            t << n, x << best, y << n;
+    }
+    m_optimal->setData(t, x, y);
+    m_plot->xAxis->setRange(-0.5, L - 0.5);
+    m_plot->yAxis->setRange(0.5, L + 0.5);
+    const int step = std::max(1, L / 16);
+    for (QCPAxis *axis : {m_plot->xAxis, m_plot->yAxis}) {
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(step);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssNone);
+        axis->setTicker(ticker);
+    }
+    updateSelectionMarker();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SimilarityHeatmap::selectBlock(int start, int size)
+{
+    if (size < 1 || start < 0 || start + size > m_distances.numLayers)
+        return;
+    m_start = start;
+    m_size = size;
+    updateSelectionMarker();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    emit blockSelected(start, start + size - 1);
+}
+
+void SimilarityHeatmap::updateSelectionMarker()
+{
+    const bool visible = m_size > 0 && m_start >= 0 && m_start + m_size <= m_distances.numLayers;
+    m_marker->setVisible(visible);
+    if (visible) {
+        m_marker->topLeft->setCoords(m_start - 0.5, m_size + 0.5);
+        m_marker->bottomRight->setCoords(m_start + 0.5, m_size - 0.5);
+    }
+}
+
+std::pair<int, int> SimilarityHeatmap::cellAt(const QPointF &pixel) const
+{
+    const int l = static_cast<int>(std::lround(m_plot->xAxis->pixelToCoord(pixel.x())));
+    const int n = static_cast<int>(std::lround(m_plot->yAxis->pixelToCoord(pixel.y())));
+    if (n < 1 || l < 0 || l + n > m_distances.numLayers || !m_plot->axisRect()->rect().contains(pixel.toPoint()))
+        return {-1, -1};
+    return {l, n};
+}
+
+QPoint SimilarityHeatmap::cellCenter(int start, int size) const
+{
+    const QPointF p(m_plot->xAxis->coordToPixel(start), m_plot->yAxis->coordToPixel(size));
+    return m_plot->mapTo(this, p.toPoint());
+}
+
+bool SimilarityHeatmap::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_plot && (event->type() == QEvent::MouseMove || event->type() == QEvent::MouseButtonPress)) {
+        auto *mouse = static_cast<QMouseEvent *>(event);
+        const auto [l, n] = cellAt(mouse->position());
+        if (event->type() == QEvent::MouseButtonPress && mouse->button() == Qt::LeftButton && l >= 0) {
+            setFocus(Qt::MouseFocusReason);
+            selectBlock(l, n);
+        } else if (event->type() == QEvent::MouseMove) {
+            if (l < 0) {
+                QToolTip::hideText();
+            } else {
+                const double v = value(l, n);
+                QToolTip::showText(mouse->globalPosition().toPoint(),
+                                   tr("start l = %1, block size n = %2\nd = %3\ndrops layers %4–%5 (0-based, inclusive)")
+                                       .arg(l)
+                                       .arg(n)
+                                       .arg(QLocale().toString(v, 'f', 4))
+                                       .arg(l)
+                                       .arg(l + n - 1),
+                                   m_plot);
+            }
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void SimilarityHeatmap::keyPressEvent(QKeyEvent *event)
+{
+    const int L = static_cast<int>(m_distances.numLayers);
+    if (L == 0 || m_size == 0) {
+        if (L > 0 && (event->key() == Qt::Key_Left || event->key() == Qt::Key_Right || event->key() == Qt::Key_Up ||
+                      event->key() == Qt::Key_Down))
+            selectBlock(static_cast<int>(std::max<int64_t>(0, m_distances.optimalStart(1))), 1);
+        else
+            QWidget::keyPressEvent(event);
+        return;
+    }
+    int l = m_start, n = m_size;
+    switch (event->key()) {
+    case Qt::Key_Left: l = std::max(0, l - 1); break;
+    case Qt::Key_Right: l = std::min(L - n, l + 1); break;
+    case Qt::Key_Up: n = std::min(L - l, n + 1); break;        // larger block, same start
+    case Qt::Key_Down: n = std::max(1, n - 1); break;
+    case Qt::Key_Home: l = static_cast<int>(std::max<int64_t>(0, m_distances.optimalStart(n))); break;
+    default: QWidget::keyPressEvent(event); return;
+    }
+    selectBlock(l, n);
+}
