@@ -28,7 +28,7 @@ fi
 
 jobs=$(nproc)
 echo "== building (build/, $jobs jobs)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAYERCUT_BUILD_UI=ON -DLAYERCUT_BUILD_TESTS=ON
 cmake --build build -j "$jobs"
 
 if [ "$mode" = run ]; then
