@@ -14,6 +14,20 @@
 #include "plots/layer_strip.h"
 #include "plots/similarity_heatmap.h"
 
+namespace {
+
+/**
+ * Waits until the compute thread is idle again. Its busy flag lives on this thread and drops only when
+ * jobFinished() arrives (queued) after the job's result signals, so spies on the worker can be read
+ * safely afterwards; QSignalSpy::wait() on a signal emitted from another thread can miss its wake-up.
+ */
+bool waitIdle(const lc::ComputeThread *compute, int ms = 30000)
+{
+    return QTest::qWaitFor([compute] { return !compute->isBusy(); }, ms);
+}
+
+} // namespace
+
 class TestMainWindow final : public QObject
 {
     Q_OBJECT
@@ -27,7 +41,8 @@ private slots:
         window.show();
         QSignalSpy loaded(window.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/qwen2_tied_f16");
-        QVERIFY(loaded.wait(30000));
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(loaded.count(), 1);
         QTRY_COMPARE(window.summaryPanel()->fieldText("layers"), QString("6"));
         QVERIFY(window.summaryPanel()->isVisible());
         QVERIFY(window.summaryPanel()->fieldText("tied").size() > 0);
@@ -41,12 +56,13 @@ private slots:
         window.show();
         QSignalSpy loaded(window.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
-        QVERIFY(loaded.wait(30000));
-        QTRY_VERIFY(!window.computeThread()->isBusy());
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(loaded.count(), 1);
         QSignalSpy ready(window.computeThread()->worker(), &lc::ModelWorker::distancesReady);
         window.analysisPanel()->setDataFile(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
         window.measureDistances();
-        QVERIFY(ready.wait(30000));
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(ready.count(), 1);
         QCOMPARE(window.heatmap()->distances().numLayers, int64_t(6));
         // The best single layer is preselected and described in the selection panel and on the strip.
         const int best = static_cast<int>(window.heatmap()->distances().optimalStart(1));
@@ -58,10 +74,10 @@ private slots:
         QCOMPARE(window.heatmap()->selectedSize(), 3);
         QVERIFY(window.selectionPanel()->keptText().startsWith("0, 4–5"));
         // A second run on the same model and data comes from the cache.
-        QTRY_VERIFY(!window.computeThread()->isBusy());
         ready.clear();
         window.measureDistances();
-        QVERIFY(ready.wait(10000));
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(ready.count(), 1);
         QVERIFY(ready.first().at(1).toBool());
     }
 
@@ -71,7 +87,8 @@ private slots:
         window.show();
         QSignalSpy failed(window.computeThread()->worker(), &lc::ModelWorker::failed);
         window.openModel("/nonexistent/folder");
-        QVERIFY(failed.wait(10000));
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(failed.count(), 1);
         QMessageBox *box = nullptr;
         QTRY_VERIFY((box = window.findChild<QMessageBox *>("errorBox")) != nullptr);
         QVERIFY(box->informativeText().contains("/nonexistent/folder"));
