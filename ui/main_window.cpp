@@ -272,6 +272,7 @@ void MainWindow::measureDistances()
                                                    "file, JSON Lines, or a C4 .json.gz file."));
         return;
     }
+    m_analysis->rememberSettings();
     m_failureHeadline = tr("The distances could not be measured.");
     m_stage->setText(tr("Reading %1…").arg(QDir::toNativeSeparators(data)));
     m_progress->setValue(0);

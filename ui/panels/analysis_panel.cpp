@@ -77,12 +77,16 @@ void AnalysisPanel::setDataFile(const QString &path)
     m_data->setText(path);
 }
 
-lc::DatasetOptions AnalysisPanel::datasetOptions() const
+void AnalysisPanel::rememberSettings() const
 {
     settings::analysisData.setValue(dataFile());
     settings::analysisSamples.setValue(m_samples->value());
     settings::analysisMaxLength.setValue(m_maxLength->value());
     settings::analysisBatch.setValue(m_batch->value());
+}
+
+lc::DatasetOptions AnalysisPanel::datasetOptions() const
+{
     return {.samples = m_samples->value(), .maxLength = m_maxLength->value(),
             .seed = static_cast<uint64_t>(m_seed->value())};
 }

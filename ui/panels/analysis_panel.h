@@ -24,6 +24,8 @@ public:
     void setDataFile(const QString &path);
     lc::DatasetOptions datasetOptions() const;
     int batchSize() const;
+    /** Stores the current choices as the defaults of the next session. */
+    void rememberSettings() const;
     void setRunEnabled(bool enabled);
     void setStatus(const QString &text);
 

@@ -27,8 +27,9 @@ void LayerStrip::setScores(const std::vector<double> &scores)
 
 void LayerStrip::setSelection(int first, int last)
 {
-    m_first = first < 0 ? -1 : std::clamp(std::min(first, last), 0, m_count - 1);
-    m_last = first < 0 ? -1 : std::clamp(std::max(first, last), 0, m_count - 1);
+    const bool none = first < 0 || m_count == 0;
+    m_first = none ? -1 : std::clamp(std::min(first, last), 0, m_count - 1);
+    m_last = none ? -1 : std::clamp(std::max(first, last), 0, m_count - 1);
     update();
 }
 
