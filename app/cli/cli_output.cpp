@@ -55,6 +55,15 @@ nlohmann::ordered_json infoJson(const ModelInfo &info)
     return j;
 }
 
+LoadOptions loadOptions(const std::string &device, const std::string &dtype)
+{
+    LoadOptions options;
+    options.device = device;
+    if (!dtype.empty())
+        options.dtype = parseDType(dtype);
+    return options;
+}
+
 std::vector<int64_t> parseIdList(const std::string &text)
 {
     std::vector<int64_t> ids;

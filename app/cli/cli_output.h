@@ -18,6 +18,8 @@ void printJson(const nlohmann::ordered_json &result, bool compact = false);
 ProgressFn stderrProgress();
 /** The ModelInfo summary that `info` prints and other commands embed. */
 nlohmann::ordered_json infoJson(const ModelInfo &info);
+/** LoadOptions from --device and --dtype (an empty dtype keeps the default); throws lc::Error. */
+LoadOptions loadOptions(const std::string &device, const std::string &dtype);
 /** Parses "5,17,3" into ids; throws lc::Error naming the bad element. */
 std::vector<int64_t> parseIdList(const std::string &text);
 

@@ -35,11 +35,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
         action = [args] {
             const auto progress = stderrProgress();
             ModelSession session;
-            LoadOptions options;
-            options.device = args->device;
-            if (!args->dtype.empty())
-                options.dtype = parseDType(args->dtype);
-            const ModelInfo info = session.load(args->folder, options, progress);
+            const ModelInfo info = session.load(args->folder, loadOptions(args->device, args->dtype), progress);
             if (!session.tokenizer())
                 throw Error("'" + args->folder + "': no tokenizer.json or tokenizer.model to read the data with");
             const TokenizedDataset data = tokenizeDocuments(

@@ -26,11 +26,7 @@ void addForwardCommand(CLI::App &app, Action &action)
         action = [args] {
             const std::vector<int64_t> ids = parseIdList(args->ids);
             ModelSession session;
-            LoadOptions options;
-            options.device = args->device;
-            if (!args->dtype.empty())
-                options.dtype = parseDType(args->dtype);
-            const ModelInfo info = session.load(args->folder, options, stderrProgress());
+            const ModelInfo info = session.load(args->folder, loadOptions(args->device, args->dtype), stderrProgress());
             const ForwardResult r = session.forward(TokenBatch::single(ids), {.logits = true, .states = true});
             const int64_t T = r.length;
             writeSafetensors(args->out,

@@ -148,7 +148,7 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
         const at::Tensor lastIndex = mask.sum(1) - 1;  // right padding: the last real position
         accumulator.impl().addBatch(states, mask, lastIndex);
         done += B;
-        tokensDone += mask.sum().item<int64_t>();
+        tokensDone = accumulator.impl().tokens;  // counted once, in addBatch
         if (progress)
             progress({"measuring distances", done, total, tokensDone});
     }
