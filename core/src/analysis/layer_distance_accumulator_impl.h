@@ -26,7 +26,7 @@ struct LayerDistanceAccumulator::Impl
 
     explicit Impl(int64_t layers);
     /**
-     * `states` is (N, S, H) float32 (token b·T + t, state l); `mask` (B, T) 1 for real tokens; `lastIndex`
+     * `states` is (N, S, H) in any floating dtype (token b·T + t, state l); `mask` (B, T) 1 for real tokens; `lastIndex`
      * (B) the position of each sequence's last real token.
      */
     void addBatch(const at::Tensor &states, const at::Tensor &mask, const at::Tensor &lastIndex);

@@ -42,18 +42,22 @@ void LayerDistanceAccumulator::Impl::addBatch(const at::Tensor &states, const at
                                               const at::Tensor &lastIndex)
 {
     const int64_t B = mask.size(0), T = mask.size(1), N = B * T, S = states.size(1), H = states.size(2);
-    const at::Tensor real = mask.reshape({N}).to(at::kDouble);
+    const at::Tensor real = mask.reshape({N}).to(states.device(), at::kDouble);
     const int64_t chunk = std::max<int64_t>(1, kGramBytes / (S * H * 8));
+    // Summed on the states' device and copied back once per batch: no synchronisation per chunk.
+    at::Tensor all = at::zeros({S, S}, real.options()), cosines = at::zeros({S, S}, real.options());
     for (int64_t start = 0; start < N; start += chunk) {
         const int64_t n = std::min(chunk, N - start);
         const at::Tensor cos = pairwiseCos(states.narrow(0, start, n));  // (n, S, S)
         const at::Tensor weight = real.narrow(0, start, n).view({n, 1, 1});
-        sumAll += (at::acos(cos) / M_PI * weight).sum(0).cpu();
-        sumCos += (cos * weight).sum(0).cpu();
+        all += (at::acos(cos) / M_PI * weight).sum(0);
+        cosines += (cos * weight).sum(0);
     }
+    sumAll += all.cpu();
+    sumCos += cosines.cpu();
     // The last real token of each sequence: row b·T + last_b.
     const at::Tensor rows = at::arange(B, lastIndex.options()) * T + lastIndex;
-    sumLast += (at::acos(pairwiseCos(states.index_select(0, rows))) / M_PI).sum(0).cpu();
+    sumLast += (at::acos(pairwiseCos(states.index_select(0, rows.to(states.device())))) / M_PI).sum(0).cpu();
     samples += B;
     tokens += mask.sum().item<int64_t>();
 }
@@ -139,8 +143,9 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
         const auto [ids, mask] = impl.toTensors(tokens);
         const int64_t B = tokens.batch, T = tokens.length;
         const int64_t H = model.config().hiddenSize;
-        // (N, S, H) float32: each state is written into its slot as the pass reaches it.
-        at::Tensor states = at::empty({B * T, S, H}, at::TensorOptions().dtype(at::kFloat).device(model.device()));
+        // (N, S, H) in the compute dtype (exact: the Gram converts to float64): each state is written
+        // into its slot as the pass reaches it.
+        at::Tensor states = at::empty({B * T, S, H}, at::TensorOptions().dtype(model.dtype()).device(model.device()));
         model.forward(ids, mask, [&](int64_t l, const at::Tensor &x) {
             throwIfStopped(stop);
             states.select(1, l).copy_(x.reshape({B * T, H}));

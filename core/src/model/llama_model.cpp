@@ -5,8 +5,10 @@
 #include "model/llama_model.h"
 
 #include <cmath>
+#include <tuple>
 
 #include "layercut/error.h"
+#include "model/fused_ops.h"
 
 namespace lc {
 namespace {
@@ -25,6 +27,8 @@ LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
 
 at::Tensor LlamaModel::rmsNorm(const at::Tensor &x, const at::Tensor &weight) const
 {
+    if (fused::enabled(x))
+        return fused::rmsNorm(x, weight, m_config.rmsNormEps);
 #if LAYERCUT_HAS_RMS_NORM
     // The fused op normalises in float32 and rounds once to x's dtype, as the explicit steps below do;
     // the weight is applied after that rounding, in x's dtype, as transformers does.
@@ -57,8 +61,13 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         q = rmsNorm(q, layer.qNorm);
         k = rmsNorm(k, layer.kNorm);
     }
-    q = RotaryEmbedding::apply(q.transpose(1, 2), cos, sin);  // (B, nh, T, D)
-    k = RotaryEmbedding::apply(k.transpose(1, 2), cos, sin);  // (B, nkv, T, D)
+    if (fused::enabled(x)) {
+        q = fused::rope(q, cos, sin).transpose(1, 2);  // (B, nh, T, D)
+        k = fused::rope(k, cos, sin).transpose(1, 2);  // (B, nkv, T, D)
+    } else {
+        q = RotaryEmbedding::apply(q.transpose(1, 2), cos, sin);
+        k = RotaryEmbedding::apply(k.transpose(1, 2), cos, sin);
+    }
     v = v.transpose(1, 2);                                    // (B, nkv, T, D)
     const double scale = 1.0 / std::sqrt(static_cast<double>(D));
     at::Tensor out;
@@ -94,11 +103,19 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
 at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
                                     const at::Tensor &sin, const at::Tensor &attnMask) const
 {
-    // pre-norm attention, residual
-    const at::Tensor h = x + attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask);
-    // pre-norm SwiGLU feed-forward, residual
-    const at::Tensor n = rmsNorm(h, layer.postNorm);
-    const at::Tensor act = at::silu(linear(n, layer.gateProj, layer.gateBias)) * linear(n, layer.upProj, layer.upBias);
+    // pre-norm attention, residual, then the feed-forward's pre-norm
+    const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask);
+    const bool fuse = fused::enabled(x);
+    at::Tensor h, n;
+    if (fuse) {
+        std::tie(h, n) = fused::addRmsNorm(x, attended, layer.postNorm, m_config.rmsNormEps);
+    } else {
+        h = x + attended;
+        n = rmsNorm(h, layer.postNorm);
+    }
+    // SwiGLU feed-forward, residual
+    const at::Tensor gate = linear(n, layer.gateProj, layer.gateBias), up = linear(n, layer.upProj, layer.upBias);
+    const at::Tensor act = fuse ? fused::siluMul(gate, up) : at::silu(gate) * up;
     return h + linear(act, layer.downProj, layer.downBias);
 }
 
