@@ -18,6 +18,7 @@ int main(int argc, char **argv)
     lc::cli::addTokenizeCommand(app, action);
     lc::cli::addForwardCommand(app, action);
     lc::cli::addDistancesCommand(app, action);
+    lc::cli::addPruneCommand(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

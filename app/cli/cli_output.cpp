@@ -64,7 +64,7 @@ LoadOptions loadOptions(const std::string &device, const std::string &dtype)
     return options;
 }
 
-std::vector<int64_t> parseIdList(const std::string &text)
+std::vector<int64_t> parseIdList(const std::string &text, const std::string &option)
 {
     std::vector<int64_t> ids;
     size_t pos = 0;
@@ -78,11 +78,30 @@ std::vector<int64_t> parseIdList(const std::string &text)
                 throw std::invalid_argument(item);
             ids.push_back(v);
         } catch (const std::exception &) {
-            throw Error("--ids: '" + item + "' is not an integer token id");
+            throw Error(option + ": '" + item + "' is not an integer");
         }
         pos = comma + 1;
     }
     return ids;
+}
+
+uint64_t parseByteSize(const std::string &text, const std::string &option)
+{
+    static const std::vector<std::pair<std::string, uint64_t>> units = {
+        {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"KB", 1000ull}, {"MB", 1000'000ull},
+        {"GB", 1000'000'000ull}, {"B", 1ull}, {"", 1ull}};
+    size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception &) {
+        used = 0;
+    }
+    const std::string unit = text.substr(used);
+    for (const auto &[name, factor] : units)
+        if (used > 0 && unit == name && value > 0)
+            return static_cast<uint64_t>(value * static_cast<double>(factor));
+    throw Error(option + ": '" + text + "' is not a size (e.g. 5GB, 500MB, 2GiB or a byte count)");
 }
 
 } // namespace lc::cli

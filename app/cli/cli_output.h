@@ -2,6 +2,7 @@
 // What every layercut-cli command shares: JSON results on stdout, progress on stderr.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,9 @@ ProgressFn stderrProgress();
 nlohmann::ordered_json infoJson(const ModelInfo &info);
 /** LoadOptions from --device and --dtype (an empty dtype keeps the default); throws lc::Error. */
 LoadOptions loadOptions(const std::string &device, const std::string &dtype);
-/** Parses "5,17,3" into ids; throws lc::Error naming the bad element. */
-std::vector<int64_t> parseIdList(const std::string &text);
+/** Parses "5,17,3" into integers; throws lc::Error naming `option` and the bad element. */
+std::vector<int64_t> parseIdList(const std::string &text, const std::string &option = "--ids");
+/** Parses "5GB", "500MB", "2GiB" or a plain byte count; throws lc::Error naming `option`. */
+uint64_t parseByteSize(const std::string &text, const std::string &option);
 
 } // namespace lc::cli

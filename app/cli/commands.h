@@ -14,5 +14,6 @@ void addInfoCommand(CLI::App &app, Action &action);
 void addTokenizeCommand(CLI::App &app, Action &action);
 void addForwardCommand(CLI::App &app, Action &action);
 void addDistancesCommand(CLI::App &app, Action &action);
+void addPruneCommand(CLI::App &app, Action &action);
 
 } // namespace lc::cli

@@ -120,6 +120,41 @@ private slots:
         QVERIFY(bad.exitCode != 0 && bad.err.contains("/nonexistent.jsonl"));
     }
 
+    void prune()
+    {
+        QTemporaryDir dir;
+        const QString model = kFixtures + "/models/qwen3_qknorm", data = kFixtures + "/data/tiny_corpus.txt";
+        // An explicit block: no model is loaded; the kept ranges are printed.
+        const Run drop = runCli({"prune", model, "--drop", "2:4", "--out", dir.filePath("drop")});
+        QVERIFY2(drop.exitCode == 0, drop.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(drop.out).object();
+        QCOMPARE(j["kept"].toString(), QString("0–1, 4–5"));
+        QCOMPARE(j["dropped"].toString(), QString("2–3"));
+        QCOMPARE(j["layers"].toInt(), 4);
+        QVERIFY(QFile::exists(dir.filePath("drop/model.safetensors")));
+        QVERIFY(QFile::exists(dir.filePath("drop/layercut.json")));
+        // By similarity, measured on the data, with the held-out loss before and after.
+        const Run sim = runCli({"prune", model, "--n", "2", "--data", data, "--samples", "12", "--loss-samples", "6",
+                                "--out", dir.filePath("sim")});
+        QVERIFY2(sim.exitCode == 0, sim.err.constData());
+        const QJsonObject s = QJsonDocument::fromJson(sim.out).object();
+        QCOMPARE(s["method"].toString(), QString("similarity"));
+        QCOMPARE(s["dropped_layers"].toArray().size(), 2);
+        QVERIFY(s["distance"].toDouble() > 0);
+        const QJsonObject check = s["loss_check"].toObject();
+        QVERIFY(check["held_out"].toBool());
+        QVERIFY(check["before"].toObject()["loss"].toDouble() > 0 && check["after"].toObject()["loss"].toDouble() > 0);
+        // The heuristic strategies need no data; a fraction is rounded to layers.
+        const Run deep = runCli({"prune", model, "--fraction", "0.34", "--strategy", "deepest", "--out", dir.filePath("deep")});
+        QVERIFY2(deep.exitCode == 0, deep.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(deep.out).object()["dropped"].toString(), QString("3–4"));
+        // An existing folder is refused, named, and left alone; --help says END is exclusive.
+        const Run again = runCli({"prune", model, "--drop", "2:4", "--out", dir.filePath("drop")});
+        QVERIFY(again.exitCode != 0 && again.err.contains("already exists") && again.err.contains("drop"));
+        QVERIFY(runCli({"prune", model, "--n", "2", "--out", dir.filePath("x")}).err.contains("--data"));
+        QVERIFY(runCli({"prune", "--help"}).out.contains("END exclusive"));
+    }
+
     void errorsAreOneLine()
     {
         for (const QStringList &args :

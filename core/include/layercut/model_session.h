@@ -12,6 +12,7 @@
 #include "layercut/dtype.h"
 #include "layercut/model_config.h"
 #include "layercut/progress.h"
+#include "layercut/prune_plan.h"
 
 namespace lc {
 
@@ -70,6 +71,15 @@ struct ForwardResult
                                          // block before the final norm
 };
 
+/** Mean next-token cross-entropy over the real tokens of some sequences. */
+struct LossResult
+{
+    double loss = 0.0;                   // nats per predicted token
+    int64_t tokens = 0;                  // predicted tokens (each sequence's length − 1, summed)
+    int64_t sequences = 0;
+    double perplexity() const;
+};
+
 /**
  * A loaded model and its tokenizer, behind a torch-free facade.
  * Not thread-safe: one thread (the compute thread) makes all calls.
@@ -102,6 +112,23 @@ public:
 
     /** One forward pass; throws lc::Error for ids outside the vocabulary or a bad batch shape. */
     ForwardResult forward(const TokenBatch &batch, const ForwardOptions &options = {});
+
+    /**
+     * Runs only `plan.kept` from now on, without reloading: forward passes and losses see the pruned
+     * model. The dropped layers stay in memory, so another plan (or PrunePlan::keepAll) applies at once.
+     * Distance analysis always measures every layer of the source. Throws lc::Error for a plan made for
+     * a different number of layers.
+     */
+    void applyPrunePlan(const PrunePlan &plan);
+    /** The plan in force (keepAll after load). */
+    const PrunePlan &prunePlan() const;
+
+    /**
+     * The language-model loss of the model as it is now (pruned or not) on `sequences`, in batches of
+     * `batchSize`. Progress per batch; throws lc::Cancelled when `stop` fires.
+     */
+    LossResult languageModelLoss(const std::vector<std::vector<int64_t>> &sequences, int64_t batchSize = 4,
+                                 const ProgressFn &progress = {}, std::stop_token stop = {});
 
     struct Impl;                         // owns the torch model; defined in core/src only
     Impl &impl();

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,8 +73,10 @@ struct TensorToWrite
  * Writes a safetensors file the way the reference writer lays it out (tensors sorted by alignment then
  * name, header space-padded to 8 bytes, `__metadata__` {"format": "pt"} plus `metadata`).
  * Atomic: writes `path` + ".tmp-*" and renames it over `path`; nothing is left behind on failure.
+ * `afterEachTensor` (progress, cancel) runs after each tensor's bytes; if it throws, the file is not written.
  */
 void writeSafetensors(const std::filesystem::path &path, const std::vector<TensorToWrite> &tensors,
-                      const std::map<std::string, std::string> &metadata = {});
+                      const std::map<std::string, std::string> &metadata = {},
+                      const std::function<void(const TensorToWrite &)> &afterEachTensor = {});
 
 } // namespace lc

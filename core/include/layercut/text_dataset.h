@@ -48,4 +48,19 @@ struct TokenizedDataset
 TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer &tokenizer,
                                    const DatasetOptions &options);
 
+/** A held-out slice for quick checks (the loss before and after pruning). */
+struct HeldOutDocuments
+{
+    std::vector<Document> documents;
+    bool disjoint = false;      // none of them is among those the analysis sampled (barring empty ones)
+};
+
+/**
+ * Up to `count` documents the analysis with `analysis` options does not use: the tail of the same seeded
+ * order whose head the analysis takes, in file order. When the analysis uses every document, there is
+ * nothing held out: the last `count` documents are returned with disjoint = false.
+ */
+HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const DatasetOptions &analysis,
+                                  int64_t count);
+
 } // namespace lc

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/json_file.h"
+#include "layercut/json_file.h"
 #include "layercut/atomic_file.h"
 
 namespace lc {

@@ -118,7 +118,9 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
     if (!impl.model)
         throw Error("no model is loaded");
     const LlamaModel &model = *impl.model;
-    const int64_t L = static_cast<int64_t>(model.weights().layers.size()), S = L + 1;
+    // Always the source model's layers, pruned or not: the heatmap describes the checkpoint, and a prune
+    // plan refers to its layer numbers.
+    const int64_t L = static_cast<int64_t>(model.allLayers().size()), S = L + 1;
     const int64_t batchSize = std::max<int64_t>(1, options.batchSize);
     LayerDistanceAccumulator accumulator(L);
     // Longest first, so each batch pads little; sums do not depend on the order.
@@ -149,7 +151,7 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
         model.forward(ids, mask, [&](int64_t l, const at::Tensor &x) {
             throwIfStopped(stop);
             states.select(1, l).copy_(x.reshape({B * T, H}));
-        }, /*wantLogits=*/false);
+        }, /*wantLogits=*/false, LayerSet::All);
         const at::Tensor lastIndex = mask.sum(1) - 1;  // right padding: the last real position
         accumulator.impl().addBatch(states, mask, lastIndex);
         done += B;

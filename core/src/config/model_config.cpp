@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/json_file.h"
+#include "layercut/json_file.h"
 #include "layercut/error.h"
 
 namespace lc {

@@ -132,19 +132,44 @@ std::vector<Document> readDocuments(const std::filesystem::path &path)
     return docs;
 }
 
+namespace {
+
+/** The order documents are taken in: file order, or a seeded shuffle when only some are sampled. */
+std::vector<size_t> samplingOrder(size_t documents, const DatasetOptions &options)
+{
+    std::vector<size_t> order(documents);
+    std::iota(order.begin(), order.end(), 0);
+    if (options.samples > 0 && static_cast<size_t>(options.samples) < documents) {
+        std::mt19937_64 rng(options.seed);
+        std::shuffle(order.begin(), order.end(), rng);
+    }
+    return order;
+}
+
+} // namespace
+
+HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const DatasetOptions &analysis,
+                                  int64_t count)
+{
+    HeldOutDocuments out;
+    const auto n = static_cast<int64_t>(documents.size());
+    count = std::clamp<int64_t>(count, 0, n);
+    const std::vector<size_t> order = samplingOrder(documents.size(), analysis);
+    std::vector<size_t> chosen(order.end() - count, order.end());  // the analysis takes from the front
+    std::sort(chosen.begin(), chosen.end());
+    for (const size_t i : chosen)
+        out.documents.push_back(documents[i]);
+    out.disjoint = analysis.samples > 0 && analysis.samples + count <= n;
+    return out;
+}
+
 TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer &tokenizer,
                                    const DatasetOptions &options)
 {
     TokenizedDataset out;
     out.documents = static_cast<int64_t>(documents.size());
     // A seeded order over all documents; take them until `samples` are kept, then restore file order.
-    std::vector<size_t> order(documents.size());
-    std::iota(order.begin(), order.end(), 0);
-    const bool sampling = options.samples > 0 && options.samples < out.documents;
-    if (sampling) {
-        std::mt19937_64 rng(options.seed);
-        std::shuffle(order.begin(), order.end(), rng);
-    }
+    const std::vector<size_t> order = samplingOrder(documents.size(), options);
     std::vector<std::pair<size_t, std::vector<int64_t>>> kept;
     for (const size_t i : order) {
         if (options.samples > 0 && static_cast<int64_t>(kept.size()) >= options.samples)

@@ -3,7 +3,7 @@
 #include "layercut/checkpoint.h"
 
 #include "layercut/error.h"
-#include "io/json_file.h"
+#include "layercut/json_file.h"
 
 namespace lc {
 

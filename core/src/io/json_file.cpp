@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "io/json_file.h"
+#include "layercut/json_file.h"
 
 #include <fstream>
 #include <sstream>

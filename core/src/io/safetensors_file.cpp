@@ -192,7 +192,8 @@ const TensorEntry *SafetensorsFile::find(const std::string &name) const
 }
 
 void writeSafetensors(const std::filesystem::path &path, const std::vector<TensorToWrite> &tensors,
-                      const std::map<std::string, std::string> &metadata)
+                      const std::map<std::string, std::string> &metadata,
+                      const std::function<void(const TensorToWrite &)> &afterEachTensor)
 {
     // Reference layout: larger alignment first, then by name, so every tensor is naturally aligned.
     std::vector<const TensorToWrite *> order;
@@ -237,8 +238,11 @@ void writeSafetensors(const std::filesystem::path &path, const std::vector<Tenso
             len[i] = static_cast<unsigned char>(n & 0xff);
         out.write(reinterpret_cast<const char *>(len), 8);
         out.write(json.data(), static_cast<std::streamsize>(json.size()));
-        for (const TensorToWrite *t : order)
+        for (const TensorToWrite *t : order) {
             out.write(static_cast<const char *>(t->data), static_cast<std::streamsize>(t->byteSize));
+            if (afterEachTensor)
+                afterEachTensor(*t);
+        }
         out.flush();
         if (!out)
             throw Error("'" + path.string() + "': write failed (disk full?)");

@@ -21,8 +21,24 @@ at::Tensor linear(const at::Tensor &x, const at::Tensor &weight, const at::Tenso
 } // namespace
 
 LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
-    : m_config(std::move(config)), m_weights(std::move(weights)), m_rotary(m_config)
+    : m_config(std::move(config)), m_weights(std::move(weights)), m_allLayers(m_weights.layers), m_rotary(m_config)
 {
+}
+
+void LlamaModel::keepLayers(const std::vector<int64_t> &originalIndices)
+{
+    std::vector<DecoderLayerWeights> kept;
+    for (const int64_t index : originalIndices) {
+        if (index < 0 || index >= static_cast<int64_t>(m_allLayers.size()))
+            throw Error("layer " + std::to_string(index) + " does not exist: the model has layers 0–" +
+                        std::to_string(m_allLayers.size() - 1));
+        if (!kept.empty() && kept.back().originalIndex >= index)
+            throw Error("kept layers must be listed once each, in ascending order");
+        kept.push_back(m_allLayers[static_cast<size_t>(index)]);
+    }
+    if (kept.empty())
+        throw Error("at least one layer must be kept");
+    m_weights.layers = std::move(kept);
 }
 
 at::Tensor LlamaModel::rmsNorm(const at::Tensor &x, const at::Tensor &weight) const
@@ -120,8 +136,9 @@ at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::
 }
 
 at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, const StateVisitor &visit,
-                               bool wantLogits) const
+                               bool wantLogits, LayerSet which) const
 {
+    const std::vector<DecoderLayerWeights> &layers = which == LayerSet::All ? m_allLayers : m_weights.layers;
     const int64_t T = ids.size(1);
     if (m_config.slidingWindow > 0 && T > m_config.slidingWindow)
         throw Error("sequence of " + std::to_string(T) + " tokens is longer than the model's sliding_window of " +
@@ -134,13 +151,13 @@ at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, co
         attnMask = causal.unsqueeze(0).logical_and(mask.to(at::kBool).unsqueeze(1)).unsqueeze(1);
     }
     at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
-    for (size_t l = 0; l < m_weights.layers.size(); ++l) {
+    for (size_t l = 0; l < layers.size(); ++l) {
         if (visit)
             visit(static_cast<int64_t>(l), x);
-        x = decoderLayer(m_weights.layers[l], x, cos, sin, attnMask);
+        x = decoderLayer(layers[l], x, cos, sin, attnMask);
     }
     if (visit)
-        visit(static_cast<int64_t>(m_weights.layers.size()), x);
+        visit(static_cast<int64_t>(layers.size()), x);
     if (!wantLogits)
         return {};
     return at::linear(rmsNorm(x, m_weights.norm), m_weights.lmHead);  // (B, T, V)

@@ -2,6 +2,8 @@
 // The torch-free facade over config, checkpoint, tokenizer and model.
 #include "layercut/model_session.h"
 
+#include <cmath>
+
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
 #include "model/weight_loader.h"
@@ -108,6 +110,7 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
     m_impl->model.emplace(info.config, std::move(weights));
     m_impl->tokenizer = std::move(tokenizer);
     m_impl->info = info;
+    m_impl->plan = PrunePlan::keepAll(info.config.numLayers);
     return info;
 }
 
@@ -116,6 +119,7 @@ void ModelSession::unload()
     m_impl->model.reset();
     m_impl->tokenizer.reset();
     m_impl->info = {};
+    m_impl->plan = {};
 }
 
 bool ModelSession::isLoaded() const
@@ -180,6 +184,64 @@ ForwardResult ModelSession::forward(const TokenBatch &batch, const ForwardOption
         const at::Tensor s = at::stack(states, 1).contiguous();  // (B, L+1, T, H)
         r.states.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
     }
+    return r;
+}
+
+void ModelSession::applyPrunePlan(const PrunePlan &plan)
+{
+    if (!m_impl->model)
+        throw Error("no model is loaded");
+    const int64_t L = m_impl->info.config.numLayers;
+    if (plan.sourceLayers != L)
+        throw Error("the prune plan is for a model of " + std::to_string(plan.sourceLayers) + " layers; this one has " +
+                    std::to_string(L));
+    m_impl->model->keepLayers(plan.kept);
+    m_impl->plan = plan;
+}
+
+const PrunePlan &ModelSession::prunePlan() const
+{
+    return m_impl->plan;
+}
+
+double LossResult::perplexity() const
+{
+    return tokens > 0 ? std::exp(loss) : std::nan("");
+}
+
+LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t>> &sequences, int64_t batchSize,
+                                           const ProgressFn &progress, std::stop_token stop)
+{
+    if (!m_impl->model)
+        throw Error("no model is loaded");
+    const LlamaModel &model = *m_impl->model;
+    c10::InferenceMode inference;
+    double sum = 0.0;
+    LossResult r;
+    const auto total = static_cast<int64_t>(sequences.size());
+    const auto step = static_cast<size_t>(std::max<int64_t>(1, batchSize));
+    for (size_t start = 0; start < sequences.size(); start += step) {
+        throwIfStopped(stop);
+        std::vector<std::vector<int64_t>> batch;
+        for (size_t i = start; i < std::min(sequences.size(), start + step); ++i)
+            if (sequences[i].size() >= 2)  // one token predicts nothing
+                batch.push_back(sequences[i]);
+        if (!batch.empty()) {
+            const auto [ids, mask] = m_impl->toTensors(TokenBatch::padded(batch));
+            const int64_t T = ids.size(1);
+            const at::Tensor logits = model.forward(ids, mask).narrow(1, 0, T - 1);  // (B, T-1, V): predicts t+1
+            const at::Tensor targets = ids.narrow(1, 1, T - 1);                      // (B, T-1)
+            const at::Tensor real = mask.narrow(1, 1, T - 1).to(at::kFloat);          // target is a real token
+            // float32 log-softmax, as transformers' loss upcasts the logits.
+            const at::Tensor nll = -at::log_softmax(logits.to(at::kFloat), -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
+            sum += (nll * real).sum().item<double>();
+            r.tokens += real.sum().item<int64_t>();
+            r.sequences += static_cast<int64_t>(batch.size());
+        }
+        if (progress)
+            progress({"measuring loss", static_cast<int64_t>(std::min(sequences.size(), start + step)), total, r.tokens});
+    }
+    r.loss = r.tokens > 0 ? sum / static_cast<double>(r.tokens) : std::nan("");
     return r;
 }
 

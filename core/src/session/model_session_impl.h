@@ -16,6 +16,7 @@ struct ModelSession::Impl
     std::optional<LlamaModel> model;
     std::unique_ptr<Tokenizer> tokenizer;
     ModelInfo info;
+    PrunePlan plan;
 
     /** ids and mask of `batch` as [B, T] int64 tensors on the model's device; validates the ids. */
     std::pair<at::Tensor, at::Tensor> toTensors(const TokenBatch &batch) const;

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <utf8proc.h>
 
-#include "io/json_file.h"
+#include "layercut/json_file.h"
 #include "layercut/error.h"
 #include "tokenizer/regex_splitter.h"
 

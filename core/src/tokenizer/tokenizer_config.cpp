@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tokenizer/tokenizer_config.h"
 
-#include "io/json_file.h"
+#include "layercut/json_file.h"
 #include "layercut/error.h"
 
 namespace lc {

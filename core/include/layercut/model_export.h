@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stop_token>
+#include <string>
+
+#include "layercut/dtype.h"
+#include "layercut/progress.h"
+#include "layercut/prune_plan.h"
+
+namespace lc {
+
+struct ExportOptions
+{
+    uint64_t maxShardBytes = 5'000'000'000;  // per safetensors shard, as transformers' "5GB"
+    std::optional<DType> dtype;              // convert floating tensors; unset keeps the checkpoint's
+    bool overwrite = false;                  // replace an existing target folder (atomically)
+    std::string metric;                      // recorded in layercut.json, e.g. "angular_distance"
+};
+
+struct ExportResult
+{
+    std::filesystem::path folder;
+    int shards = 0;
+    uint64_t bytes = 0;                      // tensor bytes written
+    int64_t layers = 0;                      // num_hidden_layers of the export
+};
+
+/**
+ * Writes the checkpoint folder `source` with `plan`'s layers only, as a folder transformers loads unchanged:
+ *  - safetensors shards of at most maxShardBytes (model.safetensors, or model-0000i-of-0000n.safetensors with
+ *    model.safetensors.index.json), layers renumbered 0..K-1 in their original order, every other tensor
+ *    (embeddings, final norm, lm_head when untied) as it is;
+ *  - config.json with num_hidden_layers and every per-layer list (layer_types, max_window_layers) updated;
+ *  - the tokenizer, generation and other non-weight files copied;
+ *  - layercut.json recording the source, kept and dropped layers, method, metric and software version.
+ * Atomic: everything is written to a temporary folder beside `target`, then renamed; an existing target
+ * is an error unless options.overwrite, and then it is replaced only once the new folder is complete.
+ * Throws lc::Error naming the file at fault, lc::Cancelled when `stop` fires; nothing is left behind.
+ */
+ExportResult exportPrunedModel(const std::filesystem::path &source, const PrunePlan &plan,
+                               const std::filesystem::path &target, const ExportOptions &options = {},
+                               const ProgressFn &progress = {}, std::stop_token stop = {});
+
+/** "LayerCut 0.1.0". */
+std::string softwareVersion();
+
+} // namespace lc

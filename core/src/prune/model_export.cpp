@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Export of a pruned checkpoint: tensors are streamed from the source's memory maps (converted through
+// ATen only when a dtype change is asked for), layers renumbered, shards laid out as transformers'
+// save_pretrained lays them out, everything written in a temporary folder that is renamed at the end.
+#include "layercut/model_export.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <random>
+#include <set>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+#include "layercut/atomic_file.h"
+#include "layercut/checkpoint.h"
+#include "layercut/error.h"
+#include "layercut/file_tree.h"
+#include "layercut/json_file.h"
+#include "layercut/model_config.h"
+#include "model/torch_compat.h"
+
+namespace lc {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kLayerPrefix = "model.layers.";
+
+/** For "model.layers.12.mlp.up_proj.weight": {12, "mlp.up_proj.weight"}; {-1, ""} for non-layer tensors. */
+std::pair<int64_t, std::string> splitLayerName(const std::string &name)
+{
+    if (name.rfind(kLayerPrefix, 0) != 0)
+        return {-1, ""};
+    const size_t dot = name.find('.', kLayerPrefix.size());
+    if (dot == std::string::npos)
+        return {-1, ""};
+    try {
+        return {std::stoll(name.substr(kLayerPrefix.size(), dot - kLayerPrefix.size())), name.substr(dot + 1)};
+    } catch (const std::exception &) {
+        return {-1, ""};
+    }
+}
+
+/** One tensor of the export: where its bytes come from and what it is called in the new folder. */
+struct PlannedTensor
+{
+    std::string name;
+    const TensorEntry *entry = nullptr;
+    std::string dtype;  // dtype written
+    uint64_t bytes = 0;
+};
+
+std::string safetensorsDtype(DType dtype)
+{
+    switch (dtype) {
+    case DType::Float32: return "F32";
+    case DType::BFloat16: return "BF16";
+    case DType::Float16: return "F16";
+    }
+    return "F32";
+}
+
+bool isFloating(const std::string &dtype)
+{
+    return dtype == "F32" || dtype == "BF16" || dtype == "F16" || dtype == "F64";
+}
+
+/** Files of the source folder that are weights in some format, or rewritten by the export. */
+bool isWeightOrRewritten(const fs::path &file)
+{
+    static const std::set<std::string> names = {"config.json", "layercut.json", "model.safetensors.index.json",
+                                                "pytorch_model.bin.index.json"};
+    static const std::set<std::string> extensions = {".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf",
+                                                     ".msgpack", ".h5"};
+    return names.count(file.filename().string()) || extensions.count(file.extension().string());
+}
+
+/**
+ * config.json for `plan`: num_hidden_layers = K; `layer_types` (and any other per-layer list) keeps the
+ * kept layers' entries; `max_window_layers` counts the kept layers below the old bound; dtype keys follow
+ * a conversion.
+ */
+nlohmann::json prunedConfig(nlohmann::json config, const PrunePlan &plan, const std::optional<DType> &dtype)
+{
+    const auto L = static_cast<size_t>(plan.sourceLayers);
+    config["num_hidden_layers"] = plan.kept.size();
+    for (auto it = config.begin(); it != config.end(); ++it) {
+        const bool perLayer = it.value().is_array() && it.value().size() == L &&
+                              it.key().find("layer") != std::string::npos;
+        if (!perLayer)
+            continue;
+        nlohmann::json kept = nlohmann::json::array();
+        for (const int64_t i : plan.kept)
+            kept.push_back(it.value()[static_cast<size_t>(i)]);
+        it.value() = kept;
+    }
+    if (config.contains("max_window_layers") && config["max_window_layers"].is_number_integer()) {
+        const int64_t bound = config["max_window_layers"].get<int64_t>();
+        int64_t below = 0;
+        for (const int64_t i : plan.kept)
+            below += i < bound ? 1 : 0;
+        config["max_window_layers"] = below;
+    }
+    if (dtype) {
+        for (const char *key : {"torch_dtype", "dtype"})
+            if (config.contains(key))
+                config[key] = dtypeName(*dtype);
+    }
+    return config;
+}
+
+std::string utcNow()
+{
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return text;
+}
+
+/** "bfloat16" for a BF16 checkpoint; the safetensors name for types the model does not compute in. */
+std::string checkpointDtypeName(const Checkpoint &checkpoint)
+{
+    const std::string dominant = checkpoint.dominantDtype();
+    return isFloating(dominant) && dominant != "F64" ? dtypeName(parseDType(dominant)) : dominant;
+}
+
+std::string shardName(size_t index, size_t count)
+{
+    if (count == 1)
+        return "model.safetensors";
+    char name[64];
+    std::snprintf(name, sizeof name, "model-%05zu-of-%05zu.safetensors", index + 1, count);
+    return name;
+}
+
+/** A sibling of `target` no one else uses: ".NAME.layercut-SUFFIX-RANDOM". */
+fs::path siblingTemp(const fs::path &target, const std::string &suffix)
+{
+    std::random_device rd;
+    return target.parent_path() / ("." + target.filename().string() + ".layercut-" + suffix + "-" + std::to_string(rd()));
+}
+
+} // namespace
+
+std::string softwareVersion()
+{
+    return std::string("LayerCut ") + LAYERCUT_VERSION;
+}
+
+ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, const fs::path &targetIn,
+                               const ExportOptions &options, const ProgressFn &progress, std::stop_token stop)
+{
+    const fs::path target = fs::absolute(targetIn).lexically_normal();
+    if (target.filename().empty())
+        throw Error("'" + targetIn.string() + "': not a folder name");
+    if (fs::exists(target) && !options.overwrite)
+        throw Error("'" + target.string() + "' already exists; choose another folder or allow replacing it");
+    if (fs::exists(target) && fs::equivalent(target, source))
+        throw Error("'" + target.string() + "' is the source folder; export to another one");
+    if (progress)
+        progress({"opening checkpoint", 0, 1, 0});
+    const ModelConfig config = ModelConfig::fromFile(source / "config.json");
+    if (plan.sourceLayers != config.numLayers)
+        throw Error("the prune plan is for " + std::to_string(plan.sourceLayers) + " layers but '" +
+                    (source / "config.json").string() + "' has " + std::to_string(config.numLayers));
+    if (plan.kept.empty())
+        throw Error("the prune plan keeps no layer");
+    const Checkpoint checkpoint = Checkpoint::open(source);
+
+    // Tensors in the order save_pretrained writes them: embeddings, layers by new index, the rest.
+    std::map<int64_t, int64_t> newIndex;
+    for (size_t k = 0; k < plan.kept.size(); ++k)
+        newIndex[plan.kept[k]] = static_cast<int64_t>(k);
+    std::vector<std::pair<std::tuple<int, int64_t, std::string>, PlannedTensor>> ordered;
+    for (const std::string &name : checkpoint.tensorNames()) {
+        const TensorEntry *entry = checkpoint.find(name).first;
+        PlannedTensor t{name, entry, entry->dtype, entry->byteSize()};
+        if (options.dtype && isFloating(entry->dtype)) {
+            t.dtype = safetensorsDtype(*options.dtype);
+            t.bytes = static_cast<uint64_t>(entry->numel()) * safetensorsElementSize(t.dtype);
+        }
+        const auto [layer, rest] = splitLayerName(name);
+        if (layer >= 0) {
+            const auto it = newIndex.find(layer);
+            if (it == newIndex.end())
+                continue;  // a dropped layer
+            t.name = kLayerPrefix + std::to_string(it->second) + "." + rest;
+            ordered.push_back({{1, it->second, rest}, t});
+        } else {
+            ordered.push_back({{name.find("embed") != std::string::npos ? 0 : 2, 0, name}, t});
+        }
+    }
+    std::sort(ordered.begin(), ordered.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+
+    // Greedy shards, as transformers splits a state dict: a new shard when the next tensor would overflow.
+    std::vector<std::vector<const PlannedTensor *>> shards(1);
+    std::vector<uint64_t> shardBytes(1, 0);
+    uint64_t totalBytes = 0;
+    int64_t totalParameters = 0;
+    for (const auto &[_, t] : ordered) {
+        if (!shards.back().empty() && shardBytes.back() + t.bytes > options.maxShardBytes) {
+            shards.emplace_back();
+            shardBytes.push_back(0);
+        }
+        shards.back().push_back(&t);
+        shardBytes.back() += t.bytes;
+        totalBytes += t.bytes;
+        totalParameters += t.entry->numel();
+    }
+
+    fs::create_directories(target.parent_path());
+    const fs::path tmp = siblingTemp(target, "tmp");
+    try {
+        fs::create_directory(tmp);
+        uint64_t written = 0;
+        nlohmann::ordered_json weightMap;
+        for (size_t s = 0; s < shards.size(); ++s) {
+            throwIfStopped(stop);
+            const std::string file = shardName(s, shards.size());
+            // Converted tensors live until their shard is written; unconverted ones point into the maps.
+            std::vector<at::Tensor> converted;
+            std::vector<TensorToWrite> tensors;
+            for (const PlannedTensor *t : shards[s]) {
+                const void *data = t->entry->data;
+                if (t->dtype != t->entry->dtype) {
+                    c10::InferenceMode inference;
+                    converted.push_back(viewOf(*t->entry).to(scalarTypeOfSafetensors(t->dtype)).contiguous());
+                    data = converted.back().data_ptr();
+                }
+                tensors.push_back({t->name, t->dtype, t->entry->shape, data, t->bytes});
+                weightMap[t->name] = file;
+            }
+            writeSafetensors(tmp / file, tensors, {}, [&](const TensorToWrite &t) {
+                written += t.byteSize;
+                if (progress)
+                    progress({"exporting", static_cast<int64_t>(written), static_cast<int64_t>(totalBytes), 0});
+                throwIfStopped(stop);
+            });
+        }
+        if (shards.size() > 1) {
+            nlohmann::ordered_json index;
+            index["metadata"] = {{"total_parameters", totalParameters}, {"total_size", totalBytes}};
+            index["weight_map"] = weightMap;
+            writeFileAtomically(tmp / "model.safetensors.index.json", index.dump(2) + "\n");
+        }
+        const nlohmann::json sourceConfig = readJsonFile(source / "config.json");
+        writeFileAtomically(tmp / "config.json", prunedConfig(sourceConfig, plan, options.dtype).dump(2) + "\n");
+        for (const fs::directory_entry &e : fs::directory_iterator(source)) {
+            if (e.is_regular_file() && !isWeightOrRewritten(e.path()) && e.path().filename().string()[0] != '.')
+                fs::copy_file(e.path(), tmp / e.path().filename());
+        }
+        nlohmann::ordered_json record;
+        record["software"] = softwareVersion();
+        record["created"] = utcNow();
+        record["source"] = fs::absolute(source).lexically_normal().string();
+        record["source_layers"] = plan.sourceLayers;
+        record["kept_layers"] = plan.kept;
+        record["dropped_layers"] = plan.dropped();
+        record["dropped_ranges"] = PrunePlan::ranges(plan.dropped());
+        record["method"] = plan.method;
+        record["metric"] = options.metric.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.metric);
+        record["distance"] = plan.distance >= 0 ? nlohmann::ordered_json(plan.distance) : nlohmann::ordered_json(nullptr);
+        record["dtype"] = options.dtype ? dtypeName(*options.dtype) : checkpointDtypeName(checkpoint);
+        if (fs::exists(source / "layercut.json"))  // pruned before: keep the history
+            record["previous"] = readJsonFile(source / "layercut.json");
+        writeFileAtomically(tmp / "layercut.json", record.dump(2) + "\n");
+        throwIfStopped(stop);
+
+        // Replace: the old target moves aside first and is deleted only once the new one is in place.
+        if (fs::exists(target)) {
+            const fs::path old = siblingTemp(target, "old");
+            fs::rename(target, old);
+            try {
+                fs::rename(tmp, target);
+            } catch (...) {
+                fs::rename(old, target);
+                throw;
+            }
+            removeTree(old);
+        } else {
+            fs::rename(tmp, target);
+        }
+    } catch (const fs::filesystem_error &e) {
+        removeTree(tmp);
+        throw Error("'" + target.string() + "': " + e.code().message() + " (" + e.path1().string() + ")");
+    } catch (...) {
+        removeTree(tmp);
+        throw;
+    }
+    return {target, static_cast<int>(shards.size()), totalBytes, static_cast<int64_t>(plan.kept.size())};
+}
+
+} // namespace lc

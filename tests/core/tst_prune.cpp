@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Pruning: the plans each strategy makes, the pruned model in memory, and the exported folder (reloaded
+// by the core it gives the in-memory pruned model's logits exactly; names contiguous; config updated;
+// cancel and failures leave nothing behind; an existing target survives until the new one is complete).
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "layercut/checkpoint.h"
+#include "layercut/error.h"
+#include "layercut/json_file.h"
+#include "layercut/layer_distances.h"
+#include "layercut/model_export.h"
+#include "layercut/model_session.h"
+#include "layercut/text_dataset.h"
+#include "layercut/tokenizer.h"
+#include "reference_data.h"
+
+using namespace lc;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kModels = std::string(LAYERCUT_FIXTURES_DIR) + "/models/";
+
+std::vector<float> logitsOf(ModelSession &session, const TokenBatch &batch)
+{
+    return session.forward(batch, {.logits = true}).logits;
+}
+
+double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b)
+{
+    if (a.size() != b.size())
+        return INFINITY;
+    double m = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        m = std::max(m, double(std::abs(a[i] - b[i])));
+    return m;
+}
+
+/** Entries of `folder`'s parent whose names start with "." + folder name: temporary or old copies. */
+int leftovers(const fs::path &folder)
+{
+    int n = 0;
+    for (const auto &e : fs::directory_iterator(folder.parent_path()))
+        if (e.path().filename().string().rfind("." + folder.filename().string() + ".layercut-", 0) == 0)
+            ++n;
+    return n;
+}
+
+} // namespace
+
+class TestPrune final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void plans()
+    {
+        const PrunePlan block = PrunePlan::dropBlock(8, 2, 3);
+        QCOMPARE(block.kept, (std::vector<int64_t>{0, 1, 5, 6, 7}));
+        QCOMPARE(block.dropped(), (std::vector<int64_t>{2, 3, 4}));
+        QCOMPARE(PrunePlan::ranges(block.kept), std::string("0–1, 5–7"));
+        // The paper's heuristic keeps the last layer: n = 2 of 8 drops 5 and 6; reverse drops 6 and 7.
+        QCOMPARE(PrunePlan::forCount(8, 2, PruneStrategy::Deepest).dropped(), (std::vector<int64_t>{5, 6}));
+        QCOMPARE(PrunePlan::forCount(8, 2, PruneStrategy::Reverse).dropped(), (std::vector<int64_t>{6, 7}));
+        QCOMPARE(PrunePlan::dropList(8, {7, 0, 3}).kept, (std::vector<int64_t>{1, 2, 4, 5, 6}));
+        QCOMPARE(layersForFraction(32, 0.25), int64_t(8));
+        QCOMPARE(layersForFraction(6, 0.01), int64_t(1));
+        QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::dropBlock(8, 6, 3));
+        QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::dropList(4, {0, 1, 2, 3}));
+        QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::dropList(4, {1, 1}));
+        QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::forCount(8, 2, PruneStrategy::Similarity));
+        QVERIFY_THROWS_EXCEPTION(Error, layersForFraction(8, 1.0));
+    }
+
+    void similarityPicksTheSmallestDistance()
+    {
+        // L = 4: d(l, 2) smallest at l = 1, so n = 2 drops layers 1 and 2.
+        LayerDistances d;
+        d.numLayers = 4;
+        d.angular.assign(25, NAN);
+        for (int64_t n = 1; n <= 4; ++n)
+            for (int64_t l = 0; l + n <= 4; ++l)
+                d.angular[static_cast<size_t>(n * 5 + l)] = 0.5 - (n == 2 && l == 1 ? 0.3 : 0.0) + 0.01 * l;
+        const PrunePlan plan = PrunePlan::forCount(4, 2, PruneStrategy::Similarity, &d);
+        QCOMPARE(plan.dropped(), (std::vector<int64_t>{1, 2}));
+        QCOMPARE(plan.method, std::string("similarity"));
+        QVERIFY(std::abs(plan.distance - 0.21) < 1e-12);
+    }
+
+    void exportReloadsToTheSameLogits_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::addColumn<qulonglong>("shardBytes");
+        QTest::newRow("llama3 sharded source") << "llama3_gqa_sharded" << qulonglong(5'000'000'000);
+        QTest::newRow("llama2 spm, small shards") << "llama2_spm_classic" << qulonglong(150'000);
+        QTest::newRow("mistral bf16") << "mistral_bf16" << qulonglong(5'000'000'000);
+        QTest::newRow("qwen2 tied f16") << "qwen2_tied_f16" << qulonglong(5'000'000'000);
+        QTest::newRow("qwen3 qk-norm") << "qwen3_qknorm" << qulonglong(5'000'000'000);
+    }
+
+    void exportReloadsToTheSameLogits()
+    {
+        QFETCH(QString, fixture);
+        QFETCH(qulonglong, shardBytes);
+        const fs::path source = kModels + fixture.toStdString();
+        const test::Reference ref = test::readReference(source.string());
+        ModelSession session;
+        session.load(source, {.device = "cpu"});
+        const std::vector<float> full = logitsOf(session, ref.batch);
+        const PrunePlan plan = PrunePlan::dropBlock(6, 2, 2);  // keeps 0, 1, 4, 5
+        session.applyPrunePlan(plan);
+        const std::vector<float> pruned = logitsOf(session, ref.batch);
+        QVERIFY(maxAbsDiff(full, pruned) > 1e-3);  // pruning changed the model
+
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "pruned";
+        const ExportResult r = exportPrunedModel(source, plan, out, {.maxShardBytes = shardBytes});
+        QCOMPARE(r.layers, int64_t(4));
+        QCOMPARE(leftovers(out), 0);
+
+        ModelSession reloaded;
+        const ModelInfo info = reloaded.load(out, {.device = "cpu"});
+        QCOMPARE(info.config.numLayers, int64_t(4));
+        QCOMPARE(maxAbsDiff(logitsOf(reloaded, ref.batch), pruned), 0.0);
+
+        // Names contiguous 0..3, nothing else moved, tied stays tied.
+        const Checkpoint ckpt = Checkpoint::open(out);
+        const Checkpoint src = Checkpoint::open(source);
+        for (const std::string &name : ckpt.tensorNames())
+            if (name.rfind("model.layers.", 0) == 0)
+                QVERIFY2(std::stoi(name.substr(13)) < 4, name.c_str());
+        QVERIFY(ckpt.find("model.layers.3.mlp.down_proj.weight").first);
+        const auto layerTensors = [](const Checkpoint &c) {
+            size_t n = 0;
+            for (const std::string &name : c.tensorNames())
+                n += name.rfind("model.layers.", 0) == 0 ? 1 : 0;
+            return n;
+        };
+        QCOMPARE(layerTensors(ckpt) * 6, layerTensors(src) * 4);
+        QCOMPARE(ckpt.tensorNames().size() - layerTensors(ckpt), src.tensorNames().size() - layerTensors(src));
+        QCOMPARE(ckpt.find("lm_head.weight").first != nullptr, src.find("lm_head.weight").first != nullptr);
+        // Layer 4 of the source is layer 2 of the export, byte for byte.
+        const TensorEntry *a = src.find("model.layers.4.self_attn.o_proj.weight").first;
+        const TensorEntry *b = ckpt.find("model.layers.2.self_attn.o_proj.weight").first;
+        QVERIFY(a && b && a->byteSize() == b->byteSize() && std::memcmp(a->data, b->data, a->byteSize()) == 0);
+        QCOMPARE(ckpt.sharded(), shardBytes < 1'000'000);
+
+        const nlohmann::json config = readJsonFile(out / "config.json");
+        QCOMPARE(config["num_hidden_layers"].get<int>(), 4);
+        if (config.contains("layer_types"))
+            QCOMPARE(config["layer_types"].size(), size_t(4));
+        for (const auto &e : fs::directory_iterator(source))
+            if (e.path().extension() != ".safetensors" && e.path().filename() != "config.json" &&
+                e.path().filename() != "model.safetensors.index.json")
+                QVERIFY2(fs::exists(out / e.path().filename()), e.path().filename().c_str());
+        QVERIFY(!fs::exists(out / "reference.safetensors"));
+        const nlohmann::json record = readJsonFile(out / "layercut.json");
+        QVERIFY(record["dropped_layers"] == nlohmann::json({2, 3}));
+        QVERIFY(record["kept_layers"] == nlohmann::json({0, 1, 4, 5}));
+        QCOMPARE(record["source_layers"].get<int>(), 6);
+        QVERIFY(record["software"].get<std::string>().rfind("LayerCut ", 0) == 0);
+
+        // Another plan applies to the loaded model at once, and keeping all restores the original.
+        session.applyPrunePlan(PrunePlan::keepAll(6));
+        QCOMPARE(maxAbsDiff(logitsOf(session, ref.batch), full), 0.0);
+    }
+
+    void convertsTheDtypeOnRequest()
+    {
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "bf16";
+        exportPrunedModel(kModels + "qwen3_qknorm", PrunePlan::dropBlock(6, 5, 1), out,
+                          {.dtype = DType::BFloat16});
+        const Checkpoint ckpt = Checkpoint::open(out);
+        QCOMPARE(ckpt.dominantDtype(), std::string("BF16"));
+        const nlohmann::json config = readJsonFile(out / "config.json");
+        QCOMPARE(config.value("dtype", config.value("torch_dtype", std::string())), std::string("bfloat16"));
+        ModelSession s;
+        QCOMPARE(s.load(out, {.device = "cpu"}).config.numLayers, int64_t(5));
+    }
+
+    void cancelLeavesNothingBehind()
+    {
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "cancelled";
+        std::stop_source stop;
+        int calls = 0;
+        const auto progress = [&](const Progress &p) {
+            if (p.stage == "exporting" && ++calls == 3)
+                stop.request_stop();
+        };
+        QVERIFY_THROWS_EXCEPTION(Cancelled, exportPrunedModel(kModels + "llama2_spm_classic", PrunePlan::dropBlock(6, 1, 1),
+                                                              out, {.maxShardBytes = 150'000}, progress, stop.get_token()));
+        QVERIFY(!fs::exists(out));
+        QCOMPARE(leftovers(out), 0);
+    }
+
+    void anExistingTargetIsKeptUntilTheNewOneIsComplete()
+    {
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "existing";
+        fs::create_directory(out);
+        std::ofstream(out / "keep.txt") << "mine";
+        const PrunePlan plan = PrunePlan::dropBlock(6, 1, 1);
+        QVERIFY_THROWS_EXCEPTION(Error, exportPrunedModel(kModels + "qwen3_qknorm", plan, out));
+        QVERIFY(fs::exists(out / "keep.txt"));
+        // Cancelled while replacing: the old folder is untouched.
+        std::stop_source stop;
+        stop.request_stop();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, exportPrunedModel(kModels + "qwen3_qknorm", plan, out, {.overwrite = true},
+                                                              {}, stop.get_token()));
+        QVERIFY(fs::exists(out / "keep.txt"));
+        // Replaced once complete.
+        exportPrunedModel(kModels + "qwen3_qknorm", plan, out, {.overwrite = true});
+        QVERIFY(!fs::exists(out / "keep.txt"));
+        QVERIFY(fs::exists(out / "model.safetensors"));
+        QCOMPARE(leftovers(out), 0);
+        // A plan for another model is refused before anything is written.
+        QVERIFY_THROWS_EXCEPTION(Error, exportPrunedModel(kModels + "qwen3_qknorm", PrunePlan::dropBlock(8, 1, 1),
+                                                          fs::path(dir.path().toStdString()) / "other"));
+    }
+
+    void lossMatchesTheLogits()
+    {
+        // Mean next-token cross-entropy over real tokens, recomputed here from the model's own logits.
+        const std::string source = kModels + "llama3_gqa_sharded";
+        const test::Reference ref = test::readReference(source);
+        ModelSession session;
+        session.load(source, {.device = "cpu"});
+        std::vector<std::vector<int64_t>> rows(static_cast<size_t>(ref.batch.batch));
+        for (int64_t b = 0; b < ref.batch.batch; ++b)
+            for (int64_t t = 0; t < ref.batch.length; ++t)
+                if (ref.batch.mask[static_cast<size_t>(b * ref.batch.length + t)])
+                    rows[static_cast<size_t>(b)].push_back(ref.batch.ids[static_cast<size_t>(b * ref.batch.length + t)]);
+        double sum = 0;
+        int64_t count = 0;
+        for (const auto &row : rows) {
+            const ForwardResult f = session.forward(TokenBatch::single(row));
+            for (size_t t = 0; t + 1 < row.size(); ++t) {
+                const float *z = &f.logits[t * static_cast<size_t>(f.vocab)];
+                double m = -INFINITY, s = 0;
+                for (int64_t v = 0; v < f.vocab; ++v)
+                    m = std::max(m, double(z[v]));
+                for (int64_t v = 0; v < f.vocab; ++v)
+                    s += std::exp(double(z[v]) - m);
+                sum += m + std::log(s) - z[row[t + 1]];
+                ++count;
+            }
+        }
+        const LossResult r = session.languageModelLoss(rows, 2);
+        QCOMPARE(r.tokens, count);
+        QVERIFY2(std::abs(r.loss - sum / double(count)) < 1e-5, qPrintable(QString::number(r.loss - sum / count)));
+        session.applyPrunePlan(PrunePlan::dropBlock(6, 1, 3));
+        QVERIFY(std::abs(session.languageModelLoss(rows, 2).loss - r.loss) > 1e-4);
+    }
+
+    void heldOutDocumentsAreNotTheAnalysed()
+    {
+        std::vector<Document> docs;
+        for (int i = 0; i < 20; ++i)
+            docs.emplace_back(std::vector<int64_t>{i + 1});
+        const DatasetOptions analysis{.samples = 12, .seed = 7};
+        const HeldOutDocuments held = heldOutDocuments(docs, analysis, 8);
+        QVERIFY(held.disjoint);
+        QCOMPARE(held.documents.size(), size_t(8));
+        // The analysis's own choice (id documents pass through the tokenizer unchanged).
+        const auto tokenizer = loadTokenizer(kModels + "qwen3_qknorm");
+        const TokenizedDataset analysed = tokenizeDocuments(docs, *tokenizer, analysis);
+        QCOMPARE(analysed.sequences.size(), size_t(12));
+        for (const Document &d : held.documents)
+            for (const auto &seq : analysed.sequences)
+                QVERIFY(seq != std::get<std::vector<int64_t>>(d));
+        QVERIFY(!heldOutDocuments(docs, {}, 4).disjoint);  // all documents analysed: nothing is held out
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPrune)
+#include "tst_prune.moc"
