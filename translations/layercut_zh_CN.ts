@@ -81,6 +81,53 @@
     </message>
 </context>
 <context>
+    <name>ExportModelDialog</name>
+    <message>
+        <source>Export Pruned Model</source>
+        <translation>导出剪枝后的模型</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Folder to Create the Model In</source>
+        <translation>在其中创建模型的文件夹</translation>
+    </message>
+    <message>
+        <source>New model folder:</source>
+        <translation>新模型文件夹：</translation>
+    </message>
+    <message>
+        <source>Keep the checkpoint&apos;s (%1)</source>
+        <translation>保持检查点的类型（%1）</translation>
+    </message>
+    <message>
+        <source>Weights stored as:</source>
+        <translation>权重存储类型：</translation>
+    </message>
+    <message>
+        <source> GB</source>
+        <translation> GB</translation>
+    </message>
+    <message>
+        <source>Largest shard:</source>
+        <translation>最大分片：</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Replace Folder?</source>
+        <translation>替换文件夹？</translation>
+    </message>
+    <message>
+        <source>%1 already exists. Replace it? The old folder is removed only once the new one is complete.</source>
+        <translation>%1 已存在。要替换吗？只有在新文件夹完整写好后才会删除旧文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>LayerStrip</name>
     <message>
         <source>Drag across layers to select a block to drop</source>
@@ -313,6 +360,76 @@
         <source>The data could not be saved.</source>
         <translation>无法保存数据。</translation>
     </message>
+    <message>
+        <source>Export &amp;Pruned Model…</source>
+        <translation>导出剪枝后的模型(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Write the model without the dropped layers as a folder that transformers loads</source>
+        <translation>将去掉已删除层的模型写为 transformers 可直接加载的文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Prune</source>
+        <translation>剪枝(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Drop Selected Block</source>
+        <translation>删除所选块(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Run the model without the selected layers and compare the held-out loss</source>
+        <translation>在不含所选层的情况下运行模型，并比较留出数据上的损失</translation>
+    </message>
+    <message>
+        <source>&amp;Restore All Layers</source>
+        <translation>恢复所有层(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Measuring the held-out loss…</source>
+        <translation>正在测量留出数据上的损失…</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3 sequences</source>
+        <translation>%1 %2 / %3 个序列</translation>
+    </message>
+    <message>
+        <source>These layers cannot be dropped.</source>
+        <translation>无法删除这些层。</translation>
+    </message>
+    <message>
+        <source>The layers could not be dropped.</source>
+        <translation>未能删除这些层。</translation>
+    </message>
+    <message>
+        <source>Dropping layers…</source>
+        <translation>正在删除层…</translation>
+    </message>
+    <message>
+        <source>Running %1 of %2 layers.</source>
+        <translation>正在运行 %2 层中的 %1 层。</translation>
+    </message>
+    <message>
+        <source>Running all %1 layers.</source>
+        <translation>正在运行全部 %1 层。</translation>
+    </message>
+    <message>
+        <source>The pruned model could not be exported.</source>
+        <translation>无法导出剪枝后的模型。</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>正在导出到 %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %1 (%2 in %n shard(s)).</source>
+        <translation>
+            <numerusform>已导出 %1（%2，共 %n 个分片）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ModelSummaryPanel</name>
@@ -474,6 +591,48 @@
     <message>
         <source>%1 in %2</source>
         <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Model now&lt;/b&gt;</source>
+        <translation>&lt;b&gt;当前模型&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Running:</source>
+        <translation>运行中：</translation>
+    </message>
+    <message>
+        <source>Held-out loss:</source>
+        <translation>留出损失：</translation>
+    </message>
+    <message>
+        <source>%1 of %2 layers; dropped %3</source>
+        <translation>%2 层中的 %1 层；已删除 %3</translation>
+    </message>
+    <message>
+        <source>all %1 layers</source>
+        <translation>全部 %1 层</translation>
+    </message>
+    <message>
+        <source>choose analysis data to check the loss</source>
+        <translation>选择分析数据以检查损失</translation>
+    </message>
+    <message>
+        <source>%1 (perplexity %2)</source>
+        <translation>%1（困惑度 %2）</translation>
+    </message>
+    <message>
+        <source>before %1, after %2: %3%4</source>
+        <translation>之前 %1，之后 %2：%3%4</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n held-out sequence(s), %1 tokens</source>
+        <translation>
+            <numerusform>%n 个留出序列，%1 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(the analysis used every document, so these overlap it)</source>
+        <translation>（分析使用了全部文档，因此与之重叠）</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "dialogs/export_model_dialog.h"
 #include "format.h"
 #include "jobs/compute_thread.h"
 #include "layercut/analysis_cache.h"
@@ -106,6 +107,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     connect(worker, &lc::ModelWorker::progressChanged, this, &MainWindow::onProgress);
     connect(worker, &lc::ModelWorker::modelLoaded, this, &MainWindow::onLoaded);
     connect(worker, &lc::ModelWorker::distancesReady, this, &MainWindow::onDistances);
+    connect(worker, &lc::ModelWorker::pruned, this, &MainWindow::onPruned);
+    connect(worker, &lc::ModelWorker::exported, this, &MainWindow::onExported);
     connect(worker, &lc::ModelWorker::failed, this, &MainWindow::onFailed);
     connect(worker, &lc::ModelWorker::cancelled, this, [this] {
         m_stage->clear();
@@ -158,6 +161,9 @@ void MainWindow::createActions()
     file->addSeparator();
     m_exportActions << file->addAction(tr("Export Heatmap &Image…"), this, &MainWindow::exportHeatmapImage);
     m_exportActions << file->addAction(tr("Export Heatmap &Data…"), this, &MainWindow::exportHeatmapData);
+    m_exportModelAction = file->addAction(tr("Export &Pruned Model…"), this, &MainWindow::exportPrunedModel);
+    m_exportModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_exportModelAction->setToolTip(tr("Write the model without the dropped layers as a folder that transformers loads"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -165,6 +171,15 @@ void MainWindow::createActions()
     QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
     m_measureAction = analysis->addAction(tr("&Measure Distances"), this, &MainWindow::measureDistances);
     m_measureAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+
+    QMenu *prune = menuBar()->addMenu(tr("&Prune"));
+    m_dropAction = prune->addAction(tr("&Drop Selected Block"), this, &MainWindow::dropSelectedBlock);
+    m_dropAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_dropAction->setToolTip(tr("Run the model without the selected layers and compare the held-out loss"));
+    m_restoreAction = prune->addAction(tr("&Restore All Layers"), this, &MainWindow::restoreAllLayers);
+    prune->addSeparator();
+    prune->addAction(m_exportModelAction);
+    m_selection->setActions(m_dropAction, m_restoreAction, m_exportModelAction);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *d : findChildren<QDockWidget *>())
@@ -201,6 +216,7 @@ void MainWindow::createActions()
     bar->addWidget(m_dtype);
     bar->addSeparator();
     bar->addAction(m_measureAction);
+    bar->addAction(m_dropAction);
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -291,6 +307,10 @@ QString MainWindow::stageText(const QString &stage) const
         return tr("Reading and tokenising the data…");
     if (stage == QLatin1String("measuring distances"))
         return tr("Measuring distances…");
+    if (stage == QLatin1String("measuring loss"))
+        return tr("Measuring the held-out loss…");
+    if (stage == QLatin1String("exporting"))
+        return tr("Exporting…");
     return stage;
 }
 
@@ -308,6 +328,10 @@ void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total, 
                              .arg(QLocale().toString(rate, 'f', 0), duration(left)));
         return;
     }
+    if (stage == QLatin1String("measuring loss")) {
+        m_stage->setText(tr("%1 %2 of %3 sequences").arg(stageText(stage)).arg(current).arg(total));
+        return;
+    }
     m_stage->setText(total > 1 ? tr("%1 %2 of %3").arg(stageText(stage), format::bytes(static_cast<quint64>(current)),
                                                         format::bytes(static_cast<quint64>(total)))
                                : stageText(stage));
@@ -321,6 +345,9 @@ void MainWindow::onLoaded(const lc::ModelInfo &info)
     m_strip->setLayerCount(static_cast<int>(info.config.numLayers));
     m_strip->setScores({});
     m_heatmap->setDistances({});
+    m_plan = lc::PrunePlan::keepAll(info.config.numLayers);
+    m_strip->setDropped({});
+    m_selection->setPruneResult(m_plan, {}, {}, false);
     m_pages->setCurrentIndex(AnalysisPage);
     if (auto *modelDock = findChild<QDockWidget *>(QStringLiteral("modelDock")))
         modelDock->raise();  // show what was loaded; the selection tab takes over once a block is chosen
@@ -343,11 +370,11 @@ void MainWindow::onDistances(const lc::LayerDistances &distances, bool fromCache
     m_heatmap->setDistances(distances);
     m_strip->setScores(distances.blockInfluence);
     m_stage->clear();
-    m_analysis->setStatus(
-        (fromCache ? tr("%1 samples, %2 tokens (from the cache).") : tr("%1 samples, %2 tokens, measured in %3 s."))
-            .arg(distances.samples)
-            .arg(distances.tokens)
-            .arg(QLocale().toString(m_jobClock.elapsed() / 1000.0, 'f', 1)));
+    m_analysis->setStatus(fromCache ? tr("%1 samples, %2 tokens (from the cache).").arg(distances.samples).arg(distances.tokens)
+                                    : tr("%1 samples, %2 tokens, measured in %3 s.")
+                                          .arg(distances.samples)
+                                          .arg(distances.tokens)
+                                          .arg(QLocale().toString(m_jobClock.elapsed() / 1000.0, 'f', 1)));
     // Start with the most redundant single layer selected.
     if (const int64_t best = distances.optimalStart(1); best >= 0)
         m_heatmap->selectBlock(static_cast<int>(best), 1);
@@ -361,6 +388,87 @@ void MainWindow::onBlockSelected(int first, int last)
     m_strip->setSelection(first, last);
     const double d = m_heatmap->distances().empty() ? std::nan("") : m_heatmap->value(first, last - first + 1);
     m_selection->setSelection(first, last, d);
+    setBusy(m_compute->isBusy());  // the drop action follows the selection
+}
+
+void MainWindow::dropSelectedBlock()
+{
+    const int first = m_strip->selectedFirst(), last = m_strip->selectedLast();
+    if (m_compute->isBusy() || first < 0 || m_info.config.numLayers == 0)
+        return;
+    try {
+        lc::PrunePlan plan = lc::PrunePlan::dropBlock(m_info.config.numLayers, first, last - first + 1);
+        if (!m_heatmap->distances().empty())
+            plan.distance = m_heatmap->value(first, last - first + 1);
+        applyPlan(plan);
+    } catch (const std::exception &e) {
+        showError(tr("These layers cannot be dropped."), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::restoreAllLayers()
+{
+    if (!m_compute->isBusy() && m_info.config.numLayers > 0)
+        applyPlan(lc::PrunePlan::keepAll(m_info.config.numLayers));
+}
+
+void MainWindow::applyPlan(const lc::PrunePlan &plan)
+{
+    m_failureHeadline = tr("The layers could not be dropped.");
+    m_stage->setText(tr("Dropping layers…"));
+    m_progress->setValue(0);
+    m_jobClock.start();
+    // The quick check reads the analysis data: documents the analysis did not sample.
+    m_compute->pruneModel(plan, m_analysis->dataFile(), m_analysis->datasetOptions(), 16, m_analysis->batchSize());
+}
+
+void MainWindow::onPruned(const lc::PrunePlan &plan, const lc::LossResult &before, const lc::LossResult &after,
+                          bool heldOut)
+{
+    m_plan = plan;
+    m_stage->clear();
+    m_strip->setDropped(plan.dropped());
+    m_selection->setPruneResult(plan, before, after, heldOut);
+    statusBar()->showMessage(plan.prunesAnything()
+                                 ? tr("Running %1 of %2 layers.").arg(plan.kept.size()).arg(plan.sourceLayers)
+                                 : tr("Running all %1 layers.").arg(plan.sourceLayers),
+                             5000);
+    setBusy(m_compute->isBusy());
+}
+
+void MainWindow::exportPrunedModel()
+{
+    if (m_compute->isBusy() || !m_plan.prunesAnything())
+        return;
+    const QString name = QStringLiteral("%1-pruned-%2")
+                             .arg(QString::fromStdString(m_info.folder.filename().string()))
+                             .arg(m_plan.kept.size());
+    ExportModelDialog dialog(QDir(settings::lastModelDir.value()).filePath(name),
+                             QString::fromStdString(m_info.checkpointDtype), this);
+    if (dialog.exec() == QDialog::Accepted)
+        exportPrunedModelTo(dialog.folder(), dialog.options());
+}
+
+void MainWindow::exportPrunedModelTo(const QString &folder, const lc::ExportOptions &options)
+{
+    if (m_compute->isBusy() || !m_plan.prunesAnything())
+        return;
+    lc::ExportOptions o = options;
+    if (o.metric.empty() && m_plan.distance >= 0)
+        o.metric = m_heatmap->metric() == SimilarityHeatmap::Metric::LastToken ? "angular_distance" : "all_token_distance";
+    m_failureHeadline = tr("The pruned model could not be exported.");
+    m_stage->setText(tr("Exporting to %1…").arg(QDir::toNativeSeparators(folder)));
+    m_progress->setValue(0);
+    m_jobClock.start();
+    m_compute->exportModel(m_plan, folder, o);
+}
+
+void MainWindow::onExported(const QString &folder, int shards, qint64 bytes)
+{
+    m_stage->clear();
+    statusBar()->showMessage(tr("Exported %1 (%2 in %n shard(s)).", nullptr, shards)
+                                 .arg(QDir::toNativeSeparators(folder), format::bytes(static_cast<quint64>(bytes))),
+                             10000);
 }
 
 void MainWindow::onFailed(const QString &message)
@@ -419,6 +527,10 @@ void MainWindow::setBusy(bool busy)
     m_analysis->setRunEnabled(!busy && m_info.config.numLayers > 0);
     for (QAction *a : m_exportActions)
         a->setEnabled(!busy && !m_heatmap->distances().empty());
+    const bool loaded = !busy && m_info.config.numLayers > 0;
+    m_dropAction->setEnabled(loaded && m_strip->selectedFirst() >= 0);
+    m_restoreAction->setEnabled(loaded && m_plan.prunesAnything());
+    m_exportModelAction->setEnabled(loaded && m_plan.prunesAnything());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -40,6 +40,7 @@ public:
     SimilarityHeatmap *heatmap() const { return m_heatmap; }
     LayerStrip *layerStrip() const { return m_strip; }
     lc::ComputeThread *computeThread() const { return m_compute; }
+    const lc::PrunePlan &prunePlan() const { return m_plan; }
 
 public slots:
     /** Loads `folder` in the background with the device and dtype chosen in the toolbar. */
@@ -49,6 +50,14 @@ public slots:
     void measureDistances();
     void exportHeatmapImage();
     void exportHeatmapData();
+    /** Runs only the layers outside the selected block, then shows the held-out loss before and after. */
+    void dropSelectedBlock();
+    /** Runs every layer again. */
+    void restoreAllLayers();
+    /** Asks where and how, then exports the pruned model. */
+    void exportPrunedModel();
+    /** Exports the pruned model to `folder` in the background (no dialog). */
+    void exportPrunedModelTo(const QString &folder, const lc::ExportOptions &options);
 
 protected:
     void closeEvent(class QCloseEvent *event) override;
@@ -63,6 +72,9 @@ private:
     void onDistances(const lc::LayerDistances &distances, bool fromCache);
     void onFailed(const QString &message);
     void onBlockSelected(int first, int last);
+    void onPruned(const lc::PrunePlan &plan, const lc::LossResult &before, const lc::LossResult &after, bool heldOut);
+    void onExported(const QString &folder, int shards, qint64 bytes);
+    void applyPlan(const lc::PrunePlan &plan);
     void setBusy(bool busy);
     void showError(const QString &headline, const QString &details);
     QString stageText(const QString &stage) const;
@@ -83,9 +95,13 @@ private:
     QPushButton *m_cancel = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_measureAction = nullptr;
+    QAction *m_dropAction = nullptr;
+    QAction *m_restoreAction = nullptr;
+    QAction *m_exportModelAction = nullptr;
     QList<QAction *> m_exportActions;
     QString m_pendingFolder;
     QString m_failureHeadline;
     lc::ModelInfo m_info;
+    lc::PrunePlan m_plan;
     QElapsedTimer m_jobClock;
 };

@@ -43,6 +43,19 @@ void ComputeThread::measureDistances(const QString &dataFile, const DatasetOptio
     });
 }
 
+void ComputeThread::pruneModel(const PrunePlan &plan, const QString &dataFile, const DatasetOptions &analysisOptions,
+                               int lossSamples, int batchSize)
+{
+    start([=](ModelWorker *w, std::stop_token stop) {
+        w->pruneModel(plan, dataFile, analysisOptions, lossSamples, batchSize, stop);
+    });
+}
+
+void ComputeThread::exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options)
+{
+    start([=](ModelWorker *w, std::stop_token stop) { w->exportModel(plan, target, options, stop); });
+}
+
 void ComputeThread::cancel()
 {
     m_stop.request_stop();

@@ -33,6 +33,11 @@ public:
     /** Starts measuring distances of the loaded model on `dataFile`; ignored while busy. */
     void measureDistances(const QString &dataFile, const DatasetOptions &options, int batchSize,
                           const QString &cacheDir);
+    /** Applies `plan` to the loaded model, with the held-out loss check on `dataFile` when set; ignored while busy. */
+    void pruneModel(const PrunePlan &plan, const QString &dataFile, const DatasetOptions &analysisOptions,
+                    int lossSamples, int batchSize);
+    /** Exports the loaded model's checkpoint with `plan` to `target`; ignored while busy. */
+    void exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options);
     /** Asks the running job to stop at its next check (between tensors, layers, batches or steps). */
     void cancel();
 

@@ -5,6 +5,7 @@
 #include <QMetaType>
 
 #include "layercut/layer_distances.h"
+#include "layercut/model_export.h"
 #include "layercut/model_session.h"
 #include "layercut/text_dataset.h"
 
@@ -12,3 +13,6 @@ Q_DECLARE_METATYPE(lc::ModelInfo)
 Q_DECLARE_METATYPE(lc::LoadOptions)
 Q_DECLARE_METATYPE(lc::LayerDistances)
 Q_DECLARE_METATYPE(lc::DatasetOptions)
+Q_DECLARE_METATYPE(lc::PrunePlan)
+Q_DECLARE_METATYPE(lc::LossResult)
+Q_DECLARE_METATYPE(lc::ExportOptions)

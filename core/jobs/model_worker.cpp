@@ -13,6 +13,9 @@ ModelWorker::ModelWorker(QObject *parent) : QObject(parent)
     qRegisterMetaType<lc::LoadOptions>();
     qRegisterMetaType<lc::LayerDistances>();
     qRegisterMetaType<lc::DatasetOptions>();
+    qRegisterMetaType<lc::PrunePlan>();
+    qRegisterMetaType<lc::LossResult>();
+    qRegisterMetaType<lc::ExportOptions>();
 }
 
 ModelWorker::~ModelWorker() = default;
@@ -70,6 +73,50 @@ void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions
             // An unwritable cache only costs the next run its shortcut.
         }
         emit distancesReady(d, false);
+    });
+}
+
+void ModelWorker::pruneModel(const PrunePlan &plan, const QString &dataFile, const DatasetOptions &analysisOptions,
+                             int lossSamples, int batchSize, std::stop_token stop)
+{
+    guarded([&] {
+        if (!m_session.isLoaded())
+            throw Error("no model is loaded");
+        LossResult before, after;
+        bool heldOut = false;
+        if (dataFile.isEmpty() || !m_session.tokenizer()) {
+            m_session.applyPrunePlan(plan);
+        } else {
+            emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
+            const HeldOutDocuments check =
+                heldOutDocuments(readDocuments(dataFile.toStdString()), analysisOptions, lossSamples);
+            heldOut = check.disjoint;
+            const TokenizedDataset data =
+                tokenizeDocuments(check.documents, *m_session.tokenizer(), {.maxLength = analysisOptions.maxLength});
+            const PrunePlan previous = m_session.prunePlan();
+            try {
+                m_session.applyPrunePlan(PrunePlan::keepAll(m_session.info().config.numLayers));
+                before = m_session.languageModelLoss(data.sequences, batchSize, progressReporter(), stop);
+                m_session.applyPrunePlan(plan);
+                after = m_session.languageModelLoss(data.sequences, batchSize, progressReporter(), stop);
+            } catch (...) {
+                m_session.applyPrunePlan(previous);  // a cancelled check changes nothing
+                throw;
+            }
+        }
+        emit pruned(plan, before, after, heldOut);
+    });
+}
+
+void ModelWorker::exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options,
+                              std::stop_token stop)
+{
+    guarded([&] {
+        if (!m_session.isLoaded())
+            throw Error("no model is loaded");
+        const ExportResult r =
+            exportPrunedModel(m_session.info().folder, plan, target.toStdString(), options, progressReporter(), stop);
+        emit exported(QString::fromStdString(r.folder.string()), r.shards, static_cast<qint64>(r.bytes));
     });
 }
 

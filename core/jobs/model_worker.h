@@ -36,6 +36,18 @@ public:
     void measureDistances(const QString &dataFile, const lc::DatasetOptions &dataOptions, int batchSize,
                           const QString &cacheDir, std::stop_token stop);
 
+    /**
+     * Makes the loaded model run only `plan.kept`. With a `dataFile`, first measures the loss of the whole
+     * model and then of the pruned one on up to `lossSamples` documents the analysis (`analysisOptions`)
+     * did not use. Emits pruned, cancelled (the previous plan stays) or failed.
+     */
+    void pruneModel(const lc::PrunePlan &plan, const QString &dataFile, const lc::DatasetOptions &analysisOptions,
+                    int lossSamples, int batchSize, std::stop_token stop);
+
+    /** Writes the loaded model's checkpoint with `plan` applied to `target`. Emits exported, cancelled or failed. */
+    void exportModel(const lc::PrunePlan &plan, const QString &target, const lc::ExportOptions &options,
+                     std::stop_token stop);
+
     /** For later jobs on the same thread; only call from the compute thread. */
     ModelSession &session() { return m_session; }
 
@@ -43,6 +55,9 @@ signals:
     void progressChanged(const QString &stage, qint64 current, qint64 total, qint64 tokens);
     void modelLoaded(const lc::ModelInfo &info);
     void distancesReady(const lc::LayerDistances &distances, bool fromCache);
+    /** `before`/`after` have tokens == 0 when no data was given; `heldOut` when none was analysed. */
+    void pruned(const lc::PrunePlan &plan, const lc::LossResult &before, const lc::LossResult &after, bool heldOut);
+    void exported(const QString &folder, int shards, qint64 bytes);
     void cancelled();
     void failed(const QString &message);
     void jobFinished();

@@ -4,6 +4,7 @@
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "jobs/compute_thread.h"
@@ -79,6 +80,53 @@ private slots:
         QVERIFY(waitIdle(window.computeThread()));
         QCOMPARE(ready.count(), 1);
         QVERIFY(ready.first().at(1).toBool());
+    }
+
+    void dropsABlockAndExports()
+    {
+        MainWindow window;
+        window.show();
+        window.analysisPanel()->setDataFile(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
+        window.openModel(LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm");
+        QVERIFY(waitIdle(window.computeThread()));
+        window.measureDistances();  // (from the cache if an earlier run measured it)
+        QVERIFY(waitIdle(window.computeThread()));
+        // Select layers 2–3 by dragging on the strip, then drop them.
+        LayerStrip *strip = window.layerStrip();
+        QTest::mousePress(strip, Qt::LeftButton, {}, strip->layerCenter(2));
+        QTest::mouseMove(strip, strip->layerCenter(3));
+        QTest::mouseRelease(strip, Qt::LeftButton, {}, strip->layerCenter(3));
+        QCOMPARE(window.heatmap()->selectedStart(), 2);
+        QSignalSpy pruned(window.computeThread()->worker(), &lc::ModelWorker::pruned);
+        window.dropSelectedBlock();
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(pruned.count(), 1);
+        QCOMPARE(window.prunePlan().dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(strip->dropped(), (std::vector<int64_t>{2, 3}));
+        QVERIFY(window.selectionPanel()->prunedText().contains("2–3"));
+        QVERIFY2(window.selectionPanel()->lossText().contains("before"), qPrintable(window.selectionPanel()->lossText()));
+        const auto before = pruned.first().at(1).value<lc::LossResult>();
+        const auto after = pruned.first().at(2).value<lc::LossResult>();
+        QVERIFY(before.tokens > 0 && before.tokens == after.tokens && before.loss != after.loss);
+        // The analysis (200 samples) used all 24 documents, so the check says its data overlaps it.
+        QVERIFY(!pruned.first().at(3).toBool());
+        QVERIFY(window.selectionPanel()->lossText().contains("overlap"));
+        // Export in the background; the folder appears only when complete.
+        QTemporaryDir dir;
+        const QString out = dir.filePath("qwen3-pruned");
+        QSignalSpy exported(window.computeThread()->worker(), &lc::ModelWorker::exported);
+        window.exportPrunedModelTo(out, {});
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(exported.count(), 1);
+        QVERIFY(QFile::exists(out + "/model.safetensors") && QFile::exists(out + "/layercut.json"));
+        QFile config(out + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QVERIFY(config.readAll().contains("\"num_hidden_layers\": 4"));
+        // Restoring runs every layer again.
+        window.restoreAllLayers();
+        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(!window.prunePlan().prunesAnything());
+        QVERIFY(strip->dropped().empty());
     }
 
     void showsLoadErrors()

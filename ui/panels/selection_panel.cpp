@@ -4,8 +4,10 @@
 #include <cmath>
 
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QToolButton>
 
 #include "format.h"
 
@@ -39,7 +41,52 @@ SelectionPanel::SelectionPanel(QWidget *parent) : QWidget(parent)
     m_distance = add(tr("Distance d:"));
     m_share = add(tr("Parameters removed:"));
     m_memory = add(tr("Memory saved:"));
+    m_buttons = new QHBoxLayout;
+    form->addRow(m_buttons);
+    auto *heading = new QLabel(tr("<b>Model now</b>"), this);
+    form->addRow(heading);
+    m_pruned = add(tr("Running:"));
+    m_loss = add(tr("Held-out loss:"));
     setSelection(-1, -1, std::nan(""));
+    m_pruned->setText(QStringLiteral("—"));
+    m_loss->setText(QStringLiteral("—"));
+}
+
+void SelectionPanel::setActions(QAction *drop, QAction *restore, QAction *exportModel)
+{
+    for (QAction *a : {drop, restore, exportModel}) {
+        auto *button = new QToolButton(this);
+        button->setDefaultAction(a);
+        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        m_buttons->addWidget(button);
+    }
+    m_buttons->addStretch(1);
+}
+
+void SelectionPanel::setPruneResult(const lc::PrunePlan &plan, const lc::LossResult &before,
+                                    const lc::LossResult &after, bool heldOut)
+{
+    const int L = static_cast<int>(plan.sourceLayers), K = static_cast<int>(plan.kept.size());
+    m_pruned->setText(plan.prunesAnything()
+                          ? tr("%1 of %2 layers; dropped %3").arg(K).arg(L).arg(QString::fromStdString(lc::PrunePlan::ranges(plan.dropped())))
+                          : tr("all %1 layers").arg(L));
+    if (before.tokens == 0) {
+        m_loss->setText(plan.prunesAnything() ? tr("choose analysis data to check the loss") : QStringLiteral("—"));
+        return;
+    }
+    const auto loss = [](const lc::LossResult &r) {
+        return tr("%1 (perplexity %2)").arg(QLocale().toString(r.loss, 'f', 3), QLocale().toString(r.perplexity(), 'f', 1));
+    };
+    QString text = plan.prunesAnything()
+                       ? tr("before %1, after %2: %3%4").arg(loss(before), loss(after),
+                                                             after.loss >= before.loss ? QStringLiteral("+") : QString(),
+                                                             QLocale().toString(after.loss - before.loss, 'f', 3))
+                       : loss(before);
+    text += QLatin1Char('\n') + tr("%n held-out sequence(s), %1 tokens", nullptr, static_cast<int>(before.sequences))
+                                     .arg(before.tokens);
+    if (!heldOut)
+        text += QLatin1Char('\n') + tr("(the analysis used every document, so these overlap it)");
+    m_loss->setText(text);
 }
 
 void SelectionPanel::setModel(const lc::ModelInfo &info)
@@ -76,5 +123,7 @@ void SelectionPanel::setSelection(int first, int last, double distance)
 }
 
 QString SelectionPanel::droppedText() const { return m_dropped->text(); }
+QString SelectionPanel::prunedText() const { return m_pruned->text(); }
+QString SelectionPanel::lossText() const { return m_loss->text(); }
 QString SelectionPanel::keptText() const { return m_kept->text(); }
 QString SelectionPanel::shareText() const { return m_share->text(); }

@@ -52,6 +52,12 @@ int LayerStrip::layerAt(const QPoint &pos) const
     return std::clamp(static_cast<int>((pos.x() - 1) / w), 0, m_count - 1);
 }
 
+void LayerStrip::setDropped(const std::vector<int64_t> &layers)
+{
+    m_dropped = layers;
+    update();
+}
+
 void LayerStrip::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
@@ -75,9 +81,17 @@ void LayerStrip::paintEvent(QPaintEvent *)
             fill = QColor::fromHsvF(0.55, 0.2 + 0.7 * (m_scores[static_cast<size_t>(i)] - lo) / (hi - lo), 0.85);
         if (selected)
             fill = QColor(0xe0, 0x45, 0x3a);
+        const bool dropped = std::find(m_dropped.begin(), m_dropped.end(), i) != m_dropped.end();
+        if (dropped && !selected)
+            fill = palette().color(QPalette::Midlight);
         p.setPen(QPen(palette().color(QPalette::Mid), 1));
         p.setBrush(fill);
         p.drawRoundedRect(r, 2, 2);
+        if (dropped) {  // crossed out: this layer no longer runs
+            p.setPen(QPen(palette().color(QPalette::Dark), 1.5));
+            p.drawLine(r.topLeft() + QPointF(2, 2), r.bottomRight() - QPointF(2, 2));
+            p.drawLine(r.bottomLeft() + QPointF(2, -2), r.topRight() + QPointF(-2, 2));
+        }
         if (w >= 16 || i % std::max(1, static_cast<int>(18 / std::max(1.0, w))) == 0) {
             p.setPen(selected ? Qt::white : Qt::black);
             p.drawText(r, Qt::AlignCenter, QString::number(i));

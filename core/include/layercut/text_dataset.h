@@ -57,8 +57,9 @@ struct HeldOutDocuments
 
 /**
  * Up to `count` documents the analysis with `analysis` options does not use: the tail of the same seeded
- * order whose head the analysis takes, in file order. When the analysis uses every document, there is
- * nothing held out: the last `count` documents are returned with disjoint = false.
+ * order whose head the analysis takes, at most (documents − samples) of them, in file order. When the
+ * analysis uses every document, there is nothing held out: the last `count` documents are returned with
+ * disjoint = false.
  */
 HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const DatasetOptions &analysis,
                                   int64_t count);

@@ -153,13 +153,15 @@ HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const 
 {
     HeldOutDocuments out;
     const auto n = static_cast<int64_t>(documents.size());
-    count = std::clamp<int64_t>(count, 0, n);
+    // When the analysis samples, only the documents past its `samples` are held out (empty documents it
+    // skipped can still make it reach a little further into the order).
+    out.disjoint = analysis.samples > 0 && analysis.samples < n;
+    count = std::clamp<int64_t>(count, 0, out.disjoint ? n - analysis.samples : n);
     const std::vector<size_t> order = samplingOrder(documents.size(), analysis);
     std::vector<size_t> chosen(order.end() - count, order.end());  // the analysis takes from the front
     std::sort(chosen.begin(), chosen.end());
     for (const size_t i : chosen)
         out.documents.push_back(documents[i]);
-    out.disjoint = analysis.samples > 0 && analysis.samples + count <= n;
     return out;
 }
 
