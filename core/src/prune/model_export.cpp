@@ -171,6 +171,10 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
                     (source / "config.json").string() + "' has " + std::to_string(config.numLayers));
     if (plan.kept.empty())
         throw Error("the prune plan keeps no layer");
+    for (size_t k = 0; k < plan.kept.size(); ++k)
+        if (plan.kept[k] < 0 || plan.kept[k] >= config.numLayers || (k > 0 && plan.kept[k] <= plan.kept[k - 1]))
+            throw Error("the prune plan's kept layers must be distinct, ascending and within 0–" +
+                        std::to_string(config.numLayers - 1));
     const Checkpoint checkpoint = Checkpoint::open(source);
 
     // Tensors in the order save_pretrained writes them: embeddings, layers by new index, the rest.
