@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/model_worker.h"
 
+#include <QDateTime>
+#include <QFileInfo>
+
 #include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "layercut/tokenizer.h"
@@ -43,6 +46,7 @@ ProgressFn ModelWorker::progressReporter()
 
 void ModelWorker::loadModel(const QString &folder, const LoadOptions &options, std::stop_token stop)
 {
+    m_lossCheck.reset();
     guarded([&] { emit modelLoaded(m_session.load(folder.toStdString(), options, progressReporter(), stop)); });
 }
 
@@ -82,29 +86,46 @@ void ModelWorker::pruneModel(const PrunePlan &plan, const QString &dataFile, con
     guarded([&] {
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
-        LossResult before, after;
-        bool heldOut = false;
         if (dataFile.isEmpty() || !m_session.tokenizer()) {
             m_session.applyPrunePlan(plan);
-        } else {
-            emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
-            const HeldOutDocuments check =
-                heldOutDocuments(readDocuments(dataFile.toStdString()), analysisOptions, lossSamples);
-            heldOut = check.disjoint;
-            const TokenizedDataset data =
-                tokenizeDocuments(check.documents, *m_session.tokenizer(), {.maxLength = analysisOptions.maxLength});
-            const PrunePlan previous = m_session.prunePlan();
-            try {
-                m_session.applyPrunePlan(PrunePlan::keepAll(m_session.info().config.numLayers));
-                before = m_session.languageModelLoss(data.sequences, batchSize, progressReporter(), stop);
-                m_session.applyPrunePlan(plan);
-                after = m_session.languageModelLoss(data.sequences, batchSize, progressReporter(), stop);
-            } catch (...) {
-                m_session.applyPrunePlan(previous);  // a cancelled check changes nothing
-                throw;
-            }
+            emit pruned(plan, {}, {}, false);
+            return;
         }
-        emit pruned(plan, before, after, heldOut);
+        const QFileInfo file(dataFile);
+        const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6|%7")
+                                .arg(file.absoluteFilePath())
+                                .arg(file.lastModified().toMSecsSinceEpoch())
+                                .arg(file.size())
+                                .arg(analysisOptions.samples)
+                                .arg(analysisOptions.maxLength)
+                                .arg(analysisOptions.seed)
+                                .arg(lossSamples);
+        const PrunePlan previous = m_session.prunePlan();
+        LossResult after;
+        try {
+            if (!m_lossCheck || m_lossCheck->key != key) {
+                emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
+                const HeldOutDocuments check =
+                    heldOutDocuments(readDocuments(dataFile.toStdString()), analysisOptions, lossSamples);
+                LossCheck fresh{key,
+                                tokenizeDocuments(check.documents, *m_session.tokenizer(),
+                                                  {.maxLength = analysisOptions.maxLength})
+                                    .sequences,
+                                check.disjoint,
+                                {}};
+                m_session.applyPrunePlan(PrunePlan::keepAll(m_session.info().config.numLayers));
+                fresh.baseline = m_session.languageModelLoss(fresh.sequences, batchSize, progressReporter(), stop);
+                m_lossCheck = std::move(fresh);
+            }
+            m_session.applyPrunePlan(plan);
+            after = plan.prunesAnything()
+                        ? m_session.languageModelLoss(m_lossCheck->sequences, batchSize, progressReporter(), stop)
+                        : m_lossCheck->baseline;
+        } catch (...) {
+            m_session.applyPrunePlan(previous);  // a cancelled check changes nothing
+            throw;
+        }
+        emit pruned(plan, m_lossCheck->baseline, after, m_lossCheck->heldOut);
     });
 }
 

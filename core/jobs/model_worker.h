@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <stop_token>
 
 #include <QObject>
@@ -68,6 +69,18 @@ private:
     ProgressFn progressReporter();
 
     ModelSession m_session;
+    /**
+     * The held-out sequences of the last loss check and the whole model's loss on them: every drop
+     * compares against the same baseline, so it is measured once per model, data file and settings.
+     */
+    struct LossCheck
+    {
+        QString key;
+        std::vector<std::vector<int64_t>> sequences;
+        bool heldOut = false;
+        LossResult baseline;
+    };
+    std::optional<LossCheck> m_lossCheck;
 };
 
 } // namespace lc

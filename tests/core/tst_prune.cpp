@@ -75,6 +75,12 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::dropList(4, {1, 1}));
         QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::forCount(8, 2, PruneStrategy::Similarity));
         QVERIFY_THROWS_EXCEPTION(Error, layersForFraction(8, 1.0));
+        // Layer tensor names as the export renumbers them.
+        const auto name = splitLayerTensorName("model.layers.12.mlp.up_proj.weight");
+        QVERIFY(name && name->layer == 12 && name->rest == "mlp.up_proj.weight");
+        QVERIFY(!splitLayerTensorName("model.layers.x.mlp.up_proj.weight"));
+        QVERIFY(!splitLayerTensorName("model.embed_tokens.weight"));
+        QVERIFY(!splitLayerTensorName("model.layers.3"));
     }
 
     void similarityPicksTheSmallestDistance()

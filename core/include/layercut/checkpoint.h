@@ -4,12 +4,22 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "layercut/safetensors_file.h"
 
 namespace lc {
+
+/** "model.layers.12.mlp.up_proj.weight" -> {12, "mlp.up_proj.weight"}. */
+struct LayerTensorName
+{
+    int64_t layer = 0;
+    std::string rest;
+};
+/** The layer index and remainder of a decoder-layer tensor name; nullopt for every other name. */
+std::optional<LayerTensorName> splitLayerTensorName(const std::string &name);
 
 /**
  * The weights of a Hugging Face checkpoint folder: `model.safetensors`, or the shards listed by

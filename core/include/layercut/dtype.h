@@ -13,5 +13,9 @@ enum class DType { Float32, BFloat16, Float16 };
 DType parseDType(std::string_view name);
 /** The torch-style name: "float32", "bfloat16" or "float16". */
 std::string dtypeName(DType dtype);
+/** The safetensors header name: "F32", "BF16" or "F16". */
+std::string safetensorsName(DType dtype);
+/** "bfloat16" for "BF16" (likewise F32, F16); other safetensors types ("I64", "F64", ...) as written. */
+std::string storedDtypeName(std::string_view safetensorsDtype);
 
 } // namespace lc

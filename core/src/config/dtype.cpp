@@ -26,4 +26,20 @@ std::string dtypeName(DType dtype)
     return "float32";
 }
 
+std::string safetensorsName(DType dtype)
+{
+    switch (dtype) {
+    case DType::Float32: return "F32";
+    case DType::BFloat16: return "BF16";
+    case DType::Float16: return "F16";
+    }
+    return "F32";
+}
+
+std::string storedDtypeName(std::string_view safetensorsDtype)
+{
+    const bool computable = safetensorsDtype == "F32" || safetensorsDtype == "BF16" || safetensorsDtype == "F16";
+    return computable ? dtypeName(parseDType(safetensorsDtype)) : std::string(safetensorsDtype);
+}
+
 } // namespace lc

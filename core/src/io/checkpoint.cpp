@@ -7,6 +7,19 @@
 
 namespace lc {
 
+std::optional<LayerTensorName> splitLayerTensorName(const std::string &name)
+{
+    static const std::string prefix = "model.layers.";
+    if (name.rfind(prefix, 0) != 0)
+        return std::nullopt;
+    const size_t dot = name.find('.', prefix.size());
+    const std::string digits = name.substr(prefix.size(), dot == std::string::npos ? std::string::npos : dot - prefix.size());
+    if (dot == std::string::npos || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+        digits.size() > 9)
+        return std::nullopt;
+    return LayerTensorName{std::stoll(digits), name.substr(dot + 1)};
+}
+
 Checkpoint Checkpoint::open(const std::filesystem::path &folder)
 {
     namespace fs = std::filesystem;

@@ -57,15 +57,12 @@ at::Tensor *slotFor(LlamaWeights &w, const std::string &name)
         return &w.norm;
     if (name == "lm_head.weight")
         return &w.lmHead;
-    const std::string prefix = "model.layers.";
-    if (name.rfind(prefix, 0) != 0)
+    const auto layer = splitLayerTensorName(name);
+    if (!layer)
         return nullptr;
-    const size_t dot = name.find('.', prefix.size());
-    const size_t index = std::stoul(name.substr(prefix.size(), dot - prefix.size()));
-    const std::string rest = name.substr(dot + 1);
     for (const auto &[suffix, slot] : layerSlots())
-        if (suffix == rest)
-            return &(w.layers.at(index).*slot);
+        if (suffix == layer->rest)
+            return &(w.layers.at(static_cast<size_t>(layer->layer)).*slot);
     return nullptr;
 }
 

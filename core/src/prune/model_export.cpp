@@ -28,23 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kLayerPrefix = "model.layers.";
-
-/** For "model.layers.12.mlp.up_proj.weight": {12, "mlp.up_proj.weight"}; {-1, ""} for non-layer tensors. */
-std::pair<int64_t, std::string> splitLayerName(const std::string &name)
-{
-    if (name.rfind(kLayerPrefix, 0) != 0)
-        return {-1, ""};
-    const size_t dot = name.find('.', kLayerPrefix.size());
-    if (dot == std::string::npos)
-        return {-1, ""};
-    try {
-        return {std::stoll(name.substr(kLayerPrefix.size(), dot - kLayerPrefix.size())), name.substr(dot + 1)};
-    } catch (const std::exception &) {
-        return {-1, ""};
-    }
-}
-
 /** One tensor of the export: where its bytes come from and what it is called in the new folder. */
 struct PlannedTensor
 {
@@ -53,16 +36,6 @@ struct PlannedTensor
     std::string dtype;  // dtype written
     uint64_t bytes = 0;
 };
-
-std::string safetensorsDtype(DType dtype)
-{
-    switch (dtype) {
-    case DType::Float32: return "F32";
-    case DType::BFloat16: return "BF16";
-    case DType::Float16: return "F16";
-    }
-    return "F32";
-}
 
 bool isFloating(const std::string &dtype)
 {
@@ -123,13 +96,6 @@ std::string utcNow()
     return text;
 }
 
-/** "bfloat16" for a BF16 checkpoint; the safetensors name for types the model does not compute in. */
-std::string checkpointDtypeName(const Checkpoint &checkpoint)
-{
-    const std::string dominant = checkpoint.dominantDtype();
-    return isFloating(dominant) && dominant != "F64" ? dtypeName(parseDType(dominant)) : dominant;
-}
-
 std::string shardName(size_t index, size_t count)
 {
     if (count == 1)
@@ -186,16 +152,15 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
         const TensorEntry *entry = checkpoint.find(name).first;
         PlannedTensor t{name, entry, entry->dtype, entry->byteSize()};
         if (options.dtype && isFloating(entry->dtype)) {
-            t.dtype = safetensorsDtype(*options.dtype);
+            t.dtype = safetensorsName(*options.dtype);
             t.bytes = static_cast<uint64_t>(entry->numel()) * safetensorsElementSize(t.dtype);
         }
-        const auto [layer, rest] = splitLayerName(name);
-        if (layer >= 0) {
-            const auto it = newIndex.find(layer);
+        if (const auto layer = splitLayerTensorName(name)) {
+            const auto it = newIndex.find(layer->layer);
             if (it == newIndex.end())
                 continue;  // a dropped layer
-            t.name = kLayerPrefix + std::to_string(it->second) + "." + rest;
-            ordered.push_back({{1, it->second, rest}, t});
+            t.name = "model.layers." + std::to_string(it->second) + "." + layer->rest;
+            ordered.push_back({{1, it->second, layer->rest}, t});
         } else {
             ordered.push_back({{name.find("embed") != std::string::npos ? 0 : 2, 0, name}, t});
         }
@@ -270,7 +235,7 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
         record["method"] = plan.method;
         record["metric"] = options.metric.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.metric);
         record["distance"] = plan.distance >= 0 ? nlohmann::ordered_json(plan.distance) : nlohmann::ordered_json(nullptr);
-        record["dtype"] = options.dtype ? dtypeName(*options.dtype) : checkpointDtypeName(checkpoint);
+        record["dtype"] = options.dtype ? dtypeName(*options.dtype) : storedDtypeName(checkpoint.dominantDtype());
         if (fs::exists(source / "layercut.json"))  // pruned before: keep the history
             record["previous"] = readJsonFile(source / "layercut.json");
         writeFileAtomically(tmp / "layercut.json", record.dump(2) + "\n");

@@ -60,8 +60,7 @@ ModelInfo describe(const std::filesystem::path &folder, const ModelConfig &confi
     info.shardCount = static_cast<int>(ckpt.files().size());
     const std::string dominant = ckpt.dominantDtype();
     // Unusual stored types (I64, U8, ...) are shown as written; loading refuses them by tensor name.
-    const bool floating = dominant == "F32" || dominant == "BF16" || dominant == "F16";
-    info.checkpointDtype = floating ? dtypeName(parseDType(dominant)) : dominant;
+    info.checkpointDtype = storedDtypeName(dominant);
     // architectures[0] is informative only; model_type decides the implementation.
     info.architecture = info.config.architecture.empty() ? info.config.modelType : info.config.architecture;
     if (fs::exists(folder / "tokenizer.json") || fs::exists(folder / "tokenizer.model"))
