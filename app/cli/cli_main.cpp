@@ -19,6 +19,7 @@ int main(int argc, char **argv)
     lc::cli::addForwardCommand(app, action);
     lc::cli::addDistancesCommand(app, action);
     lc::cli::addPruneCommand(app, action);
+    lc::cli::addHealCommand(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

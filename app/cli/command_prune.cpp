@@ -6,9 +6,8 @@
 
 #include "cli_output.h"
 #include "commands.h"
+#include "plan_options.h"
 #include "layercut/error.h"
-#include "layercut/json_file.h"
-#include "layercut/layer_distances.h"
 #include "layercut/model_config.h"
 #include "layercut/model_export.h"
 #include "layercut/text_dataset.h"
@@ -19,24 +18,12 @@ namespace {
 
 struct PruneArgs
 {
-    std::string folder, out, drop, layers, strategy = "similarity", data, distances, device = "cpu", dtype,
-        outDtype, shardSize = "5GB";
-    int64_t n = 0, samples = 0, maxLength = 2048, batch = 8, lossSamples = 16;
-    double fraction = 0;
+    std::string folder, out, data, device = "cpu", dtype, outDtype, shardSize = "5GB";
+    PlanArgs plan;
+    int64_t samples = 0, maxLength = 2048, batch = 8, lossSamples = 16;
     uint64_t seed = 0;
     bool force = false;
 };
-
-/** "4:8" -> {4, 4}: start and count of a 0-based, end-exclusive block. */
-std::pair<int64_t, int64_t> parseBlock(const std::string &text)
-{
-    const size_t colon = text.find(':');
-    const std::vector<int64_t> bounds =
-        colon == std::string::npos ? std::vector<int64_t>{} : parseIdList(text.substr(0, colon) + "," + text.substr(colon + 1), "--drop");
-    if (bounds.size() != 2 || bounds[1] <= bounds[0])
-        throw Error("--drop: '" + text + "' is not START:END with START < END (0-based, END exclusive)");
-    return {bounds[0], bounds[1] - bounds[0]};
-}
 
 nlohmann::ordered_json lossJson(const LossResult &r)
 {
@@ -47,19 +34,14 @@ void runPrune(const PruneArgs &a)
 {
     const auto progress = stderrProgress();
     const int64_t L = ModelConfig::fromFile(std::filesystem::path(a.folder) / "config.json").numLayers;
-    const int chosen = !a.drop.empty() + !a.layers.empty() + (a.n > 0) + (a.fraction > 0);
-    if (chosen != 1)
+    if (!a.plan.given())
         throw Error("give exactly one of --drop, --layers, --n and --fraction");
-    const bool byCount = a.n > 0 || a.fraction > 0;
-    const PruneStrategy strategy = parseStrategy(a.strategy);
-    const bool needsDistances = byCount && strategy == PruneStrategy::Similarity;
-    if (needsDistances && a.data.empty() && a.distances.empty())
+    if (a.plan.measuresDistances() && a.data.empty())
         throw Error("--strategy similarity needs --data (to measure distances) or --distances FILE.json");
 
     // The model is loaded only when something needs it: distances to measure, or a loss to check.
     ModelSession session;
-    const bool needsModel = (needsDistances && a.distances.empty()) || !a.data.empty();
-    if (needsModel)
+    if (a.plan.measuresDistances() || !a.data.empty())
         session.load(a.folder, loadOptions(a.device, a.dtype), progress);
     std::vector<Document> documents;
     const DatasetOptions dataOptions{.samples = a.samples, .maxLength = a.maxLength, .seed = a.seed};
@@ -68,30 +50,10 @@ void runPrune(const PruneArgs &a)
             throw Error("'" + a.folder + "': no tokenizer.json or tokenizer.model to read the data with");
         documents = readDocuments(a.data);
     }
-
-    PrunePlan plan;
     std::string metric;
-    if (!a.drop.empty()) {
-        const auto [start, count] = parseBlock(a.drop);
-        plan = PrunePlan::dropBlock(L, start, count);
-    } else if (!a.layers.empty()) {
-        plan = PrunePlan::dropList(L, parseIdList(a.layers, "--layers"));
-    } else {
-        const int64_t count = a.n > 0 ? a.n : layersForFraction(L, a.fraction);
-        std::optional<LayerDistances> d;
-        if (needsDistances) {
-            metric = "angular_distance";
-            if (!a.distances.empty()) {
-                d = distancesFromJson(readJsonFile(a.distances), a.distances);
-            } else {
-                const TokenizedDataset data = tokenizeDocuments(documents, *session.tokenizer(), dataOptions);
-                if (data.sequences.empty())
-                    throw Error("'" + a.data + "': no document with at least one token");
-                d = computeLayerDistances(session, data.sequences, {.batchSize = a.batch}, progress);
-            }
-        }
-        plan = PrunePlan::forCount(L, count, strategy, d ? &*d : nullptr);
-    }
+    const PrunePlan plan = choosePlan(
+        a.plan, L, &session, [&] { return tokenizeDocuments(documents, *session.tokenizer(), dataOptions).sequences; },
+        a.batch, metric, progress);
 
     nlohmann::ordered_json result;
     if (!documents.empty()) {  // the quick check: held-out loss before and after
@@ -140,16 +102,7 @@ void addPruneCommand(CLI::App &app, Action &action)
     auto a = std::make_shared<PruneArgs>();
     cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
     cmd->add_option("--out", a->out, "Folder to write (must not exist unless --force)")->required();
-    cmd->add_option("--drop", a->drop, "Block to drop, START:END, 0-based, END exclusive (e.g. 22:26 drops 22, 23, 24, 25)");
-    cmd->add_option("--layers", a->layers, "Layers to drop, 0-based, comma-separated (e.g. 3,7,8)");
-    cmd->add_option("--n", a->n, "Number of layers to drop, chosen by --strategy");
-    cmd->add_option("--fraction", a->fraction, "Fraction of the layers to drop (rounded), chosen by --strategy");
-    cmd->add_option("--strategy", a->strategy,
-                    "similarity: the block of smallest angular distance (needs --data or --distances); "
-                    "deepest: the n layers before the last (L-1-n .. L-2); reverse: the last n layers")
-        ->check(CLI::IsMember({"similarity", "deepest", "reverse"}))
-        ->capture_default_str();
-    cmd->add_option("--distances", a->distances, "Distances JSON from `layercut-cli distances` (instead of measuring)");
+    addPlanOptions(cmd, a->plan);
     cmd->add_option("--data", a->data, "Text data: measures distances (similarity) and the held-out loss before/after");
     cmd->add_option("--samples", a->samples, "Documents for the distances (0: all)")->capture_default_str();
     cmd->add_option("--loss-samples", a->lossSamples, "Held-out documents for the loss check")->capture_default_str();

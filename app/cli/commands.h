@@ -15,5 +15,6 @@ void addTokenizeCommand(CLI::App &app, Action &action);
 void addForwardCommand(CLI::App &app, Action &action);
 void addDistancesCommand(CLI::App &app, Action &action);
 void addPruneCommand(CLI::App &app, Action &action);
+void addHealCommand(CLI::App &app, Action &action);
 
 } // namespace lc::cli

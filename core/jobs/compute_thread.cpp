@@ -8,7 +8,10 @@ ComputeThread::ComputeThread(QObject *parent) : QObject(parent), m_worker(new Mo
     m_thread.setObjectName("layercut-compute");
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(m_worker, &ModelWorker::jobFinished, this, [this] { setBusy(false); });
+    connect(m_worker, &ModelWorker::jobFinished, this, [this] {
+        setPaused(false);
+        setBusy(false);
+    });
     m_thread.start();
 }
 
@@ -54,6 +57,23 @@ void ComputeThread::pruneModel(const PrunePlan &plan, const QString &dataFile, c
 void ComputeThread::exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options)
 {
     start([=](ModelWorker *w, std::stop_token stop) { w->exportModel(plan, target, options, stop); });
+}
+
+void ComputeThread::heal(const HealingConfig &config)
+{
+    setPaused(false);
+    start([config, paused = m_paused](ModelWorker *w, std::stop_token stop) { w->heal(config, paused, stop); });
+}
+
+void ComputeThread::exportHealedModel(const QString &target, const ExportOptions &options)
+{
+    start([=](ModelWorker *w, std::stop_token stop) { w->exportHealedModel(target, options, stop); });
+}
+
+void ComputeThread::setPaused(bool paused)
+{
+    if (m_paused->exchange(paused) != paused)
+        emit pausedChanged(paused);
 }
 
 void ComputeThread::cancel()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <stop_token>
@@ -38,11 +39,19 @@ public:
                     int lossSamples, int batchSize);
     /** Exports the loaded model's checkpoint with `plan` to `target`; ignored while busy. */
     void exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options);
+    /** Starts healing the loaded model; ignored while busy. */
+    void heal(const HealingConfig &config);
+    /** Merges the healed model and exports it to `target`; ignored while busy. */
+    void exportHealedModel(const QString &target, const ExportOptions &options);
+    /** Pauses or resumes a healing run between steps (the GPU memory stays held). */
+    void setPaused(bool paused);
+    bool isPaused() const { return m_paused->load(); }
     /** Asks the running job to stop at its next check (between tensors, layers, batches or steps). */
     void cancel();
 
 signals:
     void busyChanged(bool busy);
+    void pausedChanged(bool paused);
 
 private:
     /** Runs `job` on the compute thread with a fresh stop token, unless a job is running. */
@@ -52,6 +61,7 @@ private:
     QThread m_thread;
     ModelWorker *m_worker = nullptr;  // lives on m_thread; deleted there when it finishes
     std::stop_source m_stop;
+    std::shared_ptr<std::atomic<bool>> m_paused = std::make_shared<std::atomic<bool>>(false);
     bool m_busy = false;
 };
 

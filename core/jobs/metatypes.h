@@ -4,6 +4,7 @@
 
 #include <QMetaType>
 
+#include "layercut/healing.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_export.h"
 #include "layercut/model_session.h"
@@ -16,3 +17,7 @@ Q_DECLARE_METATYPE(lc::DatasetOptions)
 Q_DECLARE_METATYPE(lc::PrunePlan)
 Q_DECLARE_METATYPE(lc::LossResult)
 Q_DECLARE_METATYPE(lc::ExportOptions)
+Q_DECLARE_METATYPE(lc::HealingConfig)
+Q_DECLARE_METATYPE(lc::HealingStep)
+Q_DECLARE_METATYPE(lc::ValidationPoint)
+Q_DECLARE_METATYPE(lc::HealingResult)

@@ -6,6 +6,7 @@
 
 #include "layercut/analysis_cache.h"
 #include "layercut/error.h"
+#include "layercut/healing.h"
 #include "layercut/tokenizer.h"
 
 namespace lc {
@@ -19,6 +20,10 @@ ModelWorker::ModelWorker(QObject *parent) : QObject(parent)
     qRegisterMetaType<lc::PrunePlan>();
     qRegisterMetaType<lc::LossResult>();
     qRegisterMetaType<lc::ExportOptions>();
+    qRegisterMetaType<lc::HealingConfig>();
+    qRegisterMetaType<lc::HealingStep>();
+    qRegisterMetaType<lc::ValidationPoint>();
+    qRegisterMetaType<lc::HealingResult>();
 }
 
 ModelWorker::~ModelWorker() = default;
@@ -47,6 +52,7 @@ ProgressFn ModelWorker::progressReporter()
 void ModelWorker::loadModel(const QString &folder, const LoadOptions &options, std::stop_token stop)
 {
     m_lossCheck.reset();
+    m_loadOptions = options;
     guarded([&] { emit modelLoaded(m_session.load(folder.toStdString(), options, progressReporter(), stop)); });
 }
 
@@ -137,6 +143,45 @@ void ModelWorker::exportModel(const PrunePlan &plan, const QString &target, cons
             throw Error("no model is loaded");
         const ExportResult r =
             exportPrunedModel(m_session.info().folder, plan, target.toStdString(), options, progressReporter(), stop);
+        emit exported(QString::fromStdString(r.folder.string()), r.shards, static_cast<qint64>(r.bytes));
+    });
+}
+
+} // namespace lc
+
+namespace lc {
+
+void ModelWorker::heal(const HealingConfig &config, std::shared_ptr<std::atomic<bool>> paused, std::stop_token stop)
+{
+    guarded([&] {
+        if (!m_session.isLoaded())
+            throw Error("no model is loaded");
+        if (isHealed(m_session)) {
+            // Another run starts from the checkpoint's weights with the same layers dropped.
+            const PrunePlan plan = m_session.prunePlan();
+            const std::filesystem::path folder = m_session.info().folder;
+            m_session.load(folder, m_loadOptions, progressReporter(), stop);
+            m_session.applyPrunePlan(plan);
+            m_lossCheck.reset();
+        }
+        HealingCallbacks callbacks;
+        callbacks.progress = progressReporter();
+        callbacks.stepFinished = [this](const HealingStep &step) { emit healingStep(step); };
+        callbacks.validated = [this](const ValidationPoint &point) { emit healingValidated(point); };
+        callbacks.paused = [paused] { return paused && paused->load(); };
+        callbacks.started = [this, &config](int64_t trainable, const HealingResult &history) {
+            emit healingStarted(config, trainable, history);
+        };
+        const HealingResult result = healModel(m_session, config, callbacks, stop);
+        m_lossCheck.reset();  // the baseline loss belonged to the unhealed model
+        emit healed(result);
+    });
+}
+
+void ModelWorker::exportHealedModel(const QString &target, const ExportOptions &options, std::stop_token stop)
+{
+    guarded([&] {
+        const ExportResult r = lc::exportHealedModel(m_session, target.toStdString(), options, progressReporter(), stop);
         emit exported(QString::fromStdString(r.folder.string()), r.shards, static_cast<qint64>(r.bytes));
     });
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stop_token>
 
@@ -49,6 +51,16 @@ public:
     void exportModel(const lc::PrunePlan &plan, const QString &target, const lc::ExportOptions &options,
                      std::stop_token stop);
 
+    /**
+     * Heals the loaded model as it is pruned now (reloading it first when an earlier run healed it).
+     * Emits healingStarted, then healingStep / healingValidated as the run goes, then healed (also when
+     * cancelled: the model keeps what it learnt), or failed. While `paused` is set the run waits.
+     */
+    void heal(const lc::HealingConfig &config, std::shared_ptr<std::atomic<bool>> paused, std::stop_token stop);
+
+    /** Merges the healed model's adapters into the checkpoint's weights and writes it. Emits exported. */
+    void exportHealedModel(const QString &target, const lc::ExportOptions &options, std::stop_token stop);
+
     /** For later jobs on the same thread; only call from the compute thread. */
     ModelSession &session() { return m_session; }
 
@@ -59,6 +71,12 @@ signals:
     /** `before`/`after` have tokens == 0 when no data was given; `heldOut` when none was analysed. */
     void pruned(const lc::PrunePlan &plan, const lc::LossResult &before, const lc::LossResult &after, bool heldOut);
     void exported(const QString &folder, int shards, qint64 bytes);
+    /** A healing run begins: `history` holds the steps of the checkpoint it resumes from (else empty). */
+    void healingStarted(const lc::HealingConfig &config, qint64 trainableParameters,
+                        const lc::HealingResult &history);
+    void healingStep(const lc::HealingStep &step);
+    void healingValidated(const lc::ValidationPoint &point);
+    void healed(const lc::HealingResult &result);
     void cancelled();
     void failed(const QString &message);
     void jobFinished();
@@ -69,6 +87,7 @@ private:
     ProgressFn progressReporter();
 
     ModelSession m_session;
+    LoadOptions m_loadOptions;           // how the model was loaded, to reload it before another healing run
     /**
      * The held-out sequences of the last loss check and the whole model's loss on them: every drop
      * compares against the same baseline, so it is measured once per model, data file and settings.

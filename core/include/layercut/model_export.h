@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "layercut/dtype.h"
 #include "layercut/progress.h"
@@ -13,12 +16,24 @@
 
 namespace lc {
 
+struct TensorEntry;
+
+/**
+ * Computes a tensor of the export instead of copying it: called with the tensor's name in the source
+ * checkpoint, its entry there and the dtype to write; returns the bytes (same shape, that dtype), or
+ * nullopt to copy the checkpoint's tensor as usual. Used to write healed weights.
+ */
+using TensorReplacer = std::function<std::optional<std::vector<std::byte>>(
+    const std::string &sourceName, const TensorEntry &entry, const std::string &dtype)>;
+
 struct ExportOptions
 {
     uint64_t maxShardBytes = 5'000'000'000;  // per safetensors shard, as transformers' "5GB"
     std::optional<DType> dtype;              // convert floating tensors; unset keeps the checkpoint's
     bool overwrite = false;                  // replace an existing target folder (atomically)
     std::string metric;                      // recorded in layercut.json, e.g. "angular_distance"
+    TensorReplacer replace;                  // healed weights; unset copies every tensor
+    std::string healingJson;                 // recorded in layercut.json as "healing" when set (a JSON object)
 };
 
 struct ExportResult

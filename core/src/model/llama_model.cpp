@@ -9,6 +9,7 @@
 
 #include "layercut/error.h"
 #include "model/fused_ops.h"
+#include "train/autograd_functions.h"
 
 namespace lc {
 namespace {
@@ -16,6 +17,61 @@ namespace {
 at::Tensor linear(const at::Tensor &x, const at::Tensor &weight, const at::Tensor &bias)
 {
     return bias.defined() ? at::linear(x, weight, bias) : at::linear(x, weight);
+}
+
+/** True when autograd must see an op on these tensors: the fused kernels have no backward. */
+bool needsGrad(std::initializer_list<const at::Tensor *> tensors)
+{
+    if (!at::GradMode::is_enabled())
+        return false;
+    for (const at::Tensor *t : tensors)
+        if (t->defined() && t->requires_grad())
+            return true;
+    return false;
+}
+
+bool fusable(std::initializer_list<const at::Tensor *> tensors)
+{
+    return fused::enabled(**tensors.begin()) && !needsGrad(tensors);
+}
+
+/** A generator for one dropout mask: the device's default kind, reseeded, so a recomputation repeats it. */
+at::Generator seededGenerator(at::Device device, uint64_t seed)
+{
+    at::Generator g = at::globalContext().defaultGenerator(device).clone();
+    g.set_current_seed(seed);
+    return g;
+}
+
+uint64_t mixSeed(uint64_t seed, uint64_t a, uint64_t b)
+{
+    // splitmix64 over the combined words: independent streams per layer and projection.
+    uint64_t z = seed + 0x9e3779b97f4a7c15ull * (1 + a * 8 + b);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/** The tensors of `layer` that train: adapters and unfrozen weights. */
+std::vector<at::Tensor> trainableTensors(const DecoderLayerWeights &layer)
+{
+    std::vector<at::Tensor> out;
+    for (const auto &adapter : layer.lora)
+        if (adapter) {
+            out.push_back(adapter->a);
+            out.push_back(adapter->b);
+        }
+    const bool fusedQkv = layer.qkvProj.defined();
+    for (const at::Tensor *t : {&layer.inputNorm, &layer.qkvProj, &layer.qkvBias, &layer.oProj, &layer.oBias,
+                                &layer.qNorm, &layer.kNorm, &layer.postNorm, &layer.gateProj, &layer.gateBias,
+                                &layer.upProj, &layer.upBias, &layer.downProj, &layer.downBias})
+        if (t->defined() && t->requires_grad())
+            out.push_back(*t);
+    if (!fusedQkv)
+        for (const at::Tensor *t : {&layer.qProj, &layer.qBias, &layer.kProj, &layer.kBias, &layer.vProj, &layer.vBias})
+            if (t->defined() && t->requires_grad())
+                out.push_back(*t);
+    return out;
 }
 
 } // namespace
@@ -41,9 +97,15 @@ void LlamaModel::keepLayers(const std::vector<int64_t> &originalIndices)
     m_weights.layers = std::move(kept);
 }
 
+void LlamaModel::refreshKeptLayers()
+{
+    for (DecoderLayerWeights &kept : m_weights.layers)
+        kept = m_allLayers[static_cast<size_t>(kept.originalIndex)];
+}
+
 at::Tensor LlamaModel::rmsNorm(const at::Tensor &x, const at::Tensor &weight) const
 {
-    if (fused::enabled(x))
+    if (fusable({&x, &weight}))
         return fused::rmsNorm(x, weight, m_config.rmsNormEps);
 #if LAYERCUT_HAS_RMS_NORM
     // The fused op normalises in float32 and rounds once to x's dtype, as the explicit steps below do;
@@ -56,8 +118,35 @@ at::Tensor LlamaModel::rmsNorm(const at::Tensor &x, const at::Tensor &weight) co
 #endif
 }
 
+at::Tensor LlamaModel::loraDelta(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x,
+                                 const PassOptions &pass) const
+{
+    const LoraAdapter &adapter = *layer.lora[static_cast<size_t>(p)];
+    at::Tensor in = x;
+    if (pass.training && adapter.dropout > 0) {
+        // Inverted dropout on the adapter's input only, as peft's lora_dropout; seeded per layer and projection.
+        const double keep = 1.0 - adapter.dropout;
+        at::Generator g = seededGenerator(x.device(), mixSeed(pass.dropoutSeed, static_cast<uint64_t>(layer.originalIndex),
+                                                              static_cast<uint64_t>(p)));
+        in = x * at::empty_like(x).bernoulli_(keep, g).div_(keep);
+    }
+    const at::Tensor h = at::linear(in, adapter.a.to(x.scalar_type()));  // (..., r)
+    return at::linear(h, adapter.b.to(x.scalar_type())) * adapter.scale;  // (..., out)
+}
+
+at::Tensor LlamaModel::project(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x,
+                               const PassOptions &pass) const
+{
+    const size_t i = static_cast<size_t>(p);
+    at::Tensor y = layer.nf4[i] ? nf4Linear(x, *layer.nf4[i], layer.bias(p), pass.checkpointing)
+                                : linear(x, layer.weight(p), layer.bias(p));
+    if (layer.lora[i])
+        y = y + loraDelta(layer, p, x, pass);
+    return y;
+}
+
 at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                                 const at::Tensor &sin, const at::Tensor &attnMask) const
+                                 const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass) const
 {
     const int64_t B = x.size(0), T = x.size(1);
     const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads, D = m_config.headDim;
@@ -65,10 +154,16 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     if (layer.qkvProj.defined()) {  // one GEMM, then split: (B, T, (nh + 2*nkv)*D)
         const auto parts = linear(x, layer.qkvProj, layer.qkvBias).split({nh * D, nkv * D, nkv * D}, -1);
         q = parts[0], k = parts[1], v = parts[2];
+        if (layer.lora[0])
+            q = q + loraDelta(layer, Proj::Q, x, pass);
+        if (layer.lora[1])
+            k = k + loraDelta(layer, Proj::K, x, pass);
+        if (layer.lora[2])
+            v = v + loraDelta(layer, Proj::V, x, pass);
     } else {
-        q = linear(x, layer.qProj, layer.qBias);
-        k = linear(x, layer.kProj, layer.kBias);
-        v = linear(x, layer.vProj, layer.vBias);
+        q = project(layer, Proj::Q, x, pass);
+        k = project(layer, Proj::K, x, pass);
+        v = project(layer, Proj::V, x, pass);
     }
     q = q.view({B, T, nh, D});   // (B, T, nh, D)
     k = k.view({B, T, nkv, D});  // (B, T, nkv, D)
@@ -77,7 +172,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         q = rmsNorm(q, layer.qNorm);
         k = rmsNorm(k, layer.kNorm);
     }
-    if (fused::enabled(x)) {
+    if (fusable({&q, &k})) {
         q = fused::rope(q, cos, sin).transpose(1, 2);  // (B, nh, T, D)
         k = fused::rope(k, cos, sin).transpose(1, 2);  // (B, nkv, T, D)
     } else {
@@ -91,7 +186,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     // Unpadded: is_causal with no mask keeps the flash kernel, which reads shared key/value heads itself.
     if (!attnMask.defined()) {
         out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, scale, /*enable_gqa=*/nkv != nh);
-        return linear(out.transpose(1, 2).reshape({B, T, nh * D}), layer.oProj, layer.oBias);
+        return project(layer, Proj::O, out.transpose(1, 2).reshape({B, T, nh * D}), pass);
     }
 #endif
     if (nkv != nh) {  // GQA: query head h reads key/value head h / (nh / nkv), as repeat_kv does
@@ -113,26 +208,51 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     out = at::matmul(at::softmax(scores, -1, at::kFloat).to(q.scalar_type()), v);
 #endif
     out = out.transpose(1, 2).reshape({B, T, nh * D});  // (B, T, nh*D)
-    return linear(out, layer.oProj, layer.oBias);
+    return project(layer, Proj::O, out, pass);
 }
 
 at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                                    const at::Tensor &sin, const at::Tensor &attnMask) const
+                                    const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass) const
 {
     // pre-norm attention, residual, then the feed-forward's pre-norm
-    const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask);
-    const bool fuse = fused::enabled(x);
+    const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask, pass);
     at::Tensor h, n;
-    if (fuse) {
+    if (fusable({&x, &attended, &layer.postNorm})) {
         std::tie(h, n) = fused::addRmsNorm(x, attended, layer.postNorm, m_config.rmsNormEps);
     } else {
         h = x + attended;
         n = rmsNorm(h, layer.postNorm);
     }
     // SwiGLU feed-forward, residual
-    const at::Tensor gate = linear(n, layer.gateProj, layer.gateBias), up = linear(n, layer.upProj, layer.upBias);
-    const at::Tensor act = fuse ? fused::siluMul(gate, up) : at::silu(gate) * up;
-    return h + linear(act, layer.downProj, layer.downBias);
+    const at::Tensor gate = project(layer, Proj::Gate, n, pass), up = project(layer, Proj::Up, n, pass);
+    const at::Tensor act = fusable({&gate, &up}) ? fused::siluMul(gate, up) : at::silu(gate) * up;
+    return h + project(layer, Proj::Down, act, pass);
+}
+
+at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &pass) const
+{
+    const int64_t T = ids.size(1);
+    if (m_config.slidingWindow > 0 && T > m_config.slidingWindow)
+        throw Error("training sequences of " + std::to_string(T) + " tokens are longer than the model's "
+                    "sliding_window of " + std::to_string(m_config.slidingWindow));
+    const auto [cos, sin] = m_rotary.cosSin(T, device(), dtype());  // (T, D)
+    at::Tensor x = at::embedding(m_weights.embedTokens, ids);        // (B, T, H)
+    for (const DecoderLayerWeights &layer : m_weights.layers) {
+        if (!pass.checkpointing) {
+            x = decoderLayer(layer, x, cos, sin, {}, pass);
+            continue;
+        }
+        std::vector<at::Tensor> params = trainableTensors(layer);
+        if (params.empty() && !x.requires_grad()) {  // nothing below here trains: no graph at all
+            c10::NoGradGuard noGrad;
+            x = decoderLayer(layer, x, cos, sin, {}, pass);
+            continue;
+        }
+        x = checkpointed([this, &layer, cos = cos, sin = sin, pass](const at::Tensor &in) {
+            return decoderLayer(layer, in, cos, sin, {}, pass);
+        }, x, params);
+    }
+    return rmsNorm(x, m_weights.norm);  // (B, T, H)
 }
 
 at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, const StateVisitor &visit,

@@ -18,6 +18,15 @@ using StateVisitor = std::function<void(int64_t index, const at::Tensor &x)>;
 /** Which layers a forward pass runs: the kept ones (after pruning) or every layer of the source. */
 enum class LayerSet { Kept, All };
 
+/** How a training forward pass runs; the default is inference (no dropout). */
+struct PassOptions
+{
+    bool training = false;            // LoRA dropout on
+    uint64_t dropoutSeed = 0;         // the same seed gives the same masks (activation checkpointing recomputes)
+    bool checkpointing = false;       // blocks are recomputed in the backward pass
+    int64_t lossChunkTokens = 1024;   // rows of logits materialised at once by the training loss
+};
+
 /** A Llama-family decoder computing what transformers' *ForCausalLM computes. */
 class LlamaModel
 {
@@ -37,6 +46,23 @@ public:
      */
     void keepLayers(const std::vector<int64_t> &originalIndices);
 
+    /**
+     * Training forward: the hidden states after the final norm, [B, T, H], recording autograd for whatever
+     * requires grad (adapters, unfrozen weights). With pass.checkpointing each block keeps only its input
+     * and is recomputed in the backward pass. ids [B, T] unpadded.
+     */
+    at::Tensor trainingHidden(const at::Tensor &ids, const PassOptions &pass) const;
+
+    /** One decoder block: x [B, T, H] -> [B, T, H]; attnMask as in forward() or undefined. */
+    at::Tensor decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
+                            const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass = {}) const;
+
+    /** Every layer's tensors, quantised weights and adapters, for healing to rewrite in place. */
+    std::vector<DecoderLayerWeights> &mutableLayers() { return m_allLayers; }
+    LlamaWeights &mutableWeights() { return m_weights; }
+    /** Re-reads the kept layers from the all-layer list after it changed. */
+    void refreshKeptLayers();
+
     const ModelConfig &config() const { return m_config; }
     /** The weights with the kept layers only (all of them until keepLayers()). */
     const LlamaWeights &weights() const { return m_weights; }
@@ -46,10 +72,12 @@ public:
     at::ScalarType dtype() const { return m_weights.embedTokens.scalar_type(); }
 
 private:
-    at::Tensor decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                            const at::Tensor &sin, const at::Tensor &attnMask) const;
     at::Tensor attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                         const at::Tensor &sin, const at::Tensor &attnMask) const;
+                         const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass) const;
+    /** W x + b for projection p, W dense or NF4, plus its LoRA adapter's contribution when attached. */
+    at::Tensor project(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x, const PassOptions &pass) const;
+    /** The adapter's scale · B (A dropout(x)) in x's dtype. */
+    at::Tensor loraDelta(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x, const PassOptions &pass) const;
     at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight) const;
 
     ModelConfig m_config;

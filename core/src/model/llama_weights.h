@@ -3,11 +3,36 @@
 // Legend: H hidden, I intermediate, V vocabulary, nh query heads, nkv key/value heads, D head_dim.
 #pragma once
 
+#include <array>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "model/torch_compat.h"
 
 namespace lc {
+
+struct Nf4Weight;
+
+/** The seven linear projections of a decoder block, in PEFT's module order. */
+enum class Proj { Q, K, V, O, Gate, Up, Down };
+constexpr size_t kProjections = 7;
+/** "q_proj", "k_proj", ..., "down_proj". */
+const char *projName(Proj p);
+/** "self_attn.q_proj", ..., "mlp.down_proj": the module path inside "model.layers.{i}.". */
+std::string projPath(Proj p);
+
+/**
+ * A LoRA adapter on one projection (peft's lora.Linear): y = W x + scale · B (A dropout(x)).
+ * A and B are float32 leaves that train; the matmuls run in the compute dtype.
+ */
+struct LoraAdapter
+{
+    at::Tensor a;        // [r, in], kaiming-uniform (a = √5) at init, i.e. U(±1/√in)
+    at::Tensor b;        // [out, r], zeros at init, so the adapted layer starts as the base layer
+    double scale = 1.0;  // alpha / r
+    double dropout = 0.0;
+};
 
 struct DecoderLayerWeights
 {
@@ -28,6 +53,16 @@ struct DecoderLayerWeights
     // is not doubled. gate|up is deliberately not fused: with the fused SiLU·up kernel reading the strided
     // halves it measured the same as two GEMMs (H200, Llama-3-8B shape), and without it slower.
     at::Tensor qkvProj, qkvBias;     // [(nh + 2*nkv)*D, H], [(nh + 2*nkv)*D]
+    // Healing (core/src/train). A quantised projection has its dense weight undefined (and q|k|v unfused);
+    // an adapter adds to its projection's output. Indexed by Proj; shared between the kept-layer and
+    // all-layer lists, like the tensors.
+    std::array<std::shared_ptr<const Nf4Weight>, kProjections> nf4;
+    std::array<std::shared_ptr<LoraAdapter>, kProjections> lora;
+
+    /** The dense weight / bias slot of a projection. */
+    at::Tensor &weight(Proj p);
+    const at::Tensor &weight(Proj p) const;
+    const at::Tensor &bias(Proj p) const;
 };
 
 /** Fuses q|k|v of every layer into one tensor and re-points the parts at views of it. */

@@ -32,6 +32,7 @@ namespace fs = std::filesystem;
 struct PlannedTensor
 {
     std::string name;
+    std::string sourceName;
     const TensorEntry *entry = nullptr;
     std::string dtype;  // dtype written
     uint64_t bytes = 0;
@@ -150,7 +151,7 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
     std::vector<std::pair<std::tuple<int, int64_t, std::string>, PlannedTensor>> ordered;
     for (const std::string &name : checkpoint.tensorNames()) {
         const TensorEntry *entry = checkpoint.find(name).first;
-        PlannedTensor t{name, entry, entry->dtype, entry->byteSize()};
+        PlannedTensor t{name, name, entry, entry->dtype, entry->byteSize()};
         if (options.dtype && isFloating(entry->dtype)) {
             t.dtype = safetensorsName(*options.dtype);
             t.bytes = static_cast<uint64_t>(entry->numel()) * safetensorsElementSize(t.dtype);
@@ -195,8 +196,21 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
             // Converted tensors live until their shard is written; unconverted ones point into the maps.
             std::vector<at::Tensor> converted;
             std::vector<TensorToWrite> tensors;
+            std::vector<std::vector<std::byte>> replaced;
+            replaced.reserve(shards[s].size());
             for (const PlannedTensor *t : shards[s]) {
                 const void *data = t->entry->data;
+                if (options.replace) {
+                    if (auto bytes = options.replace(t->sourceName, *t->entry, t->dtype)) {
+                        if (bytes->size() != t->bytes)
+                            throw Error("internal: replacement of '" + t->sourceName + "' has " +
+                                        std::to_string(bytes->size()) + " bytes, not " + std::to_string(t->bytes));
+                        replaced.push_back(std::move(*bytes));
+                        tensors.push_back({t->name, t->dtype, t->entry->shape, replaced.back().data(), t->bytes});
+                        weightMap[t->name] = file;
+                        continue;
+                    }
+                }
                 if (t->dtype != t->entry->dtype) {
                     c10::InferenceMode inference;
                     converted.push_back(viewOf(*t->entry).to(scalarTypeOfSafetensors(t->dtype)).contiguous());
@@ -236,6 +250,8 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
         record["metric"] = options.metric.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.metric);
         record["distance"] = plan.distance >= 0 ? nlohmann::ordered_json(plan.distance) : nlohmann::ordered_json(nullptr);
         record["dtype"] = options.dtype ? dtypeName(*options.dtype) : storedDtypeName(checkpoint.dominantDtype());
+        if (!options.healingJson.empty())
+            record["healing"] = nlohmann::ordered_json::parse(options.healingJson);
         if (fs::exists(source / "layercut.json"))  // pruned before: keep the history
             record["previous"] = readJsonFile(source / "layercut.json");
         writeFileAtomically(tmp / "layercut.json", record.dump(2) + "\n");

@@ -8,6 +8,7 @@
 #include "layercut/error.h"
 #include "model/weight_loader.h"
 #include "session/model_session_impl.h"
+#include "train/healing_state.h"
 
 namespace lc {
 
@@ -119,6 +120,7 @@ void ModelSession::unload()
     m_impl->tokenizer.reset();
     m_impl->info = {};
     m_impl->plan = {};
+    m_impl->healing.reset();
 }
 
 bool ModelSession::isLoaded() const

@@ -17,6 +17,7 @@ struct ModelSession::Impl
     std::unique_ptr<Tokenizer> tokenizer;
     ModelInfo info;
     PrunePlan plan;
+    std::shared_ptr<struct HealingState> healing;  // set once a healing run changed the model
 
     /** ids and mask of `batch` as [B, T] int64 tensors on the model's device; validates the ids. */
     std::pair<at::Tensor, at::Tensor> toTensors(const TokenBatch &batch) const;

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// layercut-cli heal MODEL_DIR --data FILE [layers to drop] [hyperparameters] --out DIR: prune in memory,
+// heal (QLoRA by default, with the paper's settings), and write the PEFT adapters, loss.csv, healing.json,
+// checkpoints and, with --merge, the merged model.
+#include <cstdio>
+#include <unistd.h>
+
+#include "cli_output.h"
+#include "commands.h"
+#include "layercut/error.h"
+#include "layercut/healing.h"
+#include "layercut/model_config.h"
+#include "layercut/text_dataset.h"
+#include "layercut/tokenizer.h"
+#include "plan_options.h"
+
+namespace lc::cli {
+namespace {
+
+struct HealArgs
+{
+    std::string folder, out, data, valData, device = "cpu", dtype, method = "lora", quant = "nf4", targets = "ffn",
+        schedule = "cosine", resume, outDtype, shardSize = "5GB";
+    PlanArgs plan;
+    HealingConfig config;
+    bool merge = false, noCheckpointing = false, noDoubleQuant = false, force = false;
+    bool alphaGiven = false;
+};
+
+void runHeal(HealArgs a)
+{
+    const auto progress = stderrProgress();
+    HealingConfig &c = a.config;
+    c.trainData = a.data;
+    c.validationData = a.valData;
+    c.method = parseHealingMethod(a.method);
+    c.quantization = parseQuantization(a.quant);
+    c.doubleQuantization = !a.noDoubleQuant;
+    c.schedule = parseSchedule(a.schedule);
+    c.activationCheckpointing = !a.noCheckpointing;
+    c.outputDir = a.out;
+    c.resumeFrom = a.resume;
+    if (a.targets == "ffn")
+        c.targetModules = ffnModules();
+    else if (a.targets == "all")
+        c.targetModules = allLinearModules();
+    else
+        c.targetModules = std::vector<std::string>(1, a.targets);  // validated with the rest below
+    if (!a.alphaGiven)
+        c.alpha = static_cast<double>(c.rank);  // the paper: alpha = r
+    c.validate();
+
+    ModelSession session;
+    session.load(a.folder, loadOptions(a.device, a.dtype), progress);
+    const int64_t L = session.info().config.numLayers;
+    std::string metric;
+    if (a.plan.given()) {
+        const PrunePlan plan = choosePlan(
+            a.plan, L, &session,
+            [&] {
+                return tokenizeDocuments(readDocuments(a.data), *session.tokenizer(), {.samples = 200, .maxLength = 2048})
+                    .sequences;
+            },
+            4, metric, progress);
+        session.applyPrunePlan(plan);
+    }
+
+    HealingCallbacks callbacks;
+    callbacks.progress = progress;
+    const bool terminal = isatty(fileno(stderr));
+    callbacks.stepFinished = [&](const HealingStep &s) {
+        // One line per step: what a user watches, and what a log keeps.
+        std::fprintf(stderr, "%sstep %lld/%lld  loss %.4f  lr %.3g  grad-norm %.3g  %.0f tokens/s%s", terminal ? "\r" : "",
+                     static_cast<long long>(s.step), static_cast<long long>(s.totalSteps), s.trainLoss, s.learningRate,
+                     s.gradNorm, s.tokensPerSecond, terminal ? "   " : "\n");
+    };
+    callbacks.validated = [&](const ValidationPoint &v) {
+        std::fprintf(stderr, "%sstep %lld  validation loss %.4f (%lld tokens)\n", terminal ? "\n" : "",
+                     static_cast<long long>(v.step), v.loss, static_cast<long long>(v.tokens));
+    };
+    const HealingResult r = healModel(session, c, callbacks);
+
+    nlohmann::ordered_json head;
+    head["out"] = a.out;
+    head["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
+    head["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
+    head["method"] = a.method;
+    if (c.method == HealingMethod::Lora) {
+        head["quantization"] = a.quant;
+        head["rank"] = c.rank;
+        head["alpha"] = c.alpha;
+        head["target_modules"] = c.targetModules;
+    }
+    head["trainable_parameters"] = r.trainableParameters;
+    head["steps"] = r.steps.empty() ? 0 : r.steps.back().step;
+    head["train_tokens_available"] = r.trainTokens;
+    if (!r.steps.empty()) {
+        head["first_train_loss"] = r.steps.front().trainLoss;
+        head["final_train_loss"] = r.steps.back().trainLoss;
+        head["tokens_per_second"] = r.steps.back().tokensPerSecond;
+        head["seconds"] = r.steps.back().seconds;
+        if (r.steps.back().peakMemoryBytes > 0)
+            head["peak_memory_bytes"] = r.steps.back().peakMemoryBytes;
+    }
+    if (!r.validation.empty()) {
+        head["initial_validation_loss"] = r.validation.front().loss;
+        head["final_validation_loss"] = r.validation.back().loss;
+    }
+    if (!r.adapterDir.empty())
+        head["adapter"] = r.adapterDir.string();
+    if (!r.lastCheckpoint.empty())
+        head["checkpoint"] = r.lastCheckpoint.string();
+    if (a.merge) {
+        ExportOptions options;
+        options.maxShardBytes = parseByteSize(a.shardSize, "--shard-size");
+        if (!a.outDtype.empty())
+            options.dtype = parseDType(a.outDtype);
+        options.overwrite = a.force;
+        options.metric = metric;
+        const ExportResult exported = exportHealedModel(session, std::filesystem::path(a.out) / "merged", options, progress);
+        head["merged"] = exported.folder.string();
+        head["merged_shards"] = exported.shards;
+    }
+    printJson(head);
+}
+
+} // namespace
+
+void addHealCommand(CLI::App &app, Action &action)
+{
+    auto *cmd = app.add_subcommand(
+        "heal", "Drop layers (optional) and heal the model: QLoRA (NF4 base + LoRA adapters) by default, with the\n"
+                "settings of Gromov et al.; writes PEFT adapters, loss.csv, healing.json and checkpoints to --out.");
+    auto a = std::make_shared<HealArgs>();
+    HealingConfig &c = a->config;
+    cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
+    cmd->add_option("--data", a->data, "Training text: plain text, JSON Lines or C4 .json.gz")->required();
+    cmd->add_option("--val-data", a->valData, "Validation text (default: 5% of --data's documents, held out)");
+    cmd->add_option("--out", a->out, "Folder for adapters, loss.csv, healing.json, checkpoints/ (and merged/)")->required();
+    addPlanOptions(cmd, a->plan);
+    cmd->add_option("--method", a->method, "lora (adapters), partial (final norm, lm_head, last k blocks) or full")
+        ->check(CLI::IsMember({"lora", "partial", "full"}))
+        ->capture_default_str();
+    cmd->add_option("--quant", a->quant, "Base weights under LoRA: nf4 (QLoRA) or none")
+        ->check(CLI::IsMember({"nf4", "none"}))
+        ->capture_default_str();
+    cmd->add_flag("--no-double-quant", a->noDoubleQuant, "Keep NF4 scales in float32");
+    cmd->add_option("--targets", a->targets, "LoRA targets: ffn (gate/up/down, the paper's), all (every linear layer), or one module name")
+        ->capture_default_str();
+    cmd->add_option("--rank", c.rank, "LoRA rank")->capture_default_str();
+    cmd->add_option("--alpha", c.alpha, "LoRA alpha (default: the rank)")->each([a](const std::string &) { a->alphaGiven = true; });
+    cmd->add_option("--dropout", c.dropout, "LoRA dropout")->capture_default_str();
+    cmd->add_option("--last-layers", c.trainLastLayers, "partial: the last k kept blocks that train")->capture_default_str();
+    cmd->add_option("--steps", c.steps, "Optimizer steps")->capture_default_str();
+    cmd->add_option("--batch", c.batchSize, "Sequences per optimizer step (global batch)")->capture_default_str();
+    cmd->add_option("--micro-batch", c.microBatchSize, "Sequences per forward pass (gradient accumulation makes up --batch)")
+        ->capture_default_str();
+    cmd->add_option("--seq-len", c.sequenceLength, "Tokens per packed sequence")->capture_default_str();
+    cmd->add_option("--lr", c.learningRate, "Peak learning rate")->capture_default_str();
+    cmd->add_option("--warmup", c.warmupSteps, "Linear warmup steps")->capture_default_str();
+    cmd->add_option("--schedule", a->schedule, "cosine or constant after warmup")
+        ->check(CLI::IsMember({"cosine", "constant"}))
+        ->capture_default_str();
+    cmd->add_option("--weight-decay", c.weightDecay, "AdamW weight decay")->capture_default_str();
+    cmd->add_option("--clip", c.maxGradNorm, "Gradient clipping norm (0: off)")->capture_default_str();
+    cmd->add_flag("--no-checkpointing", a->noCheckpointing, "Keep activations instead of recomputing each block (faster, more memory)");
+    cmd->add_option("--eval-every", c.evalEvery, "Steps between validation losses (0: only at the end)")->capture_default_str();
+    cmd->add_option("--val-sequences", c.validationSequences, "Sequences the validation loss averages over")->capture_default_str();
+    cmd->add_option("--checkpoint-every", c.checkpointEvery, "Steps between checkpoints (0: only the last)")->capture_default_str();
+    cmd->add_option("--resume", a->resume, "Continue from a checkpoint folder (out/checkpoints/step-N) of a run with the same settings");
+    cmd->add_option("--seed", c.seed, "Seed for data order, adapter initialisation and dropout")->capture_default_str();
+    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
+    cmd->add_flag("--merge", a->merge, "Also write out/merged: the pruned model with the adapters merged (transformers loads it)");
+    cmd->add_option("--out-dtype", a->outDtype, "dtype of the merged model's weights (default: the checkpoint's)");
+    cmd->add_option("--shard-size", a->shardSize, "Largest safetensors shard of the merged model")->capture_default_str();
+    cmd->add_flag("--force", a->force, "Replace out/merged if it exists");
+    cmd->callback([&action, a] { action = [a] { runHeal(*a); }; });
+}
+
+} // namespace lc::cli

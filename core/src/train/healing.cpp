@@ -1,0 +1,774 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The healing loop: packed data, model preparation (NF4 + LoRA, or unfrozen weights), AdamW with warmup
+// and cosine/constant schedules, gradient accumulation and clipping, validation, checkpoints and resume,
+// and the outputs (PEFT adapters, loss.csv, healing.json, merged export).
+// Legend: B micro-batch, T sequence length, H hidden, r LoRA rank.
+#include "layercut/healing.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "data/packed_dataset.h"
+#include "layercut/atomic_file.h"
+#include "layercut/checkpoint.h"
+#include "layercut/error.h"
+#include "layercut/file_tree.h"
+#include "layercut/json_file.h"
+#include "layercut/model_session.h"
+#include "layercut/safetensors_file.h"
+#include "layercut/text_dataset.h"
+#include "layercut/tokenizer.h"
+#include "session/model_session_impl.h"
+#include "train/autograd_functions.h"
+#include "train/healing_state.h"
+#include "train/nf4.h"
+
+#if LAYERCUT_TORCH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#endif
+
+namespace lc {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+/** A tensor that trains: the model's tensor (where gradients land) and its float32 master copy. */
+struct Trainable
+{
+    std::string name;        // checkpoint-style name, original layer numbering
+    at::Tensor param;        // used by the model; requires grad
+    at::Tensor master;       // float32; the same tensor as `param` when that is float32
+    at::Tensor expAvg, expAvgSq;
+};
+
+struct MemoryStats
+{
+    int64_t current = 0, peak = 0;
+};
+
+MemoryStats memoryStats(at::Device device)
+{
+#if LAYERCUT_TORCH_CUDA
+    if (device.is_cuda()) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+        return {stats.allocated_bytes[0].current, stats.allocated_bytes[0].peak};  // [0]: all pools
+    }
+#endif
+    (void)device;
+    return {};
+}
+
+void resetPeakMemory(at::Device device)
+{
+#if LAYERCUT_TORCH_CUDA
+    if (device.is_cuda())
+        c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
+#endif
+    (void)device;
+}
+
+std::optional<Proj> projFromName(const std::string &module)
+{
+    for (size_t i = 0; i < kProjections; ++i)
+        if (module == projName(static_cast<Proj>(i)))
+            return static_cast<Proj>(i);
+    return std::nullopt;
+}
+
+std::string layerPrefix(int64_t index)
+{
+    return "model.layers." + std::to_string(index) + ".";
+}
+
+uint64_t mix(uint64_t seed, uint64_t a, uint64_t b = 0)
+{
+    uint64_t z = seed ^ (0x9e3779b97f4a7c15ull * (a + 1)) ^ (0xc2b2ae3d27d4eb4full * (b + 1));
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+nlohmann::ordered_json configJson(const HealingConfig &c)
+{
+    nlohmann::ordered_json j;
+    j["method"] = healingMethodName(c.method);
+    if (c.method == HealingMethod::Lora) {
+        j["quantization"] = quantizationName(c.quantization);
+        j["double_quantization"] = c.quantization == BaseQuantization::Nf4 && c.doubleQuantization;
+        j["rank"] = c.rank;
+        j["alpha"] = c.alpha;
+        j["dropout"] = c.dropout;
+        j["target_modules"] = c.targetModules;
+    }
+    if (c.method == HealingMethod::PartialLayers)
+        j["train_last_layers"] = c.trainLastLayers;
+    j["sequence_length"] = c.sequenceLength;
+    j["steps"] = c.steps;
+    j["batch_size"] = c.batchSize;
+    j["micro_batch_size"] = c.microBatchSize;
+    j["learning_rate"] = c.learningRate;
+    j["warmup_steps"] = c.warmupSteps;
+    j["schedule"] = scheduleName(c.schedule);
+    j["weight_decay"] = c.weightDecay;
+    j["betas"] = {c.beta1, c.beta2};
+    j["epsilon"] = c.epsilon;
+    j["max_grad_norm"] = c.maxGradNorm;
+    j["activation_checkpointing"] = c.activationCheckpointing;
+    j["seed"] = c.seed;
+    return j;
+}
+
+/** What must match for a checkpoint to resume this run: the settings (minus monitoring) and the layers. */
+nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan)
+{
+    nlohmann::ordered_json j = configJson(c);
+    j.erase("activation_checkpointing");  // changes memory, not the numbers
+    j["kept_layers"] = plan.kept;
+    j["source_layers"] = plan.sourceLayers;
+    return j;
+}
+
+// ---- data ----------------------------------------------------------------------------------------------
+
+struct TrainingData
+{
+    PackedBlocks train, validation;
+    std::string validationSource;
+};
+
+void checkIds(const PackedBlocks &blocks, int64_t vocab, const fs::path &file)
+{
+    for (const int64_t id : blocks.tokens)
+        if (id < 0 || id >= vocab)
+            throw Error("'" + file.string() + "': token id " + std::to_string(id) + " is outside the model's vocabulary of " +
+                        std::to_string(vocab));
+}
+
+TrainingData prepareData(const HealingConfig &c, const Tokenizer &tokenizer, int64_t vocab, const ProgressFn &progress)
+{
+    if (progress)
+        progress({"reading data", 0, 1, 0});
+    TrainingData d;
+    const std::vector<Document> docs = readDocuments(c.trainData);
+    std::vector<size_t> trainOrder = seededPermutation(docs.size(), c.seed);
+    if (!c.validationData.empty()) {
+        const std::vector<Document> valDocs = readDocuments(c.validationData);
+        d.validation = packDocuments(valDocs, seededPermutation(valDocs.size(), c.seed + 1), tokenizer, c.sequenceLength,
+                                     c.validationSequences, true);
+        d.validationSource = c.validationData.string();
+        checkIds(d.validation, vocab, c.validationData);
+    } else if (docs.size() >= 2) {
+        // Hold out the first 5% of the seeded order (at least one document); training never sees them.
+        const size_t held = std::max<size_t>(1, docs.size() / 20);
+        const std::vector<size_t> valOrder(trainOrder.begin(), trainOrder.begin() + static_cast<std::ptrdiff_t>(held));
+        trainOrder.erase(trainOrder.begin(), trainOrder.begin() + static_cast<std::ptrdiff_t>(held));
+        d.validation = packDocuments(docs, valOrder, tokenizer, c.sequenceLength, c.validationSequences, true);
+        d.validationSource = c.trainData.string() + " (held-out documents)";
+    }
+    d.train = packDocuments(docs, trainOrder, tokenizer, c.sequenceLength, c.steps * c.batchSize, false);
+    if (d.train.count() == 0)
+        throw Error("'" + c.trainData.string() + "': " + std::to_string(d.train.tokens.size()) +
+                    " tokens are not enough for one training sequence of " + std::to_string(c.sequenceLength) +
+                    "; use a shorter sequence length or more data");
+    checkIds(d.train, vocab, c.trainData);
+    return d;
+}
+
+/** Which packed block is row j of micro-batch m of step s: a fresh seeded permutation per pass over the data. */
+class BlockSchedule
+{
+public:
+    BlockSchedule(int64_t blocks, uint64_t seed) : m_blocks(blocks), m_seed(seed) {}
+
+    int64_t block(int64_t globalIndex)
+    {
+        const int64_t epoch = globalIndex / m_blocks;
+        if (epoch != m_epoch) {
+            m_order = seededPermutation(static_cast<size_t>(m_blocks), mix(m_seed, 1000 + static_cast<uint64_t>(epoch)));
+            m_epoch = epoch;
+        }
+        return static_cast<int64_t>(m_order[static_cast<size_t>(globalIndex % m_blocks)]);
+    }
+
+private:
+    int64_t m_blocks;
+    uint64_t m_seed;
+    int64_t m_epoch = -1;
+    std::vector<size_t> m_order;
+};
+
+at::Tensor blockTensor(const PackedBlocks &blocks, const std::vector<int64_t> &indices, at::Device device)
+{
+    at::Tensor ids = at::empty({static_cast<int64_t>(indices.size()), blocks.length}, at::TensorOptions().dtype(at::kLong));
+    for (size_t i = 0; i < indices.size(); ++i)
+        std::memcpy(ids[static_cast<int64_t>(i)].data_ptr<int64_t>(), blocks.block(indices[i]),
+                    static_cast<size_t>(blocks.length) * sizeof(int64_t));
+    return ids.to(device);
+}
+
+// ---- model preparation -----------------------------------------------------------------------------------
+
+at::Tensor floatMaster(const at::Tensor &t)
+{
+    return t.scalar_type() == at::kFloat ? t : t.detach().to(at::kFloat).clone();
+}
+
+std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, const HealingConfig &c, HealingState &state,
+                                  const ProgressFn &progress, const std::stop_token &stop)
+{
+    std::vector<Proj> targets;
+    for (const std::string &m : c.targetModules)
+        if (const auto p = projFromName(m))
+            targets.push_back(*p);
+    const bool quantize = c.quantization == BaseQuantization::Nf4;
+    std::vector<Trainable> trainables;
+    int64_t done = 0;
+    for (const int64_t index : plan.kept) {
+        throwIfStopped(stop);
+        DecoderLayerWeights &layer = model.mutableLayers()[static_cast<size_t>(index)];
+        std::array<std::vector<int64_t>, kProjections> shapes;
+        for (size_t i = 0; i < kProjections; ++i)
+            shapes[i] = layer.weight(static_cast<Proj>(i)).sizes().vec();
+        if (quantize) {
+            // QLoRA quantises every linear layer of the block (transformers' Linear4bit everywhere but lm_head);
+            // the dense copies go, q|k|v included, so only the NF4 codes stay on the device.
+            for (size_t i = 0; i < kProjections; ++i)
+                layer.nf4[i] = std::make_shared<const Nf4Weight>(
+                    quantizeNf4(layer.weight(static_cast<Proj>(i)), c.doubleQuantization));
+            for (size_t i = 0; i < kProjections; ++i)
+                layer.weight(static_cast<Proj>(i)) = at::Tensor();
+            layer.qkvProj = at::Tensor();
+            state.quantized = true;
+        }
+        for (const Proj p : targets) {
+            const std::vector<int64_t> &shape = shapes[static_cast<size_t>(p)];  // [out, in]
+            const int64_t out = shape[0], in = shape[1];
+            // peft's init: A kaiming-uniform with a = √5, i.e. U(±1/√in); B zero. Seeded on the CPU so every
+            // device starts from the same adapters.
+            at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(
+                mix(c.seed, static_cast<uint64_t>(index), static_cast<uint64_t>(p)));
+            const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+            auto adapter = std::make_shared<LoraAdapter>();
+            adapter->a = at::empty({c.rank, in}, at::kFloat).uniform_(-bound, bound, gen).to(model.device()).requires_grad_(true);
+            adapter->b = at::zeros({out, c.rank}, at::TensorOptions().dtype(at::kFloat).device(model.device())).requires_grad_(true);
+            adapter->scale = c.alpha / static_cast<double>(c.rank);
+            adapter->dropout = c.dropout;
+            layer.lora[static_cast<size_t>(p)] = adapter;
+            const std::string base = layerPrefix(index) + projPath(p);
+            trainables.push_back({base + ".lora_A.weight", adapter->a, adapter->a, {}, {}});
+            trainables.push_back({base + ".lora_B.weight", adapter->b, adapter->b, {}, {}});
+        }
+        if (progress)
+            progress({"quantizing", ++done, static_cast<int64_t>(plan.kept.size()), 0});
+    }
+    model.refreshKeptLayers();
+    return trainables;
+}
+
+/** Makes q, k, v (and their biases) tensors of their own again, so each trains and exports by its name. */
+void unfuseQkv(DecoderLayerWeights &layer)
+{
+    if (layer.qkvProj.defined()) {
+        layer.qProj = layer.qProj.clone(), layer.kProj = layer.kProj.clone(), layer.vProj = layer.vProj.clone();
+        layer.qkvProj = at::Tensor();
+    }
+    if (layer.qkvBias.defined()) {
+        layer.qBias = layer.qBias.clone(), layer.kBias = layer.kBias.clone(), layer.vBias = layer.vBias.clone();
+        layer.qkvBias = at::Tensor();
+    }
+}
+
+std::vector<Trainable> unfreezeWeights(LlamaModel &model, const PrunePlan &plan, const HealingConfig &c,
+                                       HealingState &state)
+{
+    const bool full = c.method == HealingMethod::Full;
+    LlamaWeights &w = model.mutableWeights();
+    const bool tied = model.config().tieWordEmbeddings;
+    if (!full && tied)
+        throw Error("partial fine-tuning trains lm_head, which this model ties to its input embeddings; use LoRA or full "
+                    "fine-tuning");
+    std::vector<Trainable> trainables;
+    const auto unfreeze = [&](at::Tensor &t, const std::string &name) {
+        if (!t.defined())
+            return;
+        t.requires_grad_(true);
+        trainables.push_back({name, t, floatMaster(t), {}, {}});
+        state.trained.push_back({name, t});
+    };
+    if (full)
+        unfreeze(w.embedTokens, "model.embed_tokens.weight");
+    const auto first = full ? 0 : std::max<int64_t>(0, static_cast<int64_t>(plan.kept.size()) - c.trainLastLayers);
+    for (size_t k = static_cast<size_t>(first); k < plan.kept.size(); ++k) {
+        const int64_t index = plan.kept[k];
+        DecoderLayerWeights &layer = model.mutableLayers()[static_cast<size_t>(index)];
+        unfuseQkv(layer);
+        const std::string p = layerPrefix(index);
+        unfreeze(layer.inputNorm, p + "input_layernorm.weight");
+        unfreeze(layer.postNorm, p + "post_attention_layernorm.weight");
+        unfreeze(layer.qNorm, p + "self_attn.q_norm.weight");
+        unfreeze(layer.kNorm, p + "self_attn.k_norm.weight");
+        for (size_t i = 0; i < kProjections; ++i) {
+            const auto proj = static_cast<Proj>(i);
+            unfreeze(layer.weight(proj), p + projPath(proj) + ".weight");
+            unfreeze(const_cast<at::Tensor &>(layer.bias(proj)), p + projPath(proj) + ".bias");
+        }
+    }
+    unfreeze(w.norm, "model.norm.weight");
+    if (!tied)
+        unfreeze(w.lmHead, "lm_head.weight");
+    model.refreshKeptLayers();
+    return trainables;
+}
+
+// ---- optimisation -----------------------------------------------------------------------------------------
+
+/** Global L2 norm of the gradients (float32), as torch.nn.utils.clip_grad_norm_ computes it. */
+double gradNorm(const std::vector<Trainable> &trainables)
+{
+    at::Tensor sum;
+    for (const Trainable &t : trainables) {
+        const at::Tensor &g = t.param.grad();
+        if (!g.defined())
+            continue;
+        const at::Tensor s = g.to(at::kFloat).pow(2).sum();
+        sum = sum.defined() ? sum + s : s;
+    }
+    return sum.defined() ? std::sqrt(sum.item<double>()) : 0.0;
+}
+
+/** torch.optim.AdamW on the float32 masters; the model's tensors get the rounded result. */
+void adamwStep(std::vector<Trainable> &trainables, const HealingConfig &c, double lr, int64_t step, double gradScale)
+{
+    c10::NoGradGuard noGrad;
+    const double bc1 = 1.0 - std::pow(c.beta1, static_cast<double>(step));
+    const double bc2 = 1.0 - std::pow(c.beta2, static_cast<double>(step));
+    for (Trainable &t : trainables) {
+        const at::Tensor &grad = t.param.grad();
+        if (!grad.defined())
+            continue;
+        at::Tensor g = grad.to(at::kFloat);
+        if (gradScale != 1.0)
+            g = g * gradScale;
+        if (!t.expAvg.defined()) {
+            t.expAvg = at::zeros_like(t.master);
+            t.expAvgSq = at::zeros_like(t.master);
+        }
+        if (c.weightDecay > 0)
+            t.master.mul_(1.0 - lr * c.weightDecay);
+        t.expAvg.mul_(c.beta1).add_(g, 1.0 - c.beta1);
+        t.expAvgSq.mul_(c.beta2).addcmul_(g, g, 1.0 - c.beta2);
+        const at::Tensor denom = (t.expAvgSq.sqrt() / std::sqrt(bc2)).add_(c.epsilon);
+        t.master.addcdiv_(t.expAvg, denom, -lr / bc1);
+        if (!t.param.is_same(t.master))
+            t.param.copy_(t.master);
+    }
+}
+
+void zeroGrads(std::vector<Trainable> &trainables)
+{
+    for (Trainable &t : trainables)
+        t.param.mutable_grad() = at::Tensor();
+}
+
+/** Mean token loss of the model on the validation blocks (no dropout, no autograd). */
+ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &blocks, int64_t microBatch, int64_t chunk,
+                               int64_t step)
+{
+    c10::NoGradGuard noGrad;
+    double sum = 0.0;
+    int64_t tokens = 0;
+    for (int64_t start = 0; start < blocks.count(); start += microBatch) {
+        std::vector<int64_t> indices;
+        for (int64_t i = start; i < std::min(blocks.count(), start + microBatch); ++i)
+            indices.push_back(i);
+        const at::Tensor ids = blockTensor(blocks, indices, model.device());
+        const int64_t T = ids.size(1), H = model.config().hiddenSize;
+        PassOptions pass;
+        pass.lossChunkTokens = chunk;
+        const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
+        sum += chunkedCrossEntropySum(hidden, model.weights().lmHead, ids.narrow(1, 1, T - 1).reshape(-1), chunk)
+                   .item<double>();
+        tokens += ids.size(0) * (T - 1);
+    }
+    return {step, tokens > 0 ? sum / static_cast<double>(tokens) : std::nan(""), tokens};
+}
+
+// ---- checkpoints ------------------------------------------------------------------------------------------
+
+nlohmann::ordered_json stepsJson(const std::vector<HealingStep> &steps)
+{
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const HealingStep &s : steps)
+        a.push_back({s.step, s.trainLoss, s.learningRate, s.gradNorm, s.tokens, s.seconds});
+    return a;
+}
+
+nlohmann::ordered_json validationJson(const std::vector<ValidationPoint> &points)
+{
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const ValidationPoint &v : points)
+        a.push_back({v.step, v.loss, v.tokens});
+    return a;
+}
+
+void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std::vector<Trainable> &trainables,
+                     const HealingConfig &c, const HealingResult &history, int64_t step)
+{
+    const fs::path tmp = dir.parent_path() / ("." + dir.filename().string() + ".tmp");
+    removeTree(tmp);
+    fs::create_directories(tmp);
+    try {
+        if (c.method == HealingMethod::Lora)
+            writePeftAdapter(session, tmp);  // each checkpoint is itself a usable adapter
+        std::vector<at::Tensor> keep;  // CPU float32 copies, alive until written
+        std::vector<TensorToWrite> tensors;
+        const auto add = [&](const std::string &name, const at::Tensor &t) {
+            if (!t.defined())
+                return;
+            keep.push_back(t.detach().to(at::kCPU, at::kFloat).contiguous());
+            const at::Tensor &k = keep.back();
+            tensors.push_back({name, "F32", k.sizes().vec(), k.data_ptr(), static_cast<uint64_t>(k.nbytes())});
+        };
+        for (const Trainable &t : trainables) {
+            add("param/" + t.name, t.master);
+            add("exp_avg/" + t.name, t.expAvg);
+            add("exp_avg_sq/" + t.name, t.expAvgSq);
+        }
+        writeSafetensors(tmp / "training_state.safetensors", tensors);
+        nlohmann::ordered_json state;
+        state["step"] = step;
+        state["fingerprint"] = fingerprint(c, session.prunePlan());
+        state["steps"] = stepsJson(history.steps);
+        state["validation"] = validationJson(history.validation);
+        writeFileAtomically(tmp / "trainer_state.json", state.dump(1) + "\n");
+        removeTree(dir);
+        fs::rename(tmp, dir);
+    } catch (...) {
+        removeTree(tmp);
+        throw;
+    }
+}
+
+/** Restores trainables, optimizer state and curves from `dir`; returns the step to continue from. */
+int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables, const HealingConfig &c,
+                         const PrunePlan &plan, HealingResult &history)
+{
+    const nlohmann::json state = readJsonFile(dir / "trainer_state.json");
+    const nlohmann::json expected = nlohmann::json::parse(fingerprint(c, plan).dump());
+    if (!state.contains("fingerprint") || state["fingerprint"] != expected)
+        throw Error("'" + (dir / "trainer_state.json").string() +
+                    "': the checkpoint was made with other settings or layers; resume with the same ones");
+    const SafetensorsFile file(dir / "training_state.safetensors");
+    c10::NoGradGuard noGrad;
+    for (Trainable &t : trainables) {
+        const TensorEntry *param = file.find("param/" + t.name);
+        if (!param)
+            throw Error("'" + file.path().string() + "': tensor 'param/" + t.name + "' is missing");
+        t.master.copy_(viewOf(*param).view(t.master.sizes()));
+        if (!t.param.is_same(t.master))
+            t.param.copy_(t.master);
+        if (const TensorEntry *m = file.find("exp_avg/" + t.name)) {
+            t.expAvg = viewOf(*m).to(t.master.device()).view(t.master.sizes()).clone();
+            t.expAvgSq = viewOf(*file.find("exp_avg_sq/" + t.name)).to(t.master.device()).view(t.master.sizes()).clone();
+        }
+    }
+    for (const auto &s : state.at("steps"))
+        history.steps.push_back({s[0].get<int64_t>(), 0, s[1].get<double>(), s[2].get<double>(), s[3].get<double>(),
+                                 s[4].get<int64_t>(), s[5].get<double>(), 0, 0, 0});
+    for (const auto &v : state.at("validation"))
+        history.validation.push_back({v[0].get<int64_t>(), v[1].get<double>(), v[2].get<int64_t>()});
+    return state.at("step").get<int64_t>();
+}
+
+std::string checkpointName(int64_t step)
+{
+    char name[32];
+    std::snprintf(name, sizeof name, "step-%06lld", static_cast<long long>(step));
+    return name;
+}
+
+bool isOutOfMemory(const std::exception &e)
+{
+    const std::string what = e.what();
+    return what.find("out of memory") != std::string::npos || what.find("CUDA error: out of memory") != std::string::npos;
+}
+
+} // namespace
+
+bool isHealed(const ModelSession &session)
+{
+    return const_cast<ModelSession &>(session).impl().healing != nullptr;
+}
+
+HealingResult healModel(ModelSession &session, const HealingConfig &c, const HealingCallbacks &cb, std::stop_token stop)
+{
+    c.validate();
+    ModelSession::Impl &impl = session.impl();
+    if (!impl.model)
+        throw Error("no model is loaded");
+    if (impl.healing)
+        throw Error("the model in memory was healed already; reload it to heal again");
+    if (!impl.tokenizer)
+        throw Error("'" + impl.info.folder.string() + "': no tokenizer to read the training data with");
+    LlamaModel &model = *impl.model;
+    const PrunePlan plan = impl.plan;
+    const at::Device device = model.device();
+    const int64_t T = c.sequenceLength, H = model.config().hiddenSize;
+    const int64_t accumulation = c.accumulationSteps();
+    const int64_t chunk = std::max<int64_t>(T - 1, 1024);  // rows of logits at once in the loss
+
+    TrainingData data = prepareData(c, *impl.tokenizer, model.config().vocabSize, cb.progress);
+    throwIfStopped(stop);
+
+    // From here on the model changes; the session remembers it (a cancelled run keeps what it learnt).
+    auto state = std::make_shared<HealingState>();
+    state->config = c;
+    impl.healing = state;
+    resetPeakMemory(device);
+    std::vector<Trainable> trainables = c.method == HealingMethod::Lora
+                                            ? attachLora(model, plan, c, *state, cb.progress, stop)
+                                            : unfreezeWeights(model, plan, c, *state);
+#if LAYERCUT_TORCH_CUDA
+    if (device.is_cuda())
+        c10::cuda::CUDACachingAllocator::emptyCache();  // the dense weights that were quantised
+#endif
+
+    HealingResult result;
+    result.trainTokens = static_cast<int64_t>(data.train.tokens.size());
+    for (const Trainable &t : trainables)
+        result.trainableParameters += t.master.numel();
+    int64_t startStep = 0;
+    if (!c.resumeFrom.empty())
+        startStep = resumeCheckpoint(c.resumeFrom, trainables, c, plan, result);
+    if (cb.started)
+        cb.started(result.trainableParameters, result);
+
+    const fs::path checkpoints = c.outputDir.empty() ? fs::path() : c.outputDir / "checkpoints";
+    if (!c.outputDir.empty())
+        fs::create_directories(c.outputDir);
+    const auto saveCheckpoint = [&](int64_t step) {
+        if (checkpoints.empty())
+            return;
+        if (cb.progress)
+            cb.progress({"writing checkpoint", 0, 1, 0});
+        fs::create_directories(checkpoints);
+        result.lastCheckpoint = checkpoints / checkpointName(step);
+        writeCheckpoint(result.lastCheckpoint, session, trainables, c, result, step);
+    };
+    const auto validate = [&](int64_t step) {
+        if (data.validation.count() == 0)
+            return;
+        const ValidationPoint v = validationLoss(model, data.validation, c.microBatchSize, chunk, step);
+        result.validation.push_back(v);
+        if (cb.validated)
+            cb.validated(v);
+    };
+
+    BlockSchedule schedule(data.train.count(), c.seed);
+    double seconds = 0.0;
+    int64_t tokensThisRun = 0;
+    int64_t step = startStep;
+    try {
+        if (startStep == 0)
+            validate(0);  // the pruned model before healing: where the curve starts
+        for (; step < c.steps; ++step) {
+            while (cb.paused && cb.paused() && !stop.stop_requested())
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (stop.stop_requested())
+                break;
+            const auto begin = Clock::now();
+            double lossSum = 0.0;
+            const double targets = static_cast<double>(c.batchSize * (T - 1));
+            bool stopped = false;
+            for (int64_t micro = 0; micro < accumulation; ++micro) {
+                if (stop.stop_requested()) {
+                    stopped = true;
+                    break;
+                }
+                std::vector<int64_t> indices;
+                for (int64_t j = 0; j < c.microBatchSize; ++j)
+                    indices.push_back(schedule.block(step * c.batchSize + micro * c.microBatchSize + j));
+                const at::Tensor ids = blockTensor(data.train, indices, device);  // (B, T)
+                PassOptions pass;
+                pass.training = true;
+                pass.checkpointing = c.activationCheckpointing;
+                pass.dropoutSeed = mix(c.seed, static_cast<uint64_t>(step), static_cast<uint64_t>(micro));
+                pass.lossChunkTokens = chunk;
+                const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
+                const at::Tensor loss = chunkedCrossEntropySum(hidden, model.weights().lmHead,
+                                                               ids.narrow(1, 1, T - 1).reshape(-1), chunk);
+                (loss / targets).backward();
+                lossSum += loss.item<double>();
+            }
+            if (stopped) {
+                zeroGrads(trainables);  // a half-accumulated step is dropped
+                break;
+            }
+            const double norm = gradNorm(trainables);
+            const double clip = c.maxGradNorm > 0 && norm > c.maxGradNorm ? c.maxGradNorm / (norm + 1e-6) : 1.0;
+            const double lr = learningRateAt(c, step);
+            adamwStep(trainables, c, lr, step + 1, clip);
+            zeroGrads(trainables);
+
+#if LAYERCUT_TORCH_CUDA
+            if (device.is_cuda())
+                c10::cuda::device_synchronize();  // the optimizer's kernels belong to this step's time
+#endif
+            seconds += std::chrono::duration<double>(Clock::now() - begin).count();
+            tokensThisRun += c.batchSize * T;
+            const MemoryStats memory = memoryStats(device);
+            const HealingStep s{step + 1, c.steps, lossSum / targets, lr, norm, tokensThisRun, seconds,
+                                seconds > 0 ? static_cast<double>(tokensThisRun) / seconds : 0.0, memory.current,
+                                memory.peak};
+            result.steps.push_back(s);
+            if (cb.stepFinished)
+                cb.stepFinished(s);
+            const bool last = step + 1 == c.steps;
+            if (last || (c.evalEvery > 0 && (step + 1) % c.evalEvery == 0))
+                validate(step + 1);
+            if (!last && c.checkpointEvery > 0 && (step + 1) % c.checkpointEvery == 0)
+                saveCheckpoint(step + 1);
+        }
+    } catch (const Error &) {
+        zeroGrads(trainables);
+        throw;
+    } catch (const std::exception &e) {
+        zeroGrads(trainables);
+        if (isOutOfMemory(e))
+            throw Error("the GPU ran out of memory training micro-batches of " + std::to_string(c.microBatchSize) + " × " +
+                        std::to_string(T) + " tokens: use a smaller micro-batch (gradient accumulation keeps the global "
+                        "batch), a shorter sequence length, fewer LoRA targets, or activation checkpointing");
+        throw;
+    }
+    result.cancelled = step < c.steps;
+
+    if (!c.outputDir.empty()) {
+        if (!result.steps.empty() && (result.lastCheckpoint.empty() || result.lastCheckpoint.filename() != checkpointName(step)))
+            saveCheckpoint(step);
+        writeLossCsv(c.outputDir / "loss.csv", result.steps, result.validation);
+        if (c.method == HealingMethod::Lora) {
+            writePeftAdapter(session, c.outputDir);
+            result.adapterDir = c.outputDir;
+        }
+        nlohmann::ordered_json summary;
+        summary["software"] = softwareVersion();
+        summary["model"] = impl.info.folder.string();
+        summary["kept_layers"] = plan.kept;
+        summary["dropped_layers"] = plan.dropped();
+        summary["train_data"] = c.trainData.string();
+        summary["validation_data"] = data.validationSource;
+        summary["config"] = configJson(c);
+        summary["trainable_parameters"] = result.trainableParameters;
+        summary["steps_done"] = step;
+        summary["cancelled"] = result.cancelled;
+        summary["final_train_loss"] = result.steps.empty() ? nlohmann::ordered_json(nullptr)
+                                                           : nlohmann::ordered_json(result.steps.back().trainLoss);
+        summary["final_validation_loss"] = result.validation.empty() ? nlohmann::ordered_json(nullptr)
+                                                                     : nlohmann::ordered_json(result.validation.back().loss);
+        summary["seconds"] = seconds;
+        summary["peak_memory_bytes"] = result.steps.empty() ? 0 : result.steps.back().peakMemoryBytes;
+        writeFileAtomically(c.outputDir / "healing.json", summary.dump(2) + "\n");
+    }
+    return result;
+}
+
+void writePeftAdapter(const ModelSession &session, const fs::path &folder)
+{
+    const ModelSession::Impl &impl = const_cast<ModelSession &>(session).impl();
+    if (!impl.model || !impl.healing || impl.healing->config.method != HealingMethod::Lora)
+        throw Error("the model in memory has no LoRA adapters to save");
+    const HealingConfig &c = impl.healing->config;
+    std::vector<at::Tensor> keep;
+    std::vector<TensorToWrite> tensors;
+    const auto &layers = impl.model->weights().layers;  // the kept ones: their position is the pruned model's index
+    for (size_t k = 0; k < layers.size(); ++k)
+        for (size_t i = 0; i < kProjections; ++i) {
+            const auto &adapter = layers[k].lora[i];
+            if (!adapter)
+                continue;
+            const std::string base = "base_model.model.model.layers." + std::to_string(k) + "." + projPath(static_cast<Proj>(i));
+            for (const auto &[suffix, t] : {std::pair{".lora_A.weight", adapter->a}, std::pair{".lora_B.weight", adapter->b}}) {
+                keep.push_back(t.detach().to(at::kCPU, at::kFloat).contiguous());
+                tensors.push_back({base + suffix, "F32", keep.back().sizes().vec(), keep.back().data_ptr(),
+                                   static_cast<uint64_t>(keep.back().nbytes())});
+            }
+        }
+    fs::create_directories(folder);
+    writeSafetensors(folder / "adapter_model.safetensors", tensors);
+    // peft's LoraConfig as save_pretrained writes it; fields peft does not know are rejected, so only its own.
+    nlohmann::ordered_json config;
+    config["peft_type"] = "LORA";
+    config["task_type"] = "CAUSAL_LM";
+    config["base_model_name_or_path"] = impl.info.folder.string();
+    config["r"] = c.rank;
+    config["lora_alpha"] = c.alpha;
+    config["lora_dropout"] = c.dropout;
+    config["target_modules"] = c.targetModules;
+    config["bias"] = "none";
+    config["fan_in_fan_out"] = false;
+    config["inference_mode"] = true;
+    config["init_lora_weights"] = true;
+    config["modules_to_save"] = nullptr;
+    config["layers_to_transform"] = nullptr;
+    config["layers_pattern"] = nullptr;
+    config["rank_pattern"] = nlohmann::ordered_json::object();
+    config["alpha_pattern"] = nlohmann::ordered_json::object();
+    config["use_rslora"] = false;
+    config["use_dora"] = false;
+    config["revision"] = nullptr;
+    writeFileAtomically(folder / "adapter_config.json", config.dump(2) + "\n");
+}
+
+ExportResult exportHealedModel(ModelSession &session, const fs::path &target, const ExportOptions &options,
+                               const ProgressFn &progress, std::stop_token stop)
+{
+    ModelSession::Impl &impl = session.impl();
+    if (!impl.model)
+        throw Error("no model is loaded");
+    if (!impl.healing)
+        throw Error("the model in memory has not been healed; export the pruned model instead");
+    const std::shared_ptr<HealingState> state = impl.healing;
+    const LlamaModel &model = *impl.model;
+    std::map<std::string, at::Tensor> trained;
+    for (const TrainedWeight &w : state->trained)
+        trained[w.name] = w.weight;
+    ExportOptions o = options;
+    o.healingJson = configJson(state->config).dump();
+    o.replace = [&](const std::string &name, const TensorEntry &entry,
+                    const std::string &dtype) -> std::optional<std::vector<std::byte>> {
+        c10::NoGradGuard noGrad;
+        at::Tensor result;
+        if (const auto it = trained.find(name); it != trained.end()) {
+            result = it->second.detach();
+        } else if (const auto layer = splitLayerTensorName(name)) {
+            const DecoderLayerWeights &l = model.allLayers()[static_cast<size_t>(layer->layer)];
+            for (size_t i = 0; i < kProjections; ++i) {
+                const auto &adapter = l.lora[i];
+                if (!adapter || layer->rest != projPath(static_cast<Proj>(i)) + ".weight")
+                    continue;
+                // W + (alpha/r)·B·A on the checkpoint's own weight, in float32 on the model's device.
+                const at::Tensor w = viewOf(entry).to(model.device(), at::kFloat);
+                result = at::addmm(w, adapter->b.detach(), adapter->a.detach(), 1.0, adapter->scale);
+            }
+        }
+        if (!result.defined())
+            return std::nullopt;
+        const at::Tensor out = result.to(at::kCPU, scalarTypeOfSafetensors(dtype)).contiguous();
+        std::vector<std::byte> bytes(static_cast<size_t>(out.nbytes()));
+        std::memcpy(bytes.data(), out.data_ptr(), bytes.size());
+        return bytes;
+    };
+    return exportPrunedModel(impl.info.folder, impl.plan, target, o, progress, stop);
+}
+
+} // namespace lc

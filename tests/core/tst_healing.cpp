@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Healing on the tiny fixture models, on the CPU: LoRA at init is the base layer, merged weights give the
+// adapted model's logits, the loss falls, a resumed run repeats the uninterrupted curve, activation
+// checkpointing does not change the numbers, PEFT's files, partial fine-tuning, the schedule, bad input.
+#include <cmath>
+#include <fstream>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "layercut/checkpoint.h"
+#include "layercut/error.h"
+#include "layercut/healing.h"
+#include "layercut/json_file.h"
+#include "layercut/model_config.h"
+#include "layercut/model_session.h"
+#include "layercut/safetensors_file.h"
+
+using namespace lc;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kModels = std::string(LAYERCUT_FIXTURES_DIR) + "/models/";
+const std::string kCorpus = std::string(LAYERCUT_FIXTURES_DIR) + "/data/tiny_corpus.txt";
+
+/** A short QLoRA run on the tiny corpus: sequences of 32 tokens, batches of 4 in micro-batches of 2. */
+HealingConfig tinyConfig(int64_t steps)
+{
+    HealingConfig c;
+    c.trainData = kCorpus;
+    c.sequenceLength = 32;
+    c.batchSize = 4;
+    c.microBatchSize = 2;
+    c.steps = steps;
+    c.rank = 8;
+    c.alpha = 16;
+    c.learningRate = 3e-3;
+    c.warmupSteps = 2;
+    c.evalEvery = 0;
+    c.validationSequences = 4;
+    return c;
+}
+
+/** LAYERCUT_TEST_DEVICE=cuda runs the suite on the GPU (float32 compute, so the same bounds hold). */
+LoadOptions testDevice()
+{
+    LoadOptions o;
+    if (const char *device = std::getenv("LAYERCUT_TEST_DEVICE")) {
+        o.device = device;
+        o.dtype = DType::Float32;
+    }
+    return o;
+}
+
+std::unique_ptr<ModelSession> loadPruned(const std::string &family = "llama3_gqa_sharded")
+{
+    auto session = std::make_unique<ModelSession>();
+    session->load(kModels + family, testDevice());
+    session->applyPrunePlan(PrunePlan::dropBlock(session->info().config.numLayers, 2, 2));
+    return session;
+}
+
+TokenBatch probe()
+{
+    return TokenBatch::padded({{5, 17, 3, 99, 42, 7, 8}, {11, 12, 13}});
+}
+
+std::vector<float> logits(ModelSession &s)
+{
+    return s.forward(probe()).logits;
+}
+
+double relativeError(const std::vector<float> &a, const std::vector<float> &b)
+{
+    double diff = 0, scale = 0;
+    for (size_t i = 0; i < a.size(); ++i) {
+        diff = std::max(diff, double(std::abs(a[i] - b[i])));
+        scale = std::max(scale, double(std::abs(b[i])));
+    }
+    return a.size() == b.size() ? diff / scale : INFINITY;
+}
+
+std::vector<double> losses(const HealingResult &r)
+{
+    std::vector<double> out;
+    for (const HealingStep &s : r.steps)
+        out.push_back(s.trainLoss);
+    return out;
+}
+
+} // namespace
+
+class TestHealing final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void schedule()
+    {
+        HealingConfig c;
+        c.learningRate = 1.0;
+        c.warmupSteps = 10;
+        c.steps = 110;
+        QCOMPARE(learningRateAt(c, 0), 0.0);  // transformers' first step, with warmup
+        QCOMPARE(learningRateAt(c, 5), 0.5);
+        QCOMPARE(learningRateAt(c, 10), 1.0);
+        QVERIFY(std::abs(learningRateAt(c, 60) - 0.5) < 1e-12);  // halfway through the cosine
+        QVERIFY(learningRateAt(c, 109) < 1e-3);
+        c.schedule = LrSchedule::Constant;
+        QCOMPARE(learningRateAt(c, 100), 1.0);
+    }
+
+    void settingsAreChecked_data()
+    {
+        QTest::addColumn<QString>("what");
+        QTest::newRow("batch") << "batch";
+        QTest::newRow("rank") << "rank";
+        QTest::newRow("target") << "target";
+        QTest::newRow("dropout") << "dropout";
+    }
+
+    void settingsAreChecked()
+    {
+        QFETCH(QString, what);
+        HealingConfig c = tinyConfig(2);
+        if (what == "batch")
+            c.microBatchSize = 3;
+        else if (what == "rank")
+            c.rank = 0;
+        else if (what == "target")
+            c.targetModules = {"ffn_proj"};
+        else
+            c.dropout = 1.0;
+        QVERIFY_THROWS_EXCEPTION(Error, c.validate());
+    }
+
+    void paperHints()
+    {
+        ModelConfig llama2;
+        llama2.family = ModelFamily::Llama;
+        llama2.vocabSize = 32000, llama2.numLayers = 32, llama2.hiddenSize = 4096;
+        QCOMPARE(paperHealingHint(llama2)->rank.value(), 2);
+        ModelConfig mistral = llama2;
+        mistral.family = ModelFamily::Mistral;
+        QCOMPARE(paperHealingHint(mistral)->learningRate.value(), 3e-6);
+        QVERIFY(!paperHealingHint(ModelConfig{}).has_value());
+    }
+
+    void loraAtInitIsTheBaseModel()
+    {
+        // One step with warmup runs at learning rate 0: B stays zero, so the adapted model is the base model.
+        auto session = loadPruned();
+        const std::vector<float> base = logits(*session);
+        HealingConfig c = tinyConfig(1);
+        c.quantization = BaseQuantization::None;
+        c.targetModules = allLinearModules();
+        const HealingResult r = healModel(*session, c);
+        QCOMPARE(r.steps.size(), size_t(1));
+        QCOMPARE(r.steps[0].learningRate, 0.0);
+        QVERIFY(isHealed(*session));
+        QCOMPARE(relativeError(logits(*session), base), 0.0);
+    }
+
+    void mergedWeightsGiveTheAdaptedLogits_data()
+    {
+        QTest::addColumn<QString>("family");
+        QTest::addColumn<double>("bound");
+        // float32 checkpoint: exact up to float32 rounding. float16 checkpoint: the merged weights are
+        // written in float16, as the source.
+        QTest::newRow("llama3, float32") << "llama3_gqa_sharded" << 1e-5;
+        QTest::newRow("qwen2, tied, q/k/v biases, float16") << "qwen2_tied_f16" << 5e-3;
+    }
+
+    void mergedWeightsGiveTheAdaptedLogits()
+    {
+        QFETCH(QString, family);
+        QFETCH(double, bound);
+        auto session = loadPruned(family.toStdString());
+        const std::vector<float> base = logits(*session);
+        HealingConfig c = tinyConfig(6);
+        c.quantization = BaseQuantization::None;  // a dense base: W + s·B·A is what the adapted model computes
+        c.targetModules = allLinearModules();
+        c.learningRate = 1e-2;
+        healModel(*session, c);
+        const std::vector<float> adapted = logits(*session);
+        QVERIFY(relativeError(adapted, base) > 1e-3);  // the adapters learnt something
+
+        QTemporaryDir dir;
+        const ExportResult e = exportHealedModel(*session, fs::path(dir.path().toStdString()) / "merged");
+        QCOMPARE(e.layers, session->info().config.numLayers - 2);
+        ModelSession merged;
+        merged.load(e.folder, testDevice());
+        const std::vector<float> reloaded = logits(merged);
+        QVERIFY2(relativeError(reloaded, adapted) < bound, qPrintable(QString::number(relativeError(reloaded, adapted))));
+        const nlohmann::json record = readJsonFile(e.folder / "layercut.json");
+        QCOMPARE(record["healing"]["method"].get<std::string>(), std::string("lora"));
+    }
+
+    void lossFalls()
+    {
+        auto session = loadPruned();
+        HealingConfig c = tinyConfig(40);  // QLoRA defaults: NF4, double quantisation, FFN targets
+        c.evalEvery = 20;
+        const HealingResult r = healModel(*session, c);
+        QCOMPARE(r.steps.size(), size_t(40));
+        double last = 0;
+        for (size_t i = 35; i < 40; ++i)
+            last += r.steps[i].trainLoss / 5;
+        QVERIFY2(last < r.steps.front().trainLoss - 0.2,
+                 qPrintable(QStringLiteral("%1 -> %2").arg(r.steps.front().trainLoss).arg(last)));
+        QCOMPARE(r.validation.size(), size_t(3));  // before training, at 20 and at 40
+        QCOMPARE(r.validation.front().step, int64_t(0));
+        QVERIFY(r.validation.back().loss < r.validation.front().loss);
+        QVERIFY(r.trainableParameters > 0);
+    }
+
+    void checkpointingChangesNothing()
+    {
+        std::vector<std::vector<double>> runs;
+        for (const bool checkpointing : {true, false}) {
+            auto session = loadPruned();
+            HealingConfig c = tinyConfig(4);
+            c.activationCheckpointing = checkpointing;
+            runs.push_back(losses(healModel(*session, c)));
+        }
+        for (size_t i = 0; i < runs[0].size(); ++i)
+            QVERIFY2(std::abs(runs[0][i] - runs[1][i]) < 1e-6 * std::abs(runs[1][i]),
+                     qPrintable(QStringLiteral("step %1: %2 vs %3").arg(i).arg(runs[0][i]).arg(runs[1][i])));
+    }
+
+    void resumeRepeatsTheCurve()
+    {
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "run";
+        HealingConfig c = tinyConfig(10);
+        c.checkpointEvery = 5;
+        c.evalEvery = 5;
+        c.outputDir = out;
+        auto first = loadPruned();
+        const HealingResult whole = healModel(*first, c);
+        QVERIFY(fs::exists(out / "checkpoints" / "step-000005" / "training_state.safetensors"));
+        QVERIFY(fs::exists(out / "checkpoints" / "step-000010"));
+
+        c.outputDir = fs::path(dir.path().toStdString()) / "resumed";
+        c.resumeFrom = out / "checkpoints" / "step-000005";
+        auto second = loadPruned();
+        const HealingResult resumed = healModel(*second, c);
+        QCOMPARE(resumed.steps.size(), whole.steps.size());  // the history comes back with it
+        for (size_t i = 0; i < whole.steps.size(); ++i)
+            QVERIFY2(std::abs(resumed.steps[i].trainLoss - whole.steps[i].trainLoss) <= 1e-9 * whole.steps[i].trainLoss,
+                     qPrintable(QStringLiteral("step %1: %2 vs %3").arg(i + 1).arg(resumed.steps[i].trainLoss).arg(
+                         whole.steps[i].trainLoss)));
+        QCOMPARE(relativeError(logits(*second), logits(*first)), 0.0);
+
+        // Another setting cannot resume this checkpoint.
+        c.learningRate *= 2;
+        auto third = loadPruned();
+        QVERIFY_THROWS_EXCEPTION(Error, healModel(*third, c));
+    }
+
+    void outputsInPeftLayout()
+    {
+        QTemporaryDir dir;
+        const fs::path out = dir.path().toStdString();
+        auto session = loadPruned();
+        HealingConfig c = tinyConfig(3);
+        c.outputDir = out;
+        const HealingResult r = healModel(*session, c);
+        QCOMPARE(r.adapterDir, out);
+        const nlohmann::json config = readJsonFile(out / "adapter_config.json");
+        QCOMPARE(config["peft_type"].get<std::string>(), std::string("LORA"));
+        QCOMPARE(config["r"].get<int>(), 8);
+        QCOMPARE(config["lora_alpha"].get<double>(), 16.0);
+        QCOMPARE(config["target_modules"].get<std::vector<std::string>>(), ffnModules());
+        const SafetensorsFile adapters(out / "adapter_model.safetensors");
+        QCOMPARE(adapters.tensors().size(), size_t(4 * 3 * 2));  // 4 kept layers × 3 targets × A, B
+        // Layers are numbered as in the pruned model (0..3), not the source (0, 1, 4, 5).
+        const TensorEntry *a = adapters.find("base_model.model.model.layers.3.mlp.down_proj.lora_A.weight");
+        QVERIFY(a);
+        QCOMPARE(a->dtype, std::string("F32"));
+        QCOMPARE(a->shape, (std::vector<int64_t>{8, 144}));
+        QCOMPARE(adapters.find("base_model.model.model.layers.3.mlp.down_proj.lora_B.weight")->shape,
+                 (std::vector<int64_t>{64, 8}));
+        QVERIFY(!adapters.find("base_model.model.model.layers.4.mlp.down_proj.lora_A.weight"));
+        // loss.csv: a header, the validation before training, then one row per step.
+        std::ifstream csv(out / "loss.csv");
+        std::string line;
+        std::getline(csv, line);
+        QCOMPARE(line, std::string("step,train_loss,val_loss,lr"));
+        int rows = 0;
+        while (std::getline(csv, line))
+            ++rows;
+        QCOMPARE(rows, 4);
+        QVERIFY(readJsonFile(out / "healing.json")["final_validation_loss"].is_number());
+    }
+
+    void partialFineTuningTrainsOnlyTheLastBlocks()
+    {
+        auto session = loadPruned();
+        HealingConfig c = tinyConfig(3);
+        c.method = HealingMethod::PartialLayers;
+        c.trainLastLayers = 1;
+        c.learningRate = 1e-2;
+        c.warmupSteps = 0;
+        healModel(*session, c);
+        QTemporaryDir dir;
+        const ExportResult e = exportHealedModel(*session, fs::path(dir.path().toStdString()) / "out");
+        const Checkpoint source = Checkpoint::open(kModels + "llama3_gqa_sharded");
+        const Checkpoint healed = Checkpoint::open(e.folder);
+        const auto same = [&](const std::string &from, const std::string &to) {
+            const TensorEntry *a = source.find(from).first, *b = healed.find(to).first;
+            return a->byteSize() == b->byteSize() && std::memcmp(a->data, b->data, a->byteSize()) == 0;
+        };
+        QVERIFY(same("model.embed_tokens.weight", "model.embed_tokens.weight"));
+        QVERIFY(same("model.layers.4.mlp.up_proj.weight", "model.layers.2.mlp.up_proj.weight"));  // frozen
+        QVERIFY(!same("model.layers.5.mlp.up_proj.weight", "model.layers.3.mlp.up_proj.weight"));  // trained
+        QVERIFY(!same("model.layers.5.self_attn.k_proj.weight", "model.layers.3.self_attn.k_proj.weight"));
+        QVERIFY(!same("lm_head.weight", "lm_head.weight"));
+        QVERIFY(!same("model.norm.weight", "model.norm.weight"));
+    }
+
+    void badInput()
+    {
+        auto session = loadPruned();
+        HealingConfig c = tinyConfig(2);
+        c.sequenceLength = 100000;  // more tokens than the corpus has
+        try {
+            healModel(*session, c);
+            QFAIL("no error");
+        } catch (const Error &e) {
+            QVERIFY2(std::string(e.what()).find("tiny_corpus.txt") != std::string::npos, e.what());
+        }
+        QVERIFY(!isHealed(*session));  // nothing changed
+        c = tinyConfig(2);
+        c.trainData = kCorpus + ".missing";
+        QVERIFY_THROWS_EXCEPTION(Error, healModel(*session, c));
+        // A healed model must be reloaded before another run.
+        healModel(*session, tinyConfig(1));
+        QVERIFY_THROWS_EXCEPTION(Error, healModel(*session, tinyConfig(1)));
+    }
+
+    void cancelKeepsWhatWasLearnt()
+    {
+        auto session = loadPruned();
+        std::stop_source stop;
+        HealingCallbacks callbacks;
+        callbacks.stepFinished = [&](const HealingStep &s) {
+            if (s.step == 2)
+                stop.request_stop();
+        };
+        const HealingResult r = healModel(*session, tinyConfig(10), callbacks, stop.get_token());
+        QVERIFY(r.cancelled);
+        QCOMPARE(r.steps.size(), size_t(2));
+        QVERIFY(isHealed(*session));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestHealing)
+#include "tst_healing.moc"
