@@ -128,6 +128,307 @@
     </message>
 </context>
 <context>
+    <name>HealingPanel</name>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>QLoRA: LoRA on an NF4-quantised base</source>
+        <translation>QLoRA：在 NF4 量化的基座上训练 LoRA</translation>
+    </message>
+    <message>
+        <source>LoRA on the dense base</source>
+        <translation>在未量化的基座上训练 LoRA</translation>
+    </message>
+    <message>
+        <source>Last k blocks, final norm and lm_head</source>
+        <translation>最后 k 个块、最终归一化层和 lm_head</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning</source>
+        <translation>全量微调</translation>
+    </message>
+    <message>
+        <source>The paper&apos;s healing: the frozen base in 4-bit NF4 (double quantisation), trainable low-rank adapters</source>
+        <translation>论文中的修复方法：冻结的基座以 4 位 NF4 存储（双重量化），训练低秩适配器</translation>
+    </message>
+    <message>
+        <source>Low-rank adapters on the base in its compute precision: more memory, no quantisation error</source>
+        <translation>在计算精度的基座上训练低秩适配器：占用更多内存，但没有量化误差</translation>
+    </message>
+    <message>
+        <source>Fine-tune the last k kept blocks, the final norm and lm_head; everything else stays frozen</source>
+        <translation>微调保留下来的最后 k 个块、最终归一化层和 lm_head；其余部分保持冻结</translation>
+    </message>
+    <message>
+        <source>Train every weight, embeddings included: needs the most memory</source>
+        <translation>训练所有权重（包括嵌入层）：需要最多的内存</translation>
+    </message>
+    <message>
+        <source>Train:</source>
+        <translation>训练：</translation>
+    </message>
+    <message>
+        <source>All linear layers (q, k, v, o, gate, up, down)</source>
+        <translation>所有线性层（q、k、v、o、gate、up、down）</translation>
+    </message>
+    <message>
+        <source>The projections that get LoRA adapters</source>
+        <translation>添加 LoRA 适配器的投影层</translation>
+    </message>
+    <message>
+        <source>Adapt:</source>
+        <translation>适配：</translation>
+    </message>
+    <message>
+        <source>LoRA rank r: the adapters&apos; inner dimension</source>
+        <translation>LoRA 秩 r：适配器的内部维度</translation>
+    </message>
+    <message>
+        <source>Rank r:</source>
+        <translation>秩 r：</translation>
+    </message>
+    <message>
+        <source>LoRA alpha; the update is scaled by alpha / r. Follows the rank (alpha = r) until you change it</source>
+        <translation>LoRA alpha；更新量按 alpha / r 缩放。在你修改之前随秩变化（alpha = r）</translation>
+    </message>
+    <message>
+        <source>Alpha:</source>
+        <translation>Alpha：</translation>
+    </message>
+    <message>
+        <source>Dropout on the input of each LoRA branch</source>
+        <translation>每个 LoRA 分支输入上的 dropout</translation>
+    </message>
+    <message>
+        <source>Dropout:</source>
+        <translation>Dropout：</translation>
+    </message>
+    <message>
+        <source>How many of the last kept blocks train</source>
+        <translation>训练保留下来的最后几个块</translation>
+    </message>
+    <message>
+        <source>Last k blocks:</source>
+        <translation>最后 k 个块：</translation>
+    </message>
+    <message>
+        <source>Optimisation</source>
+        <translation>优化</translation>
+    </message>
+    <message>
+        <source>Peak learning rate of AdamW, reached after the warmup</source>
+        <translation>AdamW 的峰值学习率，预热结束后达到</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <source>Steps of linear warmup from 0</source>
+        <translation>从 0 开始线性预热的步数</translation>
+    </message>
+    <message>
+        <source>Warmup steps:</source>
+        <translation>预热步数：</translation>
+    </message>
+    <message>
+        <source>Cosine to 0</source>
+        <translation>余弦衰减到 0</translation>
+    </message>
+    <message>
+        <source>Constant</source>
+        <translation>恒定</translation>
+    </message>
+    <message>
+        <source>Schedule:</source>
+        <translation>调度：</translation>
+    </message>
+    <message>
+        <source>Optimizer steps</source>
+        <translation>优化器步数</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>Sequences per optimizer step (global batch)</source>
+        <translation>每个优化器步的序列数（全局批大小）</translation>
+    </message>
+    <message>
+        <source>Batch:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <source>Sequences per forward pass; the batch accumulates over batch / micro-batch passes</source>
+        <translation>每次前向传播的序列数；一个批次在 批大小 / 微批大小 次传播中累积</translation>
+    </message>
+    <message>
+        <source>Micro-batch:</source>
+        <translation>微批大小：</translation>
+    </message>
+    <message>
+        <source>Tokens per training sequence; documents are packed into blocks of this length</source>
+        <translation>每个训练序列的词元数；文档被打包成此长度的块</translation>
+    </message>
+    <message>
+        <source>Sequence length:</source>
+        <translation>序列长度：</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Clip the gradient&apos;s global norm to this; 0 turns clipping off</source>
+        <translation>将梯度的全局范数裁剪到此值；0 表示不裁剪</translation>
+    </message>
+    <message>
+        <source>Gradient clipping:</source>
+        <translation>梯度裁剪：</translation>
+    </message>
+    <message>
+        <source>Activation checkpointing</source>
+        <translation>激活重计算（检查点）</translation>
+    </message>
+    <message>
+        <source>Recompute each block in the backward pass: less memory, about a third slower</source>
+        <translation>在反向传播中重新计算每个块：占用更少内存，速度约慢三分之一</translation>
+    </message>
+    <message>
+        <source>Steps between validation losses</source>
+        <translation>两次计算验证损失之间的步数</translation>
+    </message>
+    <message>
+        <source>at the end</source>
+        <translation>仅在结束时</translation>
+    </message>
+    <message>
+        <source>Validate every:</source>
+        <translation>验证间隔：</translation>
+    </message>
+    <message>
+        <source>Steps between checkpoints written to the output folder; a run can resume from them</source>
+        <translation>两次向输出文件夹写入检查点之间的步数；训练可以从检查点恢复</translation>
+    </message>
+    <message>
+        <source>Checkpoint every:</source>
+        <translation>检查点间隔：</translation>
+    </message>
+    <message>
+        <source>Data and output</source>
+        <translation>数据和输出</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Datasets (*.txt *.jsonl *.json *.gz);;All files (*)</source>
+        <translation>数据集 (*.txt *.jsonl *.json *.gz);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Training data:</source>
+        <translation>训练数据：</translation>
+    </message>
+    <message>
+        <source>Choose Training Data</source>
+        <translation>选择训练数据</translation>
+    </message>
+    <message>
+        <source>Validation data:</source>
+        <translation>验证数据：</translation>
+    </message>
+    <message>
+        <source>Choose Validation Data</source>
+        <translation>选择验证数据</translation>
+    </message>
+    <message>
+        <source>a held-out tail of the training data</source>
+        <translation>训练数据末尾留出的一部分</translation>
+    </message>
+    <message>
+        <source>Output folder:</source>
+        <translation>输出文件夹：</translation>
+    </message>
+    <message>
+        <source>Choose Output Folder</source>
+        <translation>选择输出文件夹</translation>
+    </message>
+    <message>
+        <source>none: keep the result in memory only</source>
+        <translation>无：结果只保留在内存中</translation>
+    </message>
+    <message>
+        <source>Adapters, loss.csv, healing.json and checkpoints are written here</source>
+        <translation>适配器、loss.csv、healing.json 和检查点写入此处</translation>
+    </message>
+    <message>
+        <source>Start Healing</source>
+        <translation>开始修复</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>text, JSON Lines or C4 .json.gz</source>
+        <translation>文本、JSON Lines 或 C4 .json.gz</translation>
+    </message>
+    <message>
+        <source>the analysis data: %1</source>
+        <translation>分析数据：%1</translation>
+    </message>
+    <message>
+        <source>Defaults follow Gromov et al.: QLoRA of rank %1 on the FFN projections, %2 steps of %3 × %4 tokens. &lt;a href=&quot;defaults&quot;&gt;Reset to these&lt;/a&gt;</source>
+        <translation>默认值遵循 Gromov 等人的设置：在 FFN 投影上做秩为 %1 的 QLoRA，%2 步，每步 %3 × %4 个词元。&lt;a href=&quot;defaults&quot;&gt;恢复为这些设置&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;span style=&quot;color:#c0392b&quot;&gt;must divide the batch&lt;/span&gt;</source>
+        <translation>&lt;span style=&quot;color:#c0392b&quot;&gt;必须整除批大小&lt;/span&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>× %n pass(es)</source>
+        <translation>
+            <numerusform>× %n 次传播</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>FFN projections (gate, up, down), as in the paper</source>
+        <translation>FFN 投影（gate、up、down），与论文相同</translation>
+    </message>
+    <message>
+        <source>LoRA rank %1</source>
+        <translation>LoRA 秩 %1</translation>
+    </message>
+    <message>
+        <source>peak learning rate %1</source>
+        <translation>峰值学习率 %1</translation>
+    </message>
+    <message>
+        <source>%1-token sequences</source>
+        <translation>%1 词元的序列</translation>
+    </message>
+    <message>
+        <source>Gromov et al. healed a model like this one with %1. &lt;a href=&quot;apply&quot;&gt;Apply&lt;/a&gt;</source>
+        <translation>Gromov 等人修复与此类似的模型时使用了%1。&lt;a href=&quot;apply&quot;&gt;应用&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
     <name>LayerStrip</name>
     <message>
         <source>Drag across layers to select a block to drop</source>
@@ -144,6 +445,93 @@
     <message>
         <source>Layers %1–%2 selected</source>
         <translation>已选择第 %1–%2 层</translation>
+    </message>
+</context>
+<context>
+    <name>LossChart</name>
+    <message>
+        <source>Healing loss</source>
+        <translation>修复损失</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <source>Training loss, smoothed</source>
+        <translation>训练损失（平滑）</translation>
+    </message>
+    <message>
+        <source>Validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>Optimizer step</source>
+        <translation>优化器步</translation>
+    </message>
+    <message>
+        <source>Loss (cross-entropy, nats per token)</source>
+        <translation>损失（交叉熵，每词元奈特）</translation>
+    </message>
+    <message>
+        <source>No healing run yet.
+Set one up in the Healing dock and press Start Healing.</source>
+        <translation>尚未进行修复。
+请在“修复”面板中设置，然后点击“开始修复”。</translation>
+    </message>
+    <message>
+        <source>Smoothing:</source>
+        <translation>平滑：</translation>
+    </message>
+    <message>
+        <source>Weight of the exponential moving average of the training loss, as in TensorBoard</source>
+        <translation>训练损失指数移动平均的权重，与 TensorBoard 相同</translation>
+    </message>
+    <message>
+        <source>Logarithmic loss axis</source>
+        <translation>对数损失坐标轴</translation>
+    </message>
+    <message numerus="yes">
+        <source>Preparing a run of %n step(s)…</source>
+        <translation>
+            <numerusform>正在准备 %n 步的训练…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 / %2 步</translation>
+    </message>
+    <message>
+        <source>training loss %1</source>
+        <translation>训练损失 %1</translation>
+    </message>
+    <message>
+        <source>validation loss %1</source>
+        <translation>验证损失 %1</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>elapsed %1</source>
+        <translation>已用 %1</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>%1 remaining</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>GPU memory %1 (peak %2)</source>
+        <translation>GPU 显存 %1（峰值 %2）</translation>
+    </message>
+    <message>
+        <source>learning rate %1</source>
+        <translation>学习率 %1</translation>
     </message>
 </context>
 <context>
@@ -429,6 +817,166 @@
         <translation>
             <numerusform>已导出 %1（%2，共 %n 个分片）。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Distances</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>Healing</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>&amp;Heal</source>
+        <translation>修复(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Start Healing</source>
+        <translation>开始修复(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Train the pruned model to recover, with the Healing dock&apos;s settings</source>
+        <translation>按“修复”面板的设置训练剪枝后的模型，使其恢复</translation>
+    </message>
+    <message>
+        <source>&amp;Pause Healing</source>
+        <translation>暂停修复(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Export &amp;Healed Model…</source>
+        <translation>导出修复后的模型(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Merge what healing learnt into the weights and write a folder that transformers loads</source>
+        <translation>将修复学到的内容合并进权重，并写出 transformers 可以加载的文件夹</translation>
+    </message>
+    <message>
+        <source>Export Loss Chart &amp;Image…</source>
+        <translation>导出损失曲线图像(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Export Loss &amp;Data…</source>
+        <translation>导出损失数据(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Quantising the base to NF4…</source>
+        <translation>正在将基座量化为 NF4…</translation>
+    </message>
+    <message>
+        <source>Writing a checkpoint…</source>
+        <translation>正在写入检查点…</translation>
+    </message>
+    <message>
+        <source>Choose training data first.</source>
+        <translation>请先选择训练数据。</translation>
+    </message>
+    <message>
+        <source>Healing trains on text: a text file, JSON Lines, or a C4 .json.gz file. Set it in the Healing dock, or choose the analysis data.</source>
+        <translation>修复需要在文本上训练：文本文件、JSON Lines 或 C4 .json.gz 文件。请在“修复”面板中设置，或选择分析数据。</translation>
+    </message>
+    <message>
+        <source>These healing settings cannot be used.</source>
+        <translation>无法使用这些修复设置。</translation>
+    </message>
+    <message>
+        <source>The model could not be healed.</source>
+        <translation>无法修复模型。</translation>
+    </message>
+    <message>
+        <source>Preparing to heal…</source>
+        <translation>正在准备修复…</translation>
+    </message>
+    <message>
+        <source>&amp;Resume Healing</source>
+        <translation>继续修复(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Healing paused after step %1 of %2.</source>
+        <translation>修复已在第 %1 / %2 步后暂停。</translation>
+    </message>
+    <message>
+        <source>Healing: step %1 of %2</source>
+        <translation>修复中：第 %1 / %2 步</translation>
+    </message>
+    <message>
+        <source>Healing will pause before its first step.</source>
+        <translation>修复将在第一步之前暂停。</translation>
+    </message>
+    <message>
+        <source>QLoRA rank %1</source>
+        <translation>QLoRA，秩 %1</translation>
+    </message>
+    <message>
+        <source>LoRA rank %1</source>
+        <translation>LoRA，秩 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>last %n block(s), final norm and lm_head</source>
+        <translation>
+            <numerusform>最后 %n 个块、最终归一化层和 lm_head</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>full fine-tuning</source>
+        <translation>全量微调</translation>
+    </message>
+    <message>
+        <source>layers %1 dropped</source>
+        <translation>已删除第 %1 层</translation>
+    </message>
+    <message>
+        <source>all layers</source>
+        <translation>全部层</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3, %4 trainable parameters</source>
+        <translation>%1（%2）：%3，%4 个可训练参数</translation>
+    </message>
+    <message>
+        <source>Healing cancelled after %1 of %2 steps; the model keeps what it learnt.</source>
+        <translation>修复在第 %1 / %2 步后取消；模型保留已学到的内容。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Healed in %n step(s): training loss %1</source>
+        <translation>
+            <numerusform>修复完成，共 %n 步：训练损失 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, validation loss %1</source>
+        <translation>，验证损失 %1</translation>
+    </message>
+    <message>
+        <source>Healing finished.</source>
+        <translation>修复完成。</translation>
+    </message>
+    <message>
+        <source>Adapters saved in %1.</source>
+        <translation>适配器已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>Export Healed Model</source>
+        <translation>导出修复后的模型</translation>
+    </message>
+    <message>
+        <source>The healed model could not be exported.</source>
+        <translation>无法导出修复后的模型。</translation>
+    </message>
+    <message>
+        <source>Merging and exporting to %1…</source>
+        <translation>正在合并并导出到 %1…</translation>
+    </message>
+    <message>
+        <source>Export Loss Chart Image</source>
+        <translation>导出损失曲线图像</translation>
+    </message>
+    <message>
+        <source>Export Loss Data</source>
+        <translation>导出损失数据</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
     </message>
 </context>
 <context>

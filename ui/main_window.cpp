@@ -18,6 +18,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QVBoxLayout>
 
@@ -27,10 +28,12 @@
 #include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "panels/analysis_panel.h"
+#include "panels/healing_panel.h"
 #include "panels/model_summary_panel.h"
 #include "panels/selection_panel.h"
 #include "plots/chart_exporter.h"
 #include "plots/layer_strip.h"
+#include "plots/loss_chart.h"
 #include "plots/similarity_heatmap.h"
 #include "settings/app_settings.h"
 
@@ -39,12 +42,6 @@
 
 namespace {
 enum Page { WelcomePage = 0, AnalysisPage = 1 };
-
-QString duration(double seconds)
-{
-    const int s = static_cast<int>(std::lround(seconds));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc::ComputeThread(this))
@@ -83,9 +80,16 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
             m_heatmap->selectBlock(first, last - first + 1);
     });
 
+    // The analysis page's tabs: the distances, and the loss curves of healing.
+    m_lossChart = new LossChart(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(analysisPage, tr("Distances"));
+    m_tabs->addTab(m_lossChart, tr("Healing"));
+
     m_pages = new QStackedWidget(this);
     m_pages->insertWidget(WelcomePage, welcome);
-    m_pages->insertWidget(AnalysisPage, analysisPage);
+    m_pages->insertWidget(AnalysisPage, m_tabs);
     setCentralWidget(m_pages);
 
     // Status bar: stage, progress and cancel while the compute thread works.
@@ -109,12 +113,17 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     connect(worker, &lc::ModelWorker::distancesReady, this, &MainWindow::onDistances);
     connect(worker, &lc::ModelWorker::pruned, this, &MainWindow::onPruned);
     connect(worker, &lc::ModelWorker::exported, this, &MainWindow::onExported);
+    connect(worker, &lc::ModelWorker::healingStarted, this, &MainWindow::onHealingStarted);
+    connect(worker, &lc::ModelWorker::healingStep, this, &MainWindow::onHealingStep);
+    connect(worker, &lc::ModelWorker::healingValidated, m_lossChart, &LossChart::addValidation);
+    connect(worker, &lc::ModelWorker::healed, this, &MainWindow::onHealed);
     connect(worker, &lc::ModelWorker::failed, this, &MainWindow::onFailed);
     connect(worker, &lc::ModelWorker::cancelled, this, [this] {
         m_stage->clear();
         statusBar()->showMessage(tr("Cancelled."), 5000);
     });
     connect(m_compute, &lc::ComputeThread::busyChanged, this, &MainWindow::setBusy);
+    connect(m_compute, &lc::ComputeThread::pausedChanged, this, &MainWindow::onPausedChanged);
 
     restoreGeometry(settings::windowGeometry.value());
     restoreState(settings::windowState.value());
@@ -136,11 +145,17 @@ void MainWindow::createDocks()
     m_analysis = new AnalysisPanel(this);
     m_selection = new SelectionPanel(this);
     m_summary = new ModelSummaryPanel(this);
+    m_healing = new HealingPanel(this);
+    m_healing->setDefaultDataFile(m_analysis->dataFile());
     dock(m_analysis, tr("Analysis"), "analysisDock");
+    // Below the analysis, in the order of the work: select and drop, heal; and the model's summary.
     QDockWidget *selection = dock(m_selection, tr("Selection"), "selectionDock");
+    QDockWidget *healing = dock(m_healing, tr("Healing"), "healingDock");
     QDockWidget *model = dock(m_summary, tr("Model"), "modelDock");
-    tabifyDockWidget(selection, model);
+    tabifyDockWidget(selection, healing);
+    tabifyDockWidget(healing, model);
     selection->raise();
+
     connect(m_analysis, &AnalysisPanel::runRequested, this, &MainWindow::measureDistances);
     connect(m_analysis, &AnalysisPanel::metricChanged, this, [this](int metric) {
         m_heatmap->setMetric(static_cast<SimilarityHeatmap::Metric>(metric));
@@ -148,6 +163,10 @@ void MainWindow::createDocks()
             onBlockSelected(m_heatmap->selectedStart(), m_heatmap->selectedStart() + m_heatmap->selectedSize() - 1);
     });
     connect(m_analysis, &AnalysisPanel::normalizeRowsChanged, m_heatmap, &SimilarityHeatmap::setNormalizeRows);
+    connect(m_analysis, &AnalysisPanel::dataFileChanged, m_healing, &HealingPanel::setDefaultDataFile);
+    connect(m_healing, &HealingPanel::startRequested, this, &MainWindow::startHealing);
+    connect(m_healing, &HealingPanel::pauseRequested, this, &MainWindow::setHealingPaused);
+    connect(m_healing, &HealingPanel::cancelRequested, m_compute, &lc::ComputeThread::cancel);
 }
 
 void MainWindow::createActions()
@@ -180,6 +199,21 @@ void MainWindow::createActions()
     prune->addSeparator();
     prune->addAction(m_exportModelAction);
     m_selection->setActions(m_dropAction, m_restoreAction, m_exportModelAction);
+
+    QMenu *heal = menuBar()->addMenu(tr("&Heal"));
+    m_healAction = heal->addAction(tr("&Start Healing"), this, &MainWindow::startHealing);
+    m_healAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+    m_healAction->setToolTip(tr("Train the pruned model to recover, with the Healing dock's settings"));
+    m_pauseAction = heal->addAction(tr("&Pause Healing"));
+    m_pauseAction->setCheckable(true);
+    connect(m_pauseAction, &QAction::triggered, this, &MainWindow::setHealingPaused);
+    heal->addSeparator();
+    m_exportHealedAction = heal->addAction(tr("Export &Healed Model…"), this, &MainWindow::exportHealedModel);
+    m_exportHealedAction->setToolTip(tr("Merge what healing learnt into the weights and write a folder that "
+                                        "transformers loads"));
+    heal->addSeparator();
+    m_lossExportActions << heal->addAction(tr("Export Loss Chart &Image…"), this, &MainWindow::exportLossChartImage);
+    m_lossExportActions << heal->addAction(tr("Export Loss &Data…"), this, &MainWindow::exportLossData);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *d : findChildren<QDockWidget *>())
@@ -217,6 +251,7 @@ void MainWindow::createActions()
     bar->addSeparator();
     bar->addAction(m_measureAction);
     bar->addAction(m_dropAction);
+    bar->addAction(m_healAction);
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -311,12 +346,25 @@ QString MainWindow::stageText(const QString &stage) const
         return tr("Measuring the held-out loss…");
     if (stage == QLatin1String("exporting"))
         return tr("Exporting…");
+    if (stage == QLatin1String("quantizing"))
+        return tr("Quantising the base to NF4…");
+    if (stage == QLatin1String("writing checkpoint"))
+        return tr("Writing a checkpoint…");
     return stage;
 }
 
 void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total, qint64 tokens)
 {
-    m_progress->setValue(total > 0 ? static_cast<int>(1000 * current / total) : 0);
+    // Once healing steps run, the progress bar counts steps; a checkpoint's progress shows as text only.
+    const bool stepping = m_healingRunning && !m_lossChart->steps().empty();
+    if (m_healingRunning && stage != QLatin1String("reading data")) {
+        m_stage->setText(stageText(stage));
+        if (!stepping)
+            m_progress->setValue(total > 0 ? static_cast<int>(1000 * current / total) : 0);
+        return;
+    }
+    if (!stepping)
+        m_progress->setValue(total > 0 ? static_cast<int>(1000 * current / total) : 0);
     if (stage == QLatin1String("measuring distances") && total > 0) {
         const double seconds = m_jobClock.elapsed() / 1000.0;
         const double rate = seconds > 0 ? tokens / seconds : 0;
@@ -325,7 +373,7 @@ void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total, 
                              .arg(stageText(stage))
                              .arg(current)
                              .arg(total)
-                             .arg(QLocale().toString(rate, 'f', 0), duration(left)));
+                             .arg(QLocale().toString(rate, 'f', 0), format::duration(left)));
         return;
     }
     if (stage == QLatin1String("measuring loss")) {
@@ -340,7 +388,11 @@ void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total, 
 void MainWindow::onLoaded(const lc::ModelInfo &info)
 {
     m_info = info;
+    m_healed = false;
     m_summary->showInfo(info);
+    m_healing->setModel(info);
+    m_healing->setStatus(QString());
+    m_lossChart->reset(0);
     m_selection->setModel(info);
     m_strip->setLayerCount(static_cast<int>(info.config.numLayers));
     m_strip->setScores({});
@@ -426,6 +478,7 @@ void MainWindow::onPruned(const lc::PrunePlan &plan, const lc::LossResult &befor
                           bool heldOut)
 {
     m_plan = plan;
+    m_healed = false;  // what healing learnt belonged to the layers it ran with
     m_stage->clear();
     m_strip->setDropped(plan.dropped());
     m_selection->setPruneResult(plan, before, after, heldOut);
@@ -531,6 +584,17 @@ void MainWindow::setBusy(bool busy)
     m_dropAction->setEnabled(loaded && m_strip->selectedFirst() >= 0);
     m_restoreAction->setEnabled(loaded && m_plan.prunesAnything());
     m_exportModelAction->setEnabled(loaded && m_plan.prunesAnything());
+    if (!busy && m_healingRunning) {
+        m_healingRunning = false;  // ended: healed, failed or cancelled
+        m_lossChart->setFinished(true);
+    }
+    m_healAction->setEnabled(loaded);
+    m_healing->setStartEnabled(loaded);
+    m_healing->setRunning(busy && m_healingRunning, m_compute->isPaused());
+    m_pauseAction->setEnabled(busy && m_healingRunning);
+    m_exportHealedAction->setEnabled(loaded && m_healed);
+    for (QAction *a : m_lossExportActions)
+        a->setEnabled(!m_lossChart->steps().empty());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -539,4 +603,190 @@ void MainWindow::closeEvent(QCloseEvent *event)
     settings::windowState.setValue(saveState());
     m_compute->cancel();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::startHealing()
+{
+    if (m_compute->isBusy() || m_info.config.numLayers == 0)
+        return;
+    m_healing->setDefaultDataFile(m_analysis->dataFile());
+    const lc::HealingConfig config = m_healing->config();
+    if (config.trainData.empty()) {
+        showError(tr("Choose training data first."),
+                  tr("Healing trains on text: a text file, JSON Lines, or a C4 .json.gz file. Set it in the Healing "
+                     "dock, or choose the analysis data."));
+        return;
+    }
+    m_healing->rememberSettings();
+    startHealingWith(config);
+}
+
+void MainWindow::startHealingWith(const lc::HealingConfig &config)
+{
+    if (m_compute->isBusy() || m_info.config.numLayers == 0)
+        return;
+    try {
+        config.validate();
+    } catch (const std::exception &e) {
+        showError(tr("These healing settings cannot be used."), QString::fromUtf8(e.what()));
+        return;
+    }
+    m_failureHeadline = tr("The model could not be healed.");
+    m_healingRunning = true;
+    m_healed = false;
+    m_lossChart->reset(config.steps);
+    m_tabs->setCurrentWidget(m_lossChart);
+    if (auto *healingDock = findChild<QDockWidget *>(QStringLiteral("healingDock")))
+        healingDock->raise();  // its Pause and Cancel, and the result when done
+    m_healing->setStatus(QString());
+    m_stage->setText(tr("Preparing to heal…"));
+    m_progress->setValue(0);
+    m_jobClock.start();
+    m_compute->heal(config);
+    setBusy(m_compute->isBusy());
+}
+
+void MainWindow::setHealingPaused(bool paused)
+{
+    if (m_healingRunning)
+        m_compute->setPaused(paused);
+    else
+        onPausedChanged(false);  // nothing to pause: put the toggles back
+}
+
+void MainWindow::onPausedChanged(bool paused)
+{
+    {
+        const QSignalBlocker blocker(m_pauseAction);
+        m_pauseAction->setChecked(paused);
+    }
+    m_pauseAction->setText(paused ? tr("&Resume Healing") : tr("&Pause Healing"));
+    m_healing->setRunning(m_healingRunning, paused);
+    m_lossChart->setPaused(paused);
+    if (m_healingRunning && !m_lossChart->steps().empty()) {
+        const lc::HealingStep &last = m_lossChart->steps().back();
+        m_stage->setText(paused ? tr("Healing paused after step %1 of %2.").arg(last.step).arg(last.totalSteps)
+                                : tr("Healing: step %1 of %2").arg(last.step).arg(last.totalSteps));
+    } else if (m_healingRunning && paused) {
+        m_stage->setText(tr("Healing will pause before its first step."));
+    }
+}
+
+void MainWindow::onHealingStarted(const lc::HealingConfig &config, qint64 trainableParameters,
+                                  const lc::HealingResult &history)
+{
+    if (!history.steps.empty() || !history.validation.empty())
+        m_lossChart->setHistory(history.steps, history.validation);
+    QString method;
+    switch (config.method) {
+    case lc::HealingMethod::Lora:
+        method = config.quantization == lc::BaseQuantization::Nf4 ? tr("QLoRA rank %1").arg(config.rank)
+                                                                  : tr("LoRA rank %1").arg(config.rank);
+        break;
+    case lc::HealingMethod::PartialLayers:
+        method = tr("last %n block(s), final norm and lm_head", nullptr, static_cast<int>(config.trainLastLayers));
+        break;
+    case lc::HealingMethod::Full: method = tr("full fine-tuning"); break;
+    }
+    const QString model = QString::fromStdString(m_info.folder.filename().string());
+    const QString layers = m_plan.prunesAnything()
+                               ? tr("layers %1 dropped").arg(QString::fromStdString(lc::PrunePlan::ranges(m_plan.dropped())))
+                               : tr("all layers");
+    m_lossChart->setTitle(tr("%1 (%2): %3, %4 trainable parameters")
+                              .arg(model, layers, method, format::count(trainableParameters)));
+    m_stage->setText(tr("Healing: step %1 of %2").arg(history.steps.empty() ? 0 : history.steps.back().step).arg(config.steps));
+}
+
+void MainWindow::onHealingStep(const lc::HealingStep &step)
+{
+    m_lossChart->addStep(step);
+    for (QAction *a : m_lossExportActions)
+        a->setEnabled(true);
+    m_progress->setValue(step.totalSteps > 0 ? static_cast<int>(1000 * step.step / step.totalSteps) : 0);
+    if (!m_compute->isPaused())
+        m_stage->setText(tr("Healing: step %1 of %2").arg(step.step).arg(step.totalSteps));
+}
+
+void MainWindow::onHealed(const lc::HealingResult &result)
+{
+    m_healed = true;
+    m_stage->clear();
+    QString text;
+    const QLocale locale;
+    if (result.cancelled) {
+        const qint64 done = result.steps.empty() ? 0 : result.steps.back().step;
+        const qint64 total = result.steps.empty() ? 0 : result.steps.back().totalSteps;
+        text = tr("Healing cancelled after %1 of %2 steps; the model keeps what it learnt.").arg(done).arg(total);
+    } else if (!result.steps.empty()) {
+        text = tr("Healed in %n step(s): training loss %1", nullptr, static_cast<int>(result.steps.back().step))
+                   .arg(locale.toString(result.steps.back().trainLoss, 'f', 3));
+        if (!result.validation.empty())
+            text += tr(", validation loss %1").arg(locale.toString(result.validation.back().loss, 'f', 3));
+        text += QLatin1Char('.');
+    } else {
+        text = tr("Healing finished.");
+    }
+    if (!result.adapterDir.empty())
+        text += QLatin1Char(' ') + tr("Adapters saved in %1.")
+                                       .arg(QDir::toNativeSeparators(QString::fromStdString(result.adapterDir.string())));
+    m_healing->setStatus(text);
+    m_lossChart->setFinished(true);
+    statusBar()->showMessage(text, 15000);
+}
+
+void MainWindow::exportHealedModel()
+{
+    if (m_compute->isBusy() || !m_healed)
+        return;
+    const QString name = QStringLiteral("%1-healed-%2")
+                             .arg(QString::fromStdString(m_info.folder.filename().string()))
+                             .arg(m_plan.kept.size());
+    ExportModelDialog dialog(QDir(settings::lastModelDir.value()).filePath(name),
+                             QString::fromStdString(m_info.checkpointDtype), this);
+    dialog.setWindowTitle(tr("Export Healed Model"));
+    if (dialog.exec() == QDialog::Accepted)
+        exportHealedModelTo(dialog.folder(), dialog.options());
+}
+
+void MainWindow::exportHealedModelTo(const QString &folder, const lc::ExportOptions &options)
+{
+    if (m_compute->isBusy() || !m_healed)
+        return;
+    lc::ExportOptions o = options;
+    if (o.metric.empty() && m_plan.distance >= 0)
+        o.metric = m_heatmap->metric() == SimilarityHeatmap::Metric::LastToken ? "angular_distance" : "all_token_distance";
+    m_failureHeadline = tr("The healed model could not be exported.");
+    m_stage->setText(tr("Merging and exporting to %1…").arg(QDir::toNativeSeparators(folder)));
+    m_progress->setValue(0);
+    m_jobClock.start();
+    m_compute->exportHealedModel(folder, o);
+}
+
+void MainWindow::exportLossChartImage()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Loss Chart Image"),
+                                                      QStringLiteral("healing-loss.png"),
+                                                      tr("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    try {
+        chart_exporter::saveImage(m_lossChart->plot(), path);
+        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    } catch (const std::exception &e) {
+        showError(tr("The image could not be saved."), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::exportLossData()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Loss Data"), QStringLiteral("loss.csv"),
+                                                      tr("CSV table (*.csv)"));
+    if (path.isEmpty())
+        return;
+    try {
+        lc::writeLossCsv(path.toStdString(), m_lossChart->steps(), m_lossChart->validation());
+        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    } catch (const std::exception &e) {
+        showError(tr("The data could not be saved."), QString::fromUtf8(e.what()));
+    }
 }

@@ -155,6 +155,36 @@ private slots:
         QVERIFY(runCli({"prune", "--help"}).out.contains("END exclusive"));
     }
 
+    void heal()
+    {
+        QTemporaryDir dir;
+        const QString model = kFixtures + "/models/llama3_gqa_sharded", data = kFixtures + "/data/tiny_corpus.txt";
+        const QString out = dir.filePath("healed");
+        const Run r = runCli({"heal", model, "--data", data, "--drop", "2:4", "--steps", "12", "--rank", "4", "--batch", "4",
+                              "--micro-batch", "2", "--seq-len", "32", "--warmup", "2", "--lr", "3e-3", "--eval-every", "6",
+                              "--checkpoint-every", "6", "--merge", "--out", out});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["steps"].toInt(), 12);
+        QCOMPARE(o["quantization"].toString(), QString("nf4"));
+        QCOMPARE(o["alpha"].toDouble(), 4.0);  // alpha = r unless given
+        QVERIFY(o["final_train_loss"].toDouble() < o["first_train_loss"].toDouble());
+        QVERIFY(o["final_validation_loss"].toDouble() < o["initial_validation_loss"].toDouble());
+        QVERIFY(r.err.contains("step 12/12"));
+        for (const char *file : {"adapter_config.json", "adapter_model.safetensors", "loss.csv", "healing.json",
+                                 "checkpoints/step-000006/trainer_state.json", "merged/config.json", "merged/layercut.json"})
+            QVERIFY2(QFile::exists(out + "/" + file), file);
+        // Resume from the middle: the same final loss as the uninterrupted run.
+        const Run resumed = runCli({"heal", model, "--data", data, "--drop", "2:4", "--steps", "12", "--rank", "4", "--batch",
+                                    "4", "--micro-batch", "2", "--seq-len", "32", "--warmup", "2", "--lr", "3e-3", "--eval-every",
+                                    "6", "--resume", out + "/checkpoints/step-000006", "--out", dir.filePath("resumed")});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(resumed.out).object()["final_train_loss"].toDouble(), o["final_train_loss"].toDouble());
+        // Bad settings are one line naming the problem.
+        const Run bad = runCli({"heal", model, "--data", data, "--batch", "3", "--micro-batch", "2", "--out", dir.filePath("x")});
+        QVERIFY(bad.exitCode != 0 && bad.err.contains("micro-batch"));
+    }
+
     void errorsAreOneLine()
     {
         for (const QStringList &args :

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window opens a model folder in the background and shows its summary; errors show a dialog.
+// It drops layers, heals the pruned model with QLoRA while the loss chart grows, and exports it.
+#include <QFile>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "jobs/compute_thread.h"
 #include "main_window.h"
 #include "panels/analysis_panel.h"
+#include "panels/healing_panel.h"
 #include "panels/model_summary_panel.h"
 #include "panels/selection_panel.h"
 #include "plots/layer_strip.h"
+#include "plots/loss_chart.h"
 #include "plots/similarity_heatmap.h"
 
 namespace {
@@ -25,6 +30,36 @@ namespace {
 bool waitIdle(const lc::ComputeThread *compute, int ms = 30000)
 {
     return QTest::qWaitFor([compute] { return !compute->isBusy(); }, ms);
+}
+
+/** A QLoRA run small enough for the CPU: 8 steps of 2 × 32 tokens on the tiny corpus. */
+lc::HealingConfig tinyHealing(const QString &outputDir)
+{
+    lc::HealingConfig c;
+    c.method = lc::HealingMethod::Lora;
+    c.quantization = lc::BaseQuantization::Nf4;
+    c.rank = 4;
+    c.alpha = 8;
+    c.steps = 8;
+    c.batchSize = 2;
+    c.microBatchSize = 1;
+    c.sequenceLength = 32;
+    c.evalEvery = 4;
+    c.warmupSteps = 2;
+    c.trainData = LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt";
+    c.outputDir = outputDir.toStdString();
+    return c;
+}
+
+/** Opens the sharded Llama-3 fixture and drops layers 2–3 (chosen on the strip; no heatmap needed). */
+bool openAndDrop(MainWindow &window)
+{
+    window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded");
+    if (!waitIdle(window.computeThread()))
+        return false;
+    emit window.layerStrip()->rangeSelected(2, 3);
+    window.dropSelectedBlock();
+    return waitIdle(window.computeThread()) && window.prunePlan().dropped() == std::vector<int64_t>{2, 3};
 }
 
 } // namespace
@@ -127,6 +162,83 @@ private slots:
         QVERIFY(waitIdle(window.computeThread()));
         QVERIFY(!window.prunePlan().prunesAnything());
         QVERIFY(strip->dropped().empty());
+    }
+
+    void healsAndExports()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(openAndDrop(window));
+        QTemporaryDir out;
+        QSignalSpy started(window.computeThread()->worker(), &lc::ModelWorker::healingStarted);
+        QSignalSpy healed(window.computeThread()->worker(), &lc::ModelWorker::healed);
+        QSignalSpy failed(window.computeThread()->worker(), &lc::ModelWorker::failed);
+        window.startHealingWith(tinyHealing(out.path()));
+        QVERIFY(window.computeThread()->isBusy());
+        QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());  // the Healing tab
+        QVERIFY(!window.healingPanel()->isFieldEnabled("rank"));               // locked while running
+        QVERIFY(waitIdle(window.computeThread(), 300000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        QCOMPARE(started.count(), 1);
+        QVERIFY(started.first().at(1).toLongLong() > 0);  // trainable parameters
+        QCOMPARE(healed.count(), 1);
+        const auto result = healed.first().at(0).value<lc::HealingResult>();
+        QVERIFY(!result.cancelled);
+        // The chart saw every step and the validations at steps 4 and 8.
+        QCOMPARE(window.lossChart()->trainingPointCount(), 8);
+        QVERIFY(window.lossChart()->validationPointCount() >= 2);
+        QVERIFY2(window.lossChart()->statsText().contains("Step 8 of 8"), qPrintable(window.lossChart()->statsText()));
+        QVERIFY(!window.lossChart()->statsText().contains("GPU"));  // the CPU reports no memory
+        QVERIFY(window.isHealed());
+        QVERIFY(window.healingPanel()->isFieldEnabled("rank"));
+        // The output folder has the PEFT adapter and the curves.
+        QVERIFY(QFile::exists(out.filePath("adapter_config.json")));
+        QVERIFY(QFile::exists(out.filePath("loss.csv")));
+        // The merged model exports as a folder transformers loads: 4 layers left.
+        QTemporaryDir exportDir;
+        const QString target = exportDir.filePath("llama3-healed");
+        QSignalSpy exported(window.computeThread()->worker(), &lc::ModelWorker::exported);
+        window.exportHealedModelTo(target, {});
+        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        QCOMPARE(exported.count(), 1);
+        QFile config(target + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QVERIFY(config.readAll().contains("\"num_hidden_layers\": 4"));
+    }
+
+    void pausesAndCancelsHealing()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(openAndDrop(window));
+        lc::HealingConfig config = tinyHealing({});  // no output folder: nothing written
+        config.steps = 500;
+        config.evalEvery = 0;
+        QSignalSpy healed(window.computeThread()->worker(), &lc::ModelWorker::healed);
+        window.startHealingWith(config);
+        QVERIFY(QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() >= 2; }, 120000));
+        // Paused: at most the step in flight finishes, then no more come, and the compute thread stays busy.
+        window.setHealingPaused(true);
+        QVERIFY(window.computeThread()->isPaused());
+        const int requested = window.lossChart()->trainingPointCount();
+        (void)QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() > requested; }, 3000);
+        const int atPause = window.lossChart()->trainingPointCount();
+        QVERIFY(atPause <= requested + 1);
+        QTest::qWait(1000);
+        QCOMPARE(window.lossChart()->trainingPointCount(), atPause);
+        QVERIFY(window.computeThread()->isBusy());
+        QVERIFY(window.lossChart()->statsText().contains("paused"));
+        // Resumed, it goes on; Cancel ends it with what it learnt.
+        window.setHealingPaused(false);
+        QVERIFY(QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() > atPause; }, 60000));
+        window.computeThread()->cancel();
+        QVERIFY(waitIdle(window.computeThread(), 120000));
+        QCOMPARE(healed.count(), 1);
+        QVERIFY(healed.first().at(0).value<lc::HealingResult>().cancelled);
+        QVERIFY(window.lossChart()->trainingPointCount() < 500);
+        QVERIFY(window.isHealed());
+        QVERIFY(!window.computeThread()->isPaused());
     }
 
     void showsLoadErrors()

@@ -29,6 +29,7 @@ AnalysisPanel::AnalysisPanel(QWidget *parent) : QWidget(parent)
         if (!file.isEmpty())
             setDataFile(file);
     });
+    connect(m_data, &QLineEdit::textChanged, this, [this] { emit dataFileChanged(dataFile()); });
     dataRow->addWidget(m_data, 1);
     dataRow->addWidget(browse);
     form->addRow(tr("Data:"), dataRow);

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "layercut/healing.h"
+
 template<typename T>
 class Setting
 {
@@ -31,6 +33,31 @@ inline const Setting<QString> analysisData{"analysis/data"};
 inline const Setting<int> analysisSamples{"analysis/samples", 200};
 inline const Setting<int> analysisMaxLength{"analysis/maxLength", 1024};
 inline const Setting<int> analysisBatch{"analysis/batch", 4};
+// Healing: defaults are HealingConfig's (Gromov et al.'s setup), so they are stated once, in the core.
+inline const lc::HealingConfig kHealingDefaults;
+inline const Setting<QString> healingMethod{"healing/method", QStringLiteral("qlora")};  // qlora, lora, partial, full
+inline const Setting<QString> healingTargets{"healing/targets", QStringLiteral("ffn")};  // ffn, all
+inline const Setting<qint64> healingRank{"healing/rank", kHealingDefaults.rank};
+inline const Setting<double> healingAlpha{"healing/alpha", 0.0};  // 0: follows the rank (alpha = r)
+inline const Setting<double> healingDropout{"healing/dropout", kHealingDefaults.dropout};
+inline const Setting<double> healingLearningRate{"healing/learningRate", kHealingDefaults.learningRate};
+inline const Setting<qint64> healingWarmupSteps{"healing/warmupSteps", kHealingDefaults.warmupSteps};
+inline const Setting<QString> healingSchedule{"healing/schedule", QStringLiteral("cosine")};  // cosine, constant
+inline const Setting<qint64> healingSteps{"healing/steps", kHealingDefaults.steps};
+inline const Setting<qint64> healingBatch{"healing/batch", kHealingDefaults.batchSize};
+inline const Setting<qint64> healingMicroBatch{"healing/microBatch", kHealingDefaults.microBatchSize};
+inline const Setting<qint64> healingSequenceLength{"healing/sequenceLength", kHealingDefaults.sequenceLength};
+inline const Setting<double> healingMaxGradNorm{"healing/maxGradNorm", kHealingDefaults.maxGradNorm};
+inline const Setting<bool> healingCheckpointing{"healing/activationCheckpointing",
+                                                kHealingDefaults.activationCheckpointing};
+inline const Setting<qint64> healingEvalEvery{"healing/evalEvery", kHealingDefaults.evalEvery};
+inline const Setting<qint64> healingCheckpointEvery{"healing/checkpointEvery", kHealingDefaults.checkpointEvery};
+inline const Setting<qint64> healingLastLayers{"healing/lastLayers", kHealingDefaults.trainLastLayers};
+inline const Setting<QString> healingTrainData{"healing/trainData"};  // empty: the analysis data
+inline const Setting<QString> healingValidationData{"healing/validationData"};
+inline const Setting<QString> healingOutputDir{"healing/outputDir"};
+inline const Setting<double> lossSmoothing{"healing/chartSmoothing", 0.6};
+inline const Setting<bool> lossLogScale{"healing/chartLogScale", false};
 inline const Setting<QByteArray> windowGeometry{"window/geometry"};
 inline const Setting<QByteArray> windowState{"window/state"};
 

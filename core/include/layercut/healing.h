@@ -111,7 +111,7 @@ struct HealingStep
     double seconds = 0.0;                  // elapsed in this run, pauses excluded
     double tokensPerSecond = 0.0;
     int64_t memoryBytes = 0;               // accelerator memory allocated now (0 on the CPU)
-    int64_t peakMemoryBytes = 0;           // and its peak since the run started
+    int64_t peakMemoryBytes = 0;           // and its peak since training began (after quantisation)
 };
 
 struct ValidationPoint

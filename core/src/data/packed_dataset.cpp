@@ -5,6 +5,7 @@
 #include <random>
 #include <variant>
 
+#include "layercut/error.h"
 #include "layercut/tokenizer.h"
 
 namespace lc {
@@ -21,18 +22,20 @@ std::vector<size_t> seededPermutation(size_t n, uint64_t seed)
 }
 
 PackedBlocks packDocuments(const std::vector<Document> &documents, const std::vector<size_t> &order,
-                           const Tokenizer &tokenizer, int64_t length, int64_t maxBlocks, bool keepShortRemainder)
+                           const Tokenizer *tokenizer, int64_t length, int64_t maxBlocks, bool keepShortRemainder)
 {
     PackedBlocks out;
     out.length = length;
-    const auto eos = tokenizer.eosId();
+    const auto eos = tokenizer ? tokenizer->eosId() : std::nullopt;
     const auto full = [&] { return maxBlocks > 0 && static_cast<int64_t>(out.tokens.size()) >= maxBlocks * length; };
     for (const size_t i : order) {
         if (full())
             break;
         std::vector<int64_t> ids;
         if (const auto *text = std::get_if<std::string>(&documents[i])) {
-            const auto encoded = tokenizer.encode(*text, true);
+            if (!tokenizer)
+                throw Error("text documents need a tokenizer; give documents as input_ids");
+            const auto encoded = tokenizer->encode(*text, true);
             ids.assign(encoded.begin(), encoded.end());
         } else {
             ids = std::get<std::vector<int64_t>>(documents[i]);

@@ -24,9 +24,10 @@ struct PackedBlocks
  * Packs documents[order[0]], documents[order[1]], ... into blocks of `length` tokens until `maxBlocks`
  * are full (0: all). A final remainder shorter than a block is dropped, unless no block is full: then
  * it becomes one shorter block (when it has at least 2 tokens), so tiny validation sets still count.
+ * Without a tokenizer only `input_ids` documents can be read (lc::Error otherwise), and no EOS is added.
  */
 PackedBlocks packDocuments(const std::vector<Document> &documents, const std::vector<size_t> &order,
-                           const Tokenizer &tokenizer, int64_t length, int64_t maxBlocks, bool keepShortRemainder);
+                           const Tokenizer *tokenizer, int64_t length, int64_t maxBlocks, bool keepShortRemainder);
 
 /** 0..n-1 shuffled by a seeded Mersenne Twister: the same on every run and machine. */
 std::vector<size_t> seededPermutation(size_t n, uint64_t seed);

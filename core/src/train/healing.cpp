@@ -154,7 +154,7 @@ void checkIds(const PackedBlocks &blocks, int64_t vocab, const fs::path &file)
                         std::to_string(vocab));
 }
 
-TrainingData prepareData(const HealingConfig &c, const Tokenizer &tokenizer, int64_t vocab, const ProgressFn &progress)
+TrainingData prepareData(const HealingConfig &c, const Tokenizer *tokenizer, int64_t vocab, const ProgressFn &progress)
 {
     if (progress)
         progress({"reading data", 0, 1, 0});
@@ -518,8 +518,6 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         throw Error("no model is loaded");
     if (impl.healing)
         throw Error("the model in memory was healed already; reload it to heal again");
-    if (!impl.tokenizer)
-        throw Error("'" + impl.info.folder.string() + "': no tokenizer to read the training data with");
     LlamaModel &model = *impl.model;
     const PrunePlan plan = impl.plan;
     const at::Device device = model.device();
@@ -527,14 +525,20 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     const int64_t accumulation = c.accumulationSteps();
     const int64_t chunk = std::max<int64_t>(T - 1, 1024);  // rows of logits at once in the loss
 
-    TrainingData data = prepareData(c, *impl.tokenizer, model.config().vocabSize, cb.progress);
+    TrainingData data;
+    try {
+        data = prepareData(c, impl.tokenizer.get(), model.config().vocabSize, cb.progress);
+    } catch (const Error &e) {
+        if (impl.tokenizer)
+            throw;
+        throw Error("'" + impl.info.folder.string() + "' has no tokenizer: " + e.what());
+    }
     throwIfStopped(stop);
 
     // From here on the model changes; the session remembers it (a cancelled run keeps what it learnt).
     auto state = std::make_shared<HealingState>();
     state->config = c;
     impl.healing = state;
-    resetPeakMemory(device);
     std::vector<Trainable> trainables = c.method == HealingMethod::Lora
                                             ? attachLora(model, plan, c, *state, cb.progress, stop)
                                             : unfreezeWeights(model, plan, c, *state);
@@ -542,6 +546,9 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     if (device.is_cuda())
         c10::cuda::CUDACachingAllocator::emptyCache();  // the dense weights that were quantised
 #endif
+    // The peak counts training from here: the dense weights the session loaded before quantising are not
+    // part of it (they are while loading; see docs/benchmarks.md).
+    resetPeakMemory(device);
 
     HealingResult result;
     result.trainTokens = static_cast<int64_t>(data.train.tokens.size());
