@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // NF4 quantisation in ATen ops (any device), dequantisation through our CUDA kernel or ATen.
 #include "train/nf4.h"
+#include "train/nf4_codes.h"
 
 #include <cmath>
 
@@ -12,23 +13,7 @@
 namespace lc {
 namespace {
 
-// bitsandbytes' get_4bit_type("nf4"): normal-distribution quantiles scaled to [-1, 1], ascending.
-constexpr float kNf4Values[16] = {-1.0f,
-                                  -0.6961928009986877f,
-                                  -0.5250730514526367f,
-                                  -0.39491748809814453f,
-                                  -0.28444138169288635f,
-                                  -0.18477343022823334f,
-                                  -0.09105003625154495f,
-                                  0.0f,
-                                  0.07958029955625534f,
-                                  0.16093020141124725f,
-                                  0.24611230194568634f,
-                                  0.33791524171829224f,
-                                  0.44070982933044434f,
-                                  0.5626170039176941f,
-                                  0.7229568362236023f,
-                                  1.0f};
+constexpr float kNf4Values[16] = LAYERCUT_NF4_CODE_VALUES;
 
 constexpr int64_t kNestedBlocksize = 256;  // bitsandbytes requires 256 for the absmax's own blocks
 

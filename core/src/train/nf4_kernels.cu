@@ -2,6 +2,7 @@
 // NF4 dequantisation on the GPU. Each thread turns 4 packed bytes into 8 weights (one 16-byte store in
 // bf16/f16); blocks of 64 weights hold a whole number of such groups, so a thread reads one scale.
 #include "train/nf4_kernels.h"
+#include "train/nf4_codes.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/cuda/CUDAContext.h>
@@ -13,23 +14,7 @@
 namespace lc::kernels {
 namespace {
 
-// bitsandbytes' nf4_dequantization_lut (csrc/kernels.cu), index = 4-bit code.
-__constant__ float kNf4[16] = {-1.0f,
-                               -0.6961928009986877f,
-                               -0.5250730514526367f,
-                               -0.39491748809814453f,
-                               -0.28444138169288635f,
-                               -0.18477343022823334f,
-                               -0.09105003625154495f,
-                               0.0f,
-                               0.07958029955625534f,
-                               0.16093020141124725f,
-                               0.24611230194568634f,
-                               0.33791524171829224f,
-                               0.44070982933044434f,
-                               0.5626170039176941f,
-                               0.7229568362236023f,
-                               1.0f};
+__constant__ float kNf4[16] = LAYERCUT_NF4_CODE_VALUES;
 
 template <typename T, int V>
 struct alignas(sizeof(T) * V < 16 ? sizeof(T) * V : 16) Pack
