@@ -2,14 +2,25 @@
 // layercut-bench: LayerCut's side of the benchmarks, one JSON line on stdout per run.
 //   forward MODEL_DIR     load time to the device and forward tokens/s (random ids, full logits)
 //   distances MODEL_DIR   angular-distance analysis tokens/s (random full-length sequences)
+//   heal MODEL_DIR        LoRA/QLoRA training tokens/s and peak GPU memory (random full-length documents)
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#if LAYERCUT_BENCH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
 #include "layercut/benchmark.h"
+#include "layercut/error.h"
+#include "layercut/healing.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_session.h"
 
@@ -79,6 +90,172 @@ nlohmann::ordered_json benchDistances(const Args &args)
             {"d_1_best", d.angularAt(1, d.optimalStart(1))}};
 }
 
+struct HealArgs
+{
+    std::string folder, device = "cuda", dtype = "bfloat16", quant = "nf4", targets = "ffn";
+    int64_t batch = 2, length = 2048, rank = 64, steps = 4, warmupSteps = 2;
+    bool checkpointing = true;
+};
+
+CLI::App *addHealCommand(CLI::App &app, HealArgs &args)
+{
+    auto *cmd = app.add_subcommand("heal", "LoRA training tokens/s and peak GPU memory of a model folder");
+    cmd->add_option("MODEL_DIR", args.folder)->required();
+    cmd->add_option("--device", args.device)->capture_default_str();
+    cmd->add_option("--dtype", args.dtype)->capture_default_str();
+    cmd->add_option("--batch", args.batch, "Sequences per optimizer step (one micro-batch)")->capture_default_str();
+    cmd->add_option("--length", args.length)->capture_default_str();
+    cmd->add_option("--rank", args.rank, "LoRA rank (alpha = rank)")->capture_default_str();
+    cmd->add_option("--steps", args.steps, "Timed optimizer steps")->capture_default_str();
+    cmd->add_option("--warmup-steps", args.warmupSteps, "Untimed optimizer steps before them")->capture_default_str();
+    cmd->add_option("--targets", args.targets)->check(CLI::IsMember({"ffn", "all"}))->capture_default_str();
+    cmd->add_option("--quant", args.quant)->check(CLI::IsMember({"nf4", "none"}))->capture_default_str();
+    cmd->add_flag("--checkpointing,!--no-checkpointing", args.checkpointing, "Recompute each block in the backward pass")
+        ->capture_default_str();
+    return cmd;
+}
+
+/** Deletes the bench's data file however the run ends (std::remove: see docs/gpu.md on std::filesystem). */
+struct TempFile
+{
+    std::filesystem::path path;
+    ~TempFile() { std::remove(path.c_str()); }
+};
+
+#if LAYERCUT_BENCH_CUDA
+c10::DeviceIndex cudaIndex(const std::string &device)  // "cuda" or "cuda:N"
+{
+    const auto colon = device.find(':');
+    return static_cast<c10::DeviceIndex>(colon == std::string::npos ? 0 : std::stoi(device.substr(colon + 1)));
+}
+
+/** The caching allocator's peak of allocated bytes on `device` since its last reset. */
+int64_t allocatorPeak(const std::string &device)
+{
+    return static_cast<int64_t>(c10::cuda::CUDACachingAllocator::getDeviceStats(cudaIndex(device)).allocated_bytes[0].peak);
+}
+
+void resetAllocatorPeak(const std::string &device)
+{
+    c10::cuda::CUDACachingAllocator::resetPeakStats(cudaIndex(device));
+}
+#endif
+
+nlohmann::ordered_json benchHeal(const HealArgs &args)
+{
+    if (args.steps < 1 || args.warmupSteps < 0)
+        throw lc::Error("--steps must be at least 1 and --warmup-steps not negative");
+    lc::ModelSession session;
+    const auto loadStart = std::chrono::steady_clock::now();
+    session.load(args.folder, {.device = args.device, .dtype = lc::parseDType(args.dtype)});
+    const double loadSeconds = secondsSince(loadStart);
+
+    // Random documents of exactly `length` ids, one per sequence of every step, and one batch more. Where
+    // the folder has a tokenizer, packing appends its EOS to each, so blocks straddle documents: the same
+    // work per step, which is all a throughput benchmark needs.
+    const int64_t totalSteps = args.warmupSteps + args.steps;
+    const TempFile data{std::filesystem::temp_directory_path() /
+                        ("layercut-bench-heal-" + std::to_string(::getpid()) + ".jsonl")};
+    {
+        std::ofstream out(data.path);
+        uint64_t rng = 88172645463325252ull;
+        const int64_t vocab = session.info().config.vocabSize;
+        for (const auto &ids : randomSequences((totalSteps + 1) * args.batch, args.length, vocab, rng))
+            out << nlohmann::json{{"input_ids", ids}}.dump() << '\n';
+        if (!out.flush())
+            throw lc::Error("'" + data.path.string() + "': cannot write the benchmark's data");
+    }
+
+    lc::HealingConfig c;
+    c.trainData = data.path;
+    c.validationData = data.path;        // else 5% of the documents would be held out of training
+    c.validationSequences = args.batch;  // one micro-batch before the first step and after the last, untimed
+    c.sequenceLength = args.length;
+    c.method = lc::HealingMethod::Lora;
+    c.quantization = lc::parseQuantization(args.quant);
+    c.rank = args.rank;
+    c.alpha = static_cast<double>(args.rank);
+    c.targetModules = args.targets == "all" ? lc::allLinearModules() : lc::ffnModules();
+    c.steps = totalSteps;
+    c.batchSize = args.batch;
+    c.microBatchSize = args.batch;
+    c.warmupSteps = 1;
+    c.evalEvery = 0;
+    c.activationCheckpointing = args.checkpointing;
+    c.outputDir.clear();                 // nothing written: no adapters, checkpoints or loss.csv
+
+    // HealingStep::peakMemoryBytes counts from the first training step (after quantisation), so the last
+    // step's covers the warmup steps and the first validation too. transformers' peer reports its peak over
+    // the timed steps and, apart, the peak including its load; in a CUDA build the bench does the same: it
+    // samples the allocator's peak while the weights are quantised (the bf16 load and the quantisation,
+    // which healModel's reset leaves out) and resets it once the warmup steps are done.
+    int64_t setupPeak = 0, trainingPeak = 0;
+    bool training = false, timedPeak = false;
+    std::vector<lc::HealingStep> steps;
+    const auto warmupDone = [&](int64_t stepPeak) {
+        trainingPeak = stepPeak;  // since training began: the first validation and the warmup steps
+#if LAYERCUT_BENCH_CUDA
+        if (args.device.rfind("cuda", 0) == 0) {
+            trainingPeak = std::max(trainingPeak, allocatorPeak(args.device));
+            resetAllocatorPeak(args.device);
+            timedPeak = true;
+        }
+#endif
+    };
+    lc::HealingCallbacks callbacks;
+    callbacks.progress = [&](const lc::Progress &) {
+        // Reading the data, then once per quantised block; the peak has not been reset since the load.
+#if LAYERCUT_BENCH_CUDA
+        if (!training && args.device.rfind("cuda", 0) == 0)
+            setupPeak = std::max(setupPeak, allocatorPeak(args.device));
+#endif
+    };
+    callbacks.started = [&](int64_t, const lc::HealingResult &) {
+        training = true;
+        if (args.warmupSteps == 0)
+            warmupDone(0);
+    };
+    callbacks.stepFinished = [&](const lc::HealingStep &s) {
+        steps.push_back(s);
+        if (s.step == args.warmupSteps)
+            warmupDone(s.peakMemoryBytes);
+    };
+    const lc::HealingResult result = lc::healModel(session, c, callbacks);
+    if (result.cancelled || static_cast<int64_t>(steps.size()) != totalSteps)
+        throw lc::Error("healing stopped after " + std::to_string(steps.size()) + " of " + std::to_string(totalSteps) +
+                        " steps");
+
+    // Throughput over the timed steps only: differences of the cumulative seconds and tokens.
+    const lc::HealingStep &last = steps.back();
+    const lc::HealingStep *before = args.warmupSteps > 0 ? &steps[static_cast<size_t>(args.warmupSteps - 1)] : nullptr;
+    const double seconds = last.seconds - (before ? before->seconds : 0.0);
+    const int64_t tokens = last.tokens - (before ? before->tokens : 0);
+    double loss = 0.0;
+    for (size_t i = static_cast<size_t>(args.warmupSteps); i < steps.size(); ++i)
+        loss += steps[i].trainLoss;
+    // After the reset the last step's peak is the timed steps'; without it (no CUDA), since training began.
+    const int64_t peak = last.peakMemoryBytes;
+    return {{"impl", "layercut"},
+            {"mode", "heal"},
+            {"tokens_per_second", seconds > 0 ? static_cast<double>(tokens) / seconds : 0.0},
+            {"peak_memory_bytes", peak},
+            {"peak_memory_with_load_bytes", std::max({setupPeak, trainingPeak, peak})},
+            {"peak_memory_load_and_quantization_bytes", setupPeak},
+            {"peak_memory_scope", timedPeak ? "timed steps" : "training steps"},
+            {"batch", args.batch},
+            {"length", args.length},
+            {"rank", args.rank},
+            {"targets", args.targets},
+            {"checkpointing", args.checkpointing},
+            {"quantization", args.quant},
+            {"steps", args.steps},
+            {"warmup_steps", args.warmupSteps},
+            {"seconds_per_step", seconds / static_cast<double>(args.steps)},
+            {"trainable_parameters", result.trainableParameters},
+            {"mean_loss", loss / static_cast<double>(args.steps)},
+            {"load_seconds", loadSeconds}};
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -86,11 +263,15 @@ int main(int argc, char **argv)
     CLI::App app{"LayerCut benchmarks (JSON on stdout)", "layercut-bench"};
     app.require_subcommand(1);
     Args args;
+    HealArgs healArgs;
     auto *forward = addCommand(app, "forward", "Load time and forward tokens/s of a model folder", args);
     addCommand(app, "distances", "Angular-distance analysis tokens/s of a model folder", args);
+    auto *heal = addHealCommand(app, healArgs);
     CLI11_PARSE(app, argc, argv);
     try {
-        std::cout << (forward->parsed() ? benchForward(args) : benchDistances(args)).dump() << std::endl;
+        const nlohmann::ordered_json result =
+            heal->parsed() ? benchHeal(healArgs) : forward->parsed() ? benchForward(args) : benchDistances(args);
+        std::cout << result.dump() << std::endl;
         return 0;
     } catch (const std::exception &e) {
         const std::string message = e.what();

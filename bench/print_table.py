@@ -11,9 +11,27 @@ for r in rows:
 
 
 def best(impl, key, lower):
-    vals = [r[key] for r in by.get(impl, [])]
+    vals = [r[key] for r in by.get(impl, []) if r.get(key) is not None]
     return (min(vals) if lower else max(vals)) if vals else float("nan")
 
+
+if any(r.get("mode") == "heal" for r in rows):  # the healing benchmark: throughput and memory
+    GB = 1e9
+    print(f"{'metric':<24}{'transformers':>14}{'LayerCut':>14}{'ratio':>9}")
+    hf, lc = best("transformers", "tokens_per_second", False), best("layercut", "tokens_per_second", False)
+    print(f"{'training tokens/s':<24}{hf:>14.0f}{lc:>14.0f}{lc / hf:>8.2f}x")
+    # Memory: the ratio is LayerCut's share of transformers' (below 1 means LayerCut needs less).
+    for label, key in (("peak memory (GB)", "peak_memory_bytes"), ("peak incl. load (GB)", "peak_memory_with_load_bytes")):
+        hf, lc = best("transformers", key, True) / GB, best("layercut", key, True) / GB
+        print(f"{label:<24}{hf:>14.2f}{lc:>14.2f}{lc / hf:>8.2f}x of memory")
+    settings = {(r.get("impl"), r.get("quantization"), r.get("rank"), r.get("targets"), r.get("batch"), r.get("length"),
+                 r.get("checkpointing"), r.get("peak_memory_scope", "timed steps")) for r in rows}
+    for impl, quant, rank, targets, batch, length, ckpt, scope in sorted(settings, key=str):
+        print(f"  {impl}: base {quant}, rank {rank} on {targets}, batch {batch} x {length}, "
+              f"checkpointing {'on' if ckpt else 'off'}; peak over the {scope}")
+    print(f"({len(rows)} runs, best of each; a tokens/s ratio above 1 means LayerCut is faster, "
+          f"a memory ratio below 1 that it needs less)")
+    sys.exit(0)
 
 metrics = [("load to GPU (s)", "load_seconds", True, 2), ("forward tokens/s", "tokens_per_second", False, 0)]
 if any("sequences" in r for r in rows):  # the distance benchmark

@@ -3,9 +3,14 @@
 # Side-by-side benchmarks on the GPU machine: a Llama-3-8B-shaped random bf16 checkpoint, batch 8 x 2048,
 # LayerCut and transformers in the same run, alternating which goes first (A B B A ...) with a pause
 # between runs so neither always meets a warmer GPU; prints the table with ratios.
-#   usage: bench/run_bench.sh forward|distances BUILD_DIR [CHECKPOINT_DIR] [ROUNDS]
+#   usage: bench/run_bench.sh forward|distances|heal BUILD_DIR [CHECKPOINT_DIR] [ROUNDS]
 #     forward    load time and forward tokens/s, against transformers (sdpa)          (issue 2)
 #     distances  distance-analysis tokens/s, against the same computation in PyTorch  (issue 3)
+#     heal       LoRA training tokens/s and peak memory: LayerCut's QLoRA (NF4 base) against peft LoRA on the
+#                bf16 base (no bitsandbytes there), rank 64 = alpha on gate/up/down, batch 2 x 2048,
+#                activation checkpointing, 2 untimed then 4 timed optimizer steps                (issue 5)
+#                settings: HEAL_RANK HEAL_BATCH HEAL_LENGTH HEAL_STEPS HEAL_WARMUP HEAL_TARGETS=ffn|all
+#                HEAL_QUANT=nf4|none (LayerCut's base) HEAL_CHECKPOINTING=1|0
 set -euo pipefail
 mode=$1
 build=$2
@@ -15,12 +20,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 case "$mode" in
     forward) peer=hf_forward.py iters=10 ;;
     distances) peer=hf_distances.py iters=4 ;;
-    *) echo "usage: $0 forward|distances BUILD_DIR [CHECKPOINT_DIR] [ROUNDS]" >&2; exit 2 ;;
+    heal) peer=hf_qlora.py iters=${HEAL_STEPS:-4} ;;
+    *) echo "usage: $0 forward|distances|heal BUILD_DIR [CHECKPOINT_DIR] [ROUNDS]" >&2; exit 2 ;;
 esac
 [ -f "$ckpt/config.json" ] || python3 "$here/make_random_checkpoint.py" "$ckpt" >&2
+peer_args=(--iters "$iters")
+lc_args=(--iters "$iters")
+if [ "$mode" = heal ]; then
+    peer_args=(--rank "${HEAL_RANK:-64}" --batch "${HEAL_BATCH:-2}" --length "${HEAL_LENGTH:-2048}" --steps "$iters"
+               --warmup-steps "${HEAL_WARMUP:-2}" --targets "${HEAL_TARGETS:-ffn}")
+    if [ "${HEAL_CHECKPOINTING:-1}" = 0 ]; then peer_args+=(--no-checkpointing); fi
+    lc_args=("${peer_args[@]}" --quant "${HEAL_QUANT:-nf4}")
+fi
 results=$(mktemp)
-run_hf() { python3 "$here/$peer" "$ckpt" --iters "$iters" 2>/dev/null | tee -a "$results"; }
-run_lc() { "$build/bin/layercut-bench" "$mode" "$ckpt" --device cuda --dtype bfloat16 --iters "$iters" | tee -a "$results"; }
+run_hf() { python3 "$here/$peer" "$ckpt" "${peer_args[@]}" 2>/dev/null | tee -a "$results"; }
+run_lc() { "$build/bin/layercut-bench" "$mode" "$ckpt" --device cuda --dtype bfloat16 "${lc_args[@]}" | tee -a "$results"; }
 gpu_state() { nvidia-smi --query-gpu=temperature.gpu,clocks.sm,power.draw --format=csv,noheader >&2 || true; }
 for i in $(seq "$rounds"); do
     if (( i % 2 )); then first=run_hf second=run_lc; else first=run_lc second=run_hf; fi

@@ -716,7 +716,10 @@ void writePeftAdapter(const ModelSession &session, const fs::path &folder)
     nlohmann::ordered_json config;
     config["peft_type"] = "LORA";
     config["task_type"] = "CAUSAL_LM";
-    config["base_model_name_or_path"] = impl.info.folder.string();
+    // The adapters belong to the pruned model (layers renumbered 0..K-1); naming the unpruned source here
+    // would let AutoPeftModel attach them to the wrong blocks without a word, so a pruned base stays
+    // unnamed: load the pruned export and call PeftModel.from_pretrained(pruned, folder).
+    config["base_model_name_or_path"] = impl.plan.prunesAnything() ? std::string() : impl.info.folder.string();
     config["r"] = c.rank;
     config["lora_alpha"] = c.alpha;
     config["lora_dropout"] = c.dropout;
