@@ -20,6 +20,8 @@ int main(int argc, char **argv)
     lc::cli::addDistancesCommand(app, action);
     lc::cli::addPruneCommand(app, action);
     lc::cli::addHealCommand(app, action);
+    lc::cli::addEvalCommand(app, action);
+    lc::cli::addSweepCommand(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -16,5 +16,7 @@ void addForwardCommand(CLI::App &app, Action &action);
 void addDistancesCommand(CLI::App &app, Action &action);
 void addPruneCommand(CLI::App &app, Action &action);
 void addHealCommand(CLI::App &app, Action &action);
+void addEvalCommand(CLI::App &app, Action &action);
+void addSweepCommand(CLI::App &app, Action &action);
 
 } // namespace lc::cli

@@ -146,7 +146,8 @@ at::Tensor LlamaModel::project(const DecoderLayerWeights &layer, Proj p, const a
 }
 
 at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                                 const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass) const
+                                 const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass,
+                                 AttentionExtras *extras) const
 {
     const int64_t B = x.size(0), T = x.size(1);
     const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads, D = m_config.headDim;
@@ -180,6 +181,15 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         k = RotaryEmbedding::apply(k.transpose(1, 2), cos, sin);
     }
     v = v.transpose(1, 2);                                    // (B, nkv, T, D)
+    if (extras && extras->capture) {
+        extras->capture->keys.push_back(k);
+        extras->capture->values.push_back(v);
+    }
+    if (extras && extras->prefix) {  // keys and values of the shared prefix first: (B, nkv, P + T, D)
+        const at::Tensor &pk = extras->prefix->keys.at(extras->layer), &pv = extras->prefix->values.at(extras->layer);
+        k = at::cat({pk.expand({B, nkv, pk.size(2), D}), k}, 2);
+        v = at::cat({pv.expand({B, nkv, pv.size(2), D}), v}, 2);
+    }
     const double scale = 1.0 / std::sqrt(static_cast<double>(D));
     at::Tensor out;
 #if LAYERCUT_HAS_SDPA_GQA
@@ -212,10 +222,11 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
 }
 
 at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                                    const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass) const
+                                    const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass,
+                                    AttentionExtras *extras) const
 {
     // pre-norm attention, residual, then the feed-forward's pre-norm
-    const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask, pass);
+    const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask, pass, extras);
     at::Tensor h, n;
     if (fusable({&x, &attended, &layer.postNorm})) {
         std::tie(h, n) = fused::addRmsNorm(x, attended, layer.postNorm, m_config.rmsNormEps);
@@ -227,6 +238,49 @@ at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::
     const at::Tensor gate = project(layer, Proj::Gate, n, pass), up = project(layer, Proj::Up, n, pass);
     const at::Tensor act = fusable({&gate, &up}) ? fused::siluMul(gate, up) : at::silu(gate) * up;
     return h + project(layer, Proj::Down, act, pass);
+}
+
+PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix) const
+{
+    const int64_t P = prefix.size(1);
+    PrefixCache cache;
+    cache.length = P;
+    AttentionExtras extras;
+    extras.capture = &cache;
+    const auto [cos, sin] = m_rotary.cosSin(P, device(), dtype());
+    at::Tensor x = at::embedding(m_weights.embedTokens, prefix);
+    for (const DecoderLayerWeights &layer : m_weights.layers)
+        x = decoderLayer(layer, x, cos, sin, {}, {}, &extras);
+    return cache;
+}
+
+at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask, const PrefixCache *prefix) const
+{
+    const int64_t B = ids.size(0), T = ids.size(1), P = prefix ? prefix->length : 0;
+    if (m_config.slidingWindow > 0 && P + T > m_config.slidingWindow)
+        throw Error("sequence of " + std::to_string(P + T) + " tokens is longer than the model's sliding_window of " +
+                    std::to_string(m_config.slidingWindow) + ", which LayerCut does not implement");
+    auto [cos, sin] = m_rotary.cosSin(P + T, device(), dtype());
+    cos = cos.narrow(0, P, T).contiguous(), sin = sin.narrow(0, P, T).contiguous();  // positions P .. P+T-1
+    // Every query sees the whole prefix, then the sequence causally without its padding: (B, 1, T, P + T).
+    // Without prefix or padding no mask at all, so the causal flash kernel stays eligible.
+    at::Tensor attnMask;
+    const bool padded = mask.defined() && !mask.all().item<bool>();
+    if (P > 0 || padded) {
+        const auto opts = at::TensorOptions().dtype(at::kBool).device(device());
+        at::Tensor own = at::ones({T, T}, opts).tril().unsqueeze(0).expand({B, T, T});
+        if (padded)
+            own = own.logical_and(mask.to(at::kBool).unsqueeze(1));
+        attnMask = (P > 0 ? at::cat({at::ones({B, T, P}, opts), own}, 2) : own).unsqueeze(1);
+    }
+    AttentionExtras extras;
+    extras.prefix = P > 0 ? prefix : nullptr;
+    at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
+    for (size_t l = 0; l < m_weights.layers.size(); ++l) {
+        extras.layer = l;
+        x = decoderLayer(m_weights.layers[l], x, cos, sin, attnMask, {}, &extras);
+    }
+    return rmsNorm(x, m_weights.norm);  // (B, T, H)
 }
 
 at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &pass) const

@@ -18,6 +18,21 @@ using StateVisitor = std::function<void(int64_t index, const at::Tensor &x)>;
 /** Which layers a forward pass runs: the kept ones (after pruning) or every layer of the source. */
 enum class LayerSet { Kept, All };
 
+/** Keys and values of a shared prefix (few-shot examples), per kept layer: [1, nkv, P, D] after RoPE. */
+struct PrefixCache
+{
+    std::vector<at::Tensor> keys, values;
+    int64_t length = 0;                // P
+};
+
+/** What a forward pass does besides the usual: record a prefix's keys/values, or continue after one. */
+struct AttentionExtras
+{
+    PrefixCache *capture = nullptr;    // append each layer's keys and values
+    const PrefixCache *prefix = nullptr;  // attend to these before the sequence's own keys
+    size_t layer = 0;                  // the kept layer being run (set by the loop)
+};
+
 /** How a training forward pass runs; the default is inference (no dropout). */
 struct PassOptions
 {
@@ -55,7 +70,17 @@ public:
 
     /** One decoder block: x [B, T, H] -> [B, T, H]; attnMask as in forward() or undefined. */
     at::Tensor decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                            const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass = {}) const;
+                            const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass = {},
+                            AttentionExtras *extras = nullptr) const;
+
+    /** Runs `prefix` [1, P] (no padding) and keeps every kept layer's keys and values. */
+    PrefixCache encodePrefix(const at::Tensor &prefix) const;
+    /**
+     * Hidden states after the final norm, [B, T, H], of ids [B, T] that continue `prefix` (positions
+     * P .. P+T-1; none: from 0); mask [B, T] marks right padding (or undefined). lm_head of row t equals the
+     * logits forward(prefix + ids) gives there. Callers project only the rows they need.
+     */
+    at::Tensor finalHidden(const at::Tensor &ids, const at::Tensor &mask, const PrefixCache *prefix = nullptr) const;
 
     /** Every layer's tensors, quantised weights and adapters, for healing to rewrite in place. */
     std::vector<DecoderLayerWeights> &mutableLayers() { return m_allLayers; }
@@ -73,7 +98,8 @@ public:
 
 private:
     at::Tensor attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                         const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass) const;
+                         const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass,
+                         AttentionExtras *extras) const;
     /** W x + b for projection p, W dense or NF4, plus its LoRA adapter's contribution when attached. */
     at::Tensor project(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x, const PassOptions &pass) const;
     /** The adapter's scale · B (A dropout(x)) in x's dtype. */

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// layercut-cli eval MODEL_DIR [--mmlu DIR_OR_FILE] [--boolq FILE] [--val-data FILE] --out FILE.json: MMLU and
+// BoolQ as lm-evaluation-harness scores them, and the held-out loss, of the model (optionally pruned first).
+#include "cli_output.h"
+#include "commands.h"
+#include "layercut/atomic_file.h"
+#include "layercut/error.h"
+#include "layercut/evaluation.h"
+#include "layercut/text_dataset.h"
+#include "layercut/tokenizer.h"
+#include "plan_options.h"
+
+namespace lc::cli {
+namespace {
+
+struct EvalArgs
+{
+    std::string folder, out, device = "cpu", dtype;
+    PlanArgs plan;
+    std::string planData;
+    EvalOptions options;
+    std::string mmlu, boolq, valData;
+    bool noPrefixReuse = false;
+};
+
+void runEval(EvalArgs a)
+{
+    const auto progress = stderrProgress();
+    EvalOptions o = a.options;
+    o.mmlu = a.mmlu;
+    o.boolq = a.boolq;
+    o.validationData = a.valData;
+    o.reusePrefix = !a.noPrefixReuse;
+    if (o.mmlu.empty() && o.boolq.empty() && o.validationData.empty())
+        throw Error("nothing to evaluate: give --mmlu, --boolq or --val-data");
+    ModelSession session;
+    session.load(a.folder, loadOptions(a.device, a.dtype), progress);
+    if (a.plan.given()) {
+        std::string metric;
+        const PrunePlan plan = choosePlan(
+            a.plan, session.info().config.numLayers, &session,
+            [&] {
+                if (a.planData.empty())
+                    throw Error("--strategy similarity needs --plan-data (to measure distances) or --distances FILE.json");
+                return tokenizeDocuments(readDocuments(a.planData), *session.tokenizer(), {.samples = 200}).sequences;
+            },
+            4, metric, progress);
+        session.applyPrunePlan(plan);
+    }
+    const EvalResult r = evaluateModel(session, o, progress);
+    nlohmann::ordered_json j = evaluationToJson(r);
+    j["model"] = a.folder;
+    j["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
+    j["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
+    j["shots"] = o.shots;
+    writeFileAtomically(a.out, j.dump(1) + "\n");
+    // stdout: the summary without the per-question lists.
+    nlohmann::ordered_json summary = j;
+    for (const char *task : {"mmlu", "boolq"})
+        if (summary.contains(task))
+            summary[task].erase("questions");
+    if (summary.contains("mmlu"))
+        summary["mmlu"].erase("subjects");
+    summary["out"] = a.out;
+    printJson(summary);
+}
+
+} // namespace
+
+void addEvalCommand(CLI::App &app, Action &action)
+{
+    auto *cmd = app.add_subcommand(
+        "eval", "MMLU (k-shot) and BoolQ (0-shot) accuracy as lm-evaluation-harness scores them, and the held-out\n"
+                "loss, of the model (pruned first with the prune options); per-question results in --out.");
+    auto a = std::make_shared<EvalArgs>();
+    EvalOptions &o = a->options;
+    cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
+    cmd->add_option("--out", a->out, "Result JSON file")->required();
+    cmd->add_option("--mmlu", a->mmlu, "MMLU: the release folder (or its data/) or a JSON Lines file like cais/mmlu");
+    cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines (original or super_glue)");
+    cmd->add_option("--val-data", a->valData, "Text for the held-out loss (also reported divided by ln V)");
+    cmd->add_option("--shots", o.shots, "MMLU few-shot examples (the first k dev rows)")->capture_default_str();
+    cmd->add_option("--limit", o.limit, "Questions per MMLU subject and of BoolQ (0: all)")->capture_default_str();
+    cmd->add_option("--max-length", o.maxLength, "Context window (0: max_position_embeddings)")->capture_default_str();
+    cmd->add_option("--batch-tokens", o.batchTokens, "Tokens per forward pass")->capture_default_str();
+    cmd->add_option("--loss-samples", o.lossSequences, "Documents for the held-out loss")->capture_default_str();
+    cmd->add_option("--loss-length", o.lossLength, "Tokens per document for the held-out loss")->capture_default_str();
+    cmd->add_flag("--no-prefix-reuse", a->noPrefixReuse, "Run every MMLU prompt whole (same numbers, slower)");
+    addPlanOptions(cmd, a->plan);
+    cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity");
+    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
+    cmd->callback([&action, a] { action = [a] { runEval(*a); }; });
+}
+
+} // namespace lc::cli

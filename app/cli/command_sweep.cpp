@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// layercut-cli sweep MODEL_DIR --fractions 0,0.1,... --strategy similarity,deepest,reverse [--heal-steps N]
+// ... --out FILE.json: accuracy and loss against the fraction of layers dropped (Gromov et al.'s headline
+// figure); `--per-layer` drops each layer alone instead (Llama SLayer's importance scan).
+#include <sstream>
+
+#include "cli_output.h"
+#include "commands.h"
+#include "layercut/error.h"
+#include "layercut/sweep.h"
+
+namespace lc::cli {
+namespace {
+
+struct SweepArgs
+{
+    std::string folder, out, fractions = "0,0.1,0.2,0.3,0.4,0.5", strategies = "similarity", data, device = "cpu", dtype,
+        mmlu, boolq, valData, healMethod = "lora", healQuant = "nf4";
+    SweepOptions options;
+    bool perLayer = false;
+};
+
+std::vector<std::string> splitComma(const std::string &text)
+{
+    std::vector<std::string> parts;
+    std::stringstream s(text);
+    for (std::string part; std::getline(s, part, ',');)
+        if (!part.empty())
+            parts.push_back(part);
+    return parts;
+}
+
+void runSweepCommand(SweepArgs a)
+{
+    const auto progress = stderrProgress();
+    SweepOptions o = a.options;
+    o.perLayer = a.perLayer;
+    o.fractions.clear();
+    if (!a.perLayer) {
+        for (const std::string &f : splitComma(a.fractions)) {
+            try {
+                o.fractions.push_back(std::stod(f));
+            } catch (const std::exception &) {
+                throw Error("--fractions: '" + f + "' is not a number");
+            }
+        }
+        o.strategies.clear();
+        for (const std::string &s : splitComma(a.strategies))
+            o.strategies.push_back(parseStrategy(s));
+    }
+    o.distanceData = a.data;
+    o.eval.mmlu = a.mmlu;
+    o.eval.boolq = a.boolq;
+    o.eval.validationData = a.valData;
+    o.resultFile = a.out;
+    o.healing.trainData = a.data;
+    o.healing.method = parseHealingMethod(a.healMethod);
+    o.healing.quantization = parseQuantization(a.healQuant);
+    o.healing.alpha = static_cast<double>(o.healing.rank);
+    ModelSession session;
+    session.load(a.folder, loadOptions(a.device, a.dtype), progress);
+    const SweepResult r = runSweep(session, o, [](const SweepPoint &p) {
+        std::fprintf(stderr, "%s %.3f (%zu dropped)%s: mmlu %s  boolq %s  loss %s\n", p.strategy.c_str(), p.fraction,
+                     p.dropped.size(), p.healed ? " healed" : "",
+                     p.mmlu ? std::to_string(*p.mmlu).c_str() : "-", p.boolq ? std::to_string(*p.boolq).c_str() : "-",
+                     p.loss ? std::to_string(*p.loss).c_str() : "-");
+    }, progress);
+    nlohmann::ordered_json summary = sweepToJson(r, o);
+    summary["out"] = a.out;
+    printJson(summary);
+}
+
+} // namespace
+
+void addSweepCommand(CLI::App &app, Action &action)
+{
+    auto *cmd = app.add_subcommand(
+        "sweep", "Accuracy (MMLU, BoolQ) and loss against the fraction of layers dropped, per strategy, unhealed and\n"
+                 "(with --heal-steps) healed; --per-layer drops each layer alone. Each point is saved to --out as it\n"
+                 "comes; running again with the same settings resumes.");
+    auto a = std::make_shared<SweepArgs>();
+    SweepOptions &o = a->options;
+    cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
+    cmd->add_option("--out", a->out, "Result JSON file (resumed when it exists)")->required();
+    cmd->add_option("--fractions", a->fractions, "Fractions of the layers to drop, comma-separated")->capture_default_str();
+    cmd->add_option("--strategy", a->strategies, "similarity, deepest, reverse, or several comma-separated")
+        ->capture_default_str();
+    cmd->add_flag("--per-layer", a->perLayer, "Drop each single layer in turn (importance scan) instead of fractions");
+    cmd->add_option("--data", a->data, "Text for the distances (similarity) and for healing");
+    cmd->add_option("--mmlu", a->mmlu, "MMLU release folder or JSON Lines");
+    cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines");
+    cmd->add_option("--val-data", a->valData, "Text for the held-out loss");
+    cmd->add_option("--shots", o.eval.shots, "MMLU few-shot examples")->capture_default_str();
+    cmd->add_option("--limit", o.eval.limit, "Questions per MMLU subject and of BoolQ (0: all)")->capture_default_str();
+    cmd->add_option("--loss-samples", o.eval.lossSequences, "Documents for the held-out loss")->capture_default_str();
+    cmd->add_option("--loss-length", o.eval.lossLength, "Tokens per document for the held-out loss")->capture_default_str();
+    cmd->add_option("--heal-steps", o.healSteps, "Heal each point for this many steps and evaluate again (0: no)")
+        ->capture_default_str();
+    cmd->add_option("--heal-method", a->healMethod, "lora, partial or full")->capture_default_str();
+    cmd->add_option("--heal-quant", a->healQuant, "nf4 or none")->capture_default_str();
+    cmd->add_option("--heal-rank", o.healing.rank, "LoRA rank (alpha = rank)")->capture_default_str();
+    cmd->add_option("--heal-lr", o.healing.learningRate, "Peak learning rate")->capture_default_str();
+    cmd->add_option("--heal-batch", o.healing.batchSize, "Global batch")->capture_default_str();
+    cmd->add_option("--heal-micro-batch", o.healing.microBatchSize, "Micro-batch")->capture_default_str();
+    cmd->add_option("--heal-seq-len", o.healing.sequenceLength, "Tokens per training sequence")->capture_default_str();
+    cmd->add_option("--heal-warmup", o.healing.warmupSteps, "Warmup steps")->capture_default_str();
+    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--dtype", a->dtype, "Compute dtype");
+    cmd->callback([&action, a] { action = [a] { runSweepCommand(*a); }; });
+}
+
+} // namespace lc::cli

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The paper's headline experiment: accuracy and loss against the fraction of layers dropped, for one or
+// more strategies, unhealed and healed; and Llama SLayer's per-layer importance scan (drop each layer alone).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "layercut/evaluation.h"
+#include "layercut/healing.h"
+#include "layercut/prune_plan.h"
+#include "layercut/text_dataset.h"
+
+namespace lc {
+
+struct SweepOptions
+{
+    std::vector<double> fractions;              // of the layers dropped, e.g. 0, 0.1, ..., 0.6
+    std::vector<PruneStrategy> strategies = {PruneStrategy::Similarity};
+    std::filesystem::path distanceData;         // similarity: the text the distances are measured on
+    DatasetOptions distanceOptions{.samples = 200, .maxLength = 1024};
+    int64_t healSteps = 0;                      // > 0: each point is also healed (HealingConfig below) and evaluated again
+    HealingConfig healing;                      // steps replaced by healSteps; outputDir and resumeFrom ignored
+    EvalOptions eval;
+    std::filesystem::path resultFile;           // written after every point; an existing one is resumed
+    bool perLayer = false;                      // the importance scan: drop each single layer instead
+};
+
+/** One evaluated model: a strategy and fraction, healed or not. */
+struct SweepPoint
+{
+    std::string strategy;                       // "similarity", "deepest", "reverse", or "single" (importance scan)
+    double fraction = 0.0;                      // requested (dropped / L for the importance scan)
+    std::vector<int64_t> dropped;               // original 0-based layers
+    bool healed = false;
+    std::optional<double> mmlu, boolq, loss, normalizedLoss;
+    double seconds = 0.0;
+};
+
+struct SweepResult
+{
+    int64_t layers = 0;                         // L of the model
+    std::vector<SweepPoint> points;
+    double mmluChance = 0.25;                   // random guessing on four choices
+    std::optional<double> boolqMajority;        // always answering the majority class
+    bool cancelled = false;
+};
+
+/** Human/JSON names: "0.25" style fractions are kept as given. */
+nlohmann::ordered_json sweepToJson(const SweepResult &result, const SweepOptions &options);
+/** Reads what sweepToJson wrote; throws lc::Error naming `source` when malformed. */
+SweepResult sweepFromJson(const nlohmann::json &json, const std::string &source);
+
+/**
+ * Runs the sweep on the model in `session` (loaded, not pruned or healed: the sweep sets its own plans and
+ * reloads the checkpoint after each healing run). Points already in an existing options.resultFile with
+ * the same settings are kept and skipped; every new point is appended and the file rewritten atomically.
+ * `pointDone` sees each point as it is measured. When `stop` fires the sweep ends between steps with
+ * cancelled = true (the file holds every finished point). The session ends with the model unpruned.
+ */
+SweepResult runSweep(ModelSession &session, const SweepOptions &options,
+                     const std::function<void(const SweepPoint &)> &pointDone = {}, const ProgressFn &progress = {},
+                     std::stop_token stop = {});
+
+} // namespace lc

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Log-likelihood scoring as lm-evaluation-harness does it (anchors.md §4.5): context and continuation are
+// tokenised jointly (continuation = tokens of context+continuation past those of the context alone), the
+// input is (context + continuation)[:-1] left-truncated to the window, and a choice's score is the sum of
+// its tokens' log-probabilities in float32. Choices that are one token each share one pass of their context;
+// questions of an MMLU subject share the keys and values of the few-shot prefix (computed once) whenever
+// their tokens start with the prefix's tokens, which gives the same numbers with a fraction of the work.
+#include "layercut/evaluation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "layercut/error.h"
+#include "layercut/text_dataset.h"
+#include "layercut/tokenizer.h"
+#include "session/model_session_impl.h"
+
+namespace lc {
+namespace {
+
+using Tokens = std::vector<int64_t>;
+
+Tokens encode(const Tokenizer &tokenizer, const std::string &text)
+{
+    const auto ids = tokenizer.encode(text, true);  // BOS as the tokenizer's own default, as the harness
+    return Tokens(ids.begin(), ids.end());
+}
+
+/** One question: its context tokens, each choice's continuation tokens, and where the scores go. */
+struct Request
+{
+    Tokens context;
+    std::vector<Tokens> continuations;
+    int prefix = -1;                    // index of the shared prefix its context starts with, or -1
+    QuestionResult *result = nullptr;
+};
+
+/** One sequence through the model, and which of its positions score which choice tokens. */
+struct Row
+{
+    Request *request = nullptr;
+    Tokens input;                       // what the model reads (after the prefix, when there is one)
+    int prefix = -1;
+    // (position in input, choice, target token): the log-prob of target at that position adds to choice.
+    std::vector<std::tuple<int64_t, int, int64_t>> targets;
+};
+
+std::vector<Row> rowsOf(Request &r, int64_t window, const std::vector<Tokens> &prefixes)
+{
+    std::vector<Row> rows;
+    const bool singleTokens = std::all_of(r.continuations.begin(), r.continuations.end(),
+                                          [](const Tokens &c) { return c.size() == 1; });
+    const auto add = [&](Tokens input, std::vector<std::tuple<int64_t, int, int64_t>> targets) {
+        // Left truncation to the window, as (context + continuation)[-(max_length + 1):][:-1].
+        int64_t cut = std::max<int64_t>(0, static_cast<int64_t>(input.size()) - window);
+        Row row{&r, Tokens(input.begin() + cut, input.end()), -1, {}};
+        for (auto &[pos, choice, token] : targets)
+            if (pos - cut >= 0)
+                row.targets.emplace_back(pos - cut, choice, token);
+        if (cut == 0 && r.prefix >= 0) {  // continue after the shared prefix
+            const int64_t P = static_cast<int64_t>(prefixes[static_cast<size_t>(r.prefix)].size());
+            if (static_cast<int64_t>(row.input.size()) > P) {
+                row.prefix = r.prefix;
+                row.input.erase(row.input.begin(), row.input.begin() + P);
+                for (auto &[pos, choice, token] : row.targets)
+                    pos -= P;
+            }
+        }
+        rows.push_back(std::move(row));
+    };
+    if (singleTokens) {  // one pass of the context scores every choice at its last position
+        std::vector<std::tuple<int64_t, int, int64_t>> targets;
+        for (size_t c = 0; c < r.continuations.size(); ++c)
+            targets.emplace_back(static_cast<int64_t>(r.context.size()) - 1, static_cast<int>(c), r.continuations[c][0]);
+        add(r.context, targets);
+        return rows;
+    }
+    for (size_t c = 0; c < r.continuations.size(); ++c) {
+        Tokens input = r.context;
+        input.insert(input.end(), r.continuations[c].begin(), r.continuations[c].end());
+        input.pop_back();
+        std::vector<std::tuple<int64_t, int, int64_t>> targets;
+        const int64_t first = static_cast<int64_t>(r.context.size()) - 1;
+        for (size_t t = 0; t < r.continuations[c].size(); ++t)
+            targets.emplace_back(first + static_cast<int64_t>(t), static_cast<int>(c), r.continuations[c][t]);
+        add(std::move(input), targets);
+    }
+    return rows;
+}
+
+Request makeRequest(const Tokenizer &tokenizer, const std::string &context, const std::vector<std::string> &choices,
+                    QuestionResult &result)
+{
+    Request r;
+    r.context = encode(tokenizer, context);
+    r.result = &result;
+    result.loglikelihoods.assign(choices.size(), 0.0);
+    for (const std::string &choice : choices) {
+        const Tokens whole = encode(tokenizer, context + choice);
+        if (whole.size() <= r.context.size())
+            throw Error("the continuation '" + choice + "' adds no token to its context");
+        r.continuations.emplace_back(whole.begin() + static_cast<std::ptrdiff_t>(r.context.size()), whole.end());
+    }
+    return r;
+}
+
+/** Scores every row, batched by length (longest first) and grouped by shared prefix. */
+int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::vector<Tokens> &prefixes,
+                  int64_t batchTokens, const ProgressFn &progress, const std::stop_token &stop)
+{
+    const LlamaModel &model = *impl.model;
+    const at::Device device = model.device();
+    int64_t computed = 0, done = 0;
+    std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
+        return a.prefix != b.prefix ? a.prefix < b.prefix : a.input.size() > b.input.size();
+    });
+    const auto total = static_cast<int64_t>(rows.size());
+    PrefixCache cache;
+    int cachedPrefix = -1;
+    for (size_t start = 0; start < rows.size();) {
+        throwIfStopped(stop);
+        const int prefix = rows[start].prefix;
+        if (prefix >= 0 && prefix != cachedPrefix) {
+            const Tokens &p = prefixes[static_cast<size_t>(prefix)];
+            cache = model.encodePrefix(at::tensor(p, at::kLong).view({1, -1}).to(device));
+            cachedPrefix = prefix;
+            computed += static_cast<int64_t>(p.size());
+        }
+        const int64_t T = static_cast<int64_t>(rows[start].input.size());
+        size_t end = start + 1;
+        while (end < rows.size() && rows[end].prefix == prefix &&
+               static_cast<int64_t>(end - start + 1) * T <= std::max<int64_t>(batchTokens, T))
+            ++end;
+        const auto B = static_cast<int64_t>(end - start);
+        at::Tensor ids = at::zeros({B, T}, at::kLong), mask = at::zeros({B, T}, at::kLong);
+        for (int64_t b = 0; b < B; ++b) {
+            const Tokens &in = rows[start + static_cast<size_t>(b)].input;
+            const auto n = static_cast<int64_t>(in.size());
+            ids[b].narrow(0, 0, n).copy_(at::tensor(in, at::kLong));
+            mask[b].narrow(0, 0, n).fill_(1);
+            computed += n;
+        }
+        const at::Tensor hidden = model.finalHidden(ids.to(device), mask.to(device), prefix >= 0 ? &cache : nullptr);
+        // Only the scored positions go through lm_head: (n, V) log-probabilities in float32.
+        std::vector<int64_t> flat;
+        for (int64_t b = 0; b < B; ++b)
+            for (const auto &[pos, choice, token] : rows[start + static_cast<size_t>(b)].targets)
+                flat.push_back(b * T + pos);
+        const at::Tensor positions = at::tensor(flat, at::kLong).to(device);
+        const at::Tensor logprobs = at::log_softmax(
+            at::linear(hidden.reshape({B * T, -1}).index_select(0, positions), model.weights().lmHead).to(at::kFloat), -1);
+        std::vector<int64_t> tokens;
+        for (int64_t b = 0; b < B; ++b)
+            for (const auto &[pos, choice, token] : rows[start + static_cast<size_t>(b)].targets)
+                tokens.push_back(token);
+        const at::Tensor picked = logprobs.gather(1, at::tensor(tokens, at::kLong).to(device).unsqueeze(1))
+                                      .squeeze(1).to(at::kCPU, at::kDouble).contiguous();
+        const double *lp = picked.data_ptr<double>();
+        size_t k = 0;
+        for (int64_t b = 0; b < B; ++b) {
+            Row &row = rows[start + static_cast<size_t>(b)];
+            for (const auto &[pos, choice, token] : row.targets)
+                row.request->result->loglikelihoods[static_cast<size_t>(choice)] += lp[k++];
+        }
+        done += B;
+        if (progress)
+            progress({"evaluating", done, total, computed});
+        start = end;
+    }
+    return computed;
+}
+
+void finishQuestion(QuestionResult &q)
+{
+    q.prediction = std::max_element(q.loglikelihoods.begin(), q.loglikelihoods.end()) - q.loglikelihoods.begin();
+}
+
+TaskResult tally(std::vector<QuestionResult> questions, size_t choices)
+{
+    TaskResult t;
+    std::vector<int64_t> answers(choices, 0);
+    for (QuestionResult &q : questions) {
+        finishQuestion(q);
+        const bool right = q.prediction == q.answer;
+        for (Tally *tl : {&t.overall, q.subject.empty() ? nullptr : &t.subjects[q.subject],
+                          q.subject.empty() ? nullptr : &t.categories[mmluCategory(q.subject)]})
+            if (tl) {
+                tl->correct += right;
+                tl->total += 1;
+            }
+        ++answers[static_cast<size_t>(q.answer)];
+    }
+    if (!questions.empty())
+        t.majorityBaseline = static_cast<double>(*std::max_element(answers.begin(), answers.end())) /
+                             static_cast<double>(questions.size());
+    t.questions = std::move(questions);
+    return t;
+}
+
+nlohmann::ordered_json taskJson(const TaskResult &t, bool subjects)
+{
+    nlohmann::ordered_json j;
+    j["accuracy"] = t.overall.accuracy();
+    j["correct"] = t.overall.correct;
+    j["total"] = t.overall.total;
+    j["majority_baseline"] = t.majorityBaseline;
+    if (subjects) {
+        nlohmann::ordered_json s = nlohmann::ordered_json::object(), c = nlohmann::ordered_json::object();
+        for (const auto &[name, tl] : t.subjects)
+            s[name] = tl.accuracy();
+        for (const auto &[name, tl] : t.categories)
+            c[name] = tl.accuracy();
+        j["subjects"] = s;
+        j["categories"] = c;
+    }
+    nlohmann::ordered_json qs = nlohmann::ordered_json::array();
+    for (const QuestionResult &q : t.questions) {
+        nlohmann::ordered_json e;
+        if (subjects)
+            e["subject"] = q.subject;
+        e["index"] = q.index;
+        e["loglikelihoods"] = q.loglikelihoods;
+        e["prediction"] = q.prediction;
+        e["answer"] = q.answer;
+        qs.push_back(e);
+    }
+    j["questions"] = qs;
+    return j;
+}
+
+} // namespace
+
+EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const ProgressFn &progress, std::stop_token stop)
+{
+    ModelSession::Impl &impl = session.impl();
+    if (!impl.model)
+        throw Error("no model is loaded");
+    if (!impl.tokenizer)
+        throw Error("'" + impl.info.folder.string() + "': no tokenizer to build the prompts with");
+    const Tokenizer &tokenizer = *impl.tokenizer;
+    const auto begin = std::chrono::steady_clock::now();
+    const int64_t window = o.maxLength > 0 ? o.maxLength : std::max<int64_t>(impl.info.config.maxPositions, 1);
+    c10::InferenceMode inference;
+    EvalResult result;
+
+    if (!o.mmlu.empty()) {
+        if (progress)
+            progress({"reading data", 0, 1, 0});
+        const MmluData data = readMmlu(o.mmlu, o.shots);
+        std::vector<QuestionResult> questions;
+        for (const auto &[subject, test] : data.test)
+            questions.resize(questions.size() + std::min(test.size(), o.limit > 0 ? static_cast<size_t>(o.limit) : test.size()));
+        std::vector<Request> requests;
+        std::vector<Tokens> prefixes;
+        size_t next = 0;
+        for (const auto &[subject, test] : data.test) {
+            const auto dev = data.dev.find(subject);
+            std::vector<ChoiceQuestion> shots;
+            if (dev != data.dev.end())
+                shots.assign(dev->second.begin(), dev->second.begin() + std::min<std::ptrdiff_t>(
+                                                                            o.shots, static_cast<std::ptrdiff_t>(dev->second.size())));
+            if (static_cast<int64_t>(shots.size()) < o.shots)
+                throw Error("'" + o.mmlu.string() + "': subject " + subject + " has " + std::to_string(shots.size()) +
+                            " few-shot examples, fewer than " + std::to_string(o.shots));
+            const std::string prefixText = mmluFewShotPrefix(subject, shots);
+            const Tokens prefix = encode(tokenizer, prefixText);
+            const int prefixIndex = o.reusePrefix ? static_cast<int>(prefixes.size()) : -1;
+            if (o.reusePrefix)
+                prefixes.push_back(prefix);
+            const size_t count = o.limit > 0 ? std::min(test.size(), static_cast<size_t>(o.limit)) : test.size();
+            for (size_t i = 0; i < count; ++i) {
+                QuestionResult &q = questions[next++];
+                q.subject = subject;
+                q.index = test[i].index;
+                q.answer = test[i].answer;
+                Request r = makeRequest(tokenizer, prefixText + mmluQuestionText(test[i]), mmluContinuations(), q);
+                // The prefix's keys serve only when tokenising the whole context kept the prefix's tokens.
+                if (prefixIndex >= 0 && r.context.size() > prefix.size() &&
+                    std::equal(prefix.begin(), prefix.end(), r.context.begin()))
+                    r.prefix = prefixIndex;
+                requests.push_back(std::move(r));
+            }
+        }
+        std::vector<Row> rows;
+        for (Request &r : requests)
+            for (Row &row : rowsOf(r, window, prefixes))
+                rows.push_back(std::move(row));
+        result.tokensComputed += scoreRows(impl, rows, prefixes, o.batchTokens, progress, stop);
+        result.mmlu = tally(std::move(questions), 4);
+    }
+
+    if (!o.boolq.empty()) {
+        std::vector<ChoiceQuestion> data = readBoolq(o.boolq);
+        if (o.limit > 0 && static_cast<int64_t>(data.size()) > o.limit)
+            data.resize(static_cast<size_t>(o.limit));
+        std::vector<QuestionResult> questions(data.size());
+        std::vector<Request> requests;
+        for (size_t i = 0; i < data.size(); ++i) {
+            questions[i].index = data[i].index;
+            questions[i].answer = data[i].answer;
+            requests.push_back(makeRequest(tokenizer, boolqQuestionText(data[i]), boolqContinuations(), questions[i]));
+        }
+        std::vector<Row> rows;
+        for (Request &r : requests)
+            for (Row &row : rowsOf(r, window, {}))
+                rows.push_back(std::move(row));
+        result.tokensComputed += scoreRows(impl, rows, {}, o.batchTokens, progress, stop);
+        result.boolq = tally(std::move(questions), 2);
+    }
+
+    if (!o.validationData.empty()) {
+        if (progress)
+            progress({"reading data", 0, 1, 0});
+        const TokenizedDataset data = tokenizeDocuments(readDocuments(o.validationData), tokenizer,
+                                                        {.samples = o.lossSequences, .maxLength = o.lossLength});
+        if (data.sequences.empty())
+            throw Error("'" + o.validationData.string() + "': no document with at least one token");
+        result.loss = session.languageModelLoss(data.sequences, std::max<int64_t>(1, o.batchTokens / o.lossLength), progress,
+                                                stop);
+        result.normalizedLoss = result.loss->loss / std::log(static_cast<double>(impl.info.config.vocabSize));
+        result.tokensComputed += data.tokens;
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    return result;
+}
+
+nlohmann::ordered_json evaluationToJson(const EvalResult &r)
+{
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
+    if (r.mmlu)
+        j["mmlu"] = taskJson(*r.mmlu, true);
+    if (r.boolq)
+        j["boolq"] = taskJson(*r.boolq, false);
+    if (r.loss)
+        j["loss"] = {{"loss", r.loss->loss}, {"normalized", r.normalizedLoss}, {"perplexity", r.loss->perplexity()},
+                     {"tokens", r.loss->tokens}, {"sequences", r.loss->sequences}};
+    j["tokens_computed"] = r.tokensComputed;
+    j["seconds"] = r.seconds;
+    return j;
+}
+
+} // namespace lc

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The sweep: for each strategy and fraction, prune (in memory), evaluate, optionally heal and evaluate
+// again, reloading the checkpoint after each healing run; every point is saved as it comes, so a sweep
+// can be cancelled and resumed.
+#include "layercut/sweep.h"
+
+#include <chrono>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "layercut/atomic_file.h"
+#include "layercut/error.h"
+#include "layercut/json_file.h"
+#include "layercut/layer_distances.h"
+#include "layercut/model_export.h"
+#include "layercut/model_session.h"
+#include "layercut/tokenizer.h"
+
+namespace lc {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Task
+{
+    std::string strategy;
+    double fraction = 0.0;
+    PrunePlan plan;
+};
+
+nlohmann::ordered_json optional(const std::optional<double> &v)
+{
+    return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
+std::optional<double> optionalFrom(const nlohmann::json &j, const char *key)
+{
+    return j.contains(key) && j[key].is_number() ? std::optional<double>(j[key].get<double>()) : std::nullopt;
+}
+
+/** What must match for an existing result file to be resumed: the evaluation and healing settings. */
+nlohmann::ordered_json settingsJson(const SweepOptions &o)
+{
+    nlohmann::ordered_json s;
+    s["mmlu"] = o.eval.mmlu.string();
+    s["boolq"] = o.eval.boolq.string();
+    s["validation_data"] = o.eval.validationData.string();
+    s["shots"] = o.eval.shots;
+    s["limit"] = o.eval.limit;
+    s["distance_data"] = o.distanceData.string();
+    s["per_layer"] = o.perLayer;
+    s["heal_steps"] = o.healSteps;
+    if (o.healSteps > 0) {
+        s["heal_method"] = healingMethodName(o.healing.method);
+        s["heal_rank"] = o.healing.rank;
+        s["heal_learning_rate"] = o.healing.learningRate;
+        s["heal_data"] = o.healing.trainData.string();
+    }
+    return s;
+}
+
+bool samePoint(const SweepPoint &p, const Task &t, bool healed)
+{
+    // The dropped layers too: the importance scan's points share strategy and fraction.
+    return p.strategy == t.strategy && std::abs(p.fraction - t.fraction) < 1e-9 && p.healed == healed &&
+           p.dropped == t.plan.dropped();
+}
+
+} // namespace
+
+nlohmann::ordered_json sweepToJson(const SweepResult &r, const SweepOptions &o)
+{
+    nlohmann::ordered_json j;
+    j["software"] = softwareVersion();
+    j["layers"] = r.layers;
+    j["settings"] = settingsJson(o);
+    j["mmlu_chance"] = r.mmluChance;
+    j["boolq_majority"] = optional(r.boolqMajority);
+    j["cancelled"] = r.cancelled;
+    nlohmann::ordered_json points = nlohmann::ordered_json::array();
+    for (const SweepPoint &p : r.points) {
+        nlohmann::ordered_json e;
+        e["strategy"] = p.strategy;
+        e["fraction"] = p.fraction;
+        e["layers_dropped"] = p.dropped.size();
+        e["dropped_layers"] = p.dropped;
+        e["healed"] = p.healed;
+        e["mmlu"] = optional(p.mmlu);
+        e["boolq"] = optional(p.boolq);
+        e["loss"] = optional(p.loss);
+        e["normalized_loss"] = optional(p.normalizedLoss);
+        e["seconds"] = p.seconds;
+        points.push_back(e);
+    }
+    j["points"] = points;
+    return j;
+}
+
+SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
+{
+    try {
+        SweepResult r;
+        r.layers = j.at("layers").get<int64_t>();
+        r.mmluChance = j.value("mmlu_chance", 0.25);
+        r.boolqMajority = optionalFrom(j, "boolq_majority");
+        r.cancelled = j.value("cancelled", false);
+        for (const auto &e : j.at("points")) {
+            SweepPoint p;
+            p.strategy = e.at("strategy").get<std::string>();
+            p.fraction = e.at("fraction").get<double>();
+            p.dropped = e.at("dropped_layers").get<std::vector<int64_t>>();
+            p.healed = e.at("healed").get<bool>();
+            p.mmlu = optionalFrom(e, "mmlu");
+            p.boolq = optionalFrom(e, "boolq");
+            p.loss = optionalFrom(e, "loss");
+            p.normalizedLoss = optionalFrom(e, "normalized_loss");
+            p.seconds = e.value("seconds", 0.0);
+            r.points.push_back(std::move(p));
+        }
+        return r;
+    } catch (const nlohmann::json::exception &e) {
+        throw Error("'" + source + "': not a sweep result (" + std::string(e.what()) + ")");
+    }
+}
+
+SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::function<void(const SweepPoint &)> &pointDone,
+                     const ProgressFn &progress, std::stop_token stop)
+{
+    if (!session.isLoaded())
+        throw Error("no model is loaded");
+    if (isHealed(session))
+        throw Error("the model in memory was healed; reload it before a sweep");
+    if (!o.perLayer && o.fractions.empty())
+        throw Error("the sweep needs at least one fraction");
+    for (const double f : o.fractions)
+        if (!(f >= 0 && f < 1))
+            throw Error("prune fractions must lie in [0, 1), not " + std::to_string(f));
+    if (o.eval.mmlu.empty() && o.eval.boolq.empty() && o.eval.validationData.empty())
+        throw Error("the sweep has nothing to measure: give MMLU, BoolQ or validation data");
+    if (o.healSteps > 0 && o.healing.trainData.empty())
+        throw Error("healing during the sweep needs training data");
+    const ModelInfo info = session.info();
+    const int64_t L = info.config.numLayers;
+    const LoadOptions reload{info.device, parseDType(info.computeDtype)};
+
+    SweepResult result;
+    result.layers = L;
+    if (!o.resultFile.empty() && fs::exists(o.resultFile)) {
+        const nlohmann::json old = readJsonFile(o.resultFile);
+        if (old.value("settings", nlohmann::json()) != nlohmann::json::parse(settingsJson(o).dump()) || old.value("layers", 0) != L)
+            throw Error("'" + o.resultFile.string() + "' holds a sweep with other settings; choose another file");
+        result = sweepFromJson(old, o.resultFile.string());
+        result.cancelled = false;
+    }
+
+    // The tasks, in the order the chart fills: each strategy's fractions, or every single layer.
+    std::vector<Task> tasks;
+    if (o.perLayer) {
+        tasks.push_back({"single", 0.0, PrunePlan::keepAll(L)});
+        for (int64_t i = 0; i < L; ++i)
+            tasks.push_back({"single", 1.0 / static_cast<double>(L), PrunePlan::dropList(L, {i})});
+    } else {
+        std::optional<LayerDistances> distances;
+        for (const PruneStrategy s : o.strategies) {
+            if (s == PruneStrategy::Similarity && !distances) {
+                if (o.distanceData.empty())
+                    throw Error("the similarity strategy needs data to measure distances on");
+                if (!session.tokenizer())
+                    throw Error("'" + info.folder.string() + "': no tokenizer to read the distance data with");
+                const TokenizedDataset data =
+                    tokenizeDocuments(readDocuments(o.distanceData), *session.tokenizer(), o.distanceOptions);
+                if (data.sequences.empty())
+                    throw Error("'" + o.distanceData.string() + "': no document with at least one token");
+                distances = computeLayerDistances(session, data.sequences, {}, progress, stop);
+            }
+            for (const double f : o.fractions) {
+                const int64_t count = f == 0 ? 0 : layersForFraction(L, f);
+                tasks.push_back({strategyName(s), f,
+                                 count == 0 ? PrunePlan::keepAll(L)
+                                            : PrunePlan::forCount(L, count, s, distances ? &*distances : nullptr)});
+            }
+        }
+    }
+
+    const auto done = [&](const Task &t, bool healed) {
+        return std::any_of(result.points.begin(), result.points.end(),
+                           [&](const SweepPoint &p) { return samePoint(p, t, healed); });
+    };
+    const auto save = [&] {
+        if (!o.resultFile.empty())
+            writeFileAtomically(o.resultFile, sweepToJson(result, o).dump(1) + "\n");
+    };
+    const auto measure = [&](const Task &t, bool healed) {
+        const auto begin = std::chrono::steady_clock::now();
+        const EvalResult e = evaluateModel(session, o.eval, progress, stop);
+        SweepPoint p;
+        p.strategy = t.strategy;
+        p.fraction = t.fraction;
+        p.dropped = t.plan.dropped();
+        p.healed = healed;
+        if (e.mmlu)
+            p.mmlu = e.mmlu->overall.accuracy();
+        if (e.boolq) {
+            p.boolq = e.boolq->overall.accuracy();
+            result.boolqMajority = e.boolq->majorityBaseline;
+        }
+        if (e.loss) {
+            p.loss = e.loss->loss;
+            p.normalizedLoss = e.normalizedLoss;
+        }
+        p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+        result.points.push_back(p);
+        save();
+        if (pointDone)
+            pointDone(p);
+    };
+
+    try {
+        int64_t index = 0;
+        for (const Task &t : tasks) {
+            ++index;
+            if (progress)
+                progress({"sweep", index - 1, static_cast<int64_t>(tasks.size()), 0});
+            throwIfStopped(stop);
+            const bool wantHealed = o.healSteps > 0 && !o.perLayer;
+            if (done(t, false) && (!wantHealed || done(t, true)))
+                continue;
+            session.applyPrunePlan(t.plan);
+            if (!done(t, false))
+                measure(t, false);
+            if (!wantHealed || done(t, true))
+                continue;
+            HealingConfig h = o.healing;
+            h.steps = o.healSteps;
+            h.outputDir.clear();
+            h.resumeFrom.clear();
+            h.evalEvery = 0;
+            const HealingResult healed = healModel(session, h, {}, stop);
+            if (healed.cancelled)
+                throw Cancelled();
+            measure(t, true);
+            // Healing changed the weights in memory: the next point starts from the checkpoint again.
+            session.load(info.folder, reload, {}, stop);
+        }
+    } catch (const Cancelled &) {
+        result.cancelled = true;
+        if (isHealed(session) || !session.isLoaded())
+            session.load(info.folder, reload);
+        save();
+    }
+    if (session.isLoaded())
+        session.applyPrunePlan(PrunePlan::keepAll(L));
+    return result;
+}
+
+} // namespace lc

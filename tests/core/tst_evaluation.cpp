@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Evaluation: MMLU and BoolQ files read as their releases write them, prompts byte for byte as
+// lm-evaluation-harness builds them, and scores equal to a direct computation from the forward pass (with
+// and without the shared few-shot prefix's keys and values).
+#include <cmath>
+#include <fstream>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "layercut/error.h"
+#include "layercut/evaluation.h"
+#include "layercut/json_file.h"
+#include "layercut/sweep.h"
+#include "layercut/tokenizer.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace lc;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kFixtures = LAYERCUT_FIXTURES_DIR;
+const std::string kMmlu = kFixtures + "/data/mmlu";
+const std::string kBoolq = kFixtures + "/data/boolq_tiny.jsonl";
+
+/** LAYERCUT_TEST_DEVICE=cuda runs the suite on the GPU (float32, so the same bounds hold). */
+LoadOptions testDevice()
+{
+    LoadOptions o;
+    if (const char *device = std::getenv("LAYERCUT_TEST_DEVICE")) {
+        o.device = device;
+        o.dtype = DType::Float32;
+    }
+    return o;
+}
+
+void write(const fs::path &path, const std::string &text)
+{
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+/** Sum of log p(continuation | context) computed here from full forward passes, in double. */
+double directLoglikelihood(ModelSession &s, const std::string &context, const std::string &continuation)
+{
+    const Tokenizer &tok = *s.tokenizer();
+    const auto ctx = tok.encode(context, true), whole = tok.encode(context + continuation, true);
+    std::vector<int64_t> input(ctx.begin(), ctx.end());
+    input.insert(input.end(), whole.begin() + static_cast<std::ptrdiff_t>(ctx.size()), whole.end());
+    const int64_t T = static_cast<int64_t>(input.size()) - 1;
+    const ForwardResult r = s.forward(TokenBatch::single({input.begin(), input.end() - 1}));
+    double sum = 0;
+    for (int64_t t = static_cast<int64_t>(ctx.size()) - 1; t < T; ++t) {
+        const float *row = r.logits.data() + t * r.vocab;
+        double m = -INFINITY, z = 0;
+        for (int64_t v = 0; v < r.vocab; ++v)
+            m = std::max(m, double(row[v]));
+        for (int64_t v = 0; v < r.vocab; ++v)
+            z += std::exp(double(row[v]) - m);
+        sum += double(row[input[static_cast<size_t>(t) + 1]]) - m - std::log(z);
+    }
+    return sum;
+}
+
+} // namespace
+
+class TestEvaluation final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void mmluReleaseLayout()
+    {
+        const MmluData d = readMmlu(kMmlu, 2);
+        QCOMPARE(d.test.size(), size_t(2));
+        const auto &anatomy = d.test.at("anatomy");
+        QCOMPARE(anatomy.size(), size_t(3));
+        QCOMPARE(anatomy[1].question, std::string("Largest organ, by area?"));  // quoted comma
+        QCOMPARE(anatomy[2].choices[2], std::string("Glands\nin the eye"));     // quoted newline
+        QCOMPARE(anatomy[2].answer, int64_t(2));
+        QCOMPARE(anatomy[2].index, int64_t(2));
+        QCOMPARE(d.test.at("high_school_us_history")[0].question, std::string("The \"Great Emancipator\"?"));
+        // The release root and its data/ folder are the same.
+        QCOMPARE(readMmlu(kMmlu + "/data", 2).test.at("anatomy").size(), size_t(3));
+        QCOMPARE(mmluCategory("anatomy"), std::string("stem"));
+        QCOMPARE(mmluCategory("high_school_us_history"), std::string("humanities"));
+        QCOMPARE(mmluCategory("professional_psychology"), std::string("social_sciences"));
+    }
+
+    void promptsAreTheHarnessStrings()
+    {
+        const MmluData d = readMmlu(kMmlu, 2);
+        const std::string prefix = mmluFewShotPrefix("anatomy", d.dev.at("anatomy"));
+        QCOMPARE(prefix, std::string("The following are multiple choice questions (with answers) about anatomy.\n\n"
+                                     "Which organ pumps blood?\nA. Heart\nB. Lung\nC. Liver\nD. Skin\nAnswer: A\n\n"
+                                     "How many lungs?\nA. One\nB. Two\nC. Three\nD. Four\nAnswer: B\n\n"));
+        QCOMPARE(mmluQuestionText(d.test.at("anatomy")[2]),
+                 std::string("Tears come from?\nA. Ears\nB. Lungs\nC. Glands\nin the eye\nD. Feet\nAnswer:"));
+        // question.strip(); underscores become spaces in the description.
+        const auto &history = d.test.at("high_school_us_history");
+        QCOMPARE(mmluQuestionText(history[1]), std::string("Capital city?\nA. Boston\nB. Denver\nC. Austin\nD. Washington\nAnswer:"));
+        QVERIFY(mmluFewShotPrefix("high_school_us_history", {}) ==
+                "The following are multiple choice questions (with answers) about high school us history.\n\n");
+        const std::vector<ChoiceQuestion> b = readBoolq(kBoolq);
+        QCOMPARE(boolqQuestionText(b[0]), std::string("The sky looks blue by day.\nQuestion: is the sky blue?\nAnswer:"));
+        QCOMPARE(b[0].answer, int64_t(1));
+        QCOMPARE(b[1].answer, int64_t(0));
+        QCOMPARE(b[2].answer, int64_t(1));  // super_glue's label
+        QCOMPARE(mmluContinuations(), (std::vector<std::string>{" A", " B", " C", " D"}));
+        QCOMPARE(boolqContinuations(), (std::vector<std::string>{" no", " yes"}));
+    }
+
+    void mmluJsonLines()
+    {
+        QTemporaryDir dir;
+        const fs::path file = fs::path(dir.path().toStdString()) / "mmlu.jsonl";
+        write(file, R"({"question": "q0", "subject": "virology", "choices": ["a","b","c","d"], "answer": 1}
+{"question": "q1", "subject": "virology", "choices": ["a","b","c","d"], "answer": "D"}
+{"question": "q2", "subject": "virology", "choices": ["a","b","c","d"], "answer": 0}
+)");
+        const MmluData d = readMmlu(file, 1);  // the first row of each subject is its example
+        QCOMPARE(d.dev.at("virology").size(), size_t(1));
+        QCOMPARE(d.test.at("virology").size(), size_t(2));
+        QCOMPARE(d.test.at("virology")[0].answer, int64_t(3));
+        QCOMPARE(d.test.at("virology")[0].index, int64_t(1));  // the row's position in the file
+    }
+
+    void badFilesNameTheFileAndLine_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("content");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("five fields") << "data/test/x_test.csv" << "q,a,b,c,A\n" << "line 1";
+        QTest::newRow("open quote") << "data/test/x_test.csv" << "q,a,b,c,d,A\n\"q,a,b,c,d,A\n" << "never closed";
+        QTest::newRow("bad letter") << "data/test/x_test.csv" << "q,a,b,c,d,E\n" << "A-D";
+        QTest::newRow("boolq answer") << "boolq.jsonl" << "{\"question\": \"q\", \"passage\": \"p\"}\n" << "line 1";
+        QTest::newRow("boolq json") << "boolq.jsonl" << "{\"question\": \n" << "not JSON";
+    }
+
+    void badFilesNameTheFileAndLine()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, content);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const fs::path file = fs::path(dir.path().toStdString()) / name.toStdString();
+        write(file, content.toStdString());
+        try {
+            if (name.endsWith(".jsonl"))
+                readBoolq(file);
+            else
+                readMmlu(dir.path().toStdString(), 0);
+            QFAIL("no error");
+        } catch (const Error &e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find(file.filename().string()) != std::string::npos, e.what());
+            QVERIFY2(what.find(expected.toStdString()) != std::string::npos, e.what());
+        }
+    }
+
+    void scoresEqualTheForwardPass()
+    {
+        ModelSession s;
+        s.load(kFixtures + "/models/llama3_gqa_sharded", testDevice());
+        s.applyPrunePlan(PrunePlan::dropBlock(6, 3, 1));  // a pruned model, as the sweep evaluates
+        EvalOptions o;
+        o.mmlu = kMmlu;
+        o.boolq = kBoolq;
+        o.shots = 2;
+        o.batchTokens = 300;  // several batches
+        const EvalResult r = evaluateModel(s, o);
+        const MmluData d = readMmlu(kMmlu, 2);
+        QCOMPARE(r.mmlu->overall.total, int64_t(5));
+        for (const QuestionResult &q : r.mmlu->questions) {
+            const ChoiceQuestion &source = d.test.at(q.subject)[static_cast<size_t>(q.index)];
+            const std::string context = mmluFewShotPrefix(q.subject, d.dev.at(q.subject)) + mmluQuestionText(source);
+            QCOMPARE(q.loglikelihoods.size(), size_t(4));
+            for (size_t c = 0; c < 4; ++c) {
+                const double direct = directLoglikelihood(s, context, mmluContinuations()[c]);
+                QVERIFY2(std::abs(q.loglikelihoods[c] - direct) < 1e-4,
+                         qPrintable(QStringLiteral("%1 #%2 choice %3: %4 vs %5").arg(QString::fromStdString(q.subject))
+                                        .arg(q.index).arg(c).arg(q.loglikelihoods[c]).arg(direct)));
+            }
+            QCOMPARE(q.prediction, int64_t(std::max_element(q.loglikelihoods.begin(), q.loglikelihoods.end()) -
+                                           q.loglikelihoods.begin()));
+        }
+        const std::vector<ChoiceQuestion> b = readBoolq(kBoolq);
+        for (const QuestionResult &q : r.boolq->questions)
+            for (size_t c = 0; c < 2; ++c)
+                QVERIFY(std::abs(q.loglikelihoods[c] -
+                                 directLoglikelihood(s, boolqQuestionText(b[static_cast<size_t>(q.index)]),
+                                                     boolqContinuations()[c])) < 1e-4);
+        // The same numbers without the shared prefix, with more tokens run.
+        o.reusePrefix = false;
+        const EvalResult whole = evaluateModel(s, o);
+        for (size_t i = 0; i < whole.mmlu->questions.size(); ++i)
+            for (size_t c = 0; c < 4; ++c)
+                QVERIFY(std::abs(whole.mmlu->questions[i].loglikelihoods[c] - r.mmlu->questions[i].loglikelihoods[c]) < 1e-4);
+        QVERIFY(whole.tokensComputed > r.tokensComputed);
+    }
+
+    void tallyAndJson()
+    {
+        ModelSession s;
+        s.load(kFixtures + "/models/qwen2_tied_f16", testDevice());  // no BOS: a tokenizer default the prompts follow
+        EvalOptions o;
+        o.mmlu = kMmlu;
+        o.shots = 1;
+        o.limit = 2;
+        o.validationData = kFixtures + "/data/tiny_corpus.txt";
+        const EvalResult r = evaluateModel(s, o);
+        QCOMPARE(r.mmlu->overall.total, int64_t(4));  // 2 per subject
+        QCOMPARE(r.mmlu->subjects.size(), size_t(2));
+        int64_t correct = 0;
+        for (const QuestionResult &q : r.mmlu->questions)
+            correct += q.prediction == q.answer;
+        QCOMPARE(r.mmlu->overall.correct, correct);
+        QVERIFY(r.loss && r.loss->loss > 0);
+        QCOMPARE(r.normalizedLoss, r.loss->loss / std::log(double(s.info().config.vocabSize)));
+        const nlohmann::ordered_json j = evaluationToJson(r);
+        QVERIFY(j["mmlu"]["accuracy"].is_number());
+        QVERIFY(j["mmlu"]["subjects"].contains("anatomy"));
+        QVERIFY(j["mmlu"]["categories"].contains("stem"));
+        const auto &q = j["mmlu"]["questions"][0];
+        for (const char *key : {"subject", "index", "loglikelihoods", "prediction", "answer"})
+            QVERIFY2(q.contains(key), key);
+        QCOMPARE(q["loglikelihoods"].size(), size_t(4));
+        QVERIFY(j["loss"]["normalized"].is_number());
+    }
+
+    void sweepWritesACompleteFileAndResumes()
+    {
+        QTemporaryDir dir;
+        ModelSession s;
+        s.load(kFixtures + "/models/llama3_gqa_sharded", testDevice());
+        SweepOptions o;
+        o.fractions = {0.0, 0.34};
+        o.strategies = {PruneStrategy::Deepest, PruneStrategy::Reverse};
+        o.eval.mmlu = kMmlu;
+        o.eval.boolq = kBoolq;
+        o.eval.shots = 1;
+        o.eval.validationData = kFixtures + "/data/tiny_corpus.txt";
+        o.healSteps = 2;
+        o.healing.trainData = kFixtures + "/data/tiny_corpus.txt";
+        o.healing.sequenceLength = 32;
+        o.healing.batchSize = 2;
+        o.healing.rank = 4;
+        o.healing.warmupSteps = 0;
+        o.resultFile = fs::path(dir.path().toStdString()) / "sweep.json";
+
+        // Cancelled after the third point: the file holds those three.
+        std::stop_source stop;
+        int seen = 0;
+        const SweepResult partial = runSweep(s, o, [&](const SweepPoint &) {
+            if (++seen == 3)
+                stop.request_stop();
+        }, {}, stop.get_token());
+        QVERIFY(partial.cancelled);
+        QCOMPARE(partial.points.size(), size_t(3));
+        QVERIFY(!isHealed(s));  // the checkpoint was reloaded
+        QCOMPARE(sweepFromJson(readJsonFile(o.resultFile), "sweep.json").points.size(), size_t(3));
+
+        // Resumed: only the missing points run; 2 strategies x 2 fractions x (unhealed, healed).
+        seen = 0;
+        const SweepResult r = runSweep(s, o, [&](const SweepPoint &) { ++seen; });
+        QVERIFY(!r.cancelled);
+        QCOMPARE(seen, 5);
+        QCOMPARE(r.points.size(), size_t(8));
+        const SweepResult file = sweepFromJson(readJsonFile(o.resultFile), "sweep.json");
+        QCOMPARE(file.points.size(), size_t(8));
+        QCOMPARE(file.layers, int64_t(6));
+        QCOMPARE(file.mmluChance, 0.25);
+        QCOMPARE(file.boolqMajority.value(), 0.5);
+        for (const SweepPoint &p : file.points) {
+            QVERIFY(p.mmlu && p.boolq && p.loss && p.normalizedLoss);
+            QCOMPARE(p.dropped.size(), size_t(p.fraction == 0 ? 0 : 2));
+        }
+        // deepest at 2 of 6 drops layers 3, 4 (keeps the last); reverse drops 4, 5.
+        const auto find = [&](const std::string &strategy) {
+            return std::find_if(file.points.begin(), file.points.end(),
+                                [&](const SweepPoint &p) { return p.strategy == strategy && p.fraction > 0; });
+        };
+        QCOMPARE(find("deepest")->dropped, (std::vector<int64_t>{3, 4}));
+        QCOMPARE(find("reverse")->dropped, (std::vector<int64_t>{4, 5}));
+        QCOMPARE(s.prunePlan().kept.size(), size_t(6));  // the session ends unpruned
+
+        // Other settings do not resume this file.
+        o.eval.shots = 2;
+        QVERIFY_THROWS_EXCEPTION(Error, runSweep(s, o));
+    }
+
+    void importanceScanDropsEachLayer()
+    {
+        ModelSession s;
+        s.load(kFixtures + "/models/llama3_gqa_sharded", testDevice());
+        SweepOptions o;
+        o.perLayer = true;
+        o.eval.validationData = kFixtures + "/data/tiny_corpus.txt";
+        const SweepResult r = runSweep(s, o);
+        QCOMPARE(r.points.size(), size_t(7));  // the whole model, then each of the 6 layers dropped alone
+        QVERIFY(r.points[0].dropped.empty());
+        for (int64_t i = 0; i < 6; ++i)
+            QCOMPARE(r.points[static_cast<size_t>(i) + 1].dropped, (std::vector<int64_t>{i}));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEvaluation)
+#include "tst_evaluation.moc"
