@@ -65,6 +65,16 @@ void ComputeThread::heal(const HealingConfig &config)
     start([config, paused = m_paused](ModelWorker *w, std::stop_token stop) { w->heal(config, paused, stop); });
 }
 
+void ComputeThread::evaluate(const EvalOptions &options)
+{
+    start([=](ModelWorker *w, std::stop_token stop) { w->evaluate(options, stop); });
+}
+
+void ComputeThread::sweep(const SweepOptions &options)
+{
+    start([=](ModelWorker *w, std::stop_token stop) { w->sweep(options, stop); });
+}
+
 void ComputeThread::exportHealedModel(const QString &target, const ExportOptions &options)
 {
     start([=](ModelWorker *w, std::stop_token stop) { w->exportHealedModel(target, options, stop); });

@@ -41,6 +41,10 @@ public:
     void exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options);
     /** Starts healing the loaded model; ignored while busy. */
     void heal(const HealingConfig &config);
+    /** Evaluates the loaded model as it is now; ignored while busy. */
+    void evaluate(const EvalOptions &options);
+    /** Runs a sweep or importance scan; ignored while busy. */
+    void sweep(const SweepOptions &options);
     /** Merges the healed model and exports it to `target`; ignored while busy. */
     void exportHealedModel(const QString &target, const ExportOptions &options);
     /** Pauses or resumes a healing run between steps (the GPU memory stays held). */

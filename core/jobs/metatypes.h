@@ -4,7 +4,9 @@
 
 #include <QMetaType>
 
+#include "layercut/evaluation.h"
 #include "layercut/healing.h"
+#include "layercut/sweep.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_export.h"
 #include "layercut/model_session.h"
@@ -21,3 +23,8 @@ Q_DECLARE_METATYPE(lc::HealingConfig)
 Q_DECLARE_METATYPE(lc::HealingStep)
 Q_DECLARE_METATYPE(lc::ValidationPoint)
 Q_DECLARE_METATYPE(lc::HealingResult)
+Q_DECLARE_METATYPE(lc::EvalOptions)
+Q_DECLARE_METATYPE(lc::EvalResult)
+Q_DECLARE_METATYPE(lc::SweepOptions)
+Q_DECLARE_METATYPE(lc::SweepPoint)
+Q_DECLARE_METATYPE(lc::SweepResult)

@@ -7,6 +7,7 @@
 #include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "layercut/healing.h"
+#include "layercut/json_file.h"
 #include "layercut/tokenizer.h"
 
 namespace lc {
@@ -24,6 +25,11 @@ ModelWorker::ModelWorker(QObject *parent) : QObject(parent)
     qRegisterMetaType<lc::HealingStep>();
     qRegisterMetaType<lc::ValidationPoint>();
     qRegisterMetaType<lc::HealingResult>();
+    qRegisterMetaType<lc::EvalOptions>();
+    qRegisterMetaType<lc::EvalResult>();
+    qRegisterMetaType<lc::SweepOptions>();
+    qRegisterMetaType<lc::SweepPoint>();
+    qRegisterMetaType<lc::SweepResult>();
 }
 
 ModelWorker::~ModelWorker() = default;
@@ -175,6 +181,39 @@ void ModelWorker::heal(const HealingConfig &config, std::shared_ptr<std::atomic<
         const HealingResult result = healModel(m_session, config, callbacks, stop);
         m_lossCheck.reset();  // the baseline loss belonged to the unhealed model
         emit healed(result);
+    });
+}
+
+void ModelWorker::evaluate(const EvalOptions &options, std::stop_token stop)
+{
+    guarded([&] {
+        if (!m_session.isLoaded())
+            throw Error("no model is loaded");
+        emit evaluated(evaluateModel(m_session, options, progressReporter(), stop));
+    });
+}
+
+void ModelWorker::sweep(const SweepOptions &options, std::stop_token stop)
+{
+    guarded([&] {
+        if (!m_session.isLoaded())
+            throw Error("no model is loaded");
+        if (isHealed(m_session)) {
+            m_session.load(m_session.info().folder, m_loadOptions, progressReporter(), stop);
+            m_lossCheck.reset();
+        }
+        m_session.applyPrunePlan(PrunePlan::keepAll(m_session.info().config.numLayers));
+        if (!options.resultFile.empty() && std::filesystem::exists(options.resultFile)) {
+            try {
+                for (const SweepPoint &p : sweepFromJson(readJsonFile(options.resultFile), options.resultFile.string()).points)
+                    emit sweepPoint(p, true);
+            } catch (const Error &) {
+                // runSweep says what is wrong with the file.
+            }
+        }
+        const SweepResult r = runSweep(
+            m_session, options, [this](const SweepPoint &p) { emit sweepPoint(p, false); }, progressReporter(), stop);
+        emit sweepFinished(r);
     });
 }
 

@@ -58,6 +58,16 @@ public:
      */
     void heal(const lc::HealingConfig &config, std::shared_ptr<std::atomic<bool>> paused, std::stop_token stop);
 
+    /** Evaluates the model as it is now (pruned, healed). Emits evaluated, cancelled or failed. */
+    void evaluate(const lc::EvalOptions &options, std::stop_token stop);
+
+    /**
+     * Runs a sweep (or the per-layer importance scan) from the checkpoint's weights: a healed or pruned
+     * model is reloaded first, and the model is left unpruned afterwards. Emits sweepPoint per point, then
+     * sweepFinished (also when cancelled), or failed.
+     */
+    void sweep(const lc::SweepOptions &options, std::stop_token stop);
+
     /** Merges the healed model's adapters into the checkpoint's weights and writes it. Emits exported. */
     void exportHealedModel(const QString &target, const lc::ExportOptions &options, std::stop_token stop);
 
@@ -77,6 +87,10 @@ signals:
     void healingStep(const lc::HealingStep &step);
     void healingValidated(const lc::ValidationPoint &point);
     void healed(const lc::HealingResult &result);
+    void evaluated(const lc::EvalResult &result);
+    /** Emitted first with the points a resumed result file already held (`resumed` = true), then live. */
+    void sweepPoint(const lc::SweepPoint &point, bool resumed);
+    void sweepFinished(const lc::SweepResult &result);
     void cancelled();
     void failed(const QString &message);
     void jobFinished();
