@@ -51,7 +51,11 @@ void runHeal(HealArgs a)
     c.validate();
 
     ModelSession session;
-    session.load(a.folder, loadOptions(a.device, a.dtype), progress);
+    LoadOptions load = loadOptions(a.device, a.dtype);
+    // QLoRA: quantise while loading, so the dense model is never on the device whole.
+    load.nf4 = c.method == HealingMethod::Lora && c.quantization == BaseQuantization::Nf4;
+    load.nf4DoubleQuantization = c.doubleQuantization;
+    session.load(a.folder, load, progress);
     const int64_t L = session.info().config.numLayers;
     std::string metric;
     if (a.plan.given()) {

@@ -215,6 +215,30 @@ private slots:
         QVERIFY(r.trainableParameters > 0);
     }
 
+    void quantisingWhileLoadingGivesTheSameRun()
+    {
+        // LoadOptions::nf4 quantises each layer as it arrives; the codes, and so the run, are the same.
+        std::vector<std::vector<double>> runs;
+        for (const bool atLoad : {false, true}) {
+            auto session = std::make_unique<ModelSession>();
+            LoadOptions o = testDevice();
+            o.nf4 = atLoad;
+            session->load(kModels + "llama3_gqa_sharded", o);
+            QCOMPARE(session->info().weightStorage, std::string(atLoad ? "nf4" : ""));
+            session->applyPrunePlan(PrunePlan::dropBlock(6, 2, 2));
+            runs.push_back(losses(healModel(*session, tinyConfig(4))));
+        }
+        QCOMPARE(runs[0], runs[1]);
+        // Dense LoRA or partial fine-tuning need the dense weights.
+        ModelSession nf4;
+        LoadOptions o = testDevice();
+        o.nf4 = true;
+        nf4.load(kModels + "llama3_gqa_sharded", o);
+        HealingConfig c = tinyConfig(1);
+        c.method = HealingMethod::PartialLayers;
+        QVERIFY_THROWS_EXCEPTION(Error, healModel(nf4, c));
+    }
+
     void checkpointingChangesNothing()
     {
         std::vector<std::vector<double>> runs;

@@ -23,6 +23,12 @@ struct LoadOptions
 {
     std::string device = "cpu";          // "cpu", "cuda" or "cuda:N"
     std::optional<DType> dtype;          // default: float32 on CPU, the checkpoint's dtype on CUDA
+    /**
+     * Store the decoder's linear weights as NF4 (QLoRA's base), quantised layer by layer as they load, so
+     * the dense model never sits on the device whole; they compute in `dtype`.
+     */
+    bool nf4 = false;
+    bool nf4DoubleQuantization = true;
 };
 
 /** What a user wants to know about a checkpoint; filled without loading weights by inspect(). */
@@ -40,6 +46,7 @@ struct ModelInfo
     // Set once loaded:
     std::string device;
     std::string computeDtype;
+    std::string weightStorage;           // "nf4" when the linear weights were quantised at load, else empty
 };
 
 /** Token ids of a right-padded batch: ids and mask are [batch, length] row-major; mask 1 = real token. */

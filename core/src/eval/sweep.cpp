@@ -142,7 +142,8 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
         throw Error("healing during the sweep needs training data");
     const ModelInfo info = session.info();
     const int64_t L = info.config.numLayers;
-    const LoadOptions reload{info.device, parseDType(info.computeDtype)};
+    LoadOptions reload{info.device, parseDType(info.computeDtype)};
+    reload.nf4 = info.weightStorage == "nf4";
 
     SweepResult result;
     result.layers = L;

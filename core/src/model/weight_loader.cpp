@@ -7,6 +7,7 @@
 
 #include "layercut/error.h"
 #include "model/tensor_upload.h"
+#include "train/nf4.h"
 
 namespace lc {
 namespace {
@@ -95,13 +96,13 @@ void fuseProjections(LlamaWeights &weights)
     }
 }
 
-LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
-                              at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop)
+namespace {
+
+/** Presence, shape and dtype of every expected tensor, before anything is copied; returns their bytes. */
+uint64_t validate(const Checkpoint &checkpoint, const ModelConfig &config)
 {
-    const auto expected = config.expectedTensors();
-    // Validate everything before copying anything, so a bad checkpoint fails fast.
     uint64_t totalBytes = 0;
-    for (const auto &e : expected) {
+    for (const auto &e : config.expectedTensors()) {
         const auto [entry, file] = checkpoint.find(e.name);
         if (!entry)
             throw Error("'" + checkpoint.files().front()->path().parent_path().string() + "': tensor '" + e.name +
@@ -114,13 +115,35 @@ LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &c
                         " (supported: F32, BF16, F16)");
         totalBytes += entry->byteSize();
     }
+    return totalBytes;
+}
 
+LlamaWeights emptyWeights(const ModelConfig &config)
+{
     LlamaWeights w;
     w.layers.resize(static_cast<size_t>(config.numLayers));
     for (int64_t i = 0; i < config.numLayers; ++i)
         w.layers[static_cast<size_t>(i)].originalIndex = i;
+    return w;
+}
+
+/** True for "model.layers.{i}.{self_attn,mlp}.*_proj.weight": what NF4 loading quantises. */
+bool isProjectionWeight(const std::string &name)
+{
+    const auto layer = splitLayerTensorName(name);
+    return layer && layer->rest.ends_with("_proj.weight");
+}
+
+} // namespace
+
+LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
+                              at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop)
+{
+    // Validate everything before copying anything, so a bad checkpoint fails fast.
+    const uint64_t totalBytes = validate(checkpoint, config);
+    LlamaWeights w = emptyWeights(config);
     std::vector<TensorUpload> uploads;
-    for (const auto &e : expected) {
+    for (const auto &e : config.expectedTensors()) {
         at::Tensor *slot = slotFor(w, e.name);
         if (!slot)
             throw Error("internal: no slot for tensor '" + e.name + "'");
@@ -128,6 +151,52 @@ LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &c
     }
     uploadTensors(uploads, device, dtype, totalBytes, progress, stop);
     fuseProjections(w);
+    if (config.tieWordEmbeddings)
+        w.lmHead = w.embedTokens;
+    return w;
+}
+
+LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
+                                 at::ScalarType dtype, bool doubleQuantization, const ProgressFn &progress,
+                                 const std::stop_token &stop)
+{
+    const uint64_t totalBytes = validate(checkpoint, config);
+    LlamaWeights w = emptyWeights(config);
+    // Progress over the whole load: each upload call reports its own bytes, offset by those before it.
+    uint64_t before = 0;
+    const auto upload = [&](const std::vector<TensorUpload> &uploads) {
+        uint64_t bytes = 0;
+        for (const TensorUpload &u : uploads)
+            bytes += u.entry->byteSize();
+        uploadTensors(uploads, device, dtype, bytes, [&](const Progress &p) {
+            if (progress)
+                progress({p.stage, static_cast<int64_t>(before) + p.current, static_cast<int64_t>(totalBytes), 0});
+        }, stop);
+        before += bytes;
+    };
+    std::vector<TensorUpload> rest;
+    std::vector<std::vector<TensorUpload>> projections(static_cast<size_t>(config.numLayers));
+    for (const auto &e : config.expectedTensors()) {
+        at::Tensor *slot = slotFor(w, e.name);
+        if (!slot)
+            throw Error("internal: no slot for tensor '" + e.name + "'");
+        const TensorUpload u{checkpoint.find(e.name).first, slot};
+        if (isProjectionWeight(e.name))
+            projections[static_cast<size_t>(splitLayerTensorName(e.name)->layer)].push_back(u);
+        else
+            rest.push_back(u);
+    }
+    upload(rest);
+    for (size_t i = 0; i < projections.size(); ++i) {
+        upload(projections[i]);
+        DecoderLayerWeights &layer = w.layers[i];
+        for (size_t p = 0; p < kProjections; ++p) {
+            at::Tensor &dense = layer.weight(static_cast<Proj>(p));
+            layer.nf4[p] = std::make_shared<const Nf4Weight>(quantizeNf4(dense, doubleQuantization));
+            dense = at::Tensor();
+        }
+    }
+    fuseProjections(w);  // the q/k/v biases only: the weights are NF4 now
     if (config.tieWordEmbeddings)
         w.lmHead = w.embedTokens;
     return w;

@@ -18,4 +18,12 @@ namespace lc {
 LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
                               at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop);
 
+/**
+ * The same, with every decoder projection quantised to NF4 as soon as its layer is on the device (one
+ * layer's dense projections at a time): the QLoRA base without the dense model's memory peak.
+ */
+LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
+                                 at::ScalarType dtype, bool doubleQuantization, const ProgressFn &progress,
+                                 const std::stop_token &stop);
+
 } // namespace lc

@@ -104,7 +104,11 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
         info.tokenizerKind = tokenizer->kind();
     }
     throwIfStopped(stop);
-    LlamaWeights weights = loadLlamaWeights(ckpt, info.config, device, toScalarType(dtype), progress, stop);
+    LlamaWeights weights =
+        options.nf4 ? loadLlamaWeightsNf4(ckpt, info.config, device, toScalarType(dtype), options.nf4DoubleQuantization,
+                                          progress, stop)
+                    : loadLlamaWeights(ckpt, info.config, device, toScalarType(dtype), progress, stop);
+    info.weightStorage = options.nf4 ? "nf4" : "";
     info.device = device.str();
     info.computeDtype = dtypeName(dtype);
     m_impl->model.emplace(info.config, std::move(weights));

@@ -238,8 +238,13 @@ std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, cons
         DecoderLayerWeights &layer = model.mutableLayers()[static_cast<size_t>(index)];
         std::array<std::vector<int64_t>, kProjections> shapes;
         for (size_t i = 0; i < kProjections; ++i)
-            shapes[i] = layer.weight(static_cast<Proj>(i)).sizes().vec();
-        if (quantize) {
+            shapes[i] = layer.nf4[i] ? layer.nf4[i]->shape : layer.weight(static_cast<Proj>(i)).sizes().vec();
+        const bool loadedNf4 = layer.nf4[0] != nullptr;  // LoadOptions::nf4: quantised while loading
+        if (loadedNf4 && !quantize)
+            throw Error("the model was loaded with NF4 weights; LoRA on the dense base needs it loaded without NF4");
+        if (loadedNf4)
+            state.quantized = true;
+        if (quantize && !loadedNf4) {
             // QLoRA quantises every linear layer of the block (transformers' Linear4bit everywhere but lm_head);
             // the dense copies go, q|k|v included, so only the NF4 codes stay on the device.
             for (size_t i = 0; i < kProjections; ++i)
@@ -292,6 +297,9 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const PrunePlan &plan,
                                        HealingState &state)
 {
     const bool full = c.method == HealingMethod::Full;
+    for (const DecoderLayerWeights &layer : model.allLayers())
+        if (layer.nf4[0])
+            throw Error(healingMethodName(c.method) + " fine-tuning trains dense weights; load the model without NF4");
     LlamaWeights &w = model.mutableWeights();
     const bool tied = model.config().tieWordEmbeddings;
     if (!full && tied)
