@@ -3,6 +3,7 @@
 //   forward MODEL_DIR     load time to the device and forward tokens/s (random ids, full logits)
 //   distances MODEL_DIR   angular-distance analysis tokens/s (random full-length sequences)
 //   heal MODEL_DIR        LoRA/QLoRA training tokens/s and peak GPU memory (random full-length documents)
+//   eval MODEL_DIR        k-shot MMLU questions/s (an MMLU-format folder, e.g. from bench/make_mmlu_like.py)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +21,7 @@
 
 #include "layercut/benchmark.h"
 #include "layercut/error.h"
+#include "layercut/evaluation.h"
 #include "layercut/healing.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_session.h"
@@ -147,7 +149,8 @@ nlohmann::ordered_json benchHeal(const HealArgs &args)
         throw lc::Error("--steps must be at least 1 and --warmup-steps not negative");
     lc::ModelSession session;
     const auto loadStart = std::chrono::steady_clock::now();
-    session.load(args.folder, {.device = args.device, .dtype = lc::parseDType(args.dtype)});
+    // QLoRA as layercut-cli heal runs it: NF4 while loading, so the dense model never sits on the GPU whole.
+    session.load(args.folder, {.device = args.device, .dtype = lc::parseDType(args.dtype), .nf4 = args.quant == "nf4"});
     const double loadSeconds = secondsSince(loadStart);
 
     // Random documents of exactly `length` ids, one per sequence of every step, and one batch more. Where
@@ -256,6 +259,70 @@ nlohmann::ordered_json benchHeal(const HealArgs &args)
             {"load_seconds", loadSeconds}};
 }
 
+struct EvalArgs
+{
+    std::string folder, data, device = "cuda", dtype = "bfloat16";
+    int64_t shots = 5, batchTokens = lc::EvalOptions{}.batchTokens, limit = 0, warmupLimit = 2;
+    bool reusePrefix = true;
+};
+
+CLI::App *addEvalCommand(CLI::App &app, EvalArgs &args)
+{
+    auto *cmd = app.add_subcommand("eval", "k-shot MMLU questions/s of a model folder (it needs a tokenizer)");
+    cmd->add_option("MODEL_DIR", args.folder)->required();
+    cmd->add_option("--data", args.data, "MMLU release layout (DIR/data/dev, DIR/data/test) or JSON Lines")->required();
+    cmd->add_option("--device", args.device)->capture_default_str();
+    cmd->add_option("--dtype", args.dtype)->capture_default_str();
+    cmd->add_option("--shots", args.shots)->capture_default_str();
+    cmd->add_option("--batch-tokens", args.batchTokens, "Tokens per forward pass")->capture_default_str();
+    cmd->add_option("--limit", args.limit, "Timed questions per subject (0: all)")->capture_default_str();
+    cmd->add_option("--warmup-limit", args.warmupLimit, "Questions per subject of the untimed warm-up evaluation")
+        ->capture_default_str();
+    cmd->add_flag("--prefix-reuse,!--no-prefix-reuse", args.reusePrefix,
+                  "Compute each subject's few-shot prefix once (keys and values shared by its questions)")
+        ->capture_default_str();
+    return cmd;
+}
+
+nlohmann::ordered_json benchEval(const EvalArgs &args)
+{
+    lc::ModelSession session;
+    const auto loadStart = std::chrono::steady_clock::now();
+    session.load(args.folder, {.device = args.device, .dtype = lc::parseDType(args.dtype)});
+    const double loadSeconds = secondsSince(loadStart);
+    lc::EvalOptions o;
+    o.mmlu = args.data;
+    o.shots = args.shots;
+    o.batchTokens = args.batchTokens;
+    o.reusePrefix = args.reusePrefix;
+    // One untimed evaluation of a few questions per subject: CUDA context, kernels, the allocator's blocks.
+    if (args.warmupLimit > 0) {
+        o.limit = args.warmupLimit;
+        lc::evaluateModel(session, o);
+    }
+    o.limit = args.limit;
+    // Timed: everything evaluateModel does, reading and tokenising the files included (its results come
+    // back to the host batch by batch, so the GPU work is finished when it returns).
+    const auto start = std::chrono::steady_clock::now();
+    const lc::EvalResult r = lc::evaluateModel(session, o);
+    const double seconds = secondsSince(start);
+    if (!r.mmlu || r.mmlu->overall.total == 0)
+        throw lc::Error("'" + args.data + "': no MMLU questions were evaluated");
+    const int64_t questions = r.mmlu->overall.total;
+    return {{"impl", "layercut"},
+            {"mode", "eval"},
+            {"questions_per_second", static_cast<double>(questions) / seconds},
+            {"questions", questions},
+            {"tokens_computed", r.tokensComputed},
+            {"seconds", seconds},
+            {"shots", args.shots},
+            {"accuracy", r.mmlu->overall.accuracy()},
+            {"prefix_reuse", args.reusePrefix},
+            {"batch_tokens", args.batchTokens},
+            {"warmup_limit", args.warmupLimit},
+            {"load_seconds", loadSeconds}};
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -264,13 +331,17 @@ int main(int argc, char **argv)
     app.require_subcommand(1);
     Args args;
     HealArgs healArgs;
+    EvalArgs evalArgs;
     auto *forward = addCommand(app, "forward", "Load time and forward tokens/s of a model folder", args);
     addCommand(app, "distances", "Angular-distance analysis tokens/s of a model folder", args);
     auto *heal = addHealCommand(app, healArgs);
+    auto *eval = addEvalCommand(app, evalArgs);
     CLI11_PARSE(app, argc, argv);
     try {
-        const nlohmann::ordered_json result =
-            heal->parsed() ? benchHeal(healArgs) : forward->parsed() ? benchForward(args) : benchDistances(args);
+        const nlohmann::ordered_json result = heal->parsed()      ? benchHeal(healArgs)
+                                              : eval->parsed()    ? benchEval(evalArgs)
+                                              : forward->parsed() ? benchForward(args)
+                                                                  : benchDistances(args);
         std::cout << result.dump() << std::endl;
         return 0;
     } catch (const std::exception &e) {

@@ -33,6 +33,20 @@ if any(r.get("mode") == "heal" for r in rows):  # the healing benchmark: through
           f"a memory ratio below 1 that it needs less)")
     sys.exit(0)
 
+if any(r.get("mode") == "eval" for r in rows):  # the evaluation benchmark: k-shot MMLU throughput
+    hf, lc = best("transformers", "questions_per_second", False), best("layercut", "questions_per_second", False)
+    print(f"{'metric':<20}{'transformers':>14}{'LayerCut':>14}{'ratio':>9}")
+    print(f"{'MMLU questions/s':<20}{hf:>14.2f}{lc:>14.2f}{lc / hf:>8.2f}x")
+    for r in by.get("transformers", [])[:1]:
+        print(f"  transformers: {r['questions']} questions, {r['shots']}-shot, {r['mean_prompt_tokens']:.0f} prompt "
+              f"tokens on average, one pass per question ({r['forwards']} passes); accuracy {r['accuracy']:.3f}")
+    for r in by.get("layercut", [])[:1]:
+        print(f"  LayerCut: {r['questions']} questions, {r['shots']}-shot, {r['tokens_computed']} tokens computed, "
+              f"prefix reuse {'on' if r['prefix_reuse'] else 'off'}, batches of {r['batch_tokens']} tokens; "
+              f"accuracy {r['accuracy']:.3f}")
+    print(f"({len(rows)} runs, best of each; a ratio above 1 means LayerCut is faster)")
+    sys.exit(0)
+
 metrics = [("load to GPU (s)", "load_seconds", True, 2), ("forward tokens/s", "tokens_per_second", False, 0)]
 if any("sequences" in r for r in rows):  # the distance benchmark
     metrics = [("distances tokens/s", "tokens_per_second", False, 0)]

@@ -11,6 +11,11 @@
 #                activation checkpointing, 2 untimed then 4 timed optimizer steps                (issue 5)
 #                settings: HEAL_RANK HEAL_BATCH HEAL_LENGTH HEAL_STEPS HEAL_WARMUP HEAL_TARGETS=ffn|all
 #                HEAL_QUANT=nf4|none (LayerCut's base) HEAL_CHECKPOINTING=1|0
+#     eval       5-shot MMLU questions/s on an MMLU-shaped random set (bench/make_mmlu_like.py, which also puts
+#                its tokenizer into the checkpoint): layercut-bench eval (batched, few-shot prefix computed once
+#                per subject) against a transformers loop of one pass per question (bench/hf_mmlu.py) (issue 6)
+#                settings: EVAL_DATA (default: mmlu-like beside the checkpoint) EVAL_SHOTS EVAL_SUBJECTS
+#                EVAL_QUESTIONS (per subject) EVAL_BATCH_TOKENS EVAL_PREFIX_REUSE=1|0
 set -euo pipefail
 mode=$1
 build=$2
@@ -21,7 +26,8 @@ case "$mode" in
     forward) peer=hf_forward.py iters=10 ;;
     distances) peer=hf_distances.py iters=4 ;;
     heal) peer=hf_qlora.py iters=${HEAL_STEPS:-4} ;;
-    *) echo "usage: $0 forward|distances|heal BUILD_DIR [CHECKPOINT_DIR] [ROUNDS]" >&2; exit 2 ;;
+    eval) peer=hf_mmlu.py iters=0 ;;
+    *) echo "usage: $0 forward|distances|heal|eval BUILD_DIR [CHECKPOINT_DIR] [ROUNDS]" >&2; exit 2 ;;
 esac
 [ -f "$ckpt/config.json" ] || python3 "$here/make_random_checkpoint.py" "$ckpt" >&2
 peer_args=(--iters "$iters")
@@ -31,6 +37,15 @@ if [ "$mode" = heal ]; then
                --warmup-steps "${HEAL_WARMUP:-2}" --targets "${HEAL_TARGETS:-ffn}")
     if [ "${HEAL_CHECKPOINTING:-1}" = 0 ]; then peer_args+=(--no-checkpointing); fi
     lc_args=("${peer_args[@]}" --quant "${HEAL_QUANT:-nf4}")
+fi
+if [ "$mode" = eval ]; then
+    # Deterministic, so rewriting it each time is cheap and keeps the data and the checkpoint's tokenizer in step.
+    data=${EVAL_DATA:-$(dirname "$ckpt")/mmlu-like}
+    python3 "$here/make_mmlu_like.py" "$data" --subjects "${EVAL_SUBJECTS:-16}" --questions "${EVAL_QUESTIONS:-24}" \
+        --tokenizer-into "$ckpt" >&2
+    peer_args=(--data "$data" --shots "${EVAL_SHOTS:-5}")
+    lc_args=("${peer_args[@]}" --batch-tokens "${EVAL_BATCH_TOKENS:-16384}")
+    if [ "${EVAL_PREFIX_REUSE:-1}" = 0 ]; then lc_args+=(--no-prefix-reuse); fi
 fi
 results=$(mktemp)
 run_hf() { python3 "$here/$peer" "$ckpt" "${peer_args[@]}" 2>/dev/null | tee -a "$results"; }

@@ -81,6 +81,286 @@
     </message>
 </context>
 <context>
+    <name>EvaluationPanel</name>
+    <message>
+        <source>Folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <source>File…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Benchmarks</source>
+        <translation>基准测试</translation>
+    </message>
+    <message>
+        <source>MMLU:</source>
+        <translation>MMLU：</translation>
+    </message>
+    <message>
+        <source>Choose MMLU</source>
+        <translation>选择 MMLU</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl *.json);;All files (*)</source>
+        <translation>JSON Lines (*.jsonl *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>none: skip MMLU</source>
+        <translation>无：跳过 MMLU</translation>
+    </message>
+    <message>
+        <source>The MMLU release folder (data/dev and data/test CSV files) or a JSON Lines file like cais/mmlu&apos;s</source>
+        <translation>MMLU 发布版文件夹（data/dev 与 data/test 下的 CSV 文件），或类似 cais/mmlu 的 JSON Lines 文件</translation>
+    </message>
+    <message>
+        <source>BoolQ:</source>
+        <translation>BoolQ：</translation>
+    </message>
+    <message>
+        <source>Choose BoolQ</source>
+        <translation>选择 BoolQ</translation>
+    </message>
+    <message>
+        <source>none: skip BoolQ</source>
+        <translation>无：跳过 BoolQ</translation>
+    </message>
+    <message>
+        <source>BoolQ questions as JSON Lines (question, passage, answer or label), scored 0-shot</source>
+        <translation>JSON Lines 格式的 BoolQ 问题（question、passage、answer 或 label），以 0-shot 方式评分</translation>
+    </message>
+    <message>
+        <source>Loss data:</source>
+        <translation>损失数据：</translation>
+    </message>
+    <message>
+        <source>Choose Validation Text</source>
+        <translation>选择验证文本</translation>
+    </message>
+    <message>
+        <source>Datasets (*.txt *.jsonl *.json *.gz);;All files (*)</source>
+        <translation>数据集 (*.txt *.jsonl *.json *.gz);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>the analysis data</source>
+        <translation>分析数据</translation>
+    </message>
+    <message>
+        <source>Text for the held-out loss, also shown divided by ln V (1.0 is uniform guessing)</source>
+        <translation>用于留出损失的文本；同时显示除以 ln V 后的值（1.0 相当于均匀随机猜测）</translation>
+    </message>
+    <message>
+        <source>Solved MMLU examples before each question (the harness&apos;s default is 5)</source>
+        <translation>每个问题前给出的 MMLU 已解答示例数（评测框架默认为 5）</translation>
+    </message>
+    <message>
+        <source>MMLU shots:</source>
+        <translation>MMLU 示例数：</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Questions per MMLU subject and of BoolQ; all when 0</source>
+        <translation>每个 MMLU 学科及 BoolQ 的题目数；为 0 时使用全部</translation>
+    </message>
+    <message>
+        <source>Limit per subject:</source>
+        <translation>每学科上限：</translation>
+    </message>
+    <message>
+        <source>Evaluate Model</source>
+        <translation>评测模型</translation>
+    </message>
+    <message>
+        <source>Evaluate the model as it is now: pruned and healed as the other docks left it</source>
+        <translation>按模型当前状态评测：即其他面板留下的剪枝与修复状态</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Fractions of the layers to drop, separated by commas</source>
+        <translation>要删除的层比例，用逗号分隔</translation>
+    </message>
+    <message>
+        <source>Fractions:</source>
+        <translation>比例：</translation>
+    </message>
+    <message>
+        <source>Most similar block</source>
+        <translation>最相似的块</translation>
+    </message>
+    <message>
+        <source>Drop the block of smallest angular distance, measured on the analysis data</source>
+        <translation>删除角距离最小的块（在分析数据上测量）</translation>
+    </message>
+    <message>
+        <source>Deepest before the last</source>
+        <translation>最后一层之前的最深层</translation>
+    </message>
+    <message>
+        <source>The paper&apos;s heuristic: drop the layers just before the last one</source>
+        <translation>论文的启发式方法：删除紧挨最后一层之前的那些层</translation>
+    </message>
+    <message>
+        <source>Last layers</source>
+        <translation>最后几层</translation>
+    </message>
+    <message>
+        <source>Drop the last layers</source>
+        <translation>删除最后几层</translation>
+    </message>
+    <message>
+        <source>Strategies:</source>
+        <translation>策略：</translation>
+    </message>
+    <message>
+        <source>no healing</source>
+        <translation>不修复</translation>
+    </message>
+    <message>
+        <source>Heal each pruned model for this many steps with the Healing dock&apos;s settings and evaluate it again</source>
+        <translation>按“修复”面板的设置将每个剪枝后的模型修复这么多步，然后再次评测</translation>
+    </message>
+    <message>
+        <source>Heal steps per point:</source>
+        <translation>每点修复步数：</translation>
+    </message>
+    <message>
+        <source>Result file:</source>
+        <translation>结果文件：</translation>
+    </message>
+    <message>
+        <source>Choose Result File</source>
+        <translation>选择结果文件</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Written after every point; a file of an interrupted sweep with the same settings is resumed</source>
+        <translation>每完成一个点就写入；若已有相同设置且中断的扫描文件，则从中继续</translation>
+    </message>
+    <message>
+        <source>Run Sweep</source>
+        <translation>运行扫描</translation>
+    </message>
+    <message>
+        <source>Evaluate the model at every fraction and strategy, unhealed and healed</source>
+        <translation>在每个比例和策略下评测模型，包括未修复与修复后</translation>
+    </message>
+    <message>
+        <source>Per-Layer Importance</source>
+        <translation>逐层重要性</translation>
+    </message>
+    <message>
+        <source>Drop each layer alone and measure what it costs</source>
+        <translation>单独删除每一层，并测量其代价</translation>
+    </message>
+    <message>
+        <source>none: skip the loss</source>
+        <translation>无：跳过损失</translation>
+    </message>
+    <message>
+        <source>the analysis data: %1</source>
+        <translation>分析数据：%1</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationTable</name>
+    <message>
+        <source>Subject</source>
+        <translation>学科</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Correct</source>
+        <translation>答对</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>题数</translation>
+    </message>
+    <message>
+        <source>STEM</source>
+        <translation>STEM</translation>
+    </message>
+    <message>
+        <source>Humanities</source>
+        <translation>人文</translation>
+    </message>
+    <message>
+        <source>Social sciences</source>
+        <translation>社会科学</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>No evaluation yet</source>
+        <translation>尚未评测</translation>
+    </message>
+    <message>
+        <source>Choose benchmarks in the Evaluation dock and press Evaluate Model.</source>
+        <translation>在“评测”面板中选择基准测试，然后点击“评测模型”。</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评测</translation>
+    </message>
+    <message numerus="yes">
+        <source>MMLU: %1 of %n question(s) right (%2; chance 25%)</source>
+        <translation>
+            <numerusform>MMLU：%n 道题中答对 %1 道（%2；随机水平 25%）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>MMLU overall</source>
+        <translation>MMLU 总体</translation>
+    </message>
+    <message>
+        <source>MMLU %1</source>
+        <translation>MMLU %1</translation>
+    </message>
+    <message>
+        <source>all of the category</source>
+        <translation>该类别全部</translation>
+    </message>
+    <message>
+        <source>BoolQ: %1 (majority class %2)</source>
+        <translation>BoolQ：%1（多数类 %2）</translation>
+    </message>
+    <message>
+        <source>BoolQ</source>
+        <translation>BoolQ</translation>
+    </message>
+    <message>
+        <source>held-out loss %1 nats per token, %2 of ln V (perplexity %3)</source>
+        <translation>留出损失每词元 %1 奈特，为 ln V 的 %2（困惑度 %3）</translation>
+    </message>
+    <message>
+        <source>%1 tokens computed in %2 s</source>
+        <translation>%2 秒内计算了 %1 个词元</translation>
+    </message>
+</context>
+<context>
     <name>ExportModelDialog</name>
     <message>
         <source>Export Pruned Model</source>
@@ -426,6 +706,39 @@
     <message>
         <source>, </source>
         <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>ImportanceChart</name>
+    <message>
+        <source>Per-layer importance</source>
+        <translation>逐层重要性</translation>
+    </message>
+    <message>
+        <source>Loss increase (nats per token)</source>
+        <translation>损失增加（每词元奈特）</translation>
+    </message>
+    <message>
+        <source>MMLU accuracy lost (points)</source>
+        <translation>MMLU 准确率下降（百分点）</translation>
+    </message>
+    <message>
+        <source>Layer dropped alone</source>
+        <translation>单独删除的层</translation>
+    </message>
+    <message>
+        <source>Held-out loss increase</source>
+        <translation>留出损失增加</translation>
+    </message>
+    <message>
+        <source>MMLU accuracy lost (percentage points)</source>
+        <translation>MMLU 准确率下降（百分点）</translation>
+    </message>
+    <message>
+        <source>No importance scan yet.
+Press Per-Layer Importance in the Evaluation dock.</source>
+        <translation>尚无重要性扫描。
+请在“评测”面板中点击“逐层重要性”。</translation>
     </message>
 </context>
 <context>
@@ -978,6 +1291,156 @@ Set one up in the Healing dock and press Start Healing.</source>
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
     </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评测</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Importance</source>
+        <translation>重要性</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate</source>
+        <translation>评测(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Evaluate Model</source>
+        <translation>评测模型(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Score the model as it is now on MMLU, BoolQ and the held-out loss</source>
+        <translation>以 MMLU、BoolQ 和留出损失为模型当前状态评分</translation>
+    </message>
+    <message>
+        <source>Run &amp;Sweep</source>
+        <translation>运行扫描(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Evaluate the model with growing fractions of its layers dropped</source>
+        <translation>在删除比例逐渐增大的情况下评测模型</translation>
+    </message>
+    <message>
+        <source>Per-&amp;Layer Importance</source>
+        <translation>逐层重要性(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Drop each layer alone and measure what it costs</source>
+        <translation>单独删除每一层，并测量其代价</translation>
+    </message>
+    <message>
+        <source>Export Sweep Chart &amp;Image…</source>
+        <translation>导出扫描图表图像(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Export Sweep &amp;Data…</source>
+        <translation>导出扫描数据(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Evaluating…</source>
+        <translation>正在评测…</translation>
+    </message>
+    <message>
+        <source>Sweeping…</source>
+        <translation>正在扫描…</translation>
+    </message>
+    <message>
+        <source>Sweep point %1 of %2: %3</source>
+        <translation>扫描第 %1 / %2 点：%3</translation>
+    </message>
+    <message>
+        <source>Choose what to evaluate first.</source>
+        <translation>请先选择要评测的内容。</translation>
+    </message>
+    <message>
+        <source>Set the MMLU folder or file, the BoolQ file or text for the held-out loss in the Evaluation dock.</source>
+        <translation>请在“评测”面板中设置 MMLU 文件夹或文件、BoolQ 文件，或用于留出损失的文本。</translation>
+    </message>
+    <message>
+        <source>The model could not be evaluated.</source>
+        <translation>无法评测模型。</translation>
+    </message>
+    <message>
+        <source>%1, healed</source>
+        <translation>%1，已修复</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Evaluated in %1 s.</source>
+        <translation>评测用时 %1 秒。</translation>
+    </message>
+    <message>
+        <source>These sweep settings cannot be used.</source>
+        <translation>无法使用这些扫描设置。</translation>
+    </message>
+    <message>
+        <source>The most similar block is found by measuring distances on the analysis data. Set it in the Analysis dock, or leave that strategy out.</source>
+        <translation>最相似的块需要在分析数据上测量距离才能找到。请在“分析”面板中设置数据，或不使用该策略。</translation>
+    </message>
+    <message>
+        <source>Healing trains on text: set it in the Healing dock, or choose the analysis data.</source>
+        <translation>修复需要在文本上训练：请在“修复”面板中设置，或选择分析数据。</translation>
+    </message>
+    <message>
+        <source>%1: what dropping each layer alone costs</source>
+        <translation>%1：单独删除每一层的代价</translation>
+    </message>
+    <message>
+        <source>The importance scan could not be run.</source>
+        <translation>无法运行重要性扫描。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: accuracy and loss against layers dropped, healed for %n step(s)</source>
+        <translation>
+            <numerusform>%1：准确率和损失随删除层数的变化，每点修复 %n 步</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: accuracy and loss against layers dropped</source>
+        <translation>%1：准确率和损失随删除层数的变化</translation>
+    </message>
+    <message>
+        <source>The sweep could not be run.</source>
+        <translation>无法运行扫描。</translation>
+    </message>
+    <message>
+        <source>Measured %1, %2 layer(s) dropped%3.</source>
+        <translation>已测量：%1，删除 %2 层%3。</translation>
+    </message>
+    <message>
+        <source>, healed</source>
+        <translation>，已修复</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled after %n point(s).</source>
+        <translation>
+            <numerusform>已在 %n 个点后取消。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Finished: %n point(s) in %1 s.</source>
+        <translation>
+            <numerusform>完成：%n 个点，用时 %1 秒。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved in %1.</source>
+        <translation>已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>Export Sweep Chart Image</source>
+        <translation>导出扫描图表图像</translation>
+    </message>
+    <message>
+        <source>Export Sweep Data</source>
+        <translation>导出扫描数据</translation>
+    </message>
 </context>
 <context>
     <name>ModelSummaryPanel</name>
@@ -1216,6 +1679,79 @@ drops layers %4–%5 (0-based, inclusive)</source>
         <translation>起点 l = %1，块大小 n = %2
 d = %3
 删除第 %4–%5 层（从 0 开始，含两端）</translation>
+    </message>
+</context>
+<context>
+    <name>SweepChart</name>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Layers dropped (%)</source>
+        <translation>删除的层（%）</translation>
+    </message>
+    <message>
+        <source>Accuracy (%)</source>
+        <translation>准确率（%）</translation>
+    </message>
+    <message>
+        <source>Held-out loss / ln V</source>
+        <translation>留出损失 / ln V</translation>
+    </message>
+    <message>
+        <source>MMLU chance (25%)</source>
+        <translation>MMLU 随机水平（25%）</translation>
+    </message>
+    <message>
+        <source>BoolQ majority class</source>
+        <translation>BoolQ 多数类</translation>
+    </message>
+    <message>
+        <source>No sweep yet.
+Set one up in the Evaluation dock and press Run Sweep.</source>
+        <translation>尚无扫描。
+请在“评测”面板中设置，然后点击“运行扫描”。</translation>
+    </message>
+    <message>
+        <source>last layers</source>
+        <translation>最后几层</translation>
+    </message>
+    <message>
+        <source>single layer</source>
+        <translation>单层</translation>
+    </message>
+    <message>
+        <source>BoolQ majority class (%1%)</source>
+        <translation>BoolQ 多数类（%1%）</translation>
+    </message>
+    <message>
+        <source>MMLU</source>
+        <translation>MMLU</translation>
+    </message>
+    <message>
+        <source>BoolQ</source>
+        <translation>BoolQ</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>%1, %2, healed</source>
+        <translation>%1，%2，已修复</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <source>most similar</source>
+        <translation>最相似</translation>
+    </message>
+    <message>
+        <source>deepest</source>
+        <translation>最深层</translation>
     </message>
 </context>
 <context>

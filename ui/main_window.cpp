@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QAction>
@@ -10,6 +11,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -27,15 +29,20 @@
 #include "jobs/compute_thread.h"
 #include "layercut/analysis_cache.h"
 #include "layercut/error.h"
+#include "layercut/sweep.h"
 #include "panels/analysis_panel.h"
+#include "panels/evaluation_panel.h"
 #include "panels/healing_panel.h"
 #include "panels/model_summary_panel.h"
 #include "panels/selection_panel.h"
 #include "plots/chart_exporter.h"
+#include "plots/importance_chart.h"
 #include "plots/layer_strip.h"
 #include "plots/loss_chart.h"
 #include "plots/similarity_heatmap.h"
+#include "plots/sweep_chart.h"
 #include "settings/app_settings.h"
+#include "widgets/evaluation_table.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
@@ -86,6 +93,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(analysisPage, tr("Distances"));
     m_tabs->addTab(m_lossChart, tr("Healing"));
+    // Evaluation: one run's table, the sweep's curves, the importance scan's bars.
+    m_evaluationTable = new EvaluationTable(this);
+    m_sweepChart = new SweepChart(this);
+    m_importanceChart = new ImportanceChart(this);
+    m_tabs->addTab(m_evaluationTable, tr("Evaluation"));
+    m_tabs->addTab(m_sweepChart, tr("Sweep"));
+    m_tabs->addTab(m_importanceChart, tr("Importance"));
 
     m_pages = new QStackedWidget(this);
     m_pages->insertWidget(WelcomePage, welcome);
@@ -117,6 +131,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     connect(worker, &lc::ModelWorker::healingStep, this, &MainWindow::onHealingStep);
     connect(worker, &lc::ModelWorker::healingValidated, m_lossChart, &LossChart::addValidation);
     connect(worker, &lc::ModelWorker::healed, this, &MainWindow::onHealed);
+    connect(worker, &lc::ModelWorker::evaluated, this, &MainWindow::onEvaluated);
+    connect(worker, &lc::ModelWorker::sweepPoint, this, &MainWindow::onSweepPoint);
+    connect(worker, &lc::ModelWorker::sweepFinished, this, &MainWindow::onSweepFinished);
     connect(worker, &lc::ModelWorker::failed, this, &MainWindow::onFailed);
     connect(worker, &lc::ModelWorker::cancelled, this, [this] {
         m_stage->clear();
@@ -147,13 +164,17 @@ void MainWindow::createDocks()
     m_summary = new ModelSummaryPanel(this);
     m_healing = new HealingPanel(this);
     m_healing->setDefaultDataFile(m_analysis->dataFile());
+    m_evaluation = new EvaluationPanel(this);
+    m_evaluation->setDefaultDataFile(m_analysis->dataFile());
     dock(m_analysis, tr("Analysis"), "analysisDock");
     // Below the analysis, in the order of the work: select and drop, heal; and the model's summary.
     QDockWidget *selection = dock(m_selection, tr("Selection"), "selectionDock");
     QDockWidget *healing = dock(m_healing, tr("Healing"), "healingDock");
+    QDockWidget *evaluation = dock(m_evaluation, tr("Evaluation"), "evaluationDock");
     QDockWidget *model = dock(m_summary, tr("Model"), "modelDock");
     tabifyDockWidget(selection, healing);
-    tabifyDockWidget(healing, model);
+    tabifyDockWidget(healing, evaluation);
+    tabifyDockWidget(evaluation, model);
     selection->raise();
 
     connect(m_analysis, &AnalysisPanel::runRequested, this, &MainWindow::measureDistances);
@@ -167,6 +188,10 @@ void MainWindow::createDocks()
     connect(m_healing, &HealingPanel::startRequested, this, &MainWindow::startHealing);
     connect(m_healing, &HealingPanel::pauseRequested, this, &MainWindow::setHealingPaused);
     connect(m_healing, &HealingPanel::cancelRequested, m_compute, &lc::ComputeThread::cancel);
+    connect(m_analysis, &AnalysisPanel::dataFileChanged, m_evaluation, &EvaluationPanel::setDefaultDataFile);
+    connect(m_evaluation, &EvaluationPanel::evaluateRequested, this, &MainWindow::evaluateModel);
+    connect(m_evaluation, &EvaluationPanel::sweepRequested, this, &MainWindow::runSweep);
+    connect(m_evaluation, &EvaluationPanel::importanceRequested, this, &MainWindow::runImportanceScan);
 }
 
 void MainWindow::createActions()
@@ -214,6 +239,19 @@ void MainWindow::createActions()
     heal->addSeparator();
     m_lossExportActions << heal->addAction(tr("Export Loss Chart &Image…"), this, &MainWindow::exportLossChartImage);
     m_lossExportActions << heal->addAction(tr("Export Loss &Data…"), this, &MainWindow::exportLossData);
+
+    QMenu *evaluate = menuBar()->addMenu(tr("&Evaluate"));
+    m_evaluateAction = evaluate->addAction(tr("&Evaluate Model"), this, &MainWindow::evaluateModel);
+    m_evaluateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_evaluateAction->setToolTip(tr("Score the model as it is now on MMLU, BoolQ and the held-out loss"));
+    m_sweepAction = evaluate->addAction(tr("Run &Sweep"), this, &MainWindow::runSweep);
+    m_sweepAction->setToolTip(tr("Evaluate the model with growing fractions of its layers dropped"));
+    m_importanceAction = evaluate->addAction(tr("Per-&Layer Importance"), this, &MainWindow::runImportanceScan);
+    m_importanceAction->setToolTip(tr("Drop each layer alone and measure what it costs"));
+    evaluate->addSeparator();
+    m_sweepExportActions << evaluate->addAction(tr("Export Sweep Chart &Image…"), this,
+                                                &MainWindow::exportSweepChartImage);
+    m_sweepExportActions << evaluate->addAction(tr("Export Sweep &Data…"), this, &MainWindow::exportSweepData);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *d : findChildren<QDockWidget *>())
@@ -350,11 +388,31 @@ QString MainWindow::stageText(const QString &stage) const
         return tr("Quantising the base to NF4…");
     if (stage == QLatin1String("writing checkpoint"))
         return tr("Writing a checkpoint…");
+    if (stage == QLatin1String("evaluating"))
+        return tr("Evaluating…");
+    if (stage == QLatin1String("sweep"))
+        return tr("Sweeping…");
     return stage;
 }
 
 void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total, qint64 tokens)
 {
+    if (m_sweepRunning) {
+        // The bar counts the sweep's points; a point's own stages (distances, evaluation, healing) fill it in.
+        if (stage == QLatin1String("sweep")) {
+            m_sweepIndex = current;
+            m_sweepTotal = total;
+        }
+        const double inner = stage == QLatin1String("evaluating") && total > 0 ? double(current) / double(total) : 0.0;
+        if (m_sweepTotal > 0) {
+            m_progress->setValue(static_cast<int>(1000 * (double(m_sweepIndex) + inner) / double(m_sweepTotal)));
+            m_stage->setText(tr("Sweep point %1 of %2: %3").arg(m_sweepIndex + 1).arg(m_sweepTotal).arg(stageText(stage)));
+        } else {
+            m_progress->setValue(total > 0 ? static_cast<int>(1000 * current / total) : 0);
+            m_stage->setText(stageText(stage));
+        }
+        return;
+    }
     // Once healing steps run, the progress bar counts steps; a checkpoint's progress shows as text only.
     const bool stepping = m_healingRunning && !m_lossChart->steps().empty();
     if (m_healingRunning && stage != QLatin1String("reading data")) {
@@ -376,7 +434,7 @@ void MainWindow::onProgress(const QString &stage, qint64 current, qint64 total, 
                              .arg(QLocale().toString(rate, 'f', 0), format::duration(left)));
         return;
     }
-    if (stage == QLatin1String("measuring loss")) {
+    if (stage == QLatin1String("measuring loss") || stage == QLatin1String("evaluating")) {
         m_stage->setText(tr("%1 %2 of %3 sequences").arg(stageText(stage)).arg(current).arg(total));
         return;
     }
@@ -393,6 +451,11 @@ void MainWindow::onLoaded(const lc::ModelInfo &info)
     m_healing->setModel(info);
     m_healing->setStatus(QString());
     m_lossChart->reset(0);
+    m_evaluationTable->clear();
+    m_sweepChart->reset(info.config.numLayers);
+    m_importanceChart->reset(info.config.numLayers);
+    m_evaluation->setModelName(QString::fromStdString(info.folder.filename().string()));
+    m_evaluation->setStatus(QString());
     m_selection->setModel(info);
     m_strip->setLayerCount(static_cast<int>(info.config.numLayers));
     m_strip->setScores({});
@@ -527,6 +590,8 @@ void MainWindow::onExported(const QString &folder, int shards, qint64 bytes)
 void MainWindow::onFailed(const QString &message)
 {
     m_stage->clear();
+    if (m_sweepRunning)
+        m_sweepFailed = true;
     showError(m_failureHeadline, message);
 }
 
@@ -595,6 +660,16 @@ void MainWindow::setBusy(bool busy)
     m_exportHealedAction->setEnabled(loaded && m_healed);
     for (QAction *a : m_lossExportActions)
         a->setEnabled(!m_lossChart->steps().empty());
+    if (!busy && m_sweepRunning) {
+        m_sweepRunning = false;  // ended: finished, failed or cancelled
+        resetPlanAfterSweep();
+    }
+    m_evaluateAction->setEnabled(loaded);
+    m_sweepAction->setEnabled(loaded);
+    m_importanceAction->setEnabled(loaded);
+    m_evaluation->setStartEnabled(loaded);
+    for (QAction *a : m_sweepExportActions)
+        a->setEnabled(!m_sweepChart->points().empty() || !m_importanceChart->result().points.empty());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -785,6 +860,252 @@ void MainWindow::exportLossData()
         return;
     try {
         lc::writeLossCsv(path.toStdString(), m_lossChart->steps(), m_lossChart->validation());
+        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    } catch (const std::exception &e) {
+        showError(tr("The data could not be saved."), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::evaluateModel()
+{
+    if (m_compute->isBusy() || m_info.config.numLayers == 0)
+        return;
+    m_evaluation->setDefaultDataFile(m_analysis->dataFile());
+    const lc::EvalOptions options = m_evaluation->evalOptions();
+    if (options.mmlu.empty() && options.boolq.empty() && options.validationData.empty()) {
+        showError(tr("Choose what to evaluate first."),
+                  tr("Set the MMLU folder or file, the BoolQ file or text for the held-out loss in the Evaluation "
+                     "dock."));
+        return;
+    }
+    m_evaluation->rememberSettings();
+    evaluateModelWith(options);
+}
+
+void MainWindow::evaluateModelWith(const lc::EvalOptions &options)
+{
+    if (m_compute->isBusy() || m_info.config.numLayers == 0)
+        return;
+    m_failureHeadline = tr("The model could not be evaluated.");
+    m_evaluation->setStatus(QString());
+    m_stage->setText(tr("Evaluating…"));
+    m_progress->setValue(0);
+    m_jobClock.start();
+    m_compute->evaluate(options);
+    setBusy(m_compute->isBusy());
+}
+
+QString MainWindow::modelDescription() const
+{
+    const QString model = QString::fromStdString(m_info.folder.filename().string());
+    QString layers = m_plan.prunesAnything()
+                         ? tr("layers %1 dropped").arg(QString::fromStdString(lc::PrunePlan::ranges(m_plan.dropped())))
+                         : tr("all layers");
+    if (m_healed)
+        layers = tr("%1, healed").arg(layers);
+    return tr("%1 (%2)").arg(model, layers);
+}
+
+void MainWindow::onEvaluated(const lc::EvalResult &result)
+{
+    m_stage->clear();
+    m_evaluationTable->setResult(result, modelDescription());
+    m_tabs->setCurrentWidget(m_evaluationTable);
+    const QString text = tr("Evaluated in %1 s.").arg(QLocale().toString(result.seconds, 'f', 1));
+    m_evaluation->setStatus(text);
+    statusBar()->showMessage(text, 5000);
+}
+
+void MainWindow::runSweep()
+{
+    if (m_compute->isBusy() || m_info.config.numLayers == 0)
+        return;
+    m_evaluation->setDefaultDataFile(m_analysis->dataFile());
+    m_healing->setDefaultDataFile(m_analysis->dataFile());
+    lc::SweepOptions options;
+    try {
+        options = m_evaluation->sweepOptions(false);
+    } catch (const std::exception &e) {
+        showError(tr("These sweep settings cannot be used."), QString::fromUtf8(e.what()));
+        return;
+    }
+    const bool similarity = std::find(options.strategies.begin(), options.strategies.end(),
+                                      lc::PruneStrategy::Similarity) != options.strategies.end();
+    if (similarity) {
+        if (m_analysis->dataFile().isEmpty()) {
+            showError(tr("Choose a dataset first."),
+                      tr("The most similar block is found by measuring distances on the analysis data. Set it in "
+                         "the Analysis dock, or leave that strategy out."));
+            return;
+        }
+        options.distanceData = m_analysis->dataFile().toStdString();
+        options.distanceOptions = m_analysis->datasetOptions();
+    }
+    if (options.healSteps > 0) {
+        options.healing = m_healing->config();
+        if (options.healing.trainData.empty()) {
+            showError(tr("Choose training data first."),
+                      tr("Healing trains on text: set it in the Healing dock, or choose the analysis data."));
+            return;
+        }
+    }
+    m_evaluation->rememberSettings();
+    runSweepWith(options);
+}
+
+void MainWindow::runImportanceScan()
+{
+    if (m_compute->isBusy() || m_info.config.numLayers == 0)
+        return;
+    m_evaluation->setDefaultDataFile(m_analysis->dataFile());
+    m_evaluation->rememberSettings();
+    runSweepWith(m_evaluation->sweepOptions(true));
+}
+
+void MainWindow::runSweepWith(const lc::SweepOptions &options)
+{
+    if (m_compute->isBusy() || m_info.config.numLayers == 0)
+        return;
+    const lc::EvalOptions &eval = options.eval;
+    if (eval.mmlu.empty() && eval.boolq.empty() && eval.validationData.empty()) {
+        showError(tr("Choose what to evaluate first."),
+                  tr("Set the MMLU folder or file, the BoolQ file or text for the held-out loss in the Evaluation "
+                     "dock."));
+        return;
+    }
+    if (options.healSteps > 0 && !options.perLayer) {
+        lc::HealingConfig healing = options.healing;
+        healing.steps = options.healSteps;
+        try {
+            healing.validate();
+        } catch (const std::exception &e) {
+            showError(tr("These healing settings cannot be used."), QString::fromUtf8(e.what()));
+            return;
+        }
+    }
+    if (!options.resultFile.empty())
+        QDir().mkpath(QFileInfo(QString::fromStdString(options.resultFile.string())).absolutePath());
+    const QString model = QString::fromStdString(m_info.folder.filename().string());
+    if (options.perLayer) {
+        m_importanceOptions = options;
+        m_importanceChart->reset(m_info.config.numLayers);
+        m_importanceChart->setTitle(tr("%1: what dropping each layer alone costs").arg(model));
+        m_tabs->setCurrentWidget(m_importanceChart);
+        m_failureHeadline = tr("The importance scan could not be run.");
+    } else {
+        m_sweepOptions = options;
+        m_sweepChart->reset(m_info.config.numLayers);
+        m_sweepChart->setTitle(options.healSteps > 0
+                                   ? tr("%1: accuracy and loss against layers dropped, healed for %n step(s)", nullptr,
+                                        static_cast<int>(options.healSteps))
+                                         .arg(model)
+                                   : tr("%1: accuracy and loss against layers dropped").arg(model));
+        m_tabs->setCurrentWidget(m_sweepChart);
+        m_failureHeadline = tr("The sweep could not be run.");
+    }
+    m_sweepRunning = true;
+    m_importanceRunning = options.perLayer;
+    m_sweepFailed = false;
+    m_sweepIndex = m_sweepTotal = 0;
+    m_evaluation->setStatus(QString());
+    m_stage->setText(tr("Sweeping…"));
+    m_progress->setValue(0);
+    m_jobClock.start();
+    m_compute->sweep(options);
+    setBusy(m_compute->isBusy());
+}
+
+void MainWindow::onSweepPoint(const lc::SweepPoint &point, bool resumed)
+{
+    if (point.strategy == "single")
+        m_importanceChart->addPoint(point);
+    else
+        m_sweepChart->addPoint(point);
+    for (QAction *a : m_sweepExportActions)
+        a->setEnabled(true);
+    if (!resumed)
+        m_evaluation->setStatus(tr("Measured %1, %2 layer(s) dropped%3.")
+                                    .arg(SweepChart::strategyText(QString::fromStdString(point.strategy)))
+                                    .arg(point.dropped.size())
+                                    .arg(point.healed ? tr(", healed") : QString()));
+}
+
+void MainWindow::onSweepFinished(const lc::SweepResult &result)
+{
+    m_stage->clear();
+    if (m_importanceRunning) {
+        for (const lc::SweepPoint &p : result.points)
+            m_importanceChart->addPoint(p);
+    } else {
+        m_sweepChart->setResult(result);
+    }
+    const QString file = QDir::toNativeSeparators(QString::fromStdString(
+        (m_importanceRunning ? m_importanceOptions : m_sweepOptions).resultFile.string()));
+    const int points = static_cast<int>(result.points.size());
+    QString text = result.cancelled ? tr("Cancelled after %n point(s).", nullptr, points)
+                                    : tr("Finished: %n point(s) in %1 s.", nullptr, points)
+                                          .arg(QLocale().toString(m_jobClock.elapsed() / 1000.0, 'f', 1));
+    if (!file.isEmpty())
+        text += QLatin1Char(' ') + tr("Saved in %1.").arg(file);
+    m_evaluation->setStatus(text);
+    statusBar()->showMessage(text, 10000);
+}
+
+void MainWindow::resetPlanAfterSweep()
+{
+    // The worker reloads the checkpoint for every healed point and ends with all layers running, unhealed.
+    const lc::PrunePlan all = lc::PrunePlan::keepAll(m_info.config.numLayers);
+    m_plan = all;
+    m_healed = false;
+    m_strip->setDropped({});
+    m_selection->setPruneResult(all, {}, {}, false);
+    if (m_sweepFailed) {
+        // An error may have stopped it with a plan applied: make the model match what the window shows.
+        m_sweepFailed = false;
+        QMetaObject::invokeMethod(
+            this, [this, all] { m_compute->pruneModel(all, QString(), m_analysis->datasetOptions(), 0, 1); },
+            Qt::QueuedConnection);
+    }
+}
+
+bool MainWindow::importanceShown() const
+{
+    return m_tabs->currentWidget() == m_importanceChart ||
+           (m_sweepChart->points().empty() && !m_importanceChart->result().points.empty());
+}
+
+void MainWindow::exportSweepChartImage()
+{
+    const bool importance = importanceShown();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Sweep Chart Image"), importance ? QStringLiteral("importance.png") : QStringLiteral("sweep.png"),
+        tr("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    try {
+        chart_exporter::saveImage(importance ? m_importanceChart->plot() : m_sweepChart->plot(), path);
+        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    } catch (const std::exception &e) {
+        showError(tr("The image could not be saved."), QString::fromUtf8(e.what()));
+    }
+}
+
+void MainWindow::exportSweepData()
+{
+    const bool importance = importanceShown();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Sweep Data"), importance ? QStringLiteral("importance.csv") : QStringLiteral("sweep.csv"),
+        tr("CSV table (*.csv);;JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    try {
+        if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+            chart_exporter::saveText(path, importance
+                                               ? lc::sweepToJson(m_importanceChart->result(), m_importanceOptions).dump(1) + "\n"
+                                               : lc::sweepToJson(m_sweepChart->result(), m_sweepOptions).dump(1) + "\n");
+        else
+            chart_exporter::saveText(path, importance ? SweepChart::csvOf(m_importanceChart->result())
+                                                      : m_sweepChart->csv());
         statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
     } catch (const std::exception &e) {
         showError(tr("The data could not be saved."), QString::fromUtf8(e.what()));

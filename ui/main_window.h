@@ -10,6 +10,10 @@ namespace lc {
 class ComputeThread;
 }
 class AnalysisPanel;
+class EvaluationPanel;
+class EvaluationTable;
+class ImportanceChart;
+class SweepChart;
 class HealingPanel;
 class LayerStrip;
 class LossChart;
@@ -45,7 +49,11 @@ public:
     LayerStrip *layerStrip() const { return m_strip; }
     HealingPanel *healingPanel() const { return m_healing; }
     LossChart *lossChart() const { return m_lossChart; }
-    /** The tabs of the analysis page: "Distances" and "Healing". */
+    EvaluationPanel *evaluationPanel() const { return m_evaluation; }
+    EvaluationTable *evaluationTable() const { return m_evaluationTable; }
+    SweepChart *sweepChart() const { return m_sweepChart; }
+    ImportanceChart *importanceChart() const { return m_importanceChart; }
+    /** The tabs of the analysis page: "Distances", "Healing", "Evaluation", "Sweep" and "Importance". */
     QTabWidget *analysisTabs() const { return m_tabs; }
     /** True once the loaded model has been healed (also by a cancelled run), until another model or plan. */
     bool isHealed() const { return m_healed; }
@@ -80,6 +88,20 @@ public slots:
     void exportHealedModelTo(const QString &folder, const lc::ExportOptions &options);
     void exportLossChartImage();
     void exportLossData();
+    /** Evaluates the model as it is now with the evaluation panel's settings. */
+    void evaluateModel();
+    /** Evaluates with `options` in the background (no questions; for tests and scripts). */
+    void evaluateModelWith(const lc::EvalOptions &options);
+    /** Runs the evaluation panel's sweep (healing with the healing panel's settings). */
+    void runSweep();
+    /** Runs the per-layer importance scan with the evaluation panel's benchmarks. */
+    void runImportanceScan();
+    /** Runs `options` in the background (no questions; for tests and scripts). */
+    void runSweepWith(const lc::SweepOptions &options);
+    /** Saves the sweep chart (or the importance chart, when its tab is shown) as PNG, SVG or PDF. */
+    void exportSweepChartImage();
+    /** Saves the sweep's (or importance scan's) points as CSV or as the core's JSON. */
+    void exportSweepData();
 
 protected:
     void closeEvent(class QCloseEvent *event) override;
@@ -100,6 +122,15 @@ private:
     void onHealingStep(const lc::HealingStep &step);
     void onHealed(const lc::HealingResult &result);
     void onPausedChanged(bool paused);
+    void onEvaluated(const lc::EvalResult &result);
+    void onSweepPoint(const lc::SweepPoint &point, bool resumed);
+    void onSweepFinished(const lc::SweepResult &result);
+    /** After a sweep the worker runs every layer of the unhealed checkpoint: show that. */
+    void resetPlanAfterSweep();
+    /** Whether the importance chart rather than the sweep chart is the one to export. */
+    bool importanceShown() const;
+    /** "llama3 (layers 2–3 dropped, healed)": what an evaluation ran on. */
+    QString modelDescription() const;
     void applyPlan(const lc::PrunePlan &plan);
     void setBusy(bool busy);
     void showError(const QString &headline, const QString &details);
@@ -116,6 +147,10 @@ private:
     AnalysisPanel *m_analysis = nullptr;
     SelectionPanel *m_selection = nullptr;
     HealingPanel *m_healing = nullptr;
+    EvaluationPanel *m_evaluation = nullptr;
+    EvaluationTable *m_evaluationTable = nullptr;
+    SweepChart *m_sweepChart = nullptr;
+    ImportanceChart *m_importanceChart = nullptr;
     QComboBox *m_device = nullptr;
     QComboBox *m_dtype = nullptr;
     QMenu *m_recentMenu = nullptr;
@@ -131,6 +166,10 @@ private:
     QAction *m_pauseAction = nullptr;
     QAction *m_exportHealedAction = nullptr;
     QList<QAction *> m_lossExportActions;
+    QAction *m_evaluateAction = nullptr;
+    QAction *m_sweepAction = nullptr;
+    QAction *m_importanceAction = nullptr;
+    QList<QAction *> m_sweepExportActions;
     QList<QAction *> m_exportActions;
     QString m_pendingFolder;
     QString m_failureHeadline;
@@ -139,4 +178,9 @@ private:
     QElapsedTimer m_jobClock;
     bool m_healingRunning = false;  // a healing job is on the compute thread
     bool m_healed = false;
+    bool m_sweepRunning = false;     // a sweep or importance scan is on the compute thread
+    bool m_importanceRunning = false;
+    bool m_sweepFailed = false;      // the sweep stopped on an error, perhaps with some plan applied
+    qint64 m_sweepIndex = 0, m_sweepTotal = 0;  // the point being measured, from the "sweep" stage
+    lc::SweepOptions m_sweepOptions, m_importanceOptions;  // of the last runs, for the JSON export
 };

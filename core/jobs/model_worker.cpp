@@ -199,7 +199,8 @@ void ModelWorker::sweep(const SweepOptions &options, std::stop_token stop)
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
         if (isHealed(m_session)) {
-            m_session.load(m_session.info().folder, m_loadOptions, progressReporter(), stop);
+            const std::filesystem::path folder = m_session.info().folder;  // load() clears the info first
+            m_session.load(folder, m_loadOptions, progressReporter(), stop);
             m_lossCheck.reset();
         }
         m_session.applyPrunePlan(PrunePlan::keepAll(m_session.info().config.numLayers));

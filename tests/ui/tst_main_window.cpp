@@ -8,17 +8,22 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTableWidget>
 #include <QTest>
+#include <qcustomplot.h>
 
 #include "jobs/compute_thread.h"
 #include "main_window.h"
 #include "panels/analysis_panel.h"
+#include "panels/evaluation_panel.h"
 #include "panels/healing_panel.h"
 #include "panels/model_summary_panel.h"
 #include "panels/selection_panel.h"
 #include "plots/layer_strip.h"
 #include "plots/loss_chart.h"
 #include "plots/similarity_heatmap.h"
+#include "plots/sweep_chart.h"
+#include "widgets/evaluation_table.h"
 
 namespace {
 
@@ -239,6 +244,76 @@ private slots:
         QVERIFY(window.lossChart()->trainingPointCount() < 500);
         QVERIFY(window.isHealed());
         QVERIFY(!window.computeThread()->isPaused());
+    }
+
+    void evaluatesAndSweeps()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(openAndDrop(window));
+        EvaluationPanel *panel = window.evaluationPanel();
+        panel->setMmlu(LAYERCUT_FIXTURES_DIR "/data/mmlu");
+        panel->setBoolq(LAYERCUT_FIXTURES_DIR "/data/boolq_tiny.jsonl");
+        panel->setValidationData(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
+        panel->setShots(1);
+        panel->setLimit(0);
+
+        // One evaluation of the pruned model: a row per subject, per category, overall and BoolQ.
+        QSignalSpy evaluated(window.computeThread()->worker(), &lc::ModelWorker::evaluated);
+        window.evaluateModel();
+        QVERIFY(window.computeThread()->isBusy());
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(evaluated.count(), 1);
+        const auto result = evaluated.first().at(0).value<lc::EvalResult>();
+        QVERIFY(result.mmlu && result.boolq && result.loss);
+        EvaluationTable *table = window.evaluationTable();
+        QCOMPARE(window.analysisTabs()->currentWidget(), table);
+        const int subjects = static_cast<int>(result.mmlu->subjects.size());
+        QCOMPARE(subjects, 2);
+        QCOMPARE(table->table()->rowCount(), 1 + static_cast<int>(result.mmlu->categories.size()) + subjects + 1);
+        const int anatomy = table->rowOf("anatomy");
+        QVERIFY(anatomy >= 0);
+        const lc::Tally &tally = result.mmlu->subjects.at("anatomy");
+        QCOMPARE(table->table()->item(anatomy, EvaluationTable::QuestionsColumn)->text(), QString::number(tally.total));
+        QCOMPARE(table->table()->item(anatomy, EvaluationTable::CategoryColumn)->text(), EvaluationTable::categoryText(QString::fromStdString(lc::mmluCategory("anatomy"))));
+        QVERIFY(table->rowOf("high school us history") >= 0);
+        QVERIFY(table->rowOf("BoolQ") >= 0);
+        QVERIFY(table->summaryText().contains("BoolQ"));
+        // Sorting by questions puts the largest subject last.
+        table->table()->sortByColumn(EvaluationTable::QuestionsColumn, Qt::AscendingOrder);
+        QCOMPARE(table->table()->item(table->table()->rowCount() - 1, EvaluationTable::SubjectColumn)->text(),
+                 QString("MMLU overall"));
+
+        // A small sweep: two strategies at two fractions, unhealed; the model ends unpruned.
+        QTemporaryDir dir;
+        const QString file = dir.filePath("sweep.json");
+        panel->setFractions("0, 0.34");
+        panel->setStrategies({"deepest", "reverse"});
+        panel->setHealSteps(0);
+        panel->setResultFile(file);
+        QSignalSpy points(window.computeThread()->worker(), &lc::ModelWorker::sweepPoint);
+        QSignalSpy finished(window.computeThread()->worker(), &lc::ModelWorker::sweepFinished);
+        QSignalSpy failed(window.computeThread()->worker(), &lc::ModelWorker::failed);
+        window.runSweep();
+        QVERIFY(window.computeThread()->isBusy());
+        QVERIFY(waitIdle(window.computeThread(), 60000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(points.count(), 4);
+        SweepChart *chart = window.sweepChart();
+        QCOMPARE(window.analysisTabs()->currentWidget(), chart);
+        QCOMPARE(chart->points().size(), size_t(4));
+        // MMLU, BoolQ and the loss for each strategy, unhealed: two points each.
+        QCOMPARE(chart->seriesCount(), 6);
+        for (const char *strategy : {"deepest", "reverse"})
+            for (const auto m : {SweepChart::Measure::Mmlu, SweepChart::Measure::Boolq, SweepChart::Measure::Loss})
+                QCOMPARE(chart->graph(m, strategy, false)->dataCount(), 2);
+        QVERIFY(chart->boolqMajorityLine().has_value());
+        QVERIFY(QFile::exists(file));
+        QVERIFY(!window.prunePlan().prunesAnything());
+        QVERIFY(window.layerStrip()->dropped().empty());
+        QVERIFY(!window.isHealed());
+        QVERIFY(!panel->status().isEmpty());
     }
 
     void showsLoadErrors()

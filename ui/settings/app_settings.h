@@ -58,6 +58,16 @@ inline const Setting<QString> healingValidationData{"healing/validationData"};
 inline const Setting<QString> healingOutputDir{"healing/outputDir"};
 inline const Setting<double> lossSmoothing{"healing/chartSmoothing", 0.6};
 inline const Setting<bool> lossLogScale{"healing/chartLogScale", false};
+inline const Setting<QString> evaluationMmlu{"evaluation/mmlu"};            // folder or .jsonl; empty: skip
+inline const Setting<QString> evaluationBoolq{"evaluation/boolq"};          // .jsonl; empty: skip
+inline const Setting<QString> evaluationValidationData{"evaluation/validationData"};  // empty: the analysis data
+inline const Setting<int> evaluationShots{"evaluation/shots", 5};
+inline const Setting<int> evaluationLimit{"evaluation/limit", 0};           // questions per subject; 0: all
+inline const Setting<QString> sweepFractions{"evaluation/sweepFractions", QStringLiteral("0, 0.1, 0.2, 0.3, 0.4, 0.5")};
+inline const Setting<QStringList> sweepStrategies{"evaluation/sweepStrategies",
+                                                  {QStringLiteral("similarity"), QStringLiteral("deepest")}};
+inline const Setting<int> sweepHealSteps{"evaluation/sweepHealSteps", 0};   // 0: no healing
+inline const Setting<QString> sweepResultFile{"evaluation/sweepResultFile"}; // empty: named after the model
 inline const Setting<QByteArray> windowGeometry{"window/geometry"};
 inline const Setting<QByteArray> windowState{"window/state"};
 

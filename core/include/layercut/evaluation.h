@@ -36,7 +36,7 @@ struct MmluData
 };
 
 /**
- * Reads MMLU from the original release (a folder holding data/dev/*_dev.csv and data/test/*_test.csv, or
+ * Reads MMLU from the original release (a folder holding data/dev/SUBJECT_dev.csv and data/test/SUBJECT_test.csv, or
  * that data/ folder itself; CSV without header: question, A, B, C, D, answer letter) or from JSON Lines
  * rows like cais/mmlu's (`question`, `subject`, `choices`, `answer` as 0-3 or a letter). A JSON Lines file
  * has no dev split: the first `shots` rows of each subject serve as its few-shot examples and are not

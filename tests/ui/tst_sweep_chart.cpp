@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The sweep chart and the importance chart on their own: streamed points build one series per benchmark,
+// strategy and healing, the baselines, the exports (images and data); the importance bars per layer.
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <nlohmann/json.hpp>
+#include <qcustomplot.h>
+
+#include "plots/chart_exporter.h"
+#include "plots/importance_chart.h"
+#include "plots/sweep_chart.h"
+
+namespace {
+
+lc::SweepPoint makePoint(const std::string &strategy, double fraction, bool healed, std::optional<double> mmlu,
+                         std::optional<double> boolq, std::optional<double> loss, std::vector<int64_t> dropped = {})
+{
+    lc::SweepPoint p;
+    p.strategy = strategy;
+    p.fraction = fraction;
+    p.healed = healed;
+    p.mmlu = mmlu;
+    p.boolq = boolq;
+    p.loss = loss;
+    if (loss)
+        p.normalizedLoss = *loss / 10.0;
+    p.dropped = std::move(dropped);
+    return p;
+}
+
+} // namespace
+
+class TestSweepChart final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void buildsSeriesFromPoints()
+    {
+        SweepChart chart;
+        chart.resize(900, 600);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.reset(12);
+        QCOMPARE(chart.seriesCount(), 0);
+        // Streamed out of order: each series is sorted by the fraction.
+        chart.addPoint(makePoint("deepest", 0.5, false, 0.30, 0.55, 6.0));
+        chart.addPoint(makePoint("deepest", 0.0, false, 0.60, 0.80, 2.0));
+        chart.addPoint(makePoint("reverse", 0.5, false, 0.25, std::nullopt, 8.0));
+        chart.addPoint(makePoint("deepest", 0.5, true, 0.40, 0.70, 3.0));
+        // MMLU, BoolQ and loss for deepest unhealed and healed; MMLU and loss for reverse.
+        QCOMPARE(chart.seriesCount(), 8);
+        QCPGraph *mmlu = chart.graph(SweepChart::Measure::Mmlu, "deepest", false);
+        QVERIFY(mmlu);
+        QCOMPARE(mmlu->dataCount(), 2);
+        QCOMPARE(mmlu->data()->at(0)->key, 0.0);
+        QCOMPARE(mmlu->data()->at(0)->value, 60.0);
+        QCOMPARE(mmlu->data()->at(1)->key, 50.0);
+        QCOMPARE(mmlu->keyAxis()->axisRect(), chart.accuracyRect());
+        QCOMPARE(mmlu->pen().style(), Qt::DashLine);
+        QCOMPARE(chart.graph(SweepChart::Measure::Mmlu, "deepest", true)->pen().style(), Qt::SolidLine);
+        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, "deepest", true)->pen().color() == mmlu->pen().color());
+        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, "reverse", false)->pen().color() != mmlu->pen().color());
+        QVERIFY(!chart.graph(SweepChart::Measure::Boolq, "reverse", false));
+        QCPGraph *loss = chart.graph(SweepChart::Measure::Loss, "deepest", false);
+        QCOMPARE(loss->keyAxis()->axisRect(), chart.lossRect());
+        QCOMPARE(loss->data()->at(1)->value, 0.6);  // normalised by ln V
+        // A point measured again replaces the old one.
+        chart.addPoint(makePoint("deepest", 0.5, false, 0.35, 0.55, 6.0));
+        QCOMPARE(mmlu->dataCount(), 2);
+        QCOMPARE(mmlu->data()->at(1)->value, 35.0);
+        QCOMPARE(chart.points().size(), size_t(4));
+        // Importance-scan points go elsewhere.
+        chart.addPoint(makePoint("single", 1.0 / 12, false, 0.5, 0.5, 2.5, {3}));
+        QCOMPARE(chart.points().size(), size_t(4));
+        chart.reset(12);
+        QCOMPARE(chart.seriesCount(), 0);
+        QVERIFY(chart.points().empty());
+    }
+
+    void drawsBaselines()
+    {
+        SweepChart chart;
+        QCOMPARE(chart.mmluChanceLine(), std::optional<double>(0.25));
+        QVERIFY(!chart.boolqMajorityLine());
+        lc::SweepResult r;
+        r.layers = 6;
+        r.boolqMajority = 0.62;
+        r.points.push_back(makePoint("similarity", 0.0, false, 0.5, 0.7, 2.0));
+        chart.setResult(r);
+        QCOMPARE(chart.boolqMajorityLine(), std::optional<double>(0.62));
+        QCOMPARE(chart.seriesCount(), 3);
+        // The accuracy axis shows both lines.
+        const QCPRange y = chart.accuracyRect()->axis(QCPAxis::atLeft)->range();
+        QVERIFY(y.contains(25) && y.contains(62) && y.contains(70));
+        QCOMPARE(chart.result().boolqMajority, std::optional<double>(0.62));
+    }
+
+    void exports()
+    {
+        SweepChart chart;
+        chart.resize(900, 600);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.addPoint(makePoint("similarity", 0.0, false, 0.5, 0.7, 2.0));
+        chart.addPoint(makePoint("similarity", 0.25, false, 0.4, 0.6, 3.0, {2, 3, 4}));
+        QTemporaryDir dir;
+        for (const char *ext : {"png", "svg", "pdf"}) {
+            const QString path = dir.filePath(QStringLiteral("sweep.%1").arg(QLatin1String(ext)));
+            chart_exporter::saveImage(chart.plot(), path);
+            QVERIFY2(QFileInfo(path).size() > 1000, qPrintable(path));
+        }
+        const std::string csv = chart.csv();
+        QVERIFY(csv.starts_with("strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,loss,normalized_loss\n"));
+        QVERIFY(csv.find("similarity,0.25,3,2 3 4,false,0.4,0.6,3,0.3\n") != std::string::npos);
+        lc::SweepOptions options;
+        options.fractions = {0, 0.25};
+        const std::string json = lc::sweepToJson(chart.result(), options).dump();
+        const lc::SweepResult back = lc::sweepFromJson(nlohmann::json::parse(json), "test");
+        QCOMPARE(back.points.size(), size_t(2));
+        QCOMPARE(back.points[1].dropped, (std::vector<int64_t>{2, 3, 4}));
+    }
+
+    void importanceBars()
+    {
+        ImportanceChart chart;
+        chart.reset(4);
+        chart.addPoint(makePoint("single", 0.25, false, 0.5, std::nullopt, 2.5, {1}));
+        QCOMPARE(chart.lossBars()->dataCount(), 0);  // no reference yet
+        chart.addPoint(makePoint("single", 0.0, false, 0.6, std::nullopt, 2.0));
+        chart.addPoint(makePoint("single", 0.25, false, 0.55, std::nullopt, 2.25, {3}));
+        QCOMPARE(chart.lossBars()->dataCount(), 2);
+        const auto increase = chart.lossIncrease();
+        QCOMPARE(increase.size(), size_t(4));
+        QCOMPARE(*increase[1], 0.5);
+        QCOMPARE(*increase[3], 0.25);
+        QVERIFY(!increase[0]);
+        QCOMPARE(chart.accuracyBars()->dataCount(), 2);
+        QVERIFY(qAbs(*chart.accuracyDrop()[1] - 0.1) < 1e-12);
+        QCOMPARE(chart.result().points.size(), size_t(3));
+    }
+};
+
+QTEST_MAIN(TestSweepChart)
+#include "tst_sweep_chart.moc"

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The evaluation and sweep form. It only describes the work: MainWindow starts it on the compute thread.
+// Benchmark files and choices are remembered between sessions through app_settings.h.
+#include "panels/evaluation_panel.h"
+
+#include <QCheckBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QVBoxLayout>
+
+#include "layercut/error.h"
+#include "settings/app_settings.h"
+
+namespace {
+
+std::filesystem::path toPath(const QString &text)
+{
+    return QDir::fromNativeSeparators(text.trimmed()).toStdString();
+}
+
+} // namespace
+
+EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
+{
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *content = new QWidget(scroll);
+    auto *layout = new QVBoxLayout(content);
+    auto newForm = [](QGroupBox *box) {
+        auto *form = new QFormLayout(box);
+        form->setLabelAlignment(Qt::AlignRight);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        return form;
+    };
+    // A path field with its browse buttons: a folder, a file to open, or a file to save.
+    enum class Browse { OpenFile, Folder, SaveFile };
+    auto pathRow = [this](QFormLayout *form, QLineEdit *&edit, const QString &label, const QString &value,
+                          QList<Browse> kinds, const QString &title, const QString &filter) {
+        edit = new QLineEdit(value, this);
+        edit->setClearButtonEnabled(true);
+        auto *row = new QHBoxLayout;
+        row->addWidget(edit, 1);
+        for (const Browse kind : kinds) {
+            auto *button = new QPushButton(kinds.size() > 1 ? (kind == Browse::Folder ? tr("Folder…") : tr("File…"))
+                                                            : tr("Browse…"),
+                                           this);
+            QLineEdit *target = edit;
+            connect(button, &QPushButton::clicked, this, [this, target, kind, title, filter] {
+                const QString start = target->text().isEmpty() ? m_defaultData : target->text();
+                QString chosen;
+                switch (kind) {
+                case Browse::Folder: chosen = QFileDialog::getExistingDirectory(this, title, start); break;
+                case Browse::OpenFile: chosen = QFileDialog::getOpenFileName(this, title, start, filter); break;
+                case Browse::SaveFile: chosen = QFileDialog::getSaveFileName(this, title, start, filter); break;
+                }
+                if (!chosen.isEmpty())
+                    target->setText(QDir::toNativeSeparators(chosen));
+            });
+            row->addWidget(button);
+        }
+        form->addRow(label, row);
+    };
+
+    // What to measure.
+    auto *benchBox = new QGroupBox(tr("Benchmarks"), this);
+    QFormLayout *form = newForm(benchBox);
+    pathRow(form, m_mmlu, tr("MMLU:"), settings::evaluationMmlu.value(), {Browse::Folder, Browse::OpenFile},
+            tr("Choose MMLU"), tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+    m_mmlu->setPlaceholderText(tr("none: skip MMLU"));
+    m_mmlu->setToolTip(tr("The MMLU release folder (data/dev and data/test CSV files) or a JSON Lines file like "
+                          "cais/mmlu's"));
+    pathRow(form, m_boolq, tr("BoolQ:"), settings::evaluationBoolq.value(), {Browse::OpenFile}, tr("Choose BoolQ"),
+            tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+    m_boolq->setPlaceholderText(tr("none: skip BoolQ"));
+    m_boolq->setToolTip(tr("BoolQ questions as JSON Lines (question, passage, answer or label), scored 0-shot"));
+    pathRow(form, m_validation, tr("Loss data:"), settings::evaluationValidationData.value(), {Browse::OpenFile},
+            tr("Choose Validation Text"), tr("Datasets (*.txt *.jsonl *.json *.gz);;All files (*)"));
+    m_validation->setPlaceholderText(tr("the analysis data"));
+    m_validation->setToolTip(tr("Text for the held-out loss, also shown divided by ln V (1.0 is uniform guessing)"));
+    m_shots = new QSpinBox(this);
+    m_shots->setRange(0, 25);
+    m_shots->setValue(settings::evaluationShots.value());
+    m_shots->setToolTip(tr("Solved MMLU examples before each question (the harness's default is 5)"));
+    form->addRow(tr("MMLU shots:"), m_shots);
+    m_limit = new QSpinBox(this);
+    m_limit->setRange(0, 1000000);
+    m_limit->setSpecialValueText(tr("all"));
+    m_limit->setValue(settings::evaluationLimit.value());
+    m_limit->setToolTip(tr("Questions per MMLU subject and of BoolQ; all when 0"));
+    form->addRow(tr("Limit per subject:"), m_limit);
+    m_evaluate = new QPushButton(tr("Evaluate Model"), this);
+    m_evaluate->setToolTip(tr("Evaluate the model as it is now: pruned and healed as the other docks left it"));
+    connect(m_evaluate, &QPushButton::clicked, this, &EvaluationPanel::evaluateRequested);
+    form->addRow(m_evaluate);
+    layout->addWidget(benchBox);
+
+    // The sweep: the same evaluation at every fraction and strategy.
+    m_sweepBox = new QGroupBox(tr("Sweep"), this);
+    form = newForm(m_sweepBox);
+    m_fractions = new QLineEdit(settings::sweepFractions.value(), this);
+    m_fractions->setToolTip(tr("Fractions of the layers to drop, separated by commas"));
+    form->addRow(tr("Fractions:"), m_fractions);
+    auto *strategyColumn = new QVBoxLayout;
+    m_similarity = new QCheckBox(tr("Most similar block"), this);
+    m_similarity->setToolTip(tr("Drop the block of smallest angular distance, measured on the analysis data"));
+    m_deepest = new QCheckBox(tr("Deepest before the last"), this);
+    m_deepest->setToolTip(tr("The paper's heuristic: drop the layers just before the last one"));
+    m_reverse = new QCheckBox(tr("Last layers"), this);
+    m_reverse->setToolTip(tr("Drop the last layers"));
+    strategyColumn->addWidget(m_similarity);
+    strategyColumn->addWidget(m_deepest);
+    strategyColumn->addWidget(m_reverse);
+    form->addRow(tr("Strategies:"), strategyColumn);
+    setStrategies(settings::sweepStrategies.value());
+    m_healSteps = new QSpinBox(this);
+    m_healSteps->setRange(0, 1000000);
+    m_healSteps->setSpecialValueText(tr("no healing"));
+    m_healSteps->setValue(settings::sweepHealSteps.value());
+    m_healSteps->setToolTip(tr("Heal each pruned model for this many steps with the Healing dock's settings and "
+                               "evaluate it again"));
+    form->addRow(tr("Heal steps per point:"), m_healSteps);
+    pathRow(form, m_resultFile, tr("Result file:"), settings::sweepResultFile.value(), {Browse::SaveFile},
+            tr("Choose Result File"), tr("JSON (*.json)"));
+    m_resultFile->setToolTip(tr("Written after every point; a file of an interrupted sweep with the same settings is "
+                                "resumed"));
+    auto *buttons = new QHBoxLayout;
+    m_sweep = new QPushButton(tr("Run Sweep"), this);
+    m_sweep->setToolTip(tr("Evaluate the model at every fraction and strategy, unhealed and healed"));
+    connect(m_sweep, &QPushButton::clicked, this, &EvaluationPanel::sweepRequested);
+    m_importance = new QPushButton(tr("Per-Layer Importance"), this);
+    m_importance->setToolTip(tr("Drop each layer alone and measure what it costs"));
+    connect(m_importance, &QPushButton::clicked, this, &EvaluationPanel::importanceRequested);
+    buttons->addWidget(m_sweep);
+    buttons->addWidget(m_importance);
+    form->addRow(buttons);
+    layout->addWidget(m_sweepBox);
+    layout->addStretch(1);
+    scroll->setWidget(content);
+    outer->addWidget(scroll, 1);
+
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setContentsMargins(6, 0, 6, 6);
+    outer->addWidget(m_status);
+    setModelName(QString());
+    setStartEnabled(false);
+}
+
+lc::EvalOptions EvaluationPanel::evalOptions() const
+{
+    lc::EvalOptions o;
+    o.mmlu = toPath(m_mmlu->text());
+    o.boolq = toPath(m_boolq->text());
+    o.validationData = toPath(m_validation->text().trimmed().isEmpty() ? m_defaultData : m_validation->text());
+    o.shots = m_shots->value();
+    o.limit = m_limit->value();
+    return o;
+}
+
+std::vector<double> EvaluationPanel::parseFractions(const QString &text)
+{
+    std::vector<double> out;
+    const QStringList parts = text.split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts);
+    for (const QString &part : parts) {
+        bool ok = false;
+        double f = part.toDouble(&ok);
+        if (!ok)
+            f = QLocale().toDouble(part, &ok);  // "0,25" where the locale writes decimals so
+        if (!ok || f < 0 || f >= 1)
+            throw lc::Error("'" + part.toStdString() + "' is not a fraction in [0, 1)");
+        out.push_back(f);
+    }
+    if (out.empty())
+        throw lc::Error("no fraction given");
+    return out;
+}
+
+lc::SweepOptions EvaluationPanel::sweepOptions(bool perLayer) const
+{
+    lc::SweepOptions o;
+    o.eval = evalOptions();
+    o.perLayer = perLayer;
+    o.resultFile = toPath(resultFile(perLayer));
+    if (perLayer)
+        return o;
+    o.fractions = parseFractions(m_fractions->text());
+    o.strategies.clear();
+    if (m_similarity->isChecked())
+        o.strategies.push_back(lc::PruneStrategy::Similarity);
+    if (m_deepest->isChecked())
+        o.strategies.push_back(lc::PruneStrategy::Deepest);
+    if (m_reverse->isChecked())
+        o.strategies.push_back(lc::PruneStrategy::Reverse);
+    if (o.strategies.empty())
+        throw lc::Error("no strategy chosen");
+    o.healSteps = m_healSteps->value();
+    return o;
+}
+
+void EvaluationPanel::setDefaultDataFile(const QString &path)
+{
+    m_defaultData = path;
+    m_validation->setPlaceholderText(path.isEmpty() ? tr("none: skip the loss")
+                                                    : tr("the analysis data: %1").arg(QFileInfo(path).fileName()));
+}
+
+void EvaluationPanel::setModelName(const QString &name)
+{
+    m_modelName = name;
+    m_resultFile->setPlaceholderText(QDir::toNativeSeparators(resultFile(false)));
+}
+
+QString EvaluationPanel::resultFile(bool perLayer) const
+{
+    const QString chosen = QDir::fromNativeSeparators(m_resultFile->text().trimmed());
+    if (chosen.isEmpty()) {
+        const QString model = m_modelName.isEmpty() ? QStringLiteral("model") : m_modelName;
+        return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/sweeps/") + model +
+               (perLayer ? QStringLiteral("-importance.json") : QStringLiteral("-sweep.json"));
+    }
+    if (!perLayer)
+        return chosen;
+    // The importance scan has other settings than the sweep, so it cannot share (resume) its file.
+    const QFileInfo info(chosen);
+    return info.dir().filePath(info.completeBaseName() + QStringLiteral("-importance.json"));
+}
+
+void EvaluationPanel::setStartEnabled(bool enabled)
+{
+    m_evaluate->setEnabled(enabled);
+    m_sweep->setEnabled(enabled);
+    m_importance->setEnabled(enabled);
+}
+
+void EvaluationPanel::setStatus(const QString &text)
+{
+    m_status->setText(text);
+}
+
+QString EvaluationPanel::status() const
+{
+    return m_status->text();
+}
+
+void EvaluationPanel::rememberSettings() const
+{
+    settings::evaluationMmlu.setValue(m_mmlu->text().trimmed());
+    settings::evaluationBoolq.setValue(m_boolq->text().trimmed());
+    settings::evaluationValidationData.setValue(m_validation->text().trimmed());
+    settings::evaluationShots.setValue(m_shots->value());
+    settings::evaluationLimit.setValue(m_limit->value());
+    settings::sweepFractions.setValue(m_fractions->text());
+    settings::sweepStrategies.setValue(strategies());
+    settings::sweepHealSteps.setValue(m_healSteps->value());
+    settings::sweepResultFile.setValue(m_resultFile->text().trimmed());
+}
+
+void EvaluationPanel::setMmlu(const QString &path) { m_mmlu->setText(QDir::toNativeSeparators(path)); }
+void EvaluationPanel::setBoolq(const QString &path) { m_boolq->setText(QDir::toNativeSeparators(path)); }
+void EvaluationPanel::setValidationData(const QString &path) { m_validation->setText(QDir::toNativeSeparators(path)); }
+void EvaluationPanel::setShots(int shots) { m_shots->setValue(shots); }
+void EvaluationPanel::setLimit(int limit) { m_limit->setValue(limit); }
+void EvaluationPanel::setFractions(const QString &text) { m_fractions->setText(text); }
+void EvaluationPanel::setHealSteps(int steps) { m_healSteps->setValue(steps); }
+void EvaluationPanel::setResultFile(const QString &path) { m_resultFile->setText(QDir::toNativeSeparators(path)); }
+
+void EvaluationPanel::setStrategies(const QStringList &names)
+{
+    m_similarity->setChecked(names.contains(QLatin1String("similarity")));
+    m_deepest->setChecked(names.contains(QLatin1String("deepest")));
+    m_reverse->setChecked(names.contains(QLatin1String("reverse")));
+}
+
+QStringList EvaluationPanel::strategies() const
+{
+    QStringList names;
+    if (m_similarity->isChecked())
+        names << QStringLiteral("similarity");
+    if (m_deepest->isChecked())
+        names << QStringLiteral("deepest");
+    if (m_reverse->isChecked())
+        names << QStringLiteral("reverse");
+    return names;
+}

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The sweep chart. Points arrive one by one from the compute thread (resumed ones first); each redraws
+// only its own series and asks for a queued replot. Keys are percent of layers dropped, accuracy percent.
+#include "plots/sweep_chart.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include <QLocale>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+namespace {
+
+QColor strategyColor(const QString &strategy)
+{
+    if (strategy == QLatin1String("similarity"))
+        return {31, 119, 180};
+    if (strategy == QLatin1String("deepest"))
+        return {230, 85, 13};
+    if (strategy == QLatin1String("reverse"))
+        return {44, 160, 44};
+    return {110, 110, 110};
+}
+
+QCPScatterStyle::ScatterShape measureShape(SweepChart::Measure measure)
+{
+    switch (measure) {
+    case SweepChart::Measure::Mmlu: return QCPScatterStyle::ssCircle;
+    case SweepChart::Measure::Boolq: return QCPScatterStyle::ssSquare;
+    case SweepChart::Measure::Loss: return QCPScatterStyle::ssDiamond;
+    }
+    return QCPScatterStyle::ssCircle;
+}
+
+std::optional<double> valueOf(const lc::SweepPoint &p, SweepChart::Measure measure)
+{
+    switch (measure) {
+    case SweepChart::Measure::Mmlu: return p.mmlu ? std::optional<double>(100 * *p.mmlu) : std::nullopt;
+    case SweepChart::Measure::Boolq: return p.boolq ? std::optional<double>(100 * *p.boolq) : std::nullopt;
+    case SweepChart::Measure::Loss: return p.normalizedLoss;
+    }
+    return std::nullopt;
+}
+
+const QColor kBaselineColor(120, 120, 120);
+
+std::string csvNumber(const std::optional<double> &v)
+{
+    if (!v || !std::isfinite(*v))
+        return {};
+    std::ostringstream s;
+    s.imbue(std::locale::classic());
+    s.precision(10);
+    s << *v;
+    return s.str();
+}
+
+} // namespace
+
+SweepChart::SweepChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_plot, 1);
+
+    // Layout: the title; the accuracy rect; the loss rect below it, margins aligned; the legend.
+    QCPLayoutGrid *grid = m_plot->plotLayout();
+    m_accuracyRect = m_plot->axisRect();
+    m_title = new QCPTextElement(m_plot, tr("Sweep"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    grid->insertRow(0);
+    grid->addElement(0, 0, m_title);
+    m_lossRect = new QCPAxisRect(m_plot);
+    grid->addElement(2, 0, m_lossRect);
+    // The legend goes under both rects, in columns: it names up to 2 benchmarks x 3 strategies x 2 states.
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    grid->addElement(3, 0, m_plot->legend);
+    grid->setRowStretchFactors({0.001, 3.0, 2.0, 0.001});
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setWrap(3);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setRowSpacing(0);
+    m_plot->legend->setColumnSpacing(12);
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setBrush(QColor(255, 255, 255, 230));
+    m_plot->legend->setLayer(QStringLiteral("legend"));
+    QFont small = font();
+    small.setPointSizeF(std::max(7.0, small.pointSizeF() - 1));
+    m_plot->legend->setFont(small);
+    m_plot->legend->setMargins(QMargins(6, 4, 6, 4));
+    auto *margins = new QCPMarginGroup(m_plot);
+    m_accuracyRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    m_lossRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    for (QCPAxis *axis : m_lossRect->axes())
+        axis->setLayer(QStringLiteral("axes")), axis->grid()->setLayer(QStringLiteral("grid"));
+
+    m_accuracyRect->axis(QCPAxis::atBottom)->setLabel(tr("Layers dropped (%)"));
+    m_accuracyRect->axis(QCPAxis::atLeft)->setLabel(tr("Accuracy (%)"));
+    m_lossRect->axis(QCPAxis::atBottom)->setLabel(tr("Layers dropped (%)"));
+    m_lossRect->axis(QCPAxis::atLeft)->setLabel(tr("Held-out loss / ln V"));
+
+    // Baselines: MMLU's four choices and BoolQ's majority class, dashed, each with a legend entry.
+    const auto baseline = [this](const QString &name, Qt::PenStyle style, QCPItemStraightLine *&line, QCPGraph *&entry) {
+        line = new QCPItemStraightLine(m_plot);
+        line->setClipAxisRect(m_accuracyRect);
+        for (QCPItemPosition *p : {line->point1, line->point2})
+            p->setAxes(m_accuracyRect->axis(QCPAxis::atBottom), m_accuracyRect->axis(QCPAxis::atLeft));
+        line->setPen(QPen(kBaselineColor, 1.2, style));
+        entry = m_plot->addGraph(m_accuracyRect->axis(QCPAxis::atBottom), m_accuracyRect->axis(QCPAxis::atLeft));
+        entry->setName(name);
+        entry->setPen(line->pen());
+    };
+    baseline(tr("MMLU chance (25%)"), Qt::DashLine, m_chance, m_chanceLegend);
+    m_chance->point1->setCoords(0, 25);
+    m_chance->point2->setCoords(1, 25);
+    baseline(tr("BoolQ majority class"), Qt::DotLine, m_majority, m_majorityLegend);
+
+    m_empty = new QCPItemText(m_plot);
+    m_empty->setClipAxisRect(m_accuracyRect);
+    m_empty->position->setAxisRect(m_accuracyRect);
+    m_empty->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_empty->position->setCoords(0.5, 0.5);
+    m_empty->setText(tr("No sweep yet.\nSet one up in the Evaluation dock and press Run Sweep."));
+    m_empty->setColor(Qt::gray);
+    m_empty->setTextAlignment(Qt::AlignCenter);
+
+    reset(0);
+}
+
+QString SweepChart::strategyText(const QString &strategy)
+{
+    if (strategy == QLatin1String("similarity"))
+        return tr("most similar");
+    if (strategy == QLatin1String("deepest"))
+        return tr("deepest");
+    if (strategy == QLatin1String("reverse"))
+        return tr("last layers");
+    if (strategy == QLatin1String("single"))
+        return tr("single layer");
+    return strategy;
+}
+
+void SweepChart::reset(qint64 layers)
+{
+    m_layers = layers;
+    m_points.clear();
+    for (auto &[key, graph] : m_graphs)
+        m_plot->removeGraph(graph);
+    m_graphs.clear();
+    setBoolqMajority(std::nullopt);
+    m_title->setText(tr("Sweep"));
+    m_empty->setVisible(true);
+    rescale();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SweepChart::setTitle(const QString &title)
+{
+    m_title->setText(title.isEmpty() ? tr("Sweep") : title);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SweepChart::setBoolqMajority(std::optional<double> majority)
+{
+    m_boolqMajority = majority;
+    m_majority->setVisible(majority.has_value());
+    if (majority) {
+        m_majority->point1->setCoords(0, 100 * *majority);
+        m_majority->point2->setCoords(1, 100 * *majority);
+        m_majorityLegend->setName(tr("BoolQ majority class (%1%)").arg(QLocale().toString(100 * *majority, 'f', 1)));
+        m_majorityLegend->addToLegend();
+    } else {
+        m_majorityLegend->removeFromLegend();
+    }
+    rescale();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SweepChart::setResult(const lc::SweepResult &result)
+{
+    if (result.layers > 0)
+        m_layers = result.layers;
+    for (const lc::SweepPoint &p : result.points)
+        addPoint(p);
+    setBoolqMajority(result.boolqMajority);
+}
+
+QCPGraph *SweepChart::graph(Measure measure, const QString &strategy, bool healed) const
+{
+    const auto it = m_graphs.find({measure, strategy, healed});
+    return it == m_graphs.end() ? nullptr : it->second;
+}
+
+QCPGraph *SweepChart::series(Measure measure, const QString &strategy, bool healed)
+{
+    if (QCPGraph *g = graph(measure, strategy, healed))
+        return g;
+    QCPAxisRect *rect = measure == Measure::Loss ? m_lossRect : m_accuracyRect;
+    QCPGraph *g = m_plot->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    const QColor color = strategyColor(strategy);
+    g->setPen(QPen(color, 2, healed ? Qt::SolidLine : Qt::DashLine));
+    g->setScatterStyle(QCPScatterStyle(measureShape(measure), color, healed ? QBrush(color) : QBrush(Qt::white), 7));
+    const QString benchmark = measure == Measure::Mmlu ? tr("MMLU") : measure == Measure::Boolq ? tr("BoolQ") : tr("Loss");
+    g->setName(healed ? tr("%1, %2, healed").arg(benchmark, strategyText(strategy))
+                      : tr("%1, %2").arg(benchmark, strategyText(strategy)));
+    if (measure == Measure::Loss)
+        g->removeFromLegend();  // the same colour and dashes as above; the axis says what it is
+    m_graphs[{measure, strategy, healed}] = g;
+    return g;
+}
+
+void SweepChart::rebuildSeries(Measure measure, const QString &strategy, bool healed)
+{
+    QVector<double> x, y;
+    for (const lc::SweepPoint &p : m_points)
+        if (QString::fromStdString(p.strategy) == strategy && p.healed == healed)
+            if (const std::optional<double> v = valueOf(p, measure); v && std::isfinite(*v))
+                x << 100 * p.fraction, y << *v;
+    if (x.isEmpty())
+        return;
+    series(measure, strategy, healed)->setData(x, y);  // sorts by key
+}
+
+void SweepChart::addPoint(const lc::SweepPoint &point)
+{
+    if (point.strategy == "single")
+        return;  // the importance scan has its own chart
+    const auto same = std::find_if(m_points.begin(), m_points.end(), [&](const lc::SweepPoint &p) {
+        return p.strategy == point.strategy && p.healed == point.healed && std::abs(p.fraction - point.fraction) < 1e-9;
+    });
+    if (same != m_points.end())
+        *same = point;
+    else
+        m_points.push_back(point);
+    const QString strategy = QString::fromStdString(point.strategy);
+    for (const Measure m : {Measure::Mmlu, Measure::Boolq, Measure::Loss})
+        rebuildSeries(m, strategy, point.healed);
+    m_empty->setVisible(false);
+    rescale();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SweepChart::rescale()
+{
+    double maxX = 0, lo = 25, hi = 25, lossLo = 0, lossHi = 0;
+    bool anyLoss = false;
+    if (m_boolqMajority)
+        lo = std::min(lo, 100 * *m_boolqMajority), hi = std::max(hi, 100 * *m_boolqMajority);
+    for (const lc::SweepPoint &p : m_points) {
+        maxX = std::max(maxX, 100 * p.fraction);
+        for (const Measure m : {Measure::Mmlu, Measure::Boolq})
+            if (const auto v = valueOf(p, m); v && std::isfinite(*v))
+                lo = std::min(lo, *v), hi = std::max(hi, *v);
+        if (p.normalizedLoss && std::isfinite(*p.normalizedLoss)) {
+            lossLo = anyLoss ? std::min(lossLo, *p.normalizedLoss) : *p.normalizedLoss;
+            lossHi = anyLoss ? std::max(lossHi, *p.normalizedLoss) : *p.normalizedLoss;
+            anyLoss = true;
+        }
+    }
+    if (maxX <= 0)
+        maxX = 50;
+    const double pad = std::max(1.0, maxX * 0.03);
+    for (QCPAxisRect *rect : {m_accuracyRect, m_lossRect})
+        rect->axis(QCPAxis::atBottom)->setRange(-pad, maxX + pad);
+    const double margin = std::max(3.0, (hi - lo) * 0.08);
+    m_accuracyRect->axis(QCPAxis::atLeft)->setRange(std::max(0.0, lo - margin), std::min(100.0, hi + margin));
+    if (!anyLoss)
+        lossLo = 0, lossHi = 1;
+    const double lossPad = std::max(0.02, (lossHi - lossLo) * 0.1);
+    m_lossRect->axis(QCPAxis::atLeft)->setRange(std::max(0.0, lossLo - lossPad), lossHi + lossPad);
+}
+
+std::optional<double> SweepChart::mmluChanceLine() const
+{
+    return m_chance->visible() ? std::optional<double>(m_chance->point1->coords().y() / 100) : std::nullopt;
+}
+
+std::optional<double> SweepChart::boolqMajorityLine() const
+{
+    return m_majority->visible() ? std::optional<double>(m_majority->point1->coords().y() / 100) : std::nullopt;
+}
+
+lc::SweepResult SweepChart::result() const
+{
+    lc::SweepResult r;
+    r.layers = m_layers;
+    r.points = m_points;
+    r.boolqMajority = m_boolqMajority;
+    return r;
+}
+
+std::string SweepChart::csvOf(const lc::SweepResult &result)
+{
+    std::string out = "strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,loss,normalized_loss\n";
+    for (const lc::SweepPoint &p : result.points) {
+        std::string layers;
+        for (const int64_t l : p.dropped)
+            layers += (layers.empty() ? "" : " ") + std::to_string(l);
+        out += p.strategy + "," + csvNumber(p.fraction) + "," + std::to_string(p.dropped.size()) + "," + layers + "," +
+               (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," + csvNumber(p.boolq) + "," +
+               csvNumber(p.loss) + "," + csvNumber(p.normalizedLoss) + "\n";
+    }
+    return out;
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <QWidget>
+
+#include "jobs/metatypes.h"
+
+class QCPAxisRect;
+class QCPGraph;
+class QCPItemStraightLine;
+class QCPItemText;
+class QCPTextElement;
+class QCustomPlot;
+
+/**
+ * The paper's headline plot as a sweep streams in: above, benchmark accuracy against the fraction of
+ * layers dropped (MMLU and BoolQ; a colour per strategy, a marker per benchmark, solid when healed and
+ * dashed when not) over dashed baselines for MMLU chance and the BoolQ majority class; below, the held-out
+ * loss divided by ln V. Importance-scan points (strategy "single") are not drawn here.
+ */
+class SweepChart final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    /** The series a point feeds: accuracy on one benchmark, or the normalised loss. */
+    enum class Measure { Mmlu, Boolq, Loss };
+
+    explicit SweepChart(QWidget *parent = nullptr);
+
+    /** Clears the chart for a sweep of a model of `layers` layers. */
+    void reset(qint64 layers);
+    /** Adds one measured point to the series it belongs to (a point of the same key replaces the old one). */
+    void addPoint(const lc::SweepPoint &point);
+    /** The BoolQ majority-class accuracy (drawn as a baseline); the MMLU chance line is always 25 %. */
+    void setBoolqMajority(std::optional<double> majority);
+    /** Takes a finished sweep's baselines (and any point not seen yet). */
+    void setResult(const lc::SweepResult &result);
+    void setTitle(const QString &title);
+
+    /** The points as received, and as an lc::SweepResult for sweepToJson. */
+    const std::vector<lc::SweepPoint> &points() const { return m_points; }
+    lc::SweepResult result() const;
+    /** One row per point: strategy, fraction, layers dropped, healed, mmlu, boolq, loss, normalized loss. */
+    std::string csv() const { return csvOf(result()); }
+    static std::string csvOf(const lc::SweepResult &result);
+
+    /** The graph of `measure` for `strategy`, healed or not; nullptr while it has no point. */
+    QCPGraph *graph(Measure measure, const QString &strategy, bool healed) const;
+    /** How many data series (graphs with points) the chart draws. */
+    int seriesCount() const { return static_cast<int>(m_graphs.size()); }
+    /** The value of a baseline, or nullopt when hidden. */
+    std::optional<double> mmluChanceLine() const;
+    std::optional<double> boolqMajorityLine() const;
+    QCustomPlot *plot() const { return m_plot; }
+    QCPAxisRect *accuracyRect() const { return m_accuracyRect; }
+    QCPAxisRect *lossRect() const { return m_lossRect; }
+
+    /** The strategy's short name as shown ("similarity" -> "most similar"), translated. */
+    static QString strategyText(const QString &strategy);
+
+private:
+    QCPGraph *series(Measure measure, const QString &strategy, bool healed);
+    void rebuildSeries(Measure measure, const QString &strategy, bool healed);
+    void rescale();
+
+    QCustomPlot *m_plot = nullptr;
+    QCPAxisRect *m_accuracyRect = nullptr, *m_lossRect = nullptr;
+    QCPTextElement *m_title = nullptr;
+    QCPItemStraightLine *m_chance = nullptr, *m_majority = nullptr;
+    QCPGraph *m_chanceLegend = nullptr, *m_majorityLegend = nullptr;  // legend entries of the two lines
+    QCPItemText *m_empty = nullptr;
+    std::map<std::tuple<Measure, QString, bool>, QCPGraph *> m_graphs;
+    std::vector<lc::SweepPoint> m_points;
+    std::optional<double> m_boolqMajority;
+    qint64 m_layers = 0;
+};
