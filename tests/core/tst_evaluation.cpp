@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "test_device.h"
+
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
 #include "layercut/json_file.h"
@@ -17,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 using namespace lc;
+using lc::test::testDevice;
 namespace fs = std::filesystem;
 
 namespace {
@@ -24,17 +27,6 @@ namespace {
 const std::string kFixtures = LAYERCUT_FIXTURES_DIR;
 const std::string kMmlu = kFixtures + "/data/mmlu";
 const std::string kBoolq = kFixtures + "/data/boolq_tiny.jsonl";
-
-/** LAYERCUT_TEST_DEVICE=cuda runs the suite on the GPU (float32, so the same bounds hold). */
-LoadOptions testDevice()
-{
-    LoadOptions o;
-    if (const char *device = std::getenv("LAYERCUT_TEST_DEVICE")) {
-        o.device = device;
-        o.dtype = DType::Float32;
-    }
-    return o;
-}
 
 void write(const fs::path &path, const std::string &text)
 {

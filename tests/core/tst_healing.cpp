@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "test_device.h"
+
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
 #include "layercut/healing.h"
@@ -17,6 +19,7 @@
 #include "layercut/safetensors_file.h"
 
 using namespace lc;
+using lc::test::testDevice;
 namespace fs = std::filesystem;
 
 namespace {
@@ -40,17 +43,6 @@ HealingConfig tinyConfig(int64_t steps)
     c.evalEvery = 0;
     c.validationSequences = 4;
     return c;
-}
-
-/** LAYERCUT_TEST_DEVICE=cuda runs the suite on the GPU (float32 compute, so the same bounds hold). */
-LoadOptions testDevice()
-{
-    LoadOptions o;
-    if (const char *device = std::getenv("LAYERCUT_TEST_DEVICE")) {
-        o.device = device;
-        o.dtype = DType::Float32;
-    }
-    return o;
 }
 
 std::unique_ptr<ModelSession> loadPruned(const std::string &family = "llama3_gqa_sharded")
