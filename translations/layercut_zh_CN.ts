@@ -1441,6 +1441,14 @@ Set one up in the Healing dock and press Start Healing.</source>
         <source>Export Sweep Data</source>
         <translation>导出扫描数据</translation>
     </message>
+    <message>
+        <source>NF4 weights</source>
+        <translation>NF4 权重</translation>
+    </message>
+    <message>
+        <source>Quantise the linear weights to NF4 while loading, as QLoRA&apos;s base: about a quarter of their memory. LoRA healing then trains on it; dense LoRA and fine-tuning need it off.</source>
+        <translation>加载时将线性层权重量化为 NF4（QLoRA 的基座）：约占其原内存的四分之一。LoRA 修复随后在其上训练；稠密 LoRA 和微调需关闭此项。</translation>
+    </message>
 </context>
 <context>
     <name>ModelSummaryPanel</name>

@@ -18,6 +18,7 @@ class HealingPanel;
 class LayerStrip;
 class LossChart;
 class ModelSummaryPanel;
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QMenu;
@@ -153,6 +154,7 @@ private:
     ImportanceChart *m_importanceChart = nullptr;
     QComboBox *m_device = nullptr;
     QComboBox *m_dtype = nullptr;
+    QCheckBox *m_nf4 = nullptr;
     QMenu *m_recentMenu = nullptr;
     QLabel *m_stage = nullptr;
     QProgressBar *m_progress = nullptr;
