@@ -18,6 +18,7 @@ layers deleted), no prefix reuse with small batches (right padding), a window sh
 (left truncation), and MMLU as JSON Lines with `--limit`. A tokens column compares a few prompts' ids from
 AutoTokenizer with `layercut-cli tokenize --add-special`, so a tokenizer difference shows as such.
 usage: check_eval_transformers.py BUILD_DIR [--device cuda|cpu]      prints a table; exits 1 when a check fails
+       check_eval_transformers.py BUILD_DIR --model DIR --mmlu DIR --boolq FILE [--shots K]   one model, given data
 """
 import argparse
 import csv
@@ -304,7 +305,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--model", help="check this model folder (e.g. the demo model) instead of the fixtures")
+    ap.add_argument("--mmlu", help="with --model: MMLU folder or JSON Lines file")
+    ap.add_argument("--boolq", help="with --model: BoolQ JSON Lines file")
+    ap.add_argument("--shots", type=int, default=5, help="with --model: few-shot examples per MMLU prompt")
     args = ap.parse_args()
+    cases = CASES
+    if args.model:
+        cases = [{"fixture": os.path.basename(os.path.normpath(args.model)), "folder": args.model, "data": "given",
+                  "shots": args.shots}]
     getattr(hf_logging, "disable_progress_bar", lambda: None)()
     torch.backends.cuda.matmul.allow_tf32 = False  # float32 means float32 on the GPU too (LayerCut's default)
     cli = os.path.join(args.build, "bin", "layercut-cli")
@@ -314,11 +323,12 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         sets = {"fixture": (FIXTURE_MMLU, FIXTURE_BOOLQ)}
         sets.update(make_synthetic(os.path.join(tmp, "synthetic")))
-        for n, case in enumerate(CASES):
+        sets["given"] = (args.mmlu, args.boolq)
+        for n, case in enumerate(cases):
             fixture, data = case["fixture"], case["data"]
             shots, limit, max_length = case.get("shots", 2), case.get("limit", 0), case.get("max_length")
             drop, extra = case.get("drop"), list(case.get("cli", []))
-            folder = os.path.join(FIXTURES, fixture)
+            folder = case.get("folder") or os.path.join(FIXTURES, fixture)
             mmlu_path, boolq_path = sets[data]
             options = ["--shots", str(shots)]
             if limit:

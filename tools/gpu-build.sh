@@ -3,9 +3,11 @@
 # Builds core, CLI, bench and the core tests on the GPU machine (Ubuntu 24.04, Python torch + CUDA, no Qt,
 # no network). The Debian packages it needs travel in .gpu-debs (see docs/gpu.md) and are unpacked into a
 # prefix of our own, never into /.
-#   usage: tools/gpu-build.sh [BUILD_DIR]      then: source BUILD_DIR/env.sh
+#   usage: tools/gpu-build.sh [BUILD_DIR [TARGET...]]      then: source BUILD_DIR.env.sh
 set -euo pipefail
 build=${1:-build-gpu}
+shift $(( $# > 0 ? 1 : 0 ))
+targets=("$@")  # none: everything
 pfx=/tmp/layercut-prefix
 here=$(cd "$(dirname "$0")/.." && pwd)
 bash "$here/tools/gpu-prefix.sh" unpack "$here/.gpu-debs" "$pfx" >/dev/null
@@ -33,4 +35,4 @@ cmake -S "$here" -B "$here/$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DPKG_CONFIG_USE_CMAKE_PREFIX_PATH=ON \
     -DQT_HOST_PATH="$pfx/usr" \
     -DCMAKE_BUILD_RPATH="$lib"
-cmake --build "$here/$build" -j "$(nproc)"
+cmake --build "$here/$build" -j "$(nproc)" ${targets[@]:+--target "${targets[@]}"}
