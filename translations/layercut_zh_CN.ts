@@ -926,10 +926,6 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>自动：CPU 上使用 float32，GPU 上使用检查点自身的类型</translation>
     </message>
     <message>
-        <source>Clear List</source>
-        <translation>清空列表</translation>
-    </message>
-    <message>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
     </message>
@@ -948,10 +944,6 @@ Set one up in the Healing dock and press Start Healing.</source>
     <message>
         <source>%1 %2 of %3</source>
         <translation>%1 %2 / %3</translation>
-    </message>
-    <message>
-        <source>%1 — LayerCut</source>
-        <translation>%1 — LayerCut</translation>
     </message>
     <message>
         <source>The model could not be opened.</source>
@@ -1449,6 +1441,14 @@ Set one up in the Healing dock and press Start Healing.</source>
         <source>Quantise the linear weights to NF4 while loading, as QLoRA&apos;s base: about a quarter of their memory. LoRA healing then trains on it; dense LoRA and fine-tuning need it off.</source>
         <translation>加载时将线性层权重量化为 NF4（QLoRA 的基座）：约占其原内存的四分之一。LoRA 修复随后在其上训练；稠密 LoRA 和微调需关闭此项。</translation>
     </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
 </context>
 <context>
     <name>ModelSummaryPanel</name>
@@ -1565,6 +1565,161 @@ Set one up in the Healing dock and press Start Healing.</source>
     <message>
         <source>%1, %2</source>
         <translation>%1，%2</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Interface language:</source>
+        <translation>界面语言：</translation>
+    </message>
+    <message>
+        <source>A new language takes effect after LayerCut is restarted.</source>
+        <translation>更改的语言将在重新启动 LayerCut 后生效。</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>Open models on:</source>
+        <translation>默认打开模型的设备：</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectController</name>
+    <message>
+        <source>&amp;New Project</source>
+        <translation>新建项目(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Start a new project on the open model, without its results</source>
+        <translation>在当前打开的模型上新建项目，不保留其结果</translation>
+    </message>
+    <message>
+        <source>Open &amp;Project…</source>
+        <translation>打开项目(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save Project</source>
+        <translation>保存项目(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save Project &amp;As…</source>
+        <translation>项目另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo</source>
+        <translation>打开演示(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Open the bundled small model with data for every step, and measure its heatmap</source>
+        <translation>打开随附的小模型及各步骤所用的数据，并测量其热力图</translation>
+    </message>
+    <message>
+        <source>Recent Pro&amp;jects</source>
+        <translation>最近的项目(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>LayerCut</source>
+        <translation>LayerCut</translation>
+    </message>
+    <message>
+        <source>%1[*] — LayerCut</source>
+        <translation>%1[*] — LayerCut</translation>
+    </message>
+    <message>
+        <source>LayerCut is busy.</source>
+        <translation>LayerCut 正忙。</translation>
+    </message>
+    <message>
+        <source>Wait until the running job ends, or cancel it, and try again.</source>
+        <translation>请等待当前任务结束或将其取消，然后重试。</translation>
+    </message>
+    <message>
+        <source>the untitled project</source>
+        <translation>未命名项目</translation>
+    </message>
+    <message>
+        <source>Save the changes to %1 first?</source>
+        <translation>是否先保存对 %1 的更改？</translation>
+    </message>
+    <message>
+        <source>Open Project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <source>LayerCut projects (*.layercut);;All files (*)</source>
+        <translation>LayerCut 项目 (*.layercut);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The project could not be opened.</source>
+        <translation>无法打开该项目。</translation>
+    </message>
+    <message>
+        <source>%1 samples, %2 tokens (from the project).</source>
+        <translation>%1 个样本，%2 个词元（来自项目）。</translation>
+    </message>
+    <message>
+        <source>Some results of the project were left out: the model now has another number of layers.</source>
+        <translation>项目中的部分结果未载入：该模型现在的层数与项目不同。</translation>
+    </message>
+    <message>
+        <source>demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Save Project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <source>LayerCut projects (*.layercut)</source>
+        <translation>LayerCut 项目 (*.layercut)</translation>
+    </message>
+    <message>
+        <source>The project is still opening; save it once it is open.</source>
+        <translation>项目仍在打开中；请在打开完成后再保存。</translation>
+    </message>
+    <message>
+        <source>The project could not be saved.</source>
+        <translation>无法保存该项目。</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>The demo could not be found.</source>
+        <translation>找不到演示。</translation>
+    </message>
+    <message>
+        <source>LayerCut looked for a folder holding model/config.json in:
+%1</source>
+        <translation>LayerCut 在以下位置查找含有 model/config.json 的文件夹：
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>RecentFilesMenu</name>
+    <message>
+        <source>Clear List</source>
+        <translation>清空列表</translation>
     </message>
 </context>
 <context>
@@ -1769,8 +1924,12 @@ Set one up in the Evaluation dock and press Run Sweep.</source>
         <translation>探索大语言模型的层剪枝。</translation>
     </message>
     <message>
-        <source>Model folder to open.</source>
-        <translation>要打开的模型文件夹。</translation>
+        <source>Open the bundled demo model and data.</source>
+        <translation>打开随附的演示模型和数据。</translation>
+    </message>
+    <message>
+        <source>Model folder or LayerCut project to open.</source>
+        <translation>要打开的模型文件夹或 LayerCut 项目。</translation>
     </message>
 </context>
 </TS>

@@ -26,6 +26,7 @@
 #include <QVBoxLayout>
 
 #include "dialogs/export_model_dialog.h"
+#include "dialogs/preferences_dialog.h"
 #include "format.h"
 #include "jobs/compute_thread.h"
 #include "layercut/analysis_cache.h"
@@ -42,8 +43,11 @@
 #include "plots/loss_chart.h"
 #include "plots/similarity_heatmap.h"
 #include "plots/sweep_chart.h"
+#include "project/project_controller.h"
+#include "result_titles.h"
 #include "settings/app_settings.h"
 #include "widgets/evaluation_table.h"
+#include "widgets/recent_files_menu.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
@@ -54,7 +58,6 @@ enum Page { WelcomePage = 0, AnalysisPage = 1 };
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc::ComputeThread(this))
 {
-    setWindowTitle(tr("LayerCut"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/layercut.svg")));
     resize(1280, 800);
 
@@ -81,12 +84,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     analysisLayout->addWidget(m_heatmap, 1);
     analysisLayout->addWidget(m_strip);
     connect(m_heatmap, &SimilarityHeatmap::blockSelected, this, &MainWindow::onBlockSelected);
-    connect(m_strip, &LayerStrip::rangeSelected, this, [this](int first, int last) {
-        if (m_heatmap->distances().empty())
-            onBlockSelected(first, last);          // no heatmap yet: the strip alone selects
-        else
-            m_heatmap->selectBlock(first, last - first + 1);
-    });
+    connect(m_strip, &LayerStrip::rangeSelected, this, &MainWindow::selectBlock);
 
     // The analysis page's tabs: the distances, and the loss curves of healing.
     m_lossChart = new LossChart(this);
@@ -118,10 +116,6 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
 
-    createDocks();
-    createActions();
-    setBusy(false);
-
     lc::ModelWorker *worker = m_compute->worker();
     connect(worker, &lc::ModelWorker::progressChanged, this, &MainWindow::onProgress);
     connect(worker, &lc::ModelWorker::modelLoaded, this, &MainWindow::onLoaded);
@@ -142,6 +136,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     });
     connect(m_compute, &lc::ComputeThread::busyChanged, this, &MainWindow::setBusy);
     connect(m_compute, &lc::ComputeThread::pausedChanged, this, &MainWindow::onPausedChanged);
+
+    createDocks();
+    // After the window's own connections, so the project sees each result once the window shows it.
+    m_project = new ProjectController(this);
+    createActions();
+    setBusy(false);
 
     restoreGeometry(settings::windowGeometry.value());
     restoreState(settings::windowState.value());
@@ -198,11 +198,14 @@ void MainWindow::createDocks()
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_project->addFileActions(file);
+    file->addSeparator();
     m_openAction = file->addAction(QIcon::fromTheme("document-open"), tr("&Open Model Folder…"), this,
                                    &MainWindow::chooseModelFolder);
     m_openAction->setShortcut(QKeySequence::Open);
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    rebuildRecentMenu();
+    m_recentMenu = new RecentFilesMenu(tr("Open &Recent"), settings::recentModels, this);
+    connect(m_recentMenu, &RecentFilesMenu::chosen, this, &MainWindow::openModel);
+    file->addMenu(m_recentMenu);
     file->addSeparator();
     m_exportActions << file->addAction(tr("Export Heatmap &Image…"), this, &MainWindow::exportHeatmapImage);
     m_exportActions << file->addAction(tr("Export Heatmap &Data…"), this, &MainWindow::exportHeatmapData);
@@ -258,7 +261,11 @@ void MainWindow::createActions()
     for (QDockWidget *d : findChildren<QDockWidget *>())
         view->addAction(d->toggleViewAction());
 
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences)->setShortcut(QKeySequence::Preferences);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_project->openDemoAction());
     help->addAction(tr("&About LayerCut"), this, [this] {
         QMessageBox::about(this, tr("About LayerCut"),
                            tr("<b>LayerCut %1</b><p>Explore layer pruning of large language models: angular "
@@ -298,33 +305,6 @@ void MainWindow::createActions()
     bar->addAction(m_healAction);
 }
 
-void MainWindow::rebuildRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList recent = settings::recentModels.value();
-    for (const QString &folder : recent)
-        m_recentMenu->addAction(QDir::toNativeSeparators(folder), this, [this, folder] { openModel(folder); });
-    m_recentMenu->setEnabled(!recent.isEmpty());
-    if (!recent.isEmpty()) {
-        m_recentMenu->addSeparator();
-        m_recentMenu->addAction(tr("Clear List"), this, [this] {
-            settings::recentModels.setValue({});
-            rebuildRecentMenu();
-        });
-    }
-}
-
-void MainWindow::addRecent(const QString &folder)
-{
-    QStringList recent = settings::recentModels.value();
-    recent.removeAll(folder);
-    recent.prepend(folder);
-    while (recent.size() > settings::kMaxRecentModels)
-        recent.removeLast();
-    settings::recentModels.setValue(recent);
-    rebuildRecentMenu();
-}
-
 void MainWindow::chooseModelFolder()
 {
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"),
@@ -341,11 +321,7 @@ void MainWindow::openModel(const QString &folder)
     settings::device.setValue(m_device->currentData().toString());
     settings::dtype.setValue(m_dtype->currentData().toString());
     settings::nf4.setValue(m_nf4->isChecked());
-    lc::LoadOptions options;
-    options.device = m_device->currentData().toString().toStdString();
-    if (const QString dtype = m_dtype->currentData().toString(); !dtype.isEmpty())
-        options.dtype = lc::parseDType(dtype.toStdString());
-    options.nf4 = m_nf4->isChecked();
+    const lc::LoadOptions options = loadOptions();
     m_pendingFolder = QDir(folder).absolutePath();
     m_failureHeadline = tr("The model could not be opened.");
     m_stage->setText(tr("Opening %1…").arg(QDir::toNativeSeparators(m_pendingFolder)));
@@ -474,15 +450,14 @@ void MainWindow::onLoaded(const lc::ModelInfo &info)
     m_pages->setCurrentIndex(AnalysisPage);
     if (auto *modelDock = findChild<QDockWidget *>(QStringLiteral("modelDock")))
         modelDock->raise();  // show what was loaded; the selection tab takes over once a block is chosen
-    setWindowTitle(tr("%1 — LayerCut").arg(QString::fromStdString(info.folder.filename().string())));
-    addRecent(m_pendingFolder);
+    m_recentMenu->add(m_pendingFolder);
     m_stage->clear();
     statusBar()->showMessage(tr("Model loaded in %1 s.").arg(QLocale().toString(m_jobClock.elapsed() / 1000.0, 'f', 1)),
                              5000);
     m_analysis->setStatus(tr("Choose a dataset and press Measure Distances."));
-    // A result cached for this model and data opens at once.
+    // A result cached for this model and data opens at once (a project being opened brings its own).
     const QString data = m_analysis->dataFile();
-    if (!data.isEmpty() &&
+    if (!m_project->isRestoring() && !data.isEmpty() &&
         std::filesystem::exists(lc::distancesCachePath(cacheDir().toStdString(), info.folder, data.toStdString(),
                                                        m_analysis->datasetOptions(), info.computeDtype)))
         QMetaObject::invokeMethod(this, &MainWindow::measureDistances, Qt::QueuedConnection);
@@ -682,6 +657,10 @@ void MainWindow::setBusy(bool busy)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_project->maybeSave()) {
+        event->ignore();
+        return;
+    }
     settings::windowGeometry.setValue(saveGeometry());
     settings::windowState.setValue(saveState());
     m_compute->cancel();
@@ -760,23 +739,8 @@ void MainWindow::onHealingStarted(const lc::HealingConfig &config, qint64 traina
 {
     if (!history.steps.empty() || !history.validation.empty())
         m_lossChart->setHistory(history.steps, history.validation);
-    QString method;
-    switch (config.method) {
-    case lc::HealingMethod::Lora:
-        method = config.quantization == lc::BaseQuantization::Nf4 ? tr("QLoRA rank %1").arg(config.rank)
-                                                                  : tr("LoRA rank %1").arg(config.rank);
-        break;
-    case lc::HealingMethod::PartialLayers:
-        method = tr("last %n block(s), final norm and lm_head", nullptr, static_cast<int>(config.trainLastLayers));
-        break;
-    case lc::HealingMethod::Full: method = tr("full fine-tuning"); break;
-    }
-    const QString model = QString::fromStdString(m_info.folder.filename().string());
-    const QString layers = m_plan.prunesAnything()
-                               ? tr("layers %1 dropped").arg(QString::fromStdString(lc::PrunePlan::ranges(m_plan.dropped())))
-                               : tr("all layers");
-    m_lossChart->setTitle(tr("%1 (%2): %3, %4 trainable parameters")
-                              .arg(model, layers, method, format::count(trainableParameters)));
+    m_lossChart->setTitle(ResultTitles::healingTitle(QString::fromStdString(m_info.folder.filename().string()),
+                                                     m_plan.dropped(), config, trainableParameters));
     m_stage->setText(tr("Healing: step %1 of %2").arg(history.steps.empty() ? 0 : history.steps.back().step).arg(config.steps));
 }
 
@@ -905,13 +869,8 @@ void MainWindow::evaluateModelWith(const lc::EvalOptions &options)
 
 QString MainWindow::modelDescription() const
 {
-    const QString model = QString::fromStdString(m_info.folder.filename().string());
-    QString layers = m_plan.prunesAnything()
-                         ? tr("layers %1 dropped").arg(QString::fromStdString(lc::PrunePlan::ranges(m_plan.dropped())))
-                         : tr("all layers");
-    if (m_healed)
-        layers = tr("%1, healed").arg(layers);
-    return tr("%1 (%2)").arg(model, layers);
+    return ResultTitles::modelDescription(QString::fromStdString(m_info.folder.filename().string()), m_plan.dropped(),
+                                          m_healed);
 }
 
 void MainWindow::onEvaluated(const lc::EvalResult &result)
@@ -997,17 +956,13 @@ void MainWindow::runSweepWith(const lc::SweepOptions &options)
     if (options.perLayer) {
         m_importanceOptions = options;
         m_importanceChart->reset(m_info.config.numLayers);
-        m_importanceChart->setTitle(tr("%1: what dropping each layer alone costs").arg(model));
+        m_importanceChart->setTitle(ResultTitles::importanceTitle(model));
         m_tabs->setCurrentWidget(m_importanceChart);
         m_failureHeadline = tr("The importance scan could not be run.");
     } else {
         m_sweepOptions = options;
         m_sweepChart->reset(m_info.config.numLayers);
-        m_sweepChart->setTitle(options.healSteps > 0
-                                   ? tr("%1: accuracy and loss against layers dropped, healed for %n step(s)", nullptr,
-                                        static_cast<int>(options.healSteps))
-                                         .arg(model)
-                                   : tr("%1: accuracy and loss against layers dropped").arg(model));
+        m_sweepChart->setTitle(ResultTitles::sweepTitle(model, options.healSteps));
         m_tabs->setCurrentWidget(m_sweepChart);
         m_failureHeadline = tr("The sweep could not be run.");
     }
@@ -1118,4 +1073,47 @@ void MainWindow::exportSweepData()
     } catch (const std::exception &e) {
         showError(tr("The data could not be saved."), QString::fromUtf8(e.what()));
     }
+}
+
+lc::LoadOptions MainWindow::loadOptions() const
+{
+    lc::LoadOptions options;
+    options.device = m_device->currentData().toString().toStdString();
+    if (const QString dtype = m_dtype->currentData().toString(); !dtype.isEmpty())
+        options.dtype = lc::parseDType(dtype.toStdString());
+    options.nf4 = m_nf4->isChecked();
+    return options;
+}
+
+void MainWindow::setLoadOptions(const lc::LoadOptions &options)
+{
+    m_device->setCurrentIndex(std::max(0, m_device->findData(QString::fromStdString(options.device))));
+    m_dtype->setCurrentIndex(
+        std::max(0, m_dtype->findData(options.dtype ? QString::fromStdString(lc::dtypeName(*options.dtype)) : QString())));
+    m_nf4->setChecked(options.nf4);
+}
+
+void MainWindow::setSweepOptions(const lc::SweepOptions &options)
+{
+    (options.perLayer ? m_importanceOptions : m_sweepOptions) = options;
+}
+
+void MainWindow::selectBlock(int first, int last)
+{
+    if (m_heatmap->distances().empty())
+        onBlockSelected(first, last);  // no heatmap yet: the strip alone selects
+    else
+        m_heatmap->selectBlock(first, last - first + 1);
+}
+
+void MainWindow::refreshActions()
+{
+    setBusy(m_compute->isBusy());
+}
+
+void MainWindow::showPreferences()
+{
+    PreferencesDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted && !m_compute->isBusy())
+        m_device->setCurrentIndex(std::max(0, m_device->findData(dialog.device())));
 }

@@ -18,14 +18,15 @@ class HealingPanel;
 class LayerStrip;
 class LossChart;
 class ModelSummaryPanel;
+class ProjectController;
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QMenu;
 class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 class QTabWidget;
+class RecentFilesMenu;
 class SelectionPanel;
 class SimilarityHeatmap;
 
@@ -60,11 +61,28 @@ public:
     bool isHealed() const { return m_healed; }
     lc::ComputeThread *computeThread() const { return m_compute; }
     const lc::PrunePlan &prunePlan() const { return m_plan; }
+    /** The loaded model (numLayers 0 while none is). */
+    const lc::ModelInfo &modelInfo() const { return m_info; }
+    /** The project: its file, modified state and demo (see ProjectController). */
+    ProjectController *project() const { return m_project; }
+    /** How the next model opens: the toolbar's device, precision and NF4 choice. */
+    lc::LoadOptions loadOptions() const;
+    void setLoadOptions(const lc::LoadOptions &options);
+    /** The settings of the last sweep (or importance scan), which its JSON export records. */
+    const lc::SweepOptions &sweepOptions(bool perLayer) const { return perLayer ? m_importanceOptions : m_sweepOptions; }
+    void setSweepOptions(const lc::SweepOptions &options);
+    /** Non-modal error box: a translated headline over the details (the core's message). */
+    void showError(const QString &headline, const QString &details);
+    /** Enables the actions for what is loaded and shown now (after results were put in from outside). */
+    void refreshActions();
 
 public slots:
     /** Loads `folder` in the background with the device and dtype chosen in the toolbar. */
     void openModel(const QString &folder);
     void chooseModelFolder();
+    /** Selects layers first..last on the heatmap, or on the strip alone while there is no heatmap. */
+    void selectBlock(int first, int last);
+    void showPreferences();
     /** Measures distances of the loaded model on the analysis panel's data, in the background. */
     void measureDistances();
     void exportHeatmapImage();
@@ -110,8 +128,6 @@ protected:
 private:
     void createActions();
     void createDocks();
-    void rebuildRecentMenu();
-    void addRecent(const QString &folder);
     void onProgress(const QString &stage, qint64 current, qint64 total, qint64 tokens);
     void onLoaded(const lc::ModelInfo &info);
     void onDistances(const lc::LayerDistances &distances, bool fromCache);
@@ -134,7 +150,6 @@ private:
     QString modelDescription() const;
     void applyPlan(const lc::PrunePlan &plan);
     void setBusy(bool busy);
-    void showError(const QString &headline, const QString &details);
     QString stageText(const QString &stage) const;
     QString cacheDir() const;
 
@@ -155,7 +170,8 @@ private:
     QComboBox *m_device = nullptr;
     QComboBox *m_dtype = nullptr;
     QCheckBox *m_nf4 = nullptr;
-    QMenu *m_recentMenu = nullptr;
+    RecentFilesMenu *m_recentMenu = nullptr;
+    ProjectController *m_project = nullptr;
     QLabel *m_stage = nullptr;
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;

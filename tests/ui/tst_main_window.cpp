@@ -23,38 +23,10 @@
 #include "plots/loss_chart.h"
 #include "plots/similarity_heatmap.h"
 #include "plots/sweep_chart.h"
+#include "ui_test_support.h"
 #include "widgets/evaluation_table.h"
 
 namespace {
-
-/**
- * Waits until the compute thread is idle again. Its busy flag lives on this thread and drops only when
- * jobFinished() arrives (queued) after the job's result signals, so spies on the worker can be read
- * safely afterwards; QSignalSpy::wait() on a signal emitted from another thread can miss its wake-up.
- */
-bool waitIdle(const lc::ComputeThread *compute, int ms = 30000)
-{
-    return QTest::qWaitFor([compute] { return !compute->isBusy(); }, ms);
-}
-
-/** A QLoRA run small enough for the CPU: 8 steps of 2 × 32 tokens on the tiny corpus. */
-lc::HealingConfig tinyHealing(const QString &outputDir)
-{
-    lc::HealingConfig c;
-    c.method = lc::HealingMethod::Lora;
-    c.quantization = lc::BaseQuantization::Nf4;
-    c.rank = 4;
-    c.alpha = 8;
-    c.steps = 8;
-    c.batchSize = 2;
-    c.microBatchSize = 1;
-    c.sequenceLength = 32;
-    c.evalEvery = 4;
-    c.warmupSteps = 2;
-    c.trainData = LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt";
-    c.outputDir = outputDir.toStdString();
-    return c;
-}
 
 /** Opens the sharded Llama-3 fixture and drops layers 2–3 (chosen on the strip; no heatmap needed). */
 bool openAndDrop(MainWindow &window)

@@ -12,29 +12,7 @@
 #include "plots/chart_exporter.h"
 #include "plots/layer_strip.h"
 #include "plots/similarity_heatmap.h"
-
-namespace {
-
-/** L = 6 with d(l, n) = 0.1 n + 0.01 l, except a clear minimum at (l = 3, n = 2). */
-lc::LayerDistances syntheticDistances()
-{
-    lc::LayerDistances d;
-    d.numLayers = 6;
-    d.samples = 4;
-    d.tokens = 40;
-    const int S = 7;
-    d.angular.assign(S * S, std::nan(""));
-    d.allTokens.assign(S * S, std::nan(""));
-    for (int n = 1; n <= 6; ++n)
-        for (int l = 0; l + n <= 6; ++l) {
-            d.angular[n * S + l] = 0.1 * n + 0.01 * l - (l == 3 && n == 2 ? 0.15 : 0.0);
-            d.allTokens[n * S + l] = 0.5 - 0.05 * n;
-        }
-    d.blockInfluence = {0.9, 0.5, 0.3, 0.2, 0.2, 0.6};
-    return d;
-}
-
-} // namespace
+#include "ui_test_support.h"
 
 class TestSimilarityHeatmap final : public QObject
 {

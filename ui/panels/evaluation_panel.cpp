@@ -275,6 +275,9 @@ void EvaluationPanel::rememberSettings() const
 void EvaluationPanel::setMmlu(const QString &path) { m_mmlu->setText(QDir::toNativeSeparators(path)); }
 void EvaluationPanel::setBoolq(const QString &path) { m_boolq->setText(QDir::toNativeSeparators(path)); }
 void EvaluationPanel::setValidationData(const QString &path) { m_validation->setText(QDir::toNativeSeparators(path)); }
+QString EvaluationPanel::mmlu() const { return QDir::fromNativeSeparators(m_mmlu->text().trimmed()); }
+QString EvaluationPanel::boolq() const { return QDir::fromNativeSeparators(m_boolq->text().trimmed()); }
+QString EvaluationPanel::validationData() const { return QDir::fromNativeSeparators(m_validation->text().trimmed()); }
 void EvaluationPanel::setShots(int shots) { m_shots->setValue(shots); }
 void EvaluationPanel::setLimit(int limit) { m_limit->setValue(limit); }
 void EvaluationPanel::setFractions(const QString &text) { m_fractions->setText(text); }

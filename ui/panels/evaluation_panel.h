@@ -53,6 +53,10 @@ public:
     void setMmlu(const QString &path);
     void setBoolq(const QString &path);
     void setValidationData(const QString &path);
+    /** The fields as typed (an empty validation field stays empty here). */
+    QString mmlu() const;
+    QString boolq() const;
+    QString validationData() const;
     void setShots(int shots);
     void setLimit(int limit);
     void setFractions(const QString &text);

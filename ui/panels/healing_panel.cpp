@@ -378,6 +378,26 @@ void HealingPanel::setModel(const lc::ModelInfo &info)
     updateHint();
 }
 
+QString HealingPanel::trainData() const
+{
+    return QDir::fromNativeSeparators(m_trainData->text().trimmed());
+}
+
+void HealingPanel::setTrainData(const QString &path)
+{
+    m_trainData->setText(QDir::toNativeSeparators(path));
+}
+
+QString HealingPanel::validationData() const
+{
+    return QDir::fromNativeSeparators(m_validationData->text().trimmed());
+}
+
+void HealingPanel::setValidationData(const QString &path)
+{
+    m_validationData->setText(QDir::toNativeSeparators(path));
+}
+
 void HealingPanel::setDefaultDataFile(const QString &path)
 {
     m_defaultData = path;

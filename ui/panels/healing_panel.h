@@ -39,6 +39,11 @@ public:
     void setConfig(const lc::HealingConfig &config);
     /** Adapts the form to the model: the number of blocks, the paper's settings for it. */
     void setModel(const lc::ModelInfo &info);
+    /** The data fields as typed (an empty training field stays empty here, unlike in config()). */
+    QString trainData() const;
+    void setTrainData(const QString &path);
+    QString validationData() const;
+    void setValidationData(const QString &path);
     /** The training data used when the field is left empty (the analysis panel's data file). */
     void setDefaultDataFile(const QString &path);
     /** Whether a run may start now (a model is loaded and the compute thread is idle). */

@@ -70,8 +70,12 @@ inline const Setting<QStringList> sweepStrategies{"evaluation/sweepStrategies",
 inline const Setting<int> sweepHealSteps{"evaluation/sweepHealSteps", 0};   // 0: no healing
 inline const Setting<QString> sweepResultFile{"evaluation/sweepResultFile"}; // empty: named after the model
 inline const Setting<QByteArray> windowGeometry{"window/geometry"};
-inline const Setting<QByteArray> windowState{"window/state"};
+inline const Setting<QByteArray> windowState{"window/state"};  // docks and toolbar
+inline const Setting<QStringList> recentProjects{"project/recent"};
+inline const Setting<QString> lastProjectDir{"project/lastDir"};
+inline const Setting<bool> firstLaunchDone{"app/firstLaunchDone", false};  // the demo opens until then
+inline const Setting<QString> language{"interface/language"};  // empty: the system's; "en", "zh_CN"
 
-constexpr int kMaxRecentModels = 8;
+constexpr int kMaxRecentFiles = 8;  // per recent list (models, projects)
 
 } // namespace settings

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Projects in the main window: a saved project reopens in a new window with its heatmap, selection, dropped
+// layers and loss curve, without measuring again; a bad project file shows an error naming it; the first
+// launch opens the demo (here a copy of the fixtures named by LAYERCUT_DEMO_DIR) on its heatmap.
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <qcustomplot.h>
+
+#include "demo_location.h"
+#include "jobs/compute_thread.h"
+#include "main_window.h"
+#include "panels/analysis_panel.h"
+#include "panels/evaluation_panel.h"
+#include "panels/healing_panel.h"
+#include "panels/selection_panel.h"
+#include "plots/layer_strip.h"
+#include "plots/loss_chart.h"
+#include "plots/similarity_heatmap.h"
+#include "plots/importance_chart.h"
+#include "plots/sweep_chart.h"
+#include "project/project_controller.h"
+#include "project/project_file.h"
+#include "settings/app_settings.h"
+#include "ui_test_support.h"
+#include "widgets/evaluation_table.h"
+
+namespace {
+
+const QString kFixtures = QStringLiteral(LAYERCUT_FIXTURES_DIR);
+
+/** Copies the files under `from` to `to`, creating folders as needed. */
+bool copyTree(const QString &from, const QString &to)
+{
+    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString target = to + QLatin1Char('/') + QDir(from).relativeFilePath(file);
+        if (!QDir().mkpath(QFileInfo(target).absolutePath()) || !QFile::copy(file, target))
+            return false;
+    }
+    return true;
+}
+
+/** A demo folder as the package will have it, made of the test fixtures. */
+bool makeDemo(const QString &root)
+{
+    const QString data = root + "/data";
+    return copyTree(kFixtures + "/models/llama3_gqa_sharded", root + "/model") && QDir().mkpath(data) &&
+           QFile::copy(kFixtures + "/data/tiny_corpus.txt", data + "/train.txt") &&
+           QFile::copy(kFixtures + "/data/tiny_corpus.txt", data + "/validation.txt") &&
+           QFile::copy(kFixtures + "/data/boolq_tiny.jsonl", data + "/boolq.jsonl") &&
+           copyTree(kFixtures + "/data/mmlu", data + "/mmlu");
+}
+
+bool waitRestored(MainWindow &window, QSignalSpy &restored)
+{
+    return QTest::qWaitFor([&] { return restored.count() > 0; }, 60000) && waitIdle(window.computeThread());
+}
+
+} // namespace
+
+class TestProject final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        // Settings of these tests stay in a folder of their own (first launch, recent lists).
+        QVERIFY(m_settings.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
+    }
+
+    void init()
+    {
+        QSettings().clear();
+        qunsetenv("LAYERCUT_DEMO_DIR");
+    }
+
+    void savesAndReopens()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("tiny.layercut");
+        const QString corpus = kFixtures + "/data/tiny_corpus.txt";
+        lc::LayerDistances distances;
+        QString lossText;
+        std::vector<lc::HealingStep> steps;
+        std::vector<lc::ValidationPoint> validation;
+        {
+            MainWindow window;
+            window.show();
+            window.analysisPanel()->setDataFile(corpus);
+            window.openModel(kFixtures + "/models/llama3_gqa_sharded");
+            QVERIFY(waitIdle(window.computeThread()));
+            window.measureDistances();
+            QVERIFY(waitIdle(window.computeThread()));
+            QVERIFY(!window.heatmap()->distances().empty());
+            window.selectBlock(2, 3);
+            window.dropSelectedBlock();
+            QVERIFY(waitIdle(window.computeThread()));
+            QCOMPARE(window.prunePlan().dropped(), (std::vector<int64_t>{2, 3}));
+            QVERIFY(window.isWindowModified());
+            // Two QLoRA steps on the pruned model: enough for a curve.
+            lc::HealingConfig healing = tinyHealing({});
+            healing.steps = 2;
+            healing.evalEvery = 1;
+            window.startHealingWith(healing);
+            QVERIFY(waitIdle(window.computeThread(), 120000));
+            QCOMPARE(window.lossChart()->trainingPointCount(), 2);
+            QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
+
+            QVERIFY(window.project()->saveProjectTo(file));
+            QVERIFY(!window.isWindowModified());
+            QVERIFY2(window.windowTitle().startsWith("tiny"), qPrintable(window.windowTitle()));
+            QCOMPARE(settings::recentProjects.value().value(0), file);
+            distances = window.heatmap()->distances();
+            lossText = window.selectionPanel()->lossText();
+            steps = window.lossChart()->steps();
+            validation = window.lossChart()->validation();
+            QVERIFY(lossText.contains("before"));
+        }
+
+        MainWindow window;
+        window.show();
+        QSignalSpy restored(window.project(), &ProjectController::restored);
+        QSignalSpy measured(window.computeThread()->worker(), &lc::ModelWorker::distancesReady);
+        QVERIFY(window.project()->openProject(file));
+        QVERIFY(waitRestored(window, restored));
+        QCOMPARE(measured.count(), 0);  // the heatmap comes from the project, not from a new measurement
+        QCOMPARE(window.modelInfo().config.numLayers, int64_t(6));
+        QCOMPARE(window.heatmap()->distances().angular.size(), distances.angular.size());
+        QCOMPARE(window.heatmap()->value(2, 2), distances.angularAt(2, 2));
+        QCOMPARE(window.heatmap()->distances().blockInfluence, distances.blockInfluence);
+        QCOMPARE(window.heatmap()->selectedStart(), 2);
+        QCOMPARE(window.heatmap()->selectedSize(), 2);
+        QCOMPARE(window.layerStrip()->selectedFirst(), 2);
+        QCOMPARE(window.prunePlan().dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(window.layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(window.selectionPanel()->lossText(), lossText);
+        QCOMPARE(window.lossChart()->trainingPointCount(), 2);
+        QCOMPARE(window.lossChart()->steps().back().trainLoss, steps.back().trainLoss);
+        QCOMPARE(window.lossChart()->validationPointCount(), static_cast<int>(validation.size()));
+        QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
+        QCOMPARE(window.analysisPanel()->dataFile(), corpus);
+        QVERIFY(!window.isWindowModified());
+        QVERIFY(window.windowTitle().startsWith("tiny"));
+        // The next change marks it.
+        window.selectBlock(1, 1);
+        QVERIFY(window.isWindowModified());
+    }
+
+    void restoresEvaluationsAndSweeps()
+    {
+        // Results as a project keeps them, for the 6 layers of the fixture; distances of another model.
+        QTemporaryDir dir;
+        Project p;
+        p.modelFolder = kFixtures + "/models/llama3_gqa_sharded";
+        p.distances.numLayers = 3;  // measured on another model: left out
+        p.distances.angular.assign(16, 0.5);
+        p.distances.allTokens.assign(16, 0.5);
+        p.distances.blockInfluence.assign(3, 0.1);
+        addSampleResults(p, kFixtures + "/data/mmlu");
+        p.currentTab = 3;
+        const QString file = dir.filePath("results.layercut");
+        project_file::write(file, p);
+
+        MainWindow window;
+        window.show();
+        QSignalSpy restored(window.project(), &ProjectController::restored);
+        QVERIFY(window.project()->openProject(file));
+        QVERIFY(waitRestored(window, restored));
+        QVERIFY(window.heatmap()->distances().empty());
+        QVERIFY(window.statusBar()->currentMessage().contains("left out"));
+        QVERIFY(window.evaluationTable()->rowOf("anatomy") >= 0);
+        QCOMPARE(window.sweepChart()->points().size(), size_t(3));
+        QCOMPARE(window.sweepChart()->graph(SweepChart::Measure::Mmlu, "deepest", false)->dataCount(), 2);
+        QCOMPARE(window.sweepChart()->graph(SweepChart::Measure::Mmlu, "deepest", true)->dataCount(), 1);
+        QVERIFY(window.sweepChart()->boolqMajorityLine().has_value());
+        QCOMPARE(window.importanceChart()->lossIncrease().at(1).value_or(-1), 0.5);
+        QCOMPARE(window.analysisTabs()->currentWidget(), window.sweepChart());
+        QVERIFY(!window.isWindowModified());
+        // Saved again, the results are all there.
+        const QString again = dir.filePath("again.layercut");
+        QVERIFY(window.project()->saveProjectTo(again));
+        const Project q = project_file::read(again);
+        QVERIFY(q.evaluation && q.evaluation->dropped == std::vector<int64_t>{4});
+        QVERIFY(q.sweep && q.sweep->result.points.size() == 3 && q.sweep->options.healSteps == 5);
+        QVERIFY(q.importance && q.importance->result.points.size() == 2);
+    }
+
+    void showsProjectErrors()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath("broken.layercut");
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"format\": 1, \"model\": [");
+        f.close();
+        MainWindow window;
+        window.show();
+        settings::firstLaunchDone.setValue(true);
+        window.project()->openAtStartup(file, false);  // as `layercut broken.layercut` does
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = window.findChild<QMessageBox *>("errorBox")) != nullptr);
+        QVERIFY(box->text().contains("project"));
+        QVERIFY2(box->informativeText().contains(file) && box->informativeText().contains("not valid JSON"),
+                 qPrintable(box->informativeText()));
+        QVERIFY(window.project()->projectPath().isEmpty());
+        box->close();
+    }
+
+    void firstLaunchOpensTheDemo()
+    {
+        QTemporaryDir demo;
+        QVERIFY(makeDemo(demo.path()));
+        qputenv("LAYERCUT_DEMO_DIR", demo.path().toUtf8());
+        QCOMPARE(DemoLocation::find().root(), demo.path());
+
+        MainWindow window;
+        window.show();
+        QSignalSpy restored(window.project(), &ProjectController::restored);
+        QVERIFY(!settings::firstLaunchDone.value());
+        window.project()->openAtStartup(QString(), false);
+        QVERIFY(waitRestored(window, restored));
+        QCOMPARE(QString::fromStdString(window.modelInfo().folder.string()), demo.path() + "/model");
+        QCOMPARE(window.heatmap()->distances().numLayers, int64_t(6));  // measured on the demo's text
+        QVERIFY(window.heatmap()->selectedSize() > 0);
+        QCOMPARE(window.analysisTabs()->currentIndex(), 0);
+        QCOMPARE(window.analysisPanel()->dataFile(), demo.path() + "/data/train.txt");
+        QCOMPARE(window.healingPanel()->trainData(), demo.path() + "/data/train.txt");
+        QCOMPARE(window.healingPanel()->validationData(), demo.path() + "/data/validation.txt");
+        QCOMPARE(window.evaluationPanel()->mmlu(), demo.path() + "/data/mmlu");
+        QCOMPARE(window.evaluationPanel()->boolq(), demo.path() + "/data/boolq.jsonl");
+        QCOMPARE(window.evaluationPanel()->validationData(), demo.path() + "/data/validation.txt");
+        QVERIFY2(window.windowTitle().startsWith("Demo"), qPrintable(window.windowTitle()));
+        QVERIFY(!window.isWindowModified());
+        QVERIFY(settings::firstLaunchDone.value());
+
+        // Later starts open nothing by themselves; --demo still does.
+        MainWindow later;
+        later.project()->openAtStartup(QString(), false);
+        QVERIFY(!later.computeThread()->isBusy());
+        QCOMPARE(later.modelInfo().config.numLayers, int64_t(0));
+        QSignalSpy laterRestored(later.project(), &ProjectController::restored);
+        later.project()->openAtStartup(QString(), true);
+        QVERIFY(waitRestored(later, laterRestored));
+        QCOMPARE(later.heatmap()->distances().numLayers, int64_t(6));
+    }
+
+    void demoLocation()
+    {
+        QTemporaryDir demo;
+        qputenv("LAYERCUT_DEMO_DIR", demo.path().toUtf8());
+        QCOMPARE(DemoLocation::candidates().value(0), demo.path());
+        QVERIFY(!DemoLocation(demo.path()).isValid());  // no model/config.json yet
+        QVERIFY(makeDemo(demo.path()));
+        const DemoLocation location(demo.path());
+        QVERIFY(location.isValid());
+        QCOMPARE(location.modelFolder(), demo.path() + "/model");
+        QCOMPARE(location.boolq(), demo.path() + "/data/boolq.jsonl");
+        // The installed place comes before the source tree's.
+        QVERIFY(DemoLocation::candidates().value(1).endsWith("/share/layercut/demo"));
+    }
+
+private:
+    QTemporaryDir m_settings;
+};
+
+QTEST_MAIN(TestProject)
+#include "tst_project.moc"

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Project files: what is written reads back equal, paths inside or beside the project's folder are stored
+// relative to it, and a bad file is refused with a message that names the file and the problem.
+#include <cmath>
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "layercut/error.h"
+#include "project/project_file.h"
+#include "ui_test_support.h"
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+Project sampleProject(const QString &dir)
+{
+    Project p;
+    p.modelFolder = dir + "/models/tiny";
+    p.load.device = "cuda";
+    p.load.dtype = lc::DType::BFloat16;
+    p.load.nf4 = true;
+    p.analysisData = dir + "/data/train.txt";
+    p.healingTrainData = dir + "/data/train.txt";
+    p.healingValidationData = "/far/away/validation.txt";
+    p.evaluationMmlu = dir + "/data/mmlu";
+    p.evaluationBoolq = QDir::cleanPath(dir + "/../boolq.jsonl");
+    p.distances = syntheticDistances();
+    p.selectionFirst = 1;
+    p.selectionLast = 2;
+    p.plan = lc::PrunePlan::dropBlock(6, 1, 2);
+    p.plan.distance = 0.375;
+    p.lossBefore = {2.5, 100, 4};
+    p.lossAfter = {3.125, 100, 4};
+    p.heldOut = true;
+
+    ProjectHealingRun run;
+    run.config.trainData = (dir + "/data/train.txt").toStdString();
+    run.config.steps = 2;
+    run.config.rank = 4;
+    run.config.alpha = 8;
+    run.config.targetModules = lc::allLinearModules();
+    run.config.schedule = lc::LrSchedule::Constant;
+    run.config.seed = 7;
+    run.trainableParameters = 1234;
+    run.dropped = {1, 2};
+    run.steps = {{1, 2, 3.5, 1e-4, 0.75, 64, 0.5, 128.0, 0, 0}, {2, 2, 3.25, 2e-4, 0.5, 128, 1.0, 128.0, 0, 0}};
+    run.validation = {{0, 3.75, 64}, {2, 3.5, 64}};
+    run.cancelled = true;
+    p.healingRuns = {run};
+
+    addSampleResults(p, dir + "/data/mmlu");
+    p.currentTab = 3;
+    return p;
+}
+
+QByteArray contents(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeText(const QString &path, const QByteArray &text)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+} // namespace
+
+class TestProjectFile final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTrip()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("tiny.layercut");
+        const Project p = sampleProject(dir.path());
+        project_file::write(path, p);
+        const Project q = project_file::read(path);
+
+        QCOMPARE(q.modelFolder, p.modelFolder);
+        QCOMPARE(q.load.device, p.load.device);
+        QVERIFY(q.load.dtype == p.load.dtype && q.load.nf4);
+        QCOMPARE(q.analysisData, p.analysisData);
+        QCOMPARE(q.healingTrainData, p.healingTrainData);
+        QCOMPARE(q.healingValidationData, p.healingValidationData);
+        QCOMPARE(q.evaluationMmlu, p.evaluationMmlu);
+        QCOMPARE(q.evaluationBoolq, p.evaluationBoolq);
+        QCOMPARE(q.evaluationValidationData, QString());
+        // Distances come back bit for bit (NaN where undefined).
+        QCOMPARE(q.distances.numLayers, p.distances.numLayers);
+        QCOMPARE(q.distances.samples, p.distances.samples);
+        QCOMPARE(q.distances.tokens, p.distances.tokens);
+        QCOMPARE(q.distances.blockInfluence, p.distances.blockInfluence);
+        for (size_t i = 0; i < p.distances.angular.size(); ++i) {
+            QCOMPARE(std::isnan(q.distances.angular[i]), std::isnan(p.distances.angular[i]));
+            if (!std::isnan(p.distances.angular[i])) {
+                QCOMPARE(q.distances.angular[i], p.distances.angular[i]);
+                QCOMPARE(q.distances.allTokens[i], p.distances.allTokens[i]);
+            }
+        }
+        QCOMPARE(q.selectionFirst, 1);
+        QCOMPARE(q.selectionLast, 2);
+        QCOMPARE(q.plan.dropped(), (std::vector<int64_t>{1, 2}));
+        QCOMPARE(q.plan.method, p.plan.method);
+        QCOMPARE(q.plan.distance, p.plan.distance);
+        QCOMPARE(q.lossAfter.loss, p.lossAfter.loss);
+        QCOMPARE(q.lossBefore.sequences, p.lossBefore.sequences);
+        QVERIFY(q.heldOut);
+
+        QCOMPARE(q.healingRuns.size(), size_t(1));
+        const ProjectHealingRun &run = q.healingRuns[0];
+        QCOMPARE(QString::fromStdString(run.config.trainData.string()), dir.path() + "/data/train.txt");
+        QCOMPARE(run.config.rank, int64_t(4));
+        QCOMPARE(run.config.alpha, 8.0);
+        QVERIFY(run.config.targetModules == lc::allLinearModules());
+        QVERIFY(run.config.schedule == lc::LrSchedule::Constant);
+        QCOMPARE(run.config.seed, uint64_t(7));
+        QCOMPARE(run.trainableParameters, qint64(1234));
+        QCOMPARE(run.dropped, (std::vector<int64_t>{1, 2}));
+        QVERIFY(run.cancelled);
+        QCOMPARE(run.steps.size(), size_t(2));
+        QCOMPARE(run.steps[1].trainLoss, 3.25);
+        QCOMPARE(run.steps[1].learningRate, 2e-4);
+        QCOMPARE(run.steps[1].tokens, int64_t(128));
+        QCOMPARE(run.validation.size(), size_t(2));
+        QCOMPARE(run.validation[1].loss, 3.5);
+
+        QVERIFY(q.evaluation && q.evaluation->healed);
+        QCOMPARE(q.evaluation->dropped, (std::vector<int64_t>{4}));
+        const lc::EvalResult &e = q.evaluation->result;
+        QVERIFY(e.mmlu && e.boolq && e.loss);
+        QCOMPARE(e.mmlu->overall.correct, int64_t(3));
+        QCOMPARE(e.mmlu->subjects.at("anatomy").total, int64_t(2));
+        QCOMPARE(e.mmlu->categories.at("humanities").correct, int64_t(2));
+        QCOMPARE(e.boolq->majorityBaseline, 0.5);
+        QCOMPARE(e.loss->tokens, int64_t(50));
+        QCOMPARE(e.normalizedLoss, 0.4);
+
+        QVERIFY(q.sweep && q.importance);
+        QCOMPARE(q.sweep->result.points.size(), size_t(3));
+        QVERIFY(q.sweep->result.points[2].healed && !q.sweep->result.points[2].boolq);
+        QCOMPARE(*q.sweep->result.points[2].mmlu, 0.375);
+        QCOMPARE(q.sweep->result.points[2].dropped, (std::vector<int64_t>{3, 4}));
+        QCOMPARE(q.sweep->options.healSteps, int64_t(5));
+        QCOMPARE(QString::fromStdString(q.sweep->options.eval.mmlu.string()), dir.path() + "/data/mmlu");
+        QVERIFY(q.importance->options.perLayer);
+        QCOMPARE(q.importance->result.points[1].dropped, (std::vector<int64_t>{1}));
+        QCOMPARE(q.currentTab, 3);
+
+        // Writing what was read gives the same file.
+        const QString again = dir.filePath("again.layercut");
+        project_file::write(again, q);
+        QCOMPARE(contents(again), contents(path));
+    }
+
+    void storesPathsRelativeWherePossible()
+    {
+        QTemporaryDir dir;
+        const QString projectDir = dir.filePath("work/projects");
+        QVERIFY(QDir().mkpath(projectDir));
+        Project p;
+        p.modelFolder = projectDir + "/model";                    // inside: relative
+        p.analysisData = dir.filePath("work/data/train.txt");     // beside, one level up: relative
+        p.evaluationBoolq = "/far/away/boolq.jsonl";              // elsewhere: absolute
+        const QString path = projectDir + "/p.layercut";
+        project_file::write(path, p);
+        const nlohmann::json j = nlohmann::json::parse(contents(path).toStdString());
+        QCOMPARE(j["model"]["folder"].get<std::string>(), std::string("model"));
+        QCOMPARE(j["data"]["analysis"].get<std::string>(), std::string("../data/train.txt"));
+        QCOMPARE(j["data"]["evaluation_boolq"].get<std::string>(), std::string("/far/away/boolq.jsonl"));
+        QCOMPARE(j["format"].get<int>(), project_file::kFormat);
+
+        // Moved with its data, the project still finds it.
+        QTemporaryDir other;
+        QVERIFY(QDir().mkpath(other.filePath("projects")));
+        const QString moved = other.filePath("projects/p.layercut");
+        QVERIFY(QFile::copy(path, moved));
+        const Project q = project_file::read(moved);
+        QCOMPARE(q.modelFolder, other.filePath("projects/model"));
+        QCOMPARE(q.analysisData, other.filePath("data/train.txt"));
+        QCOMPARE(q.evaluationBoolq, QString("/far/away/boolq.jsonl"));
+    }
+
+    void refusesBadFiles_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("malformed JSON") << QByteArray("{\"format\": 1, \"model\": ") << "not valid JSON";
+        QTest::newRow("not a project") << QByteArray("[1, 2, 3]") << "not a LayerCut project";
+        QTest::newRow("no format") << QByteArray("{\"model\": {\"folder\": \"m\"}}") << "no \"format\" key";
+        QTest::newRow("newer format") << QByteArray("{\"format\": 99, \"model\": {\"folder\": \"m\"}}")
+                                      << "project format 99 comes from a newer LayerCut";
+        QTest::newRow("bad format") << QByteArray("{\"format\": \"one\"}") << "unknown project format";
+        QTest::newRow("no model") << QByteArray("{\"format\": 1}") << "\"model\" section";
+        QTest::newRow("bad model") << QByteArray("{\"format\": 1, \"model\": {\"folder\": 5}}") << "\"model\" section";
+        QTest::newRow("bad dtype") << QByteArray("{\"format\": 1, \"model\": {\"folder\": \"m\", \"dtype\": \"int3\"}}")
+                                   << "\"model\" section";
+        QTest::newRow("bad plan")
+            << QByteArray("{\"format\": 1, \"model\": {\"folder\": \"m\"}, \"prune\": {\"source_layers\": 3, "
+                          "\"dropped\": [7], \"loss_before\": {}, \"loss_after\": {}}}")
+            << "\"prune\" section";
+        QTest::newRow("bad distances")
+            << QByteArray("{\"format\": 1, \"model\": {\"folder\": \"m\"}, \"distances\": {\"num_layers\": \"x\"}}")
+            << "\"distances\" section";
+        QTest::newRow("bad healing run")
+            << QByteArray("{\"format\": 1, \"model\": {\"folder\": \"m\"}, \"healing_runs\": [{\"settings\": "
+                          "{\"method\": \"magic\"}}]}")
+            << "\"healing_runs\" section";
+    }
+
+    void refusesBadFiles()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, problem);
+        QTemporaryDir dir;
+        const QString path = dir.filePath("bad.layercut");
+        writeText(path, content);
+        try {
+            project_file::read(path);
+            QFAIL("a bad project was read");
+        } catch (const lc::Error &e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.contains(path), qPrintable(message));
+            QVERIFY2(message.contains(problem), qPrintable(message));
+        }
+    }
+
+    void refusesMissingFiles()
+    {
+        const QString path = "/nonexistent/folder/missing.layercut";
+        try {
+            project_file::read(path);
+            QFAIL("a missing project was read");
+        } catch (const lc::Error &e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.contains(path) && message.contains("cannot be opened"), qPrintable(message));
+        }
+    }
+
+    void reportsUnwritableFiles()
+    {
+        QVERIFY_THROWS_EXCEPTION(lc::Error, project_file::write("/nonexistent/folder/p.layercut", Project()));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestProjectFile)
+#include "tst_project_file.moc"

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the window, heatmap and project suites share: waiting for the compute thread, a healing run small
+// enough for the CPU, and made-up results of a 6-layer model, as the charts show and projects keep them.
+#pragma once
+
+#include <cmath>
+
+#include <QString>
+#include <QTest>
+
+#include "jobs/compute_thread.h"
+#include "project/project_file.h"
+
+/**
+ * Waits until the compute thread is idle again. Its busy flag lives on this thread and drops only when
+ * jobFinished() arrives (queued) after the job's result signals, so spies on the worker can be read
+ * safely afterwards; QSignalSpy::wait() on a signal emitted from another thread can miss its wake-up.
+ */
+inline bool waitIdle(const lc::ComputeThread *compute, int ms = 30000)
+{
+    return QTest::qWaitFor([compute] { return !compute->isBusy(); }, ms);
+}
+
+/** A QLoRA run small enough for the CPU: 8 steps of 2 × 32 tokens on the tiny corpus. */
+inline lc::HealingConfig tinyHealing(const QString &outputDir)
+{
+    lc::HealingConfig c;
+    c.method = lc::HealingMethod::Lora;
+    c.quantization = lc::BaseQuantization::Nf4;
+    c.rank = 4;
+    c.alpha = 8;
+    c.steps = 8;
+    c.batchSize = 2;
+    c.microBatchSize = 1;
+    c.sequenceLength = 32;
+    c.evalEvery = 4;
+    c.warmupSteps = 2;
+    c.trainData = LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt";
+    c.outputDir = outputDir.toStdString();
+    return c;
+}
+
+/** L = 6 with d(l, n) = 0.1 n + 0.01 l, except a clear minimum at (l = 3, n = 2). */
+inline lc::LayerDistances syntheticDistances()
+{
+    lc::LayerDistances d;
+    d.numLayers = 6;
+    d.samples = 4;
+    d.tokens = 40;
+    const int S = 7;
+    d.angular.assign(S * S, std::nan(""));
+    d.allTokens.assign(S * S, std::nan(""));
+    for (int n = 1; n <= 6; ++n)
+        for (int l = 0; l + n <= 6; ++l) {
+            d.angular[n * S + l] = 0.1 * n + 0.01 * l - (l == 3 && n == 2 ? 0.15 : 0.0);
+            d.allTokens[n * S + l] = 0.5 - 0.05 * n;
+        }
+    d.blockInfluence = {0.9, 0.5, 0.3, 0.2, 0.2, 0.6};
+    return d;
+}
+
+/**
+ * Adds to `p` an evaluation (MMLU on two subjects, BoolQ, the loss; layer 4 dropped and healed), a sweep
+ * of the deepest strategy (unhealed and healed at 2 of 6 layers) and an importance scan of layer 1.
+ */
+inline void addSampleResults(Project &p, const QString &mmluFolder)
+{
+    lc::EvalResult eval;
+    lc::TaskResult mmlu;
+    mmlu.overall = {3, 4};
+    mmlu.subjects = {{"anatomy", {1, 2}}, {"high_school_us_history", {2, 2}}};
+    mmlu.categories = {{"stem", {1, 2}}, {"humanities", {2, 2}}};
+    mmlu.majorityBaseline = 0.5;
+    eval.mmlu = mmlu;
+    lc::TaskResult boolq;
+    boolq.overall = {1, 2};
+    boolq.majorityBaseline = 0.5;
+    eval.boolq = boolq;
+    eval.loss = lc::LossResult{2.0, 50, 2};
+    eval.normalizedLoss = 0.4;
+    eval.tokensComputed = 999;
+    eval.seconds = 1.5;
+    p.evaluation = ProjectEvaluation{eval, {4}, true};
+
+    ProjectSweep sweep;
+    sweep.result.layers = 6;
+    sweep.result.boolqMajority = 0.5;
+    sweep.result.points = {{"deepest", 0.0, {}, false, 0.5, 0.5, 2.0, 0.4, 1.0},
+                           {"deepest", 0.34, {3, 4}, false, 0.25, 0.5, 3.0, 0.6, 1.0},
+                           {"deepest", 0.34, {3, 4}, true, 0.375, std::nullopt, 2.5, 0.5, 2.0}};
+    sweep.options.eval.mmlu = mmluFolder.toStdString();
+    sweep.options.eval.shots = 1;
+    sweep.options.healSteps = 5;
+    p.sweep = sweep;
+    ProjectSweep importance;
+    importance.result.layers = 6;
+    importance.result.points = {{"single", 0.0, {}, false, std::nullopt, std::nullopt, 2.0, 0.4, 1.0},
+                                {"single", 1.0 / 6, {1}, false, std::nullopt, std::nullopt, 2.5, 0.5, 1.0}};
+    importance.options.perLayer = true;
+    p.importance = importance;
+}

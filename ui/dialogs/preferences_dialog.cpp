@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "dialogs/preferences_dialog.h"
+
+#include <algorithm>
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+
+#include "layercut/model_session.h"
+#include "settings/app_settings.h"
+
+PreferencesDialog::PreferencesDialog(QWidget *parent) : QDialog(parent)
+{
+    setWindowTitle(tr("Preferences"));
+    auto *form = new QFormLayout(this);
+    m_language = new QComboBox(this);
+    m_language->setObjectName("language");
+    // Each language is named in itself, so whoever needs it can find it whatever the interface shows now.
+    m_language->addItem(tr("System default"), QString());
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_language->addItem(QStringLiteral("简体中文"), QStringLiteral("zh_CN"));
+    form->addRow(tr("Interface language:"), m_language);
+    auto *restart = new QLabel(tr("A new language takes effect after LayerCut is restarted."), this);
+    restart->setWordWrap(true);
+    form->addRow(QString(), restart);
+
+    m_device = new QComboBox(this);
+    m_device->setObjectName("device");
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    if (lc::ModelSession::cudaAvailable())
+        m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    form->addRow(tr("Open models on:"), m_device);
+
+    setLanguage(settings::language.value());
+    m_device->setCurrentIndex(std::max(0, m_device->findData(settings::device.value())));
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    form->addRow(buttons);
+}
+
+QString PreferencesDialog::language() const
+{
+    return m_language->currentData().toString();
+}
+
+void PreferencesDialog::setLanguage(const QString &code)
+{
+    m_language->setCurrentIndex(std::max(0, m_language->findData(code)));
+}
+
+QString PreferencesDialog::device() const
+{
+    return m_device->currentData().toString();
+}
+
+void PreferencesDialog::accept()
+{
+    settings::language.setValue(language());
+    settings::device.setValue(device());
+    QDialog::accept();
+}

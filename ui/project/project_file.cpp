@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// .layercut files: one JSON object with a "format" version, the model and its load options, the docks'
+// data files and the results. Results reuse the core's JSON where it has a reader (distances, sweeps).
+#include "project/project_file.h"
+
+#include <functional>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include "layercut/dtype.h"
+#include "layercut/error.h"
+#include "layercut/model_export.h"
+#include "project/result_json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace project_file {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string text(const QString &s)
+{
+    return s.toStdString();
+}
+
+QString qtext(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+/** A healing run's settings with their paths mapped by `map` (to store or to resolve them). */
+lc::HealingConfig mapPaths(lc::HealingConfig c, const std::function<QString(const QString &)> &map)
+{
+    for (std::filesystem::path *p : {&c.trainData, &c.validationData, &c.outputDir, &c.resumeFrom})
+        *p = text(map(qtext(p->string())));
+    return c;
+}
+
+Json sweepToJson(const ProjectSweep &sweep)
+{
+    return lc::sweepToJson(sweep.result, sweep.options);
+}
+
+ProjectSweep sweepFromJson(const nlohmann::json &j, const std::string &source,
+                           const std::function<QString(const QString &)> &resolve)
+{
+    ProjectSweep sweep;
+    sweep.result = lc::sweepFromJson(j, source);
+    // The settings the core records beside the points: enough to name and title the chart again.
+    const nlohmann::json s = j.value("settings", nlohmann::json::object());
+    lc::SweepOptions &o = sweep.options;
+    o.eval.mmlu = text(resolve(qtext(s.value("mmlu", std::string()))));
+    o.eval.boolq = text(resolve(qtext(s.value("boolq", std::string()))));
+    o.eval.validationData = text(resolve(qtext(s.value("validation_data", std::string()))));
+    o.eval.shots = s.value("shots", o.eval.shots);
+    o.eval.limit = s.value("limit", o.eval.limit);
+    o.distanceData = text(resolve(qtext(s.value("distance_data", std::string()))));
+    o.perLayer = s.value("per_layer", false);
+    o.healSteps = s.value("heal_steps", int64_t{0});
+    return sweep;
+}
+
+Json intRange(int first, int last)
+{
+    return first >= 0 ? Json{first, last} : Json();
+}
+
+/** Runs `read` on the named part of the file; whatever does not fit is reported with the file and that part. */
+void section(const QString &path, const char *name, const std::function<void()> &read)
+{
+    try {
+        read();
+    } catch (const nlohmann::json::exception &e) {
+        throw lc::Error("'" + text(path) + "': the \"" + name + "\" section does not fit (" + e.what() + ")");
+    } catch (const lc::Error &e) {
+        throw lc::Error("'" + text(path) + "': the \"" + name + "\" section does not fit (" + e.what() + ")");
+    }
+}
+
+} // namespace
+
+QString storedPath(const QString &path, const QString &projectDir)
+{
+    if (path.isEmpty())
+        return {};
+    const QString absolute = QDir::cleanPath(QDir(projectDir).absoluteFilePath(path));
+    const QString relative = QDir(projectDir).relativeFilePath(absolute);
+    if (QDir::isRelativePath(relative) && !relative.startsWith(QLatin1String("../..")))
+        return relative;
+    return absolute;
+}
+
+QString resolvedPath(const QString &stored, const QString &projectDir)
+{
+    if (stored.isEmpty())
+        return {};
+    return QDir::cleanPath(QDir(projectDir).absoluteFilePath(stored));
+}
+
+void write(const QString &path, const Project &p)
+{
+    const QString dir = QFileInfo(path).absolutePath();
+    const auto store = [&dir](const QString &s) { return text(storedPath(s, dir)); };
+
+    Json j;
+    j["format"] = kFormat;
+    j["software"] = lc::softwareVersion();
+    j["model"] = {{"folder", store(p.modelFolder)},
+                  {"device", p.load.device},
+                  {"dtype", p.load.dtype ? lc::dtypeName(*p.load.dtype) : std::string()},
+                  {"nf4", p.load.nf4}};
+    j["data"] = {{"analysis", store(p.analysisData)},
+                 {"healing_train", store(p.healingTrainData)},
+                 {"healing_validation", store(p.healingValidationData)},
+                 {"evaluation_mmlu", store(p.evaluationMmlu)},
+                 {"evaluation_boolq", store(p.evaluationBoolq)},
+                 {"evaluation_validation", store(p.evaluationValidationData)}};
+    j["distances"] = p.distances.empty() ? Json() : Json(lc::distancesToJson(p.distances));
+    j["selection"] = intRange(p.selectionFirst, p.selectionLast);
+    if (p.plan.prunesAnything())
+        j["prune"] = {{"source_layers", p.plan.sourceLayers},
+                      {"dropped", p.plan.dropped()},
+                      {"method", p.plan.method},
+                      {"distance", p.plan.distance},
+                      {"loss_before", result_json::lossToJson(p.lossBefore)},
+                      {"loss_after", result_json::lossToJson(p.lossAfter)},
+                      {"held_out", p.heldOut}};
+    else
+        j["prune"] = nullptr;
+    Json runs = Json::array();
+    for (const ProjectHealingRun &run : p.healingRuns)
+        runs.push_back({{"settings", result_json::healingConfigToJson(mapPaths(run.config, [&dir](const QString &s) {
+                             return storedPath(s, dir);
+                         }))},
+                        {"trainable_parameters", run.trainableParameters},
+                        {"dropped", run.dropped},
+                        {"cancelled", run.cancelled},
+                        {"steps", result_json::stepsToJson(run.steps)},
+                        {"validation", result_json::validationToJson(run.validation)}});
+    j["healing_runs"] = runs;
+    j["evaluation"] = p.evaluation ? Json{{"dropped", p.evaluation->dropped},
+                                          {"healed", p.evaluation->healed},
+                                          {"result", result_json::evalResultToJson(p.evaluation->result)}}
+                                   : Json();
+    j["sweep"] = p.sweep ? sweepToJson(*p.sweep) : Json();
+    j["importance"] = p.importance ? sweepToJson(*p.importance) : Json();
+    j["view"] = {{"tab", p.currentTab}};
+
+    QSaveFile file(path);
+    const std::string content = j.dump(1) + "\n";
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(content.data(), static_cast<qint64>(content.size())) != static_cast<qint64>(content.size()) ||
+        !file.commit())
+        throw lc::Error("'" + text(path) + "': cannot be written (" + text(file.errorString()) + ")");
+}
+
+Project read(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw lc::Error("'" + text(path) + "': cannot be opened (" + text(file.errorString()) + ")");
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(file.readAll().toStdString());
+    } catch (const nlohmann::json::parse_error &e) {
+        throw lc::Error("'" + text(path) + "': not valid JSON (" + e.what() + ")");
+    }
+    if (!j.is_object() || !j.contains("format"))
+        throw lc::Error("'" + text(path) + "': not a LayerCut project (no \"format\" key)");
+    if (!j["format"].is_number_integer() || j["format"].get<int>() < 1)
+        throw lc::Error("'" + text(path) + "': unknown project format " + j["format"].dump());
+    if (const int format = j["format"].get<int>(); format > kFormat)
+        throw lc::Error("'" + text(path) + "': project format " + std::to_string(format) +
+                        " comes from a newer LayerCut; this one reads format " + std::to_string(kFormat));
+
+    const QString dir = QFileInfo(path).absolutePath();
+    const auto resolve = [&dir](const QString &s) { return resolvedPath(s, dir); };
+    const auto pathAt = [&resolve](const nlohmann::json &o, const char *key) {
+        return resolve(qtext(o.value(key, std::string())));
+    };
+    Project p;
+    section(path, "model", [&] {
+        const nlohmann::json &m = j.at("model");
+        p.modelFolder = pathAt(m, "folder");
+        p.load.device = m.value("device", p.load.device);
+        if (const std::string dtype = m.value("dtype", std::string()); !dtype.empty())
+            p.load.dtype = lc::parseDType(dtype);
+        p.load.nf4 = m.value("nf4", false);
+    });
+    section(path, "data", [&] {
+        const nlohmann::json &d = j.value("data", nlohmann::json::object());
+        p.analysisData = pathAt(d, "analysis");
+        p.healingTrainData = pathAt(d, "healing_train");
+        p.healingValidationData = pathAt(d, "healing_validation");
+        p.evaluationMmlu = pathAt(d, "evaluation_mmlu");
+        p.evaluationBoolq = pathAt(d, "evaluation_boolq");
+        p.evaluationValidationData = pathAt(d, "evaluation_validation");
+    });
+    section(path, "distances", [&] {
+        if (j.contains("distances") && !j["distances"].is_null())
+            p.distances = lc::distancesFromJson(j["distances"], text(path));
+    });
+    section(path, "selection", [&] {
+        if (j.contains("selection") && !j["selection"].is_null()) {
+            p.selectionFirst = j["selection"].at(0).get<int>();
+            p.selectionLast = j["selection"].at(1).get<int>();
+            if (p.selectionFirst < 0 || p.selectionLast < p.selectionFirst)
+                throw lc::Error("the selected layers " + j["selection"].dump() + " are not a block");
+        }
+    });
+    section(path, "prune", [&] {
+        if (!j.contains("prune") || j["prune"].is_null())
+            return;
+        const nlohmann::json &pr = j["prune"];
+        p.plan = lc::PrunePlan::dropList(pr.at("source_layers").get<int64_t>(),
+                                         pr.at("dropped").get<std::vector<int64_t>>());
+        p.plan.method = pr.value("method", std::string("list"));
+        p.plan.distance = pr.value("distance", -1.0);
+        p.lossBefore = result_json::lossFromJson(pr.at("loss_before"));
+        p.lossAfter = result_json::lossFromJson(pr.at("loss_after"));
+        p.heldOut = pr.value("held_out", false);
+    });
+    section(path, "healing_runs", [&] {
+        for (const nlohmann::json &r : j.value("healing_runs", nlohmann::json::array())) {
+            ProjectHealingRun run;
+            run.config = mapPaths(result_json::healingConfigFromJson(r.at("settings")), resolve);
+            run.trainableParameters = r.value("trainable_parameters", int64_t{0});
+            run.dropped = r.value("dropped", std::vector<int64_t>());
+            run.cancelled = r.value("cancelled", false);
+            run.steps = result_json::stepsFromJson(r.at("steps"));
+            run.validation = result_json::validationFromJson(r.at("validation"));
+            p.healingRuns.push_back(std::move(run));
+        }
+    });
+    section(path, "evaluation", [&] {
+        if (!j.contains("evaluation") || j["evaluation"].is_null())
+            return;
+        const nlohmann::json &e = j["evaluation"];
+        p.evaluation = ProjectEvaluation{result_json::evalResultFromJson(e.at("result")),
+                                         e.value("dropped", std::vector<int64_t>()), e.value("healed", false)};
+    });
+    for (const auto &[key, target] : {std::pair{"sweep", &p.sweep}, std::pair{"importance", &p.importance}})
+        section(path, key, [&, key = key, target = target] {
+            if (j.contains(key) && !j[key].is_null())
+                *target = sweepFromJson(j[key], text(path), resolve);
+        });
+    section(path, "view", [&] { p.currentTab = j.value("view", nlohmann::json::object()).value("tab", 0); });
+    return p;
+}
+
+} // namespace project_file

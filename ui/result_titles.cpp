@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "result_titles.h"
+
+#include "format.h"
+#include "layercut/prune_plan.h"
+
+QString ResultTitles::layers(const std::vector<int64_t> &dropped)
+{
+    return dropped.empty() ? tr("all layers")
+                           : tr("layers %1 dropped").arg(QString::fromStdString(lc::PrunePlan::ranges(dropped)));
+}
+
+QString ResultTitles::modelDescription(const QString &model, const std::vector<int64_t> &dropped, bool healed)
+{
+    const QString what = healed ? tr("%1, healed").arg(layers(dropped)) : layers(dropped);
+    return tr("%1 (%2)").arg(model, what);
+}
+
+QString ResultTitles::healingMethod(const lc::HealingConfig &config)
+{
+    switch (config.method) {
+    case lc::HealingMethod::Lora:
+        return config.quantization == lc::BaseQuantization::Nf4 ? tr("QLoRA rank %1").arg(config.rank)
+                                                                : tr("LoRA rank %1").arg(config.rank);
+    case lc::HealingMethod::PartialLayers:
+        return tr("last %n block(s), final norm and lm_head", nullptr, static_cast<int>(config.trainLastLayers));
+    case lc::HealingMethod::Full: return tr("full fine-tuning");
+    }
+    return {};
+}
+
+QString ResultTitles::healingTitle(const QString &model, const std::vector<int64_t> &dropped,
+                                   const lc::HealingConfig &config, qint64 trainableParameters)
+{
+    return tr("%1 (%2): %3, %4 trainable parameters")
+        .arg(model, layers(dropped), healingMethod(config), format::count(trainableParameters));
+}
+
+QString ResultTitles::sweepTitle(const QString &model, qint64 healSteps)
+{
+    return healSteps > 0 ? tr("%1: accuracy and loss against layers dropped, healed for %n step(s)", nullptr,
+                              static_cast<int>(healSteps))
+                               .arg(model)
+                         : tr("%1: accuracy and loss against layers dropped").arg(model);
+}
+
+QString ResultTitles::importanceTitle(const QString &model)
+{
+    return tr("%1: what dropping each layer alone costs").arg(model);
+}
