@@ -13,7 +13,8 @@ cd "$here"
 packages=(build-essential cmake ninja-build pkg-config git
           qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
           libtorch-dev libsentencepiece-dev nlohmann-json3-dev libcli11-dev libpcre2-dev libutf8proc-dev zlib1g-dev
-          xvfb xauth)
+          xvfb xauth
+          desktop-file-utils appstream groff-base mandoc)  # the packaging lint tests (label packaging)
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 missing=()
@@ -32,12 +33,12 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAYERCUT_BUILD_
 cmake --build build -j "$jobs"
 
 if [ "$mode" = run ]; then
-    demo="$here/tests/fixtures/models/llama3_gqa_sharded"  # the bundled demo model until resources/ ships one
+    # --demo: the bundled demo model (resources/demo) and its data, with the heatmap measured on open.
     if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-        exec "$here/build/bin/layercut" "$demo"
+        exec "$here/build/bin/layercut" --demo
     fi
-    echo "== no display: starting the app under Xvfb (screen :99)"
-    exec xvfb-run -a -s "-screen 0 1280x800x24" "$here/build/bin/layercut" "$demo"
+    echo "== no display: starting the app under Xvfb"
+    exec xvfb-run -a -s "-screen 0 1440x900x24" "$here/build/bin/layercut" --demo
 fi
 
 echo "== tests"
