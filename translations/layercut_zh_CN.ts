@@ -131,10 +131,6 @@
         <translation>无：跳过 BoolQ</translation>
     </message>
     <message>
-        <source>BoolQ questions as JSON Lines (question, passage, answer or label), scored 0-shot</source>
-        <translation>JSON Lines 格式的 BoolQ 问题（question、passage、answer 或 label），以 0-shot 方式评分</translation>
-    </message>
-    <message>
         <source>Loss data:</source>
         <translation>损失数据：</translation>
     </message>
@@ -273,6 +269,18 @@
     <message>
         <source>the analysis data: %1</source>
         <translation>分析数据：%1</translation>
+    </message>
+    <message>
+        <source>BoolQ questions as JSON Lines (question, passage, answer or label)</source>
+        <translation>JSON Lines 格式的 BoolQ 问题（question、passage、answer 或 label）</translation>
+    </message>
+    <message>
+        <source>Solved BoolQ examples before each question, taken from the file&apos;s first rows and then not scored (the harness&apos;s default is 0)</source>
+        <translation>每个问题前附带的已解答 BoolQ 示例，取自文件的前几行，这些行不再计分（评测框架默认为 0）</translation>
+    </message>
+    <message>
+        <source>BoolQ shots:</source>
+        <translation>BoolQ 示例数：</translation>
     </message>
 </context>
 <context>

@@ -53,6 +53,7 @@ void runEval(EvalArgs a)
     j["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
     j["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
     j["shots"] = o.shots;
+    j["boolq_shots"] = o.boolqShots;
     writeFileAtomically(a.out, j.dump(1) + "\n");
     // stdout: the summary without the per-question lists.
     nlohmann::ordered_json summary = j;
@@ -80,6 +81,8 @@ void addEvalCommand(CLI::App &app, Action &action)
     cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines (original or super_glue)");
     cmd->add_option("--val-data", a->valData, "Text for the held-out loss (also reported divided by ln V)");
     cmd->add_option("--shots", o.shots, "MMLU few-shot examples (the first k dev rows)")->capture_default_str();
+    cmd->add_option("--boolq-shots", o.boolqShots, "BoolQ few-shot examples (the file's first k rows, then not scored)")
+        ->capture_default_str();
     cmd->add_option("--limit", o.limit, "Questions per MMLU subject and of BoolQ (0: all)")->capture_default_str();
     cmd->add_option("--max-length", o.maxLength, "Context window (0: max_position_embeddings)")->capture_default_str();
     cmd->add_option("--batch-tokens", o.batchTokens, "Tokens per forward pass")->capture_default_str();

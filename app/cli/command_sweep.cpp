@@ -91,6 +91,8 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines");
     cmd->add_option("--val-data", a->valData, "Text for the held-out loss");
     cmd->add_option("--shots", o.eval.shots, "MMLU few-shot examples")->capture_default_str();
+    cmd->add_option("--boolq-shots", o.eval.boolqShots, "BoolQ few-shot examples (the file's first k rows)")
+        ->capture_default_str();
     cmd->add_option("--limit", o.eval.limit, "Questions per MMLU subject and of BoolQ (0: all)")->capture_default_str();
     cmd->add_option("--loss-samples", o.eval.lossSequences, "Documents for the held-out loss")->capture_default_str();
     cmd->add_option("--loss-length", o.eval.lossLength, "Tokens per document for the held-out loss")->capture_default_str();

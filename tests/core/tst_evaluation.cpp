@@ -102,6 +102,10 @@ private slots:
         QCOMPARE(b[2].answer, int64_t(1));  // super_glue's label
         QCOMPARE(mmluContinuations(), (std::vector<std::string>{" A", " B", " C", " D"}));
         QCOMPARE(boolqContinuations(), (std::vector<std::string>{" no", " yes"}));
+        // k-shot BoolQ: solved examples with the harness's " " target delimiter and "\n\n" between examples.
+        QCOMPARE(boolqFewShotPrefix({b[0], b[1]}),
+                 boolqQuestionText(b[0]) + " yes\n\n" + boolqQuestionText(b[1]) + " no\n\n");
+        QCOMPARE(boolqFewShotPrefix({}), std::string());
     }
 
     void mmluJsonLines()
@@ -191,6 +195,22 @@ private slots:
             for (size_t c = 0; c < 4; ++c)
                 QVERIFY(std::abs(whole.mmlu->questions[i].loglikelihoods[c] - r.mmlu->questions[i].loglikelihoods[c]) < 1e-4);
         QVERIFY(whole.tokensComputed > r.tokensComputed);
+
+        // BoolQ with one solved example: the file's first row becomes the shot and is not scored; the
+        // shared prefix gives what the whole prompt gives.
+        EvalOptions k;
+        k.boolq = kBoolq;
+        k.boolqShots = 1;
+        const EvalResult shot = evaluateModel(s, k);
+        QCOMPARE(shot.boolq->questions.size(), b.size() - 1);
+        QCOMPARE(shot.boolq->questions.front().index, int64_t(1));
+        for (const QuestionResult &q : shot.boolq->questions)
+            for (size_t c = 0; c < 2; ++c)
+                QVERIFY(std::abs(q.loglikelihoods[c] -
+                                 directLoglikelihood(s, boolqFewShotPrefix({b[0]}) + boolqQuestionText(b[static_cast<size_t>(q.index)]),
+                                                     boolqContinuations()[c])) < 1e-4);
+        k.boolqShots = static_cast<int64_t>(b.size());
+        QVERIFY_THROWS_EXCEPTION(lc::Error, evaluateModel(s, k));  // no question left to score
     }
 
     void tallyAndJson()

@@ -88,7 +88,7 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     pathRow(form, m_boolq, tr("BoolQ:"), settings::evaluationBoolq.value(), {Browse::OpenFile}, tr("Choose BoolQ"),
             tr("JSON Lines (*.jsonl *.json);;All files (*)"));
     m_boolq->setPlaceholderText(tr("none: skip BoolQ"));
-    m_boolq->setToolTip(tr("BoolQ questions as JSON Lines (question, passage, answer or label), scored 0-shot"));
+    m_boolq->setToolTip(tr("BoolQ questions as JSON Lines (question, passage, answer or label)"));
     pathRow(form, m_validation, tr("Loss data:"), settings::evaluationValidationData.value(), {Browse::OpenFile},
             tr("Choose Validation Text"), tr("Datasets (*.txt *.jsonl *.json *.gz);;All files (*)"));
     m_validation->setPlaceholderText(tr("the analysis data"));
@@ -98,6 +98,12 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     m_shots->setValue(settings::evaluationShots.value());
     m_shots->setToolTip(tr("Solved MMLU examples before each question (the harness's default is 5)"));
     form->addRow(tr("MMLU shots:"), m_shots);
+    m_boolqShots = new QSpinBox(this);
+    m_boolqShots->setRange(0, 25);
+    m_boolqShots->setValue(settings::evaluationBoolqShots.value());
+    m_boolqShots->setToolTip(tr("Solved BoolQ examples before each question, taken from the file's first rows "
+                                "and then not scored (the harness's default is 0)"));
+    form->addRow(tr("BoolQ shots:"), m_boolqShots);
     m_limit = new QSpinBox(this);
     m_limit->setRange(0, 1000000);
     m_limit->setSpecialValueText(tr("all"));
@@ -170,6 +176,7 @@ lc::EvalOptions EvaluationPanel::evalOptions() const
     o.boolq = toPath(m_boolq->text());
     o.validationData = toPath(m_validation->text().trimmed().isEmpty() ? m_defaultData : m_validation->text());
     o.shots = m_shots->value();
+    o.boolqShots = m_boolqShots->value();
     o.limit = m_limit->value();
     return o;
 }
@@ -265,6 +272,7 @@ void EvaluationPanel::rememberSettings() const
     settings::evaluationBoolq.setValue(m_boolq->text().trimmed());
     settings::evaluationValidationData.setValue(m_validation->text().trimmed());
     settings::evaluationShots.setValue(m_shots->value());
+    settings::evaluationBoolqShots.setValue(m_boolqShots->value());
     settings::evaluationLimit.setValue(m_limit->value());
     settings::sweepFractions.setValue(m_fractions->text());
     settings::sweepStrategies.setValue(strategies());

@@ -75,7 +75,7 @@ private:
     QString m_defaultData, m_modelName;
     QLineEdit *m_mmlu = nullptr, *m_boolq = nullptr, *m_validation = nullptr, *m_fractions = nullptr,
               *m_resultFile = nullptr;
-    QSpinBox *m_shots = nullptr, *m_limit = nullptr, *m_healSteps = nullptr;
+    QSpinBox *m_shots = nullptr, *m_boolqShots = nullptr, *m_limit = nullptr, *m_healSteps = nullptr;
     QCheckBox *m_similarity = nullptr, *m_deepest = nullptr, *m_reverse = nullptr;
     QGroupBox *m_sweepBox = nullptr;
     QPushButton *m_evaluate = nullptr, *m_sweep = nullptr, *m_importance = nullptr;

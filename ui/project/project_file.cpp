@@ -57,6 +57,7 @@ ProjectSweep sweepFromJson(const nlohmann::json &j, const std::string &source,
     o.eval.boolq = text(resolve(qtext(s.value("boolq", std::string()))));
     o.eval.validationData = text(resolve(qtext(s.value("validation_data", std::string()))));
     o.eval.shots = s.value("shots", o.eval.shots);
+    o.eval.boolqShots = s.value("boolq_shots", o.eval.boolqShots);
     o.eval.limit = s.value("limit", o.eval.limit);
     o.distanceData = text(resolve(qtext(s.value("distance_data", std::string()))));
     o.perLayer = s.value("per_layer", false);

@@ -63,6 +63,7 @@ inline const Setting<QString> evaluationMmlu{"evaluation/mmlu"};            // f
 inline const Setting<QString> evaluationBoolq{"evaluation/boolq"};          // .jsonl; empty: skip
 inline const Setting<QString> evaluationValidationData{"evaluation/validationData"};  // empty: the analysis data
 inline const Setting<int> evaluationShots{"evaluation/shots", 5};
+inline const Setting<int> evaluationBoolqShots{"evaluation/boolqShots", 0};
 inline const Setting<int> evaluationLimit{"evaluation/limit", 0};           // questions per subject; 0: all
 inline const Setting<QString> sweepFractions{"evaluation/sweepFractions", QStringLiteral("0, 0.1, 0.2, 0.3, 0.4, 0.5")};
 inline const Setting<QStringList> sweepStrategies{"evaluation/sweepStrategies",

@@ -58,6 +58,8 @@ std::string mmluFewShotPrefix(const std::string &subject, const std::vector<Choi
 std::string mmluQuestionText(const ChoiceQuestion &q);
 /** "{passage}\nQuestion: {question}?\nAnswer:". */
 std::string boolqQuestionText(const ChoiceQuestion &q);
+/** k solved BoolQ examples, each "{question text} yes|no" followed by the harness's "\n\n"; empty for k = 0. */
+std::string boolqFewShotPrefix(const std::vector<ChoiceQuestion> &shots);
 /** The continuations scored: " A", " B", " C", " D" and " no", " yes". */
 const std::vector<std::string> &mmluContinuations();
 const std::vector<std::string> &boolqContinuations();
@@ -68,6 +70,7 @@ struct EvalOptions
     std::filesystem::path boolq;          // .jsonl; empty: skip
     std::filesystem::path validationData; // text for the held-out loss; empty: skip
     int64_t shots = 5;                    // MMLU few-shot examples (the first k dev rows, as the harness)
+    int64_t boolqShots = 0;               // BoolQ few-shot examples: the file's first k rows, then not scored
     int64_t limit = 0;                    // questions per MMLU subject and of BoolQ (0: all), like --limit
     int64_t maxLength = 0;                // context window; 0: the model's max_position_embeddings
     int64_t batchTokens = 16384;          // tokens per forward pass

@@ -288,6 +288,15 @@ std::string boolqQuestionText(const ChoiceQuestion &q)
     return q.passage + "\nQuestion: " + q.question + "?\nAnswer:";
 }
 
+std::string boolqFewShotPrefix(const std::vector<ChoiceQuestion> &shots)
+{
+    // The harness's boolq has no description; target_delimiter " ", fewshot_delimiter "\n\n".
+    std::string s;
+    for (const ChoiceQuestion &q : shots)
+        s += boolqQuestionText(q) + (q.answer == 1 ? " yes" : " no") + "\n\n";
+    return s;
+}
+
 const std::vector<std::string> &mmluContinuations()
 {
     static const std::vector<std::string> c = {" A", " B", " C", " D"};

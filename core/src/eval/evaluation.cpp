@@ -345,6 +345,17 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
 
     if (!o.boolq.empty()) {
         std::vector<ChoiceQuestion> data = readBoolq(o.boolq);
+        // The harness draws k-shot examples from BoolQ's train split; one file has none, so its first k rows
+        // serve (as for MMLU in JSON Lines) and are not scored. Every question shares them: one prefix.
+        if (o.boolqShots < 0 || o.boolqShots >= static_cast<int64_t>(data.size()))
+            throw Error("'" + o.boolq.string() + "': " + std::to_string(data.size()) + " questions leave none to score after " +
+                        std::to_string(o.boolqShots) + " few-shot examples");
+        const std::vector<ChoiceQuestion> shots(data.begin(), data.begin() + o.boolqShots);
+        data.erase(data.begin(), data.begin() + o.boolqShots);
+        const std::string prefixText = boolqFewShotPrefix(shots);
+        std::vector<Tokens> boolqPrefixes;
+        if (o.reusePrefix && !prefixText.empty())
+            boolqPrefixes.push_back(encode(tokenizer, prefixText));
         if (o.limit > 0 && static_cast<int64_t>(data.size()) > o.limit)
             data.resize(static_cast<size_t>(o.limit));
         std::vector<QuestionResult> questions(data.size());
@@ -354,13 +365,17 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
             questions[i].answer = data[i].answer;
         }
         parallelFor(data.size(), [&](size_t i) {
-            requests[i] = makeRequest(tokenizer, boolqQuestionText(data[i]), boolqContinuations(), questions[i]);
+            Request r = makeRequest(tokenizer, prefixText + boolqQuestionText(data[i]), boolqContinuations(), questions[i]);
+            if (!boolqPrefixes.empty() && r.context.size() > boolqPrefixes[0].size() &&
+                std::equal(boolqPrefixes[0].begin(), boolqPrefixes[0].end(), r.context.begin()))
+                r.prefix = 0;
+            requests[i] = std::move(r);
         });
         std::vector<Row> rows;
         for (Request &r : requests)
-            for (Row &row : rowsOf(r, window, {}))
+            for (Row &row : rowsOf(r, window, boolqPrefixes))
                 rows.push_back(std::move(row));
-        result.tokensComputed += scoreRows(impl, rows, {}, o.batchTokens, progress, stop);
+        result.tokensComputed += scoreRows(impl, rows, boolqPrefixes, o.batchTokens, progress, stop);
         result.boolq = tally(std::move(questions), 2);
     }
 

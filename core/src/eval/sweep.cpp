@@ -47,6 +47,8 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o)
     s["boolq"] = o.eval.boolq.string();
     s["validation_data"] = o.eval.validationData.string();
     s["shots"] = o.eval.shots;
+    if (o.eval.boolqShots > 0)  // absent at 0, so files written before the option resume
+        s["boolq_shots"] = o.eval.boolqShots;
     s["limit"] = o.eval.limit;
     s["distance_data"] = o.distanceData.string();
     s["per_layer"] = o.perLayer;
