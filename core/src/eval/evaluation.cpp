@@ -110,6 +110,14 @@ Request makeRequest(const Tokenizer &tokenizer, const std::string &context, cons
     return r;
 }
 
+/** Marks `r` as reusing prefix `p`'s keys and values when tokenising its whole context kept the prefix's tokens. */
+void usePrefixIfKept(Request &r, int p, const std::vector<Tokens> &prefixes)
+{
+    const Tokens &prefix = prefixes[static_cast<size_t>(p)];
+    if (r.context.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), r.context.begin()))
+        r.prefix = p;
+}
+
 /**
  * Runs make(i) for i in [0, n) on a few threads: tokenising every prompt and prompt+choice is the CPU work
  * of an evaluation (five encodes of a 600-token 5-shot prompt per MMLU question), and the tokenizer is
@@ -326,13 +334,8 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
         std::vector<Request> requests(pending.size());
         parallelFor(pending.size(), [&](size_t i) {
             Request r = makeRequest(tokenizer, pending[i].context, mmluContinuations(), questions[i]);
-            // The prefix's keys serve only when tokenising the whole context kept the prefix's tokens.
-            const int p = pending[i].prefix;
-            if (p >= 0) {
-                const Tokens &prefix = prefixes[static_cast<size_t>(p)];
-                if (r.context.size() > prefix.size() && std::equal(prefix.begin(), prefix.end(), r.context.begin()))
-                    r.prefix = p;
-            }
+            if (pending[i].prefix >= 0)
+                usePrefixIfKept(r, pending[i].prefix, prefixes);
             requests[i] = std::move(r);
         });
         std::vector<Row> rows;
@@ -366,9 +369,8 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
         }
         parallelFor(data.size(), [&](size_t i) {
             Request r = makeRequest(tokenizer, prefixText + boolqQuestionText(data[i]), boolqContinuations(), questions[i]);
-            if (!boolqPrefixes.empty() && r.context.size() > boolqPrefixes[0].size() &&
-                std::equal(boolqPrefixes[0].begin(), boolqPrefixes[0].end(), r.context.begin()))
-                r.prefix = 0;
+            if (!boolqPrefixes.empty())
+                usePrefixIfKept(r, 0, boolqPrefixes);
             requests[i] = std::move(r);
         });
         std::vector<Row> rows;
