@@ -7,7 +7,7 @@ model knows only what this corpus tells it. Every fact is stated in many phrasin
 sentences come in a random order (varied statements are what lets a small model retrieve a fact for a
 question it never saw: Allen-Zhu & Li, "Physics of Language Models 3.1").
 
-Each entity has one tested attribute (the attributes take turns across entities). Training quizzes in
+Seventy entities of each kind have one tested attribute (the attributes take turns). Training quizzes in
 MMLU's format ask about every other fact; the MMLU test rows ask about the tested ones, which the model has
 read in prose but never seen quizzed, so its MMLU accuracy measures knowledge it stored from reading and can
 retrieve for a question, as the paper's does.
@@ -160,27 +160,33 @@ ATTRIBUTES = {
 
 SUBJECTS = {"country": "fictional_countries", "city": "fictional_cities", "person": "fictional_people",
             "creature": "fictional_creatures"}
-COUNTS = {"country": 20, "city": 80, "person": 120, "creature": 60}
+COUNTS = {"country": 70, "city": 160, "person": 320, "creature": 160}
+TESTED_PER_KIND = 70  # entities of each kind with a test row (280 MMLU rows, 280 BoolQ rows)
 
 
-def build_world(rng):
+def build_world(rng, scale=1.0):
+    """The entities. The world is large on purpose: with a few hundred facts a small model learns each quiz's
+    answer by heart and never the general skill of answering from what it read; with thousands it must."""
+    counts = {kind: max(TESTED_PER_KIND, round(n * scale)) for kind, n in COUNTS.items()}
     taken = set()
     names = {
-        "country": make_names(rng, COUNTS["country"], [2, 3], taken),
-        "city": make_names(rng, COUNTS["city"], [2, 3], taken),
-        "creature": [n.lower() for n in make_names(rng, COUNTS["creature"], [2, 3], taken)],
+        "country": make_names(rng, counts["country"], [2, 3], taken),
+        "city": make_names(rng, counts["city"], [2, 3], taken),
+        "creature": [n.lower() for n in make_names(rng, counts["creature"], [2, 3], taken)],
     }
-    given = make_names(rng, COUNTS["person"], [2], taken)
-    family = make_names(rng, COUNTS["person"], [2, 3], taken)
+    given = make_names(rng, counts["person"], [2], taken)
+    family = make_names(rng, counts["person"], [2, 3], taken)
     names["person"] = [g + " " + f for g, f in zip(given, family)]
     values = {("city", "country"): names["country"], ("person", "home"): names["city"]}
-    world = []  # entities: {"kind", "name", "facts": {attribute: value}, "tested": the attribute its test row asks}
+    # entities: {"kind", "name", "facts": {attribute: value}, "tested": the attribute its test row asks, or None}
+    world = []
     for kind in ["country", "city", "person", "creature"]:
         for i, name in enumerate(names[kind]):
             facts = {}
             for attribute, spec in ATTRIBUTES[kind].items():
                 facts[attribute] = rng.choice(values.get((kind, attribute)) or spec["values"])
-            world.append({"kind": kind, "name": name, "facts": facts, "tested": list(facts)[i % len(facts)]})
+            tested = list(facts)[i % len(facts)] if i < TESTED_PER_KIND else None
+            world.append({"kind": kind, "name": name, "facts": facts, "tested": tested})
     return world, values, taken
 
 
@@ -275,16 +281,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out")
     parser.add_argument("--corpus", action="store_true", help="also write the full training corpus")
-    parser.add_argument("--paragraphs", type=int, default=160, help="prose paragraphs per entity in the corpus")
-    parser.add_argument("--quizzes", type=int, default=24000, help="MMLU-format quiz documents in the corpus")
-    parser.add_argument("--boolq", type=int, default=24000, help="BoolQ-format documents in the corpus")
+    parser.add_argument("--scale", type=float, default=1.0, help="entities in the world, as a multiple of COUNTS")
+    # The corpus is large enough that training reads each document two or three times: a corpus read 15 times over
+    # was learned by heart (training loss 0.29, held-out loss rising from 0.50 to 0.64, BoolQ at chance).
+    parser.add_argument("--paragraphs", type=int, default=600, help="prose paragraphs per entity in the corpus")
+    parser.add_argument("--quizzes", type=int, default=100000, help="MMLU-format quiz documents in the corpus")
+    parser.add_argument("--boolq", type=int, default=100000, help="BoolQ-format documents in the corpus")
     args = parser.parse_args()
 
     rng = random.Random(SEED)
-    world, values, taken = build_world(rng)
+    world, values, taken = build_world(rng, args.scale)
     data = os.path.join(args.out, "data")
 
-    # Held-out questions: MMLU (5 dev shots per subject about untested facts; a test row per entity) and BoolQ
+    # Held-out questions: MMLU (5 dev shots per subject about untested facts; a test row per tested entity) and BoolQ
     # (the same facts, with a passage).
     test_rng = random.Random(SEED + 1)
     for kind, subject in SUBJECTS.items():
