@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QSettings>
 #include <QSignalSpy>
@@ -119,6 +120,8 @@ private slots:
             QVERIFY(waitIdle(window.computeThread(), 120000));
             QCOMPARE(window.lossChart()->trainingPointCount(), 2);
             QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
+            window.analysisPanel()->setMetric(int(SimilarityHeatmap::Metric::AllTokens));
+            window.analysisPanel()->setNormalizeRows(true);
 
             QVERIFY(window.project()->saveProjectTo(file));
             QVERIFY(!window.isWindowModified());
@@ -140,7 +143,7 @@ private slots:
         QCOMPARE(measured.count(), 0);  // the heatmap comes from the project, not from a new measurement
         QCOMPARE(window.modelInfo().config.numLayers, int64_t(6));
         QCOMPARE(window.heatmap()->distances().angular.size(), distances.angular.size());
-        QCOMPARE(window.heatmap()->value(2, 2), distances.angularAt(2, 2));
+        QCOMPARE(window.heatmap()->distances().angularAt(2, 2), distances.angularAt(2, 2));
         QCOMPARE(window.heatmap()->distances().blockInfluence, distances.blockInfluence);
         QCOMPARE(window.heatmap()->selectedStart(), 2);
         QCOMPARE(window.heatmap()->selectedSize(), 2);
@@ -153,10 +156,20 @@ private slots:
         QCOMPARE(window.lossChart()->validationPointCount(), static_cast<int>(validation.size()));
         QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
         QCOMPARE(window.analysisPanel()->dataFile(), corpus);
+        QCOMPARE(window.heatmap()->metric(), SimilarityHeatmap::Metric::AllTokens);
+        QVERIFY(window.heatmap()->normalizeRows());
         QVERIFY(!window.isWindowModified());
         QVERIFY(window.windowTitle().startsWith("tiny"));
-        // The next change marks it.
-        window.selectBlock(1, 1);
+        // The next change marks it: typing in a data path of the evaluation dock, and the heatmap's view.
+        QLineEdit *mmlu = nullptr;
+        for (QLineEdit *edit : window.evaluationPanel()->findChildren<QLineEdit *>())
+            if (edit->placeholderText() == "none: skip MMLU")
+                mmlu = edit;
+        QVERIFY(mmlu);
+        QTest::keyClicks(mmlu, "x");
+        QVERIFY(window.isWindowModified());
+        QVERIFY(window.project()->saveProjectTo(file));
+        window.analysisPanel()->setNormalizeRows(false);
         QVERIFY(window.isWindowModified());
     }
 

@@ -54,6 +54,8 @@ Project sampleProject(const QString &dir)
 
     addSampleResults(p, dir + "/data/mmlu");
     p.currentTab = 3;
+    p.heatmapMetric = 1;
+    p.normalizeRows = true;
     return p;
 }
 
@@ -154,6 +156,8 @@ private slots:
         QVERIFY(q.importance->options.perLayer);
         QCOMPARE(q.importance->result.points[1].dropped, (std::vector<int64_t>{1}));
         QCOMPARE(q.currentTab, 3);
+        QCOMPARE(q.heatmapMetric, 1);
+        QVERIFY(q.normalizeRows);
 
         // Writing what was read gives the same file.
         const QString again = dir.filePath("again.layercut");

@@ -68,6 +68,27 @@ AnalysisPanel::AnalysisPanel(QWidget *parent) : QWidget(parent)
     form->addRow(m_status);
 }
 
+int AnalysisPanel::metric() const
+{
+    return m_metric->currentIndex();
+}
+
+void AnalysisPanel::setMetric(int metric)
+{
+    if (metric >= 0 && metric < m_metric->count())
+        m_metric->setCurrentIndex(metric);  // emits metricChanged, which the heatmap follows
+}
+
+bool AnalysisPanel::normalizeRows() const
+{
+    return m_normalize->isChecked();
+}
+
+void AnalysisPanel::setNormalizeRows(bool normalize)
+{
+    m_normalize->setChecked(normalize);
+}
+
 QString AnalysisPanel::dataFile() const
 {
     return m_data->text().trimmed();

@@ -28,6 +28,11 @@ public:
     void rememberSettings() const;
     void setRunEnabled(bool enabled);
     void setStatus(const QString &text);
+    /** How the heatmap shows the distances: SimilarityHeatmap::Metric as int, and row normalisation. */
+    int metric() const;
+    void setMetric(int metric);
+    bool normalizeRows() const;
+    void setNormalizeRows(bool normalize);
 
 signals:
     void runRequested();

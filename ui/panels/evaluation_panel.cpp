@@ -54,6 +54,7 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
                           QList<Browse> kinds, const QString &title, const QString &filter) {
         edit = new QLineEdit(value, this);
         edit->setClearButtonEnabled(true);
+        connect(edit, &QLineEdit::textEdited, this, &EvaluationPanel::dataPathsChanged);
         auto *row = new QHBoxLayout;
         row->addWidget(edit, 1);
         for (const Browse kind : kinds) {
@@ -69,8 +70,10 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
                 case Browse::OpenFile: chosen = QFileDialog::getOpenFileName(this, title, start, filter); break;
                 case Browse::SaveFile: chosen = QFileDialog::getSaveFileName(this, title, start, filter); break;
                 }
-                if (!chosen.isEmpty())
+                if (!chosen.isEmpty()) {
                     target->setText(QDir::toNativeSeparators(chosen));
+                    emit dataPathsChanged();
+                }
             });
             row->addWidget(button);
         }

@@ -70,6 +70,7 @@ signals:
     void evaluateRequested();
     void sweepRequested();
     void importanceRequested();
+    void dataPathsChanged();             // a benchmark or validation data path was edited
 
 private:
     QString m_defaultData, m_modelName;

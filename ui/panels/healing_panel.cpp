@@ -179,6 +179,7 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
                                 const QString &title) {
         edit = new QLineEdit(value, this);
         edit->setClearButtonEnabled(true);
+        connect(edit, &QLineEdit::textEdited, this, &HealingPanel::dataPathsChanged);
         auto *browse = new QPushButton(tr("Browse…"), this);
         QLineEdit *target = edit;
         connect(browse, &QPushButton::clicked, this, [this, target, folder, title] {
@@ -187,8 +188,10 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
                 folder ? QFileDialog::getExistingDirectory(this, title, start)
                        : QFileDialog::getOpenFileName(this, title, start,
                                                       tr("Datasets (*.txt *.jsonl *.json *.gz);;All files (*)"));
-            if (!chosen.isEmpty())
+            if (!chosen.isEmpty()) {
                 target->setText(QDir::toNativeSeparators(chosen));
+                emit dataPathsChanged();
+            }
         });
         auto *row = new QHBoxLayout;
         row->addWidget(edit, 1);

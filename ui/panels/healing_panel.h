@@ -67,6 +67,7 @@ signals:
     void startRequested();
     void pauseRequested(bool paused);
     void cancelRequested();
+    void dataPathsChanged();             // the training or validation data path was edited
 
 private:
     void updateEnabled();

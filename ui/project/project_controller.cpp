@@ -89,6 +89,10 @@ ProjectController::ProjectController(MainWindow *window) : QObject(window), m_wi
     connect(window->heatmap(), &SimilarityHeatmap::blockSelected, this, &ProjectController::markModified);
     connect(window->layerStrip(), &LayerStrip::rangeSelected, this, &ProjectController::markModified);
     connect(window->analysisPanel(), &AnalysisPanel::dataFileChanged, this, &ProjectController::markModified);
+    connect(window->analysisPanel(), &AnalysisPanel::metricChanged, this, &ProjectController::markModified);
+    connect(window->analysisPanel(), &AnalysisPanel::normalizeRowsChanged, this, &ProjectController::markModified);
+    connect(window->healingPanel(), &HealingPanel::dataPathsChanged, this, &ProjectController::markModified);
+    connect(window->evaluationPanel(), &EvaluationPanel::dataPathsChanged, this, &ProjectController::markModified);
     connect(window->computeThread(), &lc::ComputeThread::busyChanged, this, [this](bool busy) {
         if (!busy)
             onIdle();
@@ -180,6 +184,8 @@ Project ProjectController::currentProject() const
             p.importance = ProjectSweep{r, m_window->sweepOptions(true)};
         p.currentTab = m_window->analysisTabs()->currentIndex();
     }
+    p.heatmapMetric = m_window->analysisPanel()->metric();
+    p.normalizeRows = m_window->analysisPanel()->normalizeRows();
     p.load = m_window->loadOptions();
     p.analysisData = m_window->analysisPanel()->dataFile();
     p.healingTrainData = m_window->healingPanel()->trainData();
@@ -193,6 +199,8 @@ Project ProjectController::currentProject() const
 void ProjectController::setDataPaths(const Project &p)
 {
     m_window->analysisPanel()->setDataFile(p.analysisData);
+    m_window->analysisPanel()->setMetric(p.heatmapMetric);
+    m_window->analysisPanel()->setNormalizeRows(p.normalizeRows);
     m_window->healingPanel()->setTrainData(p.healingTrainData);
     m_window->healingPanel()->setValidationData(p.healingValidationData);
     m_window->evaluationPanel()->setMmlu(p.evaluationMmlu);

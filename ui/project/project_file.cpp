@@ -149,7 +149,7 @@ void write(const QString &path, const Project &p)
                                    : Json();
     j["sweep"] = p.sweep ? sweepToJson(*p.sweep) : Json();
     j["importance"] = p.importance ? sweepToJson(*p.importance) : Json();
-    j["view"] = {{"tab", p.currentTab}};
+    j["view"] = {{"tab", p.currentTab}, {"heatmap_metric", p.heatmapMetric}, {"normalize_rows", p.normalizeRows}};
 
     QSaveFile file(path);
     const std::string content = j.dump(1) + "\n";
@@ -249,7 +249,12 @@ Project read(const QString &path)
             if (j.contains(key) && !j[key].is_null())
                 *target = sweepFromJson(j[key], text(path), resolve);
         });
-    section(path, "view", [&] { p.currentTab = j.value("view", nlohmann::json::object()).value("tab", 0); });
+    section(path, "view", [&] {
+        const nlohmann::json view = j.value("view", nlohmann::json::object());
+        p.currentTab = view.value("tab", 0);
+        p.heatmapMetric = view.value("heatmap_metric", 0);
+        p.normalizeRows = view.value("normalize_rows", false);
+    });
     return p;
 }
 

@@ -60,6 +60,8 @@ struct Project
     std::optional<ProjectEvaluation> evaluation;
     std::optional<ProjectSweep> sweep, importance;
     int currentTab = 0;                  // of the analysis page
+    int heatmapMetric = 0;               // SimilarityHeatmap::Metric as int
+    bool normalizeRows = false;          // the heatmap's rows normalised, as in the paper's figures
 };
 
 /** Reading and writing .layercut files: JSON with a "format" version. */
