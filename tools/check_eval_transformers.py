@@ -15,10 +15,11 @@ For every fixture family, on the fixtures' tiny MMLU and BoolQ files and on a la
 here (seeded), `layercut-cli eval --dtype float32` must give every question the same prediction and each
 choice a log-likelihood within 1e-3 (absolute). Further runs: `--drop 2:4` (against transformers with those
 layers deleted), no prefix reuse with small batches (right padding), a window shorter than the 5-shot prompts
-(left truncation), and MMLU as JSON Lines with `--limit`. A tokens column compares a few prompts' ids from
+(left truncation), MMLU as JSON Lines with `--limit`, and BoolQ k-shot (`--boolq-shots`: the file's first k
+rows as solved examples, with and without the shared prefix's reuse). A tokens column compares a few prompts' ids from
 AutoTokenizer with `layercut-cli tokenize --add-special`, so a tokenizer difference shows as such.
 usage: check_eval_transformers.py BUILD_DIR [--device cuda|cpu]      prints a table; exits 1 when a check fails
-       check_eval_transformers.py BUILD_DIR --model DIR --mmlu DIR --boolq FILE [--shots K]   one model, given data
+       check_eval_transformers.py BUILD_DIR --model DIR --mmlu DIR --boolq FILE [--shots K] [--boolq-shots K]
 """
 import argparse
 import csv
@@ -54,7 +55,9 @@ CASES = ([{"fixture": f, "data": "fixture"} for f in FAMILIES]
             {"fixture": "qwen3_qknorm", "data": "fixture", "drop": (2, 4)},
             {"fixture": "qwen2_tied_f16", "data": "synthetic", "cli": ["--no-prefix-reuse", "--batch-tokens", "400"]},
             {"fixture": "llama2_spm_classic", "data": "synthetic", "shots": 5, "max_length": 96},
-            {"fixture": "mistral_bf16", "data": "synthetic-jsonl", "limit": 5}])
+            {"fixture": "mistral_bf16", "data": "synthetic-jsonl", "limit": 5},
+            {"fixture": "llama3_gqa_sharded", "data": "synthetic", "boolq_shots": 3},
+            {"fixture": "llama2_spm_classic", "data": "synthetic", "boolq_shots": 2, "cli": ["--no-prefix-reuse"]}])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -130,6 +133,11 @@ def boolq_context(row):
     return f"{row['passage']}\nQuestion: {row['question']}?\nAnswer:"
 
 
+def boolq_fewshot_prefix(shots):
+    # No description; each example with target_delimiter + its answer and the fewshot_delimiter.
+    return "".join(boolq_context(s) + TARGET_DELIMITER + BOOLQ_CHOICES[s["answer"]] + FEWSHOT_DELIMITER for s in shots)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The harness's scoring for a causal LM (lm_eval/api/model.py TemplateLM, lm_eval/models/huggingface.py HFLM).
 
@@ -181,7 +189,7 @@ def argmax(values):
     return max(range(len(values)), key=lambda i: values[i])  # first of equal maxima, as numpy's and std::max_element
 
 
-def reference_results(ref, mmlu, boolq, shots, limit):
+def reference_results(ref, mmlu, boolq, shots, limit, boolq_shots=0):
     """{("mmlu", subject, index) | ("boolq", "", index): (loglikelihoods, prediction, answer)}."""
     out = {}
     if mmlu:
@@ -193,8 +201,11 @@ def reference_results(ref, mmlu, boolq, shots, limit):
                                                           [TARGET_DELIMITER + c for c in MMLU_CHOICES])]
                 out[("mmlu", subject, row["index"])] = (lls, argmax(lls), row["answer"])
     if boolq:
-        for row in boolq[: limit or None]:
-            lls = [ll for ll, _ in ref.loglikelihoods(boolq_context(row), [TARGET_DELIMITER + c for c in BOOLQ_CHOICES])]
+        # k-shot: the file's first k rows are the examples (one file has no train split) and are not scored.
+        prefix = boolq_fewshot_prefix(boolq[:boolq_shots])
+        for row in boolq[boolq_shots:][: limit or None]:
+            lls = [ll for ll, _ in ref.loglikelihoods(prefix + boolq_context(row),
+                                                      [TARGET_DELIMITER + c for c in BOOLQ_CHOICES])]
             out[("boolq", "", row["index"])] = (lls, argmax(lls), row["answer"])
     return out
 
@@ -309,11 +320,14 @@ def main():
     ap.add_argument("--mmlu", help="with --model: MMLU folder or JSON Lines file")
     ap.add_argument("--boolq", help="with --model: BoolQ JSON Lines file")
     ap.add_argument("--shots", type=int, default=5, help="with --model: few-shot examples per MMLU prompt")
+    ap.add_argument("--boolq-shots", type=int, default=0, help="with --model: BoolQ few-shot examples")
+    ap.add_argument("--only", help="run only the fixture cases that set this option (drop, cli, shots, limit, "
+                    "max_length, boolq_shots)")
     args = ap.parse_args()
-    cases = CASES
+    cases = [c for c in CASES if not args.only or args.only in c]
     if args.model:
         cases = [{"fixture": os.path.basename(os.path.normpath(args.model)), "folder": args.model, "data": "given",
-                  "shots": args.shots}]
+                  "shots": args.shots, "boolq_shots": args.boolq_shots}]
     getattr(hf_logging, "disable_progress_bar", lambda: None)()
     torch.backends.cuda.matmul.allow_tf32 = False  # float32 means float32 on the GPU too (LayerCut's default)
     cli = os.path.join(args.build, "bin", "layercut-cli")
@@ -327,7 +341,7 @@ def main():
         for n, case in enumerate(cases):
             fixture, data = case["fixture"], case["data"]
             shots, limit, max_length = case.get("shots", 2), case.get("limit", 0), case.get("max_length")
-            drop, extra = case.get("drop"), list(case.get("cli", []))
+            drop, extra, boolq_shots = case.get("drop"), list(case.get("cli", [])), case.get("boolq_shots", 0)
             folder = case.get("folder") or os.path.join(FIXTURES, fixture)
             mmlu_path, boolq_path = sets[data]
             options = ["--shots", str(shots)]
@@ -337,6 +351,8 @@ def main():
                 options += ["--max-length", str(max_length)]
             if drop:
                 options += ["--drop", f"{drop[0]}:{drop[1]}"]
+            if boolq_shots:
+                options += ["--boolq-shots", str(boolq_shots)]
             options += extra
             label = " ".join(options)
             out = os.path.join(tmp, f"{n}.json")
@@ -355,12 +371,13 @@ def main():
             window = max_length or model.config.max_position_embeddings  # HFLM.max_length without max_length=
             ref = HarnessReference(model, tokenizer, args.device, window)
             mmlu, boolq = read_mmlu(mmlu_path, shots), read_boolq(boolq_path)
-            expected = reference_results(ref, mmlu, boolq, shots, limit)
+            expected = reference_results(ref, mmlu, boolq, shots, limit, boolq_shots)
             got = layercut_results(printed)
 
             notes, infos = [], []
             first = next(iter(mmlu.items()))
-            contexts = [mmlu_context(first[0], first[1][0], first[1][1][0], shots), boolq_context(boolq[0])]
+            contexts = [mmlu_context(first[0], first[1][0], first[1][1][0], shots),
+                        boolq_fewshot_prefix(boolq[:boolq_shots]) + boolq_context(boolq[boolq_shots])]
             notes += token_check(cli, folder, ref, contexts + [contexts[0] + " A", contexts[1] + " yes"])
             tokens_ok = not notes
             if set(got) != set(expected):
