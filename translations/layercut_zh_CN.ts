@@ -1722,6 +1722,10 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>LayerCut 在以下位置查找含有 model/config.json 的文件夹：
 %1</translation>
     </message>
+    <message>
+        <source>The model runs unhealed: %1, which its healing needs, is gone.</source>
+        <translation>模型以未修复状态运行：其修复所需的 %1 已不存在。</translation>
+    </message>
 </context>
 <context>
     <name>RecentFilesMenu</name>

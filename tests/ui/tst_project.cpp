@@ -116,6 +116,7 @@ private slots:
             lc::HealingConfig healing = tinyHealing({});
             healing.steps = 2;
             healing.evalEvery = 1;
+            healing.outputDir = dir.filePath("healing").toStdString();  // its checkpoint: the healed weights
             window.startHealingWith(healing);
             QVERIFY(waitIdle(window.computeThread(), 120000));
             QCOMPARE(window.lossChart()->trainingPointCount(), 2);
@@ -153,6 +154,8 @@ private slots:
         QCOMPARE(window.selectionPanel()->lossText(), lossText);
         QCOMPARE(window.lossChart()->trainingPointCount(), 2);
         QCOMPARE(window.lossChart()->steps().back().trainLoss, steps.back().trainLoss);
+        QVERIFY(project_file::read(file).healingRuns.back().checkpoint.startsWith(dir.filePath("healing/checkpoints")));
+        QVERIFY(window.isHealed());  // the healed weights read back from the run's checkpoint
         QCOMPARE(window.lossChart()->validationPointCount(), static_cast<int>(validation.size()));
         QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
         QCOMPARE(window.analysisPanel()->dataFile(), corpus);

@@ -50,6 +50,7 @@ Project sampleProject(const QString &dir)
     run.steps = {{1, 2, 3.5, 1e-4, 0.75, 64, 0.5, 128.0, 0, 0}, {2, 2, 3.25, 2e-4, 0.5, 128, 1.0, 128.0, 0, 0}};
     run.validation = {{0, 3.75, 64}, {2, 3.5, 64}};
     run.cancelled = true;
+    run.checkpoint = dir + "/heal/checkpoints/step-000002";
     p.healingRuns = {run};
 
     addSampleResults(p, dir + "/data/mmlu");
@@ -128,6 +129,7 @@ private slots:
         QCOMPARE(run.trainableParameters, qint64(1234));
         QCOMPARE(run.dropped, (std::vector<int64_t>{1, 2}));
         QVERIFY(run.cancelled);
+        QCOMPARE(run.checkpoint, dir.path() + "/heal/checkpoints/step-000002");
         QCOMPARE(run.steps.size(), size_t(2));
         QCOMPARE(run.steps[1].trainLoss, 3.25);
         QCOMPARE(run.steps[1].learningRate, 2e-4);

@@ -69,12 +69,18 @@ ProjectController::ProjectController(MainWindow *window) : QObject(window), m_wi
             });
     connect(worker, &lc::ModelWorker::healingStarted, this,
             [this](const lc::HealingConfig &config, qint64 trainableParameters) {
+                if (m_stage == Stage::RestoringHealing)
+                    return;  // the project's own run, read back
                 m_runs.push_back({config, trainableParameters, m_window->prunePlan().dropped(), {}, {}, false});
                 markModified();
             });
     connect(worker, &lc::ModelWorker::healed, this, [this](const lc::HealingResult &result) {
-        if (!m_runs.empty())
+        if (m_stage == Stage::RestoringHealing)
+            return;
+        if (!m_runs.empty()) {
             m_runs.back().cancelled = result.cancelled;
+            m_runs.back().checkpoint = QString::fromStdString(result.lastCheckpoint.string());
+        }
         markModified();
     });
     connect(worker, &lc::ModelWorker::evaluated, this, [this](const lc::EvalResult &result) {
@@ -313,6 +319,16 @@ void ProjectController::onIdle()
             finishRestore();
         return;
     case Stage::ApplyingPlan:
+        if (restoreHealing())
+            return;
+        finishRestore();
+        return;
+    case Stage::RestoringHealing:
+        // Healing shows its chart; the project's tab comes back, and the run's curves are the project's.
+        if (m_pending)
+            m_window->analysisTabs()->setCurrentIndex(m_pending->currentTab);
+        finishRestore();
+        return;
     case Stage::MeasuringDemo: finishRestore(); return;
     }
 }
@@ -373,7 +389,36 @@ void ProjectController::restoreResults()
         if (m_window->computeThread()->isBusy())
             return;
     }
+    if (restoreHealing())
+        return;
     finishRestore();
+}
+
+bool ProjectController::restoreHealing()
+{
+    if (!m_pending || m_pending->healingRuns.empty())
+        return false;
+    const ProjectHealingRun &run = m_pending->healingRuns.back();
+    // Only a finished run on the layers the model runs with now: a cancelled one's checkpoint would train on.
+    if (run.cancelled || run.checkpoint.isEmpty() || run.dropped != m_window->prunePlan().dropped())
+        return false;
+    // Reading it back prepares the run's data again (the layers are wrapped as the run wrapped them).
+    const QString trainData = QString::fromStdString(run.config.trainData.string());
+    for (const QString &needed : {run.checkpoint + QStringLiteral("/trainer_state.json"), trainData})
+        if (!QFileInfo::exists(needed)) {
+            m_window->statusBar()->showMessage(
+                tr("The model runs unhealed: %1, which its healing needs, is gone.").arg(QDir::toNativeSeparators(needed)),
+                15000);
+            return false;
+        }
+    // Resuming a finished run trains no step: it quantises and wraps the layers as the run did and reads the
+    // weights and curves back. Nothing is written (no output folder).
+    lc::HealingConfig config = run.config;
+    config.resumeFrom = run.checkpoint.toStdString();
+    config.outputDir.clear();
+    m_stage = Stage::RestoringHealing;
+    m_window->startHealingWith(config);
+    return m_window->computeThread()->isBusy();
 }
 
 void ProjectController::finishRestore()

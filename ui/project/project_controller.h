@@ -69,11 +69,14 @@ private:
         ModelLoaded,      // loaded; the results go back once the compute thread is idle
         ApplyingPlan,     // the saved plan is being applied
         MeasuringDemo,    // the demo's heatmap is being measured
+        RestoringHealing, // the last healing run's weights are read back from its checkpoint
     };
 
     void onModelLoaded();
     void onIdle();
     void restoreResults();
+    /** Starts reading the last healing run's weights back, if it finished and its checkpoint is there. */
+    bool restoreHealing();
     void finishRestore();
     void clearRecords();
     void setDataPaths(const Project &project);

@@ -140,6 +140,7 @@ void write(const QString &path, const Project &p)
                         {"trainable_parameters", run.trainableParameters},
                         {"dropped", run.dropped},
                         {"cancelled", run.cancelled},
+                        {"checkpoint", text(storedPath(run.checkpoint, dir))},
                         {"steps", result_json::stepsToJson(run.steps)},
                         {"validation", result_json::validationToJson(run.validation)}});
     j["healing_runs"] = runs;
@@ -232,6 +233,7 @@ Project read(const QString &path)
             run.trainableParameters = r.value("trainable_parameters", int64_t{0});
             run.dropped = r.value("dropped", std::vector<int64_t>());
             run.cancelled = r.value("cancelled", false);
+            run.checkpoint = resolve(qtext(r.value("checkpoint", std::string())));
             run.steps = result_json::stepsFromJson(r.at("steps"));
             run.validation = result_json::validationFromJson(r.at("validation"));
             p.healingRuns.push_back(std::move(run));

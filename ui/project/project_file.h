@@ -21,6 +21,7 @@ struct ProjectHealingRun
     std::vector<lc::HealingStep> steps;
     std::vector<lc::ValidationPoint> validation;
     bool cancelled = false;
+    QString checkpoint;                  // its last checkpoint (the healed weights), or empty: none written
 };
 
 /** The last evaluation and what it ran on. */
