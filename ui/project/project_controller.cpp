@@ -403,11 +403,14 @@ bool ProjectController::restoreHealing()
     if (run.cancelled || run.checkpoint.isEmpty() || run.dropped != m_window->prunePlan().dropped())
         return false;
     // Reading it back prepares the run's data again (the layers are wrapped as the run wrapped them).
-    const QString trainData = QString::fromStdString(run.config.trainData.string());
-    for (const QString &needed : {run.checkpoint + QStringLiteral("/trainer_state.json"), trainData})
-        if (!QFileInfo::exists(needed)) {
+    QStringList needed = {run.checkpoint + QStringLiteral("/trainer_state.json"),
+                          QString::fromStdString(run.config.trainData.string())};
+    if (!run.config.validationData.empty())
+        needed << QString::fromStdString(run.config.validationData.string());
+    for (const QString &file : needed)
+        if (!QFileInfo::exists(file)) {
             m_window->statusBar()->showMessage(
-                tr("The model runs unhealed: %1, which its healing needs, is gone.").arg(QDir::toNativeSeparators(needed)),
+                tr("The model runs unhealed: %1, which its healing needs, is gone.").arg(QDir::toNativeSeparators(file)),
                 15000);
             return false;
         }
