@@ -81,6 +81,57 @@
     </message>
 </context>
 <context>
+    <name>ChartExports</name>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)</source>
+        <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>The image could not be saved.</source>
+        <translation>无法保存图像。</translation>
+    </message>
+    <message>
+        <source>Export Heatmap Image</source>
+        <translation>导出热力图图像</translation>
+    </message>
+    <message>
+        <source>Export Heatmap Data</source>
+        <translation>导出热力图数据</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv);;JSON (*.json)</source>
+        <translation>CSV 表格 (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>The data could not be saved.</source>
+        <translation>无法保存数据。</translation>
+    </message>
+    <message>
+        <source>Export Loss Chart Image</source>
+        <translation>导出损失曲线图像</translation>
+    </message>
+    <message>
+        <source>Export Loss Data</source>
+        <translation>导出损失数据</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export Sweep Chart Image</source>
+        <translation>导出扫描图表图像</translation>
+    </message>
+    <message>
+        <source>Export Sweep Data</source>
+        <translation>导出扫描数据</translation>
+    </message>
+</context>
+<context>
     <name>EvaluationPanel</name>
     <message>
         <source>Folder…</source>
@@ -1034,34 +1085,6 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>%1 个样本，%2 个词元，用时 %3 秒。</translation>
     </message>
     <message>
-        <source>Export Heatmap Image</source>
-        <translation>导出热力图图像</translation>
-    </message>
-    <message>
-        <source>PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)</source>
-        <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文档 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Saved %1.</source>
-        <translation>已保存 %1。</translation>
-    </message>
-    <message>
-        <source>The image could not be saved.</source>
-        <translation>无法保存图像。</translation>
-    </message>
-    <message>
-        <source>Export Heatmap Data</source>
-        <translation>导出热力图数据</translation>
-    </message>
-    <message>
-        <source>CSV table (*.csv);;JSON (*.json)</source>
-        <translation>CSV 表格 (*.csv);;JSON (*.json)</translation>
-    </message>
-    <message>
-        <source>The data could not be saved.</source>
-        <translation>无法保存数据。</translation>
-    </message>
-    <message>
         <source>Export &amp;Pruned Model…</source>
         <translation>导出剪枝后的模型(&amp;P)…</translation>
     </message>
@@ -1280,18 +1303,6 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>正在合并并导出到 %1…</translation>
     </message>
     <message>
-        <source>Export Loss Chart Image</source>
-        <translation>导出损失曲线图像</translation>
-    </message>
-    <message>
-        <source>Export Loss Data</source>
-        <translation>导出损失数据</translation>
-    </message>
-    <message>
-        <source>CSV table (*.csv)</source>
-        <translation>CSV 表格 (*.csv)</translation>
-    </message>
-    <message>
         <source>Evaluation</source>
         <translation>评测</translation>
     </message>
@@ -1432,14 +1443,6 @@ Set one up in the Healing dock and press Start Healing.</source>
     <message>
         <source>Saved in %1.</source>
         <translation>已保存到 %1。</translation>
-    </message>
-    <message>
-        <source>Export Sweep Chart Image</source>
-        <translation>导出扫描图表图像</translation>
-    </message>
-    <message>
-        <source>Export Sweep Data</source>
-        <translation>导出扫描数据</translation>
     </message>
     <message>
         <source>NF4 weights</source>

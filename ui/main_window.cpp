@@ -25,6 +25,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "chart_exports.h"
 #include "dialogs/export_model_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "format.h"
@@ -37,7 +38,6 @@
 #include "panels/healing_panel.h"
 #include "panels/model_summary_panel.h"
 #include "panels/selection_panel.h"
-#include "plots/chart_exporter.h"
 #include "plots/importance_chart.h"
 #include "plots/layer_strip.h"
 #include "plots/loss_chart.h"
@@ -140,6 +140,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent), m_compute(new lc:
     createDocks();
     // After the window's own connections, so the project sees each result once the window shows it.
     m_project = new ProjectController(this);
+    m_chartExports = new ChartExports(this);
     createActions();
     setBusy(false);
 
@@ -207,8 +208,8 @@ void MainWindow::createActions()
     connect(m_recentMenu, &RecentFilesMenu::chosen, this, &MainWindow::openModel);
     file->addMenu(m_recentMenu);
     file->addSeparator();
-    m_exportActions << file->addAction(tr("Export Heatmap &Image…"), this, &MainWindow::exportHeatmapImage);
-    m_exportActions << file->addAction(tr("Export Heatmap &Data…"), this, &MainWindow::exportHeatmapData);
+    m_exportActions << file->addAction(tr("Export Heatmap &Image…"), m_chartExports, &ChartExports::heatmapImage);
+    m_exportActions << file->addAction(tr("Export Heatmap &Data…"), m_chartExports, &ChartExports::heatmapData);
     m_exportModelAction = file->addAction(tr("Export &Pruned Model…"), this, &MainWindow::exportPrunedModel);
     m_exportModelAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m_exportModelAction->setToolTip(tr("Write the model without the dropped layers as a folder that transformers loads"));
@@ -241,8 +242,8 @@ void MainWindow::createActions()
     m_exportHealedAction->setToolTip(tr("Merge what healing learnt into the weights and write a folder that "
                                         "transformers loads"));
     heal->addSeparator();
-    m_lossExportActions << heal->addAction(tr("Export Loss Chart &Image…"), this, &MainWindow::exportLossChartImage);
-    m_lossExportActions << heal->addAction(tr("Export Loss &Data…"), this, &MainWindow::exportLossData);
+    m_lossExportActions << heal->addAction(tr("Export Loss Chart &Image…"), m_chartExports, &ChartExports::lossChartImage);
+    m_lossExportActions << heal->addAction(tr("Export Loss &Data…"), m_chartExports, &ChartExports::lossData);
 
     QMenu *evaluate = menuBar()->addMenu(tr("&Evaluate"));
     m_evaluateAction = evaluate->addAction(tr("&Evaluate Model"), this, &MainWindow::evaluateModel);
@@ -253,9 +254,9 @@ void MainWindow::createActions()
     m_importanceAction = evaluate->addAction(tr("Per-&Layer Importance"), this, &MainWindow::runImportanceScan);
     m_importanceAction->setToolTip(tr("Drop each layer alone and measure what it costs"));
     evaluate->addSeparator();
-    m_sweepExportActions << evaluate->addAction(tr("Export Sweep Chart &Image…"), this,
-                                                &MainWindow::exportSweepChartImage);
-    m_sweepExportActions << evaluate->addAction(tr("Export Sweep &Data…"), this, &MainWindow::exportSweepData);
+    m_sweepExportActions << evaluate->addAction(tr("Export Sweep Chart &Image…"), m_chartExports,
+                                                &ChartExports::sweepChartImage);
+    m_sweepExportActions << evaluate->addAction(tr("Export Sweep &Data…"), m_chartExports, &ChartExports::sweepData);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *d : findChildren<QDockWidget *>())
@@ -588,36 +589,7 @@ void MainWindow::showError(const QString &headline, const QString &details)
     box->open();
 }
 
-void MainWindow::exportHeatmapImage()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Heatmap Image"), QStringLiteral("heatmap.png"),
-                                                      tr("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)"));
-    if (path.isEmpty())
-        return;
-    try {
-        chart_exporter::saveImage(m_heatmap->plot(), path);
-        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
-    } catch (const std::exception &e) {
-        showError(tr("The image could not be saved."), QString::fromUtf8(e.what()));
-    }
-}
 
-void MainWindow::exportHeatmapData()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Heatmap Data"), QStringLiteral("distances.csv"),
-                                                      tr("CSV table (*.csv);;JSON (*.json)"));
-    if (path.isEmpty())
-        return;
-    try {
-        const lc::LayerDistances &d = m_heatmap->distances();
-        chart_exporter::saveText(path, path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)
-                                           ? lc::distancesToJson(d).dump(1) + "\n"
-                                           : lc::distancesToCsv(d));
-        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
-    } catch (const std::exception &e) {
-        showError(tr("The data could not be saved."), QString::fromUtf8(e.what()));
-    }
-}
 
 void MainWindow::setBusy(bool busy)
 {
@@ -809,34 +781,7 @@ void MainWindow::exportHealedModelTo(const QString &folder, const lc::ExportOpti
     m_compute->exportHealedModel(folder, o);
 }
 
-void MainWindow::exportLossChartImage()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Loss Chart Image"),
-                                                      QStringLiteral("healing-loss.png"),
-                                                      tr("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)"));
-    if (path.isEmpty())
-        return;
-    try {
-        chart_exporter::saveImage(m_lossChart->plot(), path);
-        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
-    } catch (const std::exception &e) {
-        showError(tr("The image could not be saved."), QString::fromUtf8(e.what()));
-    }
-}
 
-void MainWindow::exportLossData()
-{
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Loss Data"), QStringLiteral("loss.csv"),
-                                                      tr("CSV table (*.csv)"));
-    if (path.isEmpty())
-        return;
-    try {
-        lc::writeLossCsv(path.toStdString(), m_lossChart->steps(), m_lossChart->validation());
-        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
-    } catch (const std::exception &e) {
-        showError(tr("The data could not be saved."), QString::fromUtf8(e.what()));
-    }
-}
 
 void MainWindow::evaluateModel()
 {
@@ -1031,49 +976,8 @@ void MainWindow::resetPlanAfterSweep()
     }
 }
 
-bool MainWindow::importanceShown() const
-{
-    return m_tabs->currentWidget() == m_importanceChart ||
-           (m_sweepChart->points().empty() && !m_importanceChart->result().points.empty());
-}
 
-void MainWindow::exportSweepChartImage()
-{
-    const bool importance = importanceShown();
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export Sweep Chart Image"), importance ? QStringLiteral("importance.png") : QStringLiteral("sweep.png"),
-        tr("PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)"));
-    if (path.isEmpty())
-        return;
-    try {
-        chart_exporter::saveImage(importance ? m_importanceChart->plot() : m_sweepChart->plot(), path);
-        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
-    } catch (const std::exception &e) {
-        showError(tr("The image could not be saved."), QString::fromUtf8(e.what()));
-    }
-}
 
-void MainWindow::exportSweepData()
-{
-    const bool importance = importanceShown();
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export Sweep Data"), importance ? QStringLiteral("importance.csv") : QStringLiteral("sweep.csv"),
-        tr("CSV table (*.csv);;JSON (*.json)"));
-    if (path.isEmpty())
-        return;
-    try {
-        if (path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
-            chart_exporter::saveText(path, importance
-                                               ? lc::sweepToJson(m_importanceChart->result(), m_importanceOptions).dump(1) + "\n"
-                                               : lc::sweepToJson(m_sweepChart->result(), m_sweepOptions).dump(1) + "\n");
-        else
-            chart_exporter::saveText(path, importance ? SweepChart::csvOf(m_importanceChart->result())
-                                                      : m_sweepChart->csv());
-        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
-    } catch (const std::exception &e) {
-        showError(tr("The data could not be saved."), QString::fromUtf8(e.what()));
-    }
-}
 
 lc::LoadOptions MainWindow::loadOptions() const
 {

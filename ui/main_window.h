@@ -10,6 +10,7 @@ namespace lc {
 class ComputeThread;
 }
 class AnalysisPanel;
+class ChartExports;
 class EvaluationPanel;
 class EvaluationTable;
 class ImportanceChart;
@@ -85,8 +86,6 @@ public slots:
     void showPreferences();
     /** Measures distances of the loaded model on the analysis panel's data, in the background. */
     void measureDistances();
-    void exportHeatmapImage();
-    void exportHeatmapData();
     /** Runs only the layers outside the selected block, then shows the held-out loss before and after. */
     void dropSelectedBlock();
     /** Runs every layer again. */
@@ -105,8 +104,6 @@ public slots:
     void exportHealedModel();
     /** Exports the healed model to `folder` in the background (no dialog). */
     void exportHealedModelTo(const QString &folder, const lc::ExportOptions &options);
-    void exportLossChartImage();
-    void exportLossData();
     /** Evaluates the model as it is now with the evaluation panel's settings. */
     void evaluateModel();
     /** Evaluates with `options` in the background (no questions; for tests and scripts). */
@@ -117,10 +114,6 @@ public slots:
     void runImportanceScan();
     /** Runs `options` in the background (no questions; for tests and scripts). */
     void runSweepWith(const lc::SweepOptions &options);
-    /** Saves the sweep chart (or the importance chart, when its tab is shown) as PNG, SVG or PDF. */
-    void exportSweepChartImage();
-    /** Saves the sweep's (or importance scan's) points as CSV or as the core's JSON. */
-    void exportSweepData();
 
 protected:
     void closeEvent(class QCloseEvent *event) override;
@@ -144,8 +137,6 @@ private:
     void onSweepFinished(const lc::SweepResult &result);
     /** After a sweep the worker runs every layer of the unhealed checkpoint: show that. */
     void resetPlanAfterSweep();
-    /** Whether the importance chart rather than the sweep chart is the one to export. */
-    bool importanceShown() const;
     /** "llama3 (layers 2–3 dropped, healed)": what an evaluation ran on. */
     QString modelDescription() const;
     void applyPlan(const lc::PrunePlan &plan);
@@ -172,6 +163,7 @@ private:
     QCheckBox *m_nf4 = nullptr;
     RecentFilesMenu *m_recentMenu = nullptr;
     ProjectController *m_project = nullptr;
+    ChartExports *m_chartExports = nullptr;  // the charts' image and data exports
     QLabel *m_stage = nullptr;
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;
