@@ -6,6 +6,7 @@
 #include "layercut/atomic_file.h"
 #include "layercut/layer_distances.h"
 #include "layercut/text_dataset.h"
+#include "plan_options.h"
 #include "layercut/tokenizer.h"
 
 namespace lc::cli {
@@ -14,21 +15,17 @@ void addDistancesCommand(CLI::App &app, Action &action)
     auto *cmd = app.add_subcommand("distances", "Angular distances between layers (heatmap data) from one pass over a dataset");
     struct Args
     {
-        std::string folder, data, out, csv, device = "cpu", dtype;
-        int64_t samples = 0, maxLength = 2048, batch = 8;
-        uint64_t seed = 0;
+        std::string folder, out, csv, device = "cpu", dtype;
+        PlanSample sample;  // the same defaults as every command that chooses a plan by similarity
     };
     auto args = std::make_shared<Args>();
     cmd->add_option("MODEL_DIR", args->folder, "Model folder")->required();
-    cmd->add_option("--data", args->data, "Text (.txt), JSON Lines (.jsonl with \"text\" or \"input_ids\") or gzip JSON Lines (.json.gz, as C4)")
+    cmd->add_option("--data", args->sample.data, "Text (.txt), JSON Lines (.jsonl with \"text\" or \"input_ids\") or gzip JSON Lines (.json.gz, as C4)")
         ->required();
     cmd->add_option("--out", args->out, "Output JSON")->required();
     cmd->add_option("--csv", args->csv, "Also write the distances as CSV");
-    cmd->add_option("--samples", args->samples, "Documents to use (0: all)")->capture_default_str();
-    cmd->add_option("--max-length", args->maxLength, "Tokens per document (longer ones are truncated)")->capture_default_str();
-    cmd->add_option("--batch", args->batch, "Documents per forward pass")->capture_default_str();
-    cmd->add_option("--seed", args->seed, "Seed for choosing documents when --samples is smaller than the file")
-        ->capture_default_str();
+    addSampleOptions(cmd, args->sample);
+    cmd->add_option("--batch", args->sample.batchSize, "Documents per forward pass")->capture_default_str();
     cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", args->dtype, "float32, bfloat16 or float16 (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->callback([&action, args] {
@@ -36,18 +33,14 @@ void addDistancesCommand(CLI::App &app, Action &action)
             const auto progress = stderrProgress();
             ModelSession session;
             const ModelInfo info = session.load(args->folder, loadOptions(args->device, args->dtype), progress);
-            if (!session.tokenizer())
-                throw Error("'" + args->folder + "': no tokenizer.json or tokenizer.model to read the data with");
-            const TokenizedDataset data = tokenizeDocuments(
-                readDocuments(args->data), *session.tokenizer(),
-                {.samples = args->samples, .maxLength = args->maxLength, .seed = args->seed});
-            if (data.sequences.empty())
-                throw Error("'" + args->data + "': no document with at least one token");
-            const LayerDistances d = computeLayerDistances(session, data.sequences, {.batchSize = args->batch}, progress);
+            // Token ids (JSON Lines with input_ids) need no tokenizer; text does (readTokenized says so).
+            const PlanSample &sample = args->sample;
+            const TokenizedDataset data = readTokenized(sample.data, session.tokenizer(), sample.options);
+            const LayerDistances d = computeLayerDistances(session, data.sequences, {.batchSize = sample.batchSize}, progress);
             nlohmann::ordered_json j = distancesToJson(d);
-            j["settings"] = {{"model", info.folder.string()},   {"data", args->data},
-                             {"samples", args->samples},          {"max_length", args->maxLength},
-                             {"batch", args->batch},              {"seed", args->seed},
+            j["settings"] = {{"model", info.folder.string()},     {"data", sample.data.string()},
+                             {"samples", sample.options.samples},   {"max_length", sample.options.maxLength},
+                             {"batch", sample.batchSize},           {"seed", sample.options.seed},
                              {"device", info.device},             {"dtype", info.computeDtype},
                              {"documents", data.documents},       {"skipped_empty", data.skippedEmpty},
                              {"truncated", data.truncated}};

@@ -6,8 +6,6 @@
 #include "layercut/atomic_file.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
-#include "layercut/text_dataset.h"
-#include "layercut/tokenizer.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -34,18 +32,18 @@ void runEval(EvalArgs a)
     if (o.mmlu.empty() && o.boolq.empty() && o.validationData.empty())
         throw Error("nothing to evaluate: give --mmlu, --boolq or --val-data");
     ModelSession session;
-    session.load(a.folder, loadOptions(a.device, a.dtype), progress);
+    const LoadOptions load = loadOptions(a.device, a.dtype);
+    session.load(a.folder, load, progress);
     if (a.plan.given()) {
-        std::string metric;
-        const PrunePlan plan = choosePlan(
-            a.plan, session.info().config.numLayers, &session,
-            [&] {
-                if (a.planData.empty())
-                    throw Error("--strategy similarity needs --plan-data (to measure distances) or --distances FILE.json");
-                return tokenizeDocuments(readDocuments(a.planData), *session.tokenizer(), {.samples = 200}).sequences;
-            },
-            4, metric, progress);
-        session.applyPrunePlan(plan);
+        PlanArgs planArgs = a.plan;
+        planArgs.sample.data = a.planData;
+        // eval's --max-length is the benchmarks' context window and bounds the distance sample as well.
+        if (o.maxLength > 0)
+            planArgs.sample.options.maxLength = o.maxLength;
+        const PlanRequest request = planArgs.request();
+        if (request.measuresDistances() && a.planData.empty())
+            throw Error("--strategy similarity needs --plan-data (to measure distances) or --distances FILE.json");
+        session.applyPrunePlan(choosePrunePlan(request, a.folder, load, &session, progress).plan);
     }
     const EvalResult r = evaluateModel(session, o, progress);
     nlohmann::ordered_json j = evaluationToJson(r);
@@ -84,13 +82,17 @@ void addEvalCommand(CLI::App &app, Action &action)
     cmd->add_option("--boolq-shots", o.boolqShots, "BoolQ few-shot examples (the file's first k rows, then not scored)")
         ->capture_default_str();
     cmd->add_option("--limit", o.limit, "Questions per MMLU subject and of BoolQ (0: all)")->capture_default_str();
-    cmd->add_option("--max-length", o.maxLength, "Context window (0: max_position_embeddings)")->capture_default_str();
+    cmd->add_option("--max-length", o.maxLength,
+                    "Context window (0: max_position_embeddings); also the tokens per document of the distance sample "
+                    "(0: 2048)")
+        ->capture_default_str();
     cmd->add_option("--batch-tokens", o.batchTokens, "Tokens per forward pass")->capture_default_str();
     cmd->add_option("--loss-samples", o.lossSequences, "Documents for the held-out loss")->capture_default_str();
     cmd->add_option("--loss-length", o.lossLength, "Tokens per document for the held-out loss")->capture_default_str();
     cmd->add_flag("--no-prefix-reuse", a->noPrefixReuse, "Run every MMLU prompt whole (same numbers, slower)");
     addPlanOptions(cmd, a->plan);
     cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity");
+    addSampleOptions(cmd, a->plan.sample, /*seed=*/true, /*maxLength=*/false);
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->callback([&action, a] { action = [a] { runEval(*a); }; });

@@ -3,15 +3,13 @@
 // heal (QLoRA by default, with the paper's settings), and write the PEFT adapters, loss.csv, healing.json,
 // checkpoints and, with --merge, the merged model.
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 #include "cli_output.h"
 #include "commands.h"
 #include "layercut/error.h"
 #include "layercut/healing.h"
-#include "layercut/model_config.h"
-#include "layercut/text_dataset.h"
-#include "layercut/tokenizer.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -19,7 +17,7 @@ namespace {
 
 struct HealArgs
 {
-    std::string folder, out, data, valData, device = "cpu", dtype, method = "lora", quant = "nf4", targets = "ffn",
+    std::string folder, out, data, valData, planData, device = "cpu", dtype, method = "lora", quant = "nf4", targets = "ffn",
         schedule = "cosine", resume, outDtype, shardSize = "5GB";
     PlanArgs plan;
     HealingConfig config;
@@ -51,23 +49,25 @@ void runHeal(HealArgs a)
     c.validate();
 
     ModelSession session;
-    LoadOptions load = loadOptions(a.device, a.dtype);
+    const LoadOptions dense = loadOptions(a.device, a.dtype);
+    LoadOptions load = dense;
     // QLoRA: quantise while loading, so the dense model is never on the device whole.
     load.nf4 = c.method == HealingMethod::Lora && c.quantization == BaseQuantization::Nf4;
     load.nf4DoubleQuantization = c.doubleQuantization;
+    // The plan is prune's: the same options choose the same layers, on the unquantised weights. With NF4 it is
+    // chosen before the quantised model is loaded, so the dense copy it measures on is gone by then.
+    PlanArgs planArgs = a.plan;
+    planArgs.sample.data = a.planData.empty() ? a.data : a.planData;
+    planArgs.sample.options.seed = c.seed;
+    std::optional<ChosenPlan> chosen;
+    if (a.plan.given() && load.nf4)
+        chosen = choosePrunePlan(planArgs.request(), a.folder, dense, nullptr, progress);
     session.load(a.folder, load, progress);
-    const int64_t L = session.info().config.numLayers;
-    std::string metric;
-    if (a.plan.given()) {
-        const PrunePlan plan = choosePlan(
-            a.plan, L, &session,
-            [&] {
-                return tokenizeDocuments(readDocuments(a.data), *session.tokenizer(), {.samples = 200, .maxLength = 2048})
-                    .sequences;
-            },
-            4, metric, progress);
-        session.applyPrunePlan(plan);
-    }
+    if (a.plan.given() && !chosen)
+        chosen = choosePrunePlan(planArgs.request(), a.folder, dense, &session, progress);
+    const std::string metric = chosen ? chosen->metric : std::string();
+    if (chosen)
+        session.applyPrunePlan(chosen->plan);
 
     HealingCallbacks callbacks;
     callbacks.progress = progress;
@@ -88,6 +88,12 @@ void runHeal(HealArgs a)
     head["out"] = a.out;
     head["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
     head["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
+    head["dropped_layers"] = session.prunePlan().dropped();
+    head["train_documents"] = r.trainDocuments;
+    if (!r.validationSource.empty())
+        head["validation"] = {{"data", r.validationSource},
+                              {"documents", r.validationDocuments},
+                              {"excluded_trained_documents", r.validationExcluded}};
     head["method"] = a.method;
     if (c.method == HealingMethod::Lora) {
         head["quantization"] = a.quant;
@@ -142,6 +148,8 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->add_option("--val-data", a->valData, "Validation text (default: 5% of --data's documents, held out)");
     cmd->add_option("--out", a->out, "Folder for adapters, loss.csv, healing.json, checkpoints/ (and merged/)")->required();
     addPlanOptions(cmd, a->plan);
+    cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity (default: --data)");
+    addSampleOptions(cmd, a->plan.sample, /*seed=*/false);  // --seed is the run's seed, below
     cmd->add_option("--method", a->method, "lora (adapters), partial (final norm, lm_head, last k blocks) or full")
         ->check(CLI::IsMember({"lora", "partial", "full"}))
         ->capture_default_str();
@@ -172,7 +180,8 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->add_option("--val-sequences", c.validationSequences, "Sequences the validation loss averages over")->capture_default_str();
     cmd->add_option("--checkpoint-every", c.checkpointEvery, "Steps between checkpoints (0: only the last)")->capture_default_str();
     cmd->add_option("--resume", a->resume, "Continue from a checkpoint folder (out/checkpoints/step-N) of a run with the same settings");
-    cmd->add_option("--seed", c.seed, "Seed for data order, adapter initialisation and dropout")->capture_default_str();
+    cmd->add_option("--seed", c.seed, "Seed for data order, adapter initialisation and dropout, and for the distance sample")
+        ->capture_default_str();
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--merge", a->merge, "Also write out/merged: the pruned model with the adapters merged (transformers loads it)");

@@ -8,8 +8,8 @@
 #include "commands.h"
 #include "plan_options.h"
 #include "layercut/error.h"
-#include "layercut/model_config.h"
 #include "layercut/model_export.h"
+#include "layercut/document_ids.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
 
@@ -20,8 +20,7 @@ struct PruneArgs
 {
     std::string folder, out, data, device = "cpu", dtype, outDtype, shardSize = "5GB";
     PlanArgs plan;
-    int64_t samples = 0, maxLength = 2048, batch = 8, lossSamples = 16;
-    uint64_t seed = 0;
+    int64_t lossSamples = 16;
     bool force = false;
 };
 
@@ -33,38 +32,40 @@ nlohmann::ordered_json lossJson(const LossResult &r)
 void runPrune(const PruneArgs &a)
 {
     const auto progress = stderrProgress();
-    const int64_t L = ModelConfig::fromFile(std::filesystem::path(a.folder) / "config.json").numLayers;
     if (!a.plan.given())
         throw Error("give exactly one of --drop, --layers, --n and --fraction");
-    if (a.plan.measuresDistances() && a.data.empty())
+    PlanArgs planArgs = a.plan;
+    planArgs.sample.data = a.data;
+    const PlanRequest request = planArgs.request();
+    if (request.measuresDistances() && a.data.empty())
         throw Error("--strategy similarity needs --data (to measure distances) or --distances FILE.json");
 
-    // The model is loaded only when something needs it: distances to measure, or a loss to check.
+    // The model is loaded only when something needs it: a loss to check (the distances then reuse it).
     ModelSession session;
-    if (a.plan.measuresDistances() || !a.data.empty())
-        session.load(a.folder, loadOptions(a.device, a.dtype), progress);
-    std::vector<Document> documents;
-    const DatasetOptions dataOptions{.samples = a.samples, .maxLength = a.maxLength, .seed = a.seed};
-    if (!a.data.empty()) {
-        if (!session.tokenizer())
-            throw Error("'" + a.folder + "': no tokenizer.json or tokenizer.model to read the data with");
-        documents = readDocuments(a.data);
-    }
-    std::string metric;
-    const PrunePlan plan = choosePlan(
-        a.plan, L, &session, [&] { return tokenizeDocuments(documents, *session.tokenizer(), dataOptions).sequences; },
-        a.batch, metric, progress);
+    const LoadOptions load = loadOptions(a.device, a.dtype);
+    if (!a.data.empty())
+        session.load(a.folder, load, progress);
+    const ChosenPlan chosen = choosePrunePlan(request, a.folder, load, &session, progress);
+    const PrunePlan &plan = chosen.plan;
 
     nlohmann::ordered_json result;
-    if (!documents.empty()) {  // the quick check: held-out loss before and after
-        const HeldOutDocuments heldOut = heldOutDocuments(documents, dataOptions, a.lossSamples);
-        const TokenizedDataset check =
-            tokenizeDocuments(heldOut.documents, *session.tokenizer(), {.maxLength = a.maxLength});
-        const LossResult before = session.languageModelLoss(check.sequences, a.batch, progress);
+    if (!a.data.empty()) {  // the quick check: held-out loss before and after
+        const DatasetOptions &sample = request.sample.options;
+        const HeldOutDocuments heldOut = heldOutDocuments(readDocuments(a.data), sample, a.lossSamples);
+        int64_t excluded = 0;
+        const std::vector<Document> documents = withoutDocuments(heldOut.documents, &session.trainedDocuments(), excluded);
+        TokenizedDataset check;
+        try {
+            check = tokenizeDocuments(documents, session.tokenizer(), {.maxLength = sample.maxLength});
+        } catch (const Error &e) {
+            throw Error("'" + a.data + "': " + e.what());
+        }
+        const LossResult before = session.languageModelLoss(check.sequences, request.sample.batchSize, progress);
         session.applyPrunePlan(plan);
-        const LossResult after = session.languageModelLoss(check.sequences, a.batch, progress);
+        const LossResult after = session.languageModelLoss(check.sequences, request.sample.batchSize, progress);
         result["loss_check"] = {{"sequences", before.sequences}, {"held_out", heldOut.disjoint},
-                                {"before", lossJson(before)}, {"after", lossJson(after)}};
+                                {"excluded_trained_documents", excluded}, {"before", lossJson(before)},
+                                {"after", lossJson(after)}};
         session.unload();  // the export reads the checkpoint, not the device copy
     }
     ExportOptions options;
@@ -72,12 +73,12 @@ void runPrune(const PruneArgs &a)
     if (!a.outDtype.empty())
         options.dtype = parseDType(a.outDtype);
     options.overwrite = a.force;
-    options.metric = metric;
+    options.metric = chosen.metric;
     const ExportResult exported = exportPrunedModel(a.folder, plan, a.out, options, progress);
 
     nlohmann::ordered_json head;
     head["out"] = exported.folder.string();
-    head["source_layers"] = L;
+    head["source_layers"] = plan.sourceLayers;
     head["layers"] = exported.layers;
     head["kept"] = PrunePlan::ranges(plan.kept);
     head["dropped"] = PrunePlan::ranges(plan.dropped());
@@ -104,11 +105,10 @@ void addPruneCommand(CLI::App &app, Action &action)
     cmd->add_option("--out", a->out, "Folder to write (must not exist unless --force)")->required();
     addPlanOptions(cmd, a->plan);
     cmd->add_option("--data", a->data, "Text data: measures distances (similarity) and the held-out loss before/after");
-    cmd->add_option("--samples", a->samples, "Documents for the distances (0: all)")->capture_default_str();
-    cmd->add_option("--loss-samples", a->lossSamples, "Held-out documents for the loss check")->capture_default_str();
-    cmd->add_option("--max-length", a->maxLength, "Tokens per document")->capture_default_str();
-    cmd->add_option("--batch", a->batch, "Documents per forward pass")->capture_default_str();
-    cmd->add_option("--seed", a->seed, "Seed for choosing documents")->capture_default_str();
+    addSampleOptions(cmd, a->plan.sample);
+    cmd->add_option("--loss-samples", a->lossSamples, "Held-out documents for the loss check (none of the --samples)")
+        ->capture_default_str();
+    cmd->add_option("--batch", a->plan.sample.batchSize, "Documents per forward pass")->capture_default_str();
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N (for distances and the loss check)")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype for distances and the loss check");
     cmd->add_option("--out-dtype", a->outDtype, "Convert the exported weights: float32, bfloat16 or float16 (default: keep)");

@@ -8,15 +8,17 @@
 #include "commands.h"
 #include "layercut/error.h"
 #include "layercut/sweep.h"
+#include "plan_options.h"
 
 namespace lc::cli {
 namespace {
 
 struct SweepArgs
 {
-    std::string folder, out, fractions = "0,0.1,0.2,0.3,0.4,0.5", strategies = "similarity", data, device = "cpu", dtype,
+    std::string folder, out, fractions = "0,0.1,0.2,0.3,0.4,0.5", strategies = "similarity", data, planData, device = "cpu", dtype,
         mmlu, boolq, valData, healMethod = "lora", healQuant = "nf4";
     SweepOptions options;
+    PlanSample sample;      // the distance sample, with every command's defaults
     bool perLayer = false;
 };
 
@@ -48,7 +50,8 @@ void runSweepCommand(SweepArgs a)
         for (const std::string &s : splitComma(a.strategies))
             o.strategies.push_back(parseStrategy(s));
     }
-    o.distanceData = a.data;
+    o.distanceData = a.planData.empty() ? a.data : a.planData;
+    o.distanceOptions = a.sample.options;
     o.eval.mmlu = a.mmlu;
     o.eval.boolq = a.boolq;
     o.eval.validationData = a.valData;
@@ -87,6 +90,8 @@ void addSweepCommand(CLI::App &app, Action &action)
         ->capture_default_str();
     cmd->add_flag("--per-layer", a->perLayer, "Drop each single layer in turn (importance scan) instead of fractions");
     cmd->add_option("--data", a->data, "Text for the distances (similarity) and for healing");
+    cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity (default: --data)");
+    addSampleOptions(cmd, a->sample);
     cmd->add_option("--mmlu", a->mmlu, "MMLU release folder or JSON Lines");
     cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines");
     cmd->add_option("--val-data", a->valData, "Text for the held-out loss");

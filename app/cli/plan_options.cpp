@@ -3,8 +3,6 @@
 
 #include "cli_output.h"
 #include "layercut/error.h"
-#include "layercut/json_file.h"
-#include "layercut/layer_distances.h"
 
 namespace lc::cli {
 namespace {
@@ -22,9 +20,19 @@ std::pair<int64_t, int64_t> parseBlock(const std::string &text)
 
 } // namespace
 
-bool PlanArgs::measuresDistances() const
+PlanRequest PlanArgs::request() const
 {
-    return (n > 0 || fraction > 0) && parseStrategy(strategy) == PruneStrategy::Similarity && distances.empty();
+    PlanRequest r;
+    if (!drop.empty())
+        r.block = parseBlock(drop);
+    if (!layers.empty())
+        r.layers = parseIdList(layers, "--layers");
+    r.count = n;
+    r.fraction = fraction;
+    r.strategy = parseStrategy(strategy);
+    r.distancesFile = distances;
+    r.sample = sample;
+    return r;
 }
 
 void addPlanOptions(CLI::App *cmd, PlanArgs &a)
@@ -34,43 +42,25 @@ void addPlanOptions(CLI::App *cmd, PlanArgs &a)
     cmd->add_option("--n", a.n, "Number of layers to drop, chosen by --strategy");
     cmd->add_option("--fraction", a.fraction, "Fraction of the layers to drop (rounded), chosen by --strategy");
     cmd->add_option("--strategy", a.strategy,
-                    "similarity: the block of smallest angular distance (needs --data or --distances); "
-                    "deepest: the n layers before the last (L-1-n .. L-2); reverse: the last n layers")
+                    "similarity: the block of smallest angular distance, measured on the unquantised weights "
+                    "(needs data or --distances); deepest: the n layers before the last (L-1-n .. L-2); "
+                    "reverse: the last n layers")
         ->check(CLI::IsMember({"similarity", "deepest", "reverse"}))
         ->capture_default_str();
     cmd->add_option("--distances", a.distances, "Distances JSON from `layercut-cli distances` (instead of measuring)");
 }
 
-PrunePlan choosePlan(const PlanArgs &a, int64_t L, ModelSession *session,
-                     const std::function<std::vector<std::vector<int64_t>>()> &sequences, int64_t batch,
-                     std::string &metric, const ProgressFn &progress)
+void addSampleOptions(CLI::App *cmd, PlanSample &sample, bool seed, bool maxLength)
 {
-    const int chosen = !a.drop.empty() + !a.layers.empty() + (a.n > 0) + (a.fraction > 0);
-    if (chosen != 1)
-        throw Error("give exactly one of --drop, --layers, --n and --fraction");
-    if (!a.drop.empty()) {
-        const auto [start, count] = parseBlock(a.drop);
-        return PrunePlan::dropBlock(L, start, count);
-    }
-    if (!a.layers.empty())
-        return PrunePlan::dropList(L, parseIdList(a.layers, "--layers"));
-    const int64_t count = a.n > 0 ? a.n : layersForFraction(L, a.fraction);
-    const PruneStrategy strategy = parseStrategy(a.strategy);
-    std::optional<LayerDistances> d;
-    if (strategy == PruneStrategy::Similarity) {
-        metric = "angular_distance";
-        if (!a.distances.empty()) {
-            d = distancesFromJson(readJsonFile(a.distances), a.distances);
-        } else {
-            if (!session || !session->isLoaded())
-                throw Error("--strategy similarity needs --data (to measure distances) or --distances FILE.json");
-            const std::vector<std::vector<int64_t>> seqs = sequences();
-            if (seqs.empty())
-                throw Error("no document of the data has a token to measure distances with");
-            d = computeLayerDistances(*session, seqs, {.batchSize = batch}, progress);
-        }
-    }
-    return PrunePlan::forCount(L, count, strategy, d ? &*d : nullptr);
+    DatasetOptions &o = sample.options;
+    cmd->add_option("--samples", o.samples, "Documents the distances are measured on, a seeded choice (0: all)")
+        ->capture_default_str();
+    if (maxLength)
+        cmd->add_option("--max-length", o.maxLength, "Tokens per document for the distances (longer ones are cut)")
+            ->capture_default_str();
+    if (seed)
+        cmd->add_option("--seed", o.seed, "Seed for choosing the documents when --samples is smaller than the file")
+            ->capture_default_str();
 }
 
 } // namespace lc::cli

@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The options that choose layers to drop, shared by `prune` and `heal`.
+// The options that choose layers to drop, shared by `prune`, `heal`, `eval` and `sweep`: the same
+// arguments give the same plan in every command (lc::choosePrunePlan).
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include <CLI/CLI.hpp>
 
-#include "layercut/model_session.h"
-#include "layercut/prune_plan.h"
+#include "layercut/plan_choice.h"
 
 namespace lc::cli {
 
@@ -20,22 +17,21 @@ struct PlanArgs
     std::string drop, layers, strategy = "similarity", distances;
     int64_t n = 0;
     double fraction = 0;
+    PlanSample sample;                     // its data is set by each command (--data or --plan-data)
 
     /** True when any of --drop, --layers, --n, --fraction was given. */
     bool given() const { return !drop.empty() || !layers.empty() || n > 0 || fraction > 0; }
-    /** Whether choosing needs distances measured by the model (similarity without --distances). */
-    bool measuresDistances() const;
+    /** The request for lc::choosePrunePlan; throws lc::Error for a malformed --drop or --layers. */
+    PlanRequest request() const;
 };
 
+/** --drop, --layers, --n, --fraction, --strategy, --distances. */
 void addPlanOptions(CLI::App *cmd, PlanArgs &args);
 
 /**
- * The plan the options ask for, for a model of `layers` layers. Similarity without --distances measures
- * distances with `session` on sequences() (batches of `batch`); `metric` is set when distances chose it.
- * Throws lc::Error when not exactly one way is given or the choice is impossible.
+ * The distance sample's options, with one help text everywhere: --samples and --seed, and --max-length
+ * unless the command has one of its own (eval's context window, which then also bounds the sample).
  */
-PrunePlan choosePlan(const PlanArgs &args, int64_t layers, ModelSession *session,
-                     const std::function<std::vector<std::vector<int64_t>>()> &sequences, int64_t batch,
-                     std::string &metric, const ProgressFn &progress);
+void addSampleOptions(CLI::App *cmd, PlanSample &sample, bool seed = true, bool maxLength = true);
 
 } // namespace lc::cli

@@ -75,12 +75,8 @@ void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions
             emit distancesReady(*cached, true);
             return;
         }
-        if (!m_session.tokenizer())
-            throw Error("'" + m_session.info().folder.string() + "': no tokenizer to read the data with");
         emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
-        const TokenizedDataset dataset = tokenizeDocuments(readDocuments(data), *m_session.tokenizer(), dataOptions);
-        if (dataset.sequences.empty())
-            throw Error("'" + data.string() + "': no document with at least one token");
+        const TokenizedDataset dataset = readTokenized(data, m_session.tokenizer(), dataOptions);
         const LayerDistances d =
             computeLayerDistances(m_session, dataset.sequences, {.batchSize = batchSize}, progressReporter(), stop);
         try {
@@ -98,7 +94,7 @@ void ModelWorker::pruneModel(const PrunePlan &plan, const QString &dataFile, con
     guarded([&] {
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
-        if (dataFile.isEmpty() || !m_session.tokenizer()) {
+        if (dataFile.isEmpty()) {
             m_session.applyPrunePlan(plan);
             emit pruned(plan, {}, {}, false);
             return;
@@ -119,9 +115,11 @@ void ModelWorker::pruneModel(const PrunePlan &plan, const QString &dataFile, con
                 emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
                 const HeldOutDocuments check =
                     heldOutDocuments(readDocuments(dataFile.toStdString()), analysisOptions, lossSamples);
+                int64_t excluded = 0;  // documents the model in memory was trained on: never in a held-out loss
+                const std::vector<Document> documents =
+                    withoutDocuments(check.documents, &m_session.trainedDocuments(), excluded);
                 LossCheck fresh{key,
-                                tokenizeDocuments(check.documents, *m_session.tokenizer(),
-                                                  {.maxLength = analysisOptions.maxLength})
+                                tokenizeDocuments(documents, m_session.tokenizer(), {.maxLength = analysisOptions.maxLength})
                                     .sequences,
                                 check.disjoint,
                                 {}};

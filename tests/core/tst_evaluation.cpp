@@ -303,6 +303,101 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, runSweep(s, o));
     }
 
+    // Every setting that changes a point's numbers, and the model's files, are part of the resume key: a
+    // mismatch is an error naming the setting, never a file of old and new points mixed.
+    void sweepResumeKeyCoversEverySetting_data()
+    {
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("heal batch") << "heal_batch" << "heal_batch_size";
+        QTest::newRow("heal micro-batch") << "heal_micro_batch" << "heal_micro_batch_size";
+        QTest::newRow("heal length") << "heal_length" << "heal_sequence_length";
+        QTest::newRow("heal warmup") << "heal_warmup" << "heal_warmup_steps";
+        QTest::newRow("heal quantisation") << "heal_quant" << "heal_quantization";
+        QTest::newRow("heal seed") << "heal_seed" << "heal_seed";
+        QTest::newRow("boolq shots") << "boolq_shots" << "boolq_shots";
+        QTest::newRow("loss samples") << "loss_samples" << "loss_samples";
+        QTest::newRow("loss length") << "loss_length" << "loss_length";
+        QTest::newRow("context") << "context" << "context_length";
+        QTest::newRow("loss data edited") << "touch_data" << "data_files";
+        QTest::newRow("another model, same folder name") << "touch_model" << "model_files";
+        QTest::newRow("dtype") << "dtype" << "dtype";
+        QTest::newRow("distance sample") << "distance_samples" << "distance_samples";
+    }
+
+    void sweepResumeKeyCoversEverySetting()
+    {
+        QFETCH(QString, change);
+        QFETCH(QString, named);
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        // A model and data of the user's own, so the test may touch them.
+        const fs::path model = root / "model";
+        fs::create_directories(model);
+        for (const auto &e : fs::directory_iterator(kFixtures + "/models/llama3_gqa_sharded"))
+            fs::copy_file(e.path(), model / e.path().filename());
+        const fs::path corpus = root / "corpus.txt";
+        fs::copy_file(kFixtures + "/data/tiny_corpus.txt", corpus);
+        ModelSession s;
+        s.load(model, testDevice());
+        SweepOptions o;
+        o.fractions = {0.34};
+        o.strategies = {PruneStrategy::Deepest, PruneStrategy::Similarity};
+        o.distanceData = corpus;
+        o.distanceOptions = {.samples = 6, .maxLength = 16};
+        o.eval.boolq = kBoolq;
+        o.eval.validationData = corpus;
+        o.eval.lossSequences = 6;
+        o.eval.lossLength = 16;
+        o.healSteps = 1;
+        o.healing.trainData = corpus;
+        o.healing.sequenceLength = 16;
+        o.healing.batchSize = 2;
+        o.healing.rank = 2;
+        o.resultFile = root / "sweep.json";
+        QCOMPARE(runSweep(s, o).points.size(), size_t(4));
+
+        if (change == "heal_batch")
+            o.healing.batchSize = 4;
+        else if (change == "heal_micro_batch")
+            o.healing.microBatchSize = 2;
+        else if (change == "heal_length")
+            o.healing.sequenceLength = 24;
+        else if (change == "heal_warmup")
+            o.healing.warmupSteps = 0;
+        else if (change == "heal_quant")
+            o.healing.quantization = BaseQuantization::None;
+        else if (change == "heal_seed")
+            o.healing.seed = 9;
+        else if (change == "boolq_shots")
+            o.eval.boolqShots = 1;
+        else if (change == "loss_samples")
+            o.eval.lossSequences = 5;
+        else if (change == "loss_length")
+            o.eval.lossLength = 12;
+        else if (change == "context")
+            o.eval.maxLength = 64;
+        else if (change == "distance_samples")
+            o.distanceOptions.samples = 5;
+        else if (change == "touch_data")
+            std::ofstream(corpus, std::ios::app) << "One more document.\n";
+        else if (change == "touch_model")  // new weights in the same folder: a new time stamp at least
+            fs::last_write_time(model / "model-00001-of-00004.safetensors",
+                                fs::last_write_time(model / "model-00001-of-00004.safetensors") + std::chrono::hours(1));
+        if (change == "dtype") {
+            LoadOptions half = testDevice();
+            half.dtype = DType::Float16;
+            s.load(model, half);
+        }
+        try {
+            runSweep(s, o);
+            QFAIL("a sweep with other settings resumed the file");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains(named) && QString(e.what()).contains("sweep.json"), e.what());
+        }
+        QCOMPARE(sweepFromJson(readJsonFile(o.resultFile), "sweep.json").points.size(), size_t(4));  // untouched
+    }
+
     void importanceScanDropsEachLayer()
     {
         ModelSession s;

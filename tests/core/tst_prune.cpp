@@ -276,7 +276,7 @@ private slots:
         QCOMPARE(held.documents.size(), size_t(8));
         // The analysis's own choice (id documents pass through the tokenizer unchanged).
         const auto tokenizer = loadTokenizer(kModels + "qwen3_qknorm");
-        const TokenizedDataset analysed = tokenizeDocuments(docs, *tokenizer, analysis);
+        const TokenizedDataset analysed = tokenizeDocuments(docs, tokenizer.get(), analysis);
         QCOMPARE(analysed.sequences.size(), size_t(12));
         for (const Document &d : held.documents)
             for (const auto &seq : analysed.sequences)

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The compute thread: loads off the calling thread with progress, reports failures as signals, and
 // cancels promptly.
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 
@@ -67,6 +70,35 @@ private slots:
         QVERIFY(waitIdle(compute));
         QCOMPARE(cancelled.count(), 1);
         QCOMPARE(loaded.count(), 0);
+    }
+
+    // A binary file chosen as data is refused: no distances come back, and the cache keeps only the good result.
+    void garbageDataNeverReplacesAResult()
+    {
+        QTemporaryDir dir;
+        ComputeThread compute;
+        QSignalSpy ready(compute.worker(), &ModelWorker::distancesReady);
+        QSignalSpy failed(compute.worker(), &ModelWorker::failed);
+        compute.loadModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded", {});
+        QVERIFY(waitIdle(compute));
+        const QString cache = dir.filePath(QStringLiteral("cache"));
+        compute.measureDistances(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt", {.samples = 8, .maxLength = 16}, 4, cache);
+        QVERIFY(waitIdle(compute));
+        QCOMPARE(ready.count(), 1);
+        QCOMPARE(QDir(cache).entryList(QDir::Files).size(), 1);
+
+        QFile binary(dir.filePath(QStringLiteral("weights.txt")));
+        QVERIFY(binary.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 4096; ++i)
+            binary.putChar(static_cast<char>((i * 7919) % 256));
+        binary.close();
+        compute.measureDistances(binary.fileName(), {.samples = 8, .maxLength = 16}, 4, cache);
+        QVERIFY(waitIdle(compute));
+        QCOMPARE(ready.count(), 1);
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.first().first().toString().contains(QStringLiteral("weights.txt")),
+                 qPrintable(failed.first().first().toString()));
+        QCOMPARE(QDir(cache).entryList(QDir::Files).size(), 1);
     }
 };
 

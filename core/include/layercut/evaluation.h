@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -77,6 +78,8 @@ struct EvalOptions
     bool reusePrefix = true;              // keys and values of a subject's few-shot prefix computed once
     int64_t lossSequences = 64;           // held-out loss: documents, each cut at lossLength tokens
     int64_t lossLength = 2048;
+    /** Left out of the loss sample besides ModelSession::trainedDocuments() (a sweep's healing data). */
+    std::shared_ptr<const DocumentIds> excludeDocuments;
 };
 
 struct QuestionResult
@@ -108,6 +111,9 @@ struct EvalResult
     std::optional<TaskResult> mmlu, boolq;
     std::optional<LossResult> loss;
     double normalizedLoss = 0.0;           // loss / ln V: 1.0 is uniform guessing (Gromov et al.'s plots)
+    std::filesystem::path lossData;        // the file the loss sample came from
+    int64_t lossDocumentsInFile = 0;       // its documents
+    int64_t lossExcludedTrained = 0;       // of those, left out because the model was trained on them
     int64_t tokensComputed = 0;            // tokens run through the model (prefix reuse makes this small)
     double seconds = 0.0;
 };

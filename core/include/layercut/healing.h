@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "layercut/document_ids.h"
 #include "layercut/model_export.h"
 #include "layercut/progress.h"
 
@@ -139,6 +140,10 @@ struct HealingResult
     std::vector<ValidationPoint> validation;
     int64_t trainableParameters = 0;
     int64_t trainTokens = 0;               // packed tokens available for training
+    int64_t trainDocuments = 0;            // distinct documents those tokens come from
+    std::string validationSource;          // the file the validation loss is measured on (empty: none)
+    int64_t validationDocuments = 0;       // its documents in the validation blocks, none of them trained on
+    int64_t validationExcluded = 0;        // candidates left out because the training data holds them too
     bool cancelled = false;                // stopped before the last step; the model keeps what it learnt
     std::filesystem::path adapterDir;      // PEFT adapter folder (LoRA), or empty
     std::filesystem::path lastCheckpoint;  // or empty
@@ -155,6 +160,14 @@ struct HealingResult
  */
 HealingResult healModel(ModelSession &session, const HealingConfig &config, const HealingCallbacks &callbacks = {},
                         std::stop_token stop = {});
+
+/**
+ * The documents a healing run with `config` on the session's model would train on (its data read and
+ * packed as healModel() does, nothing trained): a sweep leaves them out of every point's loss, healed or
+ * not, so its points compare like with like.
+ */
+DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config,
+                                     const ProgressFn &progress = {});
 
 /** True when the session's model has been healed (adapters attached, base quantised or weights trained). */
 bool isHealed(const ModelSession &session);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "layercut/dtype.h"
@@ -34,6 +35,7 @@ struct ExportOptions
     std::string metric;                      // recorded in layercut.json, e.g. "angular_distance"
     TensorReplacer replace;                  // healed weights; unset copies every tensor
     std::string healingJson;                 // recorded in layercut.json as "healing" when set (a JSON object)
+    std::vector<std::pair<std::string, std::string>> extraFiles;  // (name, content) written into the folder too
 };
 
 struct ExportResult

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "layercut/document_ids.h"
 #include "layercut/dtype.h"
 #include "layercut/model_config.h"
 #include "layercut/progress.h"
@@ -136,6 +137,13 @@ public:
      */
     LossResult languageModelLoss(const std::vector<std::vector<int64_t>> &sequences, int64_t batchSize = 4,
                                  const ProgressFn &progress = {}, std::stop_token stop = {});
+
+    /**
+     * The documents the weights in memory were trained on: those a healing run in this session trained on,
+     * and those the folder's trained_documents.txt names (a model LayerCut healed and exported). Held-out
+     * losses and validation samples leave them out.
+     */
+    const DocumentIds &trainedDocuments() const;
 
     struct Impl;                         // owns the torch model; defined in core/src only
     Impl &impl();

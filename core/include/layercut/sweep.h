@@ -11,10 +11,11 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "layercut/evaluation.h"
 #include "layercut/healing.h"
+#include "layercut/plan_choice.h"
 #include "layercut/prune_plan.h"
 #include "layercut/text_dataset.h"
 
@@ -25,7 +26,7 @@ struct SweepOptions
     std::vector<double> fractions;              // of the layers dropped, e.g. 0, 0.1, ..., 0.6
     std::vector<PruneStrategy> strategies = {PruneStrategy::Similarity};
     std::filesystem::path distanceData;         // similarity: the text the distances are measured on
-    DatasetOptions distanceOptions{.samples = 200, .maxLength = 1024};
+    DatasetOptions distanceOptions = PlanSample().options;  // the same sample as prune's and heal's
     int64_t healSteps = 0;                      // > 0: each point is also healed (HealingConfig below) and evaluated again
     HealingConfig healing;                      // steps replaced by healSteps; outputDir and resumeFrom ignored
     EvalOptions eval;
@@ -51,9 +52,11 @@ struct SweepResult
     double mmluChance = 0.25;                   // random guessing on four choices
     std::optional<double> boolqMajority;        // always answering the majority class
     bool cancelled = false;
+    nlohmann::ordered_json settings;            // what runSweep measured the points with (the resume key);
+                                                // sweepFromJson leaves it empty
 };
 
-/** Human/JSON names: "0.25" style fractions are kept as given. */
+/** The result file's JSON: its settings (result.settings, the resume key) and every point. */
 nlohmann::ordered_json sweepToJson(const SweepResult &result, const SweepOptions &options);
 /** Reads what sweepToJson wrote; throws lc::Error naming `source` when malformed. */
 SweepResult sweepFromJson(const nlohmann::json &json, const std::string &source);

@@ -9,6 +9,7 @@
 
 namespace lc {
 
+class DocumentIds;
 class Tokenizer;
 
 /** One document of a dataset: its text, or token ids given directly (`input_ids` in JSON Lines). */
@@ -19,7 +20,8 @@ using Document = std::variant<std::string, std::vector<int64_t>>;
  *  - plain text: one document per line, or, when the file has blank lines, blank-line-separated blocks;
  *  - JSON Lines (.jsonl, .json): one object per line with a `text` string or an `input_ids` list;
  *  - gzip-compressed JSON Lines (.gz), as C4 ships it (c4-validation.00000-of-00008.json.gz).
- * Throws lc::Error naming the file (and line) for unreadable files and malformed lines.
+ * Throws lc::Error naming the file (and line) for unreadable files and malformed lines, and for data that
+ * is not text: invalid UTF-8, or control bytes beyond a small share (a binary file chosen by mistake).
  */
 std::vector<Document> readDocuments(const std::filesystem::path &path);
 
@@ -36,6 +38,7 @@ struct TokenizedDataset
 {
     std::vector<std::vector<int64_t>> sequences;
     int64_t documents = 0;      // documents in the file
+    int64_t excluded = 0;       // documents left out because a model was trained on them
     int64_t skippedEmpty = 0;   // documents with no token (excluding special tokens), skipped
     int64_t truncated = 0;      // documents cut at maxLength
     int64_t tokens = 0;         // tokens in `sequences`
@@ -44,9 +47,18 @@ struct TokenizedDataset
 /**
  * Tokenises `documents` (ids pass through), skipping those shorter than one token. When `samples` is set
  * and smaller than the number of documents, a seeded random choice of documents is taken, in file order.
+ * `tokenizer` may be null when every document is given as ids; a text document then throws lc::Error.
  */
-TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer &tokenizer,
+TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer *tokenizer,
                                    const DatasetOptions &options);
+
+/**
+ * readDocuments() then tokenizeDocuments() with errors that name `path`: text without a tokenizer, or no
+ * document with a token. Documents in `exclude` (those a model was trained on) are left out before
+ * sampling, and counted in `excluded`.
+ */
+TokenizedDataset readTokenized(const std::filesystem::path &path, const Tokenizer *tokenizer,
+                               const DatasetOptions &options, const DocumentIds *exclude = nullptr);
 
 /** A held-out slice for quick checks (the loss before and after pruning). */
 struct HeldOutDocuments

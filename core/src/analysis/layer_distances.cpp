@@ -159,7 +159,17 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
         if (progress)
             progress({"measuring distances", done, total, tokensDone});
     }
-    return accumulator.result();
+    LayerDistances result = accumulator.result();
+    // A suspect measurement (activations that overflowed, say in float16) must not pass for a result: the
+    // GUI would show it and cache it in place of a good one.
+    for (int64_t n = 1; n <= result.numLayers; ++n)
+        for (int64_t l = 0; l + n <= result.numLayers; ++l)
+            if (!std::isfinite(result.angularAt(n, l)) || !std::isfinite(result.allTokensAt(n, l)))
+                throw Error("the distance d(" + std::to_string(l) + ", " + std::to_string(n) +
+                            ") is not a number: the model's residual stream overflowed or is NaN in " +
+                            session.info().computeDtype +
+                            " (try float32 or bfloat16); nothing was kept");
+    return result;
 }
 
 } // namespace lc

@@ -31,6 +31,7 @@ PackedBlocks packDocuments(const std::vector<Document> &documents, const std::ve
     for (const size_t i : order) {
         if (full())
             break;
+        ++out.consumed;
         std::vector<int64_t> ids;
         if (const auto *text = std::get_if<std::string>(&documents[i])) {
             if (!tokenizer)

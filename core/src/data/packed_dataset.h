@@ -16,6 +16,7 @@ struct PackedBlocks
     int64_t length = 0;              // tokens per block
     std::vector<int64_t> tokens;     // count() × length
     int64_t documents = 0;           // documents read into the blocks
+    int64_t consumed = 0;            // entries of `order` read (the documents these blocks were made from)
     int64_t count() const { return length > 0 ? static_cast<int64_t>(tokens.size()) / length : 0; }
     const int64_t *block(int64_t i) const { return tokens.data() + i * length; }
 };

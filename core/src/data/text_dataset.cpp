@@ -3,6 +3,7 @@
 #include "layercut/text_dataset.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <numeric>
 #include <random>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include "layercut/document_ids.h"
 #include "layercut/error.h"
 #include "layercut/tokenizer.h"
 
@@ -66,6 +68,78 @@ std::vector<std::string> readLines(const std::filesystem::path &path)
     return lines;
 }
 
+/** Bytes that no text has: C0 controls other than tab, line feed, form feed and carriage return, and DEL. */
+bool isControlByte(unsigned char c)
+{
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') || c == 0x7f;
+}
+
+/** The byte offset of the first invalid UTF-8 sequence in `s`, or npos (overlongs and surrogates are invalid). */
+size_t invalidUtf8At(const std::string &s)
+{
+    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
+    const size_t n = s.size();
+    for (size_t i = 0; i < n;) {
+        const unsigned char c = p[i];
+        size_t len = 0;
+        uint32_t cp = 0;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            len = 2, cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            len = 3, cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            len = 4, cp = c & 0x07;
+        } else {
+            return i;
+        }
+        if (i + len > n)
+            return i;
+        for (size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return i;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < least[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return i;
+        i += len;
+    }
+    return std::string::npos;
+}
+
+/**
+ * Refuses data that is not text: a binary file chosen by mistake would otherwise be measured, and its
+ * meaningless numbers would look like any others. A small share of control bytes is tolerated (form
+ * feeds, stray escapes in scraped text); invalid UTF-8 is not, since the tokenizers would read it as
+ * something else than the file says.
+ */
+void checkIsText(const std::filesystem::path &path, const std::vector<std::string> &texts, bool checkUtf8)
+{
+    uint64_t bytes = 0, control = 0;
+    for (const std::string &t : texts) {
+        bytes += t.size();
+        for (const unsigned char c : t)
+            control += isControlByte(c);
+    }
+    if (control > 4 && control * 100 > bytes)
+        throw Error("'" + path.string() + "': not text: " + std::to_string(control * 100 / std::max<uint64_t>(bytes, 1)) +
+                    "% of its bytes are control characters (a binary file, or UTF-16?); LayerCut reads UTF-8 text, "
+                    "JSON Lines or gzip-compressed JSON Lines");
+    if (!checkUtf8)
+        return;
+    for (size_t line = 0; line < texts.size(); ++line) {
+        if (const size_t at = invalidUtf8At(texts[line]); at != std::string::npos) {
+            char byte[8];
+            std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(texts[line][at]));
+            throw Error("'" + path.string() + "' line " + std::to_string(line + 1) + ": not valid UTF-8 (byte " + byte +
+                        " at byte " + std::to_string(at + 1) + " of the line); save the file as UTF-8");
+        }
+    }
+}
+
 bool isJsonLines(const std::filesystem::path &path)
 {
     const std::string name = path.string();
@@ -106,8 +180,15 @@ std::vector<Document> readDocuments(const std::filesystem::path &path)
                 throw Error(where + ": expected an object with a \"text\" string or an \"input_ids\" list");
             }
         }
+        // The JSON parser has checked the UTF-8; escapes can still decode to control characters.
+        std::vector<std::string> texts;
+        for (const Document &d : docs)
+            if (const auto *text = std::get_if<std::string>(&d))
+                texts.push_back(*text);
+        checkIsText(path, texts, false);
         return docs;
     }
+    checkIsText(path, lines, true);
     // Plain text: blank lines separate documents when there are any; otherwise each line is one.
     const bool blocks = std::any_of(lines.begin(), lines.end(), [](const std::string &l) {
         return l.find_first_not_of(" \t") == std::string::npos;
@@ -165,7 +246,7 @@ HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const 
     return out;
 }
 
-TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer &tokenizer,
+TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer *tokenizer,
                                    const DatasetOptions &options)
 {
     TokenizedDataset out;
@@ -178,11 +259,14 @@ TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const
             break;
         std::vector<int64_t> ids;
         if (const auto *text = std::get_if<std::string>(&documents[i])) {
-            if (tokenizer.encode(*text, false).empty()) {
+            if (!tokenizer)
+                throw Error("the data holds text and the model has no tokenizer.json or tokenizer.model to read it "
+                            "with; give token ids instead (JSON Lines with \"input_ids\")");
+            if (tokenizer->encode(*text, false).empty()) {
                 ++out.skippedEmpty;
                 continue;
             }
-            const auto encoded = tokenizer.encode(*text, options.addSpecial);
+            const auto encoded = tokenizer->encode(*text, options.addSpecial);
             ids.assign(encoded.begin(), encoded.end());
         } else {
             ids = std::get<std::vector<int64_t>>(documents[i]);
@@ -203,6 +287,28 @@ TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const
         out.sequences.push_back(std::move(ids));
     }
     return out;
+}
+
+TokenizedDataset readTokenized(const std::filesystem::path &path, const Tokenizer *tokenizer,
+                               const DatasetOptions &options, const DocumentIds *exclude)
+{
+    const std::vector<Document> all = readDocuments(path);
+    int64_t excluded = 0;
+    const std::vector<Document> documents = withoutDocuments(all, exclude, excluded);
+    TokenizedDataset data;
+    try {
+        data = tokenizeDocuments(documents, tokenizer, options);
+    } catch (const Error &e) {
+        throw Error("'" + path.string() + "': " + e.what());
+    }
+    data.documents = static_cast<int64_t>(all.size());
+    data.excluded = excluded;
+    if (data.sequences.empty())
+        throw Error("'" + path.string() + "': no document with at least one token" +
+                    (excluded > 0 ? " that the model was not trained on (" + std::to_string(excluded) +
+                                        " of its documents were in the training data)"
+                                  : std::string()));
+    return data;
 }
 
 } // namespace lc

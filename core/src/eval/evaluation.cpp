@@ -282,15 +282,16 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
     ModelSession::Impl &impl = session.impl();
     if (!impl.model)
         throw Error("no model is loaded");
-    if (!impl.tokenizer)
+    // Only the benchmarks need one: a held-out loss on token ids does not.
+    if (!impl.tokenizer && (!o.mmlu.empty() || !o.boolq.empty()))
         throw Error("'" + impl.info.folder.string() + "': no tokenizer to build the prompts with");
-    const Tokenizer &tokenizer = *impl.tokenizer;
     const auto begin = std::chrono::steady_clock::now();
     const int64_t window = o.maxLength > 0 ? o.maxLength : std::max<int64_t>(impl.info.config.maxPositions, 1);
     c10::InferenceMode inference;
     EvalResult result;
 
     if (!o.mmlu.empty()) {
+        const Tokenizer &tokenizer = *impl.tokenizer;
         if (progress)
             progress({"reading data", 0, 1, 0});
         const MmluData data = readMmlu(o.mmlu, o.shots);
@@ -347,6 +348,7 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
     }
 
     if (!o.boolq.empty()) {
+        const Tokenizer &tokenizer = *impl.tokenizer;
         std::vector<ChoiceQuestion> data = readBoolq(o.boolq);
         // The harness draws k-shot examples from BoolQ's train split; one file has none, so its first k rows
         // serve (as for MMLU in JSON Lines) and are not scored. Every question shares them: one prefix.
@@ -382,15 +384,24 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
     }
 
     if (!o.validationData.empty()) {
+        if (o.lossLength < 2)
+            throw Error("the held-out loss needs documents of at least 2 tokens (--loss-length " +
+                        std::to_string(o.lossLength) + ")");
         if (progress)
             progress({"reading data", 0, 1, 0});
-        const TokenizedDataset data = tokenizeDocuments(readDocuments(o.validationData), tokenizer,
-                                                        {.samples = o.lossSequences, .maxLength = o.lossLength});
-        if (data.sequences.empty())
-            throw Error("'" + o.validationData.string() + "': no document with at least one token");
+        // Never a document the weights were trained on: the session's own healing data, the model folder's
+        // trained_documents.txt, and whatever the caller adds (a sweep's healing data, for its unhealed points).
+        DocumentIds exclude = session.trainedDocuments();
+        if (o.excludeDocuments)
+            exclude.merge(*o.excludeDocuments);
+        const TokenizedDataset data = readTokenized(o.validationData, session.tokenizer(),
+                                                    {.samples = o.lossSequences, .maxLength = o.lossLength}, &exclude);
         result.loss = session.languageModelLoss(data.sequences, std::max<int64_t>(1, o.batchTokens / o.lossLength), progress,
                                                 stop);
         result.normalizedLoss = result.loss->loss / std::log(static_cast<double>(impl.info.config.vocabSize));
+        result.lossData = o.validationData;
+        result.lossDocumentsInFile = data.documents;
+        result.lossExcludedTrained = data.excluded;
         result.tokensComputed += data.tokens;
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
@@ -405,8 +416,14 @@ nlohmann::ordered_json evaluationToJson(const EvalResult &r)
     if (r.boolq)
         j["boolq"] = taskJson(*r.boolq, false);
     if (r.loss)
-        j["loss"] = {{"loss", r.loss->loss}, {"normalized", r.normalizedLoss}, {"perplexity", r.loss->perplexity()},
-                     {"tokens", r.loss->tokens}, {"sequences", r.loss->sequences}};
+        j["loss"] = {{"loss", r.loss->loss},
+                     {"normalized", r.normalizedLoss},
+                     {"perplexity", r.loss->perplexity()},
+                     {"tokens", r.loss->tokens},
+                     {"sequences", r.loss->sequences},
+                     {"data", r.lossData.string()},
+                     {"documents_in_file", r.lossDocumentsInFile},
+                     {"excluded_trained_documents", r.lossExcludedTrained}};
     j["tokens_computed"] = r.tokensComputed;
     j["seconds"] = r.seconds;
     return j;

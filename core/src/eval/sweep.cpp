@@ -5,7 +5,9 @@
 #include "layercut/sweep.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +17,9 @@
 #include "layercut/layer_distances.h"
 #include "layercut/model_export.h"
 #include "layercut/model_session.h"
-#include "layercut/tokenizer.h"
+#include "layercut/plan_choice.h"
+#include "layercut/file_stamp.h"
+#include "train/healing_config_json.h"
 
 namespace lc {
 namespace {
@@ -39,27 +43,82 @@ std::optional<double> optionalFrom(const nlohmann::json &j, const char *key)
     return j.contains(key) && j[key].is_number() ? std::optional<double>(j[key].get<double>()) : std::nullopt;
 }
 
-/** What must match for an existing result file to be resumed: the evaluation and healing settings. */
-nlohmann::ordered_json settingsJson(const SweepOptions &o)
+/** A data file's identity in the resume key: its path, and its size and time when it is a file. */
+std::string dataStamp(const fs::path &path)
+{
+    if (path.empty())
+        return "";
+    std::error_code ec;
+    return fs::is_regular_file(path, ec) ? fileStamp(fs::absolute(path).lexically_normal())
+                                         : fs::absolute(path).lexically_normal().string();
+}
+
+/** The settings earlier versions recorded: a project reads them to title its chart. */
+nlohmann::ordered_json titleSettings(const SweepOptions &o)
 {
     nlohmann::ordered_json s;
     s["mmlu"] = o.eval.mmlu.string();
     s["boolq"] = o.eval.boolq.string();
     s["validation_data"] = o.eval.validationData.string();
     s["shots"] = o.eval.shots;
-    if (o.eval.boolqShots > 0)  // absent at 0, so files written before the option resume
+    if (o.eval.boolqShots > 0)
         s["boolq_shots"] = o.eval.boolqShots;
     s["limit"] = o.eval.limit;
     s["distance_data"] = o.distanceData.string();
     s["per_layer"] = o.perLayer;
     s["heal_steps"] = o.healSteps;
+    return s;
+}
+
+/**
+ * What must match for an existing result file to be resumed: the model (its config and weight files, not
+ * just its folder's name), how it runs, and every setting that changes a point's numbers.
+ */
+nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &model)
+{
+    nlohmann::ordered_json s = titleSettings(o);
+    s["model"] = model.folder.string();
+    char stamp[20];
+    std::snprintf(stamp, sizeof stamp, "%016llx", static_cast<unsigned long long>(stableHash(modelFolderStamp(model.folder))));
+    s["model_files"] = stamp;
+    s["dtype"] = model.computeDtype;
+    s["weights"] = model.weightStorage.empty() ? "dense" : model.weightStorage;
+    s["context_length"] = o.eval.maxLength;
+    s["loss_samples"] = o.eval.lossSequences;
+    s["loss_length"] = o.eval.lossLength;
+    s["data_files"] = {dataStamp(o.eval.mmlu), dataStamp(o.eval.boolq), dataStamp(o.eval.validationData),
+                       dataStamp(o.distanceData), o.healSteps > 0 ? dataStamp(o.healing.trainData) : ""};
+    if (!o.perLayer && std::find(o.strategies.begin(), o.strategies.end(), PruneStrategy::Similarity) != o.strategies.end()) {
+        s["distance_samples"] = o.distanceOptions.samples;
+        s["distance_max_length"] = o.distanceOptions.maxLength;
+        s["distance_seed"] = o.distanceOptions.seed;
+    }
     if (o.healSteps > 0) {
-        s["heal_method"] = healingMethodName(o.healing.method);
-        s["heal_rank"] = o.healing.rank;
-        s["heal_learning_rate"] = o.healing.learningRate;
+        HealingConfig h = o.healing;
+        h.steps = o.healSteps;
+        nlohmann::ordered_json c = configJson(h);
+        c.erase("activation_checkpointing");  // memory, not numbers
+        for (auto &[key, value] : c.items())
+            s["heal_" + key] = value;
         s["heal_data"] = o.healing.trainData.string();
     }
     return s;
+}
+
+/** "heal_batch_size: 16 in the file, 8 now" for the first setting that differs, or empty when they match. */
+std::string firstDifference(const nlohmann::json &stored, const nlohmann::ordered_json &now)
+{
+    for (auto it = now.begin(); it != now.end(); ++it) {  // in the order written, the most telling first
+        const bool has = stored.is_object() && stored.contains(it.key());
+        if (!has || stored[it.key()] != nlohmann::json::parse(it.value().dump()))
+            return it.key() + ": " + (has ? stored[it.key()].dump() : std::string("not recorded")) + " in the file, " +
+                   it.value().dump() + " now";
+    }
+    if (stored.is_object())
+        for (auto it = stored.begin(); it != stored.end(); ++it)
+            if (!now.contains(it.key()))
+                return it.key() + ": " + it.value().dump() + " in the file, not set now";
+    return "";
 }
 
 bool samePoint(const SweepPoint &p, const Task &t, bool healed)
@@ -76,7 +135,8 @@ nlohmann::ordered_json sweepToJson(const SweepResult &r, const SweepOptions &o)
     nlohmann::ordered_json j;
     j["software"] = softwareVersion();
     j["layers"] = r.layers;
-    j["settings"] = settingsJson(o);
+    // A result assembled point by point (the GUI's chart) has no recorded settings: title them from `o`.
+    j["settings"] = r.settings.is_object() && !r.settings.empty() ? r.settings : titleSettings(o);
     j["mmlu_chance"] = r.mmluChance;
     j["boolq_majority"] = optional(r.boolqMajority);
     j["cancelled"] = r.cancelled;
@@ -149,11 +209,18 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
 
     SweepResult result;
     result.layers = L;
+    result.settings = settingsJson(o, info);
     if (!o.resultFile.empty() && fs::exists(o.resultFile)) {
         const nlohmann::json old = readJsonFile(o.resultFile);
-        if (old.value("settings", nlohmann::json()) != nlohmann::json::parse(settingsJson(o).dump()) || old.value("layers", 0) != L)
-            throw Error("'" + o.resultFile.string() + "' holds a sweep with other settings; choose another file");
+        const nlohmann::ordered_json now = result.settings;
+        std::string difference = firstDifference(old.value("settings", nlohmann::json()), now);
+        if (difference.empty() && old.value("layers", int64_t{0}) != L)
+            difference = "layers: " + std::to_string(old.value("layers", int64_t{0})) + " in the file, " + std::to_string(L) + " now";
+        if (!difference.empty())
+            throw Error("'" + o.resultFile.string() + "' holds a sweep measured with other settings (" + difference +
+                        "); run with the same settings to resume it, or choose another result file");
         result = sweepFromJson(old, o.resultFile.string());
+        result.settings = now;
         result.cancelled = false;
     }
 
@@ -167,15 +234,9 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
         std::optional<LayerDistances> distances;
         for (const PruneStrategy s : o.strategies) {
             if (s == PruneStrategy::Similarity && !distances) {
-                if (o.distanceData.empty())
-                    throw Error("the similarity strategy needs data to measure distances on");
-                if (!session.tokenizer())
-                    throw Error("'" + info.folder.string() + "': no tokenizer to read the distance data with");
-                const TokenizedDataset data =
-                    tokenizeDocuments(readDocuments(o.distanceData), *session.tokenizer(), o.distanceOptions);
-                if (data.sequences.empty())
-                    throw Error("'" + o.distanceData.string() + "': no document with at least one token");
-                distances = computeLayerDistances(session, data.sequences, {}, progress, stop);
+                // The same measurement as prune's and heal's, so a point drops what they would drop.
+                distances = measurePlanDistances(info.folder, {o.distanceData, o.distanceOptions, 8}, reload, &session,
+                                                 progress, stop);
             }
             for (const double f : o.fractions) {
                 const int64_t count = f == 0 ? 0 : layersForFraction(L, f);
@@ -194,9 +255,17 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
         if (!o.resultFile.empty())
             writeFileAtomically(o.resultFile, sweepToJson(result, o).dump(1) + "\n");
     };
+    // With healing, every point's loss leaves out what the healing runs train on, healed or not: the
+    // unhealed and healed losses are then measured on the same documents.
+    EvalOptions eval = o.eval;
+    if (o.healSteps > 0 && !o.perLayer && !o.eval.validationData.empty()) {
+        HealingConfig h = o.healing;
+        h.steps = o.healSteps;
+        eval.excludeDocuments = std::make_shared<const DocumentIds>(healingTrainingDocuments(session, h, progress));
+    }
     const auto measure = [&](const Task &t, bool healed) {
         const auto begin = std::chrono::steady_clock::now();
-        const EvalResult e = evaluateModel(session, o.eval, progress, stop);
+        const EvalResult e = evaluateModel(session, eval, progress, stop);
         SweepPoint p;
         p.strategy = t.strategy;
         p.fraction = t.fraction;

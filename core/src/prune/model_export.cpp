@@ -22,6 +22,7 @@
 #include "layercut/json_file.h"
 #include "layercut/model_config.h"
 #include "model/torch_compat.h"
+#include "prune/prune_record.h"
 
 namespace lc {
 namespace {
@@ -238,23 +239,15 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
             if (e.is_regular_file() && !isWeightOrRewritten(e.path()) && e.path().filename().string()[0] != '.')
                 fs::copy_file(e.path(), tmp / e.path().filename());
         }
-        nlohmann::ordered_json record;
-        record["software"] = softwareVersion();
-        record["created"] = utcNow();
-        record["source"] = fs::absolute(source).lexically_normal().string();
-        record["source_layers"] = plan.sourceLayers;
-        record["kept_layers"] = plan.kept;
-        record["dropped_layers"] = plan.dropped();
-        record["dropped_ranges"] = PrunePlan::ranges(plan.dropped());
-        record["method"] = plan.method;
-        record["metric"] = options.metric.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.metric);
-        record["distance"] = plan.distance >= 0 ? nlohmann::ordered_json(plan.distance) : nlohmann::ordered_json(nullptr);
+        nlohmann::ordered_json record = pruneRecord(source, plan, options.metric);
         record["dtype"] = options.dtype ? dtypeName(*options.dtype) : storedDtypeName(checkpoint.dominantDtype());
         if (!options.healingJson.empty())
             record["healing"] = nlohmann::ordered_json::parse(options.healingJson);
         if (fs::exists(source / "layercut.json"))  // pruned before: keep the history
             record["previous"] = readJsonFile(source / "layercut.json");
         writeFileAtomically(tmp / "layercut.json", record.dump(2) + "\n");
+        for (const auto &[name, content] : options.extraFiles)
+            writeFileAtomically(tmp / name, content);
         throwIfStopped(stop);
 
         // Replace: the old target moves aside first and is deleted only once the new one is in place.
@@ -279,6 +272,22 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
         throw;
     }
     return {target, static_cast<int>(shards.size()), totalBytes, static_cast<int64_t>(plan.kept.size())};
+}
+
+nlohmann::ordered_json pruneRecord(const fs::path &source, const PrunePlan &plan, const std::string &metric)
+{
+    nlohmann::ordered_json record;
+    record["software"] = softwareVersion();
+    record["created"] = utcNow();
+    record["source"] = fs::absolute(source).lexically_normal().string();
+    record["source_layers"] = plan.sourceLayers;
+    record["kept_layers"] = plan.kept;
+    record["dropped_layers"] = plan.dropped();
+    record["dropped_ranges"] = PrunePlan::ranges(plan.dropped());
+    record["method"] = plan.method;
+    record["metric"] = metric.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(metric);
+    record["distance"] = plan.distance >= 0 ? nlohmann::ordered_json(plan.distance) : nlohmann::ordered_json(nullptr);
+    return record;
 }
 
 } // namespace lc

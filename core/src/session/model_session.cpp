@@ -103,6 +103,10 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
         tokenizer = loadTokenizer(folder);
         info.tokenizerKind = tokenizer->kind();
     }
+    // A model healed by LayerCut names the documents it was trained on; they stay out of its loss samples.
+    DocumentIds trained;
+    if (std::filesystem::exists(folder / kTrainedDocumentsFile))
+        trained = DocumentIds::load(folder / kTrainedDocumentsFile);
     throwIfStopped(stop);
     LlamaWeights weights =
         options.nf4 ? loadLlamaWeightsNf4(ckpt, info.config, device, toScalarType(dtype), options.nf4DoubleQuantization,
@@ -115,6 +119,7 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
     m_impl->tokenizer = std::move(tokenizer);
     m_impl->info = info;
     m_impl->plan = PrunePlan::keepAll(info.config.numLayers);
+    m_impl->trainedDocuments = std::move(trained);
     return info;
 }
 
@@ -125,6 +130,12 @@ void ModelSession::unload()
     m_impl->info = {};
     m_impl->plan = {};
     m_impl->healing.reset();
+    m_impl->trainedDocuments = {};
+}
+
+const DocumentIds &ModelSession::trainedDocuments() const
+{
+    return m_impl->trainedDocuments;
 }
 
 bool ModelSession::isLoaded() const

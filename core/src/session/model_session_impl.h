@@ -18,6 +18,7 @@ struct ModelSession::Impl
     ModelInfo info;
     PrunePlan plan;
     std::shared_ptr<struct HealingState> healing;  // set once a healing run changed the model
+    DocumentIds trainedDocuments;                  // the folder's trained_documents.txt and this session's healing
 
     /** ids and mask of `batch` as [B, T] int64 tensors on the model's device; validates the ids. */
     std::pair<at::Tensor, at::Tensor> toTensors(const TokenBatch &batch) const;

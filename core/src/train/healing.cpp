@@ -19,6 +19,7 @@
 #include "data/packed_dataset.h"
 #include "layercut/atomic_file.h"
 #include "layercut/checkpoint.h"
+#include "layercut/document_ids.h"
 #include "layercut/error.h"
 #include "layercut/file_tree.h"
 #include "layercut/json_file.h"
@@ -26,6 +27,7 @@
 #include "layercut/safetensors_file.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
+#include "prune/prune_record.h"
 #include "session/model_session_impl.h"
 #include "train/autograd_functions.h"
 #include "train/healing_config_json.h"
@@ -114,7 +116,10 @@ nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan
 struct TrainingData
 {
     PackedBlocks train, validation;
+    DocumentIds trained;                // the documents the training blocks were cut from
     std::string validationSource;
+    int64_t validationDocuments = 0;    // documents the validation blocks were cut from
+    int64_t validationExcluded = 0;     // candidates left out because training uses them
 };
 
 void checkIds(const PackedBlocks &blocks, int64_t vocab, const fs::path &file)
@@ -125,6 +130,25 @@ void checkIds(const PackedBlocks &blocks, int64_t vocab, const fs::path &file)
                         std::to_string(vocab));
 }
 
+/** `order` without the documents in `trained` (duplicates of training documents, or another file's copies). */
+std::vector<size_t> untrained(const std::vector<Document> &docs, const std::vector<size_t> &order,
+                              const DocumentIds &trained, int64_t &excluded)
+{
+    std::vector<size_t> kept;
+    for (const size_t i : order) {
+        if (trained.contains(docs[i]))
+            ++excluded;
+        else
+            kept.push_back(i);
+    }
+    return kept;
+}
+
+/**
+ * The packed training and validation blocks. The validation sample never holds a document the training
+ * blocks were cut from, whatever file it comes from: by default it is the first 5% of the seeded order
+ * (at least one document), and any candidate whose content training also reads is left out.
+ */
 TrainingData prepareData(const HealingConfig &c, const Tokenizer *tokenizer, int64_t vocab, const ProgressFn &progress)
 {
     if (progress)
@@ -132,26 +156,36 @@ TrainingData prepareData(const HealingConfig &c, const Tokenizer *tokenizer, int
     TrainingData d;
     const std::vector<Document> docs = readDocuments(c.trainData);
     std::vector<size_t> trainOrder = seededPermutation(docs.size(), c.seed);
-    if (!c.validationData.empty()) {
-        const std::vector<Document> valDocs = readDocuments(c.validationData);
-        d.validation = packDocuments(valDocs, seededPermutation(valDocs.size(), c.seed + 1), tokenizer, c.sequenceLength,
-                                     c.validationSequences, true);
-        d.validationSource = c.validationData.string();
-        checkIds(d.validation, vocab, c.validationData);
-    } else if (docs.size() >= 2) {
-        // Hold out the first 5% of the seeded order (at least one document); training never sees them.
-        const size_t held = std::max<size_t>(1, docs.size() / 20);
-        const std::vector<size_t> valOrder(trainOrder.begin(), trainOrder.begin() + static_cast<std::ptrdiff_t>(held));
-        trainOrder.erase(trainOrder.begin(), trainOrder.begin() + static_cast<std::ptrdiff_t>(held));
-        d.validation = packDocuments(docs, valOrder, tokenizer, c.sequenceLength, c.validationSequences, true);
-        d.validationSource = c.trainData.string() + " (held-out documents)";
+    std::vector<size_t> heldOrder;
+    if (c.validationData.empty() && docs.size() >= 2) {
+        const auto held = static_cast<std::ptrdiff_t>(std::max<size_t>(1, docs.size() / 20));
+        heldOrder.assign(trainOrder.begin(), trainOrder.begin() + held);
+        trainOrder.erase(trainOrder.begin(), trainOrder.begin() + held);
     }
+    if (progress)
+        progress({"tokenizing training data", 0, 1, 0});
     d.train = packDocuments(docs, trainOrder, tokenizer, c.sequenceLength, c.steps * c.batchSize, false);
     if (d.train.count() == 0)
         throw Error("'" + c.trainData.string() + "': " + std::to_string(d.train.tokens.size()) +
                     " tokens are not enough for one training sequence of " + std::to_string(c.sequenceLength) +
                     "; use a shorter sequence length or more data");
     checkIds(d.train, vocab, c.trainData);
+    for (int64_t i = 0; i < d.train.consumed; ++i)
+        d.trained.add(docs[trainOrder[static_cast<size_t>(i)]]);
+
+    if (!c.validationData.empty()) {
+        const std::vector<Document> valDocs = readDocuments(c.validationData);
+        const std::vector<size_t> order =
+            untrained(valDocs, seededPermutation(valDocs.size(), c.seed + 1), d.trained, d.validationExcluded);
+        d.validation = packDocuments(valDocs, order, tokenizer, c.sequenceLength, c.validationSequences, true);
+        d.validationSource = c.validationData.string();
+        checkIds(d.validation, vocab, c.validationData);
+    } else if (!heldOrder.empty()) {
+        const std::vector<size_t> order = untrained(docs, heldOrder, d.trained, d.validationExcluded);
+        d.validation = packDocuments(docs, order, tokenizer, c.sequenceLength, c.validationSequences, true);
+        d.validationSource = c.trainData.string();
+    }
+    d.validationDocuments = d.validation.consumed;
     return d;
 }
 
@@ -444,6 +478,22 @@ int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables
 {
     const nlohmann::json state = readJsonFile(dir / "trainer_state.json");
     const nlohmann::json expected = nlohmann::json::parse(fingerprint(c, plan).dump());
+    // The layers first: adapters trained on other layers do not fit this model, whatever else matches.
+    if (state.contains("fingerprint") && state["fingerprint"].is_object()) {
+        const nlohmann::json &f = state["fingerprint"];
+        const auto kept = f.value("kept_layers", std::vector<int64_t>());
+        const auto source = f.value("source_layers", int64_t{0});
+        if (source != plan.sourceLayers || kept != plan.kept) {
+            PrunePlan trained;
+            trained.sourceLayers = source;
+            trained.kept = kept;
+            throw Error("'" + (dir / "trainer_state.json").string() + "': trained on a model of " + std::to_string(source) +
+                        " layers with " + (trained.prunesAnything() ? "layers " + PrunePlan::ranges(trained.dropped()) : "none") +
+                        " dropped; the model now has " + std::to_string(plan.sourceLayers) + " layers with " +
+                        (plan.prunesAnything() ? "layers " + PrunePlan::ranges(plan.dropped()) : "none") +
+                        " dropped. Drop the same layers (the run's layercut.json lists them) to resume");
+        }
+    }
     if (!state.contains("fingerprint") || state["fingerprint"] != expected)
         throw Error("'" + (dir / "trainer_state.json").string() +
                     "': the checkpoint was made with other settings or layers; resume with the same ones");
@@ -484,6 +534,13 @@ bool isOutOfMemory(const std::exception &e)
 
 } // namespace
 
+DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config, const ProgressFn &progress)
+{
+    if (!session.isLoaded())
+        throw Error("no model is loaded");
+    return prepareData(config, session.tokenizer(), session.info().config.vocabSize, progress).trained;
+}
+
 bool isHealed(const ModelSession &session)
 {
     return const_cast<ModelSession &>(session).impl().healing != nullptr;
@@ -514,10 +571,12 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     }
     throwIfStopped(stop);
 
-    // From here on the model changes; the session remembers it (a cancelled run keeps what it learnt).
+    // From here on the model changes; the session remembers it (a cancelled run keeps what it learnt), and
+    // what it trains on stays out of every later loss sample.
     auto state = std::make_shared<HealingState>();
     state->config = c;
     impl.healing = state;
+    impl.trainedDocuments.merge(data.trained);
     std::vector<Trainable> trainables = c.method == HealingMethod::Lora
                                             ? attachLora(model, plan, c, *state, cb.progress, stop)
                                             : unfreezeWeights(model, plan, c, *state);
@@ -531,6 +590,10 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
 
     HealingResult result;
     result.trainTokens = static_cast<int64_t>(data.train.tokens.size());
+    result.trainDocuments = static_cast<int64_t>(data.trained.size());
+    result.validationSource = data.validationSource;
+    result.validationDocuments = data.validationDocuments;
+    result.validationExcluded = data.validationExcluded;
     for (const Trainable &t : trainables)
         result.trainableParameters += t.master.numel();
     int64_t startStep = 0;
@@ -642,6 +705,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         if (!result.steps.empty() && (result.lastCheckpoint.empty() || result.lastCheckpoint.filename() != checkpointName(step)))
             saveCheckpoint(step);
         writeLossCsv(c.outputDir / "loss.csv", result.steps, result.validation);
+        data.trained.save(c.outputDir / kTrainedDocumentsFile);
         if (c.method == HealingMethod::Lora) {
             writePeftAdapter(session, c.outputDir);
             result.adapterDir = c.outputDir;
@@ -652,7 +716,10 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         summary["kept_layers"] = plan.kept;
         summary["dropped_layers"] = plan.dropped();
         summary["train_data"] = c.trainData.string();
+        summary["train_documents"] = result.trainDocuments;
         summary["validation_data"] = data.validationSource;
+        summary["validation_documents"] = result.validationDocuments;
+        summary["validation_excluded_trained"] = result.validationExcluded;
         summary["config"] = configJson(c);
         summary["trainable_parameters"] = result.trainableParameters;
         summary["steps_done"] = step;
@@ -664,6 +731,11 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         summary["seconds"] = seconds;
         summary["peak_memory_bytes"] = result.steps.empty() ? 0 : result.steps.back().peakMemoryBytes;
         writeFileAtomically(c.outputDir / "healing.json", summary.dump(2) + "\n");
+        // As a pruned export has: which layers of which checkpoint the adapters were trained on.
+        nlohmann::ordered_json record =
+            pruneRecord(impl.info.folder, plan, plan.method == "similarity" ? "angular_distance" : "");
+        record["healing"] = configJson(c);
+        writeFileAtomically(c.outputDir / "layercut.json", record.dump(2) + "\n");
     }
     return result;
 }

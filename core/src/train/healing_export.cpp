@@ -84,6 +84,8 @@ ExportResult exportHealedModel(ModelSession &session, const fs::path &target, co
         trained[w.name] = w.weight;
     ExportOptions o = options;
     o.healingJson = configJson(state->config).dump();
+    // The merged model carries the list of what it was trained on, so its held-out losses leave them out too.
+    o.extraFiles.emplace_back(kTrainedDocumentsFile, impl.trainedDocuments.toText());
     o.replace = [&](const std::string &name, const TensorEntry &entry,
                     const std::string &dtype) -> std::optional<std::vector<std::byte>> {
         c10::NoGradGuard noGrad;
