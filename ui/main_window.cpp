@@ -714,6 +714,10 @@ void MainWindow::onHealingStarted(const lc::HealingConfig &config, qint64 traina
     m_lossChart->setTitle(ResultTitles::healingTitle(QString::fromStdString(m_info.folder.filename().string()),
                                                      m_plan.dropped(), config, trainableParameters));
     m_stage->setText(tr("Healing: step %1 of %2").arg(history.steps.empty() ? 0 : history.steps.back().step).arg(config.steps));
+    if (!history.validationSource.empty())
+        m_healing->setStatus(tr("Validation loss on %1.")
+                                 .arg(ResultTitles::lossSample(QString::fromStdString(history.validationSource),
+                                                               history.validationDocuments, history.validationExcluded)));
 }
 
 void MainWindow::onHealingStep(const lc::HealingStep &step)
@@ -740,7 +744,10 @@ void MainWindow::onHealed(const lc::HealingResult &result)
         text = tr("Healed in %n step(s): training loss %1", nullptr, static_cast<int>(result.steps.back().step))
                    .arg(locale.toString(result.steps.back().trainLoss, 'f', 3));
         if (!result.validation.empty())
-            text += tr(", validation loss %1").arg(locale.toString(result.validation.back().loss, 'f', 3));
+            text += tr(", validation loss %1 on %2")
+                        .arg(locale.toString(result.validation.back().loss, 'f', 3),
+                             ResultTitles::lossSample(QString::fromStdString(result.validationSource),
+                                                      result.validationDocuments, result.validationExcluded));
         text += QLatin1Char('.');
     } else {
         text = tr("Healing finished.");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "result_titles.h"
 
+#include <QFileInfo>
+
 #include "format.h"
 #include "layercut/prune_plan.h"
 
@@ -47,4 +49,13 @@ QString ResultTitles::sweepTitle(const QString &model, qint64 healSteps)
 QString ResultTitles::importanceTitle(const QString &model)
 {
     return tr("%1: what dropping each layer alone costs").arg(model);
+}
+
+QString ResultTitles::lossSample(const QString &file, qint64 documents, qint64 excludedTrained)
+{
+    const QString name = QFileInfo(file).fileName();
+    const QString sample = tr("%n document(s) of %1", nullptr, static_cast<int>(documents)).arg(name);
+    if (excludedTrained <= 0)
+        return sample;
+    return tr("%1, %n trained on left out", nullptr, static_cast<int>(excludedTrained)).arg(sample);
 }

@@ -28,5 +28,10 @@ public:
     static QString healingTitle(const QString &model, const std::vector<int64_t> &dropped,
                                 const lc::HealingConfig &config, qint64 trainableParameters);
     static QString sweepTitle(const QString &model, qint64 healSteps);
+    /**
+     * Where a loss comes from: "12 documents of validation.txt, 5 left out (trained on)". Every loss the app
+     * shows says it, so a user sees that none of its documents was trained on.
+     */
+    static QString lossSample(const QString &file, qint64 documents, qint64 excludedTrained);
     static QString importanceTitle(const QString &model);
 };

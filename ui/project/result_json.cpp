@@ -201,6 +201,9 @@ nlohmann::ordered_json evalResultToJson(const lc::EvalResult &r)
     if (r.loss) {
         j["loss"] = lossToJson(*r.loss);
         j["normalized_loss"] = r.normalizedLoss;
+        j["loss_data"] = r.lossData.string();
+        j["loss_documents_in_file"] = r.lossDocumentsInFile;
+        j["loss_excluded_trained"] = r.lossExcludedTrained;
     }
     j["tokens_computed"] = r.tokensComputed;
     j["seconds"] = r.seconds;
@@ -217,6 +220,9 @@ lc::EvalResult evalResultFromJson(const nlohmann::json &j)
     if (j.contains("loss")) {
         r.loss = lossFromJson(j.at("loss"));
         r.normalizedLoss = j.value("normalized_loss", 0.0);
+        r.lossData = j.value("loss_data", std::string());
+        r.lossDocumentsInFile = j.value("loss_documents_in_file", int64_t{0});
+        r.lossExcludedTrained = j.value("loss_excluded_trained", int64_t{0});
     }
     r.tokensComputed = j.value("tokens_computed", int64_t{0});
     r.seconds = j.value("seconds", 0.0);

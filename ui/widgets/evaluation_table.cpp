@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include "format.h"
+#include "result_titles.h"
 
 namespace {
 
@@ -129,9 +130,11 @@ void EvaluationTable::setResult(const lc::EvalResult &result, const QString &cap
         addRow(tr("BoolQ"), QString(), t.overall, true);
     }
     if (result.loss)
-        summary << tr("held-out loss %1 nats per token, %2 of ln V (perplexity %3)")
+        summary << tr("held-out loss %1 nats per token, %2 of ln V (perplexity %3) on %4")
                        .arg(QLocale().toString(result.loss->loss, 'f', 3),
-                            QLocale().toString(result.normalizedLoss, 'f', 3), format::significant(result.loss->perplexity()));
+                            QLocale().toString(result.normalizedLoss, 'f', 3), format::significant(result.loss->perplexity()),
+                            ResultTitles::lossSample(QString::fromStdString(result.lossData.string()),
+                                                     result.loss->sequences, result.lossExcludedTrained));
     summary << tr("%1 tokens computed in %2 s")
                    .arg(format::count(result.tokensComputed), QLocale().toString(result.seconds, 'f', 1));
     m_summary->setText(summary.join(QStringLiteral(" · ")));
