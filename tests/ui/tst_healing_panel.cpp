@@ -40,7 +40,7 @@ private slots:
         QCOMPARE(c.dropout, paper.dropout);
         QCOMPARE(c.targetModules, lc::ffnModules());
         QCOMPARE(c.learningRate, paper.learningRate);
-        QCOMPARE(c.warmupSteps, paper.warmupSteps);
+        QVERIFY(!c.warmupSteps.has_value() && !paper.warmupSteps.has_value());  // automatic
         QVERIFY(c.schedule == lc::LrSchedule::Cosine);
         QCOMPARE(c.steps, paper.steps);
         QCOMPARE(c.batchSize, paper.batchSize);
@@ -188,6 +188,32 @@ private slots:
         QCOMPARE(cancel.count(), 1);
         panel.setRunning(false, false);
         QVERIFY(startButton->isEnabled() && panel.isFieldEnabled("rank") && !pauseButton->isEnabled());
+    }
+
+    void warmupIsAutomaticUnlessSet()
+    {
+        HealingPanel panel;
+        auto *warmup = panel.findChild<QSpinBox *>("warmupSteps");
+        QVERIFY(warmup);
+        QVERIFY(!panel.config().warmupSteps.has_value());
+        QCOMPARE(warmup->text(), QString("auto (2% of steps)"));
+        warmup->setValue(0);  // no warmup is a choice of its own
+        QCOMPARE(panel.config().warmupSteps, std::optional<int64_t>(0));
+        warmup->setValue(7);
+        QCOMPARE(panel.config().warmupSteps, std::optional<int64_t>(7));
+        warmup->stepBy(-8);
+        QVERIFY(!panel.config().warmupSteps.has_value());
+        lc::HealingConfig c;
+        c.warmupSteps = 12;
+        panel.setConfig(c);
+        QCOMPARE(panel.config().warmupSteps, std::optional<int64_t>(12));
+        panel.rememberSettings();
+        QCOMPARE(HealingPanel().config().warmupSteps, std::optional<int64_t>(12));
+        c.warmupSteps.reset();
+        panel.setConfig(c);
+        QVERIFY(!panel.config().warmupSteps.has_value());
+        panel.rememberSettings();
+        QVERIFY(!HealingPanel().config().warmupSteps.has_value());
     }
 
     void paperHint()
