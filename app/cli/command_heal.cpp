@@ -169,7 +169,9 @@ void addHealCommand(CLI::App &app, Action &action)
         ->capture_default_str();
     cmd->add_option("--seq-len", c.sequenceLength, "Tokens per packed sequence")->capture_default_str();
     cmd->add_option("--lr", c.learningRate, "Peak learning rate")->capture_default_str();
-    cmd->add_option("--warmup", c.warmupSteps, "Linear warmup steps")->capture_default_str();
+    cmd->add_option_function<int64_t>(
+        "--warmup", [a](int64_t steps) { a->config.warmupSteps = steps; },
+        "Linear warmup steps, fewer than --steps; default: 2% of the steps, at least 1 (the paper: 100 of 5000)");
     cmd->add_option("--schedule", a->schedule, "cosine or constant after warmup")
         ->check(CLI::IsMember({"cosine", "constant"}))
         ->capture_default_str();

@@ -110,7 +110,9 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->add_option("--heal-batch", o.healing.batchSize, "Global batch")->capture_default_str();
     cmd->add_option("--heal-micro-batch", o.healing.microBatchSize, "Micro-batch")->capture_default_str();
     cmd->add_option("--heal-seq-len", o.healing.sequenceLength, "Tokens per training sequence")->capture_default_str();
-    cmd->add_option("--heal-warmup", o.healing.warmupSteps, "Warmup steps")->capture_default_str();
+    cmd->add_option_function<int64_t>(
+        "--heal-warmup", [a](int64_t steps) { a->options.healing.warmupSteps = steps; },
+        "Warmup steps, fewer than --heal-steps; default: 2% of the steps, at least 1 (the paper: 100 of 5000)");
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype");
     cmd->callback([&action, a] { action = [a] { runSweepCommand(*a); }; });

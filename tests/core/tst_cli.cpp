@@ -183,6 +183,15 @@ private slots:
         // Bad settings are one line naming the problem.
         const Run bad = runCli({"heal", model, "--data", data, "--batch", "3", "--micro-batch", "2", "--out", dir.filePath("x")});
         QVERIFY(bad.exitCode != 0 && bad.err.contains("micro-batch"));
+        // A warmup as long as the run would never reach the peak learning rate: refused before loading.
+        const Run longWarmup = runCli({"heal", model, "--data", data, "--steps", "40", "--warmup", "100", "--out",
+                                       dir.filePath("y")});
+        QVERIFY2(longWarmup.exitCode != 0 && longWarmup.err.contains("warmup of 100 steps") &&
+                     longWarmup.err.contains("run of 40 steps"),
+                 longWarmup.err.constData());
+        QVERIFY(!QFile::exists(dir.filePath("y")));
+        const Run help = runCli({"heal", "--help"});
+        QVERIFY(help.out.contains("default: 2% of the steps, at least 1 (the paper: 100 of 5000)"));
     }
 
     void errorsAreOneLine()

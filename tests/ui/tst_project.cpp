@@ -115,6 +115,7 @@ private slots:
             // Two QLoRA steps on the pruned model: enough for a curve.
             lc::HealingConfig healing = tinyHealing({});
             healing.steps = 2;
+            healing.warmupSteps.reset();  // automatic: 1 step (an explicit one must be shorter than the run)
             healing.evalEvery = 1;
             healing.outputDir = dir.filePath("healing").toStdString();  // its checkpoint: the healed weights
             window.startHealingWith(healing);

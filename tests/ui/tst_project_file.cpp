@@ -10,6 +10,7 @@
 
 #include "layercut/error.h"
 #include "project/project_file.h"
+#include "project/result_json.h"
 #include "ui_test_support.h"
 
 #include <nlohmann/json.hpp>
@@ -165,6 +166,22 @@ private slots:
         const QString again = dir.filePath("again.layercut");
         project_file::write(again, q);
         QCOMPARE(contents(again), contents(path));
+    }
+
+    void warmupKeepsItsMeaning()
+    {
+        // Unset (automatic, 2% of the steps) is written as null and reads back unset; a number is explicit,
+        // as in files of earlier versions, which always stored one.
+        lc::HealingConfig c;
+        QVERIFY(result_json::healingConfigToJson(c)["warmup_steps"].is_null());
+        QVERIFY(!result_json::healingConfigFromJson(result_json::healingConfigToJson(c)).warmupSteps.has_value());
+        c.warmupSteps = 0;
+        QCOMPARE(result_json::healingConfigFromJson(result_json::healingConfigToJson(c)).warmupSteps,
+                 std::optional<int64_t>(0));
+        QCOMPARE(result_json::healingConfigFromJson(nlohmann::json::parse(R"({"steps": 5000, "warmup_steps": 100})"))
+                     .warmupSteps,
+                 std::optional<int64_t>(100));
+        QVERIFY(!result_json::healingConfigFromJson(nlohmann::json::parse(R"({"steps": 40})")).warmupSteps.has_value());
     }
 
     void storesPathsRelativeWherePossible()

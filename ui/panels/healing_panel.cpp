@@ -133,7 +133,11 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
     m_learningRate->setRange(1e-8, 1.0);
     m_learningRate->setToolTip(tr("Peak learning rate of AdamW, reached after the warmup"));
     form->addRow(tr("Learning rate:"), m_learningRate);
-    m_warmup = spin(0, 1'000'000, tr("Steps of linear warmup from 0"));
+    // The minimum, -1, is "automatic" (an unset HealingConfig::warmupSteps), so 0 stays a choice: no warmup.
+    m_warmup = spin(-1, 1'000'000,
+                    tr("Steps of linear warmup from 0. Automatic: 2% of the steps, at least 1 (the paper: 100 of "
+                       "5000); it follows the steps when they change"));
+    m_warmup->setSpecialValueText(tr("auto (2% of steps)"));
     form->addRow(tr("Warmup steps:"), m_warmup);
     m_schedule = new QComboBox(this);
     m_schedule->addItem(tr("Cosine to 0"), QStringLiteral("cosine"));
@@ -237,7 +241,8 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
     remembered.alpha = alpha > 0 ? alpha : static_cast<double>(remembered.rank);
     remembered.dropout = settings::healingDropout.value();
     remembered.learningRate = settings::healingLearningRate.value();
-    remembered.warmupSteps = settings::healingWarmupSteps.value();
+    if (const qint64 warmup = settings::healingWarmupSteps.value(); warmup >= 0)
+        remembered.warmupSteps = warmup;
     remembered.schedule = settings::healingSchedule.value() == QLatin1String("constant") ? lc::LrSchedule::Constant
                                                                                           : lc::LrSchedule::Cosine;
     remembered.steps = settings::healingSteps.value();
@@ -314,7 +319,7 @@ lc::HealingConfig HealingPanel::config() const
     c.dropout = m_dropout->value();
     c.trainLastLayers = m_lastLayers->value();
     c.learningRate = m_learningRate->value();
-    c.warmupSteps = m_warmup->value();
+    c.warmupSteps = m_warmup->value() < 0 ? std::nullopt : std::optional<int64_t>(m_warmup->value());
     c.schedule = m_schedule->currentData().toString() == QLatin1String("constant") ? lc::LrSchedule::Constant
                                                                                    : lc::LrSchedule::Cosine;
     c.steps = m_steps->value();
@@ -352,7 +357,7 @@ void HealingPanel::setConfig(const lc::HealingConfig &config)
     m_dropout->setValue(config.dropout);
     m_lastLayers->setValue(clampInt(config.trainLastLayers));
     m_learningRate->setValue(config.learningRate);
-    m_warmup->setValue(clampInt(config.warmupSteps));
+    m_warmup->setValue(config.warmupSteps ? clampInt(*config.warmupSteps) : m_warmup->minimum());
     m_schedule->setCurrentIndex(config.schedule == lc::LrSchedule::Constant ? 1 : 0);
     m_steps->setValue(clampInt(config.steps));
     m_batch->setValue(clampInt(config.batchSize));
@@ -512,7 +517,7 @@ void HealingPanel::rememberSettings() const
     settings::healingAlpha.setValue(m_alphaFollowsRank ? 0.0 : c.alpha);
     settings::healingDropout.setValue(c.dropout);
     settings::healingLearningRate.setValue(c.learningRate);
-    settings::healingWarmupSteps.setValue(c.warmupSteps);
+    settings::healingWarmupSteps.setValue(c.warmupSteps.value_or(-1));
     settings::healingSchedule.setValue(m_schedule->currentData().toString());
     settings::healingSteps.setValue(c.steps);
     settings::healingBatch.setValue(c.batchSize);

@@ -84,7 +84,6 @@ const Field<int64_t> kIntegerFields[] = {{"sequence_length", &lc::HealingConfig:
                                          {"steps", &lc::HealingConfig::steps},
                                          {"batch_size", &lc::HealingConfig::batchSize},
                                          {"micro_batch_size", &lc::HealingConfig::microBatchSize},
-                                         {"warmup_steps", &lc::HealingConfig::warmupSteps},
                                          {"eval_every", &lc::HealingConfig::evalEvery},
                                          {"checkpoint_every", &lc::HealingConfig::checkpointEvery}};
 const Field<double> kRealFields[] = {{"alpha", &lc::HealingConfig::alpha},
@@ -122,6 +121,8 @@ nlohmann::ordered_json healingConfigToJson(const lc::HealingConfig &c)
     j["betas"] = {c.beta1, c.beta2};
     j["seed"] = c.seed;
     forEachField([&](const char *key, const auto member) { j[key] = c.*member; });
+    // null: automatic (2% of the steps), which follows the steps when they change.
+    j["warmup_steps"] = c.warmupSteps ? nlohmann::ordered_json(*c.warmupSteps) : nlohmann::ordered_json(nullptr);
     return j;
 }
 
@@ -141,6 +142,9 @@ lc::HealingConfig healingConfigFromJson(const nlohmann::json &j)
     c.seed = j.value("seed", c.seed);
     // A field left out keeps HealingConfig's default.
     forEachField([&](const char *key, const auto member) { c.*member = j.value(key, c.*member); });
+    // Projects of earlier versions always stored a number: it stays the warmup they asked for.
+    if (j.contains("warmup_steps") && !j.at("warmup_steps").is_null())
+        c.warmupSteps = j.at("warmup_steps").get<int64_t>();
     return c;
 }
 

@@ -42,7 +42,9 @@ inline const Setting<qint64> healingRank{"healing/rank", kHealingDefaults.rank};
 inline const Setting<double> healingAlpha{"healing/alpha", 0.0};  // 0: follows the rank (alpha = r)
 inline const Setting<double> healingDropout{"healing/dropout", kHealingDefaults.dropout};
 inline const Setting<double> healingLearningRate{"healing/learningRate", kHealingDefaults.learningRate};
-inline const Setting<qint64> healingWarmupSteps{"healing/warmupSteps", kHealingDefaults.warmupSteps};
+// -1: automatic (2% of the steps). A key of its own: "healing/warmupSteps" held the old fixed default of 100,
+// saved with every run whether chosen or not, and would keep short runs from ever leaving the warmup.
+inline const Setting<qint64> healingWarmupSteps{"healing/warmup", -1};
 inline const Setting<QString> healingSchedule{"healing/schedule", QStringLiteral("cosine")};  // cosine, constant
 inline const Setting<qint64> healingSteps{"healing/steps", kHealingDefaults.steps};
 inline const Setting<qint64> healingBatch{"healing/batch", kHealingDefaults.batchSize};

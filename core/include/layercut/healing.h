@@ -46,6 +46,7 @@ const std::vector<std::string> &allLinearModules();          // q, k, v, o, gate
  * Everything a healing run needs. Defaults are Gromov et al.'s healing setup (method.md §2.4): QLoRA with
  * NF4 + double quantisation, rank 64, alpha = rank, dropout 0.05 on the FFN projections, AdamW, cosine
  * schedule with 100 warmup steps, peak learning rate 3e-4, global batch 16 of 2048 tokens, 5000 steps.
+ * Unless set, the warmup keeps the paper's proportion (2% of the steps) for runs of any length.
  */
 struct HealingConfig
 {
@@ -68,7 +69,7 @@ struct HealingConfig
     int64_t batchSize = 16;                // sequences per optimizer step (global batch)
     int64_t microBatchSize = 1;            // sequences per forward pass; batchSize / microBatchSize accumulate
     double learningRate = 3e-4;
-    int64_t warmupSteps = 100;
+    std::optional<int64_t> warmupSteps;    // linear warmup; unset: automatic, see effectiveWarmupSteps()
     LrSchedule schedule = LrSchedule::Cosine;
     double weightDecay = 0.0;
     double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
@@ -83,7 +84,13 @@ struct HealingConfig
 
     /** Gradient accumulation steps; throws lc::Error when batchSize is not a multiple of microBatchSize. */
     int64_t accumulationSteps() const;
-    /** Throws lc::Error naming the first setting that is out of range. */
+    /**
+     * The warmup the schedule uses: warmupSteps when set, else the paper's proportion (100 of 5000 steps:
+     * 2%, rounded) with at least 1 step, and always fewer steps than the run has (a 1-step run: none), so
+     * that a short run (a sweep's point, a quick test) leaves the warmup and trains at its peak rate.
+     */
+    int64_t effectiveWarmupSteps() const;
+    /** Throws lc::Error naming the first setting that is out of range (an explicit warmup must be shorter than the run). */
     void validate() const;
 };
 

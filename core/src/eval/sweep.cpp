@@ -101,6 +101,11 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &mode
         for (auto &[key, value] : c.items())
             s["heal_" + key] = value;
         s["heal_data"] = o.healing.trainData.string();
+        // The warmup used to be 100 steps whatever the run's length (a short heal was all warmup): healed
+        // points of such a file are not comparable with the automatic 2% of the steps.
+        HealingConfig h = o.healing;
+        h.steps = o.healSteps;
+        s["heal_warmup"] = h.effectiveWarmupSteps();
     }
     return s;
 }
@@ -202,6 +207,11 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
         throw Error("the sweep has nothing to measure: give MMLU, BoolQ or validation data");
     if (o.healSteps > 0 && o.healing.trainData.empty())
         throw Error("healing during the sweep needs training data");
+    if (o.healSteps > 0) {
+        HealingConfig h = o.healing;  // as each point heals, checked before the first point rather than at it
+        h.steps = o.healSteps;
+        h.validate();
+    }
     const ModelInfo info = session.info();
     const int64_t L = info.config.numLayers;
     LoadOptions reload{info.device, parseDType(info.computeDtype)};

@@ -45,13 +45,14 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-/** A tensor that trains: the model's tensor (where gradients land) and its float32 master copy. */
+/** A tensor that trains: the model's tensor (where gradients land), its float32 master copy and gradient. */
 struct Trainable
 {
     std::string name;        // checkpoint-style name, original layer numbering
     at::Tensor param;        // used by the model; requires grad
     at::Tensor master;       // float32; the same tensor as `param` when that is float32
     at::Tensor expAvg, expAvgSq;
+    at::Tensor gradSum;      // float32 sum of the micro-batches' gradients when `param` is not float32
 };
 
 struct MemoryStats
@@ -345,15 +346,45 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const PrunePlan &plan,
 
 // ---- optimisation -----------------------------------------------------------------------------------------
 
-/** Global L2 norm of the gradients (float32), as torch.nn.utils.clip_grad_norm_ computes it. */
+/**
+ * After each micro-batch's backward pass: adds the gradient autograd left in a bfloat16 or float16 tensor's
+ * .grad() to its float32 sum and clears .grad(), so that the micro-batches (16 by default) add up in
+ * float32 rather than in the compute dtype's 8 or 11 bits of mantissa, where the later ones would be rounded
+ * away. A float32 tensor (LoRA's adapters, any run in float32) keeps its .grad(): autograd already sums into
+ * it in place, in float32.
+ */
+void accumulateGradients(std::vector<Trainable> &trainables)
+{
+    c10::NoGradGuard noGrad;
+    for (Trainable &t : trainables) {
+        if (t.param.scalar_type() == at::kFloat)
+            continue;
+        at::Tensor &g = t.param.mutable_grad();  // same shape as param, compute dtype
+        if (!g.defined())
+            continue;
+        if (t.gradSum.defined())
+            t.gradSum.add_(g);  // float32 += bf16/f16, computed in float32
+        else
+            t.gradSum = g.to(at::kFloat);
+        g = at::Tensor();  // undefined: the next backward stores its gradient here instead of adding in bf16
+    }
+}
+
+/** The step's accumulated gradient in float32 (undefined when the tensor got none). */
+const at::Tensor &accumulatedGradient(const Trainable &t)
+{
+    return t.param.scalar_type() == at::kFloat ? t.param.grad() : t.gradSum;
+}
+
+/** Global L2 norm of the accumulated gradients (float32), as torch.nn.utils.clip_grad_norm_ computes it. */
 double gradNorm(const std::vector<Trainable> &trainables)
 {
     at::Tensor sum;
     for (const Trainable &t : trainables) {
-        const at::Tensor &g = t.param.grad();
+        const at::Tensor &g = accumulatedGradient(t);
         if (!g.defined())
             continue;
-        const at::Tensor s = g.to(at::kFloat).pow(2).sum();
+        const at::Tensor s = g.pow(2).sum();
         sum = sum.defined() ? sum + s : s;
     }
     return sum.defined() ? std::sqrt(sum.item<double>()) : 0.0;
@@ -366,10 +397,9 @@ void adamwStep(std::vector<Trainable> &trainables, const HealingConfig &c, doubl
     const double bc1 = 1.0 - std::pow(c.beta1, static_cast<double>(step));
     const double bc2 = 1.0 - std::pow(c.beta2, static_cast<double>(step));
     for (Trainable &t : trainables) {
-        const at::Tensor &grad = t.param.grad();
-        if (!grad.defined())
+        at::Tensor g = accumulatedGradient(t);  // float32
+        if (!g.defined())
             continue;
-        at::Tensor g = grad.to(at::kFloat);
         if (gradScale != 1.0)
             g = g * gradScale;
         if (!t.expAvg.defined()) {
@@ -387,10 +417,13 @@ void adamwStep(std::vector<Trainable> &trainables, const HealingConfig &c, doubl
     }
 }
 
+/** Drops the accumulated gradients: after a step, or of a step that will not be taken (cancel, error). */
 void zeroGrads(std::vector<Trainable> &trainables)
 {
-    for (Trainable &t : trainables)
+    for (Trainable &t : trainables) {
         t.param.mutable_grad() = at::Tensor();
+        t.gradSum = at::Tensor();
+    }
 }
 
 /** Mean token loss of the model on the validation blocks (no dropout, no autograd). */
@@ -657,6 +690,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
                 const at::Tensor loss = chunkedCrossEntropySum(hidden, model.weights().lmHead,
                                                                ids.narrow(1, 1, T - 1).reshape(-1), chunk);
                 (loss / targets).backward();
+                accumulateGradients(trainables);
                 lossSum += loss.item<double>();
             }
             if (stopped) {

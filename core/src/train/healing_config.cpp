@@ -90,6 +90,15 @@ int64_t HealingConfig::accumulationSteps() const
     return batchSize / microBatchSize;
 }
 
+int64_t HealingConfig::effectiveWarmupSteps() const
+{
+    if (warmupSteps)
+        return *warmupSteps;
+    // Gromov et al. warm up for 100 of their 5000 steps: 2%.
+    const int64_t proportional = std::max<int64_t>(1, std::llround(0.02 * static_cast<double>(steps)));
+    return std::min(proportional, std::max<int64_t>(0, steps - 1));
+}
+
 void HealingConfig::validate() const
 {
     const auto require = [](bool ok, const std::string &message) {
@@ -101,7 +110,16 @@ void HealingConfig::validate() const
     require(steps >= 1, "the number of steps must be at least 1");
     accumulationSteps();
     require(learningRate > 0 && std::isfinite(learningRate), "the learning rate must be positive");
-    require(warmupSteps >= 0, "warmup steps cannot be negative");
+    require(!warmupSteps || *warmupSteps >= 0, "warmup steps cannot be negative");
+    if (warmupSteps && *warmupSteps >= steps) {
+        // transformers would accept it and never reach the peak learning rate: the run would barely train.
+        HealingConfig automatic = *this;
+        automatic.warmupSteps.reset();
+        throw Error("the warmup of " + std::to_string(*warmupSteps) + " steps is not shorter than the run of " +
+                    std::to_string(steps) + " steps, so the learning rate would never reach its peak: give fewer "
+                    "warmup steps, or leave the warmup unset for 2% of the steps (" +
+                    std::to_string(automatic.effectiveWarmupSteps()) + " here)");
+    }
     require(weightDecay >= 0, "weight decay cannot be negative");
     require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "Adam's betas must lie in [0, 1)");
     require(epsilon > 0, "Adam's epsilon must be positive");
@@ -140,7 +158,9 @@ nlohmann::ordered_json configJson(const HealingConfig &c)
     j["batch_size"] = c.batchSize;
     j["micro_batch_size"] = c.microBatchSize;
     j["learning_rate"] = c.learningRate;
-    j["warmup_steps"] = c.warmupSteps;
+    // The number the schedule uses, set or automatic: runs that train alike record alike, and checkpoints of
+    // earlier versions (which always stored a number) still resume with the same schedule.
+    j["warmup_steps"] = c.effectiveWarmupSteps();
     j["schedule"] = scheduleName(c.schedule);
     j["weight_decay"] = c.weightDecay;
     j["betas"] = {c.beta1, c.beta2};
@@ -156,8 +176,9 @@ double learningRateAt(const HealingConfig &config, int64_t step)
     // transformers' get_cosine_schedule_with_warmup / get_constant_schedule_with_warmup, indexed as its
     // LambdaLR is: the first optimizer step uses step 0 (a learning rate of 0 when there is warmup).
     const auto s = static_cast<double>(step);
-    const auto warmup = static_cast<double>(config.warmupSteps);
-    if (step < config.warmupSteps)
+    const int64_t warmupSteps = config.effectiveWarmupSteps();
+    const auto warmup = static_cast<double>(warmupSteps);
+    if (step < warmupSteps)
         return config.learningRate * s / std::max(1.0, warmup);
     if (config.schedule == LrSchedule::Constant)
         return config.learningRate;
