@@ -93,6 +93,35 @@ private slots:
         QCOMPARE(d.optimalStart(0), int64_t(-1));
     }
 
+    void optimalStartPerMetric()
+    {
+        // L = 3 with the two metrics' minima at different starts: each argmin reads its own matrix.
+        LayerDistances d;
+        d.numLayers = 3;
+        const double nan = std::nan("");
+        d.angular.assign(16, nan);
+        d.allTokens.assign(16, nan);
+        auto set = [](std::vector<double> &m, int64_t n, std::vector<double> row) {
+            for (size_t l = 0; l < row.size(); ++l)
+                m[static_cast<size_t>(n * 4) + l] = row[l];
+        };
+        set(d.angular, 1, {0.10, 0.30, 0.20});
+        set(d.allTokens, 1, {0.50, 0.40, 0.05});
+        set(d.angular, 2, {0.40, 0.35});
+        set(d.allTokens, 2, {0.20, 0.60});
+        set(d.angular, 3, {0.7});
+        set(d.allTokens, 3, {0.8});
+        QCOMPARE(d.optimalStart(1), int64_t(0));
+        QCOMPARE(d.optimalAllTokensStart(1), int64_t(2));
+        QCOMPARE(d.optimalStart(2), int64_t(1));
+        QCOMPARE(d.optimalAllTokensStart(2), int64_t(0));
+        QCOMPARE(d.optimalAllTokensStart(3), int64_t(0));
+        QCOMPARE(d.optimalAllTokensStart(0), int64_t(-1));
+        QCOMPARE(d.optimalAllTokensStart(4), int64_t(-1));
+        d.allTokens.clear();  // distances without the all-token means
+        QCOMPARE(d.optimalAllTokensStart(1), int64_t(-1));
+    }
+
     void orthogonalIsHalf()
     {
         const std::vector<float> states = {1, 0, 0, 1};  // S = 2, T = 1, H = 2
