@@ -474,9 +474,9 @@ void MainWindow::onDistances(const lc::LayerDistances &distances, bool fromCache
                                           .arg(distances.samples)
                                           .arg(distances.tokens)
                                           .arg(QLocale().toString(m_jobClock.elapsed() / 1000.0, 'f', 1)));
-    // Start with the most redundant single layer selected.
-    if (const int64_t best = distances.optimalStart(1); best >= 0)
-        m_heatmap->selectBlock(static_cast<int>(best), 1);
+    // Start with the most redundant single layer selected, by the metric the heatmap shows.
+    if (const int best = m_heatmap->optimalStart(1); best >= 0)
+        m_heatmap->selectBlock(best, 1);
     m_heatmap->setFocus();
 }
 
