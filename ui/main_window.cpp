@@ -460,7 +460,8 @@ void MainWindow::onLoaded(const lc::ModelInfo &info)
     const QString data = m_analysis->dataFile();
     if (!m_project->isRestoring() && !data.isEmpty() &&
         std::filesystem::exists(lc::distancesCachePath(cacheDir().toStdString(), info.folder, data.toStdString(),
-                                                       m_analysis->datasetOptions(), info.computeDtype)))
+                                                       m_analysis->datasetOptions(), info.computeDtype,
+                                                       info.weightStorage)))
         QMetaObject::invokeMethod(this, &MainWindow::measureDistances, Qt::QueuedConnection);
 }
 

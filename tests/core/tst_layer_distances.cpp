@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Angular distances: the formula on synthetic states, agreement with distances computed (here, in double)
-// from transformers' own residual states of the fixtures, and invariance to batching and padding.
+// from transformers' own residual states of the fixtures, and invariance to batching and padding; the
+// cache's key.
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_session.h"
@@ -214,6 +220,48 @@ private slots:
         nlohmann::json broken = j;
         broken["angular_distance"][2] = "x";
         QVERIFY_THROWS_EXCEPTION(Error, distancesFromJson(broken, "x.json"));
+    }
+
+    void cacheKeyIsSortedAndCoversWeightStorage()
+    {
+        namespace fs = std::filesystem;
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString(), model = root / "model", data = root / "data.txt";
+        std::ofstream(data) << "some text\n";
+        // Neither sorted nor reverse-sorted, so neither a creation-order nor a reverse-creation-order listing
+        // is sorted by chance (and a hash order is one of 8! orders).
+        const std::vector<std::string> names = {"model-00003-of-00004.safetensors", "config.json",
+                                                "model-00001-of-00004.safetensors", "tokenizer.json",
+                                                "model-00004-of-00004.safetensors", "generation_config.json",
+                                                "model-00002-of-00004.safetensors", "model.safetensors.index.json"};
+        const auto when = fs::file_time_type::clock::now() - std::chrono::hours(1);
+        const auto writeModel = [&](const std::vector<std::string> &order) {
+            fs::remove_all(model);
+            fs::create_directories(model);
+            for (const std::string &name : order) {
+                std::ofstream(model / name) << name;
+                fs::last_write_time(model / name, when);  // the same stamps both times
+            }
+        };
+        writeModel(names);
+        const DatasetOptions options;
+        const std::string key = distancesCacheKey(model, data, options, "float32", "");
+        std::vector<std::string> sorted = names;
+        std::sort(sorted.begin(), sorted.end());
+        size_t previous = 0;
+        for (const std::string &name : sorted) {
+            const size_t at = key.find("/" + name + ":");
+            QVERIFY2(at != std::string::npos && at >= previous, qPrintable(QString::fromStdString(name + " in " + key)));
+            previous = at;
+        }
+        // The same files written in another order give the same file name.
+        const fs::path first = distancesCachePath(root / "cache", model, data, options, "float32", "");
+        writeModel({names.rbegin(), names.rend()});
+        QCOMPARE(distancesCachePath(root / "cache", model, data, options, "float32", "").string(), first.string());
+        // NF4 weights are not the dense ones: another entry; so is another compute dtype.
+        QVERIFY(distancesCachePath(root / "cache", model, data, options, "float32", "nf4") != first);
+        QVERIFY(distancesCachePath(root / "cache", model, data, options, "bfloat16", "") != first);
+        QCOMPARE(first.parent_path().string(), (root / "cache").string());
     }
 };
 
