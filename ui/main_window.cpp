@@ -333,6 +333,8 @@ void MainWindow::openModel(const QString &folder)
 
 QString MainWindow::cacheDir() const
 {
+    if (!m_distancesCacheDir.isEmpty())
+        return m_distancesCacheDir;
     return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/distances");
 }
 
