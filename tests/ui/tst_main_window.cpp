@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFile>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -47,11 +48,21 @@ class TestMainWindow final : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-    // A distances cache of each test's own: a persistent one would turn every "measure" after the first
-    // run into a cache read, and let a cached result open on its own as a model loads.
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        // Settings in a folder of this run's own: the window remembers its toolbar (the NF4 box among them),
+        // and test mode's settings folder is shared by every run of this suite on the machine.
+        QVERIFY(m_settings.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
+    }
+    // Each test starts from the default settings and with a distances cache of its own: a persistent cache
+    // would turn every "measure" after the first run into a cache read, and let a cached result open on
+    // its own as a model loads.
     void init()
     {
+        QSettings().clear();
         m_cache = std::make_unique<QTemporaryDir>();
         QVERIFY(m_cache->isValid());
     }
@@ -345,6 +356,7 @@ private slots:
     }
 
 private:
+    QTemporaryDir m_settings;
     std::unique_ptr<QTemporaryDir> m_cache;
 };
 
