@@ -251,7 +251,8 @@ private slots:
         size_t previous = 0;
         for (const std::string &name : sorted) {
             const size_t at = key.find("/" + name + ":");
-            QVERIFY2(at != std::string::npos && at >= previous, qPrintable(QString::fromStdString(name + " in " + key)));
+            QVERIFY2(at != std::string::npos && at >= previous,
+                     qPrintable(QString::fromStdString(name + " in " + key)));
             previous = at;
         }
         // The same files written in another order give the same file name.

@@ -44,7 +44,8 @@ private slots:
     {
         m_device = envOr("LAYERCUT_TEST_DEVICE", "cpu");
         m_dtype = parseDType(envOr("LAYERCUT_TEST_DTYPE", "float32"));
-        qInfo("device %s, dtype %s, tolerance %g", m_device.c_str(), dtypeName(m_dtype).c_str(), toleranceFor(m_dtype, m_device));
+        qInfo("device %s, dtype %s, tolerance %g", m_device.c_str(), dtypeName(m_dtype).c_str(),
+              toleranceFor(m_dtype, m_device));
     }
 
     void logitsAndStates_data()

@@ -99,7 +99,8 @@ private slots:
         chart.reset(16);
         chart.addPoint(makePoint("similarity", 0.1, false, 0.5, 0.6, 2.0, {7, 8}));
         chart.addPoint(makePoint("similarity", 0.0, false, 0.6, 0.7, 1.5));
-        for (const SweepChart::Measure m : {SweepChart::Measure::Mmlu, SweepChart::Measure::Boolq, SweepChart::Measure::Loss}) {
+        using M = SweepChart::Measure;
+        for (const M m : {M::Mmlu, M::Boolq, M::Loss}) {
             QCPGraph *g = chart.graph(m, "similarity", false);
             QVERIFY(g);
             QCOMPARE(g->dataCount(), 2);

@@ -21,7 +21,8 @@ std::filesystem::path distancesCachePath(const std::filesystem::path &cacheDir, 
                                          const std::string &dtype, const std::string &weightStorage);
 /** The text whose hash names that file (the model's files in name order); for tests and diagnostics. */
 std::string distancesCacheKey(const std::filesystem::path &model, const std::filesystem::path &data,
-                              const DatasetOptions &options, const std::string &dtype, const std::string &weightStorage);
+                              const DatasetOptions &options, const std::string &dtype,
+                              const std::string &weightStorage);
 
 /** The cached result, or nothing when the file is absent or unreadable (a bad cache is never an error). */
 std::optional<LayerDistances> loadCachedDistances(const std::filesystem::path &file);

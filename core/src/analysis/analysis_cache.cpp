@@ -36,7 +36,8 @@ std::string fileStamp(const std::filesystem::path &p)
 } // namespace
 
 std::string distancesCacheKey(const std::filesystem::path &model, const std::filesystem::path &data,
-                              const DatasetOptions &options, const std::string &dtype, const std::string &weightStorage)
+                              const DatasetOptions &options, const std::string &dtype,
+                              const std::string &weightStorage)
 {
     std::error_code ec;
     const auto modelDir = std::filesystem::weakly_canonical(model, ec);
@@ -64,9 +65,9 @@ std::filesystem::path distancesCachePath(const std::filesystem::path &cacheDir, 
                                          const std::filesystem::path &data, const DatasetOptions &options,
                                          const std::string &dtype, const std::string &weightStorage)
 {
+    const uint64_t hash = fnv1a(distancesCacheKey(model, data, options, dtype, weightStorage));
     char name[64];
-    std::snprintf(name, sizeof name, "distances-%016llx.json",
-                  static_cast<unsigned long long>(fnv1a(distancesCacheKey(model, data, options, dtype, weightStorage))));
+    std::snprintf(name, sizeof name, "distances-%016llx.json", static_cast<unsigned long long>(hash));
     return cacheDir / name;
 }
 
