@@ -333,6 +333,8 @@ void MainWindow::openModel(const QString &folder)
 
 QString MainWindow::cacheDir() const
 {
+    if (!m_distancesCacheDir.isEmpty())
+        return m_distancesCacheDir;
     return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/distances");
 }
 
@@ -460,7 +462,8 @@ void MainWindow::onLoaded(const lc::ModelInfo &info)
     const QString data = m_analysis->dataFile();
     if (!m_project->isRestoring() && !data.isEmpty() &&
         std::filesystem::exists(lc::distancesCachePath(cacheDir().toStdString(), info.folder, data.toStdString(),
-                                                       m_analysis->datasetOptions(), info.computeDtype)))
+                                                       m_analysis->datasetOptions(), info.computeDtype,
+                                                       info.weightStorage)))
         QMetaObject::invokeMethod(this, &MainWindow::measureDistances, Qt::QueuedConnection);
 }
 
@@ -474,9 +477,9 @@ void MainWindow::onDistances(const lc::LayerDistances &distances, bool fromCache
                                           .arg(distances.samples)
                                           .arg(distances.tokens)
                                           .arg(QLocale().toString(m_jobClock.elapsed() / 1000.0, 'f', 1)));
-    // Start with the most redundant single layer selected.
-    if (const int64_t best = distances.optimalStart(1); best >= 0)
-        m_heatmap->selectBlock(static_cast<int>(best), 1);
+    // Start with the most redundant single layer selected, by the metric the heatmap shows.
+    if (const int best = m_heatmap->optimalStart(1); best >= 0)
+        m_heatmap->selectBlock(best, 1);
     m_heatmap->setFocus();
 }
 

@@ -72,6 +72,11 @@ public:
     /** The settings of the last sweep (or importance scan), which its JSON export records. */
     const lc::SweepOptions &sweepOptions(bool perLayer) const { return perLayer ? m_importanceOptions : m_sweepOptions; }
     void setSweepOptions(const lc::SweepOptions &options);
+    /**
+     * Where measured distances are cached: "distances" in the user's cache folder unless set here (tests
+     * give each run a folder of its own, so a measurement is not a cache read left by an earlier run).
+     */
+    void setDistancesCacheDir(const QString &folder) { m_distancesCacheDir = folder; }
     /** Non-modal error box: a translated headline over the details (the core's message). */
     void showError(const QString &headline, const QString &details);
     /** Enables the actions for what is loaded and shown now (after results were put in from outside). */
@@ -183,6 +188,7 @@ private:
     QList<QAction *> m_exportActions;
     QString m_pendingFolder;
     QString m_failureHeadline;
+    QString m_distancesCacheDir;  // empty: the standard cache location
     lc::ModelInfo m_info;
     lc::PrunePlan m_plan;
     QElapsedTimer m_jobClock;

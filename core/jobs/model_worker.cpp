@@ -70,7 +70,7 @@ void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions
             throw Error("no model is loaded");
         const std::filesystem::path data = dataFile.toStdString();
         const auto cachePath = distancesCachePath(cacheDir.toStdString(), m_session.info().folder, data, dataOptions,
-                                                  m_session.info().computeDtype);
+                                                  m_session.info().computeDtype, m_session.info().weightStorage);
         if (const auto cached = loadCachedDistances(cachePath)) {
             emit distancesReady(*cached, true);
             return;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // layercut-cli on real files: info, tokenize, forward (checked against the transformers reference), and
 // a one-line error with a non-zero exit on bad input.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -50,11 +51,49 @@ private slots:
         QVERIFY(j["parameters"].toInteger() > 0);
     }
 
+    void tokenize_data()
+    {
+        // The expected ids are Hugging Face tokenizers' own (tests/fixtures/tokenizers/cases.json): Qwen2's
+        // BPE as it is, Llama 3's with its BOS (--add-special). tst_tokenizers checks every case in process;
+        // here the cases that test the way in through argv and out as JSON (tabs and CRLF, CJK, emoji with
+        // joiners, special tokens in the text, an empty text), as each run costs a process start.
+        QTest::addColumn<QString>("tokenizer");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("special");
+        QTest::addColumn<QJsonArray>("expected");
+        QFile file(kFixtures + "/tokenizers/cases.json");
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject cases = QJsonDocument::fromJson(file.readAll()).object();
+        const std::vector<std::tuple<QString, bool, std::vector<int>>> chosen = {
+            {QStringLiteral("qwen2_bpe"), false, {2, 6, 11, 13, 17}}, {QStringLiteral("llama3_bpe"), true, {0, 2, 18}}};
+        for (const auto &[name, special, indices] : chosen) {
+            const QJsonArray list = cases[name].toArray();
+            QVERIFY(list.size() >= 20);
+            for (const int i : indices) {
+                const QJsonObject c = list[i].toObject();
+                QTest::addRow("%s #%d", qPrintable(name), i)
+                    << kFixtures + "/tokenizers/" + name + "/tokenizer.json" << c["text"].toString() << special
+                    << c[special ? "ids_special" : "ids"].toArray();
+            }
+        }
+    }
+
     void tokenize()
     {
-        const Run r = runCli({"tokenize", kFixtures + "/tokenizers/qwen2_bpe/tokenizer.json", "Hello world"});
-        QCOMPARE(r.exitCode, 0);
-        QVERIFY(QJsonDocument::fromJson(r.out).object()["ids"].isArray());
+        QFETCH(QString, tokenizer);
+        QFETCH(QString, text);
+        QFETCH(bool, special);
+        QFETCH(QJsonArray, expected);
+        QStringList args = {"tokenize", tokenizer, text};
+        if (special)
+            args << "--add-special";
+        const Run r = runCli(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["ids"].toArray(), expected);
+    }
+
+    void tokenizeSentencepiece()
+    {
         const Run withBos = runCli({"tokenize", kFixtures + "/models/llama2_spm_classic", "Hello", "--add-special"});
         QCOMPARE(QJsonDocument::fromJson(withBos.out).object()["ids"].toArray().first().toInt(), 1);
     }

@@ -108,6 +108,43 @@ private slots:
         QCOMPARE(boolqFewShotPrefix({}), std::string());
     }
 
+    void questionIsStrippedAsPythonStrips_data()
+    {
+        // lm-evaluation-harness builds the prompt from question.strip(): every character str.isspace()
+        // accepts goes at either end, nothing else does, and the inside stays as it is.
+        QTest::addColumn<QByteArray>("space");
+        QTest::addColumn<bool>("stripped");
+        const std::vector<std::pair<const char *, const char *>> pythonSpaces = {
+            {"tab", "\t"}, {"LF", "\n"}, {"VT", "\v"}, {"FF", "\f"}, {"CR", "\r"}, {"U+001C", "\x1c"},
+            {"U+001D", "\x1d"}, {"U+001E", "\x1e"}, {"U+001F", "\x1f"}, {"space", " "},
+            {"U+0085 NEL", "\u0085"}, {"U+00A0 no-break space", "\u00a0"}, {"U+1680 ogham", "\u1680"},
+            {"U+2000", "\u2000"}, {"U+2001", "\u2001"}, {"U+2002", "\u2002"}, {"U+2003 em space", "\u2003"},
+            {"U+2004", "\u2004"}, {"U+2005", "\u2005"}, {"U+2006", "\u2006"}, {"U+2007", "\u2007"},
+            {"U+2008", "\u2008"}, {"U+2009", "\u2009"}, {"U+200A", "\u200a"}, {"U+2028 line separator", "\u2028"},
+            {"U+2029 paragraph separator", "\u2029"}, {"U+202F", "\u202f"}, {"U+205F", "\u205f"},
+            {"U+3000 ideographic space", "\u3000"}};
+        for (const auto &[name, space] : pythonSpaces)
+            QTest::newRow(name) << QByteArray(space) << true;
+        // Not whitespace to Python: kept. (U+00C2 shares U+0085's lead byte; U+2030 is U+2028's neighbour.)
+        for (const auto &[name, other] : std::vector<std::pair<const char *, const char *>>{
+                 {"U+200B zero width space", "\u200b"}, {"U+FEFF BOM", "\ufeff"}, {"U+00C2", "\u00c2"},
+                 {"U+2030", "\u2030"}, {"U+180E", "\u180e"}})
+            QTest::newRow(name) << QByteArray(other) << false;
+    }
+
+    void questionIsStrippedAsPythonStrips()
+    {
+        QFETCH(QByteArray, space);
+        QFETCH(bool, stripped);
+        const std::string s = space.toStdString();
+        ChoiceQuestion q;
+        q.question = s + " " + s + "Why" + s + "  not?" + s + s;  // runs at both ends, mixed with ASCII
+        q.choices = {"a", "b", "c", "d"};
+        const std::string inner = "Why" + s + "  not?";
+        const std::string expected = stripped ? inner : s + " " + s + inner + s + s;
+        QCOMPARE(mmluQuestionText(q), expected + "\nA. a\nB. b\nC. c\nD. d\nAnswer:");
+    }
+
     void mmluJsonLines()
     {
         QTemporaryDir dir;

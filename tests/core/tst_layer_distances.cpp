@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Angular distances: the formula on synthetic states, agreement with distances computed (here, in double)
-// from transformers' own residual states of the fixtures, and invariance to batching and padding.
+// from transformers' own residual states of the fixtures, and invariance to batching and padding; the
+// cache's key.
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_session.h"
@@ -91,6 +97,35 @@ private slots:
         QVERIFY(std::abs(d.blockInfluence[1] - 2.0) < 1e-6);
         QCOMPARE(d.optimalStart(1), int64_t(0));
         QCOMPARE(d.optimalStart(0), int64_t(-1));
+    }
+
+    void optimalStartPerMetric()
+    {
+        // L = 3 with the two metrics' minima at different starts: each argmin reads its own matrix.
+        LayerDistances d;
+        d.numLayers = 3;
+        const double nan = std::nan("");
+        d.angular.assign(16, nan);
+        d.allTokens.assign(16, nan);
+        auto set = [](std::vector<double> &m, int64_t n, std::vector<double> row) {
+            for (size_t l = 0; l < row.size(); ++l)
+                m[static_cast<size_t>(n * 4) + l] = row[l];
+        };
+        set(d.angular, 1, {0.10, 0.30, 0.20});
+        set(d.allTokens, 1, {0.50, 0.40, 0.05});
+        set(d.angular, 2, {0.40, 0.35});
+        set(d.allTokens, 2, {0.20, 0.60});
+        set(d.angular, 3, {0.7});
+        set(d.allTokens, 3, {0.8});
+        QCOMPARE(d.optimalStart(1), int64_t(0));
+        QCOMPARE(d.optimalAllTokensStart(1), int64_t(2));
+        QCOMPARE(d.optimalStart(2), int64_t(1));
+        QCOMPARE(d.optimalAllTokensStart(2), int64_t(0));
+        QCOMPARE(d.optimalAllTokensStart(3), int64_t(0));
+        QCOMPARE(d.optimalAllTokensStart(0), int64_t(-1));
+        QCOMPARE(d.optimalAllTokensStart(4), int64_t(-1));
+        d.allTokens.clear();  // distances without the all-token means
+        QCOMPARE(d.optimalAllTokensStart(1), int64_t(-1));
     }
 
     void orthogonalIsHalf()
@@ -185,6 +220,49 @@ private slots:
         nlohmann::json broken = j;
         broken["angular_distance"][2] = "x";
         QVERIFY_THROWS_EXCEPTION(Error, distancesFromJson(broken, "x.json"));
+    }
+
+    void cacheKeyIsSortedAndCoversWeightStorage()
+    {
+        namespace fs = std::filesystem;
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString(), model = root / "model", data = root / "data.txt";
+        std::ofstream(data) << "some text\n";
+        // Neither sorted nor reverse-sorted, so neither a creation-order nor a reverse-creation-order listing
+        // is sorted by chance (and a hash order is one of 8! orders).
+        const std::vector<std::string> names = {"model-00003-of-00004.safetensors", "config.json",
+                                                "model-00001-of-00004.safetensors", "tokenizer.json",
+                                                "model-00004-of-00004.safetensors", "generation_config.json",
+                                                "model-00002-of-00004.safetensors", "model.safetensors.index.json"};
+        const auto when = fs::file_time_type::clock::now() - std::chrono::hours(1);
+        const auto writeModel = [&](const std::vector<std::string> &order) {
+            fs::remove_all(model);
+            fs::create_directories(model);
+            for (const std::string &name : order) {
+                std::ofstream(model / name) << name;
+                fs::last_write_time(model / name, when);  // the same stamps both times
+            }
+        };
+        writeModel(names);
+        const DatasetOptions options;
+        const std::string key = distancesCacheKey(model, data, options, "float32", "");
+        std::vector<std::string> sorted = names;
+        std::sort(sorted.begin(), sorted.end());
+        size_t previous = 0;
+        for (const std::string &name : sorted) {
+            const size_t at = key.find("/" + name + ":");
+            QVERIFY2(at != std::string::npos && at >= previous,
+                     qPrintable(QString::fromStdString(name + " in " + key)));
+            previous = at;
+        }
+        // The same files written in another order give the same file name.
+        const fs::path first = distancesCachePath(root / "cache", model, data, options, "float32", "");
+        writeModel({names.rbegin(), names.rend()});
+        QCOMPARE(distancesCachePath(root / "cache", model, data, options, "float32", "").string(), first.string());
+        // NF4 weights are not the dense ones: another entry; so is another compute dtype.
+        QVERIFY(distancesCachePath(root / "cache", model, data, options, "float32", "nf4") != first);
+        QVERIFY(distancesCachePath(root / "cache", model, data, options, "bfloat16", "") != first);
+        QCOMPARE(first.parent_path().string(), (root / "cache").string());
     }
 };
 

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Golden test: logits and per-block residual states of every fixture family against transformers.
 // Device and dtype come from LAYERCUT_TEST_DEVICE / LAYERCUT_TEST_DTYPE (default cpu, float32).
-// Tolerance, as max|ours - ref| / max|ref| over real tokens: 1e-4 in float32; in 16-bit types the
-// reference is still transformers in float32, so the bound covers 16-bit rounding through 6 layers.
+// Tolerance, as max|ours - ref| / max|ref| over real tokens. float32: 1e-6 on the CPU, as the README states
+// (measured ≤ 8.7e-7 over the fixtures, the same with 1 or 2 threads: float32 rounding through 6 layers);
+// 1.5e-6 on CUDA, where an H200 measured up to 1.02e-6 (docs/bench/gpu-parity-h200-2026-11-22.log). In
+// 16-bit types the reference is still transformers in float32, so the bound covers 16-bit rounding
+// through 6 layers.
 #include <cstdlib>
 
 #include <QTest>
@@ -20,14 +23,14 @@ std::string envOr(const char *name, const char *fallback)
     return v && *v ? v : fallback;
 }
 
-double toleranceFor(DType dtype)
+double toleranceFor(DType dtype, const std::string &device)
 {
     switch (dtype) {
-    case DType::Float32: return 1e-4;
+    case DType::Float32: return device == "cpu" ? 1e-6 : 1.5e-6;
     case DType::BFloat16: return 3e-2;  // 8 mantissa bits
     case DType::Float16: return 5e-3;   // 11 mantissa bits
     }
-    return 1e-4;
+    return 1e-6;
 }
 
 } // namespace
@@ -41,7 +44,8 @@ private slots:
     {
         m_device = envOr("LAYERCUT_TEST_DEVICE", "cpu");
         m_dtype = parseDType(envOr("LAYERCUT_TEST_DTYPE", "float32"));
-        qInfo("device %s, dtype %s, tolerance %g", m_device.c_str(), dtypeName(m_dtype).c_str(), toleranceFor(m_dtype));
+        qInfo("device %s, dtype %s, tolerance %g", m_device.c_str(), dtypeName(m_dtype).c_str(),
+              toleranceFor(m_dtype, m_device));
     }
 
     void logitsAndStates_data()
@@ -65,7 +69,7 @@ private slots:
         const double logitsErr = test::relativeError(r.logits, ref.logits, ref.batch, 1, r.vocab);
         const double statesErr = test::relativeError(r.states, ref.states, ref.batch, r.numStates, r.hidden);
         qInfo("%s: logits relative error %.3g, states %.3g", qPrintable(fixture), logitsErr, statesErr);
-        const double tol = toleranceFor(m_dtype);
+        const double tol = toleranceFor(m_dtype, m_device);
         QVERIFY2(logitsErr <= tol, qPrintable(QString("logits error %1 > %2").arg(logitsErr).arg(tol)));
         QVERIFY2(statesErr <= tol, qPrintable(QString("states error %1 > %2").arg(statesErr).arg(tol)));
     }
@@ -92,7 +96,8 @@ private slots:
                 maxDiff = std::max(maxDiff, double(std::abs(alone.logits[t * V + v] - b)));
                 maxRef = std::max(maxRef, double(std::abs(b)));
             }
-        QVERIFY2(maxDiff / maxRef <= toleranceFor(m_dtype), qPrintable(QString::number(maxDiff / maxRef)));
+        qInfo("padded against unpadded: relative difference %.3g", maxDiff / maxRef);
+        QVERIFY2(maxDiff / maxRef <= toleranceFor(m_dtype, m_device), qPrintable(QString::number(maxDiff / maxRef)));
     }
 
 private:

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window opens a model folder in the background and shows its summary; errors show a dialog.
 // It drops layers, heals the pruned model with QLoRA while the loss chart grows, and exports it.
+#include <QDir>
 #include <QFile>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -46,11 +48,30 @@ class TestMainWindow final : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        // Settings in a folder of this run's own: the window remembers its toolbar (the NF4 box among them),
+        // and test mode's settings folder is shared by every run of this suite on the machine.
+        QVERIFY(m_settings.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
+    }
+    // Each test starts from the default settings and with a distances cache of its own: a persistent cache
+    // would turn every "measure" after the first run into a cache read, and let a cached result open on
+    // its own as a model loads.
+    void init()
+    {
+        QSettings().clear();
+        m_cache = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_cache->isValid());
+    }
+    void cleanup() { m_cache.reset(); }
 
     void opensAModel()
     {
         MainWindow window;
+        window.setDistancesCacheDir(m_cache->path());
         window.show();
         QSignalSpy loaded(window.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/qwen2_tied_f16");
@@ -66,6 +87,7 @@ private slots:
     void measuresAndSelects()
     {
         MainWindow window;
+        window.setDistancesCacheDir(m_cache->path());
         window.show();
         QSignalSpy loaded(window.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
@@ -76,6 +98,8 @@ private slots:
         window.measureDistances();
         QVERIFY(waitIdle(window.computeThread()));
         QCOMPARE(ready.count(), 1);
+        QVERIFY(!ready.first().at(1).toBool());  // measured: the cache was empty
+        QVERIFY(!QDir(m_cache->path()).isEmpty());
         QCOMPARE(window.heatmap()->distances().numLayers, int64_t(6));
         // The best single layer is preselected and described in the selection panel and on the strip.
         const int best = static_cast<int>(window.heatmap()->distances().optimalStart(1));
@@ -86,22 +110,47 @@ private slots:
         QCOMPARE(window.heatmap()->selectedStart(), 1);
         QCOMPARE(window.heatmap()->selectedSize(), 3);
         QVERIFY(window.selectionPanel()->keptText().startsWith("0, 4–5"));
-        // A second run on the same model and data comes from the cache.
+        // A second run on the same model and data comes from the cache, with the same numbers.
+        const lc::LayerDistances measured = window.heatmap()->distances();
         ready.clear();
         window.measureDistances();
         QVERIFY(waitIdle(window.computeThread()));
         QCOMPARE(ready.count(), 1);
         QVERIFY(ready.first().at(1).toBool());
+        QCOMPARE(window.heatmap()->distances().angularAt(2, 1), measured.angularAt(2, 1));
+        // Opening the model again with its data chosen shows the cached result by itself.
+        ready.clear();
+        window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
+        QVERIFY(waitIdle(window.computeThread()));
+        QTRY_COMPARE(ready.count(), 1);
+        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(ready.first().at(1).toBool());
+        // NF4 weights are not the dense ones: measured again, not read from the dense entry.
+        ready.clear();
+        lc::LoadOptions nf4 = window.loadOptions();
+        nf4.nf4 = true;
+        window.setLoadOptions(nf4);
+        window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(window.modelInfo().weightStorage, std::string("nf4"));
+        QTest::qWait(50);  // a queued cache read would have started by now
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(ready.count(), 0);
+        window.measureDistances();
+        QVERIFY(waitIdle(window.computeThread()));
+        QCOMPARE(ready.count(), 1);
+        QVERIFY(!ready.first().at(1).toBool());
     }
 
     void dropsABlockAndExports()
     {
         MainWindow window;
+        window.setDistancesCacheDir(m_cache->path());
         window.show();
         window.analysisPanel()->setDataFile(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm");
         QVERIFY(waitIdle(window.computeThread()));
-        window.measureDistances();  // (from the cache if an earlier run measured it)
+        window.measureDistances();
         QVERIFY(waitIdle(window.computeThread()));
         // Select layers 2–3 by dragging on the strip, then drop them.
         LayerStrip *strip = window.layerStrip();
@@ -144,6 +193,7 @@ private slots:
     void healsAndExports()
     {
         MainWindow window;
+        window.setDistancesCacheDir(m_cache->path());
         window.show();
         QVERIFY(openAndDrop(window));
         QTemporaryDir out;
@@ -187,6 +237,7 @@ private slots:
     void pausesAndCancelsHealing()
     {
         MainWindow window;
+        window.setDistancesCacheDir(m_cache->path());
         window.show();
         QVERIFY(openAndDrop(window));
         lc::HealingConfig config = tinyHealing({});  // no output folder: nothing written
@@ -221,6 +272,7 @@ private slots:
     void evaluatesAndSweeps()
     {
         MainWindow window;
+        window.setDistancesCacheDir(m_cache->path());
         window.show();
         QVERIFY(openAndDrop(window));
         EvaluationPanel *panel = window.evaluationPanel();
@@ -291,6 +343,7 @@ private slots:
     void showsLoadErrors()
     {
         MainWindow window;
+        window.setDistancesCacheDir(m_cache->path());
         window.show();
         QSignalSpy failed(window.computeThread()->worker(), &lc::ModelWorker::failed);
         window.openModel("/nonexistent/folder");
@@ -301,6 +354,10 @@ private slots:
         QVERIFY(box->informativeText().contains("/nonexistent/folder"));
         box->close();
     }
+
+private:
+    QTemporaryDir m_settings;
+    std::unique_ptr<QTemporaryDir> m_cache;
 };
 
 QTEST_MAIN(TestMainWindow)

@@ -61,6 +61,58 @@ private slots:
         QCOMPARE(spy.last().at(1).toInt(), 5);
     }
 
+    void homeFollowsTheMetricShown()
+    {
+        // The all-token optimum sits at the deepest start l = 6 − n; the last-token one at l = 0 (l = 3 for
+        // n = 2). A user following the red curve of the all-token metric must land on that curve.
+        lc::LayerDistances d = syntheticDistances();
+        for (int n = 1; n <= 6; ++n)
+            for (int l = 0; l + n <= 6; ++l)
+                d.allTokens[static_cast<size_t>(n * 7 + l)] = 0.5 - 0.05 * n + 0.02 * (6 - n - l);
+        m_heatmap->setDistances(d);
+        QCPCurve *curve = nullptr;
+        for (int i = 0; i < m_heatmap->plot()->plottableCount(); ++i)
+            if (auto *c = qobject_cast<QCPCurve *>(m_heatmap->plot()->plottable(i)))
+                curve = c;
+        QVERIFY(curve);
+        const auto curveStart = [curve](int n) {
+            for (auto it = curve->data()->constBegin(); it != curve->data()->constEnd(); ++it)
+                if (it->value == n)
+                    return static_cast<int>(it->key);
+            return -1;
+        };
+        m_heatmap->setMetric(SimilarityHeatmap::Metric::AllTokens);
+        m_heatmap->selectBlock(0, 2);
+        QTest::keyClick(m_heatmap.get(), Qt::Key_Home);
+        QCOMPARE(m_heatmap->selectedStart(), 4);
+        QCOMPARE(m_heatmap->selectedSize(), 2);
+        for (int n = 1; n <= 6; ++n) {
+            QCOMPARE(m_heatmap->optimalStart(n), 6 - n);
+            QCOMPARE(curveStart(n), 6 - n);  // the curve drawn and the helper agree
+        }
+        // Row normalisation changes the colours, not the optimum.
+        m_heatmap->setNormalizeRows(true);
+        m_heatmap->selectBlock(0, 3);
+        QTest::keyClick(m_heatmap.get(), Qt::Key_Home);
+        QCOMPARE(m_heatmap->selectedStart(), 3);
+        m_heatmap->setNormalizeRows(false);
+        // Back to the last token: Home goes to its own optimum.
+        m_heatmap->setMetric(SimilarityHeatmap::Metric::LastToken);
+        m_heatmap->selectBlock(0, 2);
+        QTest::keyClick(m_heatmap.get(), Qt::Key_Home);
+        QCOMPARE(m_heatmap->selectedStart(), 3);
+        QCOMPARE(curveStart(2), 3);
+        // With nothing selected, the first arrow key starts from the best single layer of the metric shown.
+        SimilarityHeatmap fresh;
+        fresh.setDistances(d);
+        fresh.setMetric(SimilarityHeatmap::Metric::AllTokens);
+        fresh.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&fresh));
+        QTest::keyClick(&fresh, Qt::Key_Down);
+        QCOMPARE(fresh.selectedStart(), 5);
+        QCOMPARE(fresh.selectedSize(), 1);
+    }
+
     void metricAndNormalisation()
     {
         QCOMPARE(m_heatmap->value(3, 2), 0.2 + 0.03 - 0.15);

@@ -31,6 +31,15 @@ lc::SweepPoint makePoint(const std::string &strategy, double fraction, bool heal
     return p;
 }
 
+/** Layers first .. first + count − 1. */
+std::vector<int64_t> layers(int64_t first, int64_t count)
+{
+    std::vector<int64_t> out;
+    for (int64_t i = first; i < first + count; ++i)
+        out.push_back(i);
+    return out;
+}
+
 } // namespace
 
 class TestSweepChart final : public QObject
@@ -48,11 +57,11 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&chart));
         chart.reset(12);
         QCOMPARE(chart.seriesCount(), 0);
-        // Streamed out of order: each series is sorted by the fraction.
-        chart.addPoint(makePoint("deepest", 0.5, false, 0.30, 0.55, 6.0));
+        // Streamed out of order: each series is sorted by the fraction. Half of 12 layers: 6 dropped.
+        chart.addPoint(makePoint("deepest", 0.5, false, 0.30, 0.55, 6.0, layers(5, 6)));
         chart.addPoint(makePoint("deepest", 0.0, false, 0.60, 0.80, 2.0));
-        chart.addPoint(makePoint("reverse", 0.5, false, 0.25, std::nullopt, 8.0));
-        chart.addPoint(makePoint("deepest", 0.5, true, 0.40, 0.70, 3.0));
+        chart.addPoint(makePoint("reverse", 0.5, false, 0.25, std::nullopt, 8.0, layers(6, 6)));
+        chart.addPoint(makePoint("deepest", 0.5, true, 0.40, 0.70, 3.0, layers(5, 6)));
         // MMLU, BoolQ and loss for deepest unhealed and healed; MMLU and loss for reverse.
         QCOMPARE(chart.seriesCount(), 8);
         QCPGraph *mmlu = chart.graph(SweepChart::Measure::Mmlu, "deepest", false);
@@ -71,7 +80,7 @@ private slots:
         QCOMPARE(loss->keyAxis()->axisRect(), chart.lossRect());
         QCOMPARE(loss->data()->at(1)->value, 0.6);  // normalised by ln V
         // A point measured again replaces the old one.
-        chart.addPoint(makePoint("deepest", 0.5, false, 0.35, 0.55, 6.0));
+        chart.addPoint(makePoint("deepest", 0.5, false, 0.35, 0.55, 6.0, layers(5, 6)));
         QCOMPARE(mmlu->dataCount(), 2);
         QCOMPARE(mmlu->data()->at(1)->value, 35.0);
         QCOMPARE(chart.points().size(), size_t(4));
@@ -81,6 +90,31 @@ private slots:
         chart.reset(12);
         QCOMPARE(chart.seriesCount(), 0);
         QVERIFY(chart.points().empty());
+    }
+
+    void keysCountTheLayersDropped()
+    {
+        // A tenth of 16 layers drops 2 of them: the point sits at 2/16 = 12.5 %, not at the 10 % asked for.
+        SweepChart chart;
+        chart.reset(16);
+        chart.addPoint(makePoint("similarity", 0.1, false, 0.5, 0.6, 2.0, {7, 8}));
+        chart.addPoint(makePoint("similarity", 0.0, false, 0.6, 0.7, 1.5));
+        using M = SweepChart::Measure;
+        for (const M m : {M::Mmlu, M::Boolq, M::Loss}) {
+            QCPGraph *g = chart.graph(m, "similarity", false);
+            QVERIFY(g);
+            QCOMPARE(g->dataCount(), 2);
+            QCOMPARE(g->data()->at(0)->key, 0.0);
+            QCOMPARE(g->data()->at(1)->key, 12.5);
+        }
+        QVERIFY(chart.accuracyRect()->axis(QCPAxis::atBottom)->range().contains(12.5));
+        // A finished sweep read back (a project, a resumed run) is placed the same way.
+        lc::SweepResult r;
+        r.layers = 16;
+        r.points.push_back(makePoint("deepest", 0.1, true, 0.55, std::nullopt, 1.8, {13, 14}));
+        SweepChart restored;
+        restored.setResult(r);
+        QCOMPARE(restored.graph(SweepChart::Measure::Mmlu, "deepest", true)->data()->at(0)->key, 12.5);
     }
 
     void drawsBaselines()

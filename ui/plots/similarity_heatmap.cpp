@@ -64,6 +64,13 @@ double SimilarityHeatmap::value(int start, int size) const
     return m_metric == Metric::LastToken ? m_distances.angularAt(size, start) : m_distances.allTokensAt(size, start);
 }
 
+int SimilarityHeatmap::optimalStart(int size) const
+{
+    // Row normalisation is monotonic within a row, so the raw metric's argmin is the drawn one's too.
+    return static_cast<int>(m_metric == Metric::LastToken ? m_distances.optimalStart(size)
+                                                          : m_distances.optimalAllTokensStart(size));
+}
+
 double SimilarityHeatmap::displayedValue(int start, int size) const
 {
     const double v = value(start, size);
@@ -124,18 +131,9 @@ void SimilarityHeatmap::rebuild()
     m_map->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-9));
 
     QVector<double> t, x, y;
-    for (int n = 1; n <= L; ++n) {
-        const int best = [&] {
-            int arg = -1;
-            double bestValue = std::numeric_limits<double>::infinity();
-            for (int l = 0; l + n <= L; ++l)
-                if (const double v = value(l, n); v < bestValue)
-                    bestValue = v, arg = l;
-            return arg;
-        }();
-        if (best >= 0)
+    for (int n = 1; n <= L; ++n)
+        if (const int best = optimalStart(n); best >= 0)
             t << n, x << best, y << n;
-    }
     m_optimal->setData(t, x, y);
     m_plot->xAxis->setRange(-0.5, L - 0.5);
     m_plot->yAxis->setRange(0.5, L + 0.5);
@@ -219,7 +217,7 @@ void SimilarityHeatmap::keyPressEvent(QKeyEvent *event)
     if (L == 0 || m_size == 0) {
         if (L > 0 && (event->key() == Qt::Key_Left || event->key() == Qt::Key_Right || event->key() == Qt::Key_Up ||
                       event->key() == Qt::Key_Down))
-            selectBlock(static_cast<int>(std::max<int64_t>(0, m_distances.optimalStart(1))), 1);
+            selectBlock(std::max(0, optimalStart(1)), 1);
         else
             QWidget::keyPressEvent(event);
         return;
@@ -230,7 +228,7 @@ void SimilarityHeatmap::keyPressEvent(QKeyEvent *event)
     case Qt::Key_Right: l = std::min(L - n, l + 1); break;
     case Qt::Key_Up: n = std::min(L - l, n + 1); break;        // larger block, same start
     case Qt::Key_Down: n = std::max(1, n - 1); break;
-    case Qt::Key_Home: l = static_cast<int>(std::max<int64_t>(0, m_distances.optimalStart(n))); break;
+    case Qt::Key_Home: l = std::max(0, optimalStart(n)); break;
     default: QWidget::keyPressEvent(event); return;
     }
     selectBlock(l, n);

@@ -40,6 +40,11 @@ public:
 
     /** The raw metric value of (l, n), NaN when undefined. */
     double value(int start, int size) const;
+    /**
+     * l*(n) of the metric shown, -1 when undefined: the red curve, Home and every "best block" choice use
+     * this one function, so the selection always lands on the curve the user sees.
+     */
+    int optimalStart(int size) const;
     /** The value drawn for (l, n): the metric, or its row-normalised form. */
     double displayedValue(int start, int size) const;
     /** The centre of cell (l, n) in this widget's coordinates; for tests and tooltips. */

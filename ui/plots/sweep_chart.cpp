@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The sweep chart. Points arrive one by one from the compute thread (resumed ones first); each redraws
-// only its own series and asks for a queued replot. Keys are percent of layers dropped, accuracy percent.
+// only its own series and asks for a queued replot. Keys are the percent of layers dropped (counted, not
+// requested), accuracy percent.
 #include "plots/sweep_chart.h"
 
 #include <algorithm>
@@ -210,13 +211,22 @@ QCPGraph *SweepChart::series(Measure measure, const QString &strategy, bool heal
     return g;
 }
 
+double SweepChart::droppedPercent(const lc::SweepPoint &point) const
+{
+    // The layers actually dropped, not the fraction asked for: 0.1 of 16 layers drops 2, which is 12.5 %.
+    // Without the model's L (never the case for a sweep run or read back) the request is all there is.
+    if (m_layers <= 0)
+        return 100 * point.fraction;
+    return 100.0 * static_cast<double>(point.dropped.size()) / static_cast<double>(m_layers);
+}
+
 void SweepChart::rebuildSeries(Measure measure, const QString &strategy, bool healed)
 {
     QVector<double> x, y;
     for (const lc::SweepPoint &p : m_points)
         if (QString::fromStdString(p.strategy) == strategy && p.healed == healed)
             if (const std::optional<double> v = valueOf(p, measure); v && std::isfinite(*v))
-                x << 100 * p.fraction, y << *v;
+                x << droppedPercent(p), y << *v;
     if (x.isEmpty())
         return;
     series(measure, strategy, healed)->setData(x, y);  // sorts by key
@@ -248,7 +258,7 @@ void SweepChart::rescale()
     if (m_boolqMajority)
         lo = std::min(lo, 100 * *m_boolqMajority), hi = std::max(hi, 100 * *m_boolqMajority);
     for (const lc::SweepPoint &p : m_points) {
-        maxX = std::max(maxX, 100 * p.fraction);
+        maxX = std::max(maxX, droppedPercent(p));
         for (const Measure m : {Measure::Mmlu, Measure::Boolq})
             if (const auto v = valueOf(p, m); v && std::isfinite(*v))
                 lo = std::min(lo, *v), hi = std::max(hi, *v);

@@ -66,6 +66,8 @@ public:
     static QString strategyText(const QString &strategy);
 
 private:
+    /** A point's key: 100 × its dropped layers / L. */
+    double droppedPercent(const lc::SweepPoint &point) const;
     QCPGraph *series(Measure measure, const QString &strategy, bool healed);
     void rebuildSeries(Measure measure, const QString &strategy, bool healed);
     void rescale();

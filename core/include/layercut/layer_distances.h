@@ -35,6 +35,8 @@ struct LayerDistances
     double allTokensAt(int64_t n, int64_t l) const;
     /** l*(n) = argmin over l of d(l, n); -1 for n = 0 or n > L. */
     int64_t optimalStart(int64_t n) const;
+    /** The same argmin over the all-token means (allTokensAt); -1 for n = 0, n > L or no all-token data. */
+    int64_t optimalAllTokensStart(int64_t n) const;
     bool empty() const { return numLayers == 0; }
 };
 

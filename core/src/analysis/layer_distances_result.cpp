@@ -21,6 +21,19 @@ double at(const std::vector<double> &m, int64_t L, int64_t n, int64_t l)
     return m[static_cast<size_t>(n * (L + 1) + l)];
 }
 
+// The first l of the smallest defined value in row n (ties go to the shallower block); -1 when none is.
+int64_t argminOverStarts(const std::vector<double> &m, int64_t L, int64_t n)
+{
+    int64_t best = -1;
+    double bestValue = std::numeric_limits<double>::infinity();
+    for (int64_t l = 0; n > 0 && l + n <= L; ++l) {
+        const double v = at(m, L, n, l);
+        if (!std::isnan(v) && v < bestValue)
+            bestValue = v, best = l;
+    }
+    return best;
+}
+
 nlohmann::ordered_json matrixJson(const std::vector<double> &m, int64_t L)
 {
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
@@ -70,14 +83,12 @@ double LayerDistances::allTokensAt(int64_t n, int64_t l) const
 
 int64_t LayerDistances::optimalStart(int64_t n) const
 {
-    int64_t best = -1;
-    double bestValue = std::numeric_limits<double>::infinity();
-    for (int64_t l = 0; n > 0 && l + n <= numLayers; ++l) {
-        const double v = angularAt(n, l);
-        if (!std::isnan(v) && v < bestValue)
-            bestValue = v, best = l;
-    }
-    return best;
+    return argminOverStarts(angular, numLayers, n);
+}
+
+int64_t LayerDistances::optimalAllTokensStart(int64_t n) const
+{
+    return argminOverStarts(allTokens, numLayers, n);
 }
 
 nlohmann::ordered_json distancesToJson(const LayerDistances &d)

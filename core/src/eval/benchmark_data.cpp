@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -159,14 +160,36 @@ void forEachJsonLine(const fs::path &path, F &&f)
     }
 }
 
-std::string pyStrip(const std::string &s)
+// Python's str.isspace() characters in UTF-8: \t\n\v\f\r, \x1c-\x1f, space, U+0085, U+00A0, U+1680,
+// U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. On valid UTF-8 a match at either end is always
+// a whole character: lead and continuation bytes never look alike.
+constexpr std::string_view kPythonWhitespace[] = {
+    "\t", "\n", "\v", "\f", "\r", "\x1c", "\x1d", "\x1e", "\x1f", " ",
+    "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80",
+    "\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85",
+    "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89", "\xe2\x80\x8a",
+    "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80"};
+
+std::string pyStrip(std::string_view s)
 {
-    // Python's str.strip() for the ASCII whitespace a question can carry.
-    const char *ws = " \t\n\r\v\f\x1c\x1d\x1e\x1f";
-    const size_t begin = s.find_first_not_of(ws);
-    if (begin == std::string::npos)
-        return {};
-    return s.substr(begin, s.find_last_not_of(ws) - begin + 1);
+    // Python's str.strip(): lm-evaluation-harness strips the question with it, Unicode spaces included.
+    const auto leading = [&] {
+        for (const std::string_view w : kPythonWhitespace)
+            if (s.starts_with(w))
+                return w.size();
+        return size_t(0);
+    };
+    const auto trailing = [&] {
+        for (const std::string_view w : kPythonWhitespace)
+            if (s.ends_with(w))
+                return w.size();
+        return size_t(0);
+    };
+    while (const size_t n = leading())
+        s.remove_prefix(n);
+    while (const size_t n = trailing())
+        s.remove_suffix(n);
+    return std::string(s);
 }
 
 } // namespace
