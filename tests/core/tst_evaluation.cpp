@@ -386,7 +386,7 @@ private slots:
         o.eval.validationData = corpus;
         o.eval.lossSequences = 6;
         o.eval.lossLength = 16;
-        o.healSteps = 1;
+        o.healSteps = 2;  // automatic warmup: 1 step, so an explicit 0 differs
         o.healing.trainData = corpus;
         o.healing.sequenceLength = 16;
         o.healing.batchSize = 2;

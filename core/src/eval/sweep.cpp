@@ -101,11 +101,6 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &mode
         for (auto &[key, value] : c.items())
             s["heal_" + key] = value;
         s["heal_data"] = o.healing.trainData.string();
-        // The warmup used to be 100 steps whatever the run's length (a short heal was all warmup): healed
-        // points of such a file are not comparable with the automatic 2% of the steps.
-        HealingConfig h = o.healing;
-        h.steps = o.healSteps;
-        s["heal_warmup"] = h.effectiveWarmupSteps();
     }
     return s;
 }
