@@ -411,12 +411,12 @@
         <translation>BoolQ</translation>
     </message>
     <message>
-        <source>held-out loss %1 nats per token, %2 of ln V (perplexity %3)</source>
-        <translation>留出损失每词元 %1 奈特，为 ln V 的 %2（困惑度 %3）</translation>
-    </message>
-    <message>
         <source>%1 tokens computed in %2 s</source>
         <translation>%2 秒内计算了 %1 个词元</translation>
+    </message>
+    <message>
+        <source>held-out loss %1 nats per token, %2 of ln V (perplexity %3) on %4</source>
+        <translation>留出损失 %1 奈特/词元，为 ln V 的 %2（困惑度 %3），基于 %4</translation>
     </message>
 </context>
 <context>
@@ -563,10 +563,6 @@
     <message>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
-    </message>
-    <message>
-        <source>Steps of linear warmup from 0</source>
-        <translation>从 0 开始线性预热的步数</translation>
     </message>
     <message>
         <source>Warmup steps:</source>
@@ -765,6 +761,14 @@
     <message>
         <source>, </source>
         <translation>、</translation>
+    </message>
+    <message>
+        <source>Steps of linear warmup from 0. Automatic: 2% of the steps, at least 1 (the paper: 100 of 5000); it follows the steps when they change</source>
+        <translation>从 0 开始线性预热的步数。自动：步数的 2%，至少 1 步（论文：5000 步中的 100 步）；步数改变时随之调整</translation>
+    </message>
+    <message>
+        <source>auto (2% of steps)</source>
+        <translation>自动（步数的 2%）</translation>
     </message>
 </context>
 <context>
@@ -1279,10 +1283,6 @@ Set one up in the Healing dock and press Start Healing.</source>
         </translation>
     </message>
     <message>
-        <source>, validation loss %1</source>
-        <translation>，验证损失 %1</translation>
-    </message>
-    <message>
         <source>Healing finished.</source>
         <translation>修复完成。</translation>
     </message>
@@ -1459,6 +1459,26 @@ Set one up in the Healing dock and press Start Healing.</source>
     <message>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Validation loss on %1.</source>
+        <translation>验证损失基于 %1。</translation>
+    </message>
+    <message>
+        <source>, validation loss %1 on %2</source>
+        <translation>，验证损失 %1（基于 %2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n document(s) of %1</source>
+        <translation>
+            <numerusform>%1 中的 %n 篇文档</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1, %n trained on left out</source>
+        <translation>
+            <numerusform>%1，已排除 %n 篇训练用文档</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -5,28 +5,17 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "cli_runner.h"
 #include "layercut/safetensors_file.h"
 #include "reference_data.h"
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList &args)
-{
-    QProcess p;
-    p.start(LAYERCUT_CLI, args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using Run = lc::test::CliRun;
+using lc::test::runCli;
 
 const QString kFixtures = LAYERCUT_FIXTURES_DIR;
 

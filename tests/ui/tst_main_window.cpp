@@ -50,12 +50,8 @@ class TestMainWindow final : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        // Settings in a folder of this run's own: the window remembers its toolbar (the NF4 box among them),
-        // and test mode's settings folder is shared by every run of this suite on the machine.
         QVERIFY(m_settings.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
+        useSettingsFolder(m_settings.path());
     }
     // Each test starts from the default settings and with a distances cache of its own: a persistent cache
     // would turn every "measure" after the first run into a cache read, and let a cached result open on

@@ -76,11 +76,8 @@ class TestProject final : public QObject
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        // Settings of these tests stay in a folder of their own (first launch, recent lists).
         QVERIFY(m_settings.isValid());
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settings.path());
+        useSettingsFolder(m_settings.path());
     }
 
     void init()

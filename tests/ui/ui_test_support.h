@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include <QSettings>
+#include <QStandardPaths>
 #include <QString>
 #include <QTest>
 
@@ -19,6 +21,18 @@
 inline bool waitIdle(const lc::ComputeThread *compute, int ms = 30000)
 {
     return QTest::qWaitFor([compute] { return !compute->isBusy(); }, ms);
+}
+
+/**
+ * Keeps a suite's settings in `folder` (a QTemporaryDir of the suite's own): the window remembers its
+ * toolbar, first launch and recent lists, and Qt's test-mode settings folder is shared by every run of a
+ * suite on the machine.
+ */
+inline void useSettingsFolder(const QString &folder)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, folder);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, folder);
 }
 
 /** A QLoRA run small enough for the CPU: 8 steps of 2 × 32 tokens on the tiny corpus. */
