@@ -9,9 +9,7 @@
 #include "plan_options.h"
 #include "layercut/error.h"
 #include "layercut/model_export.h"
-#include "layercut/document_ids.h"
-#include "layercut/text_dataset.h"
-#include "layercut/tokenizer.h"
+#include "layercut/loss_check.h"
 
 namespace lc::cli {
 namespace {
@@ -49,23 +47,13 @@ void runPrune(const PruneArgs &a)
     const PrunePlan &plan = chosen.plan;
 
     nlohmann::ordered_json result;
-    if (!a.data.empty()) {  // the quick check: held-out loss before and after
-        const DatasetOptions &sample = request.sample.options;
-        const HeldOutDocuments heldOut = heldOutDocuments(readDocuments(a.data), sample, a.lossSamples);
-        int64_t excluded = 0;
-        const std::vector<Document> documents = withoutDocuments(heldOut.documents, &session.trainedDocuments(), excluded);
-        TokenizedDataset check;
-        try {
-            check = tokenizeDocuments(documents, session.tokenizer(), {.maxLength = sample.maxLength});
-        } catch (const Error &e) {
-            throw Error("'" + a.data + "': " + e.what());
-        }
-        const LossResult before = session.languageModelLoss(check.sequences, request.sample.batchSize, progress);
-        session.applyPrunePlan(plan);
-        const LossResult after = session.languageModelLoss(check.sequences, request.sample.batchSize, progress);
-        result["loss_check"] = {{"sequences", before.sequences}, {"held_out", heldOut.disjoint},
-                                {"excluded_trained_documents", excluded}, {"before", lossJson(before)},
-                                {"after", lossJson(after)}};
+    if (!a.data.empty()) {  // the quick check: held-out loss before and after, as the GUI's Selection dock shows it
+        LossCheck check;
+        const LossCheck::Result r = check.run(session, plan, a.data, request.sample.options, a.lossSamples,
+                                              request.sample.batchSize, progress);
+        result["loss_check"] = {{"sequences", r.before.sequences}, {"held_out", r.heldOut},
+                                {"excluded_trained_documents", r.excludedTrained}, {"before", lossJson(r.before)},
+                                {"after", lossJson(r.after)}};
         session.unload();  // the export reads the checkpoint, not the device copy
     }
     ExportOptions options;

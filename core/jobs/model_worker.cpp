@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/model_worker.h"
 
-#include <QDateTime>
-#include <QFileInfo>
-
 #include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "layercut/healing.h"
@@ -99,43 +96,9 @@ void ModelWorker::pruneModel(const PrunePlan &plan, const QString &dataFile, con
             emit pruned(plan, {}, {}, false);
             return;
         }
-        const QFileInfo file(dataFile);
-        const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6|%7")
-                                .arg(file.absoluteFilePath())
-                                .arg(file.lastModified().toMSecsSinceEpoch())
-                                .arg(file.size())
-                                .arg(analysisOptions.samples)
-                                .arg(analysisOptions.maxLength)
-                                .arg(analysisOptions.seed)
-                                .arg(lossSamples);
-        const PrunePlan previous = m_session.prunePlan();
-        LossResult after;
-        try {
-            if (!m_lossCheck || m_lossCheck->key != key) {
-                emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
-                const HeldOutDocuments check =
-                    heldOutDocuments(readDocuments(dataFile.toStdString()), analysisOptions, lossSamples);
-                int64_t excluded = 0;  // documents the model in memory was trained on: never in a held-out loss
-                const std::vector<Document> documents =
-                    withoutDocuments(check.documents, &m_session.trainedDocuments(), excluded);
-                LossCheck fresh{key,
-                                tokenizeDocuments(documents, m_session.tokenizer(), {.maxLength = analysisOptions.maxLength})
-                                    .sequences,
-                                check.disjoint,
-                                {}};
-                m_session.applyPrunePlan(PrunePlan::keepAll(m_session.info().config.numLayers));
-                fresh.baseline = m_session.languageModelLoss(fresh.sequences, batchSize, progressReporter(), stop);
-                m_lossCheck = std::move(fresh);
-            }
-            m_session.applyPrunePlan(plan);
-            after = plan.prunesAnything()
-                        ? m_session.languageModelLoss(m_lossCheck->sequences, batchSize, progressReporter(), stop)
-                        : m_lossCheck->baseline;
-        } catch (...) {
-            m_session.applyPrunePlan(previous);  // a cancelled check changes nothing
-            throw;
-        }
-        emit pruned(plan, m_lossCheck->baseline, after, m_lossCheck->heldOut);
+        const LossCheck::Result r = m_lossCheck.run(m_session, plan, dataFile.toStdString(), analysisOptions, lossSamples,
+                                                    batchSize, progressReporter(), stop);
+        emit pruned(plan, r.before, r.after, r.heldOut);
     });
 }
 

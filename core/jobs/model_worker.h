@@ -12,6 +12,7 @@
 #include <QString>
 
 #include "jobs/metatypes.h"
+#include "layercut/loss_check.h"
 
 namespace lc {
 
@@ -102,18 +103,7 @@ private:
 
     ModelSession m_session;
     LoadOptions m_loadOptions;           // how the model was loaded, to reload it before another healing run
-    /**
-     * The held-out sequences of the last loss check and the whole model's loss on them: every drop
-     * compares against the same baseline, so it is measured once per model, data file and settings.
-     */
-    struct LossCheck
-    {
-        QString key;
-        std::vector<std::vector<int64_t>> sequences;
-        bool heldOut = false;
-        LossResult baseline;
-    };
-    std::optional<LossCheck> m_lossCheck;
+    LossCheck m_lossCheck;               // the baseline loss is measured once per model, data and settings
 };
 
 } // namespace lc

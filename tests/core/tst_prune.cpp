@@ -13,6 +13,7 @@
 #include "layercut/error.h"
 #include "layercut/json_file.h"
 #include "layercut/layer_distances.h"
+#include "layercut/loss_check.h"
 #include "layercut/model_export.h"
 #include "layercut/model_session.h"
 #include "layercut/text_dataset.h"
@@ -282,6 +283,41 @@ private slots:
             for (const auto &seq : analysed.sequences)
                 QVERIFY(seq != std::get<std::vector<int64_t>>(d));
         QVERIFY(!heldOutDocuments(docs, {}, 4).disjoint);  // all documents analysed: nothing is held out
+    }
+
+    // The quick check measures the whole model once per data and settings and compares every plan with it;
+    // a cancelled check leaves the plan that was in force.
+    void lossCheckMeasuresTheBaselineOnce()
+    {
+        const std::string corpus = std::string(LAYERCUT_FIXTURES_DIR) + "/data/tiny_corpus.txt";
+        ModelSession session;
+        session.load(kModels + "llama3_gqa_sharded", {});
+        const DatasetOptions analysis{.samples = 12, .maxLength = 32, .seed = 1};
+        LossCheck check;
+        int baselines = 0;
+        const ProgressFn count = [&](const Progress &p) { baselines += p.stage == "reading data"; };
+        const LossCheck::Result a = check.run(session, PrunePlan::dropBlock(6, 2, 2), corpus, analysis, 8, 4, count);
+        const LossCheck::Result b = check.run(session, PrunePlan::dropBlock(6, 1, 1), corpus, analysis, 8, 4, count);
+        QCOMPARE(baselines, 1);
+        QVERIFY(a.heldOut && b.heldOut);
+        QCOMPARE(a.before.loss, b.before.loss);
+        QCOMPARE(a.before.sequences, int64_t(8));
+        QVERIFY(a.after.loss != b.after.loss);
+        QCOMPARE(session.prunePlan().dropped(), (std::vector<int64_t>{1}));
+        // The same documents, measured directly: the numbers are the model's losses on them.
+        const HeldOutDocuments held = heldOutDocuments(readDocuments(corpus), analysis, 8);
+        const auto sequences = tokenizeDocuments(held.documents, session.tokenizer(), {.maxLength = 32}).sequences;
+        QCOMPARE(session.languageModelLoss(sequences, 4).loss, b.after.loss);
+        session.applyPrunePlan(PrunePlan::keepAll(6));
+        QCOMPARE(session.languageModelLoss(sequences, 4).loss, a.before.loss);
+
+        std::stop_source stop;
+        stop.request_stop();
+        session.applyPrunePlan(PrunePlan::dropBlock(6, 4, 1));
+        check.reset();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, check.run(session, PrunePlan::dropBlock(6, 2, 2), corpus, analysis, 8, 4, {},
+                                                       stop.get_token()));
+        QCOMPARE(session.prunePlan().dropped(), (std::vector<int64_t>{4}));
     }
 };
 
