@@ -54,9 +54,13 @@ ProgressFn ModelWorker::progressReporter()
 
 void ModelWorker::loadModel(const QString &folder, const LoadOptions &options, std::stop_token stop)
 {
-    m_lossCheck.reset();
-    m_loadOptions = options;
-    guarded([&] { emit modelLoaded(m_session.load(folder.toStdString(), options, progressReporter(), stop)); });
+    guarded([&] {
+        const ModelInfo info = m_session.load(folder.toStdString(), options, progressReporter(), stop);
+        // Only now: a folder that could not be opened leaves the model before (and how it was loaded) in place.
+        m_lossCheck.reset();
+        m_loadOptions = options;
+        emit modelLoaded(info);
+    });
 }
 
 void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions &dataOptions, int batchSize,

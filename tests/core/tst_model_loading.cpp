@@ -139,6 +139,33 @@ private slots:
         QVERIFY2(err.contains("config.json") && err.contains("unknown model_type 'gemma2'"), qPrintable(err));
     }
 
+    // A folder that cannot be opened leaves the model loaded before as it was, usable; the window that
+    // still shows it is then right.
+    void failedOpenKeepsTheLoadedModel()
+    {
+        ModelSession session;
+        session.load(kQwen3, {});
+        const std::vector<float> before = session.forward(TokenBatch::single({1, 2, 3})).logits;
+        QTemporaryDir empty, unknown, truncated;
+        copyWithEdit(unknown.path().toStdString(), [](std::vector<TensorToWrite> &) {});
+        {
+            std::ifstream in(unknown.path().toStdString() + "/config.json");
+            auto cfg = nlohmann::json::parse(in);
+            cfg["model_type"] = "gemma2";
+            std::ofstream(unknown.path().toStdString() + "/config.json") << cfg.dump();
+        }
+        copyWithEdit(truncated.path().toStdString(), [](std::vector<TensorToWrite> &) {});
+        const fs::path file = truncated.path().toStdString() + "/model.safetensors";
+        fs::resize_file(file, fs::file_size(file) - 100);
+        for (const std::string &folder : {std::string("/nonexistent/model"), empty.path().toStdString(),
+                                          unknown.path().toStdString(), truncated.path().toStdString()}) {
+            QVERIFY2(!errorOf([&] { session.load(folder, {}); }).isEmpty(), folder.c_str());
+            QVERIFY(session.isLoaded());
+            QCOMPARE(session.info().folder.string(), kQwen3);
+            QCOMPARE(session.forward(TokenBatch::single({1, 2, 3})).logits, before);
+        }
+    }
+
     void badIdsAndDevice()
     {
         ModelSession session;

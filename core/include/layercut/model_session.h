@@ -108,7 +108,9 @@ public:
 
     /**
      * Loads `folder` onto the device. Reports progress per tensor; throws lc::Cancelled when `stop`
-     * fires (the session is then left empty) and lc::Error on bad input, naming file and tensor.
+     * fires and lc::Error on bad input, naming file and tensor. A folder whose config, checkpoint headers or
+     * tokenizer cannot be read leaves the model loaded before as it was; once the weights load, a failure
+     * or cancel leaves the session empty.
      */
     ModelInfo load(const std::filesystem::path &folder, const LoadOptions &options,
                    const ProgressFn &progress = {}, std::stop_token stop = {});

@@ -87,7 +87,8 @@ ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
 ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
                              const ProgressFn &progress, std::stop_token stop)
 {
-    unload();
+    // Everything that can be checked without the weights comes first, so a folder that cannot be opened
+    // leaves the model in memory (and the window showing it) as it was.
     requireFolder(folder);
     const ModelConfig config = ModelConfig::fromFile(folder / "config.json");
     const at::Device device = parseDevice(options.device);
@@ -108,6 +109,7 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
     if (std::filesystem::exists(folder / kTrainedDocumentsFile))
         trained = DocumentIds::load(folder / kTrainedDocumentsFile);
     throwIfStopped(stop);
+    unload();  // the device's memory goes to the new weights
     LlamaWeights weights =
         options.nf4 ? loadLlamaWeightsNf4(ckpt, info.config, device, toScalarType(dtype), options.nf4DoubleQuantization,
                                           progress, stop)
