@@ -31,6 +31,7 @@
 #include "session/model_session_impl.h"
 #include "train/autograd_functions.h"
 #include "train/healing_config_json.h"
+#include "train/healing_data.h"
 #include "train/healing_state.h"
 #include "train/nf4.h"
 
@@ -113,82 +114,6 @@ nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan
 }
 
 // ---- data ----------------------------------------------------------------------------------------------
-
-struct TrainingData
-{
-    PackedBlocks train, validation;
-    DocumentIds trained;                // the documents the training blocks were cut from
-    std::string validationSource;
-    int64_t validationDocuments = 0;    // documents the validation blocks were cut from
-    int64_t validationExcluded = 0;     // candidates left out because training uses them
-};
-
-void checkIds(const PackedBlocks &blocks, int64_t vocab, const fs::path &file)
-{
-    for (const int64_t id : blocks.tokens)
-        if (id < 0 || id >= vocab)
-            throw Error("'" + file.string() + "': token id " + std::to_string(id) + " is outside the model's vocabulary of " +
-                        std::to_string(vocab));
-}
-
-/** `order` without the documents in `trained` (duplicates of training documents, or another file's copies). */
-std::vector<size_t> untrained(const std::vector<Document> &docs, const std::vector<size_t> &order,
-                              const DocumentIds &trained, int64_t &excluded)
-{
-    std::vector<size_t> kept;
-    for (const size_t i : order) {
-        if (trained.contains(docs[i]))
-            ++excluded;
-        else
-            kept.push_back(i);
-    }
-    return kept;
-}
-
-/**
- * The packed training and validation blocks. The validation sample never holds a document the training
- * blocks were cut from, whatever file it comes from: by default it is the first 5% of the seeded order
- * (at least one document), and any candidate whose content training also reads is left out.
- */
-TrainingData prepareData(const HealingConfig &c, const Tokenizer *tokenizer, int64_t vocab, const ProgressFn &progress)
-{
-    if (progress)
-        progress({"reading data", 0, 1, 0});
-    TrainingData d;
-    const std::vector<Document> docs = readDocuments(c.trainData);
-    std::vector<size_t> trainOrder = seededPermutation(docs.size(), c.seed);
-    std::vector<size_t> heldOrder;
-    if (c.validationData.empty() && docs.size() >= 2) {
-        const auto held = static_cast<std::ptrdiff_t>(std::max<size_t>(1, docs.size() / 20));
-        heldOrder.assign(trainOrder.begin(), trainOrder.begin() + held);
-        trainOrder.erase(trainOrder.begin(), trainOrder.begin() + held);
-    }
-    if (progress)
-        progress({"tokenizing training data", 0, 1, 0});
-    d.train = packDocuments(docs, trainOrder, tokenizer, c.sequenceLength, c.steps * c.batchSize, false);
-    if (d.train.count() == 0)
-        throw Error("'" + c.trainData.string() + "': " + std::to_string(d.train.tokens.size()) +
-                    " tokens are not enough for one training sequence of " + std::to_string(c.sequenceLength) +
-                    "; use a shorter sequence length or more data");
-    checkIds(d.train, vocab, c.trainData);
-    for (int64_t i = 0; i < d.train.consumed; ++i)
-        d.trained.add(docs[trainOrder[static_cast<size_t>(i)]]);
-
-    if (!c.validationData.empty()) {
-        const std::vector<Document> valDocs = readDocuments(c.validationData);
-        const std::vector<size_t> order =
-            untrained(valDocs, seededPermutation(valDocs.size(), c.seed + 1), d.trained, d.validationExcluded);
-        d.validation = packDocuments(valDocs, order, tokenizer, c.sequenceLength, c.validationSequences, true);
-        d.validationSource = c.validationData.string();
-        checkIds(d.validation, vocab, c.validationData);
-    } else if (!heldOrder.empty()) {
-        const std::vector<size_t> order = untrained(docs, heldOrder, d.trained, d.validationExcluded);
-        d.validation = packDocuments(docs, order, tokenizer, c.sequenceLength, c.validationSequences, true);
-        d.validationSource = c.trainData.string();
-    }
-    d.validationDocuments = d.validation.consumed;
-    return d;
-}
 
 /** Which packed block is row j of micro-batch m of step s: a fresh seeded permutation per pass over the data. */
 class BlockSchedule
@@ -571,7 +496,7 @@ DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingC
 {
     if (!session.isLoaded())
         throw Error("no model is loaded");
-    return prepareData(config, session.tokenizer(), session.info().config.vocabSize, progress).trained;
+    return prepareTrainingData(config, session.tokenizer(), session.info().config.vocabSize, progress).trained;
 }
 
 bool isHealed(const ModelSession &session)
@@ -596,7 +521,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
 
     TrainingData data;
     try {
-        data = prepareData(c, impl.tokenizer.get(), model.config().vocabSize, cb.progress);
+        data = prepareTrainingData(c, impl.tokenizer.get(), model.config().vocabSize, cb.progress);
     } catch (const Error &e) {
         if (impl.tokenizer)
             throw;
