@@ -148,9 +148,9 @@ public:
     const DocumentIds &trainedDocuments() const;
 
     struct Impl;                         // owns the torch model; defined in core/src only
-    Impl &impl();
 
 private:
+    friend struct SessionInternals;      // core sources reach Impl through it (session/model_session_impl.h)
     std::unique_ptr<Impl> m_impl;
 };
 

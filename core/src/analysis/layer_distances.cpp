@@ -114,7 +114,7 @@ LayerDistances LayerDistanceAccumulator::result() const
 LayerDistances computeLayerDistances(ModelSession &session, const std::vector<std::vector<int64_t>> &sequences,
                                      const DistanceOptions &options, const ProgressFn &progress, std::stop_token stop)
 {
-    ModelSession::Impl &impl = session.impl();
+    ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model)
         throw Error("no model is loaded");
     const LlamaModel &model = *impl.model;

@@ -279,7 +279,7 @@ nlohmann::ordered_json taskJson(const TaskResult &t, bool subjects)
 
 EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const ProgressFn &progress, std::stop_token stop)
 {
-    ModelSession::Impl &impl = session.impl();
+    ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model)
         throw Error("no model is loaded");
     // Only the benchmarks need one: a held-out loss on token ids does not.

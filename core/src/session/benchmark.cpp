@@ -20,7 +20,7 @@ void waitForDevice(const at::Tensor &t)
 
 ForwardBenchmark benchmarkForward(ModelSession &session, int64_t batch, int64_t length, int iterations, int warmup)
 {
-    ModelSession::Impl &impl = session.impl();
+    ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model)
         throw Error("no model is loaded");
     const LlamaModel &model = *impl.model;

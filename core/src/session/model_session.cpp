@@ -36,10 +36,6 @@ TokenBatch TokenBatch::padded(const std::vector<std::vector<int64_t>> &sequences
 ModelSession::ModelSession() : m_impl(std::make_unique<Impl>()) {}
 ModelSession::~ModelSession() = default;
 
-ModelSession::Impl &ModelSession::impl()
-{
-    return *m_impl;
-}
 
 bool ModelSession::cudaAvailable()
 {

@@ -24,4 +24,11 @@ struct ModelSession::Impl
     std::pair<at::Tensor, at::Tensor> toTensors(const TokenBatch &batch) const;
 };
 
+/** The one way into a session's internals, for core sources only: the UI and the CLI cannot name it. */
+struct SessionInternals
+{
+    static ModelSession::Impl &of(ModelSession &session) { return *session.m_impl; }
+    static const ModelSession::Impl &of(const ModelSession &session) { return *session.m_impl; }
+};
+
 } // namespace lc

@@ -501,13 +501,13 @@ DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingC
 
 bool isHealed(const ModelSession &session)
 {
-    return const_cast<ModelSession &>(session).impl().healing != nullptr;
+    return SessionInternals::of(session).healing != nullptr;
 }
 
 HealingResult healModel(ModelSession &session, const HealingConfig &c, const HealingCallbacks &cb, std::stop_token stop)
 {
     c.validate();
-    ModelSession::Impl &impl = session.impl();
+    ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model)
         throw Error("no model is loaded");
     if (impl.healing)

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 void writePeftAdapter(const ModelSession &session, const fs::path &folder)
 {
-    const ModelSession::Impl &impl = const_cast<ModelSession &>(session).impl();
+    const ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model || !impl.healing || impl.healing->config.method != HealingMethod::Lora)
         throw Error("the model in memory has no LoRA adapters to save");
     const HealingConfig &c = impl.healing->config;
@@ -72,7 +72,7 @@ void writePeftAdapter(const ModelSession &session, const fs::path &folder)
 ExportResult exportHealedModel(ModelSession &session, const fs::path &target, const ExportOptions &options,
                                const ProgressFn &progress, std::stop_token stop)
 {
-    ModelSession::Impl &impl = session.impl();
+    ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model)
         throw Error("no model is loaded");
     if (!impl.healing)
