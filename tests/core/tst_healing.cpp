@@ -76,6 +76,15 @@ double relativeError(const std::vector<float> &a, const std::vector<float> &b)
     return a.size() == b.size() ? diff / scale : INFINITY;
 }
 
+/** The mean training loss of the last `count` steps: one step's loss is a single noisy batch. */
+double meanOfLastSteps(const HealingResult &r, size_t count)
+{
+    double sum = 0;
+    for (size_t i = r.steps.size() - count; i < r.steps.size(); ++i)
+        sum += r.steps[i].trainLoss;
+    return sum / static_cast<double>(count);
+}
+
 std::vector<double> losses(const HealingResult &r)
 {
     std::vector<double> out;
@@ -271,9 +280,7 @@ private slots:
         c.evalEvery = 20;
         const HealingResult r = healModel(*session, c);
         QCOMPARE(r.steps.size(), size_t(40));
-        double last = 0;
-        for (size_t i = 35; i < 40; ++i)
-            last += r.steps[i].trainLoss / 5;
+        const double last = meanOfLastSteps(r, 5);
         QVERIFY2(last < r.steps.front().trainLoss - 0.2,
                  qPrintable(QStringLiteral("%1 -> %2").arg(r.steps.front().trainLoss).arg(last)));
         QCOMPARE(r.validation.size(), size_t(3));  // before training, at 20 and at 40
@@ -298,9 +305,7 @@ private slots:
         c.validationSequences = 4;
         const HealingResult r = healModel(*session, c);
         QCOMPARE(r.steps.size(), size_t(40));
-        double last = 0;
-        for (size_t i = 35; i < 40; ++i)
-            last += r.steps[i].trainLoss / 5;
+        const double last = meanOfLastSteps(r, 5);
         QVERIFY2(last < r.steps.front().trainLoss - 0.25,
                  qPrintable(QStringLiteral("%1 -> %2").arg(r.steps.front().trainLoss).arg(last)));
         QCOMPARE(r.steps[1].learningRate, c.learningRate);  // the peak, from the second step on
