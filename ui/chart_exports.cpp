@@ -3,20 +3,16 @@
 
 #include <nlohmann/json.hpp>
 
-#include <QDir>
 #include <QFileDialog>
-#include <QStatusBar>
-#include <QTabWidget>
 
+#include "export_folder.h"
+#include "jobs/session.h"
 #include "layercut/healing.h"
 #include "layercut/layer_distances.h"
 #include "layercut/sweep.h"
-#include "main_window.h"
 #include "plots/chart_exporter.h"
-#include "plots/importance_chart.h"
-#include "plots/loss_chart.h"
-#include "plots/similarity_heatmap.h"
 #include "plots/sweep_chart.h"
+#include "widgets/error_box.h"
 
 namespace {
 
@@ -27,19 +23,24 @@ bool isJson(const QString &path)
 
 } // namespace
 
-ChartExports::ChartExports(MainWindow *window) : QObject(window), m_window(window) {}
+ChartExports::ChartExports(const lc::Session *session, ChartPlots plots, QWidget *dialogParent)
+    : QObject(dialogParent), m_session(session), m_plots(std::move(plots)), m_parent(dialogParent)
+{
+}
 
 void ChartExports::saveAs(const QString &title, const QString &suggested, const QString &filter,
                           const QString &failure, const std::function<void(const QString &)> &write)
 {
-    const QString path = QFileDialog::getSaveFileName(m_window, title, suggested, filter);
+    const QString path =
+        QFileDialog::getSaveFileName(m_parent, title, export_folder::suggestedPath(suggested), filter);
     if (path.isEmpty())
         return;
     try {
         write(path);
-        m_window->statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+        export_folder::remember(path);
+        emit saved(path);
     } catch (const std::exception &e) {
-        m_window->showError(failure, QString::fromUtf8(e.what()));
+        showErrorBox(m_parent, failure, QString::fromUtf8(e.what()));
     }
 }
 
@@ -51,55 +52,61 @@ void ChartExports::saveImageAs(const QString &title, const QString &suggested, Q
 
 void ChartExports::heatmapImage()
 {
-    saveImageAs(tr("Export Heatmap Image"), QStringLiteral("heatmap.png"), m_window->heatmap()->plot());
+    saveImageAs(tr("Export Heatmap Image"), QStringLiteral("heatmap.png"), m_plots.heatmap);
 }
 
 void ChartExports::heatmapData()
 {
     saveAs(tr("Export Heatmap Data"), QStringLiteral("distances.csv"), tr("CSV table (*.csv);;JSON (*.json)"),
            tr("The data could not be saved."), [this](const QString &path) {
-               const lc::LayerDistances &d = m_window->heatmap()->distances();
+               const lc::LayerDistances &d = m_session->distances();
                chart_exporter::saveText(path, isJson(path) ? lc::distancesToJson(d).dump(1) + "\n" : lc::distancesToCsv(d));
            });
 }
 
 void ChartExports::lossChartImage()
 {
-    saveImageAs(tr("Export Loss Chart Image"), QStringLiteral("healing-loss.png"), m_window->lossChart()->plot());
+    saveImageAs(tr("Export Loss Chart Image"), QStringLiteral("healing-loss.png"), m_plots.loss);
 }
 
 void ChartExports::lossData()
 {
+    if (m_session->healingRuns().empty())
+        return;
     saveAs(tr("Export Loss Data"), QStringLiteral("loss.csv"), tr("CSV table (*.csv)"), tr("The data could not be saved."),
            [this](const QString &path) {
-               lc::writeLossCsv(path.toStdString(), m_window->lossChart()->steps(), m_window->lossChart()->validation());
+               const ProjectHealingRun &run = m_session->healingRuns().back();
+               lc::writeLossCsv(path.toStdString(), run.steps, run.validation);
            });
 }
 
 bool ChartExports::importanceShown() const
 {
-    const ImportanceChart *importance = m_window->importanceChart();
-    return m_window->analysisTabs()->currentWidget() == importance ||
-           (m_window->sweepChart()->points().empty() && !importance->result().points.empty());
+    const auto &sweep = m_session->sweep(false);
+    const auto &importance = m_session->sweep(true);
+    const bool sweepPoints = sweep && !sweep->result.points.empty();
+    const bool importancePoints = importance && !importance->result.points.empty();
+    return importancePoints && (!sweepPoints || (m_plots.importanceShown && m_plots.importanceShown()));
 }
 
 void ChartExports::sweepChartImage()
 {
     const bool importance = importanceShown();
     saveImageAs(tr("Export Sweep Chart Image"), importance ? QStringLiteral("importance.png") : QStringLiteral("sweep.png"),
-                importance ? m_window->importanceChart()->plot() : m_window->sweepChart()->plot());
+                importance ? m_plots.importance : m_plots.sweep);
 }
 
 void ChartExports::sweepData()
 {
     const bool importance = importanceShown();
+    if (!m_session->sweep(importance))
+        return;
     saveAs(tr("Export Sweep Data"), importance ? QStringLiteral("importance.csv") : QStringLiteral("sweep.csv"),
            tr("CSV table (*.csv);;JSON (*.json)"), tr("The data could not be saved."), [this, importance](const QString &path) {
-               const lc::SweepResult &result =
-                   importance ? m_window->importanceChart()->result() : m_window->sweepChart()->result();
+               const ProjectSweep &sweep = *m_session->sweep(importance);
                if (isJson(path))
-                   chart_exporter::saveText(path, lc::sweepToJson(result, m_window->sweepOptions(importance)).dump(1) + "\n");
+                   chart_exporter::saveText(path, lc::sweepToJson(sweep.result, sweep.options).dump(1) + "\n");
                else
-                   chart_exporter::saveText(path, SweepChart::csvOf(result));
+                   chart_exporter::saveText(path, SweepChart::csvOf(sweep.result));
            });
 }

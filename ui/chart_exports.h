@@ -7,34 +7,53 @@
 #include <QObject>
 #include <QString>
 
-class MainWindow;
+namespace lc {
+class Session;
+}
 class QCustomPlot;
+class QWidget;
 
-/** The File, Heal and Evaluate menus' chart exports; each asks for a path and reports in the window. */
+/** The plots whose pictures are exported, and which of the sweep's two is in front. */
+struct ChartPlots
+{
+    QCustomPlot *heatmap = nullptr, *loss = nullptr, *sweep = nullptr, *importance = nullptr;
+    std::function<bool()> importanceShown;  // the importance chart is the one the user looks at
+};
+
+/**
+ * The File, Heal and Evaluate menus' chart exports. The numbers come from the session, the pictures from
+ * the plots; each asks where to save (starting in the last export's folder) and reports through saved() or
+ * an error box.
+ */
 class ChartExports final : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit ChartExports(MainWindow *window);
+    ChartExports(const lc::Session *session, ChartPlots plots, QWidget *dialogParent);
 
     void heatmapImage();
     /** The distances as CSV (one row per block) or as the core's JSON, by the file's extension. */
     void heatmapData();
     void lossChartImage();
-    /** The healing curves as loss.csv (step, train_loss, val_loss, lr). */
+    /** The last healing run's curves as loss.csv (step, train_loss, val_loss, lr). */
     void lossData();
-    /** The sweep chart, or the importance chart when its tab is shown (or it is the only one with points). */
+    /** The sweep chart, or the importance chart when it is in front (or the only one with points). */
     void sweepChartImage();
     /** The sweep's (or importance scan's) points as CSV or as the core's JSON with its settings. */
     void sweepData();
 
+signals:
+    void saved(const QString &path);
+
 private:
     bool importanceShown() const;
-    /** Asks where to save, then `write`s there; success goes to the status bar, failure into a message box. */
+    /** Asks where to save, then `write`s there; success is saved(), failure an error box. */
     void saveAs(const QString &title, const QString &suggested, const QString &filter, const QString &failure,
                 const std::function<void(const QString &path)> &write);
     void saveImageAs(const QString &title, const QString &suggested, QCustomPlot *plot);
 
-    MainWindow *m_window;
+    const lc::Session *m_session;
+    ChartPlots m_plots;
+    QWidget *m_parent;
 };

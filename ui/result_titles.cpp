@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "result_titles.h"
 
+#include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 
 #include "format.h"
 #include "layercut/prune_plan.h"
@@ -58,4 +60,30 @@ QString ResultTitles::lossSample(const QString &file, qint64 documents, qint64 e
     if (excludedTrained <= 0)
         return sample;
     return tr("%1, %n trained on left out", nullptr, static_cast<int>(excludedTrained)).arg(sample);
+}
+
+QString ResultTitles::healingOutcome(const lc::HealingResult &result)
+{
+    QString text;
+    const QLocale locale;
+    if (result.cancelled) {
+        const qint64 done = result.steps.empty() ? 0 : result.steps.back().step;
+        const qint64 total = result.steps.empty() ? 0 : result.steps.back().totalSteps;
+        text = tr("Healing cancelled after %1 of %2 steps; the model keeps what it learnt.").arg(done).arg(total);
+    } else if (!result.steps.empty()) {
+        text = tr("Healed in %n step(s): training loss %1", nullptr, static_cast<int>(result.steps.back().step))
+                   .arg(locale.toString(result.steps.back().trainLoss, 'f', 3));
+        if (!result.validation.empty())
+            text += tr(", validation loss %1 on %2")
+                        .arg(locale.toString(result.validation.back().loss, 'f', 3),
+                             lossSample(QString::fromStdString(result.validationSource), result.validationDocuments,
+                                        result.validationExcluded));
+        text += QLatin1Char('.');
+    } else {
+        text = tr("Healing finished.");
+    }
+    if (!result.adapterDir.empty())
+        text += QLatin1Char(' ') + tr("Adapters saved in %1.")
+                                       .arg(QDir::toNativeSeparators(QString::fromStdString(result.adapterDir.string())));
+    return text;
 }

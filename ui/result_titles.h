@@ -28,6 +28,8 @@ public:
     static QString healingTitle(const QString &model, const std::vector<int64_t> &dropped,
                                 const lc::HealingConfig &config, qint64 trainableParameters);
     static QString sweepTitle(const QString &model, qint64 healSteps);
+    /** "Healed in 200 steps: training loss 1.234, validation loss … Adapters saved in …": how a run ended. */
+    static QString healingOutcome(const lc::HealingResult &result);
     /**
      * Where a loss comes from: "12 documents of validation.txt, 5 left out (trained on)". Every loss the app
      * shows says it, so a user sees that none of its documents was trained on.

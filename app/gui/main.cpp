@@ -8,6 +8,7 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include "jobs/session.h"
 #include "main_window.h"
 #include "project/project_controller.h"
 #include "settings/app_settings.h"
@@ -47,11 +48,16 @@ int main(int argc, char *argv[])
                                  QStringLiteral("[MODEL_DIR | PROJECT.layercut]"));
     parser.process(app);
 
-    MainWindow window;
+    // The composition root: the session owns the state and the compute thread; the window shows it; the
+    // project controller saves and restores it. Destroyed in reverse: the window before the session.
+    lc::Session session;
+    MainWindow window(&session);
+    ProjectController project(&session, &window);
+    window.attachProject(&project);
     window.show();
     const QString argument = parser.positionalArguments().value(0);
     const bool openDemo = parser.isSet(demo);
     // Once the event loop runs, so the window is on screen while the model loads.
-    QTimer::singleShot(0, &window, [&window, argument, openDemo] { window.project()->openAtStartup(argument, openDemo); });
+    QTimer::singleShot(0, &window, [&project, argument, openDemo] { project.openAtStartup(argument, openDemo); });
     return QApplication::exec();
 }

@@ -22,62 +22,17 @@ ComputeThread::~ComputeThread()
     m_thread.wait();
 }
 
-void ComputeThread::start(std::function<void(ModelWorker *, std::stop_token)> job)
+bool ComputeThread::run(std::function<void(ModelWorker *, std::stop_token)> job)
 {
     if (m_busy)
-        return;
+        return false;
     m_stop = std::stop_source{};
+    setPaused(false);
     setBusy(true);
     QMetaObject::invokeMethod(m_worker, [w = m_worker, job = std::move(job), token = m_stop.get_token()] {
         job(w, token);
     });
-}
-
-void ComputeThread::loadModel(const QString &folder, const LoadOptions &options)
-{
-    start([folder, options](ModelWorker *w, std::stop_token stop) { w->loadModel(folder, options, stop); });
-}
-
-void ComputeThread::measureDistances(const QString &dataFile, const DatasetOptions &options, int batchSize,
-                                     const QString &cacheDir)
-{
-    start([=](ModelWorker *w, std::stop_token stop) {
-        w->measureDistances(dataFile, options, batchSize, cacheDir, stop);
-    });
-}
-
-void ComputeThread::pruneModel(const PrunePlan &plan, const QString &dataFile, const DatasetOptions &analysisOptions,
-                               int lossSamples, int batchSize)
-{
-    start([=](ModelWorker *w, std::stop_token stop) {
-        w->pruneModel(plan, dataFile, analysisOptions, lossSamples, batchSize, stop);
-    });
-}
-
-void ComputeThread::exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options)
-{
-    start([=](ModelWorker *w, std::stop_token stop) { w->exportModel(plan, target, options, stop); });
-}
-
-void ComputeThread::heal(const HealingConfig &config)
-{
-    setPaused(false);
-    start([config, paused = m_paused](ModelWorker *w, std::stop_token stop) { w->heal(config, paused, stop); });
-}
-
-void ComputeThread::evaluate(const EvalOptions &options)
-{
-    start([=](ModelWorker *w, std::stop_token stop) { w->evaluate(options, stop); });
-}
-
-void ComputeThread::sweep(const SweepOptions &options)
-{
-    start([=](ModelWorker *w, std::stop_token stop) { w->sweep(options, stop); });
-}
-
-void ComputeThread::exportHealedModel(const QString &target, const ExportOptions &options)
-{
-    start([=](ModelWorker *w, std::stop_token stop) { w->exportHealedModel(target, options, stop); });
+    return true;
 }
 
 void ComputeThread::setPaused(bool paused)

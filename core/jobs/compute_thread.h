@@ -29,24 +29,13 @@ public:
     ModelWorker *worker() const { return m_worker; }
     bool isBusy() const { return m_busy; }
 
-    /** Starts loading `folder` on the compute thread; ignored while busy. */
-    void loadModel(const QString &folder, const LoadOptions &options);
-    /** Starts measuring distances of the loaded model on `dataFile`; ignored while busy. */
-    void measureDistances(const QString &dataFile, const DatasetOptions &options, int batchSize,
-                          const QString &cacheDir);
-    /** Applies `plan` to the loaded model, with the held-out loss check on `dataFile` when set; ignored while busy. */
-    void pruneModel(const PrunePlan &plan, const QString &dataFile, const DatasetOptions &analysisOptions,
-                    int lossSamples, int batchSize);
-    /** Exports the loaded model's checkpoint with `plan` to `target`; ignored while busy. */
-    void exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options);
-    /** Starts healing the loaded model; ignored while busy. */
-    void heal(const HealingConfig &config);
-    /** Evaluates the loaded model as it is now; ignored while busy. */
-    void evaluate(const EvalOptions &options);
-    /** Runs a sweep or importance scan; ignored while busy. */
-    void sweep(const SweepOptions &options);
-    /** Merges the healed model and exports it to `target`; ignored while busy. */
-    void exportHealedModel(const QString &target, const ExportOptions &options);
+    /**
+     * Runs `job` on the compute thread with a fresh stop token and returns true, unless a job is running
+     * (then false, and nothing runs). The job calls one ModelWorker command, which ends with jobFinished().
+     */
+    bool run(std::function<void(ModelWorker *, std::stop_token)> job);
+    /** The flag a healing run polls between steps; cleared as each job starts. */
+    std::shared_ptr<std::atomic<bool>> pauseFlag() const { return m_paused; }
     /** Pauses or resumes a healing run between steps (the GPU memory stays held). */
     void setPaused(bool paused);
     bool isPaused() const { return m_paused->load(); }
@@ -58,8 +47,6 @@ signals:
     void pausedChanged(bool paused);
 
 private:
-    /** Runs `job` on the compute thread with a fresh stop token, unless a job is running. */
-    void start(std::function<void(ModelWorker *, std::stop_token)> job);
     void setBusy(bool busy);
 
     QThread m_thread;

@@ -42,6 +42,8 @@ void ModelWorker::guarded(const std::function<void()> &job)
         // torch errors may append a backtrace after the first line; the first line is the message.
         emit failed(QString::fromUtf8(e.what()).section('\n', 0, 0));
     }
+    if (m_session.isLoaded())
+        emit modelStateChanged(m_session.prunePlan(), isHealed(m_session));
     emit jobFinished();
 }
 
@@ -163,11 +165,27 @@ void ModelWorker::sweep(const SweepOptions &options, std::stop_token stop)
     guarded([&] {
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
+        const PrunePlan before = m_session.prunePlan();
         if (isHealed(m_session)) {
             const std::filesystem::path folder = m_session.info().folder;  // load() clears the info first
             m_session.load(folder, m_loadOptions, progressReporter(), stop);
             m_lossCheck.reset();
         }
+        // Whatever happens, the model runs the plan it ran before (unhealed), as the window still shows it.
+        struct PlanBack
+        {
+            ModelSession &session;
+            const PrunePlan &plan;
+            ~PlanBack()
+            {
+                try {
+                    if (session.isLoaded() && session.prunePlan().kept != plan.kept)
+                        session.applyPrunePlan(plan);
+                } catch (const std::exception &) {
+                    // Same model, same layer count: it cannot throw; modelStateChanged reports what runs.
+                }
+            }
+        } planBack{m_session, before};
         m_session.applyPrunePlan(PrunePlan::keepAll(m_session.info().config.numLayers));
         if (!options.resultFile.empty() && std::filesystem::exists(options.resultFile)) {
             try {

@@ -20,7 +20,7 @@ namespace lc {
  * Owns the ModelSession and makes every core call on the compute thread it lives on, so GPU work runs in
  * sequence and thread-local torch guards behave. Commands are plain methods run through
  * QMetaObject::invokeMethod; results come back as queued signals. No exception leaves a command, and
- * every command ends with jobFinished().
+ * every command ends with modelStateChanged() (while a model is loaded), then jobFinished().
  */
 class ModelWorker final : public QObject
 {
@@ -63,9 +63,10 @@ public:
     void evaluate(const lc::EvalOptions &options, std::stop_token stop);
 
     /**
-     * Runs a sweep (or the per-layer importance scan) from the checkpoint's weights: a healed or pruned
-     * model is reloaded first, and the model is left unpruned afterwards. Emits sweepPoint per point, then
-     * sweepFinished (also when cancelled), or failed.
+     * Runs a sweep (or the per-layer importance scan) from the checkpoint's weights: a healed model is
+     * reloaded first (what healing learnt is lost), and the plan in force before is applied again
+     * afterwards, also after a failure. Emits sweepPoint per point, then sweepFinished (also when
+     * cancelled), or failed.
      */
     void sweep(const lc::SweepOptions &options, std::stop_token stop);
 
@@ -92,6 +93,8 @@ signals:
     /** Emitted first with the points a resumed result file already held (`resumed` = true), then live. */
     void sweepPoint(const lc::SweepPoint &point, bool resumed);
     void sweepFinished(const lc::SweepResult &result);
+    /** After every job: what the model in memory runs now. The GUI's state follows it, never guesses it. */
+    void modelStateChanged(const lc::PrunePlan &plan, bool healed);
     void cancelled();
     void failed(const QString &message);
     void jobFinished();

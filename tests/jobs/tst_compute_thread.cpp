@@ -20,6 +20,18 @@ bool waitIdle(const ComputeThread &compute, int ms = 30000)
     return QTest::qWaitFor([&compute] { return !compute.isBusy(); }, ms);
 }
 
+bool load(ComputeThread &compute, const QString &folder)
+{
+    return compute.run([folder](ModelWorker *w, std::stop_token stop) { w->loadModel(folder, {}, stop); });
+}
+
+bool measure(ComputeThread &compute, const QString &data, const QString &cache)
+{
+    return compute.run([data, cache](ModelWorker *w, std::stop_token stop) {
+        w->measureDistances(data, {.samples = 8, .maxLength = 16}, 4, cache, stop);
+    });
+}
+
 } // namespace
 
 class TestComputeThread final : public QObject
@@ -36,7 +48,7 @@ private slots:
         QSignalSpy loaded(compute.worker(), &ModelWorker::modelLoaded);
         QSignalSpy progress(compute.worker(), &ModelWorker::progressChanged);
         QSignalSpy busy(&compute, &ComputeThread::busyChanged);
-        compute.loadModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded", {});
+        load(compute, LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded");
         QVERIFY(compute.isBusy());
         QVERIFY(waitIdle(compute));
         QCOMPARE(loaded.count(), 1);
@@ -52,7 +64,7 @@ private slots:
     {
         ComputeThread compute;
         QSignalSpy failed(compute.worker(), &ModelWorker::failed);
-        compute.loadModel("/nonexistent/model", {});
+        load(compute, "/nonexistent/model");
         QVERIFY(waitIdle(compute));
         QCOMPARE(failed.count(), 1);
         QVERIFY(failed.first().first().toString().contains("/nonexistent/model"));
@@ -66,7 +78,7 @@ private slots:
         // Cancel from the first progress report: the load must end as cancelled, not loaded.
         connect(compute.worker(), &ModelWorker::progressChanged, &compute, [&] { compute.cancel(); },
                 Qt::DirectConnection);
-        compute.loadModel(LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm", {});
+        load(compute, LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm");
         QVERIFY(waitIdle(compute));
         QCOMPARE(cancelled.count(), 1);
         QCOMPARE(loaded.count(), 0);
@@ -79,10 +91,10 @@ private slots:
         ComputeThread compute;
         QSignalSpy ready(compute.worker(), &ModelWorker::distancesReady);
         QSignalSpy failed(compute.worker(), &ModelWorker::failed);
-        compute.loadModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded", {});
+        load(compute, LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded");
         QVERIFY(waitIdle(compute));
         const QString cache = dir.filePath(QStringLiteral("cache"));
-        compute.measureDistances(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt", {.samples = 8, .maxLength = 16}, 4, cache);
+        measure(compute, LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt", cache);
         QVERIFY(waitIdle(compute));
         QCOMPARE(ready.count(), 1);
         QCOMPARE(QDir(cache).entryList(QDir::Files).size(), 1);
@@ -92,7 +104,7 @@ private slots:
         for (int i = 0; i < 4096; ++i)
             binary.putChar(static_cast<char>((i * 7919) % 256));
         binary.close();
-        compute.measureDistances(binary.fileName(), {.samples = 8, .maxLength = 16}, 4, cache);
+        measure(compute, binary.fileName(), cache);
         QVERIFY(waitIdle(compute));
         QCOMPARE(ready.count(), 1);
         QCOMPARE(failed.count(), 1);

@@ -15,7 +15,9 @@
 #include <qcustomplot.h>
 
 #include "jobs/compute_thread.h"
-#include "main_window.h"
+#include "widgets/load_options_bar.h"
+#include "analysis_tabs.h"
+#include "test_app.h"
 #include "panels/analysis_panel.h"
 #include "panels/evaluation_panel.h"
 #include "panels/healing_panel.h"
@@ -31,14 +33,16 @@
 namespace {
 
 /** Opens the sharded Llama-3 fixture and drops layers 2–3 (chosen on the strip; no heatmap needed). */
-bool openAndDrop(MainWindow &window)
+bool openAndDrop(TestApp &app)
 {
+    MainWindow &window = app.window;
+    lc::Session &session = app.session;
     window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded");
-    if (!waitIdle(window.computeThread()))
+    if (!waitIdle(session))
         return false;
     emit window.layerStrip()->rangeSelected(2, 3);
-    window.dropSelectedBlock();
-    return waitIdle(window.computeThread()) && window.prunePlan().dropped() == std::vector<int64_t>{2, 3};
+    window.dropSelectedLayers();
+    return waitIdle(session) && session.plan().dropped() == std::vector<int64_t>{2, 3};
 }
 
 } // namespace
@@ -66,12 +70,14 @@ private slots:
 
     void opensAModel()
     {
-        MainWindow window;
-        window.setDistancesCacheDir(m_cache->path());
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        session.setDistancesCacheDir(m_cache->path());
         window.show();
-        QSignalSpy loaded(window.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
+        QSignalSpy loaded(session.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/qwen2_tied_f16");
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QCOMPARE(loaded.count(), 1);
         QTRY_COMPARE(window.summaryPanel()->fieldText("layers"), QString("6"));
         QVERIFY(window.summaryPanel()->isVisible());
@@ -82,17 +88,19 @@ private slots:
 
     void measuresAndSelects()
     {
-        MainWindow window;
-        window.setDistancesCacheDir(m_cache->path());
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        session.setDistancesCacheDir(m_cache->path());
         window.show();
-        QSignalSpy loaded(window.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
+        QSignalSpy loaded(session.computeThread()->worker(), &lc::ModelWorker::modelLoaded);
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QCOMPARE(loaded.count(), 1);
-        QSignalSpy ready(window.computeThread()->worker(), &lc::ModelWorker::distancesReady);
+        QSignalSpy ready(session.computeThread()->worker(), &lc::ModelWorker::distancesReady);
         window.analysisPanel()->setDataFile(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
         window.measureDistances();
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QCOMPARE(ready.count(), 1);
         QVERIFY(!ready.first().at(1).toBool());  // measured: the cache was empty
         QVERIFY(!QDir(m_cache->path()).isEmpty());
@@ -110,55 +118,57 @@ private slots:
         const lc::LayerDistances measured = window.heatmap()->distances();
         ready.clear();
         window.measureDistances();
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QCOMPARE(ready.count(), 1);
         QVERIFY(ready.first().at(1).toBool());
         QCOMPARE(window.heatmap()->distances().angularAt(2, 1), measured.angularAt(2, 1));
         // Opening the model again with its data chosen shows the cached result by itself.
         ready.clear();
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QTRY_COMPARE(ready.count(), 1);
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QVERIFY(ready.first().at(1).toBool());
         // NF4 weights are not the dense ones: measured again, not read from the dense entry.
         ready.clear();
-        lc::LoadOptions nf4 = window.loadOptions();
+        lc::LoadOptions nf4 = window.loadOptionsBar()->options();
         nf4.nf4 = true;
-        window.setLoadOptions(nf4);
+        window.loadOptionsBar()->setOptions(nf4);
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
-        QVERIFY(waitIdle(window.computeThread()));
-        QCOMPARE(window.modelInfo().weightStorage, std::string("nf4"));
+        QVERIFY(waitIdle(session));
+        QCOMPARE(session.modelInfo().weightStorage, std::string("nf4"));
         QTest::qWait(50);  // a queued cache read would have started by now
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QCOMPARE(ready.count(), 0);
         window.measureDistances();
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QCOMPARE(ready.count(), 1);
         QVERIFY(!ready.first().at(1).toBool());
     }
 
     void dropsABlockAndExports()
     {
-        MainWindow window;
-        window.setDistancesCacheDir(m_cache->path());
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        session.setDistancesCacheDir(m_cache->path());
         window.show();
         window.analysisPanel()->setDataFile(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm");
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         window.measureDistances();
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         // Select layers 2–3 by dragging on the strip, then drop them.
         LayerStrip *strip = window.layerStrip();
         QTest::mousePress(strip, Qt::LeftButton, {}, strip->layerCenter(2));
         QTest::mouseMove(strip, strip->layerCenter(3));
         QTest::mouseRelease(strip, Qt::LeftButton, {}, strip->layerCenter(3));
         QCOMPARE(window.heatmap()->selectedStart(), 2);
-        QSignalSpy pruned(window.computeThread()->worker(), &lc::ModelWorker::pruned);
-        window.dropSelectedBlock();
-        QVERIFY(waitIdle(window.computeThread()));
+        QSignalSpy pruned(session.computeThread()->worker(), &lc::ModelWorker::pruned);
+        window.dropSelectedLayers();
+        QVERIFY(waitIdle(session));
         QCOMPARE(pruned.count(), 1);
-        QCOMPARE(window.prunePlan().dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
         QCOMPARE(strip->dropped(), (std::vector<int64_t>{2, 3}));
         QVERIFY(window.selectionPanel()->prunedText().contains("2–3"));
         QVERIFY2(window.selectionPanel()->lossText().contains("before"), qPrintable(window.selectionPanel()->lossText()));
@@ -171,9 +181,9 @@ private slots:
         // Export in the background; the folder appears only when complete.
         QTemporaryDir dir;
         const QString out = dir.filePath("qwen3-pruned");
-        QSignalSpy exported(window.computeThread()->worker(), &lc::ModelWorker::exported);
-        window.exportPrunedModelTo(out, {});
-        QVERIFY(waitIdle(window.computeThread()));
+        QSignalSpy exported(session.computeThread()->worker(), &lc::ModelWorker::exported);
+        session.exportPruned(out, {});
+        QVERIFY(waitIdle(session));
         QCOMPARE(exported.count(), 1);
         QVERIFY(QFile::exists(out + "/model.safetensors") && QFile::exists(out + "/layercut.json"));
         QFile config(out + "/config.json");
@@ -181,26 +191,28 @@ private slots:
         QVERIFY(config.readAll().contains("\"num_hidden_layers\": 4"));
         // Restoring runs every layer again.
         window.restoreAllLayers();
-        QVERIFY(waitIdle(window.computeThread()));
-        QVERIFY(!window.prunePlan().prunesAnything());
+        QVERIFY(waitIdle(session));
+        QVERIFY(!session.plan().prunesAnything());
         QVERIFY(strip->dropped().empty());
     }
 
     void healsAndExports()
     {
-        MainWindow window;
-        window.setDistancesCacheDir(m_cache->path());
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        session.setDistancesCacheDir(m_cache->path());
         window.show();
-        QVERIFY(openAndDrop(window));
+        QVERIFY(openAndDrop(app));
         QTemporaryDir out;
-        QSignalSpy started(window.computeThread()->worker(), &lc::ModelWorker::healingStarted);
-        QSignalSpy healed(window.computeThread()->worker(), &lc::ModelWorker::healed);
-        QSignalSpy failed(window.computeThread()->worker(), &lc::ModelWorker::failed);
-        window.startHealingWith(tinyHealing(out.path()));
-        QVERIFY(window.computeThread()->isBusy());
+        QSignalSpy started(session.computeThread()->worker(), &lc::ModelWorker::healingStarted);
+        QSignalSpy healed(session.computeThread()->worker(), &lc::ModelWorker::healed);
+        QSignalSpy failed(session.computeThread()->worker(), &lc::ModelWorker::failed);
+        session.heal(tinyHealing(out.path()));
+        QVERIFY(session.isBusy());
         QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());  // the Healing tab
         QVERIFY(!window.healingPanel()->isFieldEnabled("rank"));               // locked while running
-        QVERIFY(waitIdle(window.computeThread(), 300000));
+        QVERIFY(waitIdle(session, 300000));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         QCOMPARE(started.count(), 1);
         QVERIFY(started.first().at(1).toLongLong() > 0);  // trainable parameters
@@ -212,7 +224,7 @@ private slots:
         QVERIFY(window.lossChart()->validationPointCount() >= 2);
         QVERIFY2(window.lossChart()->statsText().contains("Step 8 of 8"), qPrintable(window.lossChart()->statsText()));
         QVERIFY(!window.lossChart()->statsText().contains("GPU"));  // the CPU reports no memory
-        QVERIFY(window.isHealed());
+        QVERIFY(session.isHealed());
         QVERIFY(window.healingPanel()->isFieldEnabled("rank"));
         // The output folder has the PEFT adapter and the curves.
         QVERIFY(QFile::exists(out.filePath("adapter_config.json")));
@@ -220,9 +232,9 @@ private slots:
         // The merged model exports as a folder transformers loads: 4 layers left.
         QTemporaryDir exportDir;
         const QString target = exportDir.filePath("llama3-healed");
-        QSignalSpy exported(window.computeThread()->worker(), &lc::ModelWorker::exported);
-        window.exportHealedModelTo(target, {});
-        QVERIFY(waitIdle(window.computeThread()));
+        QSignalSpy exported(session.computeThread()->worker(), &lc::ModelWorker::exported);
+        session.exportHealed(target, {});
+        QVERIFY(waitIdle(session));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         QCOMPARE(exported.count(), 1);
         QFile config(target + "/config.json");
@@ -232,45 +244,49 @@ private slots:
 
     void pausesAndCancelsHealing()
     {
-        MainWindow window;
-        window.setDistancesCacheDir(m_cache->path());
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        session.setDistancesCacheDir(m_cache->path());
         window.show();
-        QVERIFY(openAndDrop(window));
+        QVERIFY(openAndDrop(app));
         lc::HealingConfig config = tinyHealing({});  // no output folder: nothing written
         config.steps = 500;
         config.evalEvery = 0;
-        QSignalSpy healed(window.computeThread()->worker(), &lc::ModelWorker::healed);
-        window.startHealingWith(config);
+        QSignalSpy healed(session.computeThread()->worker(), &lc::ModelWorker::healed);
+        session.heal(config);
         QVERIFY(QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() >= 2; }, 120000));
         // Paused: at most the step in flight finishes, then no more come, and the compute thread stays busy.
-        window.setHealingPaused(true);
-        QVERIFY(window.computeThread()->isPaused());
+        session.setPaused(true);
+        QVERIFY(session.isPaused());
         const int requested = window.lossChart()->trainingPointCount();
         (void)QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() > requested; }, 3000);
         const int atPause = window.lossChart()->trainingPointCount();
         QVERIFY(atPause <= requested + 1);
         QTest::qWait(1000);
         QCOMPARE(window.lossChart()->trainingPointCount(), atPause);
-        QVERIFY(window.computeThread()->isBusy());
+        QVERIFY(session.isBusy());
         QVERIFY(window.lossChart()->statsText().contains("paused"));
         // Resumed, it goes on; Cancel ends it with what it learnt.
-        window.setHealingPaused(false);
+        session.setPaused(false);
         QVERIFY(QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() > atPause; }, 60000));
-        window.computeThread()->cancel();
-        QVERIFY(waitIdle(window.computeThread(), 120000));
+        session.cancel();
+        QVERIFY(waitIdle(session, 120000));
         QCOMPARE(healed.count(), 1);
         QVERIFY(healed.first().at(0).value<lc::HealingResult>().cancelled);
         QVERIFY(window.lossChart()->trainingPointCount() < 500);
-        QVERIFY(window.isHealed());
-        QVERIFY(!window.computeThread()->isPaused());
+        QVERIFY(session.isHealed());
+        QVERIFY(!session.isPaused());
     }
 
     void evaluatesAndSweeps()
     {
-        MainWindow window;
-        window.setDistancesCacheDir(m_cache->path());
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        session.setDistancesCacheDir(m_cache->path());
         window.show();
-        QVERIFY(openAndDrop(window));
+        QVERIFY(openAndDrop(app));
         EvaluationPanel *panel = window.evaluationPanel();
         panel->setMmlu(LAYERCUT_FIXTURES_DIR "/data/mmlu");
         panel->setBoolq(LAYERCUT_FIXTURES_DIR "/data/boolq_tiny.jsonl");
@@ -279,10 +295,10 @@ private slots:
         panel->setLimit(0);
 
         // One evaluation of the pruned model: a row per subject, per category, overall and BoolQ.
-        QSignalSpy evaluated(window.computeThread()->worker(), &lc::ModelWorker::evaluated);
+        QSignalSpy evaluated(session.computeThread()->worker(), &lc::ModelWorker::evaluated);
         window.evaluateModel();
-        QVERIFY(window.computeThread()->isBusy());
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(session.isBusy());
+        QVERIFY(waitIdle(session));
         QCOMPARE(evaluated.count(), 1);
         const auto result = evaluated.first().at(0).value<lc::EvalResult>();
         QVERIFY(result.mmlu && result.boolq && result.loss);
@@ -304,19 +320,19 @@ private slots:
         QCOMPARE(table->table()->item(table->table()->rowCount() - 1, EvaluationTable::SubjectColumn)->text(),
                  QString("MMLU overall"));
 
-        // A small sweep: two strategies at two fractions, unhealed; the model ends unpruned.
+        // A small sweep: two strategies at two fractions, unhealed; the model ends as it was, layers 2–3 dropped.
         QTemporaryDir dir;
         const QString file = dir.filePath("sweep.json");
         panel->setFractions("0, 0.34");
         panel->setStrategies({"deepest", "reverse"});
         panel->setHealSteps(0);
         panel->setResultFile(file);
-        QSignalSpy points(window.computeThread()->worker(), &lc::ModelWorker::sweepPoint);
-        QSignalSpy finished(window.computeThread()->worker(), &lc::ModelWorker::sweepFinished);
-        QSignalSpy failed(window.computeThread()->worker(), &lc::ModelWorker::failed);
+        QSignalSpy points(session.computeThread()->worker(), &lc::ModelWorker::sweepPoint);
+        QSignalSpy finished(session.computeThread()->worker(), &lc::ModelWorker::sweepFinished);
+        QSignalSpy failed(session.computeThread()->worker(), &lc::ModelWorker::failed);
         window.runSweep();
-        QVERIFY(window.computeThread()->isBusy());
-        QVERIFY(waitIdle(window.computeThread(), 60000));
+        QVERIFY(session.isBusy());
+        QVERIFY(waitIdle(session, 60000));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         QCOMPARE(finished.count(), 1);
         QCOMPARE(points.count(), 4);
@@ -330,20 +346,22 @@ private slots:
                 QCOMPARE(chart->graph(m, strategy, false)->dataCount(), 2);
         QVERIFY(chart->boolqMajorityLine().has_value());
         QVERIFY(QFile::exists(file));
-        QVERIFY(!window.prunePlan().prunesAnything());
-        QVERIFY(window.layerStrip()->dropped().empty());
-        QVERIFY(!window.isHealed());
+        QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(window.layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
+        QVERIFY(!session.isHealed());
         QVERIFY(!panel->status().isEmpty());
     }
 
     void showsLoadErrors()
     {
-        MainWindow window;
-        window.setDistancesCacheDir(m_cache->path());
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        session.setDistancesCacheDir(m_cache->path());
         window.show();
-        QSignalSpy failed(window.computeThread()->worker(), &lc::ModelWorker::failed);
+        QSignalSpy failed(session.computeThread()->worker(), &lc::ModelWorker::failed);
         window.openModel("/nonexistent/folder");
-        QVERIFY(waitIdle(window.computeThread()));
+        QVERIFY(waitIdle(session));
         QCOMPARE(failed.count(), 1);
         QMessageBox *box = nullptr;
         QTRY_VERIFY((box = window.findChild<QMessageBox *>("errorBox")) != nullptr);

@@ -17,8 +17,11 @@
 #include <qcustomplot.h>
 
 #include "demo_location.h"
+#include "export_folder.h"
+#include "widgets/recent_files_menu.h"
 #include "jobs/compute_thread.h"
-#include "main_window.h"
+#include "analysis_tabs.h"
+#include "test_app.h"
 #include "panels/analysis_panel.h"
 #include "panels/evaluation_panel.h"
 #include "panels/healing_panel.h"
@@ -62,9 +65,9 @@ bool makeDemo(const QString &root)
            copyTree(kFixtures + "/data/mmlu", data + "/mmlu");
 }
 
-bool waitRestored(MainWindow &window, QSignalSpy &restored)
+bool waitRestored(TestApp &app, QSignalSpy &restored)
 {
-    return QTest::qWaitFor([&] { return restored.count() > 0; }, 60000) && waitIdle(window.computeThread());
+    return QTest::qWaitFor([&] { return restored.count() > 0; }, 60000) && waitIdle(app.session);
 }
 
 } // namespace
@@ -96,18 +99,20 @@ private slots:
         std::vector<lc::HealingStep> steps;
         std::vector<lc::ValidationPoint> validation;
         {
-            MainWindow window;
+            TestApp app;
+            MainWindow &window = app.window;
+            lc::Session &session = app.session;
             window.show();
             window.analysisPanel()->setDataFile(corpus);
             window.openModel(kFixtures + "/models/llama3_gqa_sharded");
-            QVERIFY(waitIdle(window.computeThread()));
+            QVERIFY(waitIdle(session));
             window.measureDistances();
-            QVERIFY(waitIdle(window.computeThread()));
+            QVERIFY(waitIdle(session));
             QVERIFY(!window.heatmap()->distances().empty());
-            window.selectBlock(2, 3);
-            window.dropSelectedBlock();
-            QVERIFY(waitIdle(window.computeThread()));
-            QCOMPARE(window.prunePlan().dropped(), (std::vector<int64_t>{2, 3}));
+            session.select(lc::LayerRange{2, 3}.layers());
+            window.dropSelectedLayers();
+            QVERIFY(waitIdle(session));
+            QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
             QVERIFY(window.isWindowModified());
             // Two QLoRA steps on the pruned model: enough for a curve.
             lc::HealingConfig healing = tinyHealing({});
@@ -115,8 +120,8 @@ private slots:
             healing.warmupSteps.reset();  // automatic: 1 step (an explicit one must be shorter than the run)
             healing.evalEvery = 1;
             healing.outputDir = dir.filePath("healing").toStdString();  // its checkpoint: the healed weights
-            window.startHealingWith(healing);
-            QVERIFY(waitIdle(window.computeThread(), 120000));
+            session.heal(healing);
+            QVERIFY(waitIdle(session, 120000));
             QCOMPARE(window.lossChart()->trainingPointCount(), 2);
             QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
             window.analysisPanel()->setMetric(int(SimilarityHeatmap::Metric::AllTokens));
@@ -133,27 +138,29 @@ private slots:
             QVERIFY(lossText.contains("before"));
         }
 
-        MainWindow window;
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
         window.show();
         QSignalSpy restored(window.project(), &ProjectController::restored);
-        QSignalSpy measured(window.computeThread()->worker(), &lc::ModelWorker::distancesReady);
+        QSignalSpy measured(session.computeThread()->worker(), &lc::ModelWorker::distancesReady);
         QVERIFY(window.project()->openProject(file));
-        QVERIFY(waitRestored(window, restored));
+        QVERIFY(waitRestored(app, restored));
         QCOMPARE(measured.count(), 0);  // the heatmap comes from the project, not from a new measurement
-        QCOMPARE(window.modelInfo().config.numLayers, int64_t(6));
+        QCOMPARE(session.modelInfo().config.numLayers, int64_t(6));
         QCOMPARE(window.heatmap()->distances().angular.size(), distances.angular.size());
         QCOMPARE(window.heatmap()->distances().angularAt(2, 2), distances.angularAt(2, 2));
         QCOMPARE(window.heatmap()->distances().blockInfluence, distances.blockInfluence);
         QCOMPARE(window.heatmap()->selectedStart(), 2);
         QCOMPARE(window.heatmap()->selectedSize(), 2);
         QCOMPARE(window.layerStrip()->selectedFirst(), 2);
-        QCOMPARE(window.prunePlan().dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
         QCOMPARE(window.layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
         QCOMPARE(window.selectionPanel()->lossText(), lossText);
         QCOMPARE(window.lossChart()->trainingPointCount(), 2);
         QCOMPARE(window.lossChart()->steps().back().trainLoss, steps.back().trainLoss);
         QVERIFY(project_file::read(file).healingRuns.back().checkpoint.startsWith(dir.filePath("healing/checkpoints")));
-        QVERIFY(window.isHealed());  // the healed weights read back from the run's checkpoint
+        QVERIFY(session.isHealed());  // the healed weights read back from the run's checkpoint
         QCOMPARE(window.lossChart()->validationPointCount(), static_cast<int>(validation.size()));
         QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
         QCOMPARE(window.analysisPanel()->dataFile(), corpus);
@@ -189,11 +196,12 @@ private slots:
         const QString file = dir.filePath("results.layercut");
         project_file::write(file, p);
 
-        MainWindow window;
+        TestApp app;
+        MainWindow &window = app.window;
         window.show();
         QSignalSpy restored(window.project(), &ProjectController::restored);
         QVERIFY(window.project()->openProject(file));
-        QVERIFY(waitRestored(window, restored));
+        QVERIFY(waitRestored(app, restored));
         QVERIFY(window.heatmap()->distances().empty());
         QVERIFY(window.statusBar()->currentMessage().contains("left out"));
         QVERIFY(window.evaluationTable()->rowOf("anatomy") >= 0);
@@ -221,7 +229,8 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("{\"format\": 1, \"model\": [");
         f.close();
-        MainWindow window;
+        TestApp app;
+        MainWindow &window = app.window;
         window.show();
         settings::firstLaunchDone.setValue(true);
         window.project()->openAtStartup(file, false);  // as `layercut broken.layercut` does
@@ -241,13 +250,15 @@ private slots:
         qputenv("LAYERCUT_DEMO_DIR", demo.path().toUtf8());
         QCOMPARE(DemoLocation::find().root(), demo.path());
 
-        MainWindow window;
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
         window.show();
         QSignalSpy restored(window.project(), &ProjectController::restored);
         QVERIFY(!settings::firstLaunchDone.value());
         window.project()->openAtStartup(QString(), false);
-        QVERIFY(waitRestored(window, restored));
-        QCOMPARE(QString::fromStdString(window.modelInfo().folder.string()), demo.path() + "/model");
+        QVERIFY(waitRestored(app, restored));
+        QCOMPARE(QString::fromStdString(session.modelInfo().folder.string()), demo.path() + "/model");
         QCOMPARE(window.heatmap()->distances().numLayers, int64_t(6));  // measured on the demo's text
         QVERIFY(window.heatmap()->selectedSize() > 0);
         QCOMPARE(window.analysisTabs()->currentIndex(), 0);
@@ -262,14 +273,63 @@ private slots:
         QVERIFY(settings::firstLaunchDone.value());
 
         // Later starts open nothing by themselves; --demo still does.
-        MainWindow later;
-        later.project()->openAtStartup(QString(), false);
-        QVERIFY(!later.computeThread()->isBusy());
-        QCOMPARE(later.modelInfo().config.numLayers, int64_t(0));
-        QSignalSpy laterRestored(later.project(), &ProjectController::restored);
-        later.project()->openAtStartup(QString(), true);
+        TestApp later;
+        later.project.openAtStartup(QString(), false);
+        QVERIFY(!later.session.isBusy());
+        QCOMPARE(later.session.modelInfo().config.numLayers, int64_t(0));
+        QSignalSpy laterRestored(&later.project, &ProjectController::restored);
+        later.project.openAtStartup(QString(), true);
         QVERIFY(waitRestored(later, laterRestored));
-        QCOMPARE(later.heatmap()->distances().numLayers, int64_t(6));
+        QCOMPARE(later.window.heatmap()->distances().numLayers, int64_t(6));
+    }
+
+    void openingAModelAsksToSave()
+    {
+        // Fault: Open Model Folder and Open Recent discarded unsaved results without asking.
+        TestApp app;
+        app.window.show();
+        app.window.openModel(kFixtures + "/models/llama3_gqa_sharded");
+        QVERIFY(waitIdle(app.session));
+        QCOMPARE(app.savePrompts, 0);  // nothing to lose yet
+        app.session.select({2, 3});
+        QVERIFY(app.window.isWindowModified());
+        // Cancelled: the model and its selection stay.
+        app.saveAnswer = ProjectController::SaveAnswer::Cancel;
+        app.window.openModel(kFixtures + "/models/qwen3_qknorm");
+        QCOMPARE(app.savePrompts, 1);
+        QVERIFY(!app.session.isBusy());
+        QCOMPARE(app.session.modelName(), QString("llama3_gqa_sharded"));
+        QCOMPARE(app.session.selection(), (std::vector<int64_t>{2, 3}));
+        // Open Recent goes the same way.
+        auto *recent = app.window.findChild<RecentFilesMenu *>();
+        QVERIFY(recent);
+        emit recent->chosen(kFixtures + "/models/qwen3_qknorm");
+        QCOMPARE(app.savePrompts, 2);
+        QCOMPARE(app.session.modelName(), QString("llama3_gqa_sharded"));
+        // Discarded: the other model opens, without the results.
+        app.saveAnswer = ProjectController::SaveAnswer::Discard;
+        app.window.openModel(kFixtures + "/models/qwen3_qknorm");
+        QCOMPARE(app.savePrompts, 3);
+        QVERIFY(waitIdle(app.session));
+        QCOMPARE(app.session.modelName(), QString("qwen3_qknorm"));
+        QVERIFY(app.session.selection().empty());
+    }
+
+    void exportsStartInAWritableFolder()
+    {
+        // Fault: export dialogs started in the demo's install folder, read-only when installed from the .deb.
+        QSettings().remove(QStringLiteral("export"));
+        settings::lastModelDir.setValue(QStringLiteral("/usr/share/layercut/demo"));
+        const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        QCOMPARE(export_folder::suggested(), documents);
+        QTemporaryDir dir;
+        export_folder::remember(dir.filePath("heatmap.png"));
+        QCOMPARE(export_folder::suggested(), dir.path());
+        QCOMPARE(export_folder::suggestedPath("model-pruned-4"), dir.filePath("model-pruned-4"));
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner);
+        if (!QFileInfo(dir.path()).isWritable())  // (root ignores permissions)
+            QCOMPARE(export_folder::suggested(), documents);
+        QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     }
 
     void demoLocation()

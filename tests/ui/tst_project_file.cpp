@@ -30,8 +30,7 @@ Project sampleProject(const QString &dir)
     p.evaluationMmlu = dir + "/data/mmlu";
     p.evaluationBoolq = QDir::cleanPath(dir + "/../boolq.jsonl");
     p.distances = syntheticDistances();
-    p.selectionFirst = 1;
-    p.selectionLast = 2;
+    p.selection = {1, 2};
     p.plan = lc::PrunePlan::dropBlock(6, 1, 2);
     p.plan.distance = 0.375;
     p.lossBefore = {2.5, 100, 4};
@@ -110,8 +109,7 @@ private slots:
                 QCOMPARE(q.distances.allTokens[i], p.distances.allTokens[i]);
             }
         }
-        QCOMPARE(q.selectionFirst, 1);
-        QCOMPARE(q.selectionLast, 2);
+        QCOMPARE(q.selection, (std::vector<int64_t>{1, 2}));
         QCOMPARE(q.plan.dropped(), (std::vector<int64_t>{1, 2}));
         QCOMPARE(q.plan.method, p.plan.method);
         QCOMPARE(q.plan.distance, p.plan.distance);

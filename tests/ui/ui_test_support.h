@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "jobs/compute_thread.h"
+#include "jobs/session.h"
 #include "project/project_file.h"
 
 /**
@@ -21,6 +22,12 @@
 inline bool waitIdle(const lc::ComputeThread *compute, int ms = 30000)
 {
     return QTest::qWaitFor([compute] { return !compute->isBusy(); }, ms);
+}
+
+/** Waits until the session's job (and any job a restore chains after it) has ended. */
+inline bool waitIdle(const lc::Session &session, int ms = 30000)
+{
+    return QTest::qWaitFor([&session] { return !session.isBusy(); }, ms);
 }
 
 /**

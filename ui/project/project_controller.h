@@ -1,40 +1,57 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <optional>
+#include <functional>
 
 #include <QObject>
 
-#include "project/project_file.h"
+#include "jobs/project.h"
 
-class MainWindow;
+#include "layercut/model_session.h"
+
+namespace lc {
+class Session;
+}
 class QAction;
 class QMenu;
+class QWidget;
 class RecentFilesMenu;
 
 /**
- * The main window's project: New / Open / Save / Save As and the recent list, the modified state in the
- * title ("name[*]") with a save prompt, and the bundled demo. Opening a project loads its model through
- * the compute thread as usual and then puts the saved results back (heatmap, selection, plan, curves,
- * tables) without computing them again. The file format itself lives in project_file.
+ * The project around the session: New / Open / Save / Save As and the recent list, the modified state in
+ * the window's title ("name[*]") with a save prompt before anything discards it (another project, another
+ * model, the demo, quitting), and the bundled demo. Saving writes the session's snapshot(); opening hands
+ * the file's Project to the session's restore(). The file format itself lives in project_file.
  */
 class ProjectController final : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit ProjectController(MainWindow *window);
+    /** `window` is the dialogs' parent and shows the title and modified state. */
+    ProjectController(lc::Session *session, QWidget *window);
 
-    /** Adds the project actions and the recent-projects submenu to `menu`. */
-    void addFileActions(QMenu *menu);
+    QAction *newAction() const { return m_newAction; }
+    QAction *openAction() const { return m_openAction; }
+    QAction *saveAction() const { return m_saveAction; }
+    QAction *saveAsAction() const { return m_saveAsAction; }
     QAction *openDemoAction() const { return m_openDemo; }
+    QMenu *recentMenu() const;
 
     /** The project file, empty while untitled. */
     QString projectPath() const { return m_path; }
-    /** True from opening a project (or the demo) until its results are all back. */
-    bool isRestoring() const { return m_stage != Stage::Idle; }
-    /** What a save would write now. */
-    Project currentProject() const;
+    bool isModified() const;
+
+    /** How "Save the changes first?" is answered; a dialog unless replaced (tests answer it themselves). */
+    enum class SaveAnswer
+    {
+        Save,
+        Discard,
+        Cancel,
+    };
+    void setSavePrompt(std::function<SaveAnswer(const QString &projectName)> prompt) { m_prompt = std::move(prompt); }
+    /** How the demo and models named at startup open: the window's toolbar choice. */
+    void setLoadOptionsSource(std::function<lc::LoadOptions()> source) { m_loadOptions = std::move(source); }
 
 public slots:
     /** Starts an untitled project; the open model is loaded afresh, without results. */
@@ -42,6 +59,8 @@ public slots:
     void chooseProject();
     /** Opens `path` (no dialog, but the save prompt when needed); false when it was not opened. */
     bool openProject(const QString &path);
+    /** Opens a model folder in this project, after the save prompt; false when the user cancelled. */
+    bool openModel(const QString &folder, const lc::LoadOptions &options);
     /** Saves to the project file, asking for one while untitled; false when not saved. */
     bool saveProject();
     bool saveProjectAs();
@@ -60,45 +79,23 @@ public slots:
 signals:
     /** A project or the demo has been put back (or given up on a failure); for tests and scripts. */
     void restored();
+    /** A short note for the status bar ("Saved …"). */
+    void message(const QString &text);
 
 private:
-    enum class Stage
-    {
-        Idle,
-        LoadingModel,     // the project's or demo's model is loading
-        ModelLoaded,      // loaded; the results go back once the compute thread is idle
-        ApplyingPlan,     // the saved plan is being applied
-        MeasuringDemo,    // the demo's heatmap is being measured
-        RestoringHealing, // the last healing run's weights are read back from its checkpoint
-    };
-
-    void onModelLoaded();
-    void onIdle();
-    void restoreResults();
-    /** Starts reading the last healing run's weights back, if it finished and its checkpoint is there. */
-    bool restoreHealing();
-    void finishRestore();
-    void clearRecords();
-    void setDataPaths(const Project &project);
-    void markModified();
+    void setModified(bool modified);
     void updateTitle();
     bool busyRefusal();
-    QString modelName() const;
     /** Where project dialogs start: the last project's folder, else the documents folder. */
     static QString projectFolder();
 
-    MainWindow *m_window;
+    lc::Session *m_session;
+    QWidget *m_window;
     QAction *m_newAction = nullptr, *m_openAction = nullptr, *m_saveAction = nullptr, *m_saveAsAction = nullptr;
     QAction *m_openDemo = nullptr;
     RecentFilesMenu *m_recentMenu = nullptr;
     QString m_path;
-    bool m_demo = false;                   // the untitled project is the demo (titled so)
-    Stage m_stage = Stage::Idle;
-    std::optional<Project> m_pending;      // being restored
-    std::optional<Project> m_unrestored;   // a project whose model failed to load: saved back unchanged
-    // What the widgets do not keep: the plan's quick check, the runs' settings, the last evaluation.
-    lc::LossResult m_lossBefore, m_lossAfter;
-    bool m_heldOut = false;
-    std::vector<ProjectHealingRun> m_runs;
-    std::optional<ProjectEvaluation> m_evaluation;
+    bool m_demo = false;  // the untitled project is the demo (titled so)
+    std::function<SaveAnswer(const QString &)> m_prompt;
+    std::function<lc::LoadOptions()> m_loadOptions;
 };

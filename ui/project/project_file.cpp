@@ -12,6 +12,7 @@
 
 #include "layercut/dtype.h"
 #include "layercut/error.h"
+#include "jobs/layer_range.h"
 #include "layercut/model_export.h"
 #include "project/result_json.h"
 
@@ -65,11 +66,6 @@ ProjectSweep sweepFromJson(const nlohmann::json &j, const std::string &source,
     return sweep;
 }
 
-Json intRange(int first, int last)
-{
-    return first >= 0 ? Json{first, last} : Json();
-}
-
 /** Runs `read` on the named part of the file; whatever does not fit is reported with the file and that part. */
 void section(const QString &path, const char *name, const std::function<void()> &read)
 {
@@ -121,7 +117,13 @@ void write(const QString &path, const Project &p)
                  {"evaluation_boolq", store(p.evaluationBoolq)},
                  {"evaluation_validation", store(p.evaluationValidationData)}};
     j["distances"] = p.distances.empty() ? Json() : Json(lc::distancesToJson(p.distances));
-    j["selection"] = intRange(p.selectionFirst, p.selectionLast);
+    // A block as [first, last] (what format 1 always held); any other set of layers as a list beside it.
+    if (const auto block = lc::asRange(p.selection))
+        j["selection"] = Json::array({block->first, block->last});
+    else
+        j["selection"] = Json();
+    if (!p.selection.empty() && !lc::asRange(p.selection))
+        j["selected_layers"] = p.selection;
     if (p.plan.prunesAnything())
         j["prune"] = {{"source_layers", p.plan.sourceLayers},
                       {"dropped", p.plan.dropped()},
@@ -208,10 +210,14 @@ Project read(const QString &path)
     });
     section(path, "selection", [&] {
         if (j.contains("selection") && !j["selection"].is_null()) {
-            p.selectionFirst = j["selection"].at(0).get<int>();
-            p.selectionLast = j["selection"].at(1).get<int>();
-            if (p.selectionFirst < 0 || p.selectionLast < p.selectionFirst)
+            const lc::LayerRange block{j["selection"].at(0).get<int64_t>(), j["selection"].at(1).get<int64_t>()};
+            if (block.first < 0 || block.isEmpty())
                 throw lc::Error("the selected layers " + j["selection"].dump() + " are not a block");
+            p.selection = block.layers();
+        } else if (j.contains("selected_layers")) {
+            p.selection = lc::normalizedLayers(j["selected_layers"].get<std::vector<int64_t>>());
+            if (!p.selection.empty() && p.selection.front() < 0)
+                throw lc::Error("the selected layers " + j["selected_layers"].dump() + " hold a negative index");
         }
     });
     section(path, "prune", [&] {

@@ -76,6 +76,7 @@ inline const Setting<QByteArray> windowGeometry{"window/geometry"};
 inline const Setting<QByteArray> windowState{"window/state"};  // docks and toolbar
 inline const Setting<QStringList> recentProjects{"project/recent"};
 inline const Setting<QString> lastProjectDir{"project/lastDir"};
+inline const Setting<QString> lastExportDir{"export/lastDir"};  // where the last export (model, chart, data) went
 inline const Setting<bool> firstLaunchDone{"app/firstLaunchDone", false};  // the demo opens until then
 inline const Setting<QString> language{"interface/language"};  // empty: the system's; "en", "zh_CN"
 

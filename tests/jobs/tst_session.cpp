@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The session without a window: its commands, the state they leave, the one job path (refusal while busy,
+// cancel, failure), snapshot() and restore(), and the faults users hit that its design rules out.
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "jobs/compute_thread.h"
+#include "jobs/session.h"
+
+using namespace lc;
+
+namespace {
+
+const QString kFixtures = QStringLiteral(LAYERCUT_FIXTURES_DIR);
+const QString kModel = kFixtures + "/models/llama3_gqa_sharded";  // 6 layers
+const QString kCorpus = kFixtures + "/data/tiny_corpus.txt";
+
+bool waitIdle(const Session &session, int ms = 60000)
+{
+    return QTest::qWaitFor([&session] { return !session.isBusy(); }, ms);
+}
+
+/** The analysis inputs the tests measure with: a handful of short samples. */
+AnalysisInputs tinyAnalysis()
+{
+    return {kCorpus, {.samples = 8, .maxLength = 16}, 4};
+}
+
+/** A QLoRA run small enough for the CPU. */
+HealingConfig tinyHealing(int steps)
+{
+    HealingConfig c;
+    c.method = HealingMethod::Lora;
+    c.quantization = BaseQuantization::Nf4;
+    c.rank = 4;
+    c.alpha = 8;
+    c.steps = steps;
+    c.batchSize = 2;
+    c.microBatchSize = 1;
+    c.sequenceLength = 32;
+    c.evalEvery = 0;
+    c.warmupSteps = 1;
+    c.trainData = kCorpus.toStdString();
+    return c;
+}
+
+/** Which job ended how, in order. */
+struct Endings
+{
+    explicit Endings(Session &session)
+    {
+        QObject::connect(&session, &Session::jobEnded, [this](JobKind kind, JobOutcome outcome) {
+            list.push_back({kind, outcome});
+        });
+    }
+    std::vector<std::pair<JobKind, JobOutcome>> list;
+};
+
+} // namespace
+
+class TestSession final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_cache = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_cache->isValid());
+    }
+    void cleanup() { m_cache.reset(); }
+
+    void opensMeasuresSelectsAndDrops()
+    {
+        Session s;
+        s.setDistancesCacheDir(m_cache->path());
+        QSignalSpy modelChanged(&s, &Session::modelChanged);
+        QSignalSpy modified(&s, &Session::modified);
+        QVERIFY(!s.hasModel());
+        QVERIFY(!s.measureDistances());  // nothing loaded: refused, no job
+        QVERIFY(s.open(kModel, {}));
+        QVERIFY(s.isBusy());
+        QCOMPARE(s.job(), JobKind::Open);
+        QVERIFY(!s.open(kModel, {}));  // one job at a time
+        QVERIFY(waitIdle(s));
+        QCOMPARE(modelChanged.count(), 1);
+        QCOMPARE(s.modelInfo().config.numLayers, int64_t(6));
+        QCOMPARE(s.modelName(), QString("llama3_gqa_sharded"));
+        QVERIFY(!s.plan().prunesAnything());
+
+        s.setAnalysisInputs(tinyAnalysis());
+        QVERIFY(modified.count() > 0);  // the docks' data is part of the project
+        QVERIFY(s.measureDistances());
+        QVERIFY(waitIdle(s));
+        QCOMPARE(s.distances().numLayers, int64_t(6));
+        // The most redundant single layer is selected, with its distance.
+        QCOMPARE(s.selection(), (std::vector<int64_t>{s.distances().optimalStart(1)}));
+        QVERIFY(!std::isnan(s.selectionDistance()));
+
+        // Any set of layers is a selection; out-of-range ones are left out, and it is kept sorted.
+        s.select({4, 1, 9, 1});
+        QCOMPARE(s.selection(), (std::vector<int64_t>{1, 4}));
+        QVERIFY(std::isnan(s.selectionDistance()));  // not one block
+        QVERIFY(s.dropSelection());
+        QVERIFY(waitIdle(s));
+        QCOMPARE(s.plan().dropped(), (std::vector<int64_t>{1, 4}));
+        QVERIFY(s.pruneCheck().after.tokens > 0);  // the quick check ran on the analysis data
+        QVERIFY(s.pruneCheck().heldOut);
+
+        s.select({2, 3});
+        QVERIFY(!std::isnan(s.selectionDistance()));
+        QVERIFY(s.dropSelection());
+        QVERIFY(waitIdle(s));
+        QCOMPARE(s.plan().dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(s.plan().distance, s.distances().angularAt(2, 2));
+        QVERIFY(s.restoreAllLayers());
+        QVERIFY(waitIdle(s));
+        QVERIFY(!s.plan().prunesAnything());
+        QVERIFY(!s.restoreAllLayers());  // nothing to restore
+    }
+
+    void failedOpenKeepsTheModel()
+    {
+        // Fault: a failed open unloaded the model while the window still showed it.
+        Session s;
+        s.setDistancesCacheDir(m_cache->path());
+        QVERIFY(s.open(kModel, {}));
+        QVERIFY(waitIdle(s));
+        s.select({2});
+        QVERIFY(s.dropSelection());
+        QVERIFY(waitIdle(s));
+        QSignalSpy failed(&s, &Session::jobFailed);
+        QSignalSpy modelChanged(&s, &Session::modelChanged);
+        Endings endings(s);
+        QTemporaryDir empty;  // no config.json
+        QVERIFY(s.open(empty.path(), {}));
+        QVERIFY(waitIdle(s));
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.first().at(0).value<JobKind>(), JobKind::Open);
+        QVERIFY(failed.first().at(1).toString().contains("config.json"));
+        QCOMPARE(endings.list.back(), std::make_pair(JobKind::Open, JobOutcome::Failed));
+        QCOMPARE(modelChanged.count(), 0);
+        QCOMPARE(s.modelName(), QString("llama3_gqa_sharded"));
+        QCOMPARE(s.plan().dropped(), (std::vector<int64_t>{2}));
+        // The model is still there for the next job.
+        s.setAnalysisInputs(tinyAnalysis());
+        QVERIFY(s.measureDistances());
+        QVERIFY(waitIdle(s));
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(s.distances().numLayers, int64_t(6));
+    }
+
+    void jobFailureIsReportedWithItsKind()
+    {
+        Session s;
+        s.setDistancesCacheDir(m_cache->path());
+        QVERIFY(s.open(kModel, {}));
+        QVERIFY(waitIdle(s));
+        QTemporaryDir dir;
+        QFile binary(dir.filePath("weights.bin"));
+        QVERIFY(binary.open(QIODevice::WriteOnly));
+        binary.write(QByteArray(4096, '\0'));
+        binary.close();
+        s.setAnalysisInputs({binary.fileName(), {.samples = 8, .maxLength = 16}, 4});
+        QSignalSpy failed(&s, &Session::jobFailed);
+        Endings endings(s);
+        QVERIFY(s.measureDistances());
+        QVERIFY(waitIdle(s));
+        QCOMPARE(failed.count(), 1);
+        QCOMPARE(failed.first().at(0).value<JobKind>(), JobKind::Distances);
+        QVERIFY(failed.first().at(1).toString().contains("weights.bin"));
+        QCOMPARE(endings.list.back(), std::make_pair(JobKind::Distances, JobOutcome::Failed));
+        QVERIFY(s.distances().empty());
+        // A healing config that does not validate fails at once, with the core's reason, and starts nothing.
+        HealingConfig bad = tinyHealing(4);
+        bad.rank = 0;
+        QVERIFY(!s.heal(bad));
+        QVERIFY(!s.isBusy());
+        QCOMPARE(failed.count(), 2);
+        QCOMPARE(failed.last().at(0).value<JobKind>(), JobKind::Heal);
+    }
+
+    void cancelSaysSoAtOnce()
+    {
+        // Fault: Cancel showed nothing until the job stopped.
+        Session s;
+        s.setDistancesCacheDir(m_cache->path());
+        QVERIFY(s.open(kModel, {}));
+        QVERIFY(waitIdle(s));
+        s.select({2, 3});
+        QVERIFY(s.dropSelection());
+        QVERIFY(waitIdle(s));
+        QSignalSpy cancelRequested(&s, &Session::cancelRequested);
+        Endings endings(s);
+        QVERIFY(s.heal(tinyHealing(500)));
+        QVERIFY(QTest::qWaitFor([&] { return s.healingRuns().size() == 1 && s.healingRuns()[0].steps.size() >= 1; },
+                                120000));
+        s.cancel();
+        QCOMPARE(cancelRequested.count(), 1);  // at once, before the job has stopped
+        QVERIFY(s.isCancelling());
+        s.cancel();
+        QCOMPARE(cancelRequested.count(), 1);  // asked once
+        QVERIFY(waitIdle(s, 120000));
+        QVERIFY(!s.isCancelling());
+        QCOMPARE(endings.list.back().first, JobKind::Heal);
+        QVERIFY(s.healingRuns()[0].cancelled);
+        QVERIFY(s.healingRuns()[0].steps.size() < 500);
+        QVERIFY(s.isHealed());  // a cancelled run keeps what it learnt
+    }
+
+    void sweepKeepsThePlanAndSaysItLosesHealing()
+    {
+        // Fault: Run Sweep threw away the pruned and healed model without a word, while Restore All Layers
+        // and Export Healed Model stayed enabled and did nothing.
+        Session s;
+        s.setDistancesCacheDir(m_cache->path());
+        QVERIFY(s.open(kModel, {}));
+        QVERIFY(waitIdle(s));
+        s.select({2, 3});
+        QVERIFY(s.dropSelection());
+        QVERIFY(waitIdle(s));
+        QVERIFY(!s.sweepDiscardsHealing());
+        QVERIFY(s.heal(tinyHealing(2)));
+        QVERIFY(waitIdle(s, 120000));
+        QVERIFY(s.isHealed());
+        QVERIFY(s.sweepDiscardsHealing());  // the GUI asks before this
+        SweepOptions options;
+        options.fractions = {0.34};
+        options.strategies = {PruneStrategy::Deepest};
+        options.eval.validationData = kCorpus.toStdString();
+        options.eval.lossSequences = 4;
+        options.eval.lossLength = 32;
+        QSignalSpy planChanged(&s, &Session::planChanged);
+        QVERIFY(s.sweep(options));
+        QCOMPARE(s.job(), JobKind::Sweep);
+        QVERIFY(waitIdle(s, 120000));
+        QVERIFY(s.sweep(false) && !s.sweep(false)->result.points.empty());
+        // The model runs the plan it ran before, unhealed, and the state says so.
+        QCOMPARE(s.plan().dropped(), (std::vector<int64_t>{2, 3}));
+        QVERIFY(!s.isHealed());
+        QVERIFY(planChanged.count() > 0);
+        QVERIFY(!s.exportHealed(m_cache->filePath("healed"), {}));  // nothing healed to export
+    }
+
+    void snapshotAndRestoreRoundTrip()
+    {
+        Project saved;
+        {
+            Session s;
+            s.setDistancesCacheDir(m_cache->path());
+            QVERIFY(s.open(kModel, {}));
+            QVERIFY(waitIdle(s));
+            s.setAnalysisInputs(tinyAnalysis());
+            s.setInputPaths({kCorpus, QString(), kFixtures + "/data/mmlu", QString(), kCorpus});
+            s.setView({1, true, 2});
+            QVERIFY(s.measureDistances());
+            QVERIFY(waitIdle(s));
+            s.select({2, 3});
+            QVERIFY(s.dropSelection());
+            QVERIFY(waitIdle(s));
+            saved = s.snapshot();
+        }
+        QCOMPARE(saved.modelFolder, kModel);
+        QCOMPARE(saved.selection, (std::vector<int64_t>{2, 3}));
+        QCOMPARE(saved.plan.dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(saved.heatmapMetric, 1);
+        QCOMPARE(saved.currentTab, 2);
+        QCOMPARE(saved.evaluationMmlu, kFixtures + "/data/mmlu");
+
+        Session t;
+        t.setDistancesCacheDir(m_cache->path());
+        QSignalSpy restored(&t, &Session::restored);
+        QSignalSpy modified(&t, &Session::modified);
+        QSignalSpy distancesChanged(&t, &Session::distancesChanged);
+        Endings endings(t);
+        QVERIFY(t.restore(saved));
+        QVERIFY(t.isRestoring());
+        QVERIFY(QTest::qWaitFor([&] { return restored.count() == 1; }, 60000));
+        QVERIFY(!t.isRestoring());
+        QCOMPARE(modified.count(), 0);  // putting a project back changes nothing of it
+        // Nothing was measured again: the model opened and the plan was applied, without the loss check.
+        QCOMPARE(endings.list.size(), size_t(2));
+        QCOMPARE(endings.list[0].first, JobKind::Open);
+        QCOMPARE(endings.list[1].first, JobKind::Prune);
+        QCOMPARE(distancesChanged.count(), 1);
+        QCOMPARE(t.plan().dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(t.pruneCheck().after.loss, saved.lossAfter.loss);
+        QCOMPARE(t.selection(), saved.selection);
+        QCOMPARE(t.view(), (ViewState{1, true, 2}));
+        QCOMPARE(t.analysisInputs().dataFile, kCorpus);
+        QCOMPARE(t.inputPaths().evaluationMmlu, kFixtures + "/data/mmlu");
+        const Project again = t.snapshot();
+        QCOMPARE(again.distances.angular.size(), saved.distances.angular.size());
+        QCOMPARE(again.distances.angularAt(2, 2), saved.distances.angularAt(2, 2));
+        QCOMPARE(again.plan.kept, saved.plan.kept);
+        QCOMPARE(again.lossBefore.loss, saved.lossBefore.loss);
+    }
+
+    void restoreOfAMissingModelKeepsTheProject()
+    {
+        Project p;
+        p.modelFolder = m_cache->filePath("gone");
+        p.selection = {1};
+        p.analysisData = kCorpus;
+        Session s;
+        QSignalSpy restored(&s, &Session::restored);
+        QSignalSpy failed(&s, &Session::jobFailed);
+        QVERIFY(s.restore(p));
+        QVERIFY(QTest::qWaitFor([&] { return restored.count() == 1; }, 30000));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY(!s.hasModel());
+        // Saved back unchanged, so nothing of it is lost by opening it where the model is missing.
+        const Project back = s.snapshot();
+        QCOMPARE(back.modelFolder, p.modelFolder);
+        QCOMPARE(back.selection, p.selection);
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_cache;
+};
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"
