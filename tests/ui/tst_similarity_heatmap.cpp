@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The heatmap and the layer strip as a user drives them: clicks, arrow keys and a drag select blocks and
-// emit the selection; the undefined triangle stays blank; charts and data export in every format.
+// emit the selection; the undefined triangle stays blank; the legend and the colour scale sit beside the cells
+// (on screen and exported), and only once there are distances; charts and data export in every format.
 #include <cmath>
 
 #include <QFileInfo>
@@ -13,6 +14,7 @@
 #include "plots/layer_strip.h"
 #include "plots/similarity_heatmap.h"
 #include "ui_test_support.h"
+#include "widget_screenshot.h"
 
 class TestSimilarityHeatmap final : public QObject
 {
@@ -157,6 +159,103 @@ private slots:
         QVERIFY2(best.blue() > best.green() && best.red() < 120, qPrintable(best.name()));  // viridis low end: violet
         QVERIFY2(worst.red() > 200 && worst.green() > 200, qPrintable(worst.name()));     // viridis high end: yellow
         QCOMPARE(undefined, QColor(Qt::white));
+    }
+
+    void legendAndScaleBesideTheCells()
+    {
+        // The legend and the colour scale have cells of their own in the layout: neither covers a heatmap cell,
+        // at any size.
+        QCustomPlot *plot = m_heatmap->plot();
+        for (const QSize size : {QSize(640, 520), QSize(360, 300), QSize(1000, 420)}) {
+            m_heatmap->resize(size);
+            plot->replot();
+            const QRect cells = plot->axisRect()->rect();
+            QVERIFY(plot->legend->visible());
+            QVERIFY(m_heatmap->scaleShown());
+            QVERIFY2(!plot->legend->outerRect().intersects(cells), qPrintable(QStringLiteral("%1x%2").arg(size.width()).arg(size.height())));
+            QVERIFY(!m_heatmap->colorScale()->outerRect().intersects(cells));
+        }
+        m_heatmap->resize(640, 520);
+        plot->replot();
+        saveScreenshot(m_heatmap.get(), QStringLiteral("heatmap"));
+        // In the exported image too: the top-left cell (l = 0, n = 6, the largest distance: yellow) is yellow up
+        // to its corner, not under a legend.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("h.png");
+        chart_exporter::saveImage(plot, path);
+        const QImage png(path);
+        QCOMPARE(png.size(), plot->size() * 2);
+        const QRect cells = plot->axisRect()->rect();
+        for (const QPoint inside : {QPoint(3, 3), QPoint(20, 20), QPoint(60, 25)}) {
+            const QColor c = png.pixelColor((cells.topLeft() + inside) * 2);
+            QVERIFY2(c.red() > 200 && c.green() > 200 && c.blue() < 120, qPrintable(c.name()));
+        }
+    }
+
+    void emptyHeatmapShowsAHintNotAScale()
+    {
+        SimilarityHeatmap empty;
+        empty.resize(640, 520);
+        empty.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&empty));
+        empty.plot()->replot();
+        saveScreenshot(&empty, QStringLiteral("heatmap_empty"));
+        QVERIFY(!empty.scaleShown());
+        QVERIFY(!empty.colorScale()->visible());
+        QVERIFY(!empty.plot()->legend->visible());
+        QVERIFY(empty.emptyHintShown());
+        // The cells take the room the scale would have: no column is kept for it.
+        QCOMPARE(empty.plot()->plotLayout()->elementCount(), 1);
+        // Distances arrive: the scale and the legend appear, the hint goes.
+        empty.setDistances(syntheticDistances());
+        empty.plot()->replot();
+        QVERIFY(empty.scaleShown());
+        QVERIFY(empty.plot()->legend->visible());
+        QVERIFY(!empty.emptyHintShown());
+        QVERIFY(!empty.colorScale()->outerRect().intersects(empty.plot()->axisRect()->rect()));
+        const QCPRange range = empty.colorScale()->dataRange();
+        QVERIFY2(qAbs(range.lower - 0.08) < 1e-9 && qAbs(range.upper - 0.6) < 1e-9,
+                 qPrintable(QStringLiteral("%1 %2").arg(range.lower).arg(range.upper)));
+        // And go again when the distances are cleared (another model).
+        empty.setDistances(lc::LayerDistances{});
+        empty.plot()->replot();
+        QVERIFY(!empty.scaleShown());
+        QVERIFY(empty.emptyHintShown());
+        QCOMPARE(empty.plot()->plotLayout()->elementCount(), 1);
+    }
+
+    void scaleLabelFollowsTheMetric()
+    {
+        using M = SimilarityHeatmap::Metric;
+        QCPColorScale *scale = m_heatmap->colorScale();
+        m_heatmap->resize(520, 400);
+        for (const bool normalize : {false, true, false})
+            for (const M metric : {M::AllTokens, M::LastToken, M::AllTokens}) {
+                m_heatmap->setMetric(metric);
+                m_heatmap->setNormalizeRows(normalize);
+                m_heatmap->plot()->replot();
+                const QString label = m_heatmap->scaleLabel();
+                QCOMPARE(scale->axis()->label(), label);
+                QVERIFY2(label.contains(metric == M::LastToken ? "last token" : "all tokens"), qPrintable(label));
+                QVERIFY2(label.contains("normalised") == normalize, qPrintable(label));
+                // The data range follows: [0, 1] when normalised, even where rows are constant (all tokens here).
+                if (normalize)
+                    QCOMPARE(scale->dataRange(), QCPRange(0, 1));
+                else
+                    QVERIFY(scale->dataRange().size() > 0.05);
+                // Each line of the label fits along the scale.
+                const QFontMetrics fm(scale->axis()->labelFont());
+                for (const QString &line : label.split('\n'))
+                    QVERIFY2(fm.horizontalAdvance(line) <= scale->axis()->axisRect()->height(), qPrintable(line));
+            }
+        // Cleared and measured again, the label is still that of the metric shown.
+        m_heatmap->setMetric(M::AllTokens);
+        m_heatmap->setNormalizeRows(true);
+        m_heatmap->setDistances(lc::LayerDistances{});
+        m_heatmap->setDistances(syntheticDistances());
+        QVERIFY(m_heatmap->scaleLabel().contains("all tokens") && m_heatmap->scaleLabel().contains("normalised"));
+        m_heatmap->plot()->replot();
+        saveScreenshot(m_heatmap.get(), QStringLiteral("heatmap_all_tokens_normalised"));
     }
 
     void exportsEveryFormat()

@@ -12,6 +12,7 @@
 #include "plots/chart_exporter.h"
 #include "plots/importance_chart.h"
 #include "plots/sweep_chart.h"
+#include "widget_screenshot.h"
 
 namespace {
 
@@ -71,8 +72,8 @@ private slots:
         QCOMPARE(mmlu->data()->at(0)->value, 60.0);
         QCOMPARE(mmlu->data()->at(1)->key, 50.0);
         QCOMPARE(mmlu->keyAxis()->axisRect(), chart.accuracyRect());
-        QCOMPARE(mmlu->pen().style(), Qt::DashLine);
-        QCOMPARE(chart.graph(SweepChart::Measure::Mmlu, "deepest", true)->pen().style(), Qt::SolidLine);
+        QCOMPARE(mmlu->pen().style(), Qt::SolidLine);
+        QCOMPARE(chart.graph(SweepChart::Measure::Boolq, "deepest", false)->pen().style(), Qt::DashLine);
         QVERIFY(chart.graph(SweepChart::Measure::Mmlu, "deepest", true)->pen().color() == mmlu->pen().color());
         QVERIFY(chart.graph(SweepChart::Measure::Mmlu, "reverse", false)->pen().color() != mmlu->pen().color());
         QVERIFY(!chart.graph(SweepChart::Measure::Boolq, "reverse", false));
@@ -90,6 +91,83 @@ private slots:
         chart.reset(12);
         QCOMPARE(chart.seriesCount(), 0);
         QVERIFY(chart.points().empty());
+    }
+
+    void measuresAndHealingTellApartWithoutColour()
+    {
+        // MMLU and BoolQ of one strategy differ by their line, not only by a marker; healed and not healed by
+        // marker fill and weight; all of it in greyscale too. Strategies differ by colour.
+        SweepChart chart;
+        chart.resize(900, 640);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.reset(12);
+        for (const bool healed : {false, true})
+            for (const std::string strategy : {"similarity", "deepest"}) {
+                const double h = healed ? 0.05 : 0.0, s = strategy == "deepest" ? -0.04 : 0.0;
+                chart.addPoint(makePoint(strategy, 0.0, healed, 0.62, 0.78, 2.0));
+                chart.addPoint(makePoint(strategy, 0.25, healed, 0.55 + h + s, 0.70 + h + s, 2.6 - 2 * h, layers(6, 3)));
+                chart.addPoint(makePoint(strategy, 0.5, healed, 0.38 + h + s, 0.60 + h + s, 3.6 - 4 * h, layers(5, 6)));
+            }
+        chart.setBoolqMajority(0.62);
+        chart.plot()->replot();
+        saveScreenshot(&chart, QStringLiteral("sweep_chart"));
+        using M = SweepChart::Measure;
+        for (const char *strategy : {"similarity", "deepest"})
+            for (const bool healed : {false, true}) {
+                QCPGraph *mmlu = chart.graph(M::Mmlu, strategy, healed), *boolq = chart.graph(M::Boolq, strategy, healed);
+                QVERIFY(mmlu && boolq);
+                QVERIFY(mmlu->pen().style() != boolq->pen().style());
+                QVERIFY(mmlu->scatterStyle().shape() != boolq->scatterStyle().shape());
+                QCOMPARE(mmlu->pen().color(), boolq->pen().color());
+                // Healed: filled markers, a heavier line; not healed: hollow markers.
+                QCPGraph *other = chart.graph(M::Mmlu, strategy, !healed);
+                QCOMPARE(other->pen().style(), mmlu->pen().style());
+                QVERIFY(other->pen().widthF() != mmlu->pen().widthF());
+                QVERIFY(other->scatterStyle().brush() != mmlu->scatterStyle().brush());
+                QCOMPARE(mmlu->scatterStyle().brush().color() == mmlu->pen().color(), healed);
+            }
+        QVERIFY(chart.graph(M::Mmlu, "similarity", false)->pen().color() != chart.graph(M::Mmlu, "deepest", false)->pen().color());
+        // The baselines are thin, each with a line style no series uses.
+        for (const QString &name : {QStringLiteral("MMLU chance (25%)"), QStringLiteral("BoolQ majority class (62.0%)")}) {
+            QCPGraph *line = chart.legendGraph(name);
+            QVERIFY2(line, qPrintable(name));
+            QVERIFY(line->pen().style() != Qt::SolidLine && line->pen().style() != Qt::DashLine);
+            QVERIFY(line->pen().widthF() < chart.graph(M::Mmlu, "deepest", false)->pen().widthF());
+        }
+        // The legend is a key: which line is which benchmark, which colour which strategy, which marker healed.
+        const QStringList legend = chart.legendTexts();
+        for (const QString &entry : {QStringLiteral("MMLU"), QStringLiteral("BoolQ"), SweepChart::strategyText("similarity"),
+                                     SweepChart::strategyText("deepest"), QStringLiteral("healed"),
+                                     QStringLiteral("not healed"), QStringLiteral("MMLU chance (25%)")})
+            QVERIFY2(legend.contains(entry), qPrintable(entry + ": " + legend.join(" | ")));
+        QVERIFY(legend.indexOf("MMLU") < legend.indexOf(SweepChart::strategyText("similarity")));
+        QCOMPARE(chart.legendGraph("MMLU")->pen().style(), chart.graph(M::Mmlu, "deepest", true)->pen().style());
+        QCOMPARE(chart.legendGraph("BoolQ")->pen().style(), chart.graph(M::Boolq, "deepest", true)->pen().style());
+        QCOMPARE(chart.legendGraph(SweepChart::strategyText("deepest"))->pen().color(),
+                 chart.graph(M::Boolq, "deepest", true)->pen().color());
+        QCOMPARE(chart.legendGraph("not healed")->scatterStyle().brush(), chart.graph(M::Mmlu, "deepest", false)->scatterStyle().brush());
+        // The strategies' colours differ in luminance as well, so they stay apart in greyscale print.
+        chart.addPoint(makePoint("reverse", 0.25, false, 0.45, 0.65, 2.8, layers(9, 3)));
+        const auto grey = [&](const char *strategy) { return qGray(chart.graph(M::Mmlu, strategy, false)->pen().color().rgb()); };
+        QVERIFY(std::abs(grey("similarity") - grey("reverse")) > 30);
+        QVERIFY(std::abs(grey("reverse") - grey("deepest")) > 30);
+        QVERIFY(std::abs(grey("similarity") - grey("deepest")) > 30);
+        // Only what is drawn is named: no BoolQ without BoolQ points, no "healed" without healed ones.
+        SweepChart few;
+        few.reset(12);
+        few.addPoint(makePoint("reverse", 0.0, false, 0.6, std::nullopt, 2.0));
+        QVERIFY(few.legendTexts().contains("MMLU"));
+        QVERIFY(!few.legendTexts().contains("BoolQ"));
+        QVERIFY(!few.legendTexts().contains("healed"));
+        QVERIFY(few.legendTexts().contains("not healed"));
+        few.reset(12);
+        QVERIFY(!few.legendTexts().contains("MMLU"));
+        QVERIFY(few.legendTexts().contains("MMLU chance (25%)"));
+        // The legend sits under the charts, never over a series.
+        chart.plot()->replot();
+        QVERIFY(!chart.plot()->legend->outerRect().intersects(chart.accuracyRect()->rect()));
+        QVERIFY(!chart.plot()->legend->outerRect().intersects(chart.lossRect()->rect()));
     }
 
     void keysCountTheLayersDropped()

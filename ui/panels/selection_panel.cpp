@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panels/selection_panel.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QFormLayout>
@@ -10,17 +11,18 @@
 #include <QToolButton>
 
 #include "format.h"
+#include "layercut/prune_plan.h"
 
 namespace {
-
-QString rangeText(int first, int last)
-{
-    return first == last ? QString::number(first) : QStringLiteral("%1–%2").arg(first).arg(last);
-}
 
 int bytesPerParameter(const std::string &dtype)
 {
     return dtype == "float32" ? 4 : 2;
+}
+
+QString rangesText(const std::vector<int64_t> &sorted)
+{
+    return QString::fromStdString(lc::PrunePlan::ranges(sorted));
 }
 
 } // namespace
@@ -29,27 +31,33 @@ SelectionPanel::SelectionPanel(QWidget *parent) : QWidget(parent)
 {
     auto *form = new QFormLayout(this);
     form->setLabelAlignment(Qt::AlignRight);
-    auto add = [&](const QString &label) {
+    auto add = [&](const QString &label, const QString &toolTip) {
         auto *value = new QLabel(this);
         value->setWordWrap(true);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        value->setToolTip(toolTip);
         form->addRow(label, value);
+        if (auto *name = qobject_cast<QLabel *>(form->labelForField(value)))
+            name->setToolTip(toolTip);
         return value;
     };
-    m_dropped = add(tr("Layers dropped:"));
-    m_kept = add(tr("Layers kept:"));
-    m_distance = add(tr("Distance d:"));
-    m_share = add(tr("Parameters removed:"));
-    m_memory = add(tr("Memory saved:"));
+    form->addRow(new QLabel(tr("<b>Dropping the selection</b>"), this));
+    m_dropped = add(tr("Selected layers:"), tr("The layers selected on the heatmap or the layer strip: those a drop "
+                                                "would remove (0-based, original numbering)"));
+    m_kept = add(tr("Would keep:"), tr("The layers that would remain after dropping the selection"));
+    m_distance = add(tr("Distance d:"), tr("The angular distance between the streams before and after the block; "
+                                           "defined for one contiguous block"));
+    m_share = add(tr("Would remove:"), tr("The parameters of the selected layers"));
+    m_memory = add(tr("Would save:"), tr("The memory the selected layers' weights take"));
     m_buttons = new QHBoxLayout;
     form->addRow(m_buttons);
-    auto *heading = new QLabel(tr("<b>Model now</b>"), this);
-    form->addRow(heading);
-    m_pruned = add(tr("Running:"));
-    m_loss = add(tr("Held-out loss:"));
+    form->addRow(new QLabel(tr("<b>Model now</b>"), this));
+    m_running = add(tr("Running:"), tr("The layers the model runs now"));
+    m_pruned = add(tr("Layers dropped:"), tr("The layers dropped from the model now (original numbering)"));
+    m_loss = add(tr("Held-out loss:"), tr("The held-out loss before and after the layers were dropped"));
     setSelection(-1, -1, std::nan(""));
-    m_pruned->setText(QStringLiteral("—"));
-    m_loss->setText(QStringLiteral("—"));
+    for (QLabel *l : {m_running, m_pruned, m_loss})
+        l->setText(QStringLiteral("—"));
 }
 
 void SelectionPanel::setActions(QAction *drop, QAction *restore, QAction *exportModel)
@@ -67,9 +75,11 @@ void SelectionPanel::setPruneResult(const lc::PrunePlan &plan, const lc::LossRes
                                     const lc::LossResult &after, bool heldOut)
 {
     const int L = static_cast<int>(plan.sourceLayers), K = static_cast<int>(plan.kept.size());
+    const std::vector<int64_t> dropped = plan.dropped();
+    m_running->setText(plan.prunesAnything() ? tr("%1 of %2 layers").arg(K).arg(L) : tr("all %1 layers").arg(L));
     m_pruned->setText(plan.prunesAnything()
-                          ? tr("%1 of %2 layers; dropped %3").arg(K).arg(L).arg(QString::fromStdString(lc::PrunePlan::ranges(plan.dropped())))
-                          : tr("all %1 layers").arg(L));
+                          ? tr("%1 (%n layer(s))", nullptr, static_cast<int>(dropped.size())).arg(rangesText(dropped))
+                          : tr("none"));
     if (before.tokens == 0) {
         m_loss->setText(plan.prunesAnything() ? tr("choose analysis data to check the loss") : QStringLiteral("—"));
         return;
@@ -97,33 +107,51 @@ void SelectionPanel::setModel(const lc::ModelInfo &info)
 
 void SelectionPanel::setSelection(int first, int last, double distance)
 {
-    const int L = static_cast<int>(m_info.config.numLayers);
-    if (first < 0 || L == 0) {
-        const QString none = tr("select a block on the heatmap or the layer strip");
-        m_dropped->setText(none);
+    std::vector<int64_t> layers;
+    if (first >= 0)
+        for (int i = std::min(first, last); i <= std::max(first, last); ++i)
+            layers.push_back(i);
+    setSelectedLayers(layers, distance);
+}
+
+void SelectionPanel::setSelectedLayers(const std::vector<int64_t> &layers, double distance)
+{
+    const int64_t L = m_info.config.numLayers;
+    m_selected.clear();
+    for (const int64_t l : layers)
+        if (l >= 0 && l < L)
+            m_selected.push_back(l);
+    std::sort(m_selected.begin(), m_selected.end());
+    m_selected.erase(std::unique(m_selected.begin(), m_selected.end()), m_selected.end());
+    if (m_selected.empty()) {
+        m_dropped->setText(tr("none: select layers on the heatmap or the layer strip"));
         for (QLabel *l : {m_kept, m_distance, m_share, m_memory})
             l->setText(QStringLiteral("—"));
         return;
     }
-    const int n = last - first + 1;
-    m_dropped->setText(tr("%1 (%n layer(s))", nullptr, n).arg(rangeText(first, last)));
-    QStringList kept;
-    if (first > 0)
-        kept << rangeText(0, first - 1);
-    if (last < L - 1)
-        kept << rangeText(last + 1, L - 1);
-    m_kept->setText(tr("%1 (%n layer(s))", nullptr, L - n).arg(kept.isEmpty() ? tr("none") : kept.join(QStringLiteral(", "))));
-    m_distance->setText(std::isnan(distance) ? QStringLiteral("—") : QLocale().toString(distance, 'f', 4));
+    const int n = static_cast<int>(m_selected.size());
+    m_dropped->setText(tr("%1 (%n layer(s))", nullptr, n).arg(rangesText(m_selected)));
+    std::vector<int64_t> kept;
+    for (int64_t i = 0; i < L; ++i)
+        if (!std::binary_search(m_selected.begin(), m_selected.end(), i))
+            kept.push_back(i);
+    m_kept->setText(tr("%1 (%n layer(s))", nullptr, static_cast<int>(kept.size()))
+                        .arg(kept.empty() ? tr("none") : rangesText(kept)));
+    const bool contiguous = m_selected.back() - m_selected.front() + 1 == n;
+    m_distance->setText(!std::isnan(distance) ? QLocale().toString(distance, 'f', 4)
+                        : contiguous          ? QStringLiteral("—")
+                                              : tr("— (not one contiguous block)"));
     const int64_t removed = n * m_info.config.parametersPerLayer();
     const double share = m_info.parameterCount ? 100.0 * static_cast<double>(removed) / m_info.parameterCount : 0;
-    m_share->setText(tr("%1 (%2% of the model)").arg(format::count(removed), QLocale().toString(share, 'f', 1)));
+    m_share->setText(tr("%1 parameters (%2% of the model)").arg(format::count(removed), QLocale().toString(share, 'f', 1)));
     const std::string dtype = m_info.computeDtype.empty() ? m_info.checkpointDtype : m_info.computeDtype;
     m_memory->setText(tr("%1 in %2").arg(format::bytes(static_cast<quint64>(removed * bytesPerParameter(dtype))),
                                         QString::fromStdString(dtype)));
 }
 
 QString SelectionPanel::droppedText() const { return m_dropped->text(); }
-QString SelectionPanel::prunedText() const { return m_pruned->text(); }
-QString SelectionPanel::lossText() const { return m_loss->text(); }
 QString SelectionPanel::keptText() const { return m_kept->text(); }
 QString SelectionPanel::shareText() const { return m_share->text(); }
+QString SelectionPanel::prunedText() const { return m_pruned->text(); }
+QString SelectionPanel::runningText() const { return m_running->text(); }
+QString SelectionPanel::lossText() const { return m_loss->text(); }

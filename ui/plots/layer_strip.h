@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include <QWidget>
 
 /**
- * The model's layers as a row of boxes, numbered 0..L-1. Dragging across boxes selects a contiguous
- * range to drop (shown in red); rangeSelected() reports it. Boxes may be shaded by a per-layer score
- * (Block Influence): the darker, the more the layer changes the stream. Layers already dropped from the
- * model are crossed out.
+ * The model's layers as a row of boxes, numbered 0..L-1. Any set of layers can be selected (shown in red,
+ * each contiguous run outlined on its own): a click or a drag selects a contiguous range, Ctrl-click (or
+ * Ctrl-drag) adds or removes layers, Shift-click selects from the anchor (the last layer clicked) to the
+ * layer clicked, Ctrl+Shift-click adds that range. layersSelected() reports every change the user makes, and
+ * rangeSelected() too when the set is one contiguous block. Boxes may be shaded by a per-layer score (Block
+ * Influence): the darker, the more the layer changes the stream; a caption explains it and each box has a
+ * tooltip. Layers already dropped from the model are crossed out.
  */
 class LayerStrip final : public QWidget
 {
@@ -16,39 +22,69 @@ class LayerStrip final : public QWidget
 public:
     explicit LayerStrip(QWidget *parent = nullptr);
 
+    /** Sets L; clears the selection. */
     void setLayerCount(int count);
     int layerCount() const { return m_count; }
-    /** Per-layer scores for shading (any scale; empty for none). */
+    /** Per-layer scores for shading (Block Influence, any scale; empty for none). */
     void setScores(const std::vector<double> &scores);
-    /** Shows [first, last] as selected without emitting rangeSelected; first < 0 clears. */
+    const std::vector<double> &scores() const { return m_scores; }
+    /** Shows [first, last] as selected without emitting; first < 0 clears. */
     void setSelection(int first, int last);
+    /** Shows `layers` as selected without emitting; out-of-range layers are ignored. */
+    void setSelectedLayers(const std::vector<int64_t> &layers);
+    /** The selected layers, sorted ascending, unique. */
+    const std::vector<int64_t> &selectedLayers() const { return m_selected; }
+    /** Whether the selection is one contiguous, non-empty block. */
+    bool isContiguous() const;
     /** Layers dropped from the model now (drawn crossed out and grey); empty when nothing is pruned. */
     void setDropped(const std::vector<int64_t> &layers);
     const std::vector<int64_t> &dropped() const { return m_dropped; }
-    int selectedFirst() const { return m_first; }
-    int selectedLast() const { return m_last; }
+    /** The first and last selected layer, -1 when nothing is selected. */
+    int selectedFirst() const { return m_selected.empty() ? -1 : static_cast<int>(m_selected.front()); }
+    int selectedLast() const { return m_selected.empty() ? -1 : static_cast<int>(m_selected.back()); }
     /** The centre of layer `index`'s box; for tests. */
     QPoint layerCenter(int index) const;
+    /** The tooltip of layer `index`'s box: its number, score and state. */
+    QString layerToolTip(int index) const;
+    /** The caption that explains the shading (empty without scores). */
+    QString legendText() const;
 
-    QSize sizeHint() const override { return {600, 54}; }
-    QSize minimumSizeHint() const override { return {120, 40}; }
+    QSize sizeHint() const override { return {600, 62}; }
+    QSize minimumSizeHint() const override { return {120, 44}; }
 
 signals:
+    /** Every change the user makes (a drag, a click, Ctrl/Shift-click): the set, sorted, maybe empty. */
+    void layersSelected(const std::vector<int64_t> &layers);
+    /** Emitted after layersSelected() when the user's selection is one contiguous block. */
     void rangeSelected(int firstLayer, int lastLayer);
 
 protected:
+    bool event(QEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
+    /** The layer under `pos` (clamped to 0..L-1), -1 without layers. */
     int layerAt(const QPoint &pos) const;
+    /** The layer whose box contains `pos`, -1 elsewhere. */
+    int boxAt(const QPoint &pos) const;
     QRectF boxRect(int index) const;
+    bool isSelected(int index) const;
+    bool isDropped(int index) const;
+    /** The drag's selection: the base set with [m_dragAnchor, layer] added (or removed). */
+    void updateDrag(int layer);
+    QString headerText() const;
+    void paintLegend(QPainter &p, const QRectF &area);
 
     int m_count = 0;
     std::vector<double> m_scores;
     std::vector<int64_t> m_dropped;
-    int m_first = -1, m_last = -1;
+    std::vector<int64_t> m_selected;  // sorted, unique
+    int m_anchor = -1;                // Shift-click extends from here
+    // A drag in progress: where it started, the selection it edits, and whether it removes layers.
     int m_dragAnchor = -1;
+    std::vector<int64_t> m_dragBase;
+    bool m_dragRemoves = false;
 };

@@ -24,14 +24,22 @@ SimilarityHeatmap::SimilarityHeatmap(QWidget *parent) : QWidget(parent), m_plot(
     m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
     m_map->setInterpolate(false);     // one crisp cell per (l, n)
     m_map->setTightBoundary(false);
+    // The colour scale and the legend have cells of their own in the plot's layout (the scale right of the
+    // axis rect, the legend in a row above it), never an inset over the cells; both are laid out only once
+    // there are distances (showDecorations), so an empty plot shows no meaningless scale.
     m_scale = new QCPColorScale(m_plot);
-    m_plot->plotLayout()->addElement(0, 1, m_scale);
     m_scale->setType(QCPAxis::atRight);
     m_map->setColorScale(m_scale);         // the scale owns the gradient from here on
     m_scale->setGradient(viridisGradient());
+    m_scale->setVisible(false);
     auto *margins = new QCPMarginGroup(m_plot);
     m_plot->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
     m_scale->setMarginGroup(QCP::msBottom | QCP::msTop, margins);
+    // The legend's entries start where the cells do.
+    auto *left = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msLeft, left);
+    m_plot->legend->setAutoMargins(QCP::msLeft);
+    m_plot->legend->setMarginGroup(QCP::msLeft, left);
 
     m_optimal = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
     m_optimal->setPen(QPen(QColor(230, 30, 30), 2));
@@ -45,10 +53,22 @@ SimilarityHeatmap::SimilarityHeatmap(QWidget *parent) : QWidget(parent), m_plot(
 
     m_plot->xAxis->setLabel(tr("Start layer l"));
     m_plot->yAxis->setLabel(tr("Block size n"));
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setBrush(QColor(255, 255, 255, 210));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+    m_plot->legend->setVisible(false);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setBrush(Qt::NoBrush);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setMargins(QMargins(0, 4, 0, 0));
     m_map->removeFromLegend();
+
+    m_empty = new QCPItemText(m_plot);
+    m_empty->setClipAxisRect(m_plot->axisRect());
+    m_empty->position->setType(QCPItemPosition::ptAxisRectRatio);
+    m_empty->position->setAxisRect(m_plot->axisRect());
+    m_empty->position->setCoords(0.5, 0.5);
+    m_empty->setText(tr("No distances yet.\nChoose data in the Analysis dock and press Measure Distances."));
+    m_empty->setColor(Qt::gray);
+    m_empty->setTextAlignment(Qt::AlignCenter);
     rebuild();
 }
 
@@ -56,7 +76,8 @@ QString SimilarityHeatmap::metricLabel() const
 {
     QString label = m_metric == Metric::LastToken ? tr("Angular distance d(l, n), last token")
                                                   : tr("Angular distance, mean over all tokens");
-    return m_normalize ? tr("%1, normalised per row").arg(label) : label;
+    // Two short lines rather than one long one: the label runs along the scale, which is only as tall as the cells.
+    return m_normalize ? tr("%1\nnormalised per row (0 = min, 1 = max)").arg(label) : label;
 }
 
 double SimilarityHeatmap::value(int start, int size) const
@@ -108,6 +129,7 @@ void SimilarityHeatmap::rebuild()
 {
     const int L = static_cast<int>(m_distances.numLayers);
     m_scale->axis()->setLabel(metricLabel());
+    showDecorations(L > 0);
     if (L == 0) {
         m_map->data()->clear();
         m_optimal->data()->clear();
@@ -128,7 +150,15 @@ void SimilarityHeatmap::rebuild()
             if (!std::isnan(v))
                 lo = std::min(lo, v), hi = std::max(hi, v);
         }
-    m_map->setDataRange(QCPRange(lo, hi > lo ? hi : lo + 1e-9));
+    // Normalised rows span [0, 1] by definition (a constant row is all 0). A raw metric that is constant
+    // everywhere gets a little room either side, so the scale's ticks stay readable numbers.
+    if (m_normalize) {
+        lo = 0, hi = 1;
+    } else if (!(hi > lo)) {
+        const double pad = std::max(1e-3, 0.05 * std::abs(lo));
+        lo -= pad, hi += pad;
+    }
+    m_map->setDataRange(QCPRange(lo, hi));
 
     QVector<double> t, x, y;
     for (int n = 1; n <= L; ++n)
@@ -146,6 +176,41 @@ void SimilarityHeatmap::rebuild()
     }
     updateSelectionMarker();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SimilarityHeatmap::showDecorations(bool shown)
+{
+    QCPLayoutGrid *grid = m_plot->plotLayout();
+    const bool laidOut = m_scale->layout() != nullptr;
+    if (shown && !laidOut) {
+        // Row 0: the legend above the cells; row 1: the cells and, right of them, the colour scale.
+        grid->insertRow(0);
+        grid->addElement(0, 0, m_plot->legend);
+        grid->addElement(1, 1, m_scale);
+        grid->setRowStretchFactors({0.001, 1.0});
+    } else if (!shown && laidOut) {
+        grid->take(m_plot->legend);
+        grid->take(m_scale);
+        grid->simplify();
+    }
+    m_scale->setVisible(shown);
+    m_plot->legend->setVisible(shown);
+    m_empty->setVisible(!shown);
+}
+
+QString SimilarityHeatmap::scaleLabel() const
+{
+    return m_scale->axis()->label();
+}
+
+bool SimilarityHeatmap::scaleShown() const
+{
+    return m_scale->visible() && m_scale->layout() != nullptr;
+}
+
+bool SimilarityHeatmap::emptyHintShown() const
+{
+    return m_empty->visible();
 }
 
 void SimilarityHeatmap::selectBlock(int start, int size)

@@ -10,11 +10,14 @@ class QCPColorMap;
 class QCPColorScale;
 class QCPCurve;
 class QCPItemRect;
+class QCPItemText;
 
 /**
  * The heatmap of layer distances: start layer l on x, block size n on y (the paper's orientation), one
  * crisp cell per defined (l, n), the undefined triangle left blank, and the curve of optimal starts l*(n).
- * Hover shows a tooltip, a click or the arrow keys select a block, and blockSelected() reports it.
+ * Hover shows a tooltip, a click or the arrow keys select a block, and blockSelected() reports it. The colour
+ * scale (labelled with the metric shown) and the legend sit beside the cells, never over them; without
+ * distances neither is shown, only a hint on how to measure them.
  */
 class SimilarityHeatmap final : public QWidget
 {
@@ -50,6 +53,13 @@ public:
     /** The centre of cell (l, n) in this widget's coordinates; for tests and tooltips. */
     QPoint cellCenter(int start, int size) const;
     QCustomPlot *plot() const { return m_plot; }
+    /** The colour scale (laid out right of the cells, never over them) and its label, which names the metric. */
+    QCPColorScale *colorScale() const { return m_scale; }
+    QString scaleLabel() const;
+    /** Whether the colour scale is shown: only once there are distances. */
+    bool scaleShown() const;
+    /** Whether the empty plot's hint ("No distances yet…") is shown. */
+    bool emptyHintShown() const;
 
 signals:
     /** The layers of the selected block: first and last, inclusive, 0-based original numbers. */
@@ -61,6 +71,8 @@ protected:
 
 private:
     void rebuild();
+    /** Lays out (or takes out) the colour scale and the legend, and hides (shows) the empty hint. */
+    void showDecorations(bool shown);
     void updateSelectionMarker();
     std::pair<int, int> cellAt(const QPointF &pixel) const;  // (l, n), or (-1, -1)
     QString metricLabel() const;
@@ -70,6 +82,7 @@ private:
     QCPColorScale *m_scale = nullptr;
     QCPCurve *m_optimal = nullptr;
     QCPItemRect *m_marker = nullptr;
+    QCPItemText *m_empty = nullptr;
     lc::LayerDistances m_distances;
     Metric m_metric = Metric::LastToken;
     bool m_normalize = false;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include <QLocale>
@@ -14,14 +15,15 @@
 
 namespace {
 
+/** A colour per strategy, dark, middle and light in luminance, so that they stay apart in greyscale print too. */
 QColor strategyColor(const QString &strategy)
 {
     if (strategy == QLatin1String("similarity"))
-        return {31, 119, 180};
+        return {24, 60, 150};    // dark blue
     if (strategy == QLatin1String("deepest"))
-        return {230, 85, 13};
+        return {240, 140, 20};   // light orange
     if (strategy == QLatin1String("reverse"))
-        return {44, 160, 44};
+        return {50, 160, 80};    // middle green
     return {110, 110, 110};
 }
 
@@ -34,6 +36,31 @@ QCPScatterStyle::ScatterShape measureShape(SweepChart::Measure measure)
     }
     return QCPScatterStyle::ssCircle;
 }
+
+/** The line of a measure: MMLU solid, BoolQ dashed (readable in greyscale too); the loss has its own rect. */
+Qt::PenStyle measureStyle(SweepChart::Measure measure)
+{
+    return measure == SweepChart::Measure::Boolq ? Qt::DashLine : Qt::SolidLine;
+}
+
+/** Healed: a heavier line and filled markers; not healed: a lighter line and hollow markers. */
+QPen seriesPen(SweepChart::Measure measure, const QColor &color, bool healed)
+{
+    QPen pen(color, healed ? 2.6 : 1.5, measureStyle(measure));
+    pen.setCapStyle(Qt::FlatCap);
+    return pen;
+}
+
+QCPScatterStyle seriesScatter(SweepChart::Measure measure, const QColor &color, bool healed)
+{
+    return QCPScatterStyle(measureShape(measure), QPen(color, 1.5), healed ? QBrush(color) : QBrush(Qt::white),
+                           healed ? 8 : 7);
+}
+
+// The strategies in the order the legend names them; any other after these, alphabetically.
+const QStringList kStrategyOrder{QStringLiteral("similarity"), QStringLiteral("deepest"), QStringLiteral("reverse")};
+
+const QColor kKeyColor(60, 60, 60);  // the legend's neutral entries (line style, marker fill)
 
 std::optional<double> valueOf(const lc::SweepPoint &p, SweepChart::Measure measure)
 {
@@ -74,15 +101,17 @@ SweepChart::SweepChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlo
     grid->addElement(0, 0, m_title);
     m_lossRect = new QCPAxisRect(m_plot);
     grid->addElement(2, 0, m_lossRect);
-    // The legend goes under both rects, in columns: it names up to 2 benchmarks x 3 strategies x 2 states.
+    // The legend goes under both rects.
     m_plot->axisRect()->insetLayout()->take(m_plot->legend);
     grid->addElement(3, 0, m_plot->legend);
     grid->setRowStretchFactors({0.001, 3.0, 2.0, 0.001});
-    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    m_plot->legend->setWrap(3);
+    // The legend is a key, one row per encoding (rebuildLegend): the line style says the benchmark, the
+    // colour the strategy, the marker whether healed; and the baselines. Laid out by hand, so nothing is
+    // added to it automatically.
+    m_plot->setAutoAddPlottableToLegend(false);
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->legend->setRowSpacing(0);
-    m_plot->legend->setColumnSpacing(12);
+    m_plot->legend->setColumnSpacing(14);
     m_plot->legend->setVisible(true);
     m_plot->legend->setBrush(QColor(255, 255, 255, 230));
     m_plot->legend->setLayer(QStringLiteral("legend"));
@@ -112,10 +141,26 @@ SweepChart::SweepChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlo
         entry->setName(name);
         entry->setPen(line->pen());
     };
-    baseline(tr("MMLU chance (25%)"), Qt::DashLine, m_chance, m_chanceLegend);
+    // Thin and grey, so they never read as a measured series.
+    baseline(tr("MMLU chance (25%)"), Qt::DotLine, m_chance, m_chanceLegend);
     m_chance->point1->setCoords(0, 25);
     m_chance->point2->setCoords(1, 25);
-    baseline(tr("BoolQ majority class"), Qt::DotLine, m_majority, m_majorityLegend);
+    baseline(tr("BoolQ majority class"), Qt::DashDotLine, m_majority, m_majorityLegend);
+
+    // The key's entries: graphs without data, drawn only in the legend.
+    const auto key = [this](const QString &name, const QPen &pen, const QCPScatterStyle &scatter) {
+        QCPGraph *g = m_plot->addGraph(m_accuracyRect->axis(QCPAxis::atBottom), m_accuracyRect->axis(QCPAxis::atLeft));
+        g->setName(name);
+        g->setPen(pen);
+        g->setScatterStyle(scatter);
+        return g;
+    };
+    for (const Measure m : {Measure::Mmlu, Measure::Boolq})
+        m_measureKeys[m] = key(m == Measure::Mmlu ? tr("MMLU") : tr("BoolQ"), seriesPen(m, kKeyColor, true),
+                               seriesScatter(m, kKeyColor, true));
+    for (const bool healed : {true, false})
+        m_stateKeys[healed] = key(healed ? tr("healed") : tr("not healed"), seriesPen(Measure::Mmlu, kKeyColor, healed),
+                                  seriesScatter(Measure::Mmlu, kKeyColor, healed));
 
     m_empty = new QCPItemText(m_plot);
     m_empty->setClipAxisRect(m_accuracyRect);
@@ -149,6 +194,9 @@ void SweepChart::reset(qint64 layers)
     for (auto &[key, graph] : m_graphs)
         m_plot->removeGraph(graph);
     m_graphs.clear();
+    for (auto &[strategy, graph] : m_strategyKeys)
+        m_plot->removeGraph(graph);
+    m_strategyKeys.clear();
     setBoolqMajority(std::nullopt);
     m_title->setText(tr("Sweep"));
     m_empty->setVisible(true);
@@ -170,10 +218,8 @@ void SweepChart::setBoolqMajority(std::optional<double> majority)
         m_majority->point1->setCoords(0, 100 * *majority);
         m_majority->point2->setCoords(1, 100 * *majority);
         m_majorityLegend->setName(tr("BoolQ majority class (%1%)").arg(QLocale().toString(100 * *majority, 'f', 1)));
-        m_majorityLegend->addToLegend();
-    } else {
-        m_majorityLegend->removeFromLegend();
     }
+    rebuildLegend();
     rescale();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -200,15 +246,101 @@ QCPGraph *SweepChart::series(Measure measure, const QString &strategy, bool heal
     QCPAxisRect *rect = measure == Measure::Loss ? m_lossRect : m_accuracyRect;
     QCPGraph *g = m_plot->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     const QColor color = strategyColor(strategy);
-    g->setPen(QPen(color, 2, healed ? Qt::SolidLine : Qt::DashLine));
-    g->setScatterStyle(QCPScatterStyle(measureShape(measure), color, healed ? QBrush(color) : QBrush(Qt::white), 7));
+    g->setPen(seriesPen(measure, color, healed));
+    g->setScatterStyle(seriesScatter(measure, color, healed));
     const QString benchmark = measure == Measure::Mmlu ? tr("MMLU") : measure == Measure::Boolq ? tr("BoolQ") : tr("Loss");
     g->setName(healed ? tr("%1, %2, healed").arg(benchmark, strategyText(strategy))
                       : tr("%1, %2").arg(benchmark, strategyText(strategy)));
-    if (measure == Measure::Loss)
-        g->removeFromLegend();  // the same colour and dashes as above; the axis says what it is
     m_graphs[{measure, strategy, healed}] = g;
+    if (!m_strategyKeys.count(strategy)) {
+        // A swatch of the strategy's colour for the key.
+        QCPGraph *key = m_plot->addGraph(m_accuracyRect->axis(QCPAxis::atBottom), m_accuracyRect->axis(QCPAxis::atLeft));
+        key->setName(strategyText(strategy));
+        QPen swatch(color, 6);
+        swatch.setCapStyle(Qt::FlatCap);
+        key->setPen(swatch);
+        m_strategyKeys[strategy] = key;
+    }
+    rebuildLegend();
     return g;
+}
+
+void SweepChart::rebuildLegend()
+{
+    QCPLegend *legend = m_plot->legend;
+    for (int i = legend->elementCount() - 1; i >= 0; --i)
+        legend->removeAt(i);
+    legend->simplify();
+    // What the series drawn use.
+    std::set<Measure> measures;
+    std::set<bool> states;
+    QStringList strategies;
+    for (const auto &[key, graph] : m_graphs) {
+        const auto &[measure, strategy, healed] = key;
+        if (measure != Measure::Loss)
+            measures.insert(measure);
+        states.insert(healed);
+        if (!strategies.contains(strategy))
+            strategies << strategy;
+    }
+    std::sort(strategies.begin(), strategies.end(), [](const QString &a, const QString &b) {
+        const auto rank = [](const QString &s) { return kStrategyOrder.contains(s) ? kStrategyOrder.indexOf(s) : 99; };
+        return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
+    });
+    int row = 0;
+    const auto addRow = [&](const QString &heading, const std::vector<QCPGraph *> &entries) {
+        if (entries.empty())
+            return;
+        auto *text = new QCPTextElement(m_plot, heading, legend->font());
+        text->setLayer(legend->layer());
+        text->setTextFlags(Qt::AlignRight | Qt::AlignVCenter);
+        text->setTextColor(legend->textColor());
+        text->setMargins(QMargins(0, 0, 0, 0));
+        legend->addElement(row, 0, text);
+        int column = 1;
+        for (QCPGraph *g : entries)
+            legend->addElement(row, column++, new QCPPlottableLegendItem(legend, g));
+        ++row;
+    };
+    std::vector<QCPGraph *> entries;
+    for (const Measure m : measures)
+        entries.push_back(m_measureKeys.at(m));
+    addRow(tr("Benchmark:"), entries);
+    entries.clear();
+    for (const QString &s : strategies)
+        entries.push_back(m_strategyKeys.at(s));
+    addRow(tr("Strategy:"), entries);
+    entries.clear();
+    for (const bool healed : {true, false})
+        if (states.count(healed))
+            entries.push_back(m_stateKeys.at(healed));
+    addRow(tr("Healing:"), entries);
+    entries = {m_chanceLegend};
+    if (m_boolqMajority)
+        entries.push_back(m_majorityLegend);
+    addRow(tr("Baselines:"), entries);
+    legend->setColumnStretchFactor(0, 0.01);  // the headings as narrow as they can be
+}
+
+QStringList SweepChart::legendTexts() const
+{
+    QStringList out;
+    for (int i = 0; i < m_plot->legend->elementCount(); ++i) {
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(m_plot->legend->elementAt(i)))
+            out << item->plottable()->name();
+        else if (auto *text = qobject_cast<QCPTextElement *>(m_plot->legend->elementAt(i)))
+            out << text->text();
+    }
+    return out;
+}
+
+QCPGraph *SweepChart::legendGraph(const QString &name) const
+{
+    for (int i = 0; i < m_plot->legend->elementCount(); ++i)
+        if (auto *item = qobject_cast<QCPPlottableLegendItem *>(m_plot->legend->elementAt(i)))
+            if (item->plottable()->name() == name)
+                return qobject_cast<QCPGraph *>(item->plottable());
+    return nullptr;
 }
 
 double SweepChart::droppedPercent(const lc::SweepPoint &point) const

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <vector>
 
+#include <QStringList>
 #include <QWidget>
 
 #include "jobs/metatypes.h"
@@ -20,9 +21,12 @@ class QCustomPlot;
 
 /**
  * The paper's headline plot as a sweep streams in: above, benchmark accuracy against the fraction of
- * layers dropped (MMLU and BoolQ; a colour per strategy, a marker per benchmark, solid when healed and
- * dashed when not) over dashed baselines for MMLU chance and the BoolQ majority class; below, the held-out
- * loss divided by ln V. Importance-scan points (strategy "single") are not drawn here.
+ * layers dropped over thin grey baselines for MMLU chance (dotted) and the BoolQ majority class
+ * (dash-dotted); below, the held-out loss divided by ln V. Each series is told apart without colour: the
+ * benchmark by its line (MMLU solid with circles, BoolQ dashed with squares), healing by its marker and
+ * weight (healed: filled markers, a heavier line; not healed: hollow markers, a lighter line); the strategy
+ * by its colour. The legend is a key with one row per encoding. Importance-scan points (strategy "single")
+ * are not drawn here.
  */
 class SweepChart final : public QWidget
 {
@@ -59,6 +63,10 @@ public:
     std::optional<double> mmluChanceLine() const;
     std::optional<double> boolqMajorityLine() const;
     QCustomPlot *plot() const { return m_plot; }
+    /** The legend's texts in layout order: each row's heading, then its entries' names. */
+    QStringList legendTexts() const;
+    /** The graph a legend entry draws its icon from (a key entry, not a series); nullptr if none is named so. */
+    QCPGraph *legendGraph(const QString &name) const;
     QCPAxisRect *accuracyRect() const { return m_accuracyRect; }
     QCPAxisRect *lossRect() const { return m_lossRect; }
 
@@ -71,6 +79,8 @@ private:
     QCPGraph *series(Measure measure, const QString &strategy, bool healed);
     void rebuildSeries(Measure measure, const QString &strategy, bool healed);
     void rescale();
+    /** The key: rows for the benchmarks, strategies and healing states drawn, and the baselines. */
+    void rebuildLegend();
 
     QCustomPlot *m_plot = nullptr;
     QCPAxisRect *m_accuracyRect = nullptr, *m_lossRect = nullptr;
@@ -79,6 +89,10 @@ private:
     QCPGraph *m_chanceLegend = nullptr, *m_majorityLegend = nullptr;  // legend entries of the two lines
     QCPItemText *m_empty = nullptr;
     std::map<std::tuple<Measure, QString, bool>, QCPGraph *> m_graphs;
+    // The key's entries: graphs without data, shown only in the legend.
+    std::map<Measure, QCPGraph *> m_measureKeys;
+    std::map<bool, QCPGraph *> m_stateKeys;
+    std::map<QString, QCPGraph *> m_strategyKeys;
     std::vector<lc::SweepPoint> m_points;
     std::optional<double> m_boolqMajority;
     qint64 m_layers = 0;
