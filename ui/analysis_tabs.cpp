@@ -38,8 +38,8 @@ void AnalysisTabs::connectSession()
     lc::Session *s = m_session;
     connect(m_heatmap, &SimilarityHeatmap::blockSelected, s,
             [s](int first, int last) { s->select(lc::LayerRange{first, last}.layers()); });
-    connect(m_strip, &LayerStrip::rangeSelected, s,
-            [s](int first, int last) { s->select(lc::LayerRange{first, last}.layers()); });
+    // Any set of layers: a drag selects a block, Ctrl-click adds or removes single layers.
+    connect(m_strip, &LayerStrip::layersSelected, s, &lc::Session::select);
     connect(s, &lc::Session::modelChanged, this, &AnalysisTabs::showModel);
     connect(s, &lc::Session::distancesChanged, this, [this] {
         const lc::LayerDistances &d = m_session->distances();
@@ -127,10 +127,7 @@ void AnalysisTabs::showSelection()
     const QSignalBlocker heatmapBlocker(m_heatmap), stripBlocker(m_strip);
     if (block && !m_session->distances().empty())
         m_heatmap->selectBlock(static_cast<int>(block->first), static_cast<int>(block->size()));
-    if (block)
-        m_strip->setSelection(static_cast<int>(block->first), static_cast<int>(block->last));
-    else
-        m_strip->setSelection(-1, -1);
+    m_strip->setSelectedLayers(layers);
 }
 
 void AnalysisTabs::showSweep(bool perLayer)

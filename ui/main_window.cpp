@@ -286,9 +286,7 @@ void MainWindow::connectSession()
     });
     connect(s, &lc::Session::selectionChanged, this, [this] {
         const std::vector<int64_t> &layers = m_session->selection();
-        const auto block = lc::asRange(layers);
-        m_selection->setSelection(block ? static_cast<int>(block->first) : -1, block ? static_cast<int>(block->last) : -1,
-                                  m_session->selectionDistance());
+        m_selection->setSelectedLayers(layers, m_session->selectionDistance());
         if (!layers.empty() && !m_session->isRestoring())
             raiseDock(this, "selectionDock");
         updateActions();

@@ -40,7 +40,7 @@ bool openAndDrop(TestApp &app)
     window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded");
     if (!waitIdle(session))
         return false;
-    emit window.layerStrip()->rangeSelected(2, 3);
+    emit window.layerStrip()->layersSelected(lc::LayerRange{2, 3}.layers());
     window.dropSelectedLayers();
     return waitIdle(session) && session.plan().dropped() == std::vector<int64_t>{2, 3};
 }
@@ -110,7 +110,7 @@ private slots:
         QTRY_COMPARE(window.layerStrip()->selectedFirst(), best);
         QVERIFY(window.selectionPanel()->droppedText().startsWith(QString::number(best)));
         // Selecting on the strip moves the heatmap's selection.
-        emit window.layerStrip()->rangeSelected(1, 3);
+        emit window.layerStrip()->layersSelected(lc::LayerRange{1, 3}.layers());
         QCOMPARE(window.heatmap()->selectedStart(), 1);
         QCOMPARE(window.heatmap()->selectedSize(), 3);
         QVERIFY(window.selectionPanel()->keptText().startsWith("0, 4–5"));
@@ -350,6 +350,26 @@ private slots:
         QCOMPARE(window.layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
         QVERIFY(!session.isHealed());
         QVERIFY(!panel->status().isEmpty());
+    }
+
+    void dropsAnySetOfLayers()
+    {
+        TestApp app(m_cache->path());
+        app.window.show();
+        app.window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded");
+        QVERIFY(waitIdle(app.session));
+        // A click selects layer 1, Ctrl-click adds layer 4: one set, not a block.
+        LayerStrip *strip = app.window.layerStrip();
+        QTest::mouseClick(strip, Qt::LeftButton, Qt::NoModifier, strip->layerCenter(1));
+        QTest::mouseClick(strip, Qt::LeftButton, Qt::ControlModifier, strip->layerCenter(4));
+        QCOMPARE(app.session.selection(), (std::vector<int64_t>{1, 4}));
+        QVERIFY(app.window.action("dropAction")->isEnabled());
+        app.window.action("dropAction")->trigger();
+        QVERIFY(waitIdle(app.session));
+        QCOMPARE(app.session.plan().dropped(), (std::vector<int64_t>{1, 4}));
+        QCOMPARE(strip->dropped(), (std::vector<int64_t>{1, 4}));
+        QVERIFY(app.window.action("restoreAction")->isEnabled());
+        QVERIFY(app.window.action("exportModelAction")->isEnabled());
     }
 
     void showsLoadErrors()
