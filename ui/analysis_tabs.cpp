@@ -73,7 +73,7 @@ void AnalysisTabs::connectSession()
     });
     connect(s, &lc::Session::jobStarted, this, [this](lc::JobKind kind) {
         if (kind == lc::JobKind::Heal && !m_session->isRestoring()) {
-            m_lossChart->reset(0);
+            m_lossChart->reset(m_session->healingConfig().steps);  // "preparing" until the first step
             m_lossChart->setTitle(tr("Preparing to heal…"));
             setCurrentWidget(m_lossChart);
         }

@@ -276,11 +276,11 @@ void MainWindow::connectSession()
         raiseDock(this, "modelDock");  // what was loaded; the selection takes over once a block is chosen
         updateActions();
     });
-    connect(s, &lc::Session::distancesChanged, this, [this](bool fromCache) {
+    connect(s, &lc::Session::distancesChanged, this, [this](lc::DistancesSource from) {
         const lc::LayerDistances &d = m_session->distances();
-        const QString source = m_session->isRestoring() ? tr("from the project")
-                               : fromCache             ? tr("from the cache")
-                                           : tr("measured in %1 s").arg(QLocale().toString(m_session->jobSeconds(), 'f', 1));
+        const QString source = from == lc::DistancesSource::Project ? tr("from the project")
+                               : from == lc::DistancesSource::Cache ? tr("from the cache")
+                                   : tr("measured in %1 s").arg(QLocale().toString(m_session->jobSeconds(), 'f', 1));
         m_analysis->setStatus(tr("%1 samples, %2 tokens (%3).").arg(d.samples).arg(d.tokens).arg(source));
         updateActions();
     });

@@ -31,7 +31,7 @@ void Session::connectWorker()
     connect(w, &ModelWorker::modelLoaded, this, &Session::onLoaded);
     connect(w, &ModelWorker::distancesReady, this, [this](const LayerDistances &d, bool fromCache) {
         m_distances = d;
-        emit distancesChanged(fromCache);
+        emit distancesChanged(fromCache ? DistancesSource::Cache : DistancesSource::Measured);
         // Start on the most redundant single layer, by the metric the view shows.
         if (const int64_t best = m_view.heatmapMetric == 1 ? d.optimalAllTokensStart(1) : d.optimalStart(1); best >= 0)
             select({best});
@@ -420,6 +420,7 @@ bool Session::heal(const HealingConfig &config)
         return false;
     }
     auto paused = m_compute->pauseFlag();
+    m_healingConfig = config;
     return beginJob(JobKind::Heal,
                     [config, paused](ModelWorker *w, std::stop_token stop) { w->heal(config, paused, stop); });
 }
@@ -522,7 +523,7 @@ bool Session::restoreResults()
     if (!p.distances.empty()) {
         if (p.distances.numLayers == layers) {
             m_distances = p.distances;
-            emit distancesChanged(true);
+            emit distancesChanged(DistancesSource::Project);
         } else {
             fits = false;
         }

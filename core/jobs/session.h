@@ -56,6 +56,14 @@ struct PruneCheck
     bool heldOut = false;
 };
 
+/** Where the distances shown came from. */
+enum class DistancesSource
+{
+    Measured,
+    Cache,    // the analysis cache held them for this model, data and settings
+    Project,  // a project put them back
+};
+
 /** Why a project came back with less than it saved. */
 enum class RestoreNotice
 {
@@ -100,6 +108,8 @@ public:
     /** d(l, n) of the selection by the view's metric when it is one block and distances are measured; else NaN. */
     double selectionDistance() const;
     const std::vector<ProjectHealingRun> &healingRuns() const { return m_runs; }
+    /** The settings of the healing run that runs now (or ran last); the chart sizes itself by them while it prepares. */
+    const HealingConfig &healingConfig() const { return m_healingConfig; }
     const std::optional<ProjectEvaluation> &evaluation() const { return m_evaluation; }
     /** The last sweep (perLayer false) or importance scan (true), points as far as they got. */
     const std::optional<ProjectSweep> &sweep(bool perLayer) const { return perLayer ? m_importance : m_sweep; }
@@ -192,7 +202,7 @@ signals:
 
     /** Another model was opened (or the same one afresh): every result was cleared. */
     void modelChanged();
-    void distancesChanged(bool fromCache);
+    void distancesChanged(lc::DistancesSource source);
     void selectionChanged();
     /** The plan in force, its loss check or the healed state changed. */
     void planChanged();
@@ -257,6 +267,7 @@ private:
     PrunePlan m_plan;
     bool m_healed = false;
     PruneCheck m_check;
+    HealingConfig m_healingConfig;
     LayerDistances m_distances;
     std::vector<int64_t> m_selection;
     std::vector<ProjectHealingRun> m_runs;

@@ -197,6 +197,7 @@ void LossChart::setPaused(bool paused)
 void LossChart::setFinished(bool finished)
 {
     m_finished = finished;
+    rescale();
     updateStats();
 }
 
@@ -285,6 +286,10 @@ void LossChart::rescale()
 {
     const bool empty = m_steps.empty() && m_validation.empty();
     m_empty->setVisible(empty);
+    // A run that was set up but has no step yet is being prepared (reading data, quantising): say so.
+    m_empty->setText(m_totalSteps > 0 && !m_finished
+                         ? tr("Preparing the healing run…\nThe curves start with its first step.")
+                         : tr("No healing run yet.\nSet one up in the Healing dock and press Start Healing."));
     // x: the whole run from the start, so the curve visibly grows towards the right edge.
     const double lastStep = std::max<double>({1.0, static_cast<double>(m_totalSteps),
                                               m_steps.empty() ? 0.0 : static_cast<double>(m_steps.back().step)});
