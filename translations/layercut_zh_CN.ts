@@ -81,11 +81,34 @@
     </message>
 </context>
 <context>
-    <name>ChartExports</name>
+    <name>AnalysisTabs</name>
     <message>
-        <source>Saved %1.</source>
-        <translation>已保存 %1。</translation>
+        <source>Distances</source>
+        <translation>距离</translation>
     </message>
+    <message>
+        <source>Healing</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评测</translation>
+    </message>
+    <message>
+        <source>Sweep</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Importance</source>
+        <translation>重要性</translation>
+    </message>
+    <message>
+        <source>Preparing to heal…</source>
+        <translation>正在准备修复…</translation>
+    </message>
+</context>
+<context>
+    <name>ChartExports</name>
     <message>
         <source>PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)</source>
         <translation>PNG 图像 (*.png);;SVG 图像 (*.svg);;PDF 文档 (*.pdf)</translation>
@@ -805,15 +828,188 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     </message>
 </context>
 <context>
+    <name>JobRequests</name>
+    <message>
+        <source>Choose what to evaluate first.</source>
+        <translation>请先选择要评测的内容。</translation>
+    </message>
+    <message>
+        <source>Set the MMLU folder or file, the BoolQ file or text for the held-out loss in the Evaluation dock.</source>
+        <translation>请在“评测”面板中设置 MMLU 文件夹或文件、BoolQ 文件，或用于留出损失的文本。</translation>
+    </message>
+    <message>
+        <source>Choose a dataset first.</source>
+        <translation>请先选择数据集。</translation>
+    </message>
+    <message>
+        <source>The analysis needs text to run through the model: a text file, JSON Lines, or a C4 .json.gz file.</source>
+        <translation>分析需要让文本通过模型：文本文件、JSON Lines 或 C4 .json.gz 文件。</translation>
+    </message>
+    <message>
+        <source>Choose training data first.</source>
+        <translation>请先选择训练数据。</translation>
+    </message>
+    <message>
+        <source>Healing trains on text: a text file, JSON Lines, or a C4 .json.gz file. Set it in the Healing dock, or choose the analysis data.</source>
+        <translation>修复需要在文本上训练：文本文件、JSON Lines 或 C4 .json.gz 文件。请在“修复”面板中设置，或选择分析数据。</translation>
+    </message>
+    <message>
+        <source>These sweep settings cannot be used.</source>
+        <translation>无法使用这些扫描设置。</translation>
+    </message>
+    <message>
+        <source>The most similar block is found by measuring distances on the analysis data. Set it in the Analysis dock, or leave that strategy out.</source>
+        <translation>最相似的块需要在分析数据上测量距离才能找到。请在“分析”面板中设置数据，或不使用该策略。</translation>
+    </message>
+    <message>
+        <source>Healing trains on text: set it in the Healing dock, or choose the analysis data.</source>
+        <translation>修复需要在文本上训练：请在“修复”面板中设置，或选择分析数据。</translation>
+    </message>
+    <message>
+        <source>These healing settings cannot be used.</source>
+        <translation>无法使用这些修复设置。</translation>
+    </message>
+</context>
+<context>
+    <name>JobStatusBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop the running job at its next step</source>
+        <translation>在下一步停止正在运行的任务</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Resuming…</source>
+        <translation>正在继续…</translation>
+    </message>
+    <message>
+        <source>Healing paused after step %1 of %2.</source>
+        <translation>修复已在第 %1 / %2 步后暂停。</translation>
+    </message>
+    <message>
+        <source>Healing will pause before its first step.</source>
+        <translation>修复将在第一步之前暂停。</translation>
+    </message>
+</context>
+<context>
+    <name>JobTexts</name>
+    <message>
+        <source>Opening checkpoint…</source>
+        <translation>正在打开检查点…</translation>
+    </message>
+    <message>
+        <source>Loading weights…</source>
+        <translation>正在加载权重…</translation>
+    </message>
+    <message>
+        <source>Reading and tokenising the data…</source>
+        <translation>正在读取并分词数据…</translation>
+    </message>
+    <message>
+        <source>Measuring distances…</source>
+        <translation>正在测量距离…</translation>
+    </message>
+    <message>
+        <source>Measuring the held-out loss…</source>
+        <translation>正在测量留出数据上的损失…</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Quantising the base to NF4…</source>
+        <translation>正在将基座量化为 NF4…</translation>
+    </message>
+    <message>
+        <source>Writing a checkpoint…</source>
+        <translation>正在写入检查点…</translation>
+    </message>
+    <message>
+        <source>Evaluating…</source>
+        <translation>正在评测…</translation>
+    </message>
+    <message>
+        <source>Sweeping…</source>
+        <translation>正在扫描…</translation>
+    </message>
+    <message>
+        <source>Healing: step %1 of %2</source>
+        <translation>修复中：第 %1 / %2 步</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3 samples</source>
+        <translation>%1 %2/%3 个样本</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3 sequences</source>
+        <translation>%1 %2 / %3 个序列</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3</source>
+        <translation>%1 %2 / %3</translation>
+    </message>
+    <message>
+        <source>Sweep point %1 of %2: %3</source>
+        <translation>扫描第 %1 / %2 点：%3</translation>
+    </message>
+    <message>
+        <source>%1 tokens/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>The model could not be opened.</source>
+        <translation>无法打开该模型。</translation>
+    </message>
+    <message>
+        <source>The distances could not be measured.</source>
+        <translation>无法测量距离。</translation>
+    </message>
+    <message>
+        <source>The layers could not be dropped.</source>
+        <translation>未能删除这些层。</translation>
+    </message>
+    <message>
+        <source>The pruned model could not be exported.</source>
+        <translation>无法导出剪枝后的模型。</translation>
+    </message>
+    <message>
+        <source>The model could not be healed.</source>
+        <translation>无法修复模型。</translation>
+    </message>
+    <message>
+        <source>The healed model could not be exported.</source>
+        <translation>无法导出修复后的模型。</translation>
+    </message>
+    <message>
+        <source>The model could not be evaluated.</source>
+        <translation>无法评测模型。</translation>
+    </message>
+    <message>
+        <source>The sweep could not be run.</source>
+        <translation>无法运行扫描。</translation>
+    </message>
+    <message>
+        <source>The importance scan could not be run.</source>
+        <translation>无法运行重要性扫描。</translation>
+    </message>
+    <message>
+        <source>The job failed.</source>
+        <translation>任务失败。</translation>
+    </message>
+</context>
+<context>
     <name>LayerStrip</name>
-    <message>
-        <source>Drag across layers to select a block to drop</source>
-        <translation>在层上拖动以选择要删除的块</translation>
-    </message>
-    <message>
-        <source>Layers: drag to select a block</source>
-        <translation>层：拖动以选择一个块</translation>
-    </message>
     <message>
         <source>Layer %1 selected</source>
         <translation>已选择第 %1 层</translation>
@@ -821,6 +1017,103 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     <message>
         <source>Layers %1–%2 selected</source>
         <translation>已选择第 %1–%2 层</translation>
+    </message>
+    <message>
+        <source>Layers: click or drag to select; Ctrl-click adds or removes one</source>
+        <translation>层：点击或拖动以选择；按住 Ctrl 点击可添加或移除一层</translation>
+    </message>
+    <message numerus="yes">
+        <source>Layers %1 selected (%n layer(s))</source>
+        <translation>
+            <numerusform>已选择层 %1（%n 层）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Shading: Block Influence of each layer, 1 − cos(its input, its output), from %1 (lightest) to %2 (darkest). The darker, the more the layer changes the stream; light layers are candidates to drop.</source>
+        <translation>底色：每层的块影响度 1 − cos(输入, 输出)，从 %1（最浅）到 %2（最深）。颜色越深，该层对残差流的改变越大；浅色的层是可删除的候选。</translation>
+    </message>
+    <message>
+        <source>Layer %1</source>
+        <translation>第 %1 层</translation>
+    </message>
+    <message>
+        <source>Block Influence: %1</source>
+        <translation>块影响度：%1</translation>
+    </message>
+    <message>
+        <source>Block Influence: not measured yet</source>
+        <translation>块影响度：尚未测量</translation>
+    </message>
+    <message>
+        <source>Selected; already dropped from the model</source>
+        <translation>已选择；已从模型中删除</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>已选择</translation>
+    </message>
+    <message>
+        <source>Dropped from the model</source>
+        <translation>已从模型中删除</translation>
+    </message>
+    <message>
+        <source>Not selected</source>
+        <translation>未选择</translation>
+    </message>
+    <message>
+        <source>Click or drag to select layers; Ctrl-click adds or removes a layer, Shift-click extends the selection from the last layer clicked.</source>
+        <translation>点击或拖动以选择层；按住 Ctrl 点击可添加或移除一层，按住 Shift 点击可从上次点击的层扩展选择。</translation>
+    </message>
+    <message>
+        <source>Block Influence:</source>
+        <translation>块影响度：</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>dropped</source>
+        <translation>已删除</translation>
+    </message>
+</context>
+<context>
+    <name>LoadOptionsBar</name>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>Precision:</source>
+        <translation>精度：</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Automatic: float32 on the CPU, the checkpoint&apos;s own type on a GPU</source>
+        <translation>自动：CPU 上使用 float32，GPU 上使用检查点自身的类型</translation>
+    </message>
+    <message>
+        <source>NF4 weights</source>
+        <translation>NF4 权重</translation>
+    </message>
+    <message>
+        <source>Quantise the linear weights to NF4 while loading, as QLoRA&apos;s base: about a quarter of their memory. LoRA healing then trains on it; dense LoRA and fine-tuning need it off.</source>
+        <translation>加载时将线性层权重量化为 NF4（QLoRA 的基座）：约占其原内存的四分之一。LoRA 修复随后在其上训练；稠密 LoRA 和微调需关闭此项。</translation>
     </message>
 </context>
 <context>
@@ -909,6 +1202,12 @@ Set one up in the Healing dock and press Start Healing.</source>
         <source>learning rate %1</source>
         <translation>学习率 %1</translation>
     </message>
+    <message>
+        <source>Preparing the healing run…
+The curves start with its first step.</source>
+        <translation>正在准备修复训练…
+曲线将从第一步开始显示。</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -923,10 +1222,6 @@ Set one up in the Healing dock and press Start Healing.</source>
     <message>
         <source>Open Model Folder…</source>
         <translation>打开模型文件夹…</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -965,56 +1260,8 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>模型</translation>
     </message>
     <message>
-        <source>Device:</source>
-        <translation>设备：</translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>CUDA GPU</source>
-        <translation>CUDA GPU</translation>
-    </message>
-    <message>
-        <source>Precision:</source>
-        <translation>精度：</translation>
-    </message>
-    <message>
-        <source>Automatic</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <source>Automatic: float32 on the CPU, the checkpoint&apos;s own type on a GPU</source>
-        <translation>自动：CPU 上使用 float32，GPU 上使用检查点自身的类型</translation>
-    </message>
-    <message>
         <source>Open Model Folder</source>
         <translation>打开模型文件夹</translation>
-    </message>
-    <message>
-        <source>Opening %1…</source>
-        <translation>正在打开 %1…</translation>
-    </message>
-    <message>
-        <source>Opening checkpoint…</source>
-        <translation>正在打开检查点…</translation>
-    </message>
-    <message>
-        <source>Loading weights…</source>
-        <translation>正在加载权重…</translation>
-    </message>
-    <message>
-        <source>%1 %2 of %3</source>
-        <translation>%1 %2 / %3</translation>
-    </message>
-    <message>
-        <source>The model could not be opened.</source>
-        <translation>无法打开该模型。</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
     </message>
     <message>
         <source>Analysis</source>
@@ -1045,48 +1292,12 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <source>Choose a dataset first.</source>
-        <translation>请先选择数据集。</translation>
-    </message>
-    <message>
-        <source>The analysis needs text to run through the model: a text file, JSON Lines, or a C4 .json.gz file.</source>
-        <translation>分析需要让文本通过模型：文本文件、JSON Lines 或 C4 .json.gz 文件。</translation>
-    </message>
-    <message>
-        <source>The distances could not be measured.</source>
-        <translation>无法测量距离。</translation>
-    </message>
-    <message>
-        <source>Reading %1…</source>
-        <translation>正在读取 %1…</translation>
-    </message>
-    <message>
-        <source>Reading and tokenising the data…</source>
-        <translation>正在读取并分词数据…</translation>
-    </message>
-    <message>
-        <source>Measuring distances…</source>
-        <translation>正在测量距离…</translation>
-    </message>
-    <message>
-        <source>%1 %2 of %3 samples, %4 tokens/s, %5 left</source>
-        <translation>%1 %2 / %3 个样本，%4 词元/秒，剩余 %5</translation>
-    </message>
-    <message>
         <source>Model loaded in %1 s.</source>
         <translation>模型已在 %1 秒内加载。</translation>
     </message>
     <message>
         <source>Choose a dataset and press Measure Distances.</source>
         <translation>选择数据集，然后点击“测量距离”。</translation>
-    </message>
-    <message>
-        <source>%1 samples, %2 tokens (from the cache).</source>
-        <translation>%1 个样本，%2 个词元（来自缓存）。</translation>
-    </message>
-    <message>
-        <source>%1 samples, %2 tokens, measured in %3 s.</source>
-        <translation>%1 个样本，%2 个词元，用时 %3 秒。</translation>
     </message>
     <message>
         <source>Export &amp;Pruned Model…</source>
@@ -1101,10 +1312,6 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>剪枝(&amp;P)</translation>
     </message>
     <message>
-        <source>&amp;Drop Selected Block</source>
-        <translation>删除所选块(&amp;D)</translation>
-    </message>
-    <message>
         <source>Run the model without the selected layers and compare the held-out loss</source>
         <translation>在不含所选层的情况下运行模型，并比较留出数据上的损失</translation>
     </message>
@@ -1113,28 +1320,8 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>恢复所有层(&amp;R)</translation>
     </message>
     <message>
-        <source>Measuring the held-out loss…</source>
-        <translation>正在测量留出数据上的损失…</translation>
-    </message>
-    <message>
-        <source>Exporting…</source>
-        <translation>正在导出…</translation>
-    </message>
-    <message>
-        <source>%1 %2 of %3 sequences</source>
-        <translation>%1 %2 / %3 个序列</translation>
-    </message>
-    <message>
         <source>These layers cannot be dropped.</source>
         <translation>无法删除这些层。</translation>
-    </message>
-    <message>
-        <source>The layers could not be dropped.</source>
-        <translation>未能删除这些层。</translation>
-    </message>
-    <message>
-        <source>Dropping layers…</source>
-        <translation>正在删除层…</translation>
     </message>
     <message>
         <source>Running %1 of %2 layers.</source>
@@ -1144,23 +1331,11 @@ Set one up in the Healing dock and press Start Healing.</source>
         <source>Running all %1 layers.</source>
         <translation>正在运行全部 %1 层。</translation>
     </message>
-    <message>
-        <source>The pruned model could not be exported.</source>
-        <translation>无法导出剪枝后的模型。</translation>
-    </message>
-    <message>
-        <source>Exporting to %1…</source>
-        <translation>正在导出到 %1…</translation>
-    </message>
     <message numerus="yes">
         <source>Exported %1 (%2 in %n shard(s)).</source>
         <translation>
             <numerusform>已导出 %1（%2，共 %n 个分片）。</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Distances</source>
-        <translation>距离</translation>
     </message>
     <message>
         <source>Healing</source>
@@ -1199,48 +1374,8 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>导出损失数据(&amp;D)…</translation>
     </message>
     <message>
-        <source>Quantising the base to NF4…</source>
-        <translation>正在将基座量化为 NF4…</translation>
-    </message>
-    <message>
-        <source>Writing a checkpoint…</source>
-        <translation>正在写入检查点…</translation>
-    </message>
-    <message>
-        <source>Choose training data first.</source>
-        <translation>请先选择训练数据。</translation>
-    </message>
-    <message>
-        <source>Healing trains on text: a text file, JSON Lines, or a C4 .json.gz file. Set it in the Healing dock, or choose the analysis data.</source>
-        <translation>修复需要在文本上训练：文本文件、JSON Lines 或 C4 .json.gz 文件。请在“修复”面板中设置，或选择分析数据。</translation>
-    </message>
-    <message>
-        <source>These healing settings cannot be used.</source>
-        <translation>无法使用这些修复设置。</translation>
-    </message>
-    <message>
-        <source>The model could not be healed.</source>
-        <translation>无法修复模型。</translation>
-    </message>
-    <message>
-        <source>Preparing to heal…</source>
-        <translation>正在准备修复…</translation>
-    </message>
-    <message>
         <source>&amp;Resume Healing</source>
         <translation>继续修复(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Healing paused after step %1 of %2.</source>
-        <translation>修复已在第 %1 / %2 步后暂停。</translation>
-    </message>
-    <message>
-        <source>Healing: step %1 of %2</source>
-        <translation>修复中：第 %1 / %2 步</translation>
-    </message>
-    <message>
-        <source>Healing will pause before its first step.</source>
-        <translation>修复将在第一步之前暂停。</translation>
     </message>
     <message>
         <source>QLoRA rank %1</source>
@@ -1295,24 +1430,8 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>导出修复后的模型</translation>
     </message>
     <message>
-        <source>The healed model could not be exported.</source>
-        <translation>无法导出修复后的模型。</translation>
-    </message>
-    <message>
-        <source>Merging and exporting to %1…</source>
-        <translation>正在合并并导出到 %1…</translation>
-    </message>
-    <message>
         <source>Evaluation</source>
         <translation>评测</translation>
-    </message>
-    <message>
-        <source>Sweep</source>
-        <translation>扫描</translation>
-    </message>
-    <message>
-        <source>Importance</source>
-        <translation>重要性</translation>
     </message>
     <message>
         <source>&amp;Evaluate</source>
@@ -1351,30 +1470,6 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>导出扫描数据(&amp;D)…</translation>
     </message>
     <message>
-        <source>Evaluating…</source>
-        <translation>正在评测…</translation>
-    </message>
-    <message>
-        <source>Sweeping…</source>
-        <translation>正在扫描…</translation>
-    </message>
-    <message>
-        <source>Sweep point %1 of %2: %3</source>
-        <translation>扫描第 %1 / %2 点：%3</translation>
-    </message>
-    <message>
-        <source>Choose what to evaluate first.</source>
-        <translation>请先选择要评测的内容。</translation>
-    </message>
-    <message>
-        <source>Set the MMLU folder or file, the BoolQ file or text for the held-out loss in the Evaluation dock.</source>
-        <translation>请在“评测”面板中设置 MMLU 文件夹或文件、BoolQ 文件，或用于留出损失的文本。</translation>
-    </message>
-    <message>
-        <source>The model could not be evaluated.</source>
-        <translation>无法评测模型。</translation>
-    </message>
-    <message>
         <source>%1, healed</source>
         <translation>%1，已修复</translation>
     </message>
@@ -1387,24 +1482,8 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>评测用时 %1 秒。</translation>
     </message>
     <message>
-        <source>These sweep settings cannot be used.</source>
-        <translation>无法使用这些扫描设置。</translation>
-    </message>
-    <message>
-        <source>The most similar block is found by measuring distances on the analysis data. Set it in the Analysis dock, or leave that strategy out.</source>
-        <translation>最相似的块需要在分析数据上测量距离才能找到。请在“分析”面板中设置数据，或不使用该策略。</translation>
-    </message>
-    <message>
-        <source>Healing trains on text: set it in the Healing dock, or choose the analysis data.</source>
-        <translation>修复需要在文本上训练：请在“修复”面板中设置，或选择分析数据。</translation>
-    </message>
-    <message>
         <source>%1: what dropping each layer alone costs</source>
         <translation>%1：单独删除每一层的代价</translation>
-    </message>
-    <message>
-        <source>The importance scan could not be run.</source>
-        <translation>无法运行重要性扫描。</translation>
     </message>
     <message numerus="yes">
         <source>%1: accuracy and loss against layers dropped, healed for %n step(s)</source>
@@ -1415,10 +1494,6 @@ Set one up in the Healing dock and press Start Healing.</source>
     <message>
         <source>%1: accuracy and loss against layers dropped</source>
         <translation>%1：准确率和损失随删除层数的变化</translation>
-    </message>
-    <message>
-        <source>The sweep could not be run.</source>
-        <translation>无法运行扫描。</translation>
     </message>
     <message>
         <source>Measured %1, %2 layer(s) dropped%3.</source>
@@ -1445,24 +1520,12 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>已保存到 %1。</translation>
     </message>
     <message>
-        <source>NF4 weights</source>
-        <translation>NF4 权重</translation>
-    </message>
-    <message>
-        <source>Quantise the linear weights to NF4 while loading, as QLoRA&apos;s base: about a quarter of their memory. LoRA healing then trains on it; dense LoRA and fine-tuning need it off.</source>
-        <translation>加载时将线性层权重量化为 NF4（QLoRA 的基座）：约占其原内存的四分之一。LoRA 修复随后在其上训练；稠密 LoRA 和微调需关闭此项。</translation>
-    </message>
-    <message>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>Validation loss on %1.</source>
-        <translation>验证损失基于 %1。</translation>
     </message>
     <message>
         <source>, validation loss %1 on %2</source>
@@ -1479,6 +1542,42 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>
             <numerusform>%1，已排除 %n 篇训练用文档</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>&amp;Drop Selected Layers</source>
+        <translation>删除所选层(&amp;D)</translation>
+    </message>
+    <message>
+        <source>from the project</source>
+        <translation>来自项目</translation>
+    </message>
+    <message>
+        <source>from the cache</source>
+        <translation>来自缓存</translation>
+    </message>
+    <message>
+        <source>measured in %1 s</source>
+        <translation>用时 %1 秒测得</translation>
+    </message>
+    <message>
+        <source>%1 samples, %2 tokens (%3).</source>
+        <translation>%1 个样本，%2 个词元（%3）。</translation>
+    </message>
+    <message>
+        <source>Some results of the project were left out: the model now has another number of layers.</source>
+        <translation>项目中的部分结果未载入：该模型现在的层数与项目不同。</translation>
+    </message>
+    <message>
+        <source>The model runs unhealed: %1, which its healing needs, is gone.</source>
+        <translation>模型以未修复状态运行：其修复所需的 %1 已不存在。</translation>
+    </message>
+    <message>
+        <source>The sweep runs from the checkpoint&apos;s weights: what healing taught the model in memory is lost (its adapters stay saved). Run it?</source>
+        <translation>扫描从检查点的权重开始运行：内存中模型通过修复学到的内容将会丢失（其适配器仍保存在磁盘上）。是否运行？</translation>
     </message>
 </context>
 <context>
@@ -1704,14 +1803,6 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>无法打开该项目。</translation>
     </message>
     <message>
-        <source>%1 samples, %2 tokens (from the project).</source>
-        <translation>%1 个样本，%2 个词元（来自项目）。</translation>
-    </message>
-    <message>
-        <source>Some results of the project were left out: the model now has another number of layers.</source>
-        <translation>项目中的部分结果未载入：该模型现在的层数与项目不同。</translation>
-    </message>
-    <message>
         <source>demo</source>
         <translation>演示</translation>
     </message>
@@ -1745,10 +1836,6 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>LayerCut 在以下位置查找含有 model/config.json 的文件夹：
 %1</translation>
     </message>
-    <message>
-        <source>The model runs unhealed: %1, which its healing needs, is gone.</source>
-        <translation>模型以未修复状态运行：其修复所需的 %1 已不存在。</translation>
-    </message>
 </context>
 <context>
     <name>RecentFilesMenu</name>
@@ -1764,24 +1851,8 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>删除的层：</translation>
     </message>
     <message>
-        <source>Layers kept:</source>
-        <translation>保留的层：</translation>
-    </message>
-    <message>
         <source>Distance d:</source>
         <translation>距离 d：</translation>
-    </message>
-    <message>
-        <source>Parameters removed:</source>
-        <translation>删除的参数：</translation>
-    </message>
-    <message>
-        <source>Memory saved:</source>
-        <translation>节省的内存：</translation>
-    </message>
-    <message>
-        <source>select a block on the heatmap or the layer strip</source>
-        <translation>在热力图或层条上选择一个块</translation>
     </message>
     <message numerus="yes">
         <source>%1 (%n layer(s))</source>
@@ -1792,10 +1863,6 @@ Set one up in the Healing dock and press Start Healing.</source>
     <message>
         <source>none</source>
         <translation>无</translation>
-    </message>
-    <message>
-        <source>%1 (%2% of the model)</source>
-        <translation>%1（占模型的 %2%）</translation>
     </message>
     <message>
         <source>%1 in %2</source>
@@ -1812,10 +1879,6 @@ Set one up in the Healing dock and press Start Healing.</source>
     <message>
         <source>Held-out loss:</source>
         <translation>留出损失：</translation>
-    </message>
-    <message>
-        <source>%1 of %2 layers; dropped %3</source>
-        <translation>%2 层中的 %1 层；已删除 %3</translation>
     </message>
     <message>
         <source>all %1 layers</source>
@@ -1843,6 +1906,74 @@ Set one up in the Healing dock and press Start Healing.</source>
         <source>(the analysis used every document, so these overlap it)</source>
         <translation>（分析使用了全部文档，因此与之重叠）</translation>
     </message>
+    <message>
+        <source>&lt;b&gt;Dropping the selection&lt;/b&gt;</source>
+        <translation>&lt;b&gt;删除所选层&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Selected layers:</source>
+        <translation>所选层：</translation>
+    </message>
+    <message>
+        <source>The layers selected on the heatmap or the layer strip: those a drop would remove (0-based, original numbering)</source>
+        <translation>在热图或层条上选择的层：删除时将移除这些层（从 0 开始，原始编号）</translation>
+    </message>
+    <message>
+        <source>Would keep:</source>
+        <translation>将保留：</translation>
+    </message>
+    <message>
+        <source>The layers that would remain after dropping the selection</source>
+        <translation>删除所选层后将保留的层</translation>
+    </message>
+    <message>
+        <source>The angular distance between the streams before and after the block; defined for one contiguous block</source>
+        <translation>块前后残差流之间的角距离；仅对一个连续块有定义</translation>
+    </message>
+    <message>
+        <source>Would remove:</source>
+        <translation>将移除：</translation>
+    </message>
+    <message>
+        <source>The parameters of the selected layers</source>
+        <translation>所选层的参数</translation>
+    </message>
+    <message>
+        <source>Would save:</source>
+        <translation>将节省：</translation>
+    </message>
+    <message>
+        <source>The memory the selected layers&apos; weights take</source>
+        <translation>所选层的权重占用的内存</translation>
+    </message>
+    <message>
+        <source>The layers the model runs now</source>
+        <translation>模型当前运行的层</translation>
+    </message>
+    <message>
+        <source>The layers dropped from the model now (original numbering)</source>
+        <translation>当前已从模型中删除的层（原始编号）</translation>
+    </message>
+    <message>
+        <source>The held-out loss before and after the layers were dropped</source>
+        <translation>删除层前后的留出损失</translation>
+    </message>
+    <message>
+        <source>%1 of %2 layers</source>
+        <translation>%1/%2 层</translation>
+    </message>
+    <message>
+        <source>none: select layers on the heatmap or the layer strip</source>
+        <translation>无：请在热图或层条上选择层</translation>
+    </message>
+    <message>
+        <source>— (not one contiguous block)</source>
+        <translation>—（不是一个连续块）</translation>
+    </message>
+    <message>
+        <source>%1 parameters (%2% of the model)</source>
+        <translation>%1 个参数（占模型的 %2%）</translation>
+    </message>
 </context>
 <context>
     <name>SimilarityHeatmap</name>
@@ -1867,16 +1998,24 @@ Set one up in the Healing dock and press Start Healing.</source>
         <translation>角距离，全部词元的平均值</translation>
     </message>
     <message>
-        <source>%1, normalised per row</source>
-        <translation>%1，逐行归一化</translation>
-    </message>
-    <message>
         <source>start l = %1, block size n = %2
 d = %3
 drops layers %4–%5 (0-based, inclusive)</source>
         <translation>起点 l = %1，块大小 n = %2
 d = %3
 删除第 %4–%5 层（从 0 开始，含两端）</translation>
+    </message>
+    <message>
+        <source>No distances yet.
+Choose data in the Analysis dock and press Measure Distances.</source>
+        <translation>尚无距离。
+请在“分析”面板中选择数据并点击“测量距离”。</translation>
+    </message>
+    <message>
+        <source>%1
+normalised per row (0 = min, 1 = max)</source>
+        <translation>%1
+按行归一化（0 = 最小，1 = 最大）</translation>
     </message>
 </context>
 <context>
@@ -1950,6 +2089,30 @@ Set one up in the Evaluation dock and press Run Sweep.</source>
     <message>
         <source>deepest</source>
         <translation>最深层</translation>
+    </message>
+    <message>
+        <source>healed</source>
+        <translation>已修复</translation>
+    </message>
+    <message>
+        <source>not healed</source>
+        <translation>未修复</translation>
+    </message>
+    <message>
+        <source>Benchmark:</source>
+        <translation>基准：</translation>
+    </message>
+    <message>
+        <source>Strategy:</source>
+        <translation>策略：</translation>
+    </message>
+    <message>
+        <source>Healing:</source>
+        <translation>修复：</translation>
+    </message>
+    <message>
+        <source>Baselines:</source>
+        <translation>基线：</translation>
     </message>
 </context>
 <context>
