@@ -557,8 +557,9 @@ void MainWindow::exportPrunedModelTo(const QString &folder, const lc::ExportOpti
     if (m_compute->isBusy() || !m_plan.prunesAnything())
         return;
     lc::ExportOptions o = options;
-    if (o.metric.empty() && m_plan.distance >= 0)
-        o.metric = m_heatmap->metric() == SimilarityHeatmap::Metric::LastToken ? "angular_distance" : "all_token_distance";
+    if (!o.metric && m_plan.distance >= 0)
+        o.metric = m_heatmap->metric() == SimilarityHeatmap::Metric::LastToken ? lc::DistanceMetric::Angular
+                                                                              : lc::DistanceMetric::AllTokens;
     m_failureHeadline = tr("The pruned model could not be exported.");
     m_stage->setText(tr("Exporting to %1…").arg(QDir::toNativeSeparators(folder)));
     m_progress->setValue(0);
@@ -782,8 +783,9 @@ void MainWindow::exportHealedModelTo(const QString &folder, const lc::ExportOpti
     if (m_compute->isBusy() || !m_healed)
         return;
     lc::ExportOptions o = options;
-    if (o.metric.empty() && m_plan.distance >= 0)
-        o.metric = m_heatmap->metric() == SimilarityHeatmap::Metric::LastToken ? "angular_distance" : "all_token_distance";
+    if (!o.metric && m_plan.distance >= 0)
+        o.metric = m_heatmap->metric() == SimilarityHeatmap::Metric::LastToken ? lc::DistanceMetric::Angular
+                                                                              : lc::DistanceMetric::AllTokens;
     m_failureHeadline = tr("The healed model could not be exported.");
     m_stage->setText(tr("Merging and exporting to %1…").arg(QDir::toNativeSeparators(folder)));
     m_progress->setValue(0);
@@ -935,7 +937,7 @@ void MainWindow::runSweepWith(const lc::SweepOptions &options)
 
 void MainWindow::onSweepPoint(const lc::SweepPoint &point, bool resumed)
 {
-    if (point.strategy == "single")
+    if (point.strategy == lc::PruneStrategy::Single)
         m_importanceChart->addPoint(point);
     else
         m_sweepChart->addPoint(point);
@@ -943,7 +945,7 @@ void MainWindow::onSweepPoint(const lc::SweepPoint &point, bool resumed)
         a->setEnabled(true);
     if (!resumed)
         m_evaluation->setStatus(tr("Measured %1, %2 layer(s) dropped%3.")
-                                    .arg(SweepChart::strategyText(QString::fromStdString(point.strategy)))
+                                    .arg(SweepChart::strategyText(point.strategy))
                                     .arg(point.dropped.size())
                                     .arg(point.healed ? tr(", healed") : QString()));
 }

@@ -19,7 +19,7 @@ lc::SweepPoint makePoint(const std::string &strategy, double fraction, bool heal
                          std::optional<double> boolq, std::optional<double> loss, std::vector<int64_t> dropped = {})
 {
     lc::SweepPoint p;
-    p.strategy = strategy;
+    p.strategy = lc::parseStrategy(strategy);
     p.fraction = fraction;
     p.healed = healed;
     p.mmlu = mmlu;
@@ -64,7 +64,7 @@ private slots:
         chart.addPoint(makePoint("deepest", 0.5, true, 0.40, 0.70, 3.0, layers(5, 6)));
         // MMLU, BoolQ and loss for deepest unhealed and healed; MMLU and loss for reverse.
         QCOMPARE(chart.seriesCount(), 8);
-        QCPGraph *mmlu = chart.graph(SweepChart::Measure::Mmlu, "deepest", false);
+        QCPGraph *mmlu = chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, false);
         QVERIFY(mmlu);
         QCOMPARE(mmlu->dataCount(), 2);
         QCOMPARE(mmlu->data()->at(0)->key, 0.0);
@@ -72,11 +72,13 @@ private slots:
         QCOMPARE(mmlu->data()->at(1)->key, 50.0);
         QCOMPARE(mmlu->keyAxis()->axisRect(), chart.accuracyRect());
         QCOMPARE(mmlu->pen().style(), Qt::DashLine);
-        QCOMPARE(chart.graph(SweepChart::Measure::Mmlu, "deepest", true)->pen().style(), Qt::SolidLine);
-        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, "deepest", true)->pen().color() == mmlu->pen().color());
-        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, "reverse", false)->pen().color() != mmlu->pen().color());
-        QVERIFY(!chart.graph(SweepChart::Measure::Boolq, "reverse", false));
-        QCPGraph *loss = chart.graph(SweepChart::Measure::Loss, "deepest", false);
+        const QCPGraph *healed = chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, true);
+        QCOMPARE(healed->pen().style(), Qt::SolidLine);
+        QVERIFY(healed->pen().color() == mmlu->pen().color());
+        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Reverse, false)->pen().color() !=
+                mmlu->pen().color());
+        QVERIFY(!chart.graph(SweepChart::Measure::Boolq, lc::PruneStrategy::Reverse, false));
+        QCPGraph *loss = chart.graph(SweepChart::Measure::Loss, lc::PruneStrategy::Deepest, false);
         QCOMPARE(loss->keyAxis()->axisRect(), chart.lossRect());
         QCOMPARE(loss->data()->at(1)->value, 0.6);  // normalised by ln V
         // A point measured again replaces the old one.
@@ -101,7 +103,7 @@ private slots:
         chart.addPoint(makePoint("similarity", 0.0, false, 0.6, 0.7, 1.5));
         using M = SweepChart::Measure;
         for (const M m : {M::Mmlu, M::Boolq, M::Loss}) {
-            QCPGraph *g = chart.graph(m, "similarity", false);
+            QCPGraph *g = chart.graph(m, lc::PruneStrategy::Similarity, false);
             QVERIFY(g);
             QCOMPARE(g->dataCount(), 2);
             QCOMPARE(g->data()->at(0)->key, 0.0);
@@ -114,7 +116,7 @@ private slots:
         r.points.push_back(makePoint("deepest", 0.1, true, 0.55, std::nullopt, 1.8, {13, 14}));
         SweepChart restored;
         restored.setResult(r);
-        QCOMPARE(restored.graph(SweepChart::Measure::Mmlu, "deepest", true)->data()->at(0)->key, 12.5);
+        QCOMPARE(restored.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, true)->data()->at(0)->key, 12.5);
     }
 
     void drawsBaselines()

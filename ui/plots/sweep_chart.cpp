@@ -14,14 +14,14 @@
 
 namespace {
 
-QColor strategyColor(const QString &strategy)
+QColor strategyColor(lc::PruneStrategy strategy)
 {
-    if (strategy == QLatin1String("similarity"))
-        return {31, 119, 180};
-    if (strategy == QLatin1String("deepest"))
-        return {230, 85, 13};
-    if (strategy == QLatin1String("reverse"))
-        return {44, 160, 44};
+    switch (strategy) {
+    case lc::PruneStrategy::Similarity: return {31, 119, 180};
+    case lc::PruneStrategy::Deepest: return {230, 85, 13};
+    case lc::PruneStrategy::Reverse: return {44, 160, 44};
+    case lc::PruneStrategy::Single: break;
+    }
     return {110, 110, 110};
 }
 
@@ -129,17 +129,15 @@ SweepChart::SweepChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlo
     reset(0);
 }
 
-QString SweepChart::strategyText(const QString &strategy)
+QString SweepChart::strategyText(lc::PruneStrategy strategy)
 {
-    if (strategy == QLatin1String("similarity"))
-        return tr("most similar");
-    if (strategy == QLatin1String("deepest"))
-        return tr("deepest");
-    if (strategy == QLatin1String("reverse"))
-        return tr("last layers");
-    if (strategy == QLatin1String("single"))
-        return tr("single layer");
-    return strategy;
+    switch (strategy) {
+    case lc::PruneStrategy::Similarity: return tr("most similar");
+    case lc::PruneStrategy::Deepest: return tr("deepest");
+    case lc::PruneStrategy::Reverse: return tr("last layers");
+    case lc::PruneStrategy::Single: return tr("single layer");
+    }
+    return QString::fromStdString(lc::strategyName(strategy));
 }
 
 void SweepChart::reset(qint64 layers)
@@ -187,13 +185,13 @@ void SweepChart::setResult(const lc::SweepResult &result)
     setBoolqMajority(result.boolqMajority);
 }
 
-QCPGraph *SweepChart::graph(Measure measure, const QString &strategy, bool healed) const
+QCPGraph *SweepChart::graph(Measure measure, lc::PruneStrategy strategy, bool healed) const
 {
     const auto it = m_graphs.find({measure, strategy, healed});
     return it == m_graphs.end() ? nullptr : it->second;
 }
 
-QCPGraph *SweepChart::series(Measure measure, const QString &strategy, bool healed)
+QCPGraph *SweepChart::series(Measure measure, lc::PruneStrategy strategy, bool healed)
 {
     if (QCPGraph *g = graph(measure, strategy, healed))
         return g;
@@ -220,11 +218,11 @@ double SweepChart::droppedPercent(const lc::SweepPoint &point) const
     return 100.0 * static_cast<double>(point.dropped.size()) / static_cast<double>(m_layers);
 }
 
-void SweepChart::rebuildSeries(Measure measure, const QString &strategy, bool healed)
+void SweepChart::rebuildSeries(Measure measure, lc::PruneStrategy strategy, bool healed)
 {
     QVector<double> x, y;
     for (const lc::SweepPoint &p : m_points)
-        if (QString::fromStdString(p.strategy) == strategy && p.healed == healed)
+        if (p.strategy == strategy && p.healed == healed)
             if (const std::optional<double> v = valueOf(p, measure); v && std::isfinite(*v))
                 x << droppedPercent(p), y << *v;
     if (x.isEmpty())
@@ -234,7 +232,7 @@ void SweepChart::rebuildSeries(Measure measure, const QString &strategy, bool he
 
 void SweepChart::addPoint(const lc::SweepPoint &point)
 {
-    if (point.strategy == "single")
+    if (point.strategy == lc::PruneStrategy::Single)
         return;  // the importance scan has its own chart
     const auto same = std::find_if(m_points.begin(), m_points.end(), [&](const lc::SweepPoint &p) {
         return p.strategy == point.strategy && p.healed == point.healed && std::abs(p.fraction - point.fraction) < 1e-9;
@@ -243,9 +241,8 @@ void SweepChart::addPoint(const lc::SweepPoint &point)
         *same = point;
     else
         m_points.push_back(point);
-    const QString strategy = QString::fromStdString(point.strategy);
     for (const Measure m : {Measure::Mmlu, Measure::Boolq, Measure::Loss})
-        rebuildSeries(m, strategy, point.healed);
+        rebuildSeries(m, point.strategy, point.healed);
     m_empty->setVisible(false);
     rescale();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -307,9 +304,9 @@ std::string SweepChart::csvOf(const lc::SweepResult &result)
         std::string layers;
         for (const int64_t l : p.dropped)
             layers += (layers.empty() ? "" : " ") + std::to_string(l);
-        out += p.strategy + "," + csvNumber(p.fraction) + "," + std::to_string(p.dropped.size()) + "," + layers + "," +
-               (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," + csvNumber(p.boolq) + "," +
-               csvNumber(p.loss) + "," + csvNumber(p.normalizedLoss) + "\n";
+        out += lc::strategyName(p.strategy) + "," + csvNumber(p.fraction) + "," + std::to_string(p.dropped.size()) +
+               "," + layers + "," + (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," +
+               csvNumber(p.boolq) + "," + csvNumber(p.loss) + "," + csvNumber(p.normalizedLoss) + "\n";
     }
     return out;
 }

@@ -22,7 +22,7 @@ class QCustomPlot;
  * The paper's headline plot as a sweep streams in: above, benchmark accuracy against the fraction of
  * layers dropped (MMLU and BoolQ; a colour per strategy, a marker per benchmark, solid when healed and
  * dashed when not) over dashed baselines for MMLU chance and the BoolQ majority class; below, the held-out
- * loss divided by ln V. Importance-scan points (strategy "single") are not drawn here.
+ * loss divided by ln V. Importance-scan points (strategy Single) are not drawn here.
  */
 class SweepChart final : public QWidget
 {
@@ -52,7 +52,7 @@ public:
     static std::string csvOf(const lc::SweepResult &result);
 
     /** The graph of `measure` for `strategy`, healed or not; nullptr while it has no point. */
-    QCPGraph *graph(Measure measure, const QString &strategy, bool healed) const;
+    QCPGraph *graph(Measure measure, lc::PruneStrategy strategy, bool healed) const;
     /** How many data series (graphs with points) the chart draws. */
     int seriesCount() const { return static_cast<int>(m_graphs.size()); }
     /** The value of a baseline, or nullopt when hidden. */
@@ -62,14 +62,14 @@ public:
     QCPAxisRect *accuracyRect() const { return m_accuracyRect; }
     QCPAxisRect *lossRect() const { return m_lossRect; }
 
-    /** The strategy's short name as shown ("similarity" -> "most similar"), translated. */
-    static QString strategyText(const QString &strategy);
+    /** The strategy's short name as shown (Similarity -> "most similar"), translated. */
+    static QString strategyText(lc::PruneStrategy strategy);
 
 private:
     /** A point's key: 100 × its dropped layers / L. */
     double droppedPercent(const lc::SweepPoint &point) const;
-    QCPGraph *series(Measure measure, const QString &strategy, bool healed);
-    void rebuildSeries(Measure measure, const QString &strategy, bool healed);
+    QCPGraph *series(Measure measure, lc::PruneStrategy strategy, bool healed);
+    void rebuildSeries(Measure measure, lc::PruneStrategy strategy, bool healed);
     void rescale();
 
     QCustomPlot *m_plot = nullptr;
@@ -78,7 +78,7 @@ private:
     QCPItemStraightLine *m_chance = nullptr, *m_majority = nullptr;
     QCPGraph *m_chanceLegend = nullptr, *m_majorityLegend = nullptr;  // legend entries of the two lines
     QCPItemText *m_empty = nullptr;
-    std::map<std::tuple<Measure, QString, bool>, QCPGraph *> m_graphs;
+    std::map<std::tuple<Measure, lc::PruneStrategy, bool>, QCPGraph *> m_graphs;
     std::vector<lc::SweepPoint> m_points;
     std::optional<double> m_boolqMajority;
     qint64 m_layers = 0;
