@@ -310,7 +310,7 @@ void MainWindow::connectSession()
     connect(s, &lc::Session::sweepPointAdded, this, [this](const lc::SweepPoint &point, bool, bool resumed) {
         if (!resumed)
             m_evaluation->setStatus(tr("Measured %1, %2 layer(s) dropped%3.")
-                                        .arg(SweepChart::strategyText(QString::fromStdString(point.strategy)))
+                                        .arg(SweepChart::strategyText(point.strategy))
                                         .arg(point.dropped.size())
                                         .arg(point.healed ? tr(", healed") : QString()));
         updateActions();

@@ -18,7 +18,7 @@ namespace {
 struct HealArgs
 {
     std::string folder, out, data, valData, planData, device = "cpu", dtype, method = "lora", quant = "nf4", targets = "ffn",
-        schedule = "cosine", resume, outDtype, shardSize = "5GB";
+        schedule = "cosine", resume, outDtype, shardSize = "5GB", metric;
     PlanArgs plan;
     HealingConfig config;
     bool merge = false, noCheckpointing = false, noDoubleQuant = false, force = false;
@@ -65,7 +65,9 @@ void runHeal(HealArgs a)
     session.load(a.folder, load, progress);
     if (a.plan.given() && !chosen)
         chosen = choosePrunePlan(planArgs.request(), a.folder, dense, &session, progress);
-    const std::string metric = chosen ? chosen->metric : std::string();
+    std::optional<DistanceMetric> metric = chosen ? chosen->metric : std::nullopt;
+    if (!a.metric.empty())
+        metric = parseDistanceMetric(a.metric);
     if (chosen)
         session.applyPrunePlan(chosen->plan);
 
@@ -189,6 +191,11 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->add_flag("--merge", a->merge, "Also write out/merged: the pruned model with the adapters merged (transformers loads it)");
     cmd->add_option("--out-dtype", a->outDtype, "dtype of the merged model's weights (default: the checkpoint's)");
     cmd->add_option("--shard-size", a->shardSize, "Largest safetensors shard of the merged model")->capture_default_str();
+    cmd->add_option("--metric", a->metric,
+                    "The distance the layers were chosen by, recorded in merged/layercut.json (default: "
+                    "angular_distance when --strategy similarity chose them)")
+        ->check(CLI::IsMember(
+            {distanceMetricName(DistanceMetric::Angular), distanceMetricName(DistanceMetric::AllTokens)}));
     cmd->add_flag("--force", a->force, "Replace out/merged if it exists");
     cmd->callback([&action, a] { action = [a] { runHeal(*a); }; });
 }

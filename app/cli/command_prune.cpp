@@ -16,7 +16,7 @@ namespace {
 
 struct PruneArgs
 {
-    std::string folder, out, data, device = "cpu", dtype, outDtype, shardSize = "5GB";
+    std::string folder, out, data, device = "cpu", dtype, outDtype, shardSize = "5GB", metric;
     PlanArgs plan;
     int64_t lossSamples = 16;
     bool force = false;
@@ -61,7 +61,7 @@ void runPrune(const PruneArgs &a)
     if (!a.outDtype.empty())
         options.dtype = parseDType(a.outDtype);
     options.overwrite = a.force;
-    options.metric = chosen.metric;
+    options.metric = a.metric.empty() ? chosen.metric : std::optional(parseDistanceMetric(a.metric));
     const ExportResult exported = exportPrunedModel(a.folder, plan, a.out, options, progress);
 
     nlohmann::ordered_json head;
@@ -102,6 +102,11 @@ void addPruneCommand(CLI::App &app, Action &action)
     cmd->add_option("--out-dtype", a->outDtype, "Convert the exported weights: float32, bfloat16 or float16 (default: keep)");
     cmd->add_option("--shard-size", a->shardSize, "Largest safetensors shard, e.g. 5GB, 500MB")->capture_default_str();
     cmd->add_flag("--force", a->force, "Replace --out if it exists (only once the new folder is complete)");
+    cmd->add_option("--metric", a->metric,
+                    "The distance the layers were chosen by, recorded in layercut.json (default: angular_distance "
+                    "when --strategy similarity chose them)")
+        ->check(CLI::IsMember(
+            {distanceMetricName(DistanceMetric::Angular), distanceMetricName(DistanceMetric::AllTokens)}));
     cmd->callback([&action, a] { action = [a] { runPrune(*a); }; });
 }
 

@@ -63,8 +63,8 @@ void runSweepCommand(SweepArgs a)
     ModelSession session;
     session.load(a.folder, loadOptions(a.device, a.dtype), progress);
     const SweepResult r = runSweep(session, o, [](const SweepPoint &p) {
-        std::fprintf(stderr, "%s %.3f (%zu dropped)%s: mmlu %s  boolq %s  loss %s\n", p.strategy.c_str(), p.fraction,
-                     p.dropped.size(), p.healed ? " healed" : "",
+        std::fprintf(stderr, "%s %.3f (%zu dropped)%s: mmlu %s  boolq %s  loss %s\n", strategyName(p.strategy).c_str(),
+                     p.fraction, p.dropped.size(), p.healed ? " healed" : "",
                      p.mmlu ? std::to_string(*p.mmlu).c_str() : "-", p.boolq ? std::to_string(*p.boolq).c_str() : "-",
                      p.loss ? std::to_string(*p.loss).c_str() : "-");
     }, progress);

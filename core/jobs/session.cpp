@@ -127,9 +127,9 @@ double Session::selectionDistance() const
                                      : m_distances.angularAt(block->size(), block->first);
 }
 
-std::string Session::metricName() const
+DistanceMetric Session::metric() const
 {
-    return m_view.heatmapMetric == 1 ? "all_token_distance" : "angular_distance";
+    return m_view.heatmapMetric == 1 ? DistanceMetric::AllTokens : DistanceMetric::Angular;
 }
 
 bool Session::isPaused() const
@@ -399,8 +399,8 @@ bool Session::exportPruned(const QString &target, ExportOptions options)
 {
     if (!hasModel() || !m_plan.prunesAnything())
         return false;
-    if (options.metric.empty() && m_plan.distance >= 0)
-        options.metric = metricName();
+    if (!options.metric && m_plan.distance >= 0)
+        options.metric = metric();
     const PrunePlan plan = m_plan;
     return beginJob(JobKind::Export, [plan, target, options](ModelWorker *w, std::stop_token stop) {
         w->exportModel(plan, target, options, stop);
@@ -429,8 +429,8 @@ bool Session::exportHealed(const QString &target, ExportOptions options)
 {
     if (!hasModel() || !m_healed)
         return false;
-    if (options.metric.empty() && m_plan.distance >= 0)
-        options.metric = metricName();
+    if (!options.metric && m_plan.distance >= 0)
+        options.metric = metric();
     return beginJob(JobKind::ExportHealed, [target, options](ModelWorker *w, std::stop_token stop) {
         w->exportHealedModel(target, options, stop);
     });

@@ -116,8 +116,8 @@ public:
     const AnalysisInputs &analysisInputs() const { return m_analysisInputs; }
     const InputPaths &inputPaths() const { return m_paths; }
     const ViewState &view() const { return m_view; }
-    /** The distance metric a plan chosen on the heatmap records: "angular_distance" or "all_token_distance". */
-    std::string metricName() const;
+    /** The distance metric the view shows, which a plan chosen on the heatmap records. */
+    DistanceMetric metric() const;
 
     // ---- The job.
     bool isBusy() const { return m_job != JobKind::None; }

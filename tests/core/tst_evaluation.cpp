@@ -327,12 +327,12 @@ private slots:
             QCOMPARE(p.dropped.size(), size_t(p.fraction == 0 ? 0 : 2));
         }
         // deepest at 2 of 6 drops layers 3, 4 (keeps the last); reverse drops 4, 5.
-        const auto find = [&](const std::string &strategy) {
+        const auto find = [&](PruneStrategy strategy) {
             return std::find_if(file.points.begin(), file.points.end(),
                                 [&](const SweepPoint &p) { return p.strategy == strategy && p.fraction > 0; });
         };
-        QCOMPARE(find("deepest")->dropped, (std::vector<int64_t>{3, 4}));
-        QCOMPARE(find("reverse")->dropped, (std::vector<int64_t>{4, 5}));
+        QCOMPARE(find(PruneStrategy::Deepest)->dropped, (std::vector<int64_t>{3, 4}));
+        QCOMPARE(find(PruneStrategy::Reverse)->dropped, (std::vector<int64_t>{4, 5}));
         QCOMPARE(s.prunePlan().kept.size(), size_t(6));  // the session ends unpruned
 
         // Other settings do not resume this file.

@@ -76,6 +76,20 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::dropList(4, {1, 1}));
         QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::forCount(8, 2, PruneStrategy::Similarity));
         QVERIFY_THROWS_EXCEPTION(Error, layersForFraction(8, 1.0));
+        // The JSON and CLI spellings of the strategies (the importance scan's too) and of the metrics.
+        for (const auto &[strategy, spelling] : {std::pair{PruneStrategy::Similarity, "similarity"},
+                                                 std::pair{PruneStrategy::Deepest, "deepest"},
+                                                 std::pair{PruneStrategy::Reverse, "reverse"},
+                                                 std::pair{PruneStrategy::Single, "single"}}) {
+            QCOMPARE(strategyName(strategy), std::string(spelling));
+            QVERIFY(parseStrategy(spelling) == strategy);
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, parseStrategy("sideways"));
+        QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::forCount(8, 1, PruneStrategy::Single));
+        QCOMPARE(distanceMetricName(DistanceMetric::Angular), std::string("angular_distance"));
+        QCOMPARE(distanceMetricName(DistanceMetric::AllTokens), std::string("all_token_distance"));
+        QVERIFY(parseDistanceMetric("all_token_distance") == DistanceMetric::AllTokens);
+        QVERIFY_THROWS_EXCEPTION(Error, parseDistanceMetric("cosine"));
         // Layer tensor names as the export renumbers them.
         const auto name = splitLayerTensorName("model.layers.12.mlp.up_proj.weight");
         QVERIFY(name && name->layer == 12 && name->rest == "mlp.up_proj.weight");

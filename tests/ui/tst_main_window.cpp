@@ -341,7 +341,7 @@ private slots:
         QCOMPARE(chart->points().size(), size_t(4));
         // MMLU, BoolQ and the loss for each strategy, unhealed: two points each.
         QCOMPARE(chart->seriesCount(), 6);
-        for (const char *strategy : {"deepest", "reverse"})
+        for (const lc::PruneStrategy strategy : {lc::PruneStrategy::Deepest, lc::PruneStrategy::Reverse})
             for (const auto m : {SweepChart::Measure::Mmlu, SweepChart::Measure::Boolq, SweepChart::Measure::Loss})
                 QCOMPARE(chart->graph(m, strategy, false)->dataCount(), 2);
         QVERIFY(chart->boolqMajorityLine().has_value());

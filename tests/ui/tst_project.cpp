@@ -206,8 +206,9 @@ private slots:
         QVERIFY(window.statusBar()->currentMessage().contains("left out"));
         QVERIFY(window.evaluationTable()->rowOf("anatomy") >= 0);
         QCOMPARE(window.sweepChart()->points().size(), size_t(3));
-        QCOMPARE(window.sweepChart()->graph(SweepChart::Measure::Mmlu, "deepest", false)->dataCount(), 2);
-        QCOMPARE(window.sweepChart()->graph(SweepChart::Measure::Mmlu, "deepest", true)->dataCount(), 1);
+        const SweepChart *sweep = window.sweepChart();
+        QCOMPARE(sweep->graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, false)->dataCount(), 2);
+        QCOMPARE(sweep->graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, true)->dataCount(), 1);
         QVERIFY(window.sweepChart()->boolqMajorityLine().has_value());
         QCOMPARE(window.importanceChart()->lossIncrease().at(1).value_or(-1), 0.5);
         QCOMPARE(window.analysisTabs()->currentWidget(), window.sweepChart());

@@ -20,7 +20,7 @@ lc::SweepPoint makePoint(const std::string &strategy, double fraction, bool heal
                          std::optional<double> boolq, std::optional<double> loss, std::vector<int64_t> dropped = {})
 {
     lc::SweepPoint p;
-    p.strategy = strategy;
+    p.strategy = lc::parseStrategy(strategy);
     p.fraction = fraction;
     p.healed = healed;
     p.mmlu = mmlu;
@@ -65,7 +65,7 @@ private slots:
         chart.addPoint(makePoint("deepest", 0.5, true, 0.40, 0.70, 3.0, layers(5, 6)));
         // MMLU, BoolQ and loss for deepest unhealed and healed; MMLU and loss for reverse.
         QCOMPARE(chart.seriesCount(), 8);
-        QCPGraph *mmlu = chart.graph(SweepChart::Measure::Mmlu, "deepest", false);
+        QCPGraph *mmlu = chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, false);
         QVERIFY(mmlu);
         QCOMPARE(mmlu->dataCount(), 2);
         QCOMPARE(mmlu->data()->at(0)->key, 0.0);
@@ -73,11 +73,11 @@ private slots:
         QCOMPARE(mmlu->data()->at(1)->key, 50.0);
         QCOMPARE(mmlu->keyAxis()->axisRect(), chart.accuracyRect());
         QCOMPARE(mmlu->pen().style(), Qt::SolidLine);
-        QCOMPARE(chart.graph(SweepChart::Measure::Boolq, "deepest", false)->pen().style(), Qt::DashLine);
-        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, "deepest", true)->pen().color() == mmlu->pen().color());
-        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, "reverse", false)->pen().color() != mmlu->pen().color());
-        QVERIFY(!chart.graph(SweepChart::Measure::Boolq, "reverse", false));
-        QCPGraph *loss = chart.graph(SweepChart::Measure::Loss, "deepest", false);
+        QCOMPARE(chart.graph(SweepChart::Measure::Boolq, lc::PruneStrategy::Deepest, false)->pen().style(), Qt::DashLine);
+        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, true)->pen().color() == mmlu->pen().color());
+        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Reverse, false)->pen().color() != mmlu->pen().color());
+        QVERIFY(!chart.graph(SweepChart::Measure::Boolq, lc::PruneStrategy::Reverse, false));
+        QCPGraph *loss = chart.graph(SweepChart::Measure::Loss, lc::PruneStrategy::Deepest, false);
         QCOMPARE(loss->keyAxis()->axisRect(), chart.lossRect());
         QCOMPARE(loss->data()->at(1)->value, 0.6);  // normalised by ln V
         // A point measured again replaces the old one.
@@ -113,7 +113,7 @@ private slots:
         chart.plot()->replot();
         saveScreenshot(&chart, QStringLiteral("sweep_chart"));
         using M = SweepChart::Measure;
-        for (const char *strategy : {"similarity", "deepest"})
+        for (const lc::PruneStrategy strategy : {lc::PruneStrategy::Similarity, lc::PruneStrategy::Deepest})
             for (const bool healed : {false, true}) {
                 QCPGraph *mmlu = chart.graph(M::Mmlu, strategy, healed), *boolq = chart.graph(M::Boolq, strategy, healed);
                 QVERIFY(mmlu && boolq);
@@ -127,29 +127,31 @@ private slots:
                 QVERIFY(other->scatterStyle().brush() != mmlu->scatterStyle().brush());
                 QCOMPARE(mmlu->scatterStyle().brush().color() == mmlu->pen().color(), healed);
             }
-        QVERIFY(chart.graph(M::Mmlu, "similarity", false)->pen().color() != chart.graph(M::Mmlu, "deepest", false)->pen().color());
+        QVERIFY(chart.graph(M::Mmlu, lc::PruneStrategy::Similarity, false)->pen().color() != chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, false)->pen().color());
         // The baselines are thin, each with a line style no series uses.
         for (const QString &name : {QStringLiteral("MMLU chance (25%)"), QStringLiteral("BoolQ majority class (62.0%)")}) {
             QCPGraph *line = chart.legendGraph(name);
             QVERIFY2(line, qPrintable(name));
             QVERIFY(line->pen().style() != Qt::SolidLine && line->pen().style() != Qt::DashLine);
-            QVERIFY(line->pen().widthF() < chart.graph(M::Mmlu, "deepest", false)->pen().widthF());
+            QVERIFY(line->pen().widthF() < chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, false)->pen().widthF());
         }
         // The legend is a key: which line is which benchmark, which colour which strategy, which marker healed.
         const QStringList legend = chart.legendTexts();
-        for (const QString &entry : {QStringLiteral("MMLU"), QStringLiteral("BoolQ"), SweepChart::strategyText("similarity"),
-                                     SweepChart::strategyText("deepest"), QStringLiteral("healed"),
+        for (const QString &entry : {QStringLiteral("MMLU"), QStringLiteral("BoolQ"), SweepChart::strategyText(lc::PruneStrategy::Similarity),
+                                     SweepChart::strategyText(lc::PruneStrategy::Deepest), QStringLiteral("healed"),
                                      QStringLiteral("not healed"), QStringLiteral("MMLU chance (25%)")})
             QVERIFY2(legend.contains(entry), qPrintable(entry + ": " + legend.join(" | ")));
-        QVERIFY(legend.indexOf("MMLU") < legend.indexOf(SweepChart::strategyText("similarity")));
-        QCOMPARE(chart.legendGraph("MMLU")->pen().style(), chart.graph(M::Mmlu, "deepest", true)->pen().style());
-        QCOMPARE(chart.legendGraph("BoolQ")->pen().style(), chart.graph(M::Boolq, "deepest", true)->pen().style());
-        QCOMPARE(chart.legendGraph(SweepChart::strategyText("deepest"))->pen().color(),
-                 chart.graph(M::Boolq, "deepest", true)->pen().color());
-        QCOMPARE(chart.legendGraph("not healed")->scatterStyle().brush(), chart.graph(M::Mmlu, "deepest", false)->scatterStyle().brush());
+        QVERIFY(legend.indexOf("MMLU") < legend.indexOf(SweepChart::strategyText(lc::PruneStrategy::Similarity)));
+        QCOMPARE(chart.legendGraph("MMLU")->pen().style(), chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, true)->pen().style());
+        QCOMPARE(chart.legendGraph("BoolQ")->pen().style(), chart.graph(M::Boolq, lc::PruneStrategy::Deepest, true)->pen().style());
+        QCOMPARE(chart.legendGraph(SweepChart::strategyText(lc::PruneStrategy::Deepest))->pen().color(),
+                 chart.graph(M::Boolq, lc::PruneStrategy::Deepest, true)->pen().color());
+        QCOMPARE(chart.legendGraph("not healed")->scatterStyle().brush(), chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, false)->scatterStyle().brush());
         // The strategies' colours differ in luminance as well, so they stay apart in greyscale print.
         chart.addPoint(makePoint("reverse", 0.25, false, 0.45, 0.65, 2.8, layers(9, 3)));
-        const auto grey = [&](const char *strategy) { return qGray(chart.graph(M::Mmlu, strategy, false)->pen().color().rgb()); };
+        const auto grey = [&](const char *strategy) {
+            return qGray(chart.graph(M::Mmlu, lc::parseStrategy(strategy), false)->pen().color().rgb());
+        };
         QVERIFY(std::abs(grey("similarity") - grey("reverse")) > 30);
         QVERIFY(std::abs(grey("reverse") - grey("deepest")) > 30);
         QVERIFY(std::abs(grey("similarity") - grey("deepest")) > 30);
@@ -179,7 +181,7 @@ private slots:
         chart.addPoint(makePoint("similarity", 0.0, false, 0.6, 0.7, 1.5));
         using M = SweepChart::Measure;
         for (const M m : {M::Mmlu, M::Boolq, M::Loss}) {
-            QCPGraph *g = chart.graph(m, "similarity", false);
+            QCPGraph *g = chart.graph(m, lc::PruneStrategy::Similarity, false);
             QVERIFY(g);
             QCOMPARE(g->dataCount(), 2);
             QCOMPARE(g->data()->at(0)->key, 0.0);
@@ -192,7 +194,7 @@ private slots:
         r.points.push_back(makePoint("deepest", 0.1, true, 0.55, std::nullopt, 1.8, {13, 14}));
         SweepChart restored;
         restored.setResult(r);
-        QCOMPARE(restored.graph(SweepChart::Measure::Mmlu, "deepest", true)->data()->at(0)->key, 12.5);
+        QCOMPARE(restored.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, true)->data()->at(0)->key, 12.5);
     }
 
     void drawsBaselines()

@@ -106,17 +106,19 @@ inline void addSampleResults(Project &p, const QString &mmluFolder)
     ProjectSweep sweep;
     sweep.result.layers = 6;
     sweep.result.boolqMajority = 0.5;
-    sweep.result.points = {{"deepest", 0.0, {}, false, 0.5, 0.5, 2.0, 0.4, 1.0},
-                           {"deepest", 0.34, {3, 4}, false, 0.25, 0.5, 3.0, 0.6, 1.0},
-                           {"deepest", 0.34, {3, 4}, true, 0.375, std::nullopt, 2.5, 0.5, 2.0}};
+    using lc::PruneStrategy;
+    sweep.result.points = {{PruneStrategy::Deepest, 0.0, {}, false, 0.5, 0.5, 2.0, 0.4, 1.0},
+                           {PruneStrategy::Deepest, 0.34, {3, 4}, false, 0.25, 0.5, 3.0, 0.6, 1.0},
+                           {PruneStrategy::Deepest, 0.34, {3, 4}, true, 0.375, std::nullopt, 2.5, 0.5, 2.0}};
     sweep.options.eval.mmlu = mmluFolder.toStdString();
     sweep.options.eval.shots = 1;
     sweep.options.healSteps = 5;
     p.sweep = sweep;
     ProjectSweep importance;
     importance.result.layers = 6;
-    importance.result.points = {{"single", 0.0, {}, false, std::nullopt, std::nullopt, 2.0, 0.4, 1.0},
-                                {"single", 1.0 / 6, {1}, false, std::nullopt, std::nullopt, 2.5, 0.5, 1.0}};
+    const std::nullopt_t none = std::nullopt;
+    importance.result.points = {{PruneStrategy::Single, 0.0, {}, false, none, none, 2.0, 0.4, 1.0},
+                                {PruneStrategy::Single, 1.0 / 6, {1}, false, none, none, 2.5, 0.5, 1.0}};
     importance.options.perLayer = true;
     p.importance = importance;
 }

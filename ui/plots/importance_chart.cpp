@@ -79,7 +79,7 @@ void ImportanceChart::setTitle(const QString &title)
 
 void ImportanceChart::addPoint(const lc::SweepPoint &point)
 {
-    if (point.strategy != "single")
+    if (point.strategy != lc::PruneStrategy::Single)
         return;
     if (point.dropped.empty()) {
         m_whole = point;

@@ -27,7 +27,7 @@ public:
 
     /** Clears the chart for a scan of a model of `layers` layers. */
     void reset(qint64 layers);
-    /** Takes one point of the scan (strategy "single"): the whole model (nothing dropped) or one layer. */
+    /** Takes one point of the scan (strategy Single): the whole model (nothing dropped) or one layer. */
     void addPoint(const lc::SweepPoint &point);
     void setTitle(const QString &title);
 

@@ -16,14 +16,14 @@
 namespace {
 
 /** A colour per strategy, dark, middle and light in luminance, so that they stay apart in greyscale print too. */
-QColor strategyColor(const QString &strategy)
+QColor strategyColor(lc::PruneStrategy strategy)
 {
-    if (strategy == QLatin1String("similarity"))
-        return {24, 60, 150};    // dark blue
-    if (strategy == QLatin1String("deepest"))
-        return {240, 140, 20};   // light orange
-    if (strategy == QLatin1String("reverse"))
-        return {50, 160, 80};    // middle green
+    switch (strategy) {
+    case lc::PruneStrategy::Similarity: return {24, 60, 150};  // dark blue
+    case lc::PruneStrategy::Deepest: return {240, 140, 20};    // light orange
+    case lc::PruneStrategy::Reverse: return {50, 160, 80};     // middle green
+    case lc::PruneStrategy::Single: break;
+    }
     return {110, 110, 110};
 }
 
@@ -58,7 +58,6 @@ QCPScatterStyle seriesScatter(SweepChart::Measure measure, const QColor &color, 
 }
 
 // The strategies in the order the legend names them; any other after these, alphabetically.
-const QStringList kStrategyOrder{QStringLiteral("similarity"), QStringLiteral("deepest"), QStringLiteral("reverse")};
 
 const QColor kKeyColor(60, 60, 60);  // the legend's neutral entries (line style, marker fill)
 
@@ -174,17 +173,15 @@ SweepChart::SweepChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlo
     reset(0);
 }
 
-QString SweepChart::strategyText(const QString &strategy)
+QString SweepChart::strategyText(lc::PruneStrategy strategy)
 {
-    if (strategy == QLatin1String("similarity"))
-        return tr("most similar");
-    if (strategy == QLatin1String("deepest"))
-        return tr("deepest");
-    if (strategy == QLatin1String("reverse"))
-        return tr("last layers");
-    if (strategy == QLatin1String("single"))
-        return tr("single layer");
-    return strategy;
+    switch (strategy) {
+    case lc::PruneStrategy::Similarity: return tr("most similar");
+    case lc::PruneStrategy::Deepest: return tr("deepest");
+    case lc::PruneStrategy::Reverse: return tr("last layers");
+    case lc::PruneStrategy::Single: return tr("single layer");
+    }
+    return QString::fromStdString(lc::strategyName(strategy));
 }
 
 void SweepChart::reset(qint64 layers)
@@ -233,13 +230,13 @@ void SweepChart::setResult(const lc::SweepResult &result)
     setBoolqMajority(result.boolqMajority);
 }
 
-QCPGraph *SweepChart::graph(Measure measure, const QString &strategy, bool healed) const
+QCPGraph *SweepChart::graph(Measure measure, lc::PruneStrategy strategy, bool healed) const
 {
     const auto it = m_graphs.find({measure, strategy, healed});
     return it == m_graphs.end() ? nullptr : it->second;
 }
 
-QCPGraph *SweepChart::series(Measure measure, const QString &strategy, bool healed)
+QCPGraph *SweepChart::series(Measure measure, lc::PruneStrategy strategy, bool healed)
 {
     if (QCPGraph *g = graph(measure, strategy, healed))
         return g;
@@ -274,19 +271,14 @@ void SweepChart::rebuildLegend()
     // What the series drawn use.
     std::set<Measure> measures;
     std::set<bool> states;
-    QStringList strategies;
+    std::set<lc::PruneStrategy> strategies;  // in the enum's order: similarity, deepest, reverse
     for (const auto &[key, graph] : m_graphs) {
         const auto &[measure, strategy, healed] = key;
         if (measure != Measure::Loss)
             measures.insert(measure);
         states.insert(healed);
-        if (!strategies.contains(strategy))
-            strategies << strategy;
+        strategies.insert(strategy);
     }
-    std::sort(strategies.begin(), strategies.end(), [](const QString &a, const QString &b) {
-        const auto rank = [](const QString &s) { return kStrategyOrder.contains(s) ? kStrategyOrder.indexOf(s) : 99; };
-        return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
-    });
     int row = 0;
     const auto addRow = [&](const QString &heading, const std::vector<QCPGraph *> &entries) {
         if (entries.empty())
@@ -307,7 +299,7 @@ void SweepChart::rebuildLegend()
         entries.push_back(m_measureKeys.at(m));
     addRow(tr("Benchmark:"), entries);
     entries.clear();
-    for (const QString &s : strategies)
+    for (const lc::PruneStrategy s : strategies)
         entries.push_back(m_strategyKeys.at(s));
     addRow(tr("Strategy:"), entries);
     entries.clear();
@@ -352,11 +344,11 @@ double SweepChart::droppedPercent(const lc::SweepPoint &point) const
     return 100.0 * static_cast<double>(point.dropped.size()) / static_cast<double>(m_layers);
 }
 
-void SweepChart::rebuildSeries(Measure measure, const QString &strategy, bool healed)
+void SweepChart::rebuildSeries(Measure measure, lc::PruneStrategy strategy, bool healed)
 {
     QVector<double> x, y;
     for (const lc::SweepPoint &p : m_points)
-        if (QString::fromStdString(p.strategy) == strategy && p.healed == healed)
+        if (p.strategy == strategy && p.healed == healed)
             if (const std::optional<double> v = valueOf(p, measure); v && std::isfinite(*v))
                 x << droppedPercent(p), y << *v;
     if (x.isEmpty())
@@ -366,7 +358,7 @@ void SweepChart::rebuildSeries(Measure measure, const QString &strategy, bool he
 
 void SweepChart::addPoint(const lc::SweepPoint &point)
 {
-    if (point.strategy == "single")
+    if (point.strategy == lc::PruneStrategy::Single)
         return;  // the importance scan has its own chart
     const auto same = std::find_if(m_points.begin(), m_points.end(), [&](const lc::SweepPoint &p) {
         return p.strategy == point.strategy && p.healed == point.healed && std::abs(p.fraction - point.fraction) < 1e-9;
@@ -375,9 +367,8 @@ void SweepChart::addPoint(const lc::SweepPoint &point)
         *same = point;
     else
         m_points.push_back(point);
-    const QString strategy = QString::fromStdString(point.strategy);
     for (const Measure m : {Measure::Mmlu, Measure::Boolq, Measure::Loss})
-        rebuildSeries(m, strategy, point.healed);
+        rebuildSeries(m, point.strategy, point.healed);
     m_empty->setVisible(false);
     rescale();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -439,9 +430,9 @@ std::string SweepChart::csvOf(const lc::SweepResult &result)
         std::string layers;
         for (const int64_t l : p.dropped)
             layers += (layers.empty() ? "" : " ") + std::to_string(l);
-        out += p.strategy + "," + csvNumber(p.fraction) + "," + std::to_string(p.dropped.size()) + "," + layers + "," +
-               (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," + csvNumber(p.boolq) + "," +
-               csvNumber(p.loss) + "," + csvNumber(p.normalizedLoss) + "\n";
+        out += lc::strategyName(p.strategy) + "," + csvNumber(p.fraction) + "," + std::to_string(p.dropped.size()) +
+               "," + layers + "," + (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," +
+               csvNumber(p.boolq) + "," + csvNumber(p.loss) + "," + csvNumber(p.normalizedLoss) + "\n";
     }
     return out;
 }

@@ -25,7 +25,7 @@ class QCustomPlot;
  * (dash-dotted); below, the held-out loss divided by ln V. Each series is told apart without colour: the
  * benchmark by its line (MMLU solid with circles, BoolQ dashed with squares), healing by its marker and
  * weight (healed: filled markers, a heavier line; not healed: hollow markers, a lighter line); the strategy
- * by its colour. The legend is a key with one row per encoding. Importance-scan points (strategy "single")
+ * by its colour. The legend is a key with one row per encoding. Importance-scan points (strategy Single)
  * are not drawn here.
  */
 class SweepChart final : public QWidget
@@ -56,7 +56,7 @@ public:
     static std::string csvOf(const lc::SweepResult &result);
 
     /** The graph of `measure` for `strategy`, healed or not; nullptr while it has no point. */
-    QCPGraph *graph(Measure measure, const QString &strategy, bool healed) const;
+    QCPGraph *graph(Measure measure, lc::PruneStrategy strategy, bool healed) const;
     /** How many data series (graphs with points) the chart draws. */
     int seriesCount() const { return static_cast<int>(m_graphs.size()); }
     /** The value of a baseline, or nullopt when hidden. */
@@ -70,14 +70,14 @@ public:
     QCPAxisRect *accuracyRect() const { return m_accuracyRect; }
     QCPAxisRect *lossRect() const { return m_lossRect; }
 
-    /** The strategy's short name as shown ("similarity" -> "most similar"), translated. */
-    static QString strategyText(const QString &strategy);
+    /** The strategy's short name as shown (Similarity -> "most similar"), translated. */
+    static QString strategyText(lc::PruneStrategy strategy);
 
 private:
     /** A point's key: 100 × its dropped layers / L. */
     double droppedPercent(const lc::SweepPoint &point) const;
-    QCPGraph *series(Measure measure, const QString &strategy, bool healed);
-    void rebuildSeries(Measure measure, const QString &strategy, bool healed);
+    QCPGraph *series(Measure measure, lc::PruneStrategy strategy, bool healed);
+    void rebuildSeries(Measure measure, lc::PruneStrategy strategy, bool healed);
     void rescale();
     /** The key: rows for the benchmarks, strategies and healing states drawn, and the baselines. */
     void rebuildLegend();
@@ -88,11 +88,11 @@ private:
     QCPItemStraightLine *m_chance = nullptr, *m_majority = nullptr;
     QCPGraph *m_chanceLegend = nullptr, *m_majorityLegend = nullptr;  // legend entries of the two lines
     QCPItemText *m_empty = nullptr;
-    std::map<std::tuple<Measure, QString, bool>, QCPGraph *> m_graphs;
+    std::map<std::tuple<Measure, lc::PruneStrategy, bool>, QCPGraph *> m_graphs;
     // The key's entries: graphs without data, shown only in the legend.
     std::map<Measure, QCPGraph *> m_measureKeys;
     std::map<bool, QCPGraph *> m_stateKeys;
-    std::map<QString, QCPGraph *> m_strategyKeys;
+    std::map<lc::PruneStrategy, QCPGraph *> m_strategyKeys;
     std::vector<lc::SweepPoint> m_points;
     std::optional<double> m_boolqMajority;
     qint64 m_layers = 0;

@@ -15,6 +15,17 @@ namespace lc {
 
 class ModelSession;
 
+/** Which distance chose a block: the paper's angular distance at the last token, or its mean over all tokens. */
+enum class DistanceMetric
+{
+    Angular,    // d(l, n) at each sequence's last real token (Gromov et al.)
+    AllTokens,  // the same, averaged over every real token
+};
+
+/** "angular_distance", "all_token_distance" (the distances JSON's keys); parse throws lc::Error for others. */
+std::string distanceMetricName(DistanceMetric metric);
+DistanceMetric parseDistanceMetric(const std::string &name);
+
 /**
  * Angular distances between the residual streams of a model's layers (Gromov et al. 2024, eq. 7):
  * d(l, n) = arccos(cos(x_T^(l), x_T^(l+n))) / π, between the stream entering block l and the stream

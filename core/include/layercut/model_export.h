@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "layercut/dtype.h"
+#include "layercut/layer_distances.h"
 #include "layercut/progress.h"
 #include "layercut/prune_plan.h"
 
@@ -32,7 +33,7 @@ struct ExportOptions
     uint64_t maxShardBytes = 5'000'000'000;  // per safetensors shard, as transformers' "5GB"
     std::optional<DType> dtype;              // convert floating tensors; unset keeps the checkpoint's
     bool overwrite = false;                  // replace an existing target folder (atomically)
-    std::string metric;                      // recorded in layercut.json, e.g. "angular_distance"
+    std::optional<DistanceMetric> metric;    // recorded in layercut.json: what chose the layers, if a distance did
     TensorReplacer replace;                  // healed weights; unset copies every tensor
     std::string healingJson;                 // recorded in layercut.json as "healing" when set (a JSON object)
     std::vector<std::pair<std::string, std::string>> extraFiles;  // (name, content) written into the folder too

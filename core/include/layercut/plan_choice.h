@@ -47,7 +47,7 @@ struct PlanRequest
 struct ChosenPlan
 {
     PrunePlan plan;
-    std::string metric;                                // "angular_distance" when distances chose it, else empty
+    std::optional<DistanceMetric> metric;              // Angular when distances chose it
 };
 
 /**

@@ -15,9 +15,10 @@ enum class PruneStrategy
     Similarity,  // the block [l*(n), l*(n)+n) of smallest angular distance (Gromov et al. 2024)
     Deepest,     // the paper's simple heuristic: the n layers before the last, 0-based L−1−n … L−2
     Reverse,     // the last n layers, L−n … L−1 ("Reassessing Layer Pruning")
+    Single,      // one layer alone, each in turn: the importance scan (Llama SLayer); never chosen by a count
 };
 
-/** "similarity", "deepest", "reverse"; parse throws lc::Error for anything else. */
+/** "similarity", "deepest", "reverse", "single"; parse throws lc::Error for anything else. */
 std::string strategyName(PruneStrategy strategy);
 PruneStrategy parseStrategy(const std::string &name);
 
@@ -40,7 +41,8 @@ struct PrunePlan
     static PrunePlan dropList(int64_t layers, const std::vector<int64_t> &dropped);
     /**
      * Drops `count` layers chosen by `strategy`. Similarity needs `distances` of the same model and picks
-     * l*(count); the others ignore them. Throws lc::Error when count is not in 1..L-1.
+     * l*(count); the others ignore them. Throws lc::Error when count is not in 1..L-1, and for Single (which
+     * names its layer: dropList).
      */
     static PrunePlan forCount(int64_t layers, int64_t count, PruneStrategy strategy,
                               const LayerDistances *distances = nullptr);

@@ -37,7 +37,7 @@ struct SweepOptions
 /** One evaluated model: a strategy and fraction, healed or not. */
 struct SweepPoint
 {
-    std::string strategy;                       // "similarity", "deepest", "reverse", or "single" (importance scan)
+    PruneStrategy strategy = PruneStrategy::Similarity;  // Single: a point of the importance scan
     double fraction = 0.0;                      // requested (dropped / L for the importance scan)
     std::vector<int64_t> dropped;               // original 0-based layers
     bool healed = false;
@@ -56,7 +56,10 @@ struct SweepResult
                                                 // sweepFromJson leaves it empty
 };
 
-/** The result file's JSON: its settings (result.settings, the resume key) and every point. */
+/**
+ * The result file's JSON: its settings (result.settings, the resume key) and every point, its strategy
+ * spelled as strategyName() does.
+ */
 nlohmann::ordered_json sweepToJson(const SweepResult &result, const SweepOptions &options);
 /** Reads what sweepToJson wrote; throws lc::Error naming `source` when malformed. */
 SweepResult sweepFromJson(const nlohmann::json &json, const std::string &source);

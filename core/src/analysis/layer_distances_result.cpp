@@ -71,6 +71,19 @@ std::vector<double> matrixFrom(const nlohmann::json &rows, int64_t L, const std:
 
 } // namespace
 
+std::string distanceMetricName(DistanceMetric metric)
+{
+    return metric == DistanceMetric::AllTokens ? "all_token_distance" : "angular_distance";
+}
+
+DistanceMetric parseDistanceMetric(const std::string &name)
+{
+    for (const DistanceMetric m : {DistanceMetric::Angular, DistanceMetric::AllTokens})
+        if (name == distanceMetricName(m))
+            return m;
+    throw Error("unknown distance metric '" + name + "' (angular_distance or all_token_distance)");
+}
+
 double LayerDistances::angularAt(int64_t n, int64_t l) const
 {
     return at(angular, numLayers, n, l);
@@ -98,7 +111,7 @@ nlohmann::ordered_json distancesToJson(const LayerDistances &d)
     j["num_layers"] = L;
     j["sample_count"] = d.samples;
     j["token_count"] = d.tokens;
-    j["angular_distance"] = matrixJson(d.angular, L);
+    j[distanceMetricName(DistanceMetric::Angular)] = matrixJson(d.angular, L);
     nlohmann::ordered_json optimal = nlohmann::ordered_json::array();
     for (int64_t n = 0; n <= L; ++n) {
         const int64_t l = d.optimalStart(n);
@@ -106,7 +119,7 @@ nlohmann::ordered_json distancesToJson(const LayerDistances &d)
     }
     j["optimal_start"] = optimal;
     j["block_influence"] = d.blockInfluence;
-    j["all_token_distance"] = matrixJson(d.allTokens, L);
+    j[distanceMetricName(DistanceMetric::AllTokens)] = matrixJson(d.allTokens, L);
     return j;
 }
 
@@ -132,8 +145,11 @@ LayerDistances distancesFromJson(const nlohmann::json &j, const std::string &sou
         throw Error("'" + source + "': \"num_layers\" is out of range");
     d.samples = j.value("sample_count", int64_t{0});
     d.tokens = j.value("token_count", int64_t{0});
-    d.angular = matrixFrom(j.value("angular_distance", nlohmann::json()), d.numLayers, "angular_distance", source);
-    d.allTokens = matrixFrom(j.value("all_token_distance", nlohmann::json()), d.numLayers, "all_token_distance", source);
+    for (const auto &[metric, matrix] : {std::pair{DistanceMetric::Angular, &d.angular},
+                                         std::pair{DistanceMetric::AllTokens, &d.allTokens}}) {
+        const std::string key = distanceMetricName(metric);
+        *matrix = matrixFrom(j.value(key, nlohmann::json()), d.numLayers, key, source);
+    }
     const auto &bi = j.value("block_influence", nlohmann::json());
     if (!bi.is_array() || static_cast<int64_t>(bi.size()) != d.numLayers)
         throw Error("'" + source + "': \"block_influence\" must hold one value per layer");

@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 
 struct Task
 {
-    std::string strategy;
+    PruneStrategy strategy = PruneStrategy::Similarity;
     double fraction = 0.0;
     PrunePlan plan;
 };
@@ -143,7 +143,7 @@ nlohmann::ordered_json sweepToJson(const SweepResult &r, const SweepOptions &o)
     nlohmann::ordered_json points = nlohmann::ordered_json::array();
     for (const SweepPoint &p : r.points) {
         nlohmann::ordered_json e;
-        e["strategy"] = p.strategy;
+        e["strategy"] = strategyName(p.strategy);
         e["fraction"] = p.fraction;
         e["layers_dropped"] = p.dropped.size();
         e["dropped_layers"] = p.dropped;
@@ -169,7 +169,7 @@ SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
         r.cancelled = j.value("cancelled", false);
         for (const auto &e : j.at("points")) {
             SweepPoint p;
-            p.strategy = e.at("strategy").get<std::string>();
+            p.strategy = parseStrategy(e.at("strategy").get<std::string>());
             p.fraction = e.at("fraction").get<double>();
             p.dropped = e.at("dropped_layers").get<std::vector<int64_t>>();
             p.healed = e.at("healed").get<bool>();
@@ -183,6 +183,8 @@ SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
         return r;
     } catch (const nlohmann::json::exception &e) {
         throw Error("'" + source + "': not a sweep result (" + std::string(e.what()) + ")");
+    } catch (const Error &e) {
+        throw Error("'" + source + "': not a sweep result (" + std::string(e.what()) + ")");
     }
 }
 
@@ -195,6 +197,8 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
         throw Error("the model in memory was healed; reload it before a sweep");
     if (!o.perLayer && o.fractions.empty())
         throw Error("the sweep needs at least one fraction");
+    if (!o.perLayer && std::find(o.strategies.begin(), o.strategies.end(), PruneStrategy::Single) != o.strategies.end())
+        throw Error("the single-layer strategy is the per-layer importance scan, not a strategy for fractions");
     for (const double f : o.fractions)
         if (!(f >= 0 && f < 1))
             throw Error("prune fractions must lie in [0, 1), not " + std::to_string(f));
@@ -232,9 +236,9 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
     // The tasks, in the order the chart fills: each strategy's fractions, or every single layer.
     std::vector<Task> tasks;
     if (o.perLayer) {
-        tasks.push_back({"single", 0.0, PrunePlan::keepAll(L)});
+        tasks.push_back({PruneStrategy::Single, 0.0, PrunePlan::keepAll(L)});
         for (int64_t i = 0; i < L; ++i)
-            tasks.push_back({"single", 1.0 / static_cast<double>(L), PrunePlan::dropList(L, {i})});
+            tasks.push_back({PruneStrategy::Single, 1.0 / static_cast<double>(L), PrunePlan::dropList(L, {i})});
     } else {
         std::optional<LayerDistances> distances;
         for (const PruneStrategy s : o.strategies) {
@@ -245,7 +249,7 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
             }
             for (const double f : o.fractions) {
                 const int64_t count = f == 0 ? 0 : layersForFraction(L, f);
-                tasks.push_back({strategyName(s), f,
+                tasks.push_back({s, f,
                                  count == 0 ? PrunePlan::keepAll(L)
                                             : PrunePlan::forCount(L, count, s, distances ? &*distances : nullptr)});
             }

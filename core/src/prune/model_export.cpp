@@ -274,7 +274,8 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
     return {target, static_cast<int>(shards.size()), totalBytes, static_cast<int64_t>(plan.kept.size())};
 }
 
-nlohmann::ordered_json pruneRecord(const fs::path &source, const PrunePlan &plan, const std::string &metric)
+nlohmann::ordered_json pruneRecord(const fs::path &source, const PrunePlan &plan,
+                                   const std::optional<DistanceMetric> &metric)
 {
     nlohmann::ordered_json record;
     record["software"] = softwareVersion();
@@ -285,7 +286,7 @@ nlohmann::ordered_json pruneRecord(const fs::path &source, const PrunePlan &plan
     record["dropped_layers"] = plan.dropped();
     record["dropped_ranges"] = PrunePlan::ranges(plan.dropped());
     record["method"] = plan.method;
-    record["metric"] = metric.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(metric);
+    record["metric"] = metric ? nlohmann::ordered_json(distanceMetricName(*metric)) : nlohmann::ordered_json(nullptr);
     record["distance"] = plan.distance >= 0 ? nlohmann::ordered_json(plan.distance) : nlohmann::ordered_json(nullptr);
     return record;
 }

@@ -77,7 +77,7 @@ ChosenPlan choosePrunePlan(const PlanRequest &r, const std::filesystem::path &mo
     const int64_t count = r.count > 0 ? r.count : layersForFraction(L, r.fraction);
     std::optional<LayerDistances> distances;
     if (r.strategy == PruneStrategy::Similarity) {
-        chosen.metric = "angular_distance";
+        chosen.metric = DistanceMetric::Angular;
         if (!r.distancesFile.empty()) {
             distances = distancesFromJson(readJsonFile(r.distancesFile), r.distancesFile.string());
             if (distances->numLayers != L)

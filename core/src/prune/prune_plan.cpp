@@ -16,16 +16,18 @@ std::string strategyName(PruneStrategy strategy)
     case PruneStrategy::Similarity: return "similarity";
     case PruneStrategy::Deepest: return "deepest";
     case PruneStrategy::Reverse: return "reverse";
+    case PruneStrategy::Single: return "single";
     }
     return "similarity";
 }
 
 PruneStrategy parseStrategy(const std::string &name)
 {
-    for (const PruneStrategy s : {PruneStrategy::Similarity, PruneStrategy::Deepest, PruneStrategy::Reverse})
+    for (const PruneStrategy s :
+         {PruneStrategy::Similarity, PruneStrategy::Deepest, PruneStrategy::Reverse, PruneStrategy::Single})
         if (name == strategyName(s))
             return s;
-    throw Error("unknown pruning strategy '" + name + "' (similarity, deepest or reverse)");
+    throw Error("unknown pruning strategy '" + name + "' (similarity, deepest, reverse or single)");
 }
 
 PrunePlan PrunePlan::keepAll(int64_t layers)
@@ -93,6 +95,8 @@ PrunePlan PrunePlan::forCount(int64_t layers, int64_t count, PruneStrategy strat
     case PruneStrategy::Reverse:
         plan = dropBlock(layers, layers - count, count);
         break;
+    case PruneStrategy::Single:
+        throw Error("the single-layer strategy drops each layer alone (the importance scan), not a count of layers");
     }
     plan.method = strategyName(strategy);
     return plan;

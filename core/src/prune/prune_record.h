@@ -4,15 +4,17 @@
 #pragma once
 
 #include <filesystem>
-#include <string>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
+#include "layercut/layer_distances.h"
 #include "layercut/prune_plan.h"
 
 namespace lc {
 
 /** software, created, source, source_layers, kept_layers, dropped_layers, dropped_ranges, method, metric, distance. */
-nlohmann::ordered_json pruneRecord(const std::filesystem::path &source, const PrunePlan &plan, const std::string &metric);
+nlohmann::ordered_json pruneRecord(const std::filesystem::path &source, const PrunePlan &plan,
+                                   const std::optional<DistanceMetric> &metric);
 
 } // namespace lc

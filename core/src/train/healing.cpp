@@ -692,7 +692,9 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         writeFileAtomically(c.outputDir / "healing.json", summary.dump(2) + "\n");
         // As a pruned export has: which layers of which checkpoint the adapters were trained on.
         nlohmann::ordered_json record =
-            pruneRecord(impl.info.folder, plan, plan.method == "similarity" ? "angular_distance" : "");
+            pruneRecord(impl.info.folder, plan,
+                        plan.method == strategyName(PruneStrategy::Similarity) ? std::optional(DistanceMetric::Angular)
+                                                                               : std::nullopt);
         record["healing"] = configJson(c);
         writeFileAtomically(c.outputDir / "layercut.json", record.dump(2) + "\n");
     }
