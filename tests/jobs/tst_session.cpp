@@ -9,6 +9,7 @@
 
 #include "jobs/compute_thread.h"
 #include "jobs/session.h"
+#include "../tiny_healing.h"
 
 using namespace lc;
 
@@ -29,22 +30,13 @@ AnalysisInputs tinyAnalysis()
     return {kCorpus, {.samples = 8, .maxLength = 16}, 4};
 }
 
-/** A QLoRA run small enough for the CPU. */
-HealingConfig tinyHealing(int steps)
+/** Opens the 6-layer fixture and drops `layers`, with the quick loss check on nothing (no analysis data). */
+bool openAndDrop(Session &s, std::vector<int64_t> layers)
 {
-    HealingConfig c;
-    c.method = HealingMethod::Lora;
-    c.quantization = BaseQuantization::Nf4;
-    c.rank = 4;
-    c.alpha = 8;
-    c.steps = steps;
-    c.batchSize = 2;
-    c.microBatchSize = 1;
-    c.sequenceLength = 32;
-    c.evalEvery = 0;
-    c.warmupSteps = 1;
-    c.trainData = kCorpus.toStdString();
-    return c;
+    if (!s.open(kModel, {}) || !waitIdle(s))
+        return false;
+    s.select(std::move(layers));
+    return s.dropSelection() && waitIdle(s);
 }
 
 /** Which job ended how, in order. */
@@ -128,11 +120,7 @@ private slots:
         // Fault: a failed open unloaded the model while the window still showed it.
         Session s;
         s.setDistancesCacheDir(m_cache->path());
-        QVERIFY(s.open(kModel, {}));
-        QVERIFY(waitIdle(s));
-        s.select({2});
-        QVERIFY(s.dropSelection());
-        QVERIFY(waitIdle(s));
+        QVERIFY(openAndDrop(s, {2}));
         QSignalSpy failed(&s, &Session::jobFailed);
         QSignalSpy modelChanged(&s, &Session::modelChanged);
         Endings endings(s);
@@ -176,7 +164,7 @@ private slots:
         QCOMPARE(endings.list.back(), std::make_pair(JobKind::Distances, JobOutcome::Failed));
         QVERIFY(s.distances().empty());
         // A healing config that does not validate fails at once, with the core's reason, and starts nothing.
-        HealingConfig bad = tinyHealing(4);
+        HealingConfig bad = tinyHealing({}, 4);
         bad.rank = 0;
         QVERIFY(!s.heal(bad));
         QVERIFY(!s.isBusy());
@@ -189,14 +177,10 @@ private slots:
         // Fault: Cancel showed nothing until the job stopped.
         Session s;
         s.setDistancesCacheDir(m_cache->path());
-        QVERIFY(s.open(kModel, {}));
-        QVERIFY(waitIdle(s));
-        s.select({2, 3});
-        QVERIFY(s.dropSelection());
-        QVERIFY(waitIdle(s));
+        QVERIFY(openAndDrop(s, {2, 3}));
         QSignalSpy cancelRequested(&s, &Session::cancelRequested);
         Endings endings(s);
-        QVERIFY(s.heal(tinyHealing(500)));
+        QVERIFY(s.heal(tinyHealing({}, 500)));
         QVERIFY(QTest::qWaitFor([&] { return s.healingRuns().size() == 1 && s.healingRuns()[0].steps.size() >= 1; },
                                 120000));
         s.cancel();
@@ -218,13 +202,9 @@ private slots:
         // and Export Healed Model stayed enabled and did nothing.
         Session s;
         s.setDistancesCacheDir(m_cache->path());
-        QVERIFY(s.open(kModel, {}));
-        QVERIFY(waitIdle(s));
-        s.select({2, 3});
-        QVERIFY(s.dropSelection());
-        QVERIFY(waitIdle(s));
+        QVERIFY(openAndDrop(s, {2, 3}));
         QVERIFY(!s.sweepDiscardsHealing());
-        QVERIFY(s.heal(tinyHealing(2)));
+        QVERIFY(s.heal(tinyHealing({}, 4)));
         QVERIFY(waitIdle(s, 120000));
         QVERIFY(s.isHealed());
         QVERIFY(s.sweepDiscardsHealing());  // the GUI asks before this

@@ -250,7 +250,7 @@ private slots:
         session.setDistancesCacheDir(m_cache->path());
         window.show();
         QVERIFY(openAndDrop(app));
-        lc::HealingConfig config = tinyHealing({});  // no output folder: nothing written
+        lc::HealingConfig config = tinyHealing();  // no output folder: nothing written
         config.steps = 500;
         config.evalEvery = 0;
         QSignalSpy healed(session.computeThread()->worker(), &lc::ModelWorker::healed);

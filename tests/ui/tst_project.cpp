@@ -115,7 +115,7 @@ private slots:
             QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
             QVERIFY(window.isWindowModified());
             // Two QLoRA steps on the pruned model: enough for a curve.
-            lc::HealingConfig healing = tinyHealing({});
+            lc::HealingConfig healing = tinyHealing();
             healing.steps = 2;
             healing.warmupSteps.reset();  // automatic: 1 step (an explicit one must be shorter than the run)
             healing.evalEvery = 1;

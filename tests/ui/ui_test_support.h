@@ -13,6 +13,7 @@
 #include "jobs/compute_thread.h"
 #include "jobs/session.h"
 #include "project/project_file.h"
+#include "../tiny_healing.h"
 
 /**
  * Waits until the compute thread is idle again. Its busy flag lives on this thread and drops only when
@@ -42,23 +43,10 @@ inline void useSettingsFolder(const QString &folder)
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, folder);
 }
 
-/** A QLoRA run small enough for the CPU: 8 steps of 2 × 32 tokens on the tiny corpus. */
+/** tinyHealing() writing into `outputDir` (empty: nothing written). */
 inline lc::HealingConfig tinyHealing(const QString &outputDir)
 {
-    lc::HealingConfig c;
-    c.method = lc::HealingMethod::Lora;
-    c.quantization = lc::BaseQuantization::Nf4;
-    c.rank = 4;
-    c.alpha = 8;
-    c.steps = 8;
-    c.batchSize = 2;
-    c.microBatchSize = 1;
-    c.sequenceLength = 32;
-    c.evalEvery = 4;
-    c.warmupSteps = 2;
-    c.trainData = LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt";
-    c.outputDir = outputDir.toStdString();
-    return c;
+    return tinyHealing(std::filesystem::path(outputDir.toStdString()));
 }
 
 /** L = 6 with d(l, n) = 0.1 n + 0.01 l, except a clear minimum at (l = 3, n = 2). */
