@@ -120,6 +120,13 @@ struct HealingStep
     double tokensPerSecond = 0.0;
     int64_t memoryBytes = 0;               // accelerator memory allocated now (0 on the CPU)
     int64_t peakMemoryBytes = 0;           // and its peak since training began (after quantisation)
+    /**
+     * Estimated seconds to the end of the run, pauses excluded: the steps still to go at this run's mean
+     * step time, plus the validation passes still to come (after this step, every evalEvery-th step and the
+     * last) at their mean measured duration. `seconds` counts the steps only, so seconds / steps done ×
+     * steps left underestimates a run that validates often. 0 for steps read back from a checkpoint.
+     */
+    double secondsLeft = 0.0;
 };
 
 struct ValidationPoint
@@ -137,7 +144,13 @@ struct HealingCallbacks
     std::function<void(int64_t trainableParameters, const HealingResult &history)> started;
     std::function<void(const HealingStep &)> stepFinished;
     std::function<void(const ValidationPoint &)> validated;
-    ProgressFn progress;                   // data preparation, quantisation, checkpoint writing
+    /**
+     * Every stage before the first step and the slow ones after it: "reading data" (bytes of each file),
+     * "tokenizing training data", "tokenizing validation data" (documents), "quantizing" (NF4, kept layers
+     * done) or "attaching adapters" (LoRA on a base that needs no quantising), "validating" (validation
+     * blocks done; before the first step and at every validation) and "writing checkpoint".
+     */
+    ProgressFn progress;
     std::function<bool()> paused;          // polled between steps; while true the run waits (stop still works)
 };
 
@@ -162,8 +175,11 @@ struct HealingResult
  * compute dtype. Afterwards the session's model carries what was learnt (forward passes, losses and
  * exportHealedModel() see it). The session must hold a model as loaded, not healed before; reload it
  * to heal again. Throws lc::Error for bad settings or data (naming the file), and for running out of
- * accelerator memory with a suggestion. When `stop` fires the run ends after the current micro-batch,
- * writes what it has (loss.csv, a checkpoint when an output folder is set) and returns cancelled = true.
+ * accelerator memory with a suggestion.
+ * When `stop` fires while the data is prepared or the base quantised, lc::Cancelled is thrown; once the run
+ * has started, it ends within half a block of the current pass (forward, backward or validation), drops
+ * the half-accumulated step, writes what it has (loss.csv, a checkpoint when an output folder is set) and
+ * returns cancelled = true.
  */
 HealingResult healModel(ModelSession &session, const HealingConfig &config, const HealingCallbacks &callbacks = {},
                         std::stop_token stop = {});
@@ -174,7 +190,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &config, cons
  * not, so its points compare like with like.
  */
 DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config,
-                                     const ProgressFn &progress = {});
+                                     const ProgressFn &progress = {}, std::stop_token stop = {});
 
 /** True when the session's model has been healed (adapters attached, base quantised or weights trained). */
 bool isHealed(const ModelSession &session);

@@ -54,7 +54,8 @@ LayerDistances measurePlanDistances(const std::filesystem::path &model, const Pl
         }
         session = &dense;
     }
-    const TokenizedDataset data = readTokenized(sample.data, session->tokenizer(), sample.options);
+    const TokenizedDataset data =
+        readTokenized(sample.data, session->tokenizer(), sample.options, nullptr, progress, stop);
     return computeLayerDistances(*session, data.sequences, {.batchSize = sample.batchSize}, progress, stop);
 }
 
