@@ -38,6 +38,7 @@ void runHeal(HealArgs a)
     c.activationCheckpointing = !a.noCheckpointing;
     c.outputDir = a.out;
     c.resumeFrom = a.resume;
+    c.overwriteOutput = a.force;
     if (a.targets == "ffn")
         c.targetModules = ffnModules();
     else if (a.targets == "all")
@@ -189,7 +190,9 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->add_flag("--merge", a->merge, "Also write out/merged: the pruned model with the adapters merged (transformers loads it)");
     cmd->add_option("--out-dtype", a->outDtype, "dtype of the merged model's weights (default: the checkpoint's)");
     cmd->add_option("--shard-size", a->shardSize, "Largest safetensors shard of the merged model")->capture_default_str();
-    cmd->add_flag("--force", a->force, "Replace out/merged if it exists");
+    cmd->add_flag("--force", a->force,
+                  "Replace an earlier run in --out (its checkpoints, adapters and summary files; without --resume "
+                  "from one of its checkpoints the run refuses such a folder), and out/merged if it exists");
     cmd->callback([&action, a] { action = [a] { runHeal(*a); }; });
 }
 

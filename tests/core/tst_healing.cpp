@@ -641,6 +641,58 @@ private slots:
         }
     }
 
+    // A folder holding another run's checkpoints and adapters is refused unless the run resumes from it or
+    // may overwrite it; overwriting removes only what the old run wrote.
+    void anotherRunsOutputFolderIsRefused()
+    {
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "healed";
+        HealingConfig c = tinyConfig(4);
+        c.checkpointEvery = 2;
+        c.outputDir = out;
+        healModel(*loadPruned(), c);
+        QVERIFY(fs::exists(out / "checkpoints" / "step-000002") && fs::exists(out / "checkpoints" / "step-000004"));
+        const auto stamp = fs::last_write_time(out / "adapter_model.safetensors");
+        std::ofstream(out / "notes.txt") << "mine\n";
+        std::ofstream(out / "checkpoints" / "mine.txt") << "mine too\n";
+
+        // Another run into the same folder: refused before anything changes, naming the folder and its files.
+        auto session = loadPruned();
+        HealingConfig other = tinyConfig(2);
+        other.outputDir = out;
+        try {
+            healModel(*session, other);
+            QFAIL("a run overwrote another run's folder");
+        } catch (const Error &e) {
+            const QString what = e.what();
+            QVERIFY2(what.contains(QString::fromStdString(out.string())) && what.contains("step-000002") &&
+                         what.contains("step-000004") && what.contains("adapter_model.safetensors"),
+                     e.what());
+        }
+        QVERIFY(!isHealed(*session));
+        QCOMPARE(fs::last_write_time(out / "adapter_model.safetensors"), stamp);
+
+        // Resuming from one of its checkpoints continues that run in its folder; its checkpoints stay.
+        HealingConfig resumed = c;
+        resumed.resumeFrom = out / "checkpoints" / "step-000002";
+        const HealingResult r = healModel(*loadPruned(), resumed);
+        QCOMPARE(r.steps.back().step, int64_t(4));
+        QVERIFY(fs::exists(out / "checkpoints" / "step-000002"));
+
+        // Allowed to overwrite: the old run's files go, the user's stay.
+        other.overwriteOutput = true;
+        const HealingResult replaced = healModel(*session, other);
+        QCOMPARE(replaced.lastCheckpoint, out / "checkpoints" / "step-000002");
+        QVERIFY(!fs::exists(out / "checkpoints" / "step-000004"));
+        QVERIFY(fs::exists(out / "adapter_model.safetensors") && fs::exists(out / "healing.json"));
+        QCOMPARE(readJsonFile(out / "healing.json")["steps_done"].get<int64_t>(), int64_t(2));
+        QVERIFY(fs::exists(out / "notes.txt") && fs::exists(out / "checkpoints" / "mine.txt"));
+        // A run without an output folder, or into an empty one, is never refused.
+        HealingConfig fresh = tinyConfig(1);
+        fresh.outputDir = fs::path(dir.path().toStdString()) / "new";
+        healModel(*loadPruned(), fresh);
+    }
+
     void cancelKeepsWhatWasLearnt()
     {
         auto session = loadPruned();

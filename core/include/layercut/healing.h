@@ -81,6 +81,13 @@ struct HealingConfig
     int64_t checkpointEvery = 0;           // steps between checkpoints (0: only the last one)
     std::filesystem::path outputDir;       // adapters, loss.csv, healing.json, checkpoints/; empty: none
     std::filesystem::path resumeFrom;      // a checkpoint folder of an earlier run with the same settings
+    /**
+     * When outputDir holds another run's checkpoints or adapters (and resumeFrom is not one of its
+     * checkpoints), healModel() refuses unless this is set; then, once the run is prepared to start, the
+     * files LayerCut wrote there (checkpoints/step-*, the adapter files, healing.json, loss.csv,
+     * layercut.json, trained_documents.txt) are removed first. Nothing else in the folder is touched.
+     */
+    bool overwriteOutput = false;
 
     /** Gradient accumulation steps; throws lc::Error when batchSize is not a multiple of microBatchSize. */
     int64_t accumulationSteps() const;
@@ -174,8 +181,8 @@ struct HealingResult
  * kept layers (LoRA) or unfreezes weights (partial, full), and trains on the session's device in its
  * compute dtype. Afterwards the session's model carries what was learnt (forward passes, losses and
  * exportHealedModel() see it). The session must hold a model as loaded, not healed before; reload it
- * to heal again. Throws lc::Error for bad settings or data (naming the file), and for running out of
- * accelerator memory with a suggestion.
+ * to heal again. Throws lc::Error for bad settings or data (naming the file), for an output folder that
+ * holds another run (see overwriteOutput), and for running out of accelerator memory with a suggestion.
  * When `stop` fires while the data is prepared or the base quantised, lc::Cancelled is thrown; once the run
  * has started, it ends within half a block of the current pass (forward, backward or validation), drops
  * the half-accumulated step, writes what it has (loss.csv, a checkpoint when an output folder is set) and

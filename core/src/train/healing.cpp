@@ -7,6 +7,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -506,6 +507,82 @@ bool isOutOfMemory(const std::exception &e)
     return what.find("out of memory") != std::string::npos || what.find("CUDA error: out of memory") != std::string::npos;
 }
 
+// ---- the output folder -----------------------------------------------------------------------------------
+
+/** The files a run writes at the top of its output folder (checkpoints/ holds the rest). */
+const std::vector<std::string> &runFiles()
+{
+    static const std::vector<std::string> files = {"adapter_config.json", "adapter_model.safetensors", "healing.json",
+                                                   "loss.csv", "layercut.json", kTrainedDocumentsFile};
+    return files;
+}
+
+/** `path` is `folder` or lies below it (both as they resolve, so "out/./checkpoints" is inside "out"). */
+bool isInside(const fs::path &path, const fs::path &folder)
+{
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::absolute(path), ec), f = fs::weakly_canonical(fs::absolute(folder), ec);
+    if (f.filename().empty())
+        f = f.parent_path();
+    const auto [fi, pi] = std::mismatch(f.begin(), f.end(), p.begin(), p.end());
+    return fi == f.end();
+}
+
+/** The checkpoint folders (step-NNNNNN, and .step-NNNNNN.tmp left by an interrupted write) of a run, sorted. */
+std::vector<fs::path> checkpointFolders(const fs::path &outputDir)
+{
+    std::vector<fs::path> found;
+    std::error_code ec;
+    for (fs::directory_iterator it(outputDir / "checkpoints", ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (it->is_directory(ec) && (name.rfind("step-", 0) == 0 || name.rfind(".step-", 0) == 0))
+            found.push_back(it->path());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+/**
+ * What an earlier run left in `c.outputDir`, when this run does not resume from it: checkpoints, adapters
+ * and its summary, as "checkpoints/step-000010 … step-000050 (5), adapter_model.safetensors"; empty when
+ * there is nothing (loss.csv, layercut.json and the trained documents alone mark no run: every run
+ * rewrites them).
+ */
+std::string earlierRun(const HealingConfig &c)
+{
+    if (c.outputDir.empty() || (!c.resumeFrom.empty() && isInside(c.resumeFrom, c.outputDir)))
+        return "";
+    std::vector<std::string> parts;
+    const std::vector<fs::path> checkpoints = checkpointFolders(c.outputDir);
+    if (!checkpoints.empty())
+        parts.push_back("checkpoints/" + checkpoints.front().filename().string() +
+                        (checkpoints.size() > 1 ? " … " + checkpoints.back().filename().string() + " (" +
+                                                      std::to_string(checkpoints.size()) + ")"
+                                                : std::string()));
+    for (const char *name : {"adapter_model.safetensors", "adapter_config.json", "healing.json"}) {
+        std::error_code ec;
+        if (fs::exists(c.outputDir / name, ec))
+            parts.push_back(name);
+    }
+    std::string text;
+    for (const std::string &part : parts)
+        text += (text.empty() ? "" : ", ") + part;
+    return text;
+}
+
+/** Removes what an earlier run wrote into `outputDir`: its checkpoints and the files of runFiles(), nothing else. */
+void removeEarlierRun(const fs::path &outputDir)
+{
+    std::vector<fs::path> doomed = checkpointFolders(outputDir);
+    for (const std::string &name : runFiles())
+        doomed.push_back(outputDir / name);
+    for (const fs::path &path : doomed)
+        if (!removeTree(path))
+            throw Error("'" + path.string() + "': cannot remove the earlier healing run's file");
+    std::error_code ec;
+    fs::remove(outputDir / "checkpoints", ec);  // only when empty: anything else in it is not ours
+}
+
 } // namespace
 
 DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config,
@@ -535,6 +612,12 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     const int64_t T = c.sequenceLength, H = model.config().hiddenSize;
     const int64_t accumulation = c.accumulationSteps();
     const int64_t chunk = std::max<int64_t>(T - 1, 1024);  // rows of logits at once in the loss
+    // Before anything takes time: a folder holding another run is not mixed with this one's files.
+    const std::string earlier = earlierRun(c);
+    if (!earlier.empty() && !c.overwriteOutput)
+        throw Error("'" + c.outputDir.string() + "' holds another healing run (" + earlier +
+                    "): choose an empty folder, resume from one of its checkpoints, or let this run replace it "
+                    "(layercut-cli heal --force)");
 
     TrainingData data;
     try {
@@ -576,6 +659,8 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     int64_t startStep = 0;
     if (!c.resumeFrom.empty())
         startStep = resumeCheckpoint(c.resumeFrom, trainables, c, plan, result);
+    if (!earlier.empty())
+        removeEarlierRun(c.outputDir);  // overwriteOutput: the new run starts, the old one's files go
     if (cb.started)
         cb.started(result.trainableParameters, result);
 
