@@ -81,6 +81,13 @@ ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
     return describe(folder, config, Checkpoint::open(folder));
 }
 
+DType ModelSession::computeDType(const ModelInfo &info, const LoadOptions &options)
+{
+    const bool floating = info.checkpointDtype == "bfloat16" || info.checkpointDtype == "float16";
+    return options.dtype.value_or(parseDevice(options.device).is_cpu() || !floating ? DType::Float32
+                                                                                   : parseDType(info.checkpointDtype));
+}
+
 ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
                              const ProgressFn &progress, std::stop_token stop)
 {
@@ -93,9 +100,7 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
         progress({"opening checkpoint", 0, 1});
     const Checkpoint ckpt = Checkpoint::open(folder);
     ModelInfo info = describe(folder, config, ckpt);
-    const bool floating = info.checkpointDtype == "bfloat16" || info.checkpointDtype == "float16";
-    const DType dtype =
-        options.dtype.value_or(device.is_cpu() || !floating ? DType::Float32 : parseDType(info.checkpointDtype));
+    const DType dtype = computeDType(info, options);
     std::unique_ptr<Tokenizer> tokenizer;
     if (!info.tokenizerKind.empty()) {
         tokenizer = loadTokenizer(folder);
