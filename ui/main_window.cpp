@@ -25,6 +25,7 @@
 #include "dialogs/preferences_dialog.h"
 #include "export_folder.h"
 #include "format.h"
+#include "jobs/job_questions.h"
 #include "jobs/job_requests.h"
 #include "jobs/job_status_bar.h"
 #include "panels/analysis_panel.h"
@@ -55,7 +56,8 @@ void raiseDock(QMainWindow *window, const char *name)
 }
 } // namespace
 
-MainWindow::MainWindow(lc::Session *session, QWidget *parent) : QMainWindow(parent), m_session(session)
+MainWindow::MainWindow(lc::Session *session, QWidget *parent)
+    : QMainWindow(parent), m_session(session), m_questions(std::make_unique<JobQuestions>(this))
 {
     setWindowIcon(QIcon(QStringLiteral(":/icons/layercut.svg")));
     resize(1280, 800);
@@ -531,9 +533,12 @@ void MainWindow::startHealing()
     const auto request = JobRequests::healing(*m_healing);
     if (m_session->isBusy() || !m_session->hasModel() || refused(request.refusal))
         return;
+    lc::HealingConfig config = request.settings;
+    if (!m_questions->healingOutput(config))
+        return;
     m_healing->rememberSettings();
     m_healing->setStatus(QString());
-    if (m_session->heal(request.settings))
+    if (m_session->heal(config))
         raiseDock(this, "healingDock");  // its Pause and Cancel, and the result when done
 }
 
@@ -554,12 +559,7 @@ void MainWindow::runSweep(bool perLayer)
     const auto request = JobRequests::sweep(*m_analysis, *m_healing, *m_evaluation, perLayer);
     if (refused(request.refusal))
         return;
-    // A sweep runs from the checkpoint's weights: say what that costs a healed model before it is lost.
-    if (m_session->sweepDiscardsHealing() &&
-        QMessageBox::question(this, tr("LayerCut"),
-                              tr("The sweep runs from the checkpoint's weights: what healing taught the model in memory "
-                                 "is lost (its adapters stay saved). Run it?"),
-                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes)
+    if (!m_questions->sweep(*m_session))
         return;
     m_evaluation->rememberSettings();
     m_session->sweep(request.settings);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <memory>
+
 #include <QMainWindow>
 
 #include "jobs/session.h"
@@ -13,6 +15,7 @@ class EvaluationPanel;
 class EvaluationTable;
 class HealingPanel;
 class ImportanceChart;
+class JobQuestions;
 class JobStatusBar;
 class LayerStrip;
 class LoadOptionsBar;
@@ -60,6 +63,8 @@ public:
     ImportanceChart *importanceChart() const;
     JobStatusBar *jobStatusBar() const { return m_jobStatus; }
     LoadOptionsBar *loadOptionsBar() const { return m_loadBar; }
+    /** What is asked before a job that would lose something (tests answer it). */
+    JobQuestions &questions() const { return *m_questions; }
     /** The action with object name `name` ("dropAction", "exportHealedAction", …); for tests. */
     QAction *action(const QString &name) const;
 
@@ -75,7 +80,7 @@ public slots:
     void restoreAllLayers();
     /** Asks where and how, then exports the pruned model. */
     void exportPrunedModel();
-    /** Heals the model as pruned now, with the healing dock's settings. */
+    /** Heals the model as pruned now, with the healing dock's settings, after asking before replacing a run. */
     void startHealing();
     /** Asks where and how, then merges the adapters and exports the healed model. */
     void exportHealedModel();
@@ -106,6 +111,7 @@ private:
     lc::Session *m_session;
     ProjectController *m_project = nullptr;
     ChartExports *m_chartExports = nullptr;
+    std::unique_ptr<JobQuestions> m_questions;
     QStackedWidget *m_pages = nullptr;
     AnalysisTabs *m_tabs = nullptr;
     ModelSummaryPanel *m_summary = nullptr;

@@ -38,6 +38,7 @@ void runHeal(HealArgs a)
     c.activationCheckpointing = !a.noCheckpointing;
     c.outputDir = a.out;
     c.resumeFrom = a.resume;
+    c.overwriteOutput = a.force;
     if (a.targets == "ffn")
         c.targetModules = ffnModules();
     else if (a.targets == "all")
@@ -196,7 +197,9 @@ void addHealCommand(CLI::App &app, Action &action)
                     "angular_distance when --strategy similarity chose them)")
         ->check(CLI::IsMember(
             {distanceMetricName(DistanceMetric::Angular), distanceMetricName(DistanceMetric::AllTokens)}));
-    cmd->add_flag("--force", a->force, "Replace out/merged if it exists");
+    cmd->add_flag("--force", a->force,
+                  "Replace an earlier run in --out (its checkpoints, adapters and summary files; without --resume "
+                  "from one of its checkpoints the run refuses such a folder), and out/merged if it exists");
     cmd->callback([&action, a] { action = [a] { runHeal(*a); }; });
 }
 

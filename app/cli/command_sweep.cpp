@@ -7,6 +7,8 @@
 #include "cli_output.h"
 #include "commands.h"
 #include "layercut/error.h"
+#include "layercut/json_file.h"
+#include "layercut/layer_distances.h"
 #include "layercut/sweep.h"
 #include "plan_options.h"
 
@@ -16,7 +18,7 @@ namespace {
 struct SweepArgs
 {
     std::string folder, out, fractions = "0,0.1,0.2,0.3,0.4,0.5", strategies = "similarity", data, planData, device = "cpu", dtype,
-        mmlu, boolq, valData, healMethod = "lora", healQuant = "nf4";
+        mmlu, boolq, valData, healMethod = "lora", healQuant = "nf4", distances, cache;
     SweepOptions options;
     PlanSample sample;      // the distance sample, with every command's defaults
     bool perLayer = false;
@@ -52,6 +54,9 @@ void runSweepCommand(SweepArgs a)
     }
     o.distanceData = a.planData.empty() ? a.data : a.planData;
     o.distanceOptions = a.sample.options;
+    o.distancesCache = a.cache;
+    if (!a.distances.empty())
+        o.distances = distancesFromJson(readJsonFile(a.distances), a.distances);
     o.eval.mmlu = a.mmlu;
     o.eval.boolq = a.boolq;
     o.eval.validationData = a.valData;
@@ -92,6 +97,10 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->add_option("--data", a->data, "Text for the distances (similarity) and for healing");
     cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity (default: --data)");
     addSampleOptions(cmd, a->sample);
+    cmd->add_option("--distances", a->distances, "Distances JSON from `layercut-cli distances` (instead of measuring)");
+    cmd->add_option("--cache", a->cache,
+                    "Folder caching measured distances per model, data and settings (the GUI's is "
+                    "~/.cache/LayerCut/layercut/distances): read instead of measuring, written after");
     cmd->add_option("--mmlu", a->mmlu, "MMLU release folder or JSON Lines");
     cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines");
     cmd->add_option("--val-data", a->valData, "Text for the held-out loss");

@@ -79,7 +79,8 @@ void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions
             return;
         }
         emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
-        const TokenizedDataset dataset = readTokenized(data, m_session.tokenizer(), dataOptions);
+        const TokenizedDataset dataset =
+            readTokenized(data, m_session.tokenizer(), dataOptions, nullptr, progressReporter(), stop);
         const LayerDistances d =
             computeLayerDistances(m_session, dataset.sequences, {.batchSize = batchSize}, progressReporter(), stop);
         try {

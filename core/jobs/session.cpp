@@ -62,6 +62,7 @@ void Session::connectWorker()
             m_runs.back().steps.push_back(step);
         m_progress.step = step.step;
         m_progress.steps = step.totalSteps;
+        m_stepSecondsLeft = step.secondsLeft;
         emit healingStep(step);
         publishProgress();
     });
@@ -190,6 +191,7 @@ bool Session::beginJob(JobKind kind, std::function<void(ModelWorker *, std::stop
     m_outcome = JobOutcome::Finished;
     m_cancelling = false;
     m_progress = JobProgress{.kind = kind};
+    m_stepSecondsLeft = 0.0;
     m_clock.start();
     if (!m_compute->run(std::move(job))) {
         m_job = JobKind::None;
@@ -248,8 +250,12 @@ void Session::publishProgress()
         p.fraction = within;
     }
     p.tokensPerSecond = p.tokens > 0 && p.seconds > 0 ? double(p.tokens) / p.seconds : 0.0;
-    // Time left from the pace so far, once there is enough of it to be worth saying.
-    p.secondsLeft = p.fraction > 0.02 && p.seconds > 2.0 ? p.seconds * (1.0 - p.fraction) / p.fraction : -1.0;
+    // Time left: healing's own estimate once it runs (validations to come included, the preparation not),
+    // else from the pace so far, once there is enough of it to be worth saying.
+    if (m_job == JobKind::Heal && m_stepSecondsLeft > 0)
+        p.secondsLeft = m_stepSecondsLeft;
+    else
+        p.secondsLeft = p.fraction > 0.02 && p.seconds > 2.0 ? p.seconds * (1.0 - p.fraction) / p.fraction : -1.0;
     emit progressChanged(p);
 }
 
@@ -449,6 +455,9 @@ bool Session::sweep(SweepOptions options)
         return false;
     if (!options.resultFile.empty())
         QDir().mkpath(QFileInfo(QString::fromStdString(options.resultFile.string())).absolutePath());
+    // The heatmap's measurement is in the analysis cache: a similarity sweep on the same data reads it.
+    if (options.distancesCache.empty())
+        options.distancesCache = distancesCacheDir().toStdString();
     const bool perLayer = options.perLayer;
     if (!beginJob(perLayer ? JobKind::Importance : JobKind::Sweep,
                   [options](ModelWorker *w, std::stop_token stop) { w->sweep(options, stop); }))

@@ -261,6 +261,7 @@ private:
     bool m_cancelling = false;
     QElapsedTimer m_clock;
     JobProgress m_progress;
+    double m_stepSecondsLeft = 0.0;  // the last healing step's estimate of the run's time left
     // The model and its results.
     ModelInfo m_info;
     LoadOptions m_loadOptions, m_pendingLoad;

@@ -222,6 +222,30 @@ private slots:
         QVERIFY(help.out.contains("default: 2% of the steps, at least 1 (the paper: 100 of 5000)"));
     }
 
+    // A second run into a folder holding a run is refused, naming the folder, unless --force (or --resume
+    // from one of its checkpoints); --force replaces the old run's checkpoints.
+    void healRefusesAnotherRunsFolder()
+    {
+        QTemporaryDir dir;
+        const QString model = kFixtures + "/models/llama3_gqa_sharded", data = kFixtures + "/data/tiny_corpus.txt";
+        const QString out = dir.filePath("healed");
+        const QStringList run = {"heal", model, "--data", data, "--rank", "2", "--batch", "2", "--seq-len", "16",
+                                 "--warmup", "0", "--out", out};
+        const Run first = runCli(run + QStringList{"--steps", "4", "--checkpoint-every", "2"});
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        QVERIFY(QFile::exists(out + "/checkpoints/step-000004"));
+        const Run refused = runCli(run + QStringList{"--steps", "2"});
+        QCOMPARE(refused.exitCode, 1);
+        const QByteArray error = refused.err.trimmed().split('\n').last();  // after the loading progress
+        QVERIFY2(error.startsWith("layercut-cli: error: '" + out.toUtf8() + "'") && error.contains("step-000004") &&
+                     error.contains("--force"),
+                 refused.err.constData());
+        const Run forced = runCli(run + QStringList{"--steps", "2", "--force"});
+        QVERIFY2(forced.exitCode == 0, forced.err.constData());
+        QVERIFY(QFile::exists(out + "/checkpoints/step-000002") && !QFile::exists(out + "/checkpoints/step-000004"));
+        QVERIFY(runCli({"heal", "--help"}).out.contains("Replace an earlier run in --out"));
+    }
+
     void errorsAreOneLine()
     {
         for (const QStringList &args :

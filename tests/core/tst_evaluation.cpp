@@ -2,6 +2,7 @@
 // Evaluation: MMLU and BoolQ files read as their releases write them, prompts byte for byte as
 // lm-evaluation-harness builds them, and scores equal to a direct computation from the forward pass (with
 // and without the shared few-shot prefix's keys and values).
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -10,6 +11,7 @@
 
 #include "test_device.h"
 
+#include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
 #include "layercut/json_file.h"
@@ -338,6 +340,107 @@ private slots:
         // Other settings do not resume this file.
         o.eval.shots = 2;
         QVERIFY_THROWS_EXCEPTION(Error, runSweep(s, o));
+    }
+
+    // The unpruned model is the same for every strategy: measured once, recorded for each (so each line of
+    // the chart starts at 0), and said to be a copy in the file.
+    void sweepMeasuresTheUnprunedModelOnce()
+    {
+        QTemporaryDir dir;
+        ModelSession s;
+        s.load(kFixtures + "/models/llama3_gqa_sharded", testDevice());
+        SweepOptions o;
+        o.fractions = {0.0, 0.34};
+        o.strategies = {PruneStrategy::Deepest, PruneStrategy::Reverse};
+        o.eval.validationData = kFixtures + "/data/tiny_corpus.txt";
+        o.resultFile = fs::path(dir.path().toStdString()) / "sweep.json";
+        int evaluations = 0;  // each evaluateModel() reads its loss data once
+        const auto progress = [&](const Progress &p) { evaluations += p.stage == "reading data" && p.current == 0; };
+        std::vector<SweepPoint> seen;
+        const SweepResult r = runSweep(s, o, [&](const SweepPoint &p) { seen.push_back(p); }, progress);
+        QCOMPARE(evaluations, 3);  // the unpruned model, deepest's 2 layers, reverse's 2 layers
+        QCOMPARE(seen.size(), size_t(4));
+        QCOMPARE(r.points.size(), size_t(4));
+        const auto unpruned = [&](PruneStrategy strategy) {
+            return *std::find_if(r.points.begin(), r.points.end(), [&](const SweepPoint &p) {
+                return p.strategy == strategy && p.fraction == 0;
+            });
+        };
+        QVERIFY(!unpruned(PruneStrategy::Deepest).copiedFrom);
+        QVERIFY(unpruned(PruneStrategy::Reverse).copiedFrom == PruneStrategy::Deepest);
+        QCOMPARE(unpruned(PruneStrategy::Reverse).loss.value(), unpruned(PruneStrategy::Deepest).loss.value());
+        QVERIFY(unpruned(PruneStrategy::Reverse).dropped.empty());
+        const nlohmann::json file = readJsonFile(o.resultFile);
+        int copies = 0;
+        for (const auto &p : file["points"])
+            copies += p.value("copied_from", std::string()) == "deepest";
+        QCOMPARE(copies, 1);
+        // A file written before copies existed (no "copied_from") reads as measured points.
+        nlohmann::json old = file;
+        for (auto &p : old["points"])
+            p.erase("copied_from");
+        for (const SweepPoint &p : sweepFromJson(old, "old.json").points)
+            QVERIFY(!p.copiedFrom);
+        // Resuming the complete file measures nothing.
+        evaluations = 0;
+        QCOMPARE(runSweep(s, o, {}, progress).points.size(), size_t(4));
+        QCOMPARE(evaluations, 0);
+    }
+
+    // Similarity sweeps take their distances from the caller or the analysis cache when they can, save what
+    // they measure there, and measure nothing at all when every point is in the file already.
+    void sweepReusesDistances()
+    {
+        QTemporaryDir dir;
+        const fs::path root = dir.path().toStdString();
+        const std::string model = kFixtures + "/models/llama3_gqa_sharded";
+        const std::string corpus = kFixtures + "/data/tiny_corpus.txt";
+        ModelSession s;
+        s.load(model, testDevice());
+        SweepOptions o;
+        o.fractions = {0.34};
+        o.strategies = {PruneStrategy::Similarity};
+        o.distanceData = corpus;
+        o.distanceOptions = {.samples = 8, .maxLength = 24};
+        o.distancesCache = root / "cache";
+        o.eval.validationData = corpus;
+        o.eval.lossSequences = 4;
+        int measured = 0;
+        const auto progress = [&](const Progress &p) {
+            measured += p.stage == "measuring distances" && p.current == 0;
+        };
+
+        o.resultFile = root / "first.json";
+        const SweepResult first = runSweep(s, o, {}, progress);
+        QCOMPARE(measured, 1);
+        const fs::path cached = distancesCachePath(o.distancesCache, model, corpus, o.distanceOptions, "float32", "");
+        QVERIFY(fs::exists(cached));  // the GUI's key: a heatmap measured there is reused, and the other way round
+        // The next sweep (another result file) reads the cache: no measurement, the same layers.
+        o.resultFile = root / "second.json";
+        measured = 0;
+        QCOMPARE(runSweep(s, o, {}, progress).points[0].dropped, first.points[0].dropped);
+        QCOMPARE(measured, 0);
+        // What the cache holds is what the sweep uses: distances that make the block 0-1 the most similar.
+        LayerDistances fake = *loadCachedDistances(cached);
+        for (int64_t l = 0; l + 2 <= fake.numLayers; ++l)
+            fake.angular[static_cast<size_t>(2 * (fake.numLayers + 1) + l)] = l == 0 ? 0.01 : 0.9;
+        saveCachedDistances(cached, fake);
+        o.resultFile = root / "third.json";
+        QCOMPARE(runSweep(s, o, {}, progress).points[0].dropped, (std::vector<int64_t>{0, 1}));
+        QCOMPARE(measured, 0);
+        // Distances given by the caller come first, and are neither measured nor read.
+        fake.angular[static_cast<size_t>(2 * (fake.numLayers + 1) + 0)] = 0.9;
+        fake.angular[static_cast<size_t>(2 * (fake.numLayers + 1) + 3)] = 0.01;
+        o.distances = fake;
+        o.resultFile = root / "fourth.json";
+        QCOMPARE(runSweep(s, o, {}, progress).points[0].dropped, (std::vector<int64_t>{3, 4}));
+        QCOMPARE(measured, 0);
+        // Without a cache and with every point in the file, nothing is measured either.
+        o.distances.reset();
+        o.distancesCache.clear();
+        o.resultFile = root / "first.json";
+        QCOMPARE(runSweep(s, o, {}, progress).points.size(), size_t(1));
+        QCOMPARE(measured, 0);
     }
 
     // Every setting that changes a point's numbers, and the model's files, are part of the resume key: a

@@ -2,6 +2,8 @@
 // Healing on the tiny fixture models, on the CPU: LoRA at init is the base layer, merged weights give the
 // adapted model's logits, the loss falls, a resumed run repeats the uninterrupted curve, activation
 // checkpointing does not change the numbers, PEFT's files, partial fine-tuning, the schedule, bad input.
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -74,6 +76,22 @@ double relativeError(const std::vector<float> &a, const std::vector<float> &b)
         scale = std::max(scale, double(std::abs(b[i])));
     }
     return a.size() == b.size() ? diff / scale : INFINITY;
+}
+
+/** A validation text of its own: 400 lines of the corpus's words in a seeded order (no line is a training one). */
+void writeValidationText(const fs::path &path)
+{
+    const std::vector<std::string> words = {"Heal", "brown", "model", "layer", "dog", "prune", "quick", "café",
+                                            "lazy", "stream", "fox", "block", "angle", "residual"};
+    std::ofstream out(path);
+    uint32_t x = 12345;
+    for (int line = 0; line < 400; ++line) {
+        for (int w = 0; w < 12; ++w) {
+            x = x * 1664525u + 1013904223u;
+            out << (w ? " " : "") << words[(x >> 16) % words.size()];
+        }
+        out << " validation.\n";
+    }
 }
 
 /** The mean training loss of the last `count` steps: one step's loss is a single noisy batch. */
@@ -524,6 +542,155 @@ private slots:
         // A healed model must be reloaded before another run.
         healModel(*session, tinyConfig(1));
         QVERIFY_THROWS_EXCEPTION(Error, healModel(*session, tinyConfig(1)));
+    }
+
+    // The preparation (reading, tokenising, the validation sample, quantising, the loss before the first
+    // step) reports every stage with a total it reaches, before the run starts.
+    void preparationReportsProgress()
+    {
+        QTemporaryDir dir;
+        const fs::path validation = fs::path(dir.path().toStdString()) / "validation.txt";
+        writeValidationText(validation);
+        auto session = loadPruned();
+        HealingConfig c = tinyConfig(2);
+        c.validationData = validation;
+        std::vector<Progress> reports;
+        bool started = false;
+        HealingCallbacks callbacks;
+        callbacks.progress = [&](const Progress &p) {
+            if (!started)
+                reports.push_back(p);
+        };
+        callbacks.started = [&](int64_t, const HealingResult &) { started = true; };
+        healModel(*session, c, callbacks);
+        QVERIFY(started);
+        // Each stage in this order, each ending at its total; "reading data" twice: both files, in bytes.
+        const std::vector<std::string> expected = {"reading data", "tokenizing training data", "reading data",
+                                                   "tokenizing validation data", "quantizing"};
+        std::vector<std::string> stages;
+        for (size_t i = 0; i < reports.size(); ++i) {
+            const Progress &p = reports[i];
+            QVERIFY2(p.total > 0 && p.current >= 0 && p.current <= p.total, p.stage.c_str());
+            if (stages.empty() || stages.back() != p.stage) {
+                if (!stages.empty())  // the stage before this one ended at its total
+                    QVERIFY2(reports[i - 1].current == reports[i - 1].total, reports[i - 1].stage.c_str());
+                stages.push_back(p.stage);
+            }
+        }
+        QCOMPARE(stages, expected);
+        QCOMPARE(reports.front().total, static_cast<int64_t>(fs::file_size(kCorpus)));
+        QCOMPARE(reports.back().current, reports.back().total);
+        QCOMPARE(reports.back().total, static_cast<int64_t>(session->prunePlan().kept.size()));
+        // The loss before the first step comes after `started`, under "validating", in blocks.
+        std::vector<Progress> validating;
+        auto again = loadPruned();
+        callbacks.started = {};
+        callbacks.progress = [&](const Progress &p) {
+            if (p.stage == "validating")
+                validating.push_back(p);
+        };
+        healModel(*again, c, callbacks);
+        QVERIFY(validating.size() >= 2);
+        QCOMPARE(validating.front().current, int64_t(0));
+        QCOMPARE(validating.back().current, validating.back().total);
+        QCOMPARE(validating.back().total, c.validationSequences);
+    }
+
+    // HealingStep::secondsLeft counts the validations still to come, not the steps alone.
+    void timeLeftCountsTheValidations()
+    {
+        QTemporaryDir dir;
+        const fs::path validation = fs::path(dir.path().toStdString()) / "validation.txt";
+        writeValidationText(validation);
+        auto session = loadPruned();
+        HealingConfig c = tinyConfig(6);
+        c.validationData = validation;
+        c.validationSequences = 48;  // a validation takes several steps' time
+        c.evalEvery = 2;
+        using Clock = std::chrono::steady_clock;
+        Clock::time_point lastStep;
+        std::vector<double> validationSeconds;  // measured here: from the step before to its validation
+        std::vector<HealingStep> steps;
+        HealingCallbacks callbacks;
+        callbacks.started = [&](int64_t, const HealingResult &) { lastStep = Clock::now(); };
+        callbacks.stepFinished = [&](const HealingStep &s) {
+            steps.push_back(s);
+            lastStep = Clock::now();
+        };
+        callbacks.validated = [&](const ValidationPoint &) {
+            validationSeconds.push_back(std::chrono::duration<double>(Clock::now() - lastStep).count());
+        };
+        const HealingResult r = healModel(*session, c, callbacks);
+        QCOMPARE(r.validation.size(), size_t(4));  // before the first step, after steps 2, 4 and 6
+        QCOMPARE(steps.size(), size_t(6));
+        const double validationTime = *std::min_element(validationSeconds.begin(), validationSeconds.end());
+        for (const HealingStep &s : steps) {
+            QCOMPARE(r.steps[static_cast<size_t>(s.step - 1)].secondsLeft, s.secondsLeft);
+            const int64_t stepsLeft = s.totalSteps - s.step;
+            const int64_t validationsLeft = 3 - (s.step - 1) / 2;  // after steps 2, 4, 6 from this one on
+            const double stepsOnly = s.seconds / static_cast<double>(s.step) * static_cast<double>(stepsLeft);
+            // At least the steps' share, and about as much again per validation to come (half of the shortest
+            // measured one, for a loaded machine).
+            QVERIFY2(s.secondsLeft >= stepsOnly + 0.5 * validationTime * static_cast<double>(validationsLeft),
+                     qPrintable(QString("step %1: %2 s left, steps alone %3 s, validations %4 × %5 s")
+                                    .arg(s.step)
+                                    .arg(s.secondsLeft)
+                                    .arg(stepsOnly)
+                                    .arg(validationsLeft)
+                                    .arg(validationTime)));
+        }
+    }
+
+    // A folder holding another run's checkpoints and adapters is refused unless the run resumes from it or
+    // may overwrite it; overwriting removes only what the old run wrote.
+    void anotherRunsOutputFolderIsRefused()
+    {
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "healed";
+        HealingConfig c = tinyConfig(4);
+        c.checkpointEvery = 2;
+        c.outputDir = out;
+        healModel(*loadPruned(), c);
+        QVERIFY(fs::exists(out / "checkpoints" / "step-000002") && fs::exists(out / "checkpoints" / "step-000004"));
+        const auto stamp = fs::last_write_time(out / "adapter_model.safetensors");
+        std::ofstream(out / "notes.txt") << "mine\n";
+        std::ofstream(out / "checkpoints" / "mine.txt") << "mine too\n";
+
+        // Another run into the same folder: refused before anything changes, naming the folder and its files.
+        auto session = loadPruned();
+        HealingConfig other = tinyConfig(2);
+        other.outputDir = out;
+        try {
+            healModel(*session, other);
+            QFAIL("a run overwrote another run's folder");
+        } catch (const Error &e) {
+            const QString what = e.what();
+            QVERIFY2(what.contains(QString::fromStdString(out.string())) && what.contains("step-000002") &&
+                         what.contains("step-000004") && what.contains("adapter_model.safetensors"),
+                     e.what());
+        }
+        QVERIFY(!isHealed(*session));
+        QCOMPARE(fs::last_write_time(out / "adapter_model.safetensors"), stamp);
+
+        // Resuming from one of its checkpoints continues that run in its folder; its checkpoints stay.
+        HealingConfig resumed = c;
+        resumed.resumeFrom = out / "checkpoints" / "step-000002";
+        const HealingResult r = healModel(*loadPruned(), resumed);
+        QCOMPARE(r.steps.back().step, int64_t(4));
+        QVERIFY(fs::exists(out / "checkpoints" / "step-000002"));
+
+        // Allowed to overwrite: the old run's files go, the user's stay.
+        other.overwriteOutput = true;
+        const HealingResult replaced = healModel(*session, other);
+        QCOMPARE(replaced.lastCheckpoint, out / "checkpoints" / "step-000002");
+        QVERIFY(!fs::exists(out / "checkpoints" / "step-000004"));
+        QVERIFY(fs::exists(out / "adapter_model.safetensors") && fs::exists(out / "healing.json"));
+        QCOMPARE(readJsonFile(out / "healing.json")["steps_done"].get<int64_t>(), int64_t(2));
+        QVERIFY(fs::exists(out / "notes.txt") && fs::exists(out / "checkpoints" / "mine.txt"));
+        // A run without an output folder, or into an empty one, is never refused.
+        HealingConfig fresh = tinyConfig(1);
+        fresh.outputDir = fs::path(dir.path().toStdString()) / "new";
+        healModel(*loadPruned(), fresh);
     }
 
     void cancelKeepsWhatWasLearnt()

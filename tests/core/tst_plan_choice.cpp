@@ -10,6 +10,7 @@
 #include "cli_runner.h"
 #include "test_device.h"
 
+#include "layercut/analysis_cache.h"
 #include "layercut/json_file.h"
 #include "layercut/layer_distances.h"
 #include "layercut/plan_choice.h"
@@ -132,6 +133,32 @@ private slots:
         QVERIFY2(swept.exitCode == 0, swept.err.constData());
         const nlohmann::json s = readJsonFile(dir.filePath("sweep.json").toStdString());
         QCOMPARE(s["points"][0]["dropped_layers"].get<std::vector<int64_t>>(), dropped);
+    }
+
+    // `sweep --cache` keeps the distances it measures where the GUI keeps its heatmaps (the same key), and a
+    // later sweep of the same model, data and sample reads them instead of measuring.
+    void sweepCachesDistances()
+    {
+        QTemporaryDir dir;
+        const QString cache = dir.filePath("cache");
+        const QStringList sweep = {"sweep", QString::fromStdString(kModel), "--fractions", "0.34", "--data",
+                                   QString::fromStdString(kCorpus), "--val-data", QString::fromStdString(kCorpus),
+                                   "--loss-samples", "4", "--samples", "12", "--max-length", "24", "--cache", cache};
+        const auto first = runCli(sweep + QStringList{"--out", dir.filePath("first.json")});
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        QVERIFY(first.err.contains("measuring distances"));
+        const fs::path cached = distancesCachePath(cache.toStdString(), kModel, kCorpus,
+                                                   {.samples = 12, .maxLength = 24}, "float32", "");
+        QVERIFY(fs::exists(cached));
+        const auto second = runCli(sweep + QStringList{"--out", dir.filePath("second.json")});
+        QVERIFY2(second.exitCode == 0, second.err.constData());
+        QVERIFY2(!second.err.contains("measuring distances"), second.err.constData());
+        const auto dropped = [&](const char *file) {
+            const nlohmann::json sweep = readJsonFile(dir.filePath(file).toStdString());
+            return sweep["points"][0]["dropped_layers"].get<std::vector<int64_t>>();
+        };
+        QCOMPARE(dropped("second.json"), dropped("first.json"));
+        QVERIFY(runCli({"sweep", "--help"}).out.contains("--cache"));
     }
 
     // A folder without tokenizer files reads token ids; only text needs a tokenizer, and the error says so.

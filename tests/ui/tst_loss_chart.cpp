@@ -165,6 +165,11 @@ private slots:
         QCOMPARE(m_chart->trainingPointCount(), 11);
         QVERIFY2(m_chart->statsText().contains("0:16 remaining"), qPrintable(m_chart->statsText()));
         QCOMPARE(m_chart->plot()->xAxis->range().upper > 20, true);
+        // The core's estimate, when the step has one, counts the validations still to come too.
+        lc::HealingStep s = makeStep(13, 20, 2.7, 6.0);
+        s.secondsLeft = 100.0;
+        m_chart->addStep(s);
+        QVERIFY2(m_chart->statsText().contains("1:40 remaining"), qPrintable(m_chart->statsText()));
     }
 
     void exports()

@@ -19,7 +19,12 @@ QString JobTexts::stage(const QString &stage)
         {"measuring distances", QT_TR_NOOP("Measuring distances…")},
         {"measuring loss", QT_TR_NOOP("Measuring the held-out loss…")},
         {"exporting", QT_TR_NOOP("Exporting…")},
+        {"tokenizing", QT_TR_NOOP("Tokenising…")},
+        {"tokenizing training data", QT_TR_NOOP("Tokenising the training data…")},
+        {"tokenizing validation data", QT_TR_NOOP("Tokenising the validation data…")},
         {"quantizing", QT_TR_NOOP("Quantising the base to NF4…")},
+        {"attaching adapters", QT_TR_NOOP("Attaching the adapters…")},
+        {"validating", QT_TR_NOOP("Measuring the validation loss…")},
         {"writing checkpoint", QT_TR_NOOP("Writing a checkpoint…")},
         {"evaluating", QT_TR_NOOP("Evaluating…")},
         {"sweep", QT_TR_NOOP("Sweeping…")},
@@ -32,8 +37,13 @@ QString JobTexts::stage(const QString &stage)
 
 QString JobTexts::progress(const lc::JobProgress &p)
 {
-    if (p.kind == lc::JobKind::Heal && p.steps > 0 && p.stage != QLatin1String("writing checkpoint"))
-        return tr("Healing: step %1 of %2").arg(p.step).arg(p.steps);
+    if (p.kind == lc::JobKind::Heal && p.steps > 0 && p.stage != QLatin1String("writing checkpoint")) {
+        const QString step = tr("Healing: step %1 of %2").arg(p.step).arg(p.steps);
+        // A validation pass between steps takes a while: say so beside the step.
+        return p.stage == QLatin1String("validating") && p.current < p.total
+                   ? tr("%1 · %2").arg(step, stage(p.stage))
+                   : step;
+    }
     QString text = p.stage.isEmpty() ? QString() : stage(p.stage);
     if (p.stage == QLatin1String("measuring distances") && p.total > 0)
         text = tr("%1 %2 of %3 samples").arg(text).arg(p.current).arg(p.total);

@@ -346,6 +346,8 @@ void LossChart::updateStats()
     const int64_t left = std::max<int64_t>(m_totalSteps, s.totalSteps) - s.step;
     if (m_paused)
         parts << tr("paused");
+    else if (!m_finished && s.secondsLeft > 0)  // the core's estimate: the validations to come included
+        parts << tr("%1 remaining").arg(format::duration(s.secondsLeft));
     else if (!m_finished && left > 0 && doneInRun > 0 && s.seconds > 0)
         parts << tr("%1 remaining").arg(format::duration(s.seconds / static_cast<double>(doneInRun) * static_cast<double>(left)));
     if (s.memoryBytes > 0)

@@ -81,6 +81,13 @@ struct HealingConfig
     int64_t checkpointEvery = 0;           // steps between checkpoints (0: only the last one)
     std::filesystem::path outputDir;       // adapters, loss.csv, healing.json, checkpoints/; empty: none
     std::filesystem::path resumeFrom;      // a checkpoint folder of an earlier run with the same settings
+    /**
+     * When outputDir holds another run's checkpoints or adapters (and resumeFrom is not one of its
+     * checkpoints), healModel() refuses unless this is set; then, once the run is prepared to start, the
+     * files LayerCut wrote there (checkpoints/step-*, the adapter files, healing.json, loss.csv,
+     * layercut.json, trained_documents.txt) are removed first. Nothing else in the folder is touched.
+     */
+    bool overwriteOutput = false;
 
     /** Gradient accumulation steps; throws lc::Error when batchSize is not a multiple of microBatchSize. */
     int64_t accumulationSteps() const;
@@ -120,6 +127,13 @@ struct HealingStep
     double tokensPerSecond = 0.0;
     int64_t memoryBytes = 0;               // accelerator memory allocated now (0 on the CPU)
     int64_t peakMemoryBytes = 0;           // and its peak since training began (after quantisation)
+    /**
+     * Estimated seconds to the end of the run, pauses excluded: the steps still to go at this run's mean
+     * step time, plus the validation passes still to come (after this step, every evalEvery-th step and the
+     * last) at their mean measured duration. `seconds` counts the steps only, so seconds / steps done ×
+     * steps left underestimates a run that validates often. 0 for steps read back from a checkpoint.
+     */
+    double secondsLeft = 0.0;
 };
 
 struct ValidationPoint
@@ -137,7 +151,13 @@ struct HealingCallbacks
     std::function<void(int64_t trainableParameters, const HealingResult &history)> started;
     std::function<void(const HealingStep &)> stepFinished;
     std::function<void(const ValidationPoint &)> validated;
-    ProgressFn progress;                   // data preparation, quantisation, checkpoint writing
+    /**
+     * Every stage before the first step and the slow ones after it: "reading data" (bytes of each file),
+     * "tokenizing training data", "tokenizing validation data" (documents), "quantizing" (NF4, kept layers
+     * done) or "attaching adapters" (LoRA on a base that needs no quantising), "validating" (validation
+     * blocks done; before the first step and at every validation) and "writing checkpoint".
+     */
+    ProgressFn progress;
     std::function<bool()> paused;          // polled between steps; while true the run waits (stop still works)
 };
 
@@ -161,12 +181,24 @@ struct HealingResult
  * kept layers (LoRA) or unfreezes weights (partial, full), and trains on the session's device in its
  * compute dtype. Afterwards the session's model carries what was learnt (forward passes, losses and
  * exportHealedModel() see it). The session must hold a model as loaded, not healed before; reload it
- * to heal again. Throws lc::Error for bad settings or data (naming the file), and for running out of
- * accelerator memory with a suggestion. When `stop` fires the run ends after the current micro-batch,
- * writes what it has (loss.csv, a checkpoint when an output folder is set) and returns cancelled = true.
+ * to heal again. Throws lc::Error for bad settings or data (naming the file), for an output folder that
+ * holds another run (see overwriteOutput), and for running out of accelerator memory with a suggestion.
+ * When `stop` fires while the data is prepared or the base quantised, lc::Cancelled is thrown; once the run
+ * has started, it ends within half a block of the current pass (forward, backward or validation), drops
+ * the half-accumulated step, writes what it has (loss.csv, a checkpoint when an output folder is set) and
+ * returns cancelled = true.
  */
 HealingResult healModel(ModelSession &session, const HealingConfig &config, const HealingCallbacks &callbacks = {},
                         std::stop_token stop = {});
+
+/**
+ * What an earlier run left in config.outputDir, when a run with `config` would not resume from it:
+ * checkpoints, adapters and its summary, as "checkpoints/step-000010 … step-000050 (5),
+ * adapter_model.safetensors"; empty when there is nothing (loss.csv, layercut.json and the trained
+ * documents alone mark no run: every run rewrites them). healModel() refuses such a folder unless
+ * config.overwriteOutput is set: the GUI asks first.
+ */
+std::string earlierHealingRun(const HealingConfig &config);
 
 /**
  * The documents a healing run with `config` on the session's model would train on (its data read and
@@ -174,7 +206,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &config, cons
  * not, so its points compare like with like.
  */
 DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config,
-                                     const ProgressFn &progress = {});
+                                     const ProgressFn &progress = {}, std::stop_token stop = {});
 
 /** True when the session's model has been healed (adapters attached, base quantised or weights trained). */
 bool isHealed(const ModelSession &session);

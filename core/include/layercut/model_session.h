@@ -105,6 +105,11 @@ public:
 
     /** Reads config, checkpoint headers and tokenizer of `folder` without loading weights. */
     static ModelInfo inspect(const std::filesystem::path &folder);
+    /**
+     * The compute dtype load() gives the checkpoint `info` describes with `options`: options.dtype when set,
+     * else float32 on the CPU and the checkpoint's bfloat16/float16 on an accelerator.
+     */
+    static DType computeDType(const ModelInfo &info, const LoadOptions &options);
 
     /**
      * Loads `folder` onto the device. Reports progress per tensor; throws lc::Cancelled when `stop`

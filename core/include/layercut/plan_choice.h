@@ -25,6 +25,12 @@ struct PlanSample
     std::filesystem::path data;                                 // text or token ids
     DatasetOptions options{.samples = 1000, .maxLength = 2048}; // a seeded choice of 1000 documents, 2048 tokens
     int64_t batchSize = 8;                                      // sequences per forward pass (no effect on the result)
+    /**
+     * The analysis cache (analysis_cache.h, the GUI's "distances" cache folder): distances of the same model
+     * files, data file and options in the same dtype (dense weights) are read from it instead of measured,
+     * and a new measurement is saved there. Empty: no cache.
+     */
+    std::filesystem::path cacheDir;
 };
 
 /** Which layers to drop: exactly one of a block, a list, a count or a fraction. */
@@ -54,8 +60,10 @@ struct ChosenPlan
  * The angular distances a similarity plan is chosen from: always of the checkpoint's own unquantised,
  * unhealed weights, so an NF4 or healed model in `loaded` chooses what the dense one would. `loaded` is used
  * when it holds `model` that way; otherwise a dense copy is loaded with `load` (device, dtype) for the
- * measurement and freed. Throws lc::Error naming the data file, or saying that the unquantised model does
- * not fit (measure with `layercut-cli distances` where it does and pass the file).
+ * measurement and freed (not when sample.cacheDir holds the measurement already). Throws lc::Error naming
+ * the data file, or saying that the unquantised model does not fit (measure with `layercut-cli distances`
+ * where it does and pass the file). Reports reading, tokenising and measuring; throws lc::Cancelled soon
+ * after `stop` fires.
  */
 LayerDistances measurePlanDistances(const std::filesystem::path &model, const PlanSample &sample,
                                     const LoadOptions &load, ModelSession *loaded, const ProgressFn &progress = {},

@@ -27,6 +27,17 @@ struct SweepOptions
     std::vector<PruneStrategy> strategies = {PruneStrategy::Similarity};
     std::filesystem::path distanceData;         // similarity: the text the distances are measured on
     DatasetOptions distanceOptions = PlanSample().options;  // the same sample as prune's and heal's
+    /**
+     * Similarity: the analysis cache folder (analysis_cache.h; the GUI's "distances" cache, `layercut-cli
+     * sweep --cache`). Distances of the same model files, distanceData and distanceOptions in the same dtype
+     * are read from it instead of measured, and a new measurement is saved there. Empty: no cache.
+     */
+    std::filesystem::path distancesCache;
+    /**
+     * Similarity: distances already measured on the checkpoint's dense weights with distanceData and
+     * distanceOptions (a heatmap on screen); used as they are, neither measured nor read from the cache.
+     */
+    std::optional<LayerDistances> distances;
     int64_t healSteps = 0;                      // > 0: each point is also healed (HealingConfig below) and evaluated again
     HealingConfig healing;                      // steps replaced by healSteps; outputDir and resumeFrom ignored
     EvalOptions eval;
@@ -43,6 +54,12 @@ struct SweepPoint
     bool healed = false;
     std::optional<double> mmlu, boolq, loss, normalizedLoss;
     double seconds = 0.0;
+    /**
+     * Unset when this point was measured. Otherwise the strategy whose point drops the same layers (healed
+     * alike) was measured, and this one repeats its numbers: the unpruned model is measured once for every
+     * strategy, and so is any plan two strategies share. The file writes it as "copied_from".
+     */
+    std::optional<PruneStrategy> copiedFrom;
 };
 
 struct SweepResult
@@ -68,8 +85,12 @@ SweepResult sweepFromJson(const nlohmann::json &json, const std::string &source)
  * Runs the sweep on the model in `session` (loaded, not pruned or healed: the sweep sets its own plans and
  * reloads the checkpoint after each healing run). Points already in an existing options.resultFile with
  * the same settings are kept and skipped; every new point is appended and the file rewritten atomically.
- * `pointDone` sees each point as it is measured. When `stop` fires the sweep ends between steps with
- * cancelled = true (the file holds every finished point). The session ends with the model unpruned.
+ * A plan measured already (the unpruned model, for every strategy after the first) is recorded again under
+ * the new strategy without measuring (SweepPoint::copiedFrom). Distances are taken from options.distances,
+ * else the cache, else measured, and only once a similarity point still to measure needs them (a resumed
+ * point's layers are read from the file). `pointDone` sees each point as it is recorded. When `stop` fires
+ * the sweep ends with cancelled = true (the file holds every finished point). The session ends with the
+ * model unpruned.
  */
 SweepResult runSweep(ModelSession &session, const SweepOptions &options,
                      const std::function<void(const SweepPoint &)> &pointDone = {}, const ProgressFn &progress = {},

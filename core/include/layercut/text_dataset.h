@@ -3,9 +3,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <stop_token>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "layercut/progress.h"
 
 namespace lc {
 
@@ -22,8 +25,11 @@ using Document = std::variant<std::string, std::vector<int64_t>>;
  *  - gzip-compressed JSON Lines (.gz), as C4 ships it (c4-validation.00000-of-00008.json.gz).
  * Throws lc::Error naming the file (and line) for unreadable files and malformed lines, and for data that
  * is not text: invalid UTF-8, or control bytes beyond a small share (a binary file chosen by mistake).
+ * Reports "reading data": bytes of the file read (compressed bytes for .gz) of its size; throws
+ * lc::Cancelled within 64 KiB of `stop` firing.
  */
-std::vector<Document> readDocuments(const std::filesystem::path &path);
+std::vector<Document> readDocuments(const std::filesystem::path &path, const ProgressFn &progress = {},
+                                    std::stop_token stop = {});
 
 struct DatasetOptions
 {
@@ -48,17 +54,21 @@ struct TokenizedDataset
  * Tokenises `documents` (ids pass through), skipping those shorter than one token. When `samples` is set
  * and smaller than the number of documents, a seeded random choice of documents is taken, in file order.
  * `tokenizer` may be null when every document is given as ids; a text document then throws lc::Error.
+ * Reports "tokenizing": documents taken of those it will take (`samples`, or all); throws lc::Cancelled
+ * within one document of `stop` firing.
  */
 TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer *tokenizer,
-                                   const DatasetOptions &options);
+                                   const DatasetOptions &options, const ProgressFn &progress = {},
+                                   std::stop_token stop = {});
 
 /**
  * readDocuments() then tokenizeDocuments() with errors that name `path`: text without a tokenizer, or no
  * document with a token. Documents in `exclude` (those a model was trained on) are left out before
- * sampling, and counted in `excluded`.
+ * sampling, and counted in `excluded`. Progress and stop as those two functions.
  */
 TokenizedDataset readTokenized(const std::filesystem::path &path, const Tokenizer *tokenizer,
-                               const DatasetOptions &options, const DocumentIds *exclude = nullptr);
+                               const DatasetOptions &options, const DocumentIds *exclude = nullptr,
+                               const ProgressFn &progress = {}, std::stop_token stop = {});
 
 /** A held-out slice for quick checks (the loss before and after pruning). */
 struct HeldOutDocuments

@@ -11,6 +11,7 @@
 #include "analysis/layer_distance_accumulator_impl.h"
 #include "layercut/error.h"
 #include "layercut/model_session.h"
+#include "model/cpu_passes.h"
 #include "session/model_session_impl.h"
 
 namespace lc {
@@ -128,10 +129,12 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return sequences[a].size() > sequences[b].size(); });
-    int64_t done = 0, tokensDone = 0;
+    int64_t done = 0;
     const auto total = static_cast<int64_t>(sequences.size());
     if (progress)
         progress({"measuring distances", 0, total, 0});
+    const int64_t H = model.config().hiddenSize;
+    const int64_t passTokens = passTokenLimit(model.device());
     c10::InferenceMode inference;
     for (size_t start = 0; start < order.size(); start += static_cast<size_t>(batchSize)) {
         throwIfStopped(stop);
@@ -139,25 +142,30 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
         for (size_t i = start; i < std::min(order.size(), start + static_cast<size_t>(batchSize)); ++i)
             if (!sequences[order[i]].empty())
                 batch.push_back(sequences[order[i]]);
-        if (batch.empty())
-            continue;
-        const TokenBatch tokens = TokenBatch::padded(batch);
-        const auto [ids, mask] = impl.toTensors(tokens);
-        const int64_t B = tokens.batch, T = tokens.length;
-        const int64_t H = model.config().hiddenSize;
-        // (N, S, H) in the compute dtype (exact: the Gram converts to float64): each state is written
-        // into its slot as the pass reaches it.
-        at::Tensor states = at::empty({B * T, S, H}, at::TensorOptions().dtype(model.dtype()).device(model.device()));
-        model.forward(ids, mask, [&](int64_t l, const at::Tensor &x) {
+        // On the CPU the batch runs in passes of about a thousand tokens, so a stop is seen within half a
+        // block of one of them (the sums do not depend on the batching).
+        std::vector<int64_t> lengths;
+        for (const auto &s : batch)
+            lengths.push_back(static_cast<int64_t>(s.size()));
+        for (const auto &[first, last] : passRanges(lengths, passTokens)) {
+            const TokenBatch tokens = TokenBatch::padded({batch.begin() + static_cast<std::ptrdiff_t>(first),
+                                                          batch.begin() + static_cast<std::ptrdiff_t>(last)});
+            const auto [ids, mask] = impl.toTensors(tokens);
+            const int64_t B = tokens.batch, T = tokens.length;
+            // (N, S, H) in the compute dtype (exact: the Gram converts to float64): each state is written
+            // into its slot as the pass reaches it.
+            at::Tensor states =
+                at::empty({B * T, S, H}, at::TensorOptions().dtype(model.dtype()).device(model.device()));
+            model.forward(ids, mask, [&](int64_t l, const at::Tensor &x) {
+                states.select(1, l).copy_(x.reshape({B * T, H}));
+            }, /*wantLogits=*/false, LayerSet::All, stop);
             throwIfStopped(stop);
-            states.select(1, l).copy_(x.reshape({B * T, H}));
-        }, /*wantLogits=*/false, LayerSet::All);
-        const at::Tensor lastIndex = mask.sum(1) - 1;  // right padding: the last real position
-        accumulator.impl().addBatch(states, mask, lastIndex);
-        done += B;
-        tokensDone = accumulator.impl().tokens;  // counted once, in addBatch
-        if (progress)
-            progress({"measuring distances", done, total, tokensDone});
+            const at::Tensor lastIndex = mask.sum(1) - 1;  // right padding: the last real position
+            accumulator.impl().addBatch(states, mask, lastIndex);
+            done += B;
+            if (progress)  // tokens counted once, in addBatch
+                progress({"measuring distances", done, total, accumulator.impl().tokens});
+        }
     }
     LayerDistances result = accumulator.result();
     // A suspect measurement (activations that overflowed, say in float16) must not pass for a result: the

@@ -22,15 +22,19 @@ std::vector<size_t> seededPermutation(size_t n, uint64_t seed)
 }
 
 PackedBlocks packDocuments(const std::vector<Document> &documents, const std::vector<size_t> &order,
-                           const Tokenizer *tokenizer, int64_t length, int64_t maxBlocks, bool keepShortRemainder)
+                           const Tokenizer *tokenizer, int64_t length, int64_t maxBlocks, bool keepShortRemainder,
+                           const ProgressFn &progress, std::stop_token stop)
 {
     PackedBlocks out;
     out.length = length;
     const auto eos = tokenizer ? tokenizer->eosId() : std::nullopt;
     const auto full = [&] { return maxBlocks > 0 && static_cast<int64_t>(out.tokens.size()) >= maxBlocks * length; };
+    ThrottledProgress report(progress, "tokenizing", static_cast<int64_t>(order.size()));
     for (const size_t i : order) {
         if (full())
             break;
+        throwIfStopped(stop);
+        report(out.consumed, static_cast<int64_t>(out.tokens.size()));
         ++out.consumed;
         std::vector<int64_t> ids;
         if (const auto *text = std::get_if<std::string>(&documents[i])) {
@@ -48,6 +52,7 @@ PackedBlocks packDocuments(const std::vector<Document> &documents, const std::ve
         out.tokens.insert(out.tokens.end(), ids.begin(), ids.end());
         ++out.documents;
     }
+    report.finish(static_cast<int64_t>(out.tokens.size()));
     const auto total = static_cast<int64_t>(out.tokens.size());
     if (total < length && keepShortRemainder && total >= 2) {
         out.length = total;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stop_token>
 #include <vector>
 
 #include "layercut/text_dataset.h"
@@ -26,9 +27,12 @@ struct PackedBlocks
  * are full (0: all). A final remainder shorter than a block is dropped, unless no block is full: then
  * it becomes one shorter block (when it has at least 2 tokens), so tiny validation sets still count.
  * Without a tokenizer only `input_ids` documents can be read (lc::Error otherwise), and no EOS is added.
+ * Reports "tokenizing": entries of `order` read of all of them (all of them once the blocks are full);
+ * throws lc::Cancelled within one document of `stop` firing.
  */
 PackedBlocks packDocuments(const std::vector<Document> &documents, const std::vector<size_t> &order,
-                           const Tokenizer *tokenizer, int64_t length, int64_t maxBlocks, bool keepShortRemainder);
+                           const Tokenizer *tokenizer, int64_t length, int64_t maxBlocks, bool keepShortRemainder,
+                           const ProgressFn &progress = {}, std::stop_token stop = {});
 
 /** 0..n-1 shuffled by a seeded Mersenne Twister: the same on every run and machine. */
 std::vector<size_t> seededPermutation(size_t n, uint64_t seed);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <random>
 
@@ -23,27 +24,55 @@ bool endsWith(const std::string &s, const std::string &suffix)
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-/** Every line of a file, gunzipping .gz files on the fly; "\r\n" endings lose their "\r". */
-std::vector<std::string> readLines(const std::filesystem::path &path)
+/**
+ * Calls onLine(line, number) for every line of a file (numbers from 1), gunzipping .gz files on the fly;
+ * "\r\n" endings lose their "\r". Reports "reading data" as bytes of the file read (compressed bytes for
+ * .gz) of its size, and looks at `stop` between blocks of 64 KiB.
+ */
+void readLines(const std::filesystem::path &path, const std::function<void(std::string &, size_t)> &onLine,
+               const ProgressFn &progress, const std::stop_token &stop)
 {
     const std::string name = path.string();
-    std::vector<std::string> lines;
+    std::error_code ec;
+    const auto size = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+    int64_t lastReported = -1;
+    const auto report = [&](int64_t done) {
+        // About every MiB and at the end: cheap for the caller, smooth enough for a progress bar.
+        const bool due = lastReported < 0 || done == size || done - lastReported >= (1 << 20);
+        if (progress && done != lastReported && due) {
+            progress({"reading data", done, ec ? 0 : size, 0});
+            lastReported = done;
+        }
+    };
+    size_t number = 0;
+    std::string current;
+    const auto line = [&] {
+        if (!current.empty() && current.back() == '\r')
+            current.pop_back();
+        onLine(current, ++number);
+        current.clear();
+    };
+    std::vector<char> buffer(1 << 16);
+    report(0);
     if (endsWith(name, ".gz")) {
         gzFile gz = gzopen(name.c_str(), "rb");
         if (!gz)
             throw Error("'" + name + "': cannot open");
-        std::string current;
-        char buffer[1 << 16];
         int n = 0;
-        while ((n = gzread(gz, buffer, sizeof buffer)) > 0) {
-            for (int i = 0; i < n; ++i) {
-                if (buffer[i] == '\n') {
-                    lines.push_back(std::move(current));
-                    current.clear();
-                } else {
-                    current += buffer[i];
+        try {
+            while ((n = gzread(gz, buffer.data(), static_cast<unsigned>(buffer.size()))) > 0) {
+                throwIfStopped(stop);
+                for (int i = 0; i < n; ++i) {
+                    if (buffer[static_cast<size_t>(i)] == '\n')
+                        line();
+                    else
+                        current += buffer[static_cast<size_t>(i)];
                 }
+                report(static_cast<int64_t>(gzoffset(gz)));
             }
+        } catch (...) {
+            gzclose(gz);
+            throw;
         }
         int err = 0;
         const char *message = gzerror(gz, &err);
@@ -52,20 +81,31 @@ std::vector<std::string> readLines(const std::filesystem::path &path)
         gzclose(gz);
         if (failed)
             throw Error("'" + name + "': not a valid gzip file (" + why + ")");
-        if (!current.empty())
-            lines.push_back(std::move(current));
     } else {
         std::ifstream in(path, std::ios::binary);
         if (!in)
             throw Error("'" + name + "': cannot open");
-        std::string line;
-        while (std::getline(in, line))
-            lines.push_back(std::move(line));
+        int64_t done = 0;
+        while (in) {
+            in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+            const auto n = static_cast<size_t>(in.gcount());
+            if (n == 0)
+                break;
+            throwIfStopped(stop);
+            for (size_t i = 0; i < n; ++i) {
+                if (buffer[i] == '\n')
+                    line();
+                else
+                    current += buffer[i];
+            }
+            done += static_cast<int64_t>(n);
+            report(done);
+        }
     }
-    for (auto &l : lines)
-        if (!l.empty() && l.back() == '\r')
-            l.pop_back();
-    return lines;
+    if (!current.empty())
+        line();
+    if (!ec)
+        report(size);
 }
 
 /** Bytes that no text has: C0 controls other than tab, line feed, form feed and carriage return, and DEL. */
@@ -149,20 +189,20 @@ bool isJsonLines(const std::filesystem::path &path)
 
 } // namespace
 
-std::vector<Document> readDocuments(const std::filesystem::path &path)
+std::vector<Document> readDocuments(const std::filesystem::path &path, const ProgressFn &progress, std::stop_token stop)
 {
     if (!std::filesystem::exists(path))
         throw Error("'" + path.string() + "': no such file");
-    const std::vector<std::string> lines = readLines(path);
     std::vector<Document> docs;
     if (isJsonLines(path)) {
-        for (size_t i = 0; i < lines.size(); ++i) {
-            if (lines[i].find_first_not_of(" \t") == std::string::npos)
-                continue;
-            const std::string where = "'" + path.string() + "' line " + std::to_string(i + 1);
+        // Parsed as read: for a C4 shard the parsing is most of the time, and the progress counts it.
+        readLines(path, [&](std::string &text, size_t number) {
+            if (text.find_first_not_of(" \t") == std::string::npos)
+                return;
+            const std::string where = "'" + path.string() + "' line " + std::to_string(number);
             nlohmann::json j;
             try {
-                j = nlohmann::json::parse(lines[i]);
+                j = nlohmann::json::parse(text);
             } catch (const nlohmann::json::exception &e) {
                 throw Error(where + ": not valid JSON (" + e.what() + ")");
             }
@@ -179,7 +219,7 @@ std::vector<Document> readDocuments(const std::filesystem::path &path)
             } else {
                 throw Error(where + ": expected an object with a \"text\" string or an \"input_ids\" list");
             }
-        }
+        }, progress, stop);
         // The JSON parser has checked the UTF-8; escapes can still decode to control characters.
         std::vector<std::string> texts;
         for (const Document &d : docs)
@@ -188,14 +228,16 @@ std::vector<Document> readDocuments(const std::filesystem::path &path)
         checkIsText(path, texts, false);
         return docs;
     }
+    std::vector<std::string> lines;
+    readLines(path, [&](std::string &text, size_t) { lines.push_back(std::move(text)); }, progress, stop);
     checkIsText(path, lines, true);
     // Plain text: blank lines separate documents when there are any; otherwise each line is one.
     const bool blocks = std::any_of(lines.begin(), lines.end(), [](const std::string &l) {
         return l.find_first_not_of(" \t") == std::string::npos;
     });
     if (!blocks) {
-        for (const auto &l : lines)
-            docs.emplace_back(l);
+        for (auto &l : lines)
+            docs.emplace_back(std::move(l));
         return docs;
     }
     std::string current;
@@ -247,16 +289,23 @@ HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const 
 }
 
 TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer *tokenizer,
-                                   const DatasetOptions &options)
+                                   const DatasetOptions &options, const ProgressFn &progress, std::stop_token stop)
 {
     TokenizedDataset out;
     out.documents = static_cast<int64_t>(documents.size());
     // A seeded order over all documents; take them until `samples` are kept, then restore file order.
     const std::vector<size_t> order = samplingOrder(documents.size(), options);
+    const auto all = static_cast<int64_t>(documents.size());
+    const int64_t wanted = options.samples > 0 ? std::min(options.samples, all) : all;
+    ThrottledProgress report(progress, "tokenizing", wanted);
     std::vector<std::pair<size_t, std::vector<int64_t>>> kept;
+    int64_t tokens = 0;
     for (const size_t i : order) {
         if (options.samples > 0 && static_cast<int64_t>(kept.size()) >= options.samples)
             break;
+        throwIfStopped(stop);
+        // Skipped empty documents make the loop reach past `wanted`; the count stays within the total.
+        report(std::min<int64_t>(static_cast<int64_t>(kept.size()) + out.skippedEmpty, wanted), tokens);
         std::vector<int64_t> ids;
         if (const auto *text = std::get_if<std::string>(&documents[i])) {
             if (!tokenizer)
@@ -279,8 +328,10 @@ TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const
             ids.resize(static_cast<size_t>(options.maxLength));
             ++out.truncated;
         }
+        tokens += static_cast<int64_t>(ids.size());
         kept.emplace_back(i, std::move(ids));
     }
+    report.finish(tokens);
     std::sort(kept.begin(), kept.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     for (auto &[_, ids] : kept) {
         out.tokens += static_cast<int64_t>(ids.size());
@@ -290,14 +341,17 @@ TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const
 }
 
 TokenizedDataset readTokenized(const std::filesystem::path &path, const Tokenizer *tokenizer,
-                               const DatasetOptions &options, const DocumentIds *exclude)
+                               const DatasetOptions &options, const DocumentIds *exclude, const ProgressFn &progress,
+                               std::stop_token stop)
 {
-    const std::vector<Document> all = readDocuments(path);
+    const std::vector<Document> all = readDocuments(path, progress, stop);
     int64_t excluded = 0;
     const std::vector<Document> documents = withoutDocuments(all, exclude, excluded);
     TokenizedDataset data;
     try {
-        data = tokenizeDocuments(documents, tokenizer, options);
+        data = tokenizeDocuments(documents, tokenizer, options, progress, stop);
+    } catch (const Cancelled &) {
+        throw;
     } catch (const Error &e) {
         throw Error("'" + path.string() + "': " + e.what());
     }

@@ -19,6 +19,7 @@
 #include "layercut/error.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
+#include "model/cpu_passes.h"
 #include "session/model_session_impl.h"
 
 namespace lc {
@@ -121,15 +122,18 @@ void usePrefixIfKept(Request &r, int p, const std::vector<Tokens> &prefixes)
 /**
  * Runs make(i) for i in [0, n) on a few threads: tokenising every prompt and prompt+choice is the CPU work
  * of an evaluation (five encodes of a 600-token 5-shot prompt per MMLU question), and the tokenizer is
- * thread-safe. The results do not depend on the threads.
+ * thread-safe. The results do not depend on the threads. Throws lc::Cancelled when `stop` fires (each
+ * thread looks before every item).
  */
 template <typename F>
-void parallelFor(size_t n, F &&make)
+void parallelFor(size_t n, const std::stop_token &stop, F &&make)
 {
     const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 16);
     if (n < 8 || threads == 1) {
-        for (size_t i = 0; i < n; ++i)
+        for (size_t i = 0; i < n; ++i) {
+            throwIfStopped(stop);
             make(i);
+        }
         return;
     }
     std::vector<std::thread> pool;
@@ -138,8 +142,10 @@ void parallelFor(size_t n, F &&make)
     for (size_t t = 0; t < threads; ++t)
         pool.emplace_back([&, t] {
             try {
-                for (size_t i = t; i < n; i += threads)
+                for (size_t i = t; i < n; i += threads) {
+                    throwIfStopped(stop);
                     make(i);
+                }
             } catch (...) {
                 const std::lock_guard lock(errorMutex);
                 error = std::current_exception();
@@ -157,6 +163,8 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::v
 {
     const LlamaModel &model = *impl.model;
     const at::Device device = model.device();
+    // On the CPU passes of about a thousand tokens, so that a stop is seen soon (cpu_passes.h).
+    batchTokens = passTokenLimit(device, batchTokens);
     int64_t computed = 0, done = 0;
     std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
         return a.prefix != b.prefix ? a.prefix < b.prefix : a.input.size() > b.input.size();
@@ -169,7 +177,7 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::v
         const int prefix = rows[start].prefix;
         if (prefix >= 0 && prefix != cachedPrefix) {
             const Tokens &p = prefixes[static_cast<size_t>(prefix)];
-            cache = model.encodePrefix(at::tensor(p, at::kLong).view({1, -1}).to(device));
+            cache = model.encodePrefix(at::tensor(p, at::kLong).view({1, -1}).to(device), stop);
             cachedPrefix = prefix;
             computed += static_cast<int64_t>(p.size());
         }
@@ -187,7 +195,8 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::v
             mask[b].narrow(0, 0, n).fill_(1);
             computed += n;
         }
-        const at::Tensor hidden = model.finalHidden(ids.to(device), mask.to(device), prefix >= 0 ? &cache : nullptr);
+        const at::Tensor hidden =
+            model.finalHidden(ids.to(device), mask.to(device), prefix >= 0 ? &cache : nullptr, stop);
         // Only the scored positions go through lm_head: (n, V) log-probabilities in float32.
         std::vector<int64_t> flat;
         for (int64_t b = 0; b < B; ++b)
@@ -331,9 +340,9 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
             }
         }
         prefixes.resize(prefixTexts.size());
-        parallelFor(prefixTexts.size(), [&](size_t i) { prefixes[i] = encode(tokenizer, prefixTexts[i]); });
+        parallelFor(prefixTexts.size(), stop, [&](size_t i) { prefixes[i] = encode(tokenizer, prefixTexts[i]); });
         std::vector<Request> requests(pending.size());
-        parallelFor(pending.size(), [&](size_t i) {
+        parallelFor(pending.size(), stop, [&](size_t i) {
             Request r = makeRequest(tokenizer, pending[i].context, mmluContinuations(), questions[i]);
             if (pending[i].prefix >= 0)
                 usePrefixIfKept(r, pending[i].prefix, prefixes);
@@ -369,7 +378,7 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
             questions[i].index = data[i].index;
             questions[i].answer = data[i].answer;
         }
-        parallelFor(data.size(), [&](size_t i) {
+        parallelFor(data.size(), stop, [&](size_t i) {
             Request r = makeRequest(tokenizer, prefixText + boolqQuestionText(data[i]), boolqContinuations(), questions[i]);
             if (!boolqPrefixes.empty())
                 usePrefixIfKept(r, 0, boolqPrefixes);
@@ -387,15 +396,14 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
         if (o.lossLength < 2)
             throw Error("the held-out loss needs documents of at least 2 tokens (--loss-length " +
                         std::to_string(o.lossLength) + ")");
-        if (progress)
-            progress({"reading data", 0, 1, 0});
         // Never a document the weights were trained on: the session's own healing data, the model folder's
         // trained_documents.txt, and whatever the caller adds (a sweep's healing data, for its unhealed points).
         DocumentIds exclude = session.trainedDocuments();
         if (o.excludeDocuments)
             exclude.merge(*o.excludeDocuments);
         const TokenizedDataset data = readTokenized(o.validationData, session.tokenizer(),
-                                                    {.samples = o.lossSequences, .maxLength = o.lossLength}, &exclude);
+                                                    {.samples = o.lossSequences, .maxLength = o.lossLength}, &exclude,
+                                                    progress, stop);
         result.loss = session.languageModelLoss(data.sequences, std::max<int64_t>(1, o.batchTokens / o.lossLength), progress,
                                                 stop);
         result.normalizedLoss = result.loss->loss / std::log(static_cast<double>(impl.info.config.vocabSize));

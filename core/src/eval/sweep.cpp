@@ -30,7 +30,8 @@ struct Task
 {
     PruneStrategy strategy = PruneStrategy::Similarity;
     double fraction = 0.0;
-    PrunePlan plan;
+    PrunePlan plan;   // empty until known: a similarity plan needs the distances
+    int64_t count = 0; // layers to drop
 };
 
 nlohmann::ordered_json optional(const std::optional<double> &v)
@@ -123,9 +124,10 @@ std::string firstDifference(const nlohmann::json &stored, const nlohmann::ordere
 
 bool samePoint(const SweepPoint &p, const Task &t, bool healed)
 {
-    // The dropped layers too: the importance scan's points share strategy and fraction.
+    // The dropped layers too: the importance scan's points share strategy and fraction. A plan not chosen
+    // yet is the one the file recorded: the settings that choose it are part of the resume key.
     return p.strategy == t.strategy && std::abs(p.fraction - t.fraction) < 1e-9 && p.healed == healed &&
-           p.dropped == t.plan.dropped();
+           (t.plan.kept.empty() || p.dropped == t.plan.dropped());
 }
 
 } // namespace
@@ -153,6 +155,8 @@ nlohmann::ordered_json sweepToJson(const SweepResult &r, const SweepOptions &o)
         e["loss"] = optional(p.loss);
         e["normalized_loss"] = optional(p.normalizedLoss);
         e["seconds"] = p.seconds;
+        if (p.copiedFrom)
+            e["copied_from"] = strategyName(*p.copiedFrom);
         points.push_back(e);
     }
     j["points"] = points;
@@ -178,6 +182,8 @@ SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
             p.loss = optionalFrom(e, "loss");
             p.normalizedLoss = optionalFrom(e, "normalized_loss");
             p.seconds = e.value("seconds", 0.0);
+            if (e.contains("copied_from"))
+                p.copiedFrom = parseStrategy(e.at("copied_from").get<std::string>());
             r.points.push_back(std::move(p));
         }
         return r;
@@ -240,39 +246,71 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
         for (int64_t i = 0; i < L; ++i)
             tasks.push_back({PruneStrategy::Single, 1.0 / static_cast<double>(L), PrunePlan::dropList(L, {i})});
     } else {
-        std::optional<LayerDistances> distances;
         for (const PruneStrategy s : o.strategies) {
-            if (s == PruneStrategy::Similarity && !distances) {
-                // The same measurement as prune's and heal's, so a point drops what they would drop.
-                distances = measurePlanDistances(info.folder, {o.distanceData, o.distanceOptions, 8}, reload, &session,
-                                                 progress, stop);
-            }
             for (const double f : o.fractions) {
-                const int64_t count = f == 0 ? 0 : layersForFraction(L, f);
-                tasks.push_back({s, f,
-                                 count == 0 ? PrunePlan::keepAll(L)
-                                            : PrunePlan::forCount(L, count, s, distances ? &*distances : nullptr)});
+                Task t{s, f, {}, f == 0 ? 0 : layersForFraction(L, f)};
+                // Similarity plans wait for the distances, which are measured only if a point needs them.
+                if (t.count == 0)
+                    t.plan = PrunePlan::keepAll(L);
+                else if (s != PruneStrategy::Similarity)
+                    t.plan = PrunePlan::forCount(L, t.count, s, nullptr);
+                tasks.push_back(std::move(t));
             }
         }
     }
 
-    const auto done = [&](const Task &t, bool healed) {
-        return std::any_of(result.points.begin(), result.points.end(),
-                           [&](const SweepPoint &p) { return samePoint(p, t, healed); });
+    const auto stored = [&](const Task &t, bool healed) -> const SweepPoint * {
+        const auto it = std::find_if(result.points.begin(), result.points.end(),
+                                     [&](const SweepPoint &p) { return samePoint(p, t, healed); });
+        return it == result.points.end() ? nullptr : &*it;
     };
+    const auto done = [&](const Task &t, bool healed) { return stored(t, healed) != nullptr; };
     const auto save = [&] {
         if (!o.resultFile.empty())
             writeFileAtomically(o.resultFile, sweepToJson(result, o).dump(1) + "\n");
     };
-    // With healing, every point's loss leaves out what the healing runs train on, healed or not: the
-    // unhealed and healed losses are then measured on the same documents.
-    EvalOptions eval = o.eval;
-    if (o.healSteps > 0 && !o.perLayer && !o.eval.validationData.empty()) {
-        HealingConfig h = o.healing;
-        h.steps = o.healSteps;
-        eval.excludeDocuments = std::make_shared<const DocumentIds>(healingTrainingDocuments(session, h, progress));
-    }
-    const auto measure = [&](const Task &t, bool healed) {
+    const auto record = [&](const SweepPoint &p) {
+        result.points.push_back(p);
+        save();
+        if (pointDone)
+            pointDone(p);
+    };
+    // The same model measured the same way gives the same numbers: a plan another strategy's point has
+    // measured (the unpruned model always) is recorded under this task without measuring it again.
+    const auto copyMeasured = [&](const Task &t, bool healed) {
+        const auto same = std::find_if(result.points.begin(), result.points.end(), [&](const SweepPoint &p) {
+            return p.healed == healed && p.dropped == t.plan.dropped();
+        });
+        if (same == result.points.end())
+            return false;
+        SweepPoint p = *same;
+        p.copiedFrom = same->copiedFrom.value_or(same->strategy);
+        p.strategy = t.strategy;
+        p.fraction = t.fraction;
+        p.seconds = 0.0;
+        record(p);
+        return true;
+    };
+    std::optional<LayerDistances> distances = o.distances;
+    if (distances && distances->numLayers != L)
+        throw Error("the distances given to the sweep are of a model with " + std::to_string(distances->numLayers) +
+                    " layers; '" + info.folder.string() + "' has " + std::to_string(L));
+    // A similarity task's layers: those its point in the file dropped, or chosen from the distances (the same
+    // measurement as prune's and heal's, so a point drops what they would drop).
+    const auto choosePlan = [&](Task &t) {
+        if (!t.plan.kept.empty())
+            return;
+        for (const bool healed : {false, true})
+            if (const SweepPoint *p = stored(t, healed)) {
+                t.plan = p->dropped.empty() ? PrunePlan::keepAll(L) : PrunePlan::dropList(L, p->dropped);
+                return;
+            }
+        if (!distances)
+            distances = measurePlanDistances(info.folder, {o.distanceData, o.distanceOptions, 8, o.distancesCache},
+                                             reload, &session, progress, stop);
+        t.plan = PrunePlan::forCount(L, t.count, t.strategy, &*distances);
+    };
+    const auto measure = [&](const Task &t, bool healed, const EvalOptions &eval) {
         const auto begin = std::chrono::steady_clock::now();
         const EvalResult e = evaluateModel(session, eval, progress, stop);
         SweepPoint p;
@@ -291,27 +329,39 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
             p.normalizedLoss = e.normalizedLoss;
         }
         p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-        result.points.push_back(p);
-        save();
-        if (pointDone)
-            pointDone(p);
+        record(p);
     };
 
     try {
+        const bool wantHealed = o.healSteps > 0 && !o.perLayer;
+        const bool allDone = std::all_of(tasks.begin(), tasks.end(), [&](const Task &t) {
+            return done(t, false) && (!wantHealed || done(t, true));
+        });
+        // With healing, every point's loss leaves out what the healing runs train on, healed or not: the
+        // unhealed and healed losses are then measured on the same documents.
+        EvalOptions eval = o.eval;
+        if (!allDone && wantHealed && !o.eval.validationData.empty()) {
+            HealingConfig h = o.healing;
+            h.steps = o.healSteps;
+            eval.excludeDocuments =
+                std::make_shared<const DocumentIds>(healingTrainingDocuments(session, h, progress, stop));
+        }
         int64_t index = 0;
-        for (const Task &t : tasks) {
+        for (Task &t : tasks) {
             ++index;
             if (progress)
                 progress({"sweep", index - 1, static_cast<int64_t>(tasks.size()), 0});
             throwIfStopped(stop);
-            const bool wantHealed = o.healSteps > 0 && !o.perLayer;
             if (done(t, false) && (!wantHealed || done(t, true)))
                 continue;
-            session.applyPrunePlan(t.plan);
-            if (!done(t, false))
-                measure(t, false);
-            if (!wantHealed || done(t, true))
+            choosePlan(t);
+            if (!done(t, false) && !copyMeasured(t, false)) {
+                session.applyPrunePlan(t.plan);
+                measure(t, false, eval);
+            }
+            if (!wantHealed || done(t, true) || copyMeasured(t, true))
                 continue;
+            session.applyPrunePlan(t.plan);
             HealingConfig h = o.healing;
             h.steps = o.healSteps;
             h.outputDir.clear();
@@ -320,7 +370,7 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
             const HealingResult healed = healModel(session, h, {}, stop);
             if (healed.cancelled)
                 throw Cancelled();
-            measure(t, true);
+            measure(t, true, eval);
             // Healing changed the weights in memory: the next point starts from the checkpoint again.
             session.load(info.folder, reload, {}, stop);
         }

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "layercut/error.h"
+#include "layercut/progress.h"
 #include "model/fused_ops.h"
 #include "train/autograd_functions.h"
 
@@ -227,6 +228,8 @@ at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::
 {
     // pre-norm attention, residual, then the feed-forward's pre-norm
     const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask, pass, extras);
+    // Half a block is the finest a stop can interrupt: on the CPU one block of a long batch takes seconds.
+    throwIfStopped(pass.stop);
     at::Tensor h, n;
     if (fusable({&x, &attended, &layer.postNorm})) {
         std::tie(h, n) = fused::addRmsNorm(x, attended, layer.postNorm, m_config.rmsNormEps);
@@ -240,7 +243,7 @@ at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::
     return h + project(layer, Proj::Down, act, pass);
 }
 
-PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix) const
+PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix, std::stop_token stop) const
 {
     const int64_t P = prefix.size(1);
     PrefixCache cache;
@@ -248,13 +251,18 @@ PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix) const
     AttentionExtras extras;
     extras.capture = &cache;
     const auto [cos, sin] = m_rotary.cosSin(P, device(), dtype());
+    PassOptions pass;
+    pass.stop = stop;
     at::Tensor x = at::embedding(m_weights.embedTokens, prefix);
-    for (const DecoderLayerWeights &layer : m_weights.layers)
-        x = decoderLayer(layer, x, cos, sin, {}, {}, &extras);
+    for (const DecoderLayerWeights &layer : m_weights.layers) {
+        throwIfStopped(stop);
+        x = decoderLayer(layer, x, cos, sin, {}, pass, &extras);
+    }
     return cache;
 }
 
-at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask, const PrefixCache *prefix) const
+at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask, const PrefixCache *prefix,
+                                   std::stop_token stop) const
 {
     const int64_t B = ids.size(0), T = ids.size(1), P = prefix ? prefix->length : 0;
     if (m_config.slidingWindow > 0 && P + T > m_config.slidingWindow)
@@ -275,10 +283,13 @@ at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask
     }
     AttentionExtras extras;
     extras.prefix = P > 0 ? prefix : nullptr;
+    PassOptions pass;
+    pass.stop = stop;
     at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
     for (size_t l = 0; l < m_weights.layers.size(); ++l) {
+        throwIfStopped(stop);
         extras.layer = l;
-        x = decoderLayer(m_weights.layers[l], x, cos, sin, attnMask, {}, &extras);
+        x = decoderLayer(m_weights.layers[l], x, cos, sin, attnMask, pass, &extras);
     }
     return rmsNorm(x, m_weights.norm);  // (B, T, H)
 }
@@ -292,6 +303,7 @@ at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &
     const auto [cos, sin] = m_rotary.cosSin(T, device(), dtype());  // (T, D)
     at::Tensor x = at::embedding(m_weights.embedTokens, ids);        // (B, T, H)
     for (const DecoderLayerWeights &layer : m_weights.layers) {
+        throwIfStopped(pass.stop);
         if (!pass.checkpointing) {
             x = decoderLayer(layer, x, cos, sin, {}, pass);
             continue;
@@ -302,7 +314,10 @@ at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &
             x = decoderLayer(layer, x, cos, sin, {}, pass);
             continue;
         }
+        // The recomputation in the backward pass checks the stop too: a Cancelled thrown there leaves
+        // backward() as it is (autograd rethrows the exception it caught).
         x = checkpointed([this, &layer, cos = cos, sin = sin, pass](const at::Tensor &in) {
+            throwIfStopped(pass.stop);
             return decoderLayer(layer, in, cos, sin, {}, pass);
         }, x, params);
     }
@@ -310,7 +325,7 @@ at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &
 }
 
 at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, const StateVisitor &visit,
-                               bool wantLogits, LayerSet which) const
+                               bool wantLogits, LayerSet which, std::stop_token stop) const
 {
     const std::vector<DecoderLayerWeights> &layers = which == LayerSet::All ? m_allLayers : m_weights.layers;
     const int64_t T = ids.size(1);
@@ -324,11 +339,14 @@ at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, co
         const at::Tensor causal = at::ones({T, T}, at::TensorOptions().dtype(at::kBool).device(device())).tril();
         attnMask = causal.unsqueeze(0).logical_and(mask.to(at::kBool).unsqueeze(1)).unsqueeze(1);
     }
+    PassOptions pass;
+    pass.stop = stop;
     at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
     for (size_t l = 0; l < layers.size(); ++l) {
+        throwIfStopped(stop);
         if (visit)
             visit(static_cast<int64_t>(l), x);
-        x = decoderLayer(layers[l], x, cos, sin, attnMask);
+        x = decoderLayer(layers[l], x, cos, sin, attnMask, pass);
     }
     if (visit)
         visit(static_cast<int64_t>(layers.size()), x);

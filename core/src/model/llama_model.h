@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <stop_token>
 
 #include "layercut/model_config.h"
 #include "model/llama_weights.h"
@@ -40,6 +41,11 @@ struct PassOptions
     uint64_t dropoutSeed = 0;         // the same seed gives the same masks (activation checkpointing recomputes)
     bool checkpointing = false;       // blocks are recomputed in the backward pass
     int64_t lossChunkTokens = 1024;   // rows of logits materialised at once by the training loss
+    /**
+     * Checked before each block and between a block's attention and feed-forward halves, in the forward
+     * pass and in the recomputation of the backward pass (activation checkpointing): lc::Cancelled.
+     */
+    std::stop_token stop;
 };
 
 /** A Llama-family decoder computing what transformers' *ForCausalLM computes. */
@@ -50,10 +56,11 @@ public:
 
     /**
      * ids [B, T] int64; mask [B, T] (1 = token, 0 = right padding) or undefined for no padding.
-     * Returns logits [B, T, V] in the compute dtype, or an undefined tensor when !wantLogits.
+     * Returns logits [B, T, V] in the compute dtype, or an undefined tensor when !wantLogits. Throws
+     * lc::Cancelled within half a block of `stop` firing (as PassOptions::stop).
      */
     at::Tensor forward(const at::Tensor &ids, const at::Tensor &mask, const StateVisitor &visit = {},
-                       bool wantLogits = true, LayerSet layers = LayerSet::Kept) const;
+                       bool wantLogits = true, LayerSet layers = LayerSet::Kept, std::stop_token stop = {}) const;
 
     /**
      * Runs only the layers whose original indices are listed (ascending); the others stay in memory, so
@@ -64,7 +71,7 @@ public:
     /**
      * Training forward: the hidden states after the final norm, [B, T, H], recording autograd for whatever
      * requires grad (adapters, unfrozen weights). With pass.checkpointing each block keeps only its input
-     * and is recomputed in the backward pass. ids [B, T] unpadded.
+     * and is recomputed in the backward pass. ids [B, T] unpadded. pass.stop is honoured in both passes.
      */
     at::Tensor trainingHidden(const at::Tensor &ids, const PassOptions &pass) const;
 
@@ -74,13 +81,14 @@ public:
                             AttentionExtras *extras = nullptr) const;
 
     /** Runs `prefix` [1, P] (no padding) and keeps every kept layer's keys and values. */
-    PrefixCache encodePrefix(const at::Tensor &prefix) const;
+    PrefixCache encodePrefix(const at::Tensor &prefix, std::stop_token stop = {}) const;
     /**
      * Hidden states after the final norm, [B, T, H], of ids [B, T] that continue `prefix` (positions
      * P .. P+T-1; none: from 0); mask [B, T] marks right padding (or undefined). lm_head of row t equals the
      * logits forward(prefix + ids) gives there. Callers project only the rows they need.
      */
-    at::Tensor finalHidden(const at::Tensor &ids, const at::Tensor &mask, const PrefixCache *prefix = nullptr) const;
+    at::Tensor finalHidden(const at::Tensor &ids, const at::Tensor &mask, const PrefixCache *prefix = nullptr,
+                           std::stop_token stop = {}) const;
 
     /** Every layer's tensors, quantised weights and adapters, for healing to rewrite in place. */
     std::vector<DecoderLayerWeights> &mutableLayers() { return m_allLayers; }

@@ -191,6 +191,7 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
         upload(projections[i]);
         DecoderLayerWeights &layer = w.layers[i];
         for (size_t p = 0; p < kProjections; ++p) {
+            throwIfStopped(stop);  // quantising a large projection takes a while on the CPU
             at::Tensor &dense = layer.weight(static_cast<Proj>(p));
             layer.nf4[p] = std::make_shared<const Nf4Weight>(quantizeNf4(dense, doubleQuantization));
             dense = at::Tensor();

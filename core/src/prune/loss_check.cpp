@@ -20,15 +20,17 @@ LossCheck::Result LossCheck::run(ModelSession &session, const PrunePlan &plan, c
     const PrunePlan previous = session.prunePlan();
     try {
         if (m_key != key) {
-            if (progress)
-                progress({"reading data", 0, 1, 0});
-            const HeldOutDocuments held = heldOutDocuments(readDocuments(data), analysis, lossSamples);
+            const HeldOutDocuments held = heldOutDocuments(readDocuments(data, progress, stop), analysis, lossSamples);
             Result fresh;
             fresh.heldOut = held.disjoint;
             const std::vector<Document> documents =
                 withoutDocuments(held.documents, &session.trainedDocuments(), fresh.excludedTrained);
             try {
-                m_sequences = tokenizeDocuments(documents, session.tokenizer(), {.maxLength = analysis.maxLength}).sequences;
+                m_sequences = tokenizeDocuments(documents, session.tokenizer(), {.maxLength = analysis.maxLength},
+                                                progress, stop)
+                                  .sequences;
+            } catch (const Cancelled &) {
+                throw;
             } catch (const Error &e) {
                 throw Error("'" + data.string() + "': " + e.what());
             }

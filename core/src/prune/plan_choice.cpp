@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "layercut/plan_choice.h"
 
+#include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "layercut/healing.h"
 #include "layercut/json_file.h"
@@ -36,6 +37,18 @@ LayerDistances measurePlanDistances(const std::filesystem::path &model, const Pl
 {
     if (sample.data.empty())
         throw Error("the similarity strategy needs data to measure distances on (or a distances file)");
+    // The cache's key names the dtype the measurement runs in: the session's, or the one load() would choose.
+    std::filesystem::path cached;
+    if (!sample.cacheDir.empty()) {
+        LoadOptions options = load;
+        options.nf4 = false;
+        const std::string dtype = holdsDenseCheckpoint(loaded, model)
+                                      ? loaded->info().computeDtype
+                                      : dtypeName(ModelSession::computeDType(ModelSession::inspect(model), options));
+        cached = distancesCachePath(sample.cacheDir, model, sample.data, sample.options, dtype, "");
+        if (auto distances = loadCachedDistances(cached))
+            return *std::move(distances);
+    }
     ModelSession dense;
     ModelSession *session = loaded;
     if (!holdsDenseCheckpoint(loaded, model)) {
@@ -54,8 +67,18 @@ LayerDistances measurePlanDistances(const std::filesystem::path &model, const Pl
         }
         session = &dense;
     }
-    const TokenizedDataset data = readTokenized(sample.data, session->tokenizer(), sample.options);
-    return computeLayerDistances(*session, data.sequences, {.batchSize = sample.batchSize}, progress, stop);
+    const TokenizedDataset data =
+        readTokenized(sample.data, session->tokenizer(), sample.options, nullptr, progress, stop);
+    LayerDistances distances =
+        computeLayerDistances(*session, data.sequences, {.batchSize = sample.batchSize}, progress, stop);
+    if (!cached.empty()) {
+        try {
+            saveCachedDistances(cached, distances);
+        } catch (const Error &) {
+            // An unwritable cache only costs the next run its shortcut.
+        }
+    }
+    return distances;
 }
 
 ChosenPlan choosePrunePlan(const PlanRequest &r, const std::filesystem::path &model, const LoadOptions &load,

@@ -6,6 +6,7 @@
 
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
+#include "model/cpu_passes.h"
 #include "model/weight_loader.h"
 #include "session/model_session_impl.h"
 #include "train/healing_state.h"
@@ -80,6 +81,13 @@ ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
     return describe(folder, config, Checkpoint::open(folder));
 }
 
+DType ModelSession::computeDType(const ModelInfo &info, const LoadOptions &options)
+{
+    const bool floating = info.checkpointDtype == "bfloat16" || info.checkpointDtype == "float16";
+    return options.dtype.value_or(parseDevice(options.device).is_cpu() || !floating ? DType::Float32
+                                                                                   : parseDType(info.checkpointDtype));
+}
+
 ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
                              const ProgressFn &progress, std::stop_token stop)
 {
@@ -92,9 +100,7 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
         progress({"opening checkpoint", 0, 1});
     const Checkpoint ckpt = Checkpoint::open(folder);
     ModelInfo info = describe(folder, config, ckpt);
-    const bool floating = info.checkpointDtype == "bfloat16" || info.checkpointDtype == "float16";
-    const DType dtype =
-        options.dtype.value_or(device.is_cpu() || !floating ? DType::Float32 : parseDType(info.checkpointDtype));
+    const DType dtype = computeDType(info, options);
     std::unique_ptr<Tokenizer> tokenizer;
     if (!info.tokenizerKind.empty()) {
         tokenizer = loadTokenizer(folder);
@@ -234,23 +240,31 @@ LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t
     LossResult r;
     const auto total = static_cast<int64_t>(sequences.size());
     const auto step = static_cast<size_t>(std::max<int64_t>(1, batchSize));
+    const int64_t passTokens = passTokenLimit(model.device());
     for (size_t start = 0; start < sequences.size(); start += step) {
         throwIfStopped(stop);
         std::vector<std::vector<int64_t>> batch;
         for (size_t i = start; i < std::min(sequences.size(), start + step); ++i)
             if (sequences[i].size() >= 2)  // one token predicts nothing
                 batch.push_back(sequences[i]);
-        if (!batch.empty()) {
-            const auto [ids, mask] = m_impl->toTensors(TokenBatch::padded(batch));
+        // On the CPU in passes of about a thousand tokens, so a stop is seen soon (the sums do not change).
+        std::vector<int64_t> lengths;
+        for (const auto &s : batch)
+            lengths.push_back(static_cast<int64_t>(s.size()));
+        for (const auto &[first, last] : passRanges(lengths, passTokens)) {
+            const auto from = batch.begin() + static_cast<std::ptrdiff_t>(first);
+            const auto [ids, mask] =
+                m_impl->toTensors(TokenBatch::padded({from, from + static_cast<std::ptrdiff_t>(last - first)}));
             const int64_t T = ids.size(1);
-            const at::Tensor logits = model.forward(ids, mask).narrow(1, 0, T - 1);  // (B, T-1, V): predicts t+1
-            const at::Tensor targets = ids.narrow(1, 1, T - 1);                      // (B, T-1)
-            const at::Tensor real = mask.narrow(1, 1, T - 1).to(at::kFloat);          // target is a real token
+            // (B, T-1, V): position t predicts t+1
+            const at::Tensor logits = model.forward(ids, mask, {}, true, LayerSet::Kept, stop).narrow(1, 0, T - 1);
+            const at::Tensor targets = ids.narrow(1, 1, T - 1);              // (B, T-1)
+            const at::Tensor real = mask.narrow(1, 1, T - 1).to(at::kFloat);  // target is a real token
             // float32 log-softmax, as transformers' loss upcasts the logits.
             const at::Tensor nll = -at::log_softmax(logits.to(at::kFloat), -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
             sum += (nll * real).sum().item<double>();
             r.tokens += real.sum().item<int64_t>();
-            r.sequences += static_cast<int64_t>(batch.size());
+            r.sequences += static_cast<int64_t>(last - first);
         }
         if (progress)
             progress({"measuring loss", static_cast<int64_t>(std::min(sequences.size(), start + step)), total, r.tokens});

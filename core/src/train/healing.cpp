@@ -7,6 +7,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -164,6 +165,11 @@ std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, cons
     const bool quantize = c.quantization == BaseQuantization::Nf4;
     std::vector<Trainable> trainables;
     int64_t done = 0;
+    // Named for what takes the time: quantising the base, or (dense base, or NF4 since loading) only the adapters.
+    const bool quantizes = quantize && !model.allLayers().empty() && !model.allLayers().front().nf4[0];
+    const std::string stage = quantizes ? "quantizing" : "attaching adapters";
+    if (progress)
+        progress({stage, 0, static_cast<int64_t>(plan.kept.size()), 0});
     for (const int64_t index : plan.kept) {
         throwIfStopped(stop);
         DecoderLayerWeights &layer = model.mutableLayers()[static_cast<size_t>(index)];
@@ -178,9 +184,11 @@ std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, cons
         if (quantize && !loadedNf4) {
             // QLoRA quantises every linear layer of the block (transformers' Linear4bit everywhere but lm_head);
             // the dense copies go, q|k|v included, so only the NF4 codes stay on the device.
-            for (size_t i = 0; i < kProjections; ++i)
+            for (size_t i = 0; i < kProjections; ++i) {
+                throwIfStopped(stop);  // a large projection takes a while on the CPU
                 layer.nf4[i] = std::make_shared<const Nf4Weight>(
                     quantizeNf4(layer.weight(static_cast<Proj>(i)), c.doubleQuantization));
+            }
             for (size_t i = 0; i < kProjections; ++i)
                 layer.weight(static_cast<Proj>(i)) = at::Tensor();
             layer.qkvProj = at::Tensor();
@@ -205,7 +213,7 @@ std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, cons
             trainables.push_back({base + ".lora_B.weight", adapter->b, adapter->b, {}, {}});
         }
         if (progress)
-            progress({"quantizing", ++done, static_cast<int64_t>(plan.kept.size()), 0});
+            progress({stage, ++done, static_cast<int64_t>(plan.kept.size()), 0});
     }
     model.refreshKeptLayers();
     return trainables;
@@ -351,14 +359,20 @@ void zeroGrads(std::vector<Trainable> &trainables)
     }
 }
 
-/** Mean token loss of the model on the validation blocks (no dropout, no autograd). */
+/**
+ * Mean token loss of the model on the validation blocks (no dropout, no autograd). Reports "validating"
+ * (blocks done); throws lc::Cancelled within half a block of one micro-batch of `stop` firing.
+ */
 ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &blocks, int64_t microBatch, int64_t chunk,
-                               int64_t step)
+                               int64_t step, const ProgressFn &progress, const std::stop_token &stop)
 {
     c10::NoGradGuard noGrad;
     double sum = 0.0;
     int64_t tokens = 0;
+    if (progress)
+        progress({"validating", 0, blocks.count(), 0});
     for (int64_t start = 0; start < blocks.count(); start += microBatch) {
+        throwIfStopped(stop);
         std::vector<int64_t> indices;
         for (int64_t i = start; i < std::min(blocks.count(), start + microBatch); ++i)
             indices.push_back(i);
@@ -366,10 +380,13 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
         const int64_t T = ids.size(1), H = model.config().hiddenSize;
         PassOptions pass;
         pass.lossChunkTokens = chunk;
+        pass.stop = stop;
         const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
         sum += chunkedCrossEntropySum(hidden, model.weights().lmHead, ids.narrow(1, 1, T - 1).reshape(-1), chunk)
                    .item<double>();
         tokens += ids.size(0) * (T - 1);
+        if (progress)
+            progress({"validating", start + static_cast<int64_t>(indices.size()), blocks.count(), tokens});
     }
     return {step, tokens > 0 ? sum / static_cast<double>(tokens) : std::nan(""), tokens};
 }
@@ -471,7 +488,7 @@ int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables
     }
     for (const auto &s : state.at("steps"))
         history.steps.push_back({s[0].get<int64_t>(), 0, s[1].get<double>(), s[2].get<double>(), s[3].get<double>(),
-                                 s[4].get<int64_t>(), s[5].get<double>(), 0, 0, 0});
+                                 s[4].get<int64_t>(), s[5].get<double>(), 0, 0, 0, 0});
     for (const auto &v : state.at("validation"))
         history.validation.push_back({v[0].get<int64_t>(), v[1].get<double>(), v[2].get<int64_t>()});
     return state.at("step").get<int64_t>();
@@ -490,13 +507,84 @@ bool isOutOfMemory(const std::exception &e)
     return what.find("out of memory") != std::string::npos || what.find("CUDA error: out of memory") != std::string::npos;
 }
 
+// ---- the output folder -----------------------------------------------------------------------------------
+
+/** The files a run writes at the top of its output folder (checkpoints/ holds the rest). */
+const std::vector<std::string> &runFiles()
+{
+    static const std::vector<std::string> files = {"adapter_config.json", "adapter_model.safetensors", "healing.json",
+                                                   "loss.csv", "layercut.json", kTrainedDocumentsFile};
+    return files;
+}
+
+/** `path` is `folder` or lies below it (both as they resolve, so "out/./checkpoints" is inside "out"). */
+bool isInside(const fs::path &path, const fs::path &folder)
+{
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::absolute(path), ec), f = fs::weakly_canonical(fs::absolute(folder), ec);
+    if (f.filename().empty())
+        f = f.parent_path();
+    const auto [fi, pi] = std::mismatch(f.begin(), f.end(), p.begin(), p.end());
+    return fi == f.end();
+}
+
+/** The checkpoint folders (step-NNNNNN, and .step-NNNNNN.tmp left by an interrupted write) of a run, sorted. */
+std::vector<fs::path> checkpointFolders(const fs::path &outputDir)
+{
+    std::vector<fs::path> found;
+    std::error_code ec;
+    for (fs::directory_iterator it(outputDir / "checkpoints", ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (it->is_directory(ec) && (name.rfind("step-", 0) == 0 || name.rfind(".step-", 0) == 0))
+            found.push_back(it->path());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+/** Removes what an earlier run wrote into `outputDir`: its checkpoints and the files of runFiles(), nothing else. */
+void removeEarlierRun(const fs::path &outputDir)
+{
+    std::vector<fs::path> doomed = checkpointFolders(outputDir);
+    for (const std::string &name : runFiles())
+        doomed.push_back(outputDir / name);
+    for (const fs::path &path : doomed)
+        if (!removeTree(path))
+            throw Error("'" + path.string() + "': cannot remove the earlier healing run's file");
+    std::error_code ec;
+    fs::remove(outputDir / "checkpoints", ec);  // only when empty: anything else in it is not ours
+}
+
 } // namespace
 
-DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config, const ProgressFn &progress)
+std::string earlierHealingRun(const HealingConfig &c)
+{
+    if (c.outputDir.empty() || (!c.resumeFrom.empty() && isInside(c.resumeFrom, c.outputDir)))
+        return "";
+    std::vector<std::string> parts;
+    const std::vector<fs::path> checkpoints = checkpointFolders(c.outputDir);
+    if (!checkpoints.empty())
+        parts.push_back("checkpoints/" + checkpoints.front().filename().string() +
+                        (checkpoints.size() > 1 ? " … " + checkpoints.back().filename().string() + " (" +
+                                                      std::to_string(checkpoints.size()) + ")"
+                                                : std::string()));
+    for (const char *name : {"adapter_model.safetensors", "adapter_config.json", "healing.json"}) {
+        std::error_code ec;
+        if (fs::exists(c.outputDir / name, ec))
+            parts.push_back(name);
+    }
+    std::string text;
+    for (const std::string &part : parts)
+        text += (text.empty() ? "" : ", ") + part;
+    return text;
+}
+
+DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config,
+                                     const ProgressFn &progress, std::stop_token stop)
 {
     if (!session.isLoaded())
         throw Error("no model is loaded");
-    return prepareTrainingData(config, session.tokenizer(), session.info().config.vocabSize, progress).trained;
+    return prepareTrainingData(config, session.tokenizer(), session.info().config.vocabSize, progress, stop).trained;
 }
 
 bool isHealed(const ModelSession &session)
@@ -518,10 +606,18 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     const int64_t T = c.sequenceLength, H = model.config().hiddenSize;
     const int64_t accumulation = c.accumulationSteps();
     const int64_t chunk = std::max<int64_t>(T - 1, 1024);  // rows of logits at once in the loss
+    // Before anything takes time: a folder holding another run is not mixed with this one's files.
+    const std::string earlier = earlierHealingRun(c);
+    if (!earlier.empty() && !c.overwriteOutput)
+        throw Error("'" + c.outputDir.string() + "' holds another healing run (" + earlier +
+                    "): choose an empty folder, resume from one of its checkpoints, or let this run replace it "
+                    "(layercut-cli heal --force)");
 
     TrainingData data;
     try {
-        data = prepareTrainingData(c, impl.tokenizer.get(), model.config().vocabSize, cb.progress);
+        data = prepareTrainingData(c, impl.tokenizer.get(), model.config().vocabSize, cb.progress, stop);
+    } catch (const Cancelled &) {
+        throw;
     } catch (const Error &e) {
         if (impl.tokenizer)
             throw;
@@ -557,6 +653,8 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     int64_t startStep = 0;
     if (!c.resumeFrom.empty())
         startStep = resumeCheckpoint(c.resumeFrom, trainables, c, plan, result);
+    if (!earlier.empty())
+        removeEarlierRun(c.outputDir);  // overwriteOutput: the new run starts, the old one's files go
     if (cb.started)
         cb.started(result.trainableParameters, result);
 
@@ -572,13 +670,35 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         result.lastCheckpoint = checkpoints / checkpointName(step);
         writeCheckpoint(result.lastCheckpoint, session, trainables, c, result, step);
     };
+    // A stop anywhere (between steps, within a micro-batch, during a validation) ends the run cleanly: what
+    // it learnt stays, and the outputs below are written.
+    bool stopped = false;
+    // Validation passes are timed apart from the steps, so that the time left counts those still to come.
+    double validationSeconds = 0.0;
+    int64_t validations = 0;
     const auto validate = [&](int64_t step) {
         if (data.validation.count() == 0)
             return;
-        const ValidationPoint v = validationLoss(model, data.validation, c.microBatchSize, chunk, step);
+        const auto begin = Clock::now();
+        ValidationPoint v;
+        try {
+            v = validationLoss(model, data.validation, c.microBatchSize, chunk, step, cb.progress, stop);
+        } catch (const Cancelled &) {
+            stopped = true;
+            return;
+        }
+        validationSeconds += std::chrono::duration<double>(Clock::now() - begin).count();
+        ++validations;
         result.validation.push_back(v);
         if (cb.validated)
             cb.validated(v);
+    };
+    // Validations after steps first .. c.steps: every evalEvery-th step and the last.
+    const auto validationsFrom = [&](int64_t first) -> int64_t {
+        if (data.validation.count() == 0 || first > c.steps)
+            return 0;
+        const int64_t every = c.evalEvery > 0 ? (c.steps / c.evalEvery - (first - 1) / c.evalEvery) : 0;
+        return every + (c.evalEvery > 0 && c.steps % c.evalEvery == 0 ? 0 : 1);
     };
 
     BlockSchedule schedule(data.train.count(), c.seed);
@@ -588,20 +708,17 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     try {
         if (startStep == 0)
             validate(0);  // the pruned model before healing: where the curve starts
-        for (; step < c.steps; ++step) {
+        for (; step < c.steps && !stopped; ++step) {
             while (cb.paused && cb.paused() && !stop.stop_requested())
                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            if (stop.stop_requested())
+            if (stop.stop_requested()) {
+                stopped = true;
                 break;
+            }
             const auto begin = Clock::now();
             double lossSum = 0.0;
             const double targets = static_cast<double>(c.batchSize * (T - 1));
-            bool stopped = false;
-            for (int64_t micro = 0; micro < accumulation; ++micro) {
-                if (stop.stop_requested()) {
-                    stopped = true;
-                    break;
-                }
+            for (int64_t micro = 0; micro < accumulation && !stopped; ++micro) {
                 std::vector<int64_t> indices;
                 for (int64_t j = 0; j < c.microBatchSize; ++j)
                     indices.push_back(schedule.block(step * c.batchSize + micro * c.microBatchSize + j));
@@ -611,12 +728,19 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
                 pass.checkpointing = c.activationCheckpointing;
                 pass.dropoutSeed = mix(c.seed, static_cast<uint64_t>(step), static_cast<uint64_t>(micro));
                 pass.lossChunkTokens = chunk;
-                const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
-                const at::Tensor loss = chunkedCrossEntropySum(hidden, model.weights().lmHead,
-                                                               ids.narrow(1, 1, T - 1).reshape(-1), chunk);
-                (loss / targets).backward();
-                accumulateGradients(trainables);
-                lossSum += loss.item<double>();
+                pass.stop = stop;  // seen between blocks in both passes: one micro-batch can take minutes on a CPU
+                try {
+                    throwIfStopped(stop);
+                    const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
+                    const at::Tensor loss = chunkedCrossEntropySum(hidden, model.weights().lmHead,
+                                                                   ids.narrow(1, 1, T - 1).reshape(-1), chunk);
+                    throwIfStopped(stop);  // between the forward and the backward pass
+                    (loss / targets).backward();
+                    accumulateGradients(trainables);
+                    lossSum += loss.item<double>();
+                } catch (const Cancelled &) {
+                    stopped = true;
+                }
             }
             if (stopped) {
                 zeroGrads(trainables);  // a half-accumulated step is dropped
@@ -635,16 +759,27 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
             seconds += std::chrono::duration<double>(Clock::now() - begin).count();
             tokensThisRun += c.batchSize * T;
             const MemoryStats memory = memoryStats(device);
-            const HealingStep s{step + 1, c.steps, lossSum / targets, lr, norm, tokensThisRun, seconds,
-                                seconds > 0 ? static_cast<double>(tokensThisRun) / seconds : 0.0, memory.current,
-                                memory.peak};
+            const double tokensPerSecond = seconds > 0 ? static_cast<double>(tokensThisRun) / seconds : 0.0;
+            // The time left: the steps to go at this run's mean step time, and the validations to come at
+            // their mean time; before the first one is measured (a resumed run), a forward pass over the
+            // validation tokens at a third of the training rate's time (a step is a forward and a backward pass).
+            const double perValidation =
+                validations > 0 ? validationSeconds / static_cast<double>(validations)
+                : tokensPerSecond > 0
+                    ? static_cast<double>(data.validation.tokens.size()) / tokensPerSecond / 3.0
+                    : 0.0;
+            const double secondsLeft =
+                seconds / static_cast<double>(step + 1 - startStep) * static_cast<double>(c.steps - step - 1) +
+                perValidation * static_cast<double>(validationsFrom(step + 1));
+            const HealingStep s{step + 1, c.steps, lossSum / targets, lr, norm, tokensThisRun, seconds, tokensPerSecond,
+                                memory.current, memory.peak, secondsLeft};
             result.steps.push_back(s);
             if (cb.stepFinished)
                 cb.stepFinished(s);
             const bool last = step + 1 == c.steps;
             if (last || (c.evalEvery > 0 && (step + 1) % c.evalEvery == 0))
                 validate(step + 1);
-            if (!last && c.checkpointEvery > 0 && (step + 1) % c.checkpointEvery == 0)
+            if (!stopped && !last && c.checkpointEvery > 0 && (step + 1) % c.checkpointEvery == 0)
                 saveCheckpoint(step + 1);
         }
     } catch (const Error &) {
@@ -658,7 +793,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
                         "batch), a shorter sequence length, fewer LoRA targets, or activation checkpointing");
         throw;
     }
-    result.cancelled = step < c.steps;
+    result.cancelled = stopped || step < c.steps;
 
     if (!c.outputDir.empty()) {
         if (!result.steps.empty() && (result.lastCheckpoint.empty() || result.lastCheckpoint.filename() != checkpointName(step)))

@@ -36,12 +36,17 @@ std::vector<size_t> untrained(const std::vector<Document> &docs, const std::vect
 } // namespace
 
 TrainingData prepareTrainingData(const HealingConfig &c, const Tokenizer *tokenizer, int64_t vocab,
-                                 const ProgressFn &progress)
+                                 const ProgressFn &progress, std::stop_token stop)
 {
-    if (progress)
-        progress({"reading data", 0, 1, 0});
+    // Each stage under its own name, so that a long preparation (a C4 shard read, parsed and tokenised)
+    // shows where it is: packDocuments reports "tokenizing", renamed here.
+    const auto renamed = [&](const char *stage) -> ProgressFn {
+        if (!progress)
+            return {};
+        return [&progress, stage](const Progress &p) { progress({stage, p.current, p.total, p.tokens}); };
+    };
     TrainingData d;
-    const std::vector<Document> docs = readDocuments(c.trainData);
+    const std::vector<Document> docs = readDocuments(c.trainData, progress, stop);
     std::vector<size_t> trainOrder = seededPermutation(docs.size(), c.seed);
     std::vector<size_t> heldOrder;
     if (c.validationData.empty() && docs.size() >= 2) {
@@ -49,9 +54,8 @@ TrainingData prepareTrainingData(const HealingConfig &c, const Tokenizer *tokeni
         heldOrder.assign(trainOrder.begin(), trainOrder.begin() + held);
         trainOrder.erase(trainOrder.begin(), trainOrder.begin() + held);
     }
-    if (progress)
-        progress({"tokenizing training data", 0, 1, 0});
-    d.train = packDocuments(docs, trainOrder, tokenizer, c.sequenceLength, c.steps * c.batchSize, false);
+    d.train = packDocuments(docs, trainOrder, tokenizer, c.sequenceLength, c.steps * c.batchSize, false,
+                            renamed("tokenizing training data"), stop);
     if (d.train.count() == 0)
         throw Error("'" + c.trainData.string() + "': " + std::to_string(d.train.tokens.size()) +
                     " tokens are not enough for one training sequence of " + std::to_string(c.sequenceLength) +
@@ -61,15 +65,17 @@ TrainingData prepareTrainingData(const HealingConfig &c, const Tokenizer *tokeni
         d.trained.add(docs[trainOrder[static_cast<size_t>(i)]]);
 
     if (!c.validationData.empty()) {
-        const std::vector<Document> valDocs = readDocuments(c.validationData);
+        const std::vector<Document> valDocs = readDocuments(c.validationData, progress, stop);
         const std::vector<size_t> order =
             untrained(valDocs, seededPermutation(valDocs.size(), c.seed + 1), d.trained, d.validationExcluded);
-        d.validation = packDocuments(valDocs, order, tokenizer, c.sequenceLength, c.validationSequences, true);
+        d.validation = packDocuments(valDocs, order, tokenizer, c.sequenceLength, c.validationSequences, true,
+                                     renamed("tokenizing validation data"), stop);
         d.validationSource = c.validationData.string();
         checkIds(d.validation, vocab, c.validationData);
     } else if (!heldOrder.empty()) {
         const std::vector<size_t> order = untrained(docs, heldOrder, d.trained, d.validationExcluded);
-        d.validation = packDocuments(docs, order, tokenizer, c.sequenceLength, c.validationSequences, true);
+        d.validation = packDocuments(docs, order, tokenizer, c.sequenceLength, c.validationSequences, true,
+                                     renamed("tokenizing validation data"), stop);
         d.validationSource = c.trainData.string();
     }
     d.validationDocuments = d.validation.consumed;

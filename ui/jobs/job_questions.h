@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the window asks before a job that would lose something: the answers decide whether it starts.
+#pragma once
+
+#include <functional>
+
+#include <QCoreApplication>
+#include <QString>
+
+#include "layercut/healing.h"
+
+class QWidget;
+
+namespace lc {
+class Session;
+}
+
+class JobQuestions
+{
+    Q_DECLARE_TR_FUNCTIONS(JobQuestions)
+
+public:
+    /** Asks `question` (a translated sentence) and says whether the user agreed. */
+    using Ask = std::function<bool(const QString &question)>;
+
+    /** Questions shown as message boxes over `parent`. */
+    explicit JobQuestions(QWidget *parent);
+    /** Replaces the message boxes (tests answer without a dialog). */
+    void setAsk(Ask ask) { m_ask = std::move(ask); }
+
+    /** A sweep runs from the checkpoint's weights: may it lose what healing taught the model in memory? */
+    bool sweep(const lc::Session &session) const;
+    /**
+     * When config.outputDir holds another healing run, may this one replace it? Yes sets
+     * config.overwriteOutput; true also when there is nothing to replace.
+     */
+    bool healingOutput(lc::HealingConfig &config) const;
+
+private:
+    Ask m_ask;
+};
