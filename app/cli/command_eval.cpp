@@ -6,6 +6,7 @@
 #include "layercut/atomic_file.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
+#include "layercut/evaluation_json.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -46,20 +47,21 @@ void runEval(EvalArgs a)
         session.applyPrunePlan(choosePrunePlan(request, a.folder, load, &session, progress).plan);
     }
     const EvalResult r = evaluateModel(session, o, progress);
-    nlohmann::ordered_json j = evaluationToJson(r);
+    nlohmann::ordered_json j = evalResultToJson(r);
     j["model"] = a.folder;
     j["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
     j["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
     j["shots"] = o.shots;
     j["boolq_shots"] = o.boolqShots;
     writeFileAtomically(a.out, j.dump(1) + "\n");
-    // stdout: the summary without the per-question lists.
-    nlohmann::ordered_json summary = j;
-    for (const char *task : {"mmlu", "boolq"})
-        if (summary.contains(task))
-            summary[task].erase("questions");
-    if (summary.contains("mmlu"))
+    // stdout: the summary without the per-question lists and the per-subject numbers.
+    nlohmann::ordered_json summary = evalResultToJson(r, /*questions=*/false);
+    for (const char *key : {"model", "layers", "dropped", "shots", "boolq_shots"})
+        summary[key] = j[key];
+    if (summary.contains("mmlu")) {
         summary["mmlu"].erase("subjects");
+        summary["mmlu"].erase("subject_counts");
+    }
     summary["out"] = a.out;
     printJson(summary);
 }

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "layercut/error.h"
 #include "layercut/healing.h"
+#include "layercut/healing_json.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -86,16 +87,13 @@ void runHeal(HealArgs a)
     };
     const HealingResult r = healModel(session, c, callbacks);
 
+    // The run's result as healing.json has it (without the curves: loss.csv has them), then what this summary
+    // printed before: the settings that matter most and the first and last numbers.
     nlohmann::ordered_json head;
     head["out"] = a.out;
     head["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
     head["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
     head["dropped_layers"] = session.prunePlan().dropped();
-    head["train_documents"] = r.trainDocuments;
-    if (!r.validationSource.empty())
-        head["validation"] = {{"data", r.validationSource},
-                              {"documents", r.validationDocuments},
-                              {"excluded_trained_documents", r.validationExcluded}};
     head["method"] = a.method;
     if (c.method == HealingMethod::Lora) {
         head["quantization"] = a.quant;
@@ -103,25 +101,23 @@ void runHeal(HealArgs a)
         head["alpha"] = c.alpha;
         head["target_modules"] = c.targetModules;
     }
-    head["trainable_parameters"] = r.trainableParameters;
+    head["config"] = healingConfigToJson(c);
+    const nlohmann::ordered_json outcome = healingResultToJson(r, /*curves=*/false);
+    for (const auto &[key, value] : outcome.items())
+        head[key] = value;
+    if (!r.validationSource.empty())
+        head["validation"] = {{"data", r.validationSource},
+                              {"documents", r.validationDocuments},
+                              {"excluded_trained_documents", r.validationExcluded}};
     head["steps"] = r.steps.empty() ? 0 : r.steps.back().step;
     head["train_tokens_available"] = r.trainTokens;
     if (!r.steps.empty()) {
         head["first_train_loss"] = r.steps.front().trainLoss;
-        head["final_train_loss"] = r.steps.back().trainLoss;
         head["tokens_per_second"] = r.steps.back().tokensPerSecond;
         head["seconds"] = r.steps.back().seconds;
-        if (r.steps.back().peakMemoryBytes > 0)
-            head["peak_memory_bytes"] = r.steps.back().peakMemoryBytes;
     }
-    if (!r.validation.empty()) {
+    if (!r.validation.empty())
         head["initial_validation_loss"] = r.validation.front().loss;
-        head["final_validation_loss"] = r.validation.back().loss;
-    }
-    if (!r.adapterDir.empty())
-        head["adapter"] = r.adapterDir.string();
-    if (!r.lastCheckpoint.empty())
-        head["checkpoint"] = r.lastCheckpoint.string();
     if (a.merge) {
         ExportOptions options;
         options.maxShardBytes = parseByteSize(a.shardSize, "--shard-size");

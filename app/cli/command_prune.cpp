@@ -8,8 +8,9 @@
 #include "commands.h"
 #include "plan_options.h"
 #include "layercut/error.h"
-#include "layercut/model_export.h"
+#include "layercut/evaluation_json.h"
 #include "layercut/loss_check.h"
+#include "layercut/model_export.h"
 
 namespace lc::cli {
 namespace {
@@ -21,11 +22,6 @@ struct PruneArgs
     int64_t lossSamples = 16;
     bool force = false;
 };
-
-nlohmann::ordered_json lossJson(const LossResult &r)
-{
-    return {{"loss", r.loss}, {"perplexity", r.perplexity()}, {"tokens", r.tokens}};
-}
 
 void runPrune(const PruneArgs &a)
 {
@@ -52,8 +48,8 @@ void runPrune(const PruneArgs &a)
         const LossCheck::Result r = check.run(session, plan, a.data, request.sample.options, a.lossSamples,
                                               request.sample.batchSize, progress);
         result["loss_check"] = {{"sequences", r.before.sequences}, {"held_out", r.heldOut},
-                                {"excluded_trained_documents", r.excludedTrained}, {"before", lossJson(r.before)},
-                                {"after", lossJson(r.after)}};
+                                {"excluded_trained_documents", r.excludedTrained}, {"before", lossToJson(r.before)},
+                                {"after", lossToJson(r.after)}};
         session.unload();  // the export reads the checkpoint, not the device copy
     }
     ExportOptions options;
