@@ -7,9 +7,11 @@
 #include "cli_output.h"
 #include "commands.h"
 #include "plan_options.h"
+#include "layercut/atomic_file.h"
 #include "layercut/error.h"
 #include "layercut/evaluation_json.h"
 #include "layercut/loss_check.h"
+#include "layercut/mergekit_yaml.h"
 #include "layercut/model_export.h"
 
 namespace lc::cli {
@@ -17,7 +19,7 @@ namespace {
 
 struct PruneArgs
 {
-    std::string folder, out, data, device = "cpu", dtype, outDtype, shardSize = "5GB", metric;
+    std::string folder, out, data, device = "cpu", dtype, outDtype, shardSize = "5GB", metric, mergekitYaml;
     PlanArgs plan;
     int64_t lossSamples = 16;
     bool force = false;
@@ -59,6 +61,19 @@ void runPrune(const PruneArgs &a)
     options.overwrite = a.force;
     options.metric = a.metric.empty() ? chosen.metric : std::optional(parseDistanceMetric(a.metric));
     const ExportResult exported = exportPrunedModel(a.folder, plan, a.out, options, progress);
+    if (!a.mergekitYaml.empty()) {
+        // mergekit slices the source checkpoint and writes in this dtype: the export's, else the checkpoint's.
+        std::optional<DType> dtype = options.dtype;
+        if (!dtype) {
+            try {
+                dtype = parseDType(ModelSession::inspect(a.folder).checkpointDtype);
+            } catch (const Error &) {
+                // A checkpoint of another dtype: mergekit keeps it as it is.
+            }
+        }
+        const std::filesystem::path model = std::filesystem::absolute(a.folder).lexically_normal();
+        writeFileAtomically(a.mergekitYaml, mergekitPassthroughYaml(plan, model, dtype));
+    }
 
     nlohmann::ordered_json head;
     head["out"] = exported.folder.string();
@@ -72,6 +87,8 @@ void runPrune(const PruneArgs &a)
         head["distance"] = plan.distance;
     head["shards"] = exported.shards;
     head["bytes"] = exported.bytes;
+    if (!a.mergekitYaml.empty())
+        head["mergekit_yaml"] = a.mergekitYaml;
     for (auto &[k, v] : result.items())
         head[k] = v;
     printJson(head);
@@ -103,6 +120,8 @@ void addPruneCommand(CLI::App &app, Action &action)
                     "when --strategy similarity chose them)")
         ->check(CLI::IsMember(
             {distanceMetricName(DistanceMetric::Angular), distanceMetricName(DistanceMetric::AllTokens)}));
+    cmd->add_option("--mergekit-yaml", a->mergekitYaml,
+                    "Also write the plan as mergekit's passthrough configuration (slices of the source's kept layers)");
     cmd->callback([&action, a] { action = [a] { runPrune(*a); }; });
 }
 
