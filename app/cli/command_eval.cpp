@@ -19,7 +19,7 @@ struct EvalArgs
     std::string planData;
     EvalOptions options;
     std::string mmlu, boolq, valData;
-    bool noPrefixReuse = false;
+    bool noPrefixReuse = false, nf4 = false;
 };
 
 void runEval(EvalArgs a)
@@ -33,7 +33,7 @@ void runEval(EvalArgs a)
     if (o.mmlu.empty() && o.boolq.empty() && o.validationData.empty())
         throw Error("nothing to evaluate: give --mmlu, --boolq or --val-data");
     ModelSession session;
-    const LoadOptions load = loadOptions(a.device, a.dtype);
+    const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
     session.load(a.folder, load, progress);
     if (a.plan.given()) {
         PlanArgs planArgs = a.plan;
@@ -97,6 +97,7 @@ void addEvalCommand(CLI::App &app, Action &action)
     addSampleOptions(cmd, a->plan.sample, /*seed=*/true, /*maxLength=*/false);
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
+    cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
     cmd->callback([&action, a] { action = [a] { runEval(*a); }; });
 }
 
