@@ -55,10 +55,11 @@ nlohmann::ordered_json infoJson(const ModelInfo &info)
     return j;
 }
 
-LoadOptions loadOptions(const std::string &device, const std::string &dtype)
+LoadOptions loadOptions(const std::string &device, const std::string &dtype, bool nf4)
 {
     LoadOptions options;
     options.device = device;
+    options.nf4 = nf4;
     if (!dtype.empty())
         options.dtype = parseDType(dtype);
     return options;

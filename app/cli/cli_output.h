@@ -19,8 +19,8 @@ void printJson(const nlohmann::ordered_json &result, bool compact = false);
 ProgressFn stderrProgress();
 /** The ModelInfo summary that `info` prints and other commands embed. */
 nlohmann::ordered_json infoJson(const ModelInfo &info);
-/** LoadOptions from --device and --dtype (an empty dtype keeps the default); throws lc::Error. */
-LoadOptions loadOptions(const std::string &device, const std::string &dtype);
+/** LoadOptions from --device, --dtype (an empty dtype keeps the default) and --nf4; throws lc::Error. */
+LoadOptions loadOptions(const std::string &device, const std::string &dtype, bool nf4 = false);
 /** Parses "5,17,3" into integers; throws lc::Error naming `option` and the bad element. */
 std::vector<int64_t> parseIdList(const std::string &text, const std::string &option = "--ids");
 /** Parses "5GB", "500MB", "2GiB" or a plain byte count; throws lc::Error naming `option`. */

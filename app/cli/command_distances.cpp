@@ -16,6 +16,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
     struct Args
     {
         std::string folder, out, csv, device = "cpu", dtype;
+        bool nf4 = false;
         PlanSample sample;  // the same defaults as every command that chooses a plan by similarity
     };
     auto args = std::make_shared<Args>();
@@ -28,11 +29,13 @@ void addDistancesCommand(CLI::App &app, Action &action)
     cmd->add_option("--batch", args->sample.batchSize, "Documents per forward pass")->capture_default_str();
     cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", args->dtype, "float32, bfloat16 or float16 (default: float32 on CPU, the checkpoint's on CUDA)");
+    cmd->add_flag("--nf4", args->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
     cmd->callback([&action, args] {
         action = [args] {
             const auto progress = stderrProgress();
             ModelSession session;
-            const ModelInfo info = session.load(args->folder, loadOptions(args->device, args->dtype), progress);
+            const ModelInfo info =
+                session.load(args->folder, loadOptions(args->device, args->dtype, args->nf4), progress);
             // Token ids (JSON Lines with input_ids) need no tokenizer; text does (readTokenized says so).
             const PlanSample &sample = args->sample;
             const TokenizedDataset data = readTokenized(sample.data, session.tokenizer(), sample.options);

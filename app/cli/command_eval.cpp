@@ -6,6 +6,7 @@
 #include "layercut/atomic_file.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
+#include "layercut/evaluation_json.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -18,7 +19,7 @@ struct EvalArgs
     std::string planData;
     EvalOptions options;
     std::string mmlu, boolq, valData;
-    bool noPrefixReuse = false;
+    bool noPrefixReuse = false, nf4 = false;
 };
 
 void runEval(EvalArgs a)
@@ -32,7 +33,7 @@ void runEval(EvalArgs a)
     if (o.mmlu.empty() && o.boolq.empty() && o.validationData.empty())
         throw Error("nothing to evaluate: give --mmlu, --boolq or --val-data");
     ModelSession session;
-    const LoadOptions load = loadOptions(a.device, a.dtype);
+    const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
     session.load(a.folder, load, progress);
     if (a.plan.given()) {
         PlanArgs planArgs = a.plan;
@@ -46,20 +47,21 @@ void runEval(EvalArgs a)
         session.applyPrunePlan(choosePrunePlan(request, a.folder, load, &session, progress).plan);
     }
     const EvalResult r = evaluateModel(session, o, progress);
-    nlohmann::ordered_json j = evaluationToJson(r);
+    nlohmann::ordered_json j = evalResultToJson(r);
     j["model"] = a.folder;
     j["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
     j["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
     j["shots"] = o.shots;
     j["boolq_shots"] = o.boolqShots;
     writeFileAtomically(a.out, j.dump(1) + "\n");
-    // stdout: the summary without the per-question lists.
-    nlohmann::ordered_json summary = j;
-    for (const char *task : {"mmlu", "boolq"})
-        if (summary.contains(task))
-            summary[task].erase("questions");
-    if (summary.contains("mmlu"))
+    // stdout: the summary without the per-question lists and the per-subject numbers.
+    nlohmann::ordered_json summary = evalResultToJson(r, /*questions=*/false);
+    for (const char *key : {"model", "layers", "dropped", "shots", "boolq_shots"})
+        summary[key] = j[key];
+    if (summary.contains("mmlu")) {
         summary["mmlu"].erase("subjects");
+        summary["mmlu"].erase("subject_counts");
+    }
     summary["out"] = a.out;
     printJson(summary);
 }
@@ -95,6 +97,7 @@ void addEvalCommand(CLI::App &app, Action &action)
     addSampleOptions(cmd, a->plan.sample, /*seed=*/true, /*maxLength=*/false);
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
+    cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
     cmd->callback([&action, a] { action = [a] { runEval(*a); }; });
 }
 

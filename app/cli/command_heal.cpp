@@ -8,8 +8,10 @@
 
 #include "cli_output.h"
 #include "commands.h"
+#include "healing_options.h"
 #include "layercut/error.h"
 #include "layercut/healing.h"
+#include "layercut/healing_json.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -17,37 +19,23 @@ namespace {
 
 struct HealArgs
 {
-    std::string folder, out, data, valData, planData, device = "cpu", dtype, method = "lora", quant = "nf4", targets = "ffn",
-        schedule = "cosine", resume, outDtype, shardSize = "5GB", metric;
+    std::string folder, out, data, planData, device = "cpu", dtype, resume, outDtype, shardSize = "5GB", metric;
     PlanArgs plan;
-    HealingConfig config;
-    bool merge = false, noCheckpointing = false, noDoubleQuant = false, force = false;
-    bool alphaGiven = false;
+    HealingArgs healing;
+    bool merge = false, force = false;
 };
 
 void runHeal(HealArgs a)
 {
     const auto progress = stderrProgress();
-    HealingConfig &c = a.config;
+    HealingConfig c = a.healing.resolved();
     c.trainData = a.data;
-    c.validationData = a.valData;
-    c.method = parseHealingMethod(a.method);
-    c.quantization = parseQuantization(a.quant);
-    c.doubleQuantization = !a.noDoubleQuant;
-    c.schedule = parseSchedule(a.schedule);
-    c.activationCheckpointing = !a.noCheckpointing;
     c.outputDir = a.out;
     c.resumeFrom = a.resume;
     c.overwriteOutput = a.force;
-    if (a.targets == "ffn")
-        c.targetModules = ffnModules();
-    else if (a.targets == "all")
-        c.targetModules = allLinearModules();
-    else
-        c.targetModules = std::vector<std::string>(1, a.targets);  // validated with the rest below
-    if (!a.alphaGiven)
-        c.alpha = static_cast<double>(c.rank);  // the paper: alpha = r
     c.validate();
+    if (a.merge && a.out.empty())
+        throw Error("--merge writes OUT/merged: give --out");
 
     ModelSession session;
     const LoadOptions dense = loadOptions(a.device, a.dtype);
@@ -87,42 +75,37 @@ void runHeal(HealArgs a)
     };
     const HealingResult r = healModel(session, c, callbacks);
 
+    // The run's result as healing.json has it (without the curves: loss.csv has them), then what this summary
+    // printed before: the settings that matter most and the first and last numbers.
     nlohmann::ordered_json head;
     head["out"] = a.out;
     head["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
     head["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
     head["dropped_layers"] = session.prunePlan().dropped();
-    head["train_documents"] = r.trainDocuments;
-    if (!r.validationSource.empty())
-        head["validation"] = {{"data", r.validationSource},
-                              {"documents", r.validationDocuments},
-                              {"excluded_trained_documents", r.validationExcluded}};
-    head["method"] = a.method;
+    head["method"] = healingMethodName(c.method);
     if (c.method == HealingMethod::Lora) {
-        head["quantization"] = a.quant;
+        head["quantization"] = quantizationName(c.quantization);
         head["rank"] = c.rank;
         head["alpha"] = c.alpha;
         head["target_modules"] = c.targetModules;
     }
-    head["trainable_parameters"] = r.trainableParameters;
+    head["config"] = healingConfigToJson(c);
+    const nlohmann::ordered_json outcome = healingResultToJson(r, /*curves=*/false);
+    for (const auto &[key, value] : outcome.items())
+        head[key] = value;
+    if (!r.validationSource.empty())
+        head["validation"] = {{"data", r.validationSource},
+                              {"documents", r.validationDocuments},
+                              {"excluded_trained_documents", r.validationExcluded}};
     head["steps"] = r.steps.empty() ? 0 : r.steps.back().step;
     head["train_tokens_available"] = r.trainTokens;
     if (!r.steps.empty()) {
         head["first_train_loss"] = r.steps.front().trainLoss;
-        head["final_train_loss"] = r.steps.back().trainLoss;
         head["tokens_per_second"] = r.steps.back().tokensPerSecond;
         head["seconds"] = r.steps.back().seconds;
-        if (r.steps.back().peakMemoryBytes > 0)
-            head["peak_memory_bytes"] = r.steps.back().peakMemoryBytes;
     }
-    if (!r.validation.empty()) {
+    if (!r.validation.empty())
         head["initial_validation_loss"] = r.validation.front().loss;
-        head["final_validation_loss"] = r.validation.back().loss;
-    }
-    if (!r.adapterDir.empty())
-        head["adapter"] = r.adapterDir.string();
-    if (!r.lastCheckpoint.empty())
-        head["checkpoint"] = r.lastCheckpoint.string();
     if (a.merge) {
         ExportOptions options;
         options.maxShardBytes = parseByteSize(a.shardSize, "--shard-size");
@@ -145,44 +128,18 @@ void addHealCommand(CLI::App &app, Action &action)
         "heal", "Drop layers (optional) and heal the model: QLoRA (NF4 base + LoRA adapters) by default, with the\n"
                 "settings of Gromov et al.; writes PEFT adapters, loss.csv, healing.json and checkpoints to --out.");
     auto a = std::make_shared<HealArgs>();
-    HealingConfig &c = a->config;
+    HealingConfig &c = a->healing.config;
     cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
     cmd->add_option("--data", a->data, "Training text: plain text, JSON Lines or C4 .json.gz")->required();
-    cmd->add_option("--val-data", a->valData, "Validation text (default: 5% of --data's documents, held out)");
-    cmd->add_option("--out", a->out, "Folder for adapters, loss.csv, healing.json, checkpoints/ (and merged/)")->required();
+    cmd->add_option("--out", a->out,
+                    "Folder for adapters, loss.csv, healing.json, checkpoints/ (and merged/); without it the run "
+                    "writes nothing");
     addPlanOptions(cmd, a->plan);
     cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity (default: --data)");
     addSampleOptions(cmd, a->plan.sample, /*seed=*/false);  // --seed is the run's seed, below
-    cmd->add_option("--method", a->method, "lora (adapters), partial (final norm, lm_head, last k blocks) or full")
-        ->check(CLI::IsMember({"lora", "partial", "full"}))
-        ->capture_default_str();
-    cmd->add_option("--quant", a->quant, "Base weights under LoRA: nf4 (QLoRA) or none")
-        ->check(CLI::IsMember({"nf4", "none"}))
-        ->capture_default_str();
-    cmd->add_flag("--no-double-quant", a->noDoubleQuant, "Keep NF4 scales in float32");
-    cmd->add_option("--targets", a->targets, "LoRA targets: ffn (gate/up/down, the paper's), all (every linear layer), or one module name")
-        ->capture_default_str();
-    cmd->add_option("--rank", c.rank, "LoRA rank")->capture_default_str();
-    cmd->add_option("--alpha", c.alpha, "LoRA alpha (default: the rank)")->each([a](const std::string &) { a->alphaGiven = true; });
-    cmd->add_option("--dropout", c.dropout, "LoRA dropout")->capture_default_str();
-    cmd->add_option("--last-layers", c.trainLastLayers, "partial: the last k kept blocks that train")->capture_default_str();
+    addHealingOptions(cmd, a->healing, "");
     cmd->add_option("--steps", c.steps, "Optimizer steps")->capture_default_str();
-    cmd->add_option("--batch", c.batchSize, "Sequences per optimizer step (global batch)")->capture_default_str();
-    cmd->add_option("--micro-batch", c.microBatchSize, "Sequences per forward pass (gradient accumulation makes up --batch)")
-        ->capture_default_str();
-    cmd->add_option("--seq-len", c.sequenceLength, "Tokens per packed sequence")->capture_default_str();
-    cmd->add_option("--lr", c.learningRate, "Peak learning rate")->capture_default_str();
-    cmd->add_option_function<int64_t>(
-        "--warmup", [a](int64_t steps) { a->config.warmupSteps = steps; },
-        "Linear warmup steps, fewer than --steps; default: 2% of the steps, at least 1 (the paper: 100 of 5000)");
-    cmd->add_option("--schedule", a->schedule, "cosine or constant after warmup")
-        ->check(CLI::IsMember({"cosine", "constant"}))
-        ->capture_default_str();
-    cmd->add_option("--weight-decay", c.weightDecay, "AdamW weight decay")->capture_default_str();
-    cmd->add_option("--clip", c.maxGradNorm, "Gradient clipping norm (0: off)")->capture_default_str();
-    cmd->add_flag("--no-checkpointing", a->noCheckpointing, "Keep activations instead of recomputing each block (faster, more memory)");
     cmd->add_option("--eval-every", c.evalEvery, "Steps between validation losses (0: only at the end)")->capture_default_str();
-    cmd->add_option("--val-sequences", c.validationSequences, "Sequences the validation loss averages over")->capture_default_str();
     cmd->add_option("--checkpoint-every", c.checkpointEvery, "Steps between checkpoints (0: only the last)")->capture_default_str();
     cmd->add_option("--resume", a->resume, "Continue from a checkpoint folder (out/checkpoints/step-N) of a run with the same settings");
     cmd->add_option("--seed", c.seed, "Seed for data order, adapter initialisation and dropout, and for the distance sample")

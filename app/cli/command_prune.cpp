@@ -7,25 +7,23 @@
 #include "cli_output.h"
 #include "commands.h"
 #include "plan_options.h"
+#include "layercut/atomic_file.h"
 #include "layercut/error.h"
-#include "layercut/model_export.h"
+#include "layercut/evaluation_json.h"
 #include "layercut/loss_check.h"
+#include "layercut/mergekit_yaml.h"
+#include "layercut/model_export.h"
 
 namespace lc::cli {
 namespace {
 
 struct PruneArgs
 {
-    std::string folder, out, data, device = "cpu", dtype, outDtype, shardSize = "5GB", metric;
+    std::string folder, out, data, device = "cpu", dtype, outDtype, shardSize = "5GB", metric, mergekitYaml;
     PlanArgs plan;
     int64_t lossSamples = 16;
     bool force = false;
 };
-
-nlohmann::ordered_json lossJson(const LossResult &r)
-{
-    return {{"loss", r.loss}, {"perplexity", r.perplexity()}, {"tokens", r.tokens}};
-}
 
 void runPrune(const PruneArgs &a)
 {
@@ -52,8 +50,8 @@ void runPrune(const PruneArgs &a)
         const LossCheck::Result r = check.run(session, plan, a.data, request.sample.options, a.lossSamples,
                                               request.sample.batchSize, progress);
         result["loss_check"] = {{"sequences", r.before.sequences}, {"held_out", r.heldOut},
-                                {"excluded_trained_documents", r.excludedTrained}, {"before", lossJson(r.before)},
-                                {"after", lossJson(r.after)}};
+                                {"excluded_trained_documents", r.excludedTrained}, {"before", lossToJson(r.before)},
+                                {"after", lossToJson(r.after)}};
         session.unload();  // the export reads the checkpoint, not the device copy
     }
     ExportOptions options;
@@ -63,6 +61,19 @@ void runPrune(const PruneArgs &a)
     options.overwrite = a.force;
     options.metric = a.metric.empty() ? chosen.metric : std::optional(parseDistanceMetric(a.metric));
     const ExportResult exported = exportPrunedModel(a.folder, plan, a.out, options, progress);
+    if (!a.mergekitYaml.empty()) {
+        // mergekit slices the source checkpoint and writes in this dtype: the export's, else the checkpoint's.
+        std::optional<DType> dtype = options.dtype;
+        if (!dtype) {
+            try {
+                dtype = parseDType(ModelSession::inspect(a.folder).checkpointDtype);
+            } catch (const Error &) {
+                // A checkpoint of another dtype: mergekit keeps it as it is.
+            }
+        }
+        const std::filesystem::path model = std::filesystem::absolute(a.folder).lexically_normal();
+        writeFileAtomically(a.mergekitYaml, mergekitPassthroughYaml(plan, model, dtype));
+    }
 
     nlohmann::ordered_json head;
     head["out"] = exported.folder.string();
@@ -76,6 +87,8 @@ void runPrune(const PruneArgs &a)
         head["distance"] = plan.distance;
     head["shards"] = exported.shards;
     head["bytes"] = exported.bytes;
+    if (!a.mergekitYaml.empty())
+        head["mergekit_yaml"] = a.mergekitYaml;
     for (auto &[k, v] : result.items())
         head[k] = v;
     printJson(head);
@@ -107,6 +120,8 @@ void addPruneCommand(CLI::App &app, Action &action)
                     "when --strategy similarity chose them)")
         ->check(CLI::IsMember(
             {distanceMetricName(DistanceMetric::Angular), distanceMetricName(DistanceMetric::AllTokens)}));
+    cmd->add_option("--mergekit-yaml", a->mergekitYaml,
+                    "Also write the plan as mergekit's passthrough configuration (slices of the source's kept layers)");
     cmd->callback([&action, a] { action = [a] { runPrune(*a); }; });
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli_output.h"
 #include "commands.h"
+#include "healing_options.h"
 #include "layercut/error.h"
 #include "layercut/json_file.h"
 #include "layercut/layer_distances.h"
@@ -18,10 +19,11 @@ namespace {
 struct SweepArgs
 {
     std::string folder, out, fractions = "0,0.1,0.2,0.3,0.4,0.5", strategies = "similarity", data, planData, device = "cpu", dtype,
-        mmlu, boolq, valData, healMethod = "lora", healQuant = "nf4", distances, cache;
+        mmlu, boolq, valData, distances, cache;
     SweepOptions options;
+    HealingArgs healing;    // every point's healing run, as heal's options with a heal- prefix
     PlanSample sample;      // the distance sample, with every command's defaults
-    bool perLayer = false;
+    bool perLayer = false, planDataGiven = false, nf4 = false;
 };
 
 std::vector<std::string> splitComma(const std::string &text)
@@ -52,7 +54,8 @@ void runSweepCommand(SweepArgs a)
         for (const std::string &s : splitComma(a.strategies))
             o.strategies.push_back(parseStrategy(s));
     }
-    o.distanceData = a.planData.empty() ? a.data : a.planData;
+    // --plan-data '' measures nothing: a sweep without similarity whose --data only heals.
+    o.distanceData = a.planDataGiven ? a.planData : a.data;
     o.distanceOptions = a.sample.options;
     o.distancesCache = a.cache;
     if (!a.distances.empty())
@@ -61,12 +64,10 @@ void runSweepCommand(SweepArgs a)
     o.eval.boolq = a.boolq;
     o.eval.validationData = a.valData;
     o.resultFile = a.out;
+    o.healing = a.healing.resolved();
     o.healing.trainData = a.data;
-    o.healing.method = parseHealingMethod(a.healMethod);
-    o.healing.quantization = parseQuantization(a.healQuant);
-    o.healing.alpha = static_cast<double>(o.healing.rank);
     ModelSession session;
-    session.load(a.folder, loadOptions(a.device, a.dtype), progress);
+    session.load(a.folder, loadOptions(a.device, a.dtype, a.nf4), progress);
     const SweepResult r = runSweep(session, o, [](const SweepPoint &p) {
         std::fprintf(stderr, "%s %.3f (%zu dropped)%s: mmlu %s  boolq %s  loss %s\n", strategyName(p.strategy).c_str(),
                      p.fraction, p.dropped.size(), p.healed ? " healed" : "",
@@ -95,7 +96,9 @@ void addSweepCommand(CLI::App &app, Action &action)
         ->capture_default_str();
     cmd->add_flag("--per-layer", a->perLayer, "Drop each single layer in turn (importance scan) instead of fractions");
     cmd->add_option("--data", a->data, "Text for the distances (similarity) and for healing");
-    cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity (default: --data)");
+    cmd->add_option("--plan-data", a->planData,
+                    "Text to measure distances on for --strategy similarity (default: --data; '' for none)")
+        ->each([a](const std::string &) { a->planDataGiven = true; });
     addSampleOptions(cmd, a->sample);
     cmd->add_option("--distances", a->distances, "Distances JSON from `layercut-cli distances` (instead of measuring)");
     cmd->add_option("--cache", a->cache,
@@ -112,18 +115,12 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->add_option("--loss-length", o.eval.lossLength, "Tokens per document for the held-out loss")->capture_default_str();
     cmd->add_option("--heal-steps", o.healSteps, "Heal each point for this many steps and evaluate again (0: no)")
         ->capture_default_str();
-    cmd->add_option("--heal-method", a->healMethod, "lora, partial or full")->capture_default_str();
-    cmd->add_option("--heal-quant", a->healQuant, "nf4 or none")->capture_default_str();
-    cmd->add_option("--heal-rank", o.healing.rank, "LoRA rank (alpha = rank)")->capture_default_str();
-    cmd->add_option("--heal-lr", o.healing.learningRate, "Peak learning rate")->capture_default_str();
-    cmd->add_option("--heal-batch", o.healing.batchSize, "Global batch")->capture_default_str();
-    cmd->add_option("--heal-micro-batch", o.healing.microBatchSize, "Micro-batch")->capture_default_str();
-    cmd->add_option("--heal-seq-len", o.healing.sequenceLength, "Tokens per training sequence")->capture_default_str();
-    cmd->add_option_function<int64_t>(
-        "--heal-warmup", [a](int64_t steps) { a->options.healing.warmupSteps = steps; },
-        "Warmup steps, fewer than --heal-steps; default: 2% of the steps, at least 1 (the paper: 100 of 5000)");
+    addHealingOptions(cmd, a->healing, "heal-");
+    cmd->add_option("--heal-seed", a->healing.config.seed, "Seed of each healing run (data order, adapters, dropout)")
+        ->capture_default_str();
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype");
+    cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
     cmd->callback([&action, a] { action = [a] { runSweepCommand(*a); }; });
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // layercut-cli on real files: info, tokenize, forward (checked against the transformers reference), and
 // a one-line error with a non-zero exit on bad input.
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -161,6 +162,28 @@ private slots:
         QCOMPARE(j["layers"].toInt(), 4);
         QVERIFY(QFile::exists(dir.filePath("drop/model.safetensors")));
         QVERIFY(QFile::exists(dir.filePath("drop/layercut.json")));
+        // The same plan as mergekit's passthrough slices of the source, for whoever merges with mergekit.
+        const Run yaml = runCli({"prune", model, "--layers", "1,3,4", "--out-dtype", "bfloat16", "--out",
+                                 dir.filePath("list"), "--mergekit-yaml", dir.filePath("list.yml")});
+        QVERIFY2(yaml.exitCode == 0, yaml.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(yaml.out).object()["mergekit_yaml"].toString(), dir.filePath("list.yml"));
+        QFile config(dir.filePath("list.yml"));
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QString source = QDir::cleanPath(QDir(model).absolutePath());
+        QCOMPARE(QString::fromUtf8(config.readAll()),
+                 QString("slices:\n"
+                         "  - sources:\n"
+                         "    - model: %1\n"
+                         "      layer_range: [0, 1]\n"
+                         "  - sources:\n"
+                         "    - model: %1\n"
+                         "      layer_range: [2, 3]\n"
+                         "  - sources:\n"
+                         "    - model: %1\n"
+                         "      layer_range: [5, 6]\n"
+                         "merge_method: passthrough\n"
+                         "dtype: bfloat16\n")
+                     .arg(source));
         // By similarity, measured on the data, with the held-out loss before and after.
         const Run sim = runCli({"prune", model, "--n", "2", "--data", data, "--samples", "12", "--loss-samples", "6",
                                 "--out", dir.filePath("sim")});

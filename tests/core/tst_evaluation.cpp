@@ -14,6 +14,7 @@
 #include "layercut/analysis_cache.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
+#include "layercut/evaluation_json.h"
 #include "layercut/json_file.h"
 #include "layercut/sweep.h"
 #include "layercut/tokenizer.h"
@@ -270,7 +271,7 @@ private slots:
         QCOMPARE(r.mmlu->overall.correct, correct);
         QVERIFY(r.loss && r.loss->loss > 0);
         QCOMPARE(r.normalizedLoss, r.loss->loss / std::log(double(s.info().config.vocabSize)));
-        const nlohmann::ordered_json j = evaluationToJson(r);
+        const nlohmann::ordered_json j = evalResultToJson(r);
         QVERIFY(j["mmlu"]["accuracy"].is_number());
         QVERIFY(j["mmlu"]["subjects"].contains("anatomy"));
         QVERIFY(j["mmlu"]["categories"].contains("stem"));

@@ -13,6 +13,7 @@
 #include "layercut/document_ids.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
+#include "layercut/evaluation_json.h"
 #include "layercut/healing.h"
 #include "layercut/json_file.h"
 #include "layercut/model_session.h"
@@ -94,7 +95,7 @@ private slots:
         QCOMPARE(after.lossExcludedTrained, healed.trainDocuments);
         QCOMPARE(after.lossDocumentsInFile, int64_t(corpus().size()));
         QCOMPARE(after.loss->sequences, int64_t(corpus().size()) - healed.trainDocuments);
-        const nlohmann::ordered_json j = evaluationToJson(after);
+        const nlohmann::ordered_json j = evalResultToJson(after);
         QCOMPARE(j["loss"]["data"].get<std::string>(), kCorpus);
         QCOMPARE(j["loss"]["excluded_trained_documents"].get<int64_t>(), healed.trainDocuments);
         // A copy of the training documents in another file is left out just the same.

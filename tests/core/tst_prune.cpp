@@ -14,6 +14,7 @@
 #include "layercut/json_file.h"
 #include "layercut/layer_distances.h"
 #include "layercut/loss_check.h"
+#include "layercut/mergekit_yaml.h"
 #include "layercut/model_export.h"
 #include "layercut/model_session.h"
 #include "layercut/text_dataset.h"
@@ -96,6 +97,35 @@ private slots:
         QVERIFY(!splitLayerTensorName("model.layers.x.mlp.up_proj.weight"));
         QVERIFY(!splitLayerTensorName("model.embed_tokens.weight"));
         QVERIFY(!splitLayerTensorName("model.layers.3"));
+    }
+
+    void mergekitYaml()
+    {
+        // PruneMe's output for mergekit: a passthrough slice per run of kept layers, end exclusive.
+        QCOMPARE(mergekitPassthroughYaml(PrunePlan::dropList(6, {2, 3}), "/path/to/model", DType::BFloat16),
+                 std::string("slices:\n"
+                             "  - sources:\n"
+                             "    - model: /path/to/model\n"
+                             "      layer_range: [0, 2]\n"
+                             "  - sources:\n"
+                             "    - model: /path/to/model\n"
+                             "      layer_range: [4, 6]\n"
+                             "merge_method: passthrough\n"
+                             "dtype: bfloat16\n"));
+        // Drops at both ends and in between: a slice for each kept run, none for the dropped ends.
+        const std::string several = mergekitPassthroughYaml(PrunePlan::dropList(10, {0, 3, 4, 7, 9}), "m/x");
+        QCOMPARE(QString::fromStdString(several).count("layer_range:"), 3);
+        QVERIFY(several.find("layer_range: [1, 3]\n") != std::string::npos);
+        QVERIFY(several.find("layer_range: [5, 7]\n") != std::string::npos);
+        QVERIFY(several.find("layer_range: [8, 9]\n") != std::string::npos);
+        QVERIFY(several.find("dtype") == std::string::npos);
+        QVERIFY(mergekitPassthroughYaml(PrunePlan::keepAll(4), "m/x").find("layer_range: [0, 4]") != std::string::npos);
+        // A path YAML would misread is quoted.
+        const std::string quoted = mergekitPassthroughYaml(PrunePlan::dropList(4, {1}), "/my models/it's \"7b\": v2");
+        QVERIFY2(quoted.find("model: \"/my models/it's \\\"7b\\\": v2\"\n") != std::string::npos, quoted.c_str());
+        PrunePlan none;
+        none.sourceLayers = 2;
+        QVERIFY_THROWS_EXCEPTION(Error, mergekitPassthroughYaml(none, "m/x"));
     }
 
     void similarityPicksTheSmallestDistance()

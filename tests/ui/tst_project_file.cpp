@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Project files: what is written reads back equal, paths inside or beside the project's folder are stored
-// relative to it, and a bad file is refused with a message that names the file and the problem.
+// relative to it, a file of format 1 (written by the version before the core's result shapes) still opens
+// with every value, and a bad file is refused with a message that names the file and the problem.
 #include <cmath>
 
 #include <QDir>
@@ -10,7 +11,6 @@
 
 #include "layercut/error.h"
 #include "project/project_file.h"
-#include "project/result_json.h"
 #include "ui_test_support.h"
 
 #include <nlohmann/json.hpp>
@@ -71,6 +71,136 @@ void writeText(const QString &path, const QByteArray &text)
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(text);
+}
+
+/**
+ * What tests/fixtures/projects/format1.layercut holds: sampleProject() of the version that wrote it, with a
+ * second healing run (partial, automatic warmup) and some settings more. It was written in
+ * /layercut-fixture/projects: paths inside or beside that folder were stored relative to it and resolve
+ * against the fixture's folder `dir`; the evaluation's loss data and the sweep's settings were stored as given.
+ */
+void checkFormat1Project(const Project &q, const QString &dir)
+{
+    const QString root = QDir::cleanPath(dir + "/..");
+    QCOMPARE(q.modelFolder, dir + "/models/tiny");
+    QCOMPARE(q.load.device, std::string("cuda"));
+    QVERIFY(q.load.dtype == lc::DType::BFloat16 && q.load.nf4);
+    QCOMPARE(q.analysisData, root + "/data/tiny_corpus.txt");
+    QCOMPARE(q.healingTrainData, root + "/data/tiny_corpus.txt");
+    QCOMPARE(q.healingValidationData, QString("/far/away/validation.txt"));
+    QCOMPARE(q.evaluationMmlu, dir + "/data/mmlu");
+    QCOMPARE(q.evaluationBoolq, root + "/boolq.jsonl");
+    QCOMPARE(q.evaluationValidationData, root + "/data/tiny_corpus.txt");
+
+    const lc::LayerDistances d = syntheticDistances();
+    QCOMPARE(q.distances.numLayers, d.numLayers);
+    QCOMPARE(q.distances.samples, d.samples);
+    QCOMPARE(q.distances.blockInfluence, d.blockInfluence);
+    QCOMPARE(q.distances.optimalStart(2), int64_t(3));
+    QCOMPARE(q.distances.angularAt(2, 3), d.angularAt(2, 3));
+    QCOMPARE(q.distances.allTokensAt(1, 4), d.allTokensAt(1, 4));
+    QCOMPARE(q.selection, (std::vector<int64_t>{1, 2}));
+    QCOMPARE(q.plan.dropped(), (std::vector<int64_t>{1, 2}));
+    QCOMPARE(q.plan.method, std::string("block"));
+    QCOMPARE(q.plan.distance, 0.375);
+    QCOMPARE(q.lossBefore.loss, 2.5);
+    QCOMPARE(q.lossBefore.tokens, int64_t(100));
+    QCOMPARE(q.lossAfter.loss, 3.125);
+    QCOMPARE(q.lossAfter.sequences, int64_t(4));
+    QVERIFY(q.heldOut);
+
+    QCOMPARE(q.healingRuns.size(), size_t(2));
+    const ProjectHealingRun &first = q.healingRuns[0];
+    QCOMPARE(QString::fromStdString(first.config.trainData.string()), dir + "/data/train.txt");
+    QCOMPARE(first.config.validationData, std::filesystem::path("/far/away/validation.txt"));
+    QCOMPARE(QString::fromStdString(first.config.outputDir.string()), dir + "/heal");
+    QVERIFY(first.config.method == lc::HealingMethod::Lora && first.config.quantization == lc::BaseQuantization::Nf4);
+    QCOMPARE(first.config.steps, int64_t(2));
+    QCOMPARE(first.config.rank, int64_t(4));
+    QCOMPARE(first.config.alpha, 8.0);
+    QVERIFY(first.config.targetModules == lc::allLinearModules());
+    QVERIFY(first.config.schedule == lc::LrSchedule::Constant);
+    QCOMPARE(first.config.seed, uint64_t(7));
+    QCOMPARE(first.config.warmupSteps, std::optional<int64_t>(3));  // set
+    QCOMPARE(first.trainableParameters, qint64(1234));
+    QCOMPARE(first.dropped, (std::vector<int64_t>{1, 2}));
+    QVERIFY(first.cancelled);
+    QCOMPARE(first.checkpoint, dir + "/heal/checkpoints/step-000002");
+    QCOMPARE(first.steps.size(), size_t(2));
+    QCOMPARE(first.steps[1].totalSteps, int64_t(2));
+    QCOMPARE(first.steps[1].trainLoss, 3.25);
+    QCOMPARE(first.steps[1].learningRate, 2e-4);
+    QCOMPARE(first.steps[1].tokens, int64_t(128));
+    QCOMPARE(first.steps[1].memoryBytes, int64_t(2048));
+    QCOMPARE(first.steps[1].peakMemoryBytes, int64_t(8192));
+    QCOMPARE(first.validation.size(), size_t(2));
+    QCOMPARE(first.validation[1].loss, 3.5);
+    const ProjectHealingRun &second = q.healingRuns[1];
+    QCOMPARE(QString::fromStdString(second.config.trainData.string()), root + "/data/tiny_corpus.txt");
+    QVERIFY(second.config.method == lc::HealingMethod::PartialLayers);
+    QVERIFY(second.config.quantization == lc::BaseQuantization::None);
+    QCOMPARE(second.config.trainLastLayers, int64_t(2));
+    QCOMPARE(second.config.steps, int64_t(40));
+    QCOMPARE(second.config.learningRate, 1e-5);
+    QCOMPARE(second.config.evalEvery, int64_t(10));
+    QVERIFY(!second.config.warmupSteps.has_value());  // automatic: written as null in format 1
+    QCOMPARE(second.config.effectiveWarmupSteps(), int64_t(1));
+    QCOMPARE(second.trainableParameters, qint64(99));
+    QVERIFY(!second.cancelled);
+    QCOMPARE(second.checkpoint, QString());
+    QCOMPARE(second.steps.size(), size_t(1));
+    QCOMPARE(second.steps[0].gradNorm, 1.25);
+    QCOMPARE(second.validation[0].loss, 4.75);
+
+    QVERIFY(q.evaluation && q.evaluation->healed);
+    QCOMPARE(q.evaluation->dropped, (std::vector<int64_t>{4}));
+    const lc::EvalResult &e = q.evaluation->result;
+    QVERIFY(e.mmlu && e.boolq && e.loss);
+    QCOMPARE(e.mmlu->overall.correct, int64_t(3));
+    QCOMPARE(e.mmlu->overall.total, int64_t(4));
+    QCOMPARE(e.mmlu->majorityBaseline, 0.5);
+    QCOMPARE(e.mmlu->subjects.size(), size_t(2));
+    QCOMPARE(e.mmlu->subjects.at("anatomy").correct, int64_t(1));
+    QCOMPARE(e.mmlu->subjects.at("high_school_us_history").total, int64_t(2));
+    QCOMPARE(e.mmlu->categories.at("humanities").correct, int64_t(2));
+    QCOMPARE(e.mmlu->categories.at("stem").total, int64_t(2));
+    QCOMPARE(e.boolq->overall.total, int64_t(2));
+    QVERIFY(e.boolq->subjects.empty());
+    QCOMPARE(e.loss->loss, 2.0);
+    QCOMPARE(e.loss->tokens, int64_t(50));
+    QCOMPARE(e.loss->sequences, int64_t(2));
+    QCOMPARE(e.normalizedLoss, 0.4);
+    QCOMPARE(e.lossData, std::filesystem::path("/layercut-fixture/data/tiny_corpus.txt"));
+    QCOMPARE(e.lossDocumentsInFile, int64_t(12));
+    QCOMPARE(e.lossExcludedTrained, int64_t(3));
+    QCOMPARE(e.tokensComputed, int64_t(999));
+    QCOMPARE(e.seconds, 1.5);
+
+    QVERIFY(q.sweep && q.importance);
+    const lc::SweepResult &sweep = q.sweep->result;
+    QCOMPARE(sweep.layers, int64_t(6));
+    QCOMPARE(sweep.boolqMajority, std::optional<double>(0.5));
+    QCOMPARE(sweep.points.size(), size_t(3));
+    QVERIFY(sweep.points[0].strategy == lc::PruneStrategy::Deepest);
+    QVERIFY(sweep.points[2].healed && !sweep.points[2].boolq);
+    QCOMPARE(*sweep.points[2].mmlu, 0.375);
+    QCOMPARE(sweep.points[2].dropped, (std::vector<int64_t>{3, 4}));
+    const lc::SweepOptions &o = q.sweep->options;
+    QCOMPARE(o.eval.mmlu, std::filesystem::path("/layercut-fixture/projects/data/mmlu"));
+    QCOMPARE(o.eval.boolq, std::filesystem::path("/layercut-fixture/data/boolq_tiny.jsonl"));
+    QCOMPARE(o.eval.shots, int64_t(1));
+    QCOMPARE(o.eval.boolqShots, int64_t(2));
+    QCOMPARE(o.eval.limit, int64_t(3));
+    QCOMPARE(o.distanceData, std::filesystem::path("/layercut-fixture/data/tiny_corpus.txt"));
+    QCOMPARE(o.healSteps, int64_t(5));
+    QVERIFY(!o.perLayer);
+    QVERIFY(q.importance->options.perLayer);
+    QCOMPARE(q.importance->result.points.size(), size_t(2));
+    QVERIFY(q.importance->result.points[1].strategy == lc::PruneStrategy::Single);
+    QCOMPARE(q.importance->result.points[1].dropped, (std::vector<int64_t>{1}));
+    QCOMPARE(q.currentTab, 3);
+    QCOMPARE(q.heatmapMetric, 1);
+    QVERIFY(q.normalizeRows);
 }
 
 } // namespace
@@ -168,18 +298,42 @@ private slots:
 
     void warmupKeepsItsMeaning()
     {
-        // Unset (automatic, 2% of the steps) is written as null and reads back unset; a number is explicit,
-        // as in files of earlier versions, which always stored one.
-        lc::HealingConfig c;
-        QVERIFY(result_json::healingConfigToJson(c)["warmup_steps"].is_null());
-        QVERIFY(!result_json::healingConfigFromJson(result_json::healingConfigToJson(c)).warmupSteps.has_value());
-        c.warmupSteps = 0;
-        QCOMPARE(result_json::healingConfigFromJson(result_json::healingConfigToJson(c)).warmupSteps,
-                 std::optional<int64_t>(0));
-        QCOMPARE(result_json::healingConfigFromJson(nlohmann::json::parse(R"({"steps": 5000, "warmup_steps": 100})"))
-                     .warmupSteps,
-                 std::optional<int64_t>(100));
-        QVERIFY(!result_json::healingConfigFromJson(nlohmann::json::parse(R"({"steps": 40})")).warmupSteps.has_value());
+        // Automatic (2% of the steps) stays automatic and follows the steps; a warmup that was set stays set.
+        QTemporaryDir dir;
+        Project p;
+        ProjectHealingRun automatic, set;
+        automatic.config.steps = 400;
+        set.config.steps = 400;
+        set.config.warmupSteps = 8;
+        p.healingRuns = {automatic, set};
+        project_file::write(dir.filePath("p.layercut"), p);
+        const Project q = project_file::read(dir.filePath("p.layercut"));
+        QVERIFY(!q.healingRuns[0].config.warmupSteps.has_value());
+        QCOMPARE(q.healingRuns[1].config.warmupSteps, std::optional<int64_t>(8));
+    }
+
+    void readsFormat1()
+    {
+        // Written by the version before one JSON shape per result; every value opens as it was saved.
+        const QString dir = QStringLiteral(LAYERCUT_FIXTURES_DIR "/projects");
+        const QString path = dir + "/format1.layercut";
+        QCOMPARE(nlohmann::json::parse(contents(path).toStdString())["format"].get<int>(), 1);
+        const Project q = project_file::read(path);
+        checkFormat1Project(q, dir);
+        if (QTest::currentTestFailed())
+            return;
+
+        // Saved again, it is a file of this format, with the evaluation as `layercut-cli eval` writes it, and
+        // reads back the same.
+        QTemporaryDir other;
+        const QString again = other.filePath("again.layercut");
+        project_file::write(again, q);
+        const nlohmann::json j = nlohmann::json::parse(contents(again).toStdString());
+        QCOMPARE(j["format"].get<int>(), project_file::kFormat);
+        QCOMPARE(j["evaluation"]["result"]["mmlu"]["correct"].get<int64_t>(), int64_t(3));
+        QCOMPARE(j["evaluation"]["result"]["mmlu"]["subjects"]["anatomy"].get<double>(), 0.5);
+        QVERIFY(j["healing_runs"][1]["settings"]["warmup_automatic"].get<bool>());
+        checkFormat1Project(project_file::read(again), dir);
     }
 
     void storesPathsRelativeWherePossible()

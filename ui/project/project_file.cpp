@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // .layercut files: one JSON object with a "format" version, the model and its load options, the docks'
-// data files and the results. Results reuse the core's JSON where it has a reader (distances, sweeps).
+// data files and the results. Every result is in the core's one JSON shape for it (distances, losses,
+// healing settings and curves, evaluations, sweeps), which also reads what format 1 stored.
 #include "project/project_file.h"
 
 #include <functional>
@@ -10,11 +11,12 @@
 #include <QFileInfo>
 #include <QSaveFile>
 
+#include "jobs/layer_range.h"
 #include "layercut/dtype.h"
 #include "layercut/error.h"
-#include "jobs/layer_range.h"
+#include "layercut/evaluation_json.h"
+#include "layercut/healing_json.h"
 #include "layercut/model_export.h"
-#include "project/result_json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -52,18 +54,51 @@ ProjectSweep sweepFromJson(const nlohmann::json &j, const std::string &source,
     ProjectSweep sweep;
     sweep.result = lc::sweepFromJson(j, source);
     // The settings the core records beside the points: enough to name and title the chart again.
-    const nlohmann::json s = j.value("settings", nlohmann::json::object());
     lc::SweepOptions &o = sweep.options;
-    o.eval.mmlu = text(resolve(qtext(s.value("mmlu", std::string()))));
-    o.eval.boolq = text(resolve(qtext(s.value("boolq", std::string()))));
-    o.eval.validationData = text(resolve(qtext(s.value("validation_data", std::string()))));
-    o.eval.shots = s.value("shots", o.eval.shots);
-    o.eval.boolqShots = s.value("boolq_shots", o.eval.boolqShots);
-    o.eval.limit = s.value("limit", o.eval.limit);
-    o.distanceData = text(resolve(qtext(s.value("distance_data", std::string()))));
-    o.perLayer = s.value("per_layer", false);
-    o.healSteps = s.value("heal_steps", int64_t{0});
+    o = lc::sweepOptionsFromJson(j.value("settings", nlohmann::json::object()));
+    for (std::filesystem::path *p : {&o.eval.mmlu, &o.eval.boolq, &o.eval.validationData, &o.distanceData,
+                                     &o.healing.trainData})
+        *p = text(resolve(qtext(p->string())));
     return sweep;
+}
+
+/** A healing run: its result in the core's shape (format 1's keys are a part of it), its settings and layers. */
+Json runToJson(const ProjectHealingRun &run, const std::function<QString(const QString &)> &store)
+{
+    lc::HealingResult result;
+    result.steps = run.steps;
+    result.validation = run.validation;
+    result.trainableParameters = run.trainableParameters;
+    result.cancelled = run.cancelled;
+    result.lastCheckpoint = text(store(run.checkpoint));
+    Json j;
+    j["settings"] = lc::healingConfigToJson(mapPaths(run.config, store));
+    j["dropped"] = run.dropped;
+    const Json outcome = lc::healingResultToJson(result);
+    for (const auto &[key, value] : outcome.items())
+        j[key] = value;
+    return j;
+}
+
+ProjectHealingRun runFromJson(const nlohmann::json &j, const std::function<QString(const QString &)> &resolve)
+{
+    if (!j.contains("steps") || !j.contains("validation"))
+        throw lc::Error("a healing run without its curves");
+    const lc::HealingResult result = lc::healingResultFromJson(j);
+    ProjectHealingRun run;
+    run.config = mapPaths(lc::healingConfigFromJson(j.at("settings")), resolve);
+    run.trainableParameters = result.trainableParameters;
+    run.dropped = j.value("dropped", std::vector<int64_t>());
+    run.cancelled = result.cancelled;
+    run.checkpoint = resolve(qtext(result.lastCheckpoint.string()));
+    run.steps = result.steps;
+    run.validation = result.validation;
+    return run;
+}
+
+Json intRange(int first, int last)
+{
+    return first >= 0 ? Json{first, last} : Json();
 }
 
 /** Runs `read` on the named part of the file; whatever does not fit is reported with the file and that part. */
@@ -129,26 +164,18 @@ void write(const QString &path, const Project &p)
                       {"dropped", p.plan.dropped()},
                       {"method", p.plan.method},
                       {"distance", p.plan.distance},
-                      {"loss_before", result_json::lossToJson(p.lossBefore)},
-                      {"loss_after", result_json::lossToJson(p.lossAfter)},
+                      {"loss_before", lc::lossToJson(p.lossBefore)},
+                      {"loss_after", lc::lossToJson(p.lossAfter)},
                       {"held_out", p.heldOut}};
     else
         j["prune"] = nullptr;
     Json runs = Json::array();
     for (const ProjectHealingRun &run : p.healingRuns)
-        runs.push_back({{"settings", result_json::healingConfigToJson(mapPaths(run.config, [&dir](const QString &s) {
-                             return storedPath(s, dir);
-                         }))},
-                        {"trainable_parameters", run.trainableParameters},
-                        {"dropped", run.dropped},
-                        {"cancelled", run.cancelled},
-                        {"checkpoint", text(storedPath(run.checkpoint, dir))},
-                        {"steps", result_json::stepsToJson(run.steps)},
-                        {"validation", result_json::validationToJson(run.validation)}});
+        runs.push_back(runToJson(run, [&dir](const QString &s) { return storedPath(s, dir); }));
     j["healing_runs"] = runs;
     j["evaluation"] = p.evaluation ? Json{{"dropped", p.evaluation->dropped},
                                           {"healed", p.evaluation->healed},
-                                          {"result", result_json::evalResultToJson(p.evaluation->result)}}
+                                          {"result", lc::evalResultToJson(p.evaluation->result, /*questions=*/false)}}
                                    : Json();
     j["sweep"] = p.sweep ? sweepToJson(*p.sweep) : Json();
     j["importance"] = p.importance ? sweepToJson(*p.importance) : Json();
@@ -179,7 +206,7 @@ Project read(const QString &path)
         throw lc::Error("'" + text(path) + "': unknown project format " + j["format"].dump());
     if (const int format = j["format"].get<int>(); format > kFormat)
         throw lc::Error("'" + text(path) + "': project format " + std::to_string(format) +
-                        " comes from a newer LayerCut; this one reads format " + std::to_string(kFormat));
+                        " comes from a newer LayerCut; this one reads formats 1 to " + std::to_string(kFormat));
 
     const QString dir = QFileInfo(path).absolutePath();
     const auto resolve = [&dir](const QString &s) { return resolvedPath(s, dir); };
@@ -228,28 +255,19 @@ Project read(const QString &path)
                                          pr.at("dropped").get<std::vector<int64_t>>());
         p.plan.method = pr.value("method", std::string("list"));
         p.plan.distance = pr.value("distance", -1.0);
-        p.lossBefore = result_json::lossFromJson(pr.at("loss_before"));
-        p.lossAfter = result_json::lossFromJson(pr.at("loss_after"));
+        p.lossBefore = lc::lossFromJson(pr.at("loss_before"));
+        p.lossAfter = lc::lossFromJson(pr.at("loss_after"));
         p.heldOut = pr.value("held_out", false);
     });
     section(path, "healing_runs", [&] {
-        for (const nlohmann::json &r : j.value("healing_runs", nlohmann::json::array())) {
-            ProjectHealingRun run;
-            run.config = mapPaths(result_json::healingConfigFromJson(r.at("settings")), resolve);
-            run.trainableParameters = r.value("trainable_parameters", int64_t{0});
-            run.dropped = r.value("dropped", std::vector<int64_t>());
-            run.cancelled = r.value("cancelled", false);
-            run.checkpoint = resolve(qtext(r.value("checkpoint", std::string())));
-            run.steps = result_json::stepsFromJson(r.at("steps"));
-            run.validation = result_json::validationFromJson(r.at("validation"));
-            p.healingRuns.push_back(std::move(run));
-        }
+        for (const nlohmann::json &r : j.value("healing_runs", nlohmann::json::array()))
+            p.healingRuns.push_back(runFromJson(r, resolve));
     });
     section(path, "evaluation", [&] {
         if (!j.contains("evaluation") || j["evaluation"].is_null())
             return;
         const nlohmann::json &e = j["evaluation"];
-        p.evaluation = ProjectEvaluation{result_json::evalResultFromJson(e.at("result")),
+        p.evaluation = ProjectEvaluation{lc::evalResultFromJson(e.at("result")),
                                          e.value("dropped", std::vector<int64_t>()), e.value("healed", false)};
     });
     for (const auto &[key, target] : {std::pair{"sweep", &p.sweep}, std::pair{"importance", &p.importance}})

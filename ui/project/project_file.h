@@ -8,7 +8,9 @@
 /** Reading and writing .layercut files: JSON with a "format" version. */
 namespace project_file {
 
-constexpr int kFormat = 1;               // raise when a reader of this version would misread the file
+// Raise when a reader of an earlier version would misread the file. 2: every result in the core's JSON shape
+// (an evaluation's tallies as `layercut-cli eval` writes them, which readers of format 1 refuse); 1 is read too.
+constexpr int kFormat = 2;
 inline constexpr char kSuffix[] = "layercut";
 
 /**

@@ -12,8 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
-
 #include "layercut/model_session.h"
 #include "layercut/progress.h"
 
@@ -124,8 +122,5 @@ struct EvalResult
  */
 EvalResult evaluateModel(ModelSession &session, const EvalOptions &options, const ProgressFn &progress = {},
                          std::stop_token stop = {});
-
-/** {"mmlu": {"accuracy", "subjects", "categories", "questions": [...]}, "boolq": {...}, "loss": {...}}. */
-nlohmann::ordered_json evaluationToJson(const EvalResult &result);
 
 } // namespace lc

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -85,7 +86,7 @@ struct LossResult
     double loss = 0.0;                   // nats per predicted token
     int64_t tokens = 0;                  // predicted tokens (each sequence's length − 1, summed)
     int64_t sequences = 0;
-    double perplexity() const;
+    double perplexity() const { return tokens > 0 ? std::exp(loss) : std::nan(""); }
 };
 
 /**

@@ -73,13 +73,23 @@ struct SweepResult
                                                 // sweepFromJson leaves it empty
 };
 
+// The sweep's JSON (defined torch-free, beside healing_json.h and evaluation_json.h).
+
 /**
- * The result file's JSON: its settings (result.settings, the resume key) and every point, its strategy
- * spelled as strategyName() does.
+ * The result file's JSON: its settings (result.settings, the resume key; without them those of
+ * sweepSettingsToJson) and every point, its strategy spelled as strategyName() does.
  */
 nlohmann::ordered_json sweepToJson(const SweepResult &result, const SweepOptions &options);
 /** Reads what sweepToJson wrote; throws lc::Error naming `source` when malformed. */
 SweepResult sweepFromJson(const nlohmann::json &json, const std::string &source);
+/** The settings that title a sweep's chart: its data files, shots, limit, per_layer, heal_steps. */
+nlohmann::ordered_json sweepSettingsToJson(const SweepOptions &options);
+/**
+ * The options a result file's "settings" record: those of sweepSettingsToJson, and where runSweep
+ * recorded them the loss sample, the distance sample and the healing settings (heal_* keys). The
+ * strategies and fractions are the points'.
+ */
+SweepOptions sweepOptionsFromJson(const nlohmann::json &settings);
 
 /**
  * Runs the sweep on the model in `session` (loaded, not pruned or healed: the sweep sets its own plans and

@@ -14,8 +14,6 @@
 #include <mutex>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include "layercut/error.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
@@ -253,37 +251,6 @@ TaskResult tally(std::vector<QuestionResult> questions, size_t choices)
     return t;
 }
 
-nlohmann::ordered_json taskJson(const TaskResult &t, bool subjects)
-{
-    nlohmann::ordered_json j;
-    j["accuracy"] = t.overall.accuracy();
-    j["correct"] = t.overall.correct;
-    j["total"] = t.overall.total;
-    j["majority_baseline"] = t.majorityBaseline;
-    if (subjects) {
-        nlohmann::ordered_json s = nlohmann::ordered_json::object(), c = nlohmann::ordered_json::object();
-        for (const auto &[name, tl] : t.subjects)
-            s[name] = tl.accuracy();
-        for (const auto &[name, tl] : t.categories)
-            c[name] = tl.accuracy();
-        j["subjects"] = s;
-        j["categories"] = c;
-    }
-    nlohmann::ordered_json qs = nlohmann::ordered_json::array();
-    for (const QuestionResult &q : t.questions) {
-        nlohmann::ordered_json e;
-        if (subjects)
-            e["subject"] = q.subject;
-        e["index"] = q.index;
-        e["loglikelihoods"] = q.loglikelihoods;
-        e["prediction"] = q.prediction;
-        e["answer"] = q.answer;
-        qs.push_back(e);
-    }
-    j["questions"] = qs;
-    return j;
-}
-
 } // namespace
 
 EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const ProgressFn &progress, std::stop_token stop)
@@ -414,27 +381,6 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     return result;
-}
-
-nlohmann::ordered_json evaluationToJson(const EvalResult &r)
-{
-    nlohmann::ordered_json j = nlohmann::ordered_json::object();
-    if (r.mmlu)
-        j["mmlu"] = taskJson(*r.mmlu, true);
-    if (r.boolq)
-        j["boolq"] = taskJson(*r.boolq, false);
-    if (r.loss)
-        j["loss"] = {{"loss", r.loss->loss},
-                     {"normalized", r.normalizedLoss},
-                     {"perplexity", r.loss->perplexity()},
-                     {"tokens", r.loss->tokens},
-                     {"sequences", r.loss->sequences},
-                     {"data", r.lossData.string()},
-                     {"documents_in_file", r.lossDocumentsInFile},
-                     {"excluded_trained_documents", r.lossExcludedTrained}};
-    j["tokens_computed"] = r.tokensComputed;
-    j["seconds"] = r.seconds;
-    return j;
 }
 
 } // namespace lc

@@ -9,17 +9,15 @@
 #include <cmath>
 #include <cstdio>
 
-#include <nlohmann/json.hpp>
-
 #include "layercut/atomic_file.h"
 #include "layercut/error.h"
+#include "layercut/file_stamp.h"
+#include "layercut/healing_json.h"
 #include "layercut/json_file.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_export.h"
 #include "layercut/model_session.h"
 #include "layercut/plan_choice.h"
-#include "layercut/file_stamp.h"
-#include "train/healing_config_json.h"
 
 namespace lc {
 namespace {
@@ -34,16 +32,6 @@ struct Task
     int64_t count = 0; // layers to drop
 };
 
-nlohmann::ordered_json optional(const std::optional<double> &v)
-{
-    return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
-}
-
-std::optional<double> optionalFrom(const nlohmann::json &j, const char *key)
-{
-    return j.contains(key) && j[key].is_number() ? std::optional<double>(j[key].get<double>()) : std::nullopt;
-}
-
 /** A data file's identity in the resume key: its path, and its size and time when it is a file. */
 std::string dataStamp(const fs::path &path)
 {
@@ -54,30 +42,13 @@ std::string dataStamp(const fs::path &path)
                                          : fs::absolute(path).lexically_normal().string();
 }
 
-/** The settings earlier versions recorded: a project reads them to title its chart. */
-nlohmann::ordered_json titleSettings(const SweepOptions &o)
-{
-    nlohmann::ordered_json s;
-    s["mmlu"] = o.eval.mmlu.string();
-    s["boolq"] = o.eval.boolq.string();
-    s["validation_data"] = o.eval.validationData.string();
-    s["shots"] = o.eval.shots;
-    if (o.eval.boolqShots > 0)
-        s["boolq_shots"] = o.eval.boolqShots;
-    s["limit"] = o.eval.limit;
-    s["distance_data"] = o.distanceData.string();
-    s["per_layer"] = o.perLayer;
-    s["heal_steps"] = o.healSteps;
-    return s;
-}
-
 /**
  * What must match for an existing result file to be resumed: the model (its config and weight files, not
  * just its folder's name), how it runs, and every setting that changes a point's numbers.
  */
 nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &model)
 {
-    nlohmann::ordered_json s = titleSettings(o);
+    nlohmann::ordered_json s = sweepSettingsToJson(o);
     s["model"] = model.folder.string();
     char stamp[20];
     std::snprintf(stamp, sizeof stamp, "%016llx", static_cast<unsigned long long>(stableHash(modelFolderStamp(model.folder))));
@@ -97,7 +68,7 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &mode
     if (o.healSteps > 0) {
         HealingConfig h = o.healing;
         h.steps = o.healSteps;
-        nlohmann::ordered_json c = configJson(h);
+        nlohmann::ordered_json c = healingConfigKey(h);
         c.erase("activation_checkpointing");  // memory, not numbers
         for (auto &[key, value] : c.items())
             s["heal_" + key] = value;
@@ -131,68 +102,6 @@ bool samePoint(const SweepPoint &p, const Task &t, bool healed)
 }
 
 } // namespace
-
-nlohmann::ordered_json sweepToJson(const SweepResult &r, const SweepOptions &o)
-{
-    nlohmann::ordered_json j;
-    j["software"] = softwareVersion();
-    j["layers"] = r.layers;
-    // A result assembled point by point (the GUI's chart) has no recorded settings: title them from `o`.
-    j["settings"] = r.settings.is_object() && !r.settings.empty() ? r.settings : titleSettings(o);
-    j["mmlu_chance"] = r.mmluChance;
-    j["boolq_majority"] = optional(r.boolqMajority);
-    j["cancelled"] = r.cancelled;
-    nlohmann::ordered_json points = nlohmann::ordered_json::array();
-    for (const SweepPoint &p : r.points) {
-        nlohmann::ordered_json e;
-        e["strategy"] = strategyName(p.strategy);
-        e["fraction"] = p.fraction;
-        e["layers_dropped"] = p.dropped.size();
-        e["dropped_layers"] = p.dropped;
-        e["healed"] = p.healed;
-        e["mmlu"] = optional(p.mmlu);
-        e["boolq"] = optional(p.boolq);
-        e["loss"] = optional(p.loss);
-        e["normalized_loss"] = optional(p.normalizedLoss);
-        e["seconds"] = p.seconds;
-        if (p.copiedFrom)
-            e["copied_from"] = strategyName(*p.copiedFrom);
-        points.push_back(e);
-    }
-    j["points"] = points;
-    return j;
-}
-
-SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
-{
-    try {
-        SweepResult r;
-        r.layers = j.at("layers").get<int64_t>();
-        r.mmluChance = j.value("mmlu_chance", 0.25);
-        r.boolqMajority = optionalFrom(j, "boolq_majority");
-        r.cancelled = j.value("cancelled", false);
-        for (const auto &e : j.at("points")) {
-            SweepPoint p;
-            p.strategy = parseStrategy(e.at("strategy").get<std::string>());
-            p.fraction = e.at("fraction").get<double>();
-            p.dropped = e.at("dropped_layers").get<std::vector<int64_t>>();
-            p.healed = e.at("healed").get<bool>();
-            p.mmlu = optionalFrom(e, "mmlu");
-            p.boolq = optionalFrom(e, "boolq");
-            p.loss = optionalFrom(e, "loss");
-            p.normalizedLoss = optionalFrom(e, "normalized_loss");
-            p.seconds = e.value("seconds", 0.0);
-            if (e.contains("copied_from"))
-                p.copiedFrom = parseStrategy(e.at("copied_from").get<std::string>());
-            r.points.push_back(std::move(p));
-        }
-        return r;
-    } catch (const nlohmann::json::exception &e) {
-        throw Error("'" + source + "': not a sweep result (" + std::string(e.what()) + ")");
-    } catch (const Error &e) {
-        throw Error("'" + source + "': not a sweep result (" + std::string(e.what()) + ")");
-    }
-}
 
 SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::function<void(const SweepPoint &)> &pointDone,
                      const ProgressFn &progress, std::stop_token stop)

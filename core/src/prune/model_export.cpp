@@ -116,11 +116,6 @@ fs::path siblingTemp(const fs::path &target, const std::string &suffix)
 
 } // namespace
 
-std::string softwareVersion()
-{
-    return std::string("LayerCut ") + LAYERCUT_VERSION;
-}
-
 ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, const fs::path &targetIn,
                                const ExportOptions &options, const ProgressFn &progress, std::stop_token stop)
 {

@@ -224,11 +224,6 @@ const PrunePlan &ModelSession::prunePlan() const
     return m_impl->plan;
 }
 
-double LossResult::perplexity() const
-{
-    return tokens > 0 ? std::exp(loss) : std::nan("");
-}
-
 LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t>> &sequences, int64_t batchSize,
                                            const ProgressFn &progress, std::stop_token stop)
 {

@@ -23,6 +23,7 @@
 #include "layercut/document_ids.h"
 #include "layercut/error.h"
 #include "layercut/file_tree.h"
+#include "layercut/healing_json.h"
 #include "layercut/json_file.h"
 #include "layercut/model_session.h"
 #include "layercut/safetensors_file.h"
@@ -31,7 +32,6 @@
 #include "prune/prune_record.h"
 #include "session/model_session_impl.h"
 #include "train/autograd_functions.h"
-#include "train/healing_config_json.h"
 #include "train/healing_data.h"
 #include "train/healing_state.h"
 #include "train/nf4.h"
@@ -107,7 +107,7 @@ uint64_t mix(uint64_t seed, uint64_t a, uint64_t b = 0)
 /** What must match for a checkpoint to resume this run: the settings (minus monitoring) and the layers. */
 nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan)
 {
-    nlohmann::ordered_json j = configJson(c);
+    nlohmann::ordered_json j = healingConfigKey(c);
     j.erase("activation_checkpointing");  // changes memory, not the numbers
     j["kept_layers"] = plan.kept;
     j["source_layers"] = plan.sourceLayers;
@@ -393,22 +393,6 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
 
 // ---- checkpoints ------------------------------------------------------------------------------------------
 
-nlohmann::ordered_json stepsJson(const std::vector<HealingStep> &steps)
-{
-    nlohmann::ordered_json a = nlohmann::ordered_json::array();
-    for (const HealingStep &s : steps)
-        a.push_back({s.step, s.trainLoss, s.learningRate, s.gradNorm, s.tokens, s.seconds});
-    return a;
-}
-
-nlohmann::ordered_json validationJson(const std::vector<ValidationPoint> &points)
-{
-    nlohmann::ordered_json a = nlohmann::ordered_json::array();
-    for (const ValidationPoint &v : points)
-        a.push_back({v.step, v.loss, v.tokens});
-    return a;
-}
-
 void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std::vector<Trainable> &trainables,
                      const HealingConfig &c, const HealingResult &history, int64_t step)
 {
@@ -436,8 +420,8 @@ void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std
         nlohmann::ordered_json state;
         state["step"] = step;
         state["fingerprint"] = fingerprint(c, session.prunePlan());
-        state["steps"] = stepsJson(history.steps);
-        state["validation"] = validationJson(history.validation);
+        state["steps"] = healingStepsToJson(history.steps);
+        state["validation"] = validationPointsToJson(history.validation);
         writeFileAtomically(tmp / "trainer_state.json", state.dump(1) + "\n");
         removeTree(dir);
         fs::rename(tmp, dir);
@@ -486,11 +470,8 @@ int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables
             t.expAvgSq = viewOf(*file.find("exp_avg_sq/" + t.name)).to(t.master.device()).view(t.master.sizes()).clone();
         }
     }
-    for (const auto &s : state.at("steps"))
-        history.steps.push_back({s[0].get<int64_t>(), 0, s[1].get<double>(), s[2].get<double>(), s[3].get<double>(),
-                                 s[4].get<int64_t>(), s[5].get<double>(), 0, 0, 0, 0});
-    for (const auto &v : state.at("validation"))
-        history.validation.push_back({v[0].get<int64_t>(), v[1].get<double>(), v[2].get<int64_t>()});
+    history.steps = healingStepsFromJson(state.at("steps"));  // also the six numbers a step of earlier versions
+    history.validation = validationPointsFromJson(state.at("validation"));
     return state.at("step").get<int64_t>();
 }
 
@@ -804,33 +785,26 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
             writePeftAdapter(session, c.outputDir);
             result.adapterDir = c.outputDir;
         }
+        // The run's settings and result in their one shape (healingResultFromJson reads it back), beside which
+        // model and layers it ran on and how long it took.
         nlohmann::ordered_json summary;
         summary["software"] = softwareVersion();
         summary["model"] = impl.info.folder.string();
         summary["kept_layers"] = plan.kept;
         summary["dropped_layers"] = plan.dropped();
         summary["train_data"] = c.trainData.string();
-        summary["train_documents"] = result.trainDocuments;
-        summary["validation_data"] = data.validationSource;
-        summary["validation_documents"] = result.validationDocuments;
-        summary["validation_excluded_trained"] = result.validationExcluded;
-        summary["config"] = configJson(c);
-        summary["trainable_parameters"] = result.trainableParameters;
-        summary["steps_done"] = step;
-        summary["cancelled"] = result.cancelled;
-        summary["final_train_loss"] = result.steps.empty() ? nlohmann::ordered_json(nullptr)
-                                                           : nlohmann::ordered_json(result.steps.back().trainLoss);
-        summary["final_validation_loss"] = result.validation.empty() ? nlohmann::ordered_json(nullptr)
-                                                                     : nlohmann::ordered_json(result.validation.back().loss);
+        summary["config"] = healingConfigToJson(c);
+        const nlohmann::ordered_json outcome = healingResultToJson(result);
+        for (const auto &[key, value] : outcome.items())
+            summary[key] = value;
         summary["seconds"] = seconds;
-        summary["peak_memory_bytes"] = result.steps.empty() ? 0 : result.steps.back().peakMemoryBytes;
         writeFileAtomically(c.outputDir / "healing.json", summary.dump(2) + "\n");
         // As a pruned export has: which layers of which checkpoint the adapters were trained on.
         nlohmann::ordered_json record =
             pruneRecord(impl.info.folder, plan,
                         plan.method == strategyName(PruneStrategy::Similarity) ? std::optional(DistanceMetric::Angular)
                                                                                : std::nullopt);
-        record["healing"] = configJson(c);
+        record["healing"] = healingConfigToJson(c);
         writeFileAtomically(c.outputDir / "layercut.json", record.dump(2) + "\n");
     }
     return result;

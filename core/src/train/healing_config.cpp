@@ -10,9 +10,6 @@
 #include "layercut/error.h"
 #include "layercut/healing.h"
 #include "layercut/model_config.h"
-#include "train/healing_config_json.h"
-
-#include <nlohmann/json.hpp>
 
 namespace lc {
 namespace {
@@ -137,38 +134,6 @@ void HealingConfig::validate() const
     }
     if (method == HealingMethod::PartialLayers)
         require(trainLastLayers >= 0, "the number of last blocks to train cannot be negative");
-}
-
-nlohmann::ordered_json configJson(const HealingConfig &c)
-{
-    nlohmann::ordered_json j;
-    j["method"] = healingMethodName(c.method);
-    if (c.method == HealingMethod::Lora) {
-        j["quantization"] = quantizationName(c.quantization);
-        j["double_quantization"] = c.quantization == BaseQuantization::Nf4 && c.doubleQuantization;
-        j["rank"] = c.rank;
-        j["alpha"] = c.alpha;
-        j["dropout"] = c.dropout;
-        j["target_modules"] = c.targetModules;
-    }
-    if (c.method == HealingMethod::PartialLayers)
-        j["train_last_layers"] = c.trainLastLayers;
-    j["sequence_length"] = c.sequenceLength;
-    j["steps"] = c.steps;
-    j["batch_size"] = c.batchSize;
-    j["micro_batch_size"] = c.microBatchSize;
-    j["learning_rate"] = c.learningRate;
-    // The number the schedule uses, set or automatic: runs that train alike record alike, and checkpoints of
-    // earlier versions (which always stored a number) still resume with the same schedule.
-    j["warmup_steps"] = c.effectiveWarmupSteps();
-    j["schedule"] = scheduleName(c.schedule);
-    j["weight_decay"] = c.weightDecay;
-    j["betas"] = {c.beta1, c.beta2};
-    j["epsilon"] = c.epsilon;
-    j["max_grad_norm"] = c.maxGradNorm;
-    j["activation_checkpointing"] = c.activationCheckpointing;
-    j["seed"] = c.seed;
-    return j;
 }
 
 double learningRateAt(const HealingConfig &config, int64_t step)

@@ -10,9 +10,9 @@
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
 #include "layercut/healing.h"
+#include "layercut/healing_json.h"
 #include "layercut/safetensors_file.h"
 #include "session/model_session_impl.h"
-#include "train/healing_config_json.h"
 #include "train/healing_state.h"
 
 namespace lc {
@@ -83,7 +83,7 @@ ExportResult exportHealedModel(ModelSession &session, const fs::path &target, co
     for (const TrainedWeight &w : state->trained)
         trained[w.name] = w.weight;
     ExportOptions o = options;
-    o.healingJson = configJson(state->config).dump();
+    o.healingJson = healingConfigToJson(state->config).dump();
     // The merged model carries the list of what it was trained on, so its held-out losses leave them out too.
     o.extraFiles.emplace_back(kTrainedDocumentsFile, impl.trainedDocuments.toText());
     o.replace = [&](const std::string &name, const TensorEntry &entry,
