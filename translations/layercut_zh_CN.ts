@@ -828,6 +828,50 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     </message>
 </context>
 <context>
+    <name>JobMessages</name>
+    <message numerus="yes">
+        <source>Exported %1 (%2 in %n shard(s)).</source>
+        <translation>
+            <numerusform>已导出 %1（%2，共 %n 个分片）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Model loaded in %1 s.</source>
+        <translation>模型已在 %1 秒内加载。</translation>
+    </message>
+    <message>
+        <source>Running %1 of %2 layers.</source>
+        <translation>正在运行 %2 层中的 %1 层。</translation>
+    </message>
+    <message>
+        <source>Running all %1 layers.</source>
+        <translation>正在运行全部 %1 层。</translation>
+    </message>
+    <message>
+        <source>Some results of the project were left out: the model now has another number of layers.</source>
+        <translation>项目中的部分结果未载入：该模型现在的层数与项目不同。</translation>
+    </message>
+    <message>
+        <source>The model runs unhealed: %1, which its healing needs, is gone.</source>
+        <translation>模型以未修复状态运行：其修复所需的 %1 已不存在。</translation>
+    </message>
+</context>
+<context>
+    <name>JobQuestions</name>
+    <message>
+        <source>LayerCut</source>
+        <translation>LayerCut</translation>
+    </message>
+    <message>
+        <source>The sweep runs from the checkpoint&apos;s weights: what healing taught the model in memory is lost (its adapters stay saved). Run it?</source>
+        <translation>扫描从检查点的权重开始运行：内存中模型通过修复学到的内容将会丢失（其适配器仍保存在磁盘上）。是否运行？</translation>
+    </message>
+    <message>
+        <source>The output folder %1 holds another healing run (%2). Replace it? Its checkpoints, adapters and summary files are deleted; nothing else in the folder is touched.</source>
+        <translation>输出文件夹 %1 中已有另一次修复运行（%2）。要替换它吗？其检查点、适配器和摘要文件将被删除；文件夹中的其他内容不受影响。</translation>
+    </message>
+</context>
+<context>
     <name>JobRequests</name>
     <message>
         <source>Choose what to evaluate first.</source>
@@ -1006,6 +1050,30 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     <message>
         <source>The job failed.</source>
         <translation>任务失败。</translation>
+    </message>
+    <message>
+        <source>Tokenising…</source>
+        <translation>正在分词…</translation>
+    </message>
+    <message>
+        <source>Tokenising the training data…</source>
+        <translation>正在对训练数据分词…</translation>
+    </message>
+    <message>
+        <source>Tokenising the validation data…</source>
+        <translation>正在对验证数据分词…</translation>
+    </message>
+    <message>
+        <source>Attaching the adapters…</source>
+        <translation>正在挂接适配器…</translation>
+    </message>
+    <message>
+        <source>Measuring the validation loss…</source>
+        <translation>正在测量验证损失…</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
 </context>
 <context>
@@ -1292,10 +1360,6 @@ The curves start with its first step.</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <source>Model loaded in %1 s.</source>
-        <translation>模型已在 %1 秒内加载。</translation>
-    </message>
-    <message>
         <source>Choose a dataset and press Measure Distances.</source>
         <translation>选择数据集，然后点击“测量距离”。</translation>
     </message>
@@ -1322,20 +1386,6 @@ The curves start with its first step.</source>
     <message>
         <source>These layers cannot be dropped.</source>
         <translation>无法删除这些层。</translation>
-    </message>
-    <message>
-        <source>Running %1 of %2 layers.</source>
-        <translation>正在运行 %2 层中的 %1 层。</translation>
-    </message>
-    <message>
-        <source>Running all %1 layers.</source>
-        <translation>正在运行全部 %1 层。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Exported %1 (%2 in %n shard(s)).</source>
-        <translation>
-            <numerusform>已导出 %1（%2，共 %n 个分片）。</numerusform>
-        </translation>
     </message>
     <message>
         <source>Healing</source>
@@ -1568,16 +1618,12 @@ The curves start with its first step.</source>
         <translation>%1 个样本，%2 个词元（%3）。</translation>
     </message>
     <message>
-        <source>Some results of the project were left out: the model now has another number of layers.</source>
-        <translation>项目中的部分结果未载入：该模型现在的层数与项目不同。</translation>
+        <source>Export Plan as &amp;mergekit YAML…</source>
+        <translation>将方案导出为 mergekit YAML(&amp;M)…</translation>
     </message>
     <message>
-        <source>The model runs unhealed: %1, which its healing needs, is gone.</source>
-        <translation>模型以未修复状态运行：其修复所需的 %1 已不存在。</translation>
-    </message>
-    <message>
-        <source>The sweep runs from the checkpoint&apos;s weights: what healing taught the model in memory is lost (its adapters stay saved). Run it?</source>
-        <translation>扫描从检查点的权重开始运行：内存中模型通过修复学到的内容将会丢失（其适配器仍保存在磁盘上）。是否运行？</translation>
+        <source>Write the layers kept as mergekit&apos;s passthrough slices</source>
+        <translation>将保留的层写为 mergekit 的 passthrough 切片</translation>
     </message>
 </context>
 <context>
@@ -1842,6 +1888,93 @@ The curves start with its first step.</source>
     <message>
         <source>Clear List</source>
         <translation>清空列表</translation>
+    </message>
+</context>
+<context>
+    <name>ScriptExports</name>
+    <message>
+        <source>Select layers first.</source>
+        <translation>请先选择层。</translation>
+    </message>
+    <message>
+        <source>Select the layers to drop on the heatmap or the strip, or drop them.</source>
+        <translation>在热力图或层条上选择要删除的层，或直接删除它们。</translation>
+    </message>
+    <message>
+        <source>Open a model first.</source>
+        <translation>请先打开模型。</translation>
+    </message>
+    <message>
+        <source>Heal the model first.</source>
+        <translation>请先修复模型。</translation>
+    </message>
+    <message>
+        <source>This healing run has no layercut-cli command.</source>
+        <translation>此次修复运行没有对应的 layercut-cli 命令。</translation>
+    </message>
+    <message>
+        <source>It saved nothing: set an output folder in the Healing dock and heal again.</source>
+        <translation>它没有保存任何内容：请在“修复”面板中设置输出文件夹后重新修复。</translation>
+    </message>
+    <message>
+        <source>This job has no layercut-cli command.</source>
+        <translation>此任务没有对应的 layercut-cli 命令。</translation>
+    </message>
+    <message>
+        <source>Copy as layercut-cli &amp;Command</source>
+        <translation>复制为 layercut-cli 命令(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Measure Distances</source>
+        <translation>测量距离(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Export &amp;Pruned Model</source>
+        <translation>导出剪枝后的模型(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Heal</source>
+        <translation>修复(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Export H&amp;ealed Model</source>
+        <translation>导出修复后的模型(&amp;E)</translation>
+    </message>
+    <message>
+        <source>E&amp;valuate</source>
+        <translation>评测(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Sweep</source>
+        <translation>扫描(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Per-&amp;Layer Importance</source>
+        <translation>逐层重要性(&amp;L)</translation>
+    </message>
+    <message>
+        <source>The command that does the same on the docks&apos; settings</source>
+        <translation>按各面板当前设置执行相同操作的命令</translation>
+    </message>
+    <message>
+        <source>Copied: %1</source>
+        <translation>已复制：%1</translation>
+    </message>
+    <message>
+        <source>Export Plan as mergekit YAML</source>
+        <translation>将方案导出为 mergekit YAML</translation>
+    </message>
+    <message>
+        <source>YAML (*.yaml *.yml)</source>
+        <translation>YAML (*.yaml *.yml)</translation>
+    </message>
+    <message>
+        <source>The mergekit configuration could not be saved.</source>
+        <translation>无法保存 mergekit 配置。</translation>
+    </message>
+    <message>
+        <source>Saved %1: run mergekit-yaml on it to build the pruned model.</source>
+        <translation>已保存 %1：对其运行 mergekit-yaml 即可生成剪枝后的模型。</translation>
     </message>
 </context>
 <context>

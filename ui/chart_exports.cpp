@@ -3,8 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <QFileDialog>
-
 #include "export_folder.h"
 #include "jobs/session.h"
 #include "layercut/healing.h"
@@ -12,7 +10,6 @@
 #include "layercut/sweep.h"
 #include "plots/chart_exporter.h"
 #include "plots/sweep_chart.h"
-#include "widgets/error_box.h"
 
 namespace {
 
@@ -31,17 +28,9 @@ ChartExports::ChartExports(const lc::Session *session, ChartPlots plots, QWidget
 void ChartExports::saveAs(const QString &title, const QString &suggested, const QString &filter,
                           const QString &failure, const std::function<void(const QString &)> &write)
 {
-    const QString path =
-        QFileDialog::getSaveFileName(m_parent, title, export_folder::suggestedPath(suggested), filter);
-    if (path.isEmpty())
-        return;
-    try {
-        write(path);
-        export_folder::remember(path);
+    const QString path = export_folder::saveAs(m_parent, title, suggested, filter, failure, write);
+    if (!path.isEmpty())
         emit saved(path);
-    } catch (const std::exception &e) {
-        showErrorBox(m_parent, failure, QString::fromUtf8(e.what()));
-    }
 }
 
 void ChartExports::saveImageAs(const QString &title, const QString &suggested, QCustomPlot *plot)

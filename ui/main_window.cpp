@@ -24,9 +24,10 @@
 #include "dialogs/export_model_dialog.h"
 #include "dialogs/preferences_dialog.h"
 #include "export_folder.h"
-#include "format.h"
+#include "jobs/job_messages.h"
 #include "jobs/job_questions.h"
 #include "jobs/job_requests.h"
+#include "jobs/script_exports.h"
 #include "jobs/job_status_bar.h"
 #include "panels/analysis_panel.h"
 #include "panels/evaluation_panel.h"
@@ -70,6 +71,8 @@ MainWindow::MainWindow(lc::Session *session, QWidget *parent)
         this);
     connect(m_chartExports, &ChartExports::saved, this,
             [this](const QString &path) { statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000); });
+    m_scripts = new ScriptExports(session, {m_analysis, m_healing, m_evaluation}, this);
+    connect(m_scripts, &ScriptExports::message, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     createActions();
     m_jobStatus = new JobStatusBar(session, this);
     statusBar()->addPermanentWidget(m_jobStatus, 1);
@@ -186,6 +189,8 @@ void MainWindow::createActions()
     QAction *restore = add(prune, tr("&Restore All Layers"), "restoreAction", &MainWindow::restoreAllLayers);
     prune->addSeparator();
     prune->addAction(exportModel);
+    add(prune, tr("Export Plan as &mergekit YAML…"), "mergekitAction", [this] { m_scripts->mergekitYaml(); })
+        ->setToolTip(tr("Write the layers kept as mergekit's passthrough slices"));
     m_selection->setActions(drop, restore, exportModel);
 
     QMenu *heal = menuBar()->addMenu(tr("&Heal"));
@@ -216,6 +221,8 @@ void MainWindow::createActions()
     for (QDockWidget *d : findChildren<QDockWidget *>())
         view->addAction(d->toggleViewAction());
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addMenu(m_scripts->commandMenu(this));
+    tools->addSeparator();
     add(tools, tr("&Preferences…"), "preferencesAction", &MainWindow::showPreferences, QKeySequence::Preferences);
     m_helpMenu = menuBar()->addMenu(tr("&Help"));
     add(m_helpMenu, tr("&About LayerCut"), "aboutAction", [this] {
@@ -330,31 +337,10 @@ void MainWindow::connectSession()
         m_evaluation->setStatus(text);
         statusBar()->showMessage(text, 10000);
     });
-    connect(s, &lc::Session::exported, this, [this](const QString &folder, int shards, qint64 bytes) {
-        export_folder::remember(folder);
-        statusBar()->showMessage(tr("Exported %1 (%2 in %n shard(s)).", nullptr, shards)
-                                     .arg(QDir::toNativeSeparators(folder), format::bytes(static_cast<quint64>(bytes))),
-                                 10000);
-    });
-    connect(s, &lc::Session::jobEnded, this, [this](lc::JobKind kind, lc::JobOutcome outcome) {
-        if (kind == lc::JobKind::Open && outcome == lc::JobOutcome::Finished)
-            statusBar()->showMessage(tr("Model loaded in %1 s.").arg(QLocale().toString(m_session->jobSeconds(), 'f', 1)), 5000);
-        else if (kind == lc::JobKind::Prune && outcome == lc::JobOutcome::Finished && !m_session->isRestoring()) {
-            const lc::PrunePlan &plan = m_session->plan();
-            statusBar()->showMessage(plan.prunesAnything()
-                                         ? tr("Running %1 of %2 layers.").arg(plan.kept.size()).arg(plan.sourceLayers)
-                                         : tr("Running all %1 layers.").arg(plan.sourceLayers),
-                                     5000);
-        }
-    });
+    // The export's folder is where the next export dialog starts.
+    connect(s, &lc::Session::exported, this, [](const QString &folder) { export_folder::remember(folder); });
+    connect(new JobMessages(s, this), &JobMessages::message, statusBar(), &QStatusBar::showMessage);
     connect(s, &lc::Session::inputsRestored, this, &MainWindow::showInputs);
-    connect(s, &lc::Session::restoreNotice, this, [this](lc::RestoreNotice notice, const QString &file) {
-        statusBar()->showMessage(
-            notice == lc::RestoreNotice::LayersDiffer
-                ? tr("Some results of the project were left out: the model now has another number of layers.")
-                : tr("The model runs unhealed: %1, which its healing needs, is gone.").arg(QDir::toNativeSeparators(file)),
-            15000);
-    });
 
     // Intents of the plots and docks.
     connect(m_analysis, &AnalysisPanel::runRequested, this, &MainWindow::measureDistances);
@@ -431,6 +417,8 @@ void MainWindow::updateActions()
     enable("dropAction", loaded && !s.selection().empty());
     enable("restoreAction", loaded && s.plan().prunesAnything());
     enable("exportModelAction", loaded && s.plan().prunesAnything());
+    enable("mergekitAction", s.hasModel() && (s.plan().prunesAnything() || !s.selection().empty()));
+    enable("copyCommandMenu", s.hasModel());
     enable("healAction", loaded);
     m_healing->setStartEnabled(loaded);
     m_healing->setRunning(healing, s.isPaused());

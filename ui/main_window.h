@@ -25,6 +25,7 @@ class ProjectController;
 class QStackedWidget;
 class QTabWidget;
 class RecentFilesMenu;
+class ScriptExports;
 class SelectionPanel;
 class SimilarityHeatmap;
 class SweepChart;
@@ -65,6 +66,7 @@ public:
     LoadOptionsBar *loadOptionsBar() const { return m_loadBar; }
     /** What is asked before a job that would lose something (tests answer it). */
     JobQuestions &questions() const { return *m_questions; }
+    ScriptExports *scriptExports() const { return m_scripts; }
     /** The action with object name `name` ("dropAction", "exportHealedAction", …); for tests. */
     QAction *action(const QString &name) const;
 
@@ -112,6 +114,7 @@ private:
     ProjectController *m_project = nullptr;
     ChartExports *m_chartExports = nullptr;
     std::unique_ptr<JobQuestions> m_questions;
+    ScriptExports *m_scripts = nullptr;
     QStackedWidget *m_pages = nullptr;
     AnalysisTabs *m_tabs = nullptr;
     ModelSummaryPanel *m_summary = nullptr;

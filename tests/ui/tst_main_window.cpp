@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window opens a model folder in the background and shows its summary; errors show a dialog.
 // It drops layers, heals the pruned model with QLoRA while the loss chart grows, and exports it.
+#include <QClipboard>
 #include <QDir>
+#include <QGuiApplication>
 #include <QFile>
 #include <QMessageBox>
 #include <QSettings>
@@ -370,6 +372,28 @@ private slots:
         QCOMPARE(strip->dropped(), (std::vector<int64_t>{1, 4}));
         QVERIFY(app.window.action("restoreAction")->isEnabled());
         QVERIFY(app.window.action("exportModelAction")->isEnabled());
+        QVERIFY(app.window.action("mergekitAction")->isEnabled());
+
+        // The GUI's work as a script: the export of these layers as its layercut-cli command…
+        QVERIFY(app.window.action("copyCommandMenu")->isEnabled());
+        app.window.action("copyExportCommand")->trigger();
+        const QString prune = QGuiApplication::clipboard()->text();
+        QVERIFY2(prune.startsWith("layercut-cli prune ") && prune.contains("llama3_gqa_sharded") &&
+                     prune.contains("--layers 1,4"),
+                 qPrintable(prune));
+        // …a job whose dock lacks its data is refused with the dock's reason, the clipboard left alone…
+        app.window.action("copyDistancesCommand")->trigger();
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = app.window.findChild<QMessageBox *>("errorBox")) != nullptr);
+        QVERIFY2(box->text().contains("dataset"), qPrintable(box->text()));
+        delete box;
+        QCOMPARE(QGuiApplication::clipboard()->text(), prune);
+        // …and with the data set, the dock's sample goes into the command.
+        app.window.analysisPanel()->setDataFile(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
+        app.window.action("copyDistancesCommand")->trigger();
+        const QString distances = QGuiApplication::clipboard()->text();
+        QVERIFY2(distances.startsWith("layercut-cli distances ") && distances.contains("tiny_corpus.txt"),
+                 qPrintable(distances));
     }
 
     void showsLoadErrors()
