@@ -127,6 +127,8 @@ void AnalysisTabs::showSelection()
     const QSignalBlocker heatmapBlocker(m_heatmap), stripBlocker(m_strip);
     if (block && !m_session->distances().empty())
         m_heatmap->selectBlock(static_cast<int>(block->first), static_cast<int>(block->size()));
+    else
+        m_heatmap->clearSelection();  // a set of layers is no cell of the heatmap
     m_strip->setSelectedLayers(layers);
 }
 

@@ -116,6 +116,12 @@ private slots:
         QCOMPARE(window.heatmap()->selectedStart(), 1);
         QCOMPARE(window.heatmap()->selectedSize(), 3);
         QVERIFY(window.selectionPanel()->keptText().startsWith("0, 4–5"));
+        // Layers that are not one block are no cell of the heatmap: its marker goes, the strip keeps them.
+        emit window.layerStrip()->layersSelected({1, 4});
+        QCOMPARE(window.heatmap()->selectedSize(), 0);
+        QCOMPARE(session.selection(), (std::vector<int64_t>{1, 4}));
+        emit window.layerStrip()->layersSelected(lc::LayerRange{1, 3}.layers());
+        QCOMPARE(window.heatmap()->selectedSize(), 3);
         // A second run on the same model and data comes from the cache, with the same numbers.
         const lc::LayerDistances measured = window.heatmap()->distances();
         ready.clear();

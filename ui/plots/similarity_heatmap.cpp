@@ -224,6 +224,14 @@ void SimilarityHeatmap::selectBlock(int start, int size)
     emit blockSelected(start, start + size - 1);
 }
 
+void SimilarityHeatmap::clearSelection()
+{
+    m_start = -1;
+    m_size = 0;
+    updateSelectionMarker();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 void SimilarityHeatmap::updateSelectionMarker()
 {
     const bool visible = m_size > 0 && m_start >= 0 && m_start + m_size <= m_distances.numLayers;

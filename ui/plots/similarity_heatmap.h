@@ -38,6 +38,8 @@ public:
 
     /** Selects the block of n layers starting at l (ignored when undefined); emits blockSelected. */
     void selectBlock(int start, int size);
+    /** No cell selected: the selection is none, or layers that are not one block. Emits nothing. */
+    void clearSelection();
     int selectedStart() const { return m_start; }
     int selectedSize() const { return m_size; }
 
