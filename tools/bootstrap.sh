@@ -13,6 +13,7 @@ cd "$here"
 packages=(build-essential cmake ninja-build pkg-config git
           qt6-base-dev qt6-svg-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
           libtorch-dev libsentencepiece-dev nlohmann-json3-dev libcli11-dev libpcre2-dev libutf8proc-dev zlib1g-dev
+          libopenblas0-pthread  # else libtorch's CPU matrix products run on the reference BLAS, ~20x slower
           xvfb xauth
           desktop-file-utils appstream groff-base mandoc)  # the packaging lint tests (label packaging)
 sudo=""

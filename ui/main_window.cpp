@@ -75,7 +75,7 @@ MainWindow::MainWindow(lc::Session *session, QWidget *parent)
     connect(m_scripts, &ScriptExports::message, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     createActions();
     m_jobStatus = new JobStatusBar(session, this);
-    statusBar()->addPermanentWidget(m_jobStatus, 1);
+    statusBar()->addPermanentWidget(m_jobStatus);  // its own width: messages keep the rest
     connectSession();
     pushInputs();
     m_session->setView({m_analysis->metric(), m_analysis->normalizeRows(), m_tabs->currentIndex()});

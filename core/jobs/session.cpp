@@ -63,6 +63,7 @@ void Session::connectWorker()
         m_progress.step = step.step;
         m_progress.steps = step.totalSteps;
         m_stepSecondsLeft = step.secondsLeft;
+        m_stepTokensPerSecond = step.tokensPerSecond;
         emit healingStep(step);
         publishProgress();
     });
@@ -192,6 +193,7 @@ bool Session::beginJob(JobKind kind, std::function<void(ModelWorker *, std::stop
     m_cancelling = false;
     m_progress = JobProgress{.kind = kind};
     m_stepSecondsLeft = 0.0;
+    m_stepTokensPerSecond = 0.0;
     m_clock.start();
     if (!m_compute->run(std::move(job))) {
         m_job = JobKind::None;
@@ -249,7 +251,11 @@ void Session::publishProgress()
     } else {
         p.fraction = within;
     }
-    p.tokensPerSecond = p.tokens > 0 && p.seconds > 0 ? double(p.tokens) / p.seconds : 0.0;
+    // Healing's own pace once it runs (pauses and the preparation left out), as the loss chart says it.
+    if (m_job == JobKind::Heal && m_stepTokensPerSecond > 0)
+        p.tokensPerSecond = m_stepTokensPerSecond;
+    else
+        p.tokensPerSecond = p.tokens > 0 && p.seconds > 0 ? double(p.tokens) / p.seconds : 0.0;
     // Time left: healing's own estimate once it runs (validations to come included, the preparation not),
     // else from the pace so far, once there is enough of it to be worth saying.
     if (m_job == JobKind::Heal && m_stepSecondsLeft > 0)

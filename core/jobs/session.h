@@ -261,7 +261,8 @@ private:
     bool m_cancelling = false;
     QElapsedTimer m_clock;
     JobProgress m_progress;
-    double m_stepSecondsLeft = 0.0;  // the last healing step's estimate of the run's time left
+    double m_stepSecondsLeft = 0.0;      // the last healing step's estimate of the run's time left
+    double m_stepTokensPerSecond = 0.0;  // and its pace
     // The model and its results.
     ModelInfo m_info;
     LoadOptions m_loadOptions, m_pendingLoad;

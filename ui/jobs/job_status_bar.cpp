@@ -55,6 +55,8 @@ JobStatusBar::JobStatusBar(lc::Session *session, QWidget *parent) : QWidget(pare
 
 void JobStatusBar::onBusy(bool busy)
 {
+    // Idle, it takes no room: the status bar's messages (saved, copied, loaded) use the whole width.
+    setVisible(busy);
     m_progress->setVisible(busy);
     m_cancel->setVisible(busy);
     m_cancel->setEnabled(busy);
