@@ -29,12 +29,12 @@
 #include "layercut/safetensors_file.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
+#include "model/nf4.h"
 #include "prune/prune_record.h"
 #include "session/model_session_impl.h"
-#include "train/autograd_functions.h"
+#include "train/chunked_cross_entropy.h"
 #include "train/healing_data.h"
 #include "train/healing_state.h"
-#include "train/nf4.h"
 
 #if LAYERCUT_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
