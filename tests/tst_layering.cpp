@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The tree's layering, read from its #include lines: no two units (a header with its source) include each
 // other, directly or around a circle; core sources outside core/jobs never include Qt; nothing outside
-// core/src includes torch; the jobs layer (the session) never includes a widget.
+// core/src includes torch; the jobs layer (the session) never includes a widget; the model (core/src/model:
+// weights, NF4 storage, the forward pass) never includes training (core/src/train), which builds on it.
 #include <functional>
 #include <map>
 #include <set>
@@ -36,7 +37,7 @@ Tree readTree()
     static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s*[<\"]([^\">]+)[\">]"),
                                             QRegularExpression::MultilineOption);
     for (const QString top : {"core", "ui", "app", "tests"}) {
-        QDirIterator it(kRoot + "/" + top, {"*.h", "*.cpp"}, QDir::Files, QDirIterator::Subdirectories);
+        QDirIterator it(kRoot + "/" + top, {"*.h", "*.cpp", "*.cu"}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
             QFile f(path);
@@ -116,6 +117,16 @@ private slots:
                 if (file.startsWith("core/jobs/") && widget)
                     QFAIL(qPrintable(file + " (jobs layer, no widgets) includes " + t));
             }
+    }
+
+    void modelNeverIncludesTraining()
+    {
+        // Training builds on the model (its adapters, its quantised base, its checkpointed forward); the
+        // model serves inference alone, so nothing of train/ may reach it, not even a header.
+        for (const auto &[file, targets] : m_tree.includes)
+            for (const QString &t : targets)
+                if (file.startsWith("core/src/model/") && (t.startsWith("train/") || t.contains("/train/")))
+                    QFAIL(qPrintable(file + " (model) includes " + t + " (training)"));
     }
 
 private:

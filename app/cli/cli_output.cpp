@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 #include "layercut/error.h"
@@ -17,16 +18,16 @@ void printJson(const nlohmann::ordered_json &result, bool compact)
 ProgressFn stderrProgress()
 {
     const bool tty = ::isatty(STDERR_FILENO);
-    return [tty, lastStage = std::string(), lastPercent = -1](const Progress &p) mutable {
+    return [tty, lastStage = std::optional<Stage>(), lastPercent = -1](const Progress &p) mutable {
         const int percent = p.total > 0 ? static_cast<int>(100 * p.current / p.total) : 0;
         if (p.stage == lastStage && (tty ? percent == lastPercent : percent / 10 == lastPercent / 10))
             return;
         lastStage = p.stage;
         lastPercent = percent;
         if (tty)
-            std::fprintf(stderr, "\r%s: %3d%%%s", p.stage.c_str(), percent, percent >= 100 ? "\n" : "");
+            std::fprintf(stderr, "\r%s: %3d%%%s", stageName(p.stage), percent, percent >= 100 ? "\n" : "");
         else
-            std::fprintf(stderr, "%s: %d%%\n", p.stage.c_str(), percent);
+            std::fprintf(stderr, "%s: %d%%\n", stageName(p.stage), percent);
         std::fflush(stderr);
     };
 }

@@ -2,8 +2,12 @@
 // What the session tells the GUI about the job on the compute thread: which it is, how far it got, how it ended.
 #pragma once
 
+#include <optional>
+
 #include <QMetaType>
 #include <QString>
+
+#include "layercut/progress.h"
 
 namespace lc {
 
@@ -33,7 +37,7 @@ enum class JobOutcome
 struct JobProgress
 {
     JobKind kind = JobKind::None;
-    QString stage;                  // the core's stage identifier: "loading weights", "measuring distances", …
+    std::optional<Stage> stage;     // the core's stage (Stage::LoadingWeights, …); none until the first report
     qint64 current = 0, total = 0;  // within the stage (bytes, samples, sequences, steps)
     qint64 tokens = 0;              // tokens processed in the stage so far (0: not counted)
     double fraction = -1.0;         // of the whole job, 0…1; negative while unknown

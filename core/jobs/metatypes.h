@@ -10,8 +10,10 @@
 #include "layercut/layer_distances.h"
 #include "layercut/model_export.h"
 #include "layercut/model_session.h"
+#include "layercut/progress.h"
 #include "layercut/text_dataset.h"
 
+Q_DECLARE_METATYPE(lc::Stage)
 Q_DECLARE_METATYPE(lc::ModelInfo)
 Q_DECLARE_METATYPE(lc::LoadOptions)
 Q_DECLARE_METATYPE(lc::LayerDistances)

@@ -11,6 +11,7 @@ namespace lc {
 
 ModelWorker::ModelWorker(QObject *parent) : QObject(parent)
 {
+    qRegisterMetaType<lc::Stage>();
     qRegisterMetaType<lc::ModelInfo>();
     qRegisterMetaType<lc::LoadOptions>();
     qRegisterMetaType<lc::LayerDistances>();
@@ -50,7 +51,7 @@ void ModelWorker::guarded(const std::function<void()> &job)
 ProgressFn ModelWorker::progressReporter()
 {
     return [this](const Progress &p) {
-        emit progressChanged(QString::fromStdString(p.stage), p.current, p.total, p.tokens);
+        emit progressChanged(p.stage, p.current, p.total, p.tokens);
     };
 }
 
@@ -78,7 +79,7 @@ void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions
             emit distancesReady(*cached, true);
             return;
         }
-        emit progressChanged(QStringLiteral("reading data"), 0, 1, 0);
+        emit progressChanged(Stage::ReadingData, 0, 1, 0);
         const TokenizedDataset dataset =
             readTokenized(data, m_session.tokenizer(), dataOptions, nullptr, progressReporter(), stop);
         const LayerDistances d =

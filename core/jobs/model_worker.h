@@ -77,7 +77,7 @@ public:
     ModelSession &session() { return m_session; }
 
 signals:
-    void progressChanged(const QString &stage, qint64 current, qint64 total, qint64 tokens);
+    void progressChanged(lc::Stage stage, qint64 current, qint64 total, qint64 tokens);
     void modelLoaded(const lc::ModelInfo &info);
     void distancesReady(const lc::LayerDistances &distances, bool fromCache);
     /** `before`/`after` have tokens == 0 when no data was given; `heldOut` when none was analysed. */

@@ -241,7 +241,7 @@ private:
     /** The one way a job starts: refuses while busy, resets the job's clock and progress, runs `job`. */
     bool beginJob(JobKind kind, std::function<void(ModelWorker *, std::stop_token)> job);
     void connectWorker();
-    void onProgress(const QString &stage, qint64 current, qint64 total, qint64 tokens);
+    void onProgress(lc::Stage stage, qint64 current, qint64 total, qint64 tokens);
     /** Works out the job's fraction, rate and time left from what it reported, and emits progressChanged. */
     void publishProgress();
     void onLoaded(const ModelInfo &info);

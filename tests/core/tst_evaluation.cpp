@@ -356,7 +356,9 @@ private slots:
         o.eval.validationData = kFixtures + "/data/tiny_corpus.txt";
         o.resultFile = fs::path(dir.path().toStdString()) / "sweep.json";
         int evaluations = 0;  // each evaluateModel() reads its loss data once
-        const auto progress = [&](const Progress &p) { evaluations += p.stage == "reading data" && p.current == 0; };
+        const auto progress = [&](const Progress &p) {
+            evaluations += p.stage == Stage::ReadingData && p.current == 0;
+        };
         std::vector<SweepPoint> seen;
         const SweepResult r = runSweep(s, o, [&](const SweepPoint &p) { seen.push_back(p); }, progress);
         QCOMPARE(evaluations, 3);  // the unpruned model, deepest's 2 layers, reverse's 2 layers
@@ -408,7 +410,7 @@ private slots:
         o.eval.lossSequences = 4;
         int measured = 0;
         const auto progress = [&](const Progress &p) {
-            measured += p.stage == "measuring distances" && p.current == 0;
+            measured += p.stage == Stage::MeasuringDistances && p.current == 0;
         };
 
         o.resultFile = root / "first.json";

@@ -564,16 +564,16 @@ private slots:
         callbacks.started = [&](int64_t, const HealingResult &) { started = true; };
         healModel(*session, c, callbacks);
         QVERIFY(started);
-        // Each stage in this order, each ending at its total; "reading data" twice: both files, in bytes.
-        const std::vector<std::string> expected = {"reading data", "tokenizing training data", "reading data",
-                                                   "tokenizing validation data", "quantizing"};
-        std::vector<std::string> stages;
+        // Each stage in this order, each ending at its total; Stage::ReadingData twice: both files, in bytes.
+        const std::vector<Stage> expected = {Stage::ReadingData, Stage::TokenizingTrainingData, Stage::ReadingData,
+                                             Stage::TokenizingValidationData, Stage::Quantizing};
+        std::vector<Stage> stages;
         for (size_t i = 0; i < reports.size(); ++i) {
             const Progress &p = reports[i];
-            QVERIFY2(p.total > 0 && p.current >= 0 && p.current <= p.total, p.stage.c_str());
+            QVERIFY2(p.total > 0 && p.current >= 0 && p.current <= p.total, stageName(p.stage));
             if (stages.empty() || stages.back() != p.stage) {
                 if (!stages.empty())  // the stage before this one ended at its total
-                    QVERIFY2(reports[i - 1].current == reports[i - 1].total, reports[i - 1].stage.c_str());
+                    QVERIFY2(reports[i - 1].current == reports[i - 1].total, stageName(reports[i - 1].stage));
                 stages.push_back(p.stage);
             }
         }
@@ -581,12 +581,12 @@ private slots:
         QCOMPARE(reports.front().total, static_cast<int64_t>(fs::file_size(kCorpus)));
         QCOMPARE(reports.back().current, reports.back().total);
         QCOMPARE(reports.back().total, static_cast<int64_t>(session->prunePlan().kept.size()));
-        // The loss before the first step comes after `started`, under "validating", in blocks.
+        // The loss before the first step comes after `started`, under Stage::Validating, in blocks.
         std::vector<Progress> validating;
         auto again = loadPruned();
         callbacks.started = {};
         callbacks.progress = [&](const Progress &p) {
-            if (p.stage == "validating")
+            if (p.stage == Stage::Validating)
                 validating.push_back(p);
         };
         healModel(*again, c, callbacks);

@@ -3,8 +3,9 @@
 // round-trip error bound implied by the code values, double quantisation of the scales, and the NF4
 // linear layer (forward and input gradient) against the same layer with the dequantised weight.
 // This test reaches into core/src, so it includes torch: Qt's keywords are off (QT_NO_KEYWORDS).
-#include "train/autograd_functions.h"
-#include "train/nf4.h"
+#include "model/autograd_functions.h"
+#include "model/nf4.h"
+#include "train/chunked_cross_entropy.h"
 
 #include <QTest>
 

@@ -242,7 +242,7 @@ private slots:
         std::stop_source stop;
         int calls = 0;
         const auto progress = [&](const Progress &p) {
-            if (p.stage == "exporting" && ++calls == 3)
+            if (p.stage == Stage::Exporting && ++calls == 3)
                 stop.request_stop();
         };
         QVERIFY_THROWS_EXCEPTION(Cancelled, exportPrunedModel(kModels + "llama2_spm_classic", PrunePlan::dropBlock(6, 1, 1),
@@ -340,7 +340,9 @@ private slots:
         LossCheck check;
         int baselines = 0;
         // Reading the data starts each baseline (its progress then counts the file's bytes).
-        const ProgressFn count = [&](const Progress &p) { baselines += p.stage == "reading data" && p.current == 0; };
+        const ProgressFn count = [&](const Progress &p) {
+            baselines += p.stage == Stage::ReadingData && p.current == 0;
+        };
         const LossCheck::Result a = check.run(session, PrunePlan::dropBlock(6, 2, 2), corpus, analysis, 8, 4, count);
         const LossCheck::Result b = check.run(session, PrunePlan::dropBlock(6, 1, 1), corpus, analysis, 8, 4, count);
         QCOMPARE(baselines, 1);

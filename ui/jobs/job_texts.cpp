@@ -5,51 +5,44 @@
 
 #include "format.h"
 
-QString JobTexts::stage(const QString &stage)
+QString JobTexts::stage(lc::Stage stage)
 {
-    // Core stage names are English identifiers; show them translated.
-    static const struct
-    {
-        const char *id;
-        const char *text;
-    } kStages[] = {
-        {"opening checkpoint", QT_TR_NOOP("Opening checkpoint…")},
-        {"loading weights", QT_TR_NOOP("Loading weights…")},
-        {"reading data", QT_TR_NOOP("Reading and tokenising the data…")},
-        {"measuring distances", QT_TR_NOOP("Measuring distances…")},
-        {"measuring loss", QT_TR_NOOP("Measuring the held-out loss…")},
-        {"exporting", QT_TR_NOOP("Exporting…")},
-        {"tokenizing", QT_TR_NOOP("Tokenising…")},
-        {"tokenizing training data", QT_TR_NOOP("Tokenising the training data…")},
-        {"tokenizing validation data", QT_TR_NOOP("Tokenising the validation data…")},
-        {"quantizing", QT_TR_NOOP("Quantising the base to NF4…")},
-        {"attaching adapters", QT_TR_NOOP("Attaching the adapters…")},
-        {"validating", QT_TR_NOOP("Measuring the validation loss…")},
-        {"writing checkpoint", QT_TR_NOOP("Writing a checkpoint…")},
-        {"evaluating", QT_TR_NOOP("Evaluating…")},
-        {"sweep", QT_TR_NOOP("Sweeping…")},
-    };
-    for (const auto &s : kStages)
-        if (stage == QLatin1String(s.id))
-            return tr(s.text);
-    return stage;
+    // A switch without a default: a new core stage without its text here is a compiler warning.
+    switch (stage) {
+    case lc::Stage::OpeningCheckpoint: return tr("Opening checkpoint…");
+    case lc::Stage::LoadingWeights: return tr("Loading weights…");
+    case lc::Stage::ReadingData: return tr("Reading and tokenising the data…");
+    case lc::Stage::MeasuringDistances: return tr("Measuring distances…");
+    case lc::Stage::MeasuringLoss: return tr("Measuring the held-out loss…");
+    case lc::Stage::Exporting: return tr("Exporting…");
+    case lc::Stage::Tokenizing: return tr("Tokenising…");
+    case lc::Stage::TokenizingTrainingData: return tr("Tokenising the training data…");
+    case lc::Stage::TokenizingValidationData: return tr("Tokenising the validation data…");
+    case lc::Stage::Quantizing: return tr("Quantising the base to NF4…");
+    case lc::Stage::AttachingAdapters: return tr("Attaching the adapters…");
+    case lc::Stage::Validating: return tr("Measuring the validation loss…");
+    case lc::Stage::WritingCheckpoint: return tr("Writing a checkpoint…");
+    case lc::Stage::Evaluating: return tr("Evaluating…");
+    case lc::Stage::Sweep: return tr("Sweeping…");
+    }
+    return QString::fromLatin1(lc::stageName(stage));
 }
 
 QString JobTexts::progress(const lc::JobProgress &p)
 {
-    if (p.kind == lc::JobKind::Heal && p.steps > 0 && p.stage != QLatin1String("writing checkpoint")) {
+    if (p.kind == lc::JobKind::Heal && p.steps > 0 && p.stage != lc::Stage::WritingCheckpoint) {
         const QString step = tr("Healing: step %1 of %2").arg(p.step).arg(p.steps);
         // A validation pass between steps takes a while: say so beside the step.
-        return p.stage == QLatin1String("validating") && p.current < p.total
-                   ? tr("%1 · %2").arg(step, stage(p.stage))
+        return p.stage == lc::Stage::Validating && p.current < p.total
+                   ? tr("%1 · %2").arg(step, stage(lc::Stage::Validating))
                    : step;
     }
-    QString text = p.stage.isEmpty() ? QString() : stage(p.stage);
-    if (p.stage == QLatin1String("measuring distances") && p.total > 0)
+    QString text = p.stage ? stage(*p.stage) : QString();
+    if (p.stage == lc::Stage::MeasuringDistances && p.total > 0)
         text = tr("%1 %2 of %3 samples").arg(text).arg(p.current).arg(p.total);
-    else if ((p.stage == QLatin1String("measuring loss") || p.stage == QLatin1String("evaluating")) && p.total > 0)
+    else if ((p.stage == lc::Stage::MeasuringLoss || p.stage == lc::Stage::Evaluating) && p.total > 0)
         text = tr("%1 %2 of %3 sequences").arg(text).arg(p.current).arg(p.total);
-    else if ((p.stage == QLatin1String("loading weights") || p.stage == QLatin1String("exporting")) && p.total > 1)
+    else if ((p.stage == lc::Stage::LoadingWeights || p.stage == lc::Stage::Exporting) && p.total > 1)
         text = tr("%1 %2 of %3").arg(text, format::bytes(static_cast<quint64>(p.current)),
                                      format::bytes(static_cast<quint64>(p.total)));
     if ((p.kind == lc::JobKind::Sweep || p.kind == lc::JobKind::Importance) && p.points > 0)

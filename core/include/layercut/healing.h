@@ -152,10 +152,11 @@ struct HealingCallbacks
     std::function<void(const HealingStep &)> stepFinished;
     std::function<void(const ValidationPoint &)> validated;
     /**
-     * Every stage before the first step and the slow ones after it: "reading data" (bytes of each file),
-     * "tokenizing training data", "tokenizing validation data" (documents), "quantizing" (NF4, kept layers
-     * done) or "attaching adapters" (LoRA on a base that needs no quantising), "validating" (validation
-     * blocks done; before the first step and at every validation) and "writing checkpoint".
+     * Every stage before the first step and the slow ones after it: Stage::ReadingData (bytes of each
+     * file), Stage::TokenizingTrainingData, Stage::TokenizingValidationData (documents), Stage::Quantizing
+     * (NF4, kept layers done) or Stage::AttachingAdapters (LoRA on a base that needs no quantising),
+     * Stage::Validating (validation blocks done; before the first step and at every validation) and
+     * Stage::WritingCheckpoint.
      */
     ProgressFn progress;
     std::function<bool()> paused;          // polled between steps; while true the run waits (stop still works)

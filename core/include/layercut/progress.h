@@ -4,17 +4,62 @@
 #include <cstdint>
 #include <functional>
 #include <stop_token>
-#include <string>
 #include <utility>
 
 #include "layercut/error.h"
 
 namespace lc {
 
+/**
+ * What a long operation is doing. An enum, so that the GUI's texts for them are a switch the compiler
+ * checks: a new stage without its text is a warning there.
+ */
+enum class Stage
+{
+    OpeningCheckpoint,
+    LoadingWeights,            // bytes of the checkpoint's tensors uploaded
+    ReadingData,               // bytes of a data file read
+    Tokenizing,                // documents tokenised
+    TokenizingTrainingData,    // Tokenizing, for healing's training data
+    TokenizingValidationData,  // Tokenizing, for healing's validation data
+    Quantizing,                // kept layers quantised to NF4
+    AttachingAdapters,         // LoRA on a base that needs no quantising
+    Validating,                // validation blocks measured
+    WritingCheckpoint,
+    MeasuringDistances,        // samples measured
+    MeasuringLoss,             // sequences measured
+    Evaluating,                // sequences evaluated
+    Exporting,                 // bytes written
+    Sweep,                     // sweep points measured
+};
+
+/** The stage's short English name, as the CLI prints it on stderr ("loading weights"). */
+constexpr const char *stageName(Stage stage)
+{
+    switch (stage) {
+    case Stage::OpeningCheckpoint: return "opening checkpoint";
+    case Stage::LoadingWeights: return "loading weights";
+    case Stage::ReadingData: return "reading data";
+    case Stage::Tokenizing: return "tokenizing";
+    case Stage::TokenizingTrainingData: return "tokenizing training data";
+    case Stage::TokenizingValidationData: return "tokenizing validation data";
+    case Stage::Quantizing: return "quantizing";
+    case Stage::AttachingAdapters: return "attaching adapters";
+    case Stage::Validating: return "validating";
+    case Stage::WritingCheckpoint: return "writing checkpoint";
+    case Stage::MeasuringDistances: return "measuring distances";
+    case Stage::MeasuringLoss: return "measuring loss";
+    case Stage::Evaluating: return "evaluating";
+    case Stage::Exporting: return "exporting";
+    case Stage::Sweep: return "sweep";
+    }
+    return "";
+}
+
 /** One progress report of a long operation: `current` of `total` units of `stage` are done. */
 struct Progress
 {
-    std::string stage;  // short English stage name, e.g. "loading weights"
+    Stage stage = Stage::OpeningCheckpoint;
     int64_t current = 0;
     int64_t total = 0;
     int64_t tokens = 0;  // tokens processed so far, where that means something (rates, time left)
@@ -38,8 +83,8 @@ inline void throwIfStopped(const std::stop_token &stop)
 class ThrottledProgress
 {
 public:
-    ThrottledProgress(ProgressFn progress, std::string stage, int64_t total)
-        : m_progress(std::move(progress)), m_stage(std::move(stage)), m_total(total),
+    ThrottledProgress(ProgressFn progress, Stage stage, int64_t total)
+        : m_progress(std::move(progress)), m_stage(stage), m_total(total),
           m_step(total > 200 ? total / 200 : 1)
     {
     }
@@ -60,7 +105,7 @@ public:
 
 private:
     ProgressFn m_progress;
-    std::string m_stage;
+    Stage m_stage;
     int64_t m_total, m_step;
     int64_t m_last = -1;
 };

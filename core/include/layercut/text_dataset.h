@@ -25,7 +25,7 @@ using Document = std::variant<std::string, std::vector<int64_t>>;
  *  - gzip-compressed JSON Lines (.gz), as C4 ships it (c4-validation.00000-of-00008.json.gz).
  * Throws lc::Error naming the file (and line) for unreadable files and malformed lines, and for data that
  * is not text: invalid UTF-8, or control bytes beyond a small share (a binary file chosen by mistake).
- * Reports "reading data": bytes of the file read (compressed bytes for .gz) of its size; throws
+ * Reports Stage::ReadingData: bytes of the file read (compressed bytes for .gz) of its size; throws
  * lc::Cancelled within 64 KiB of `stop` firing.
  */
 std::vector<Document> readDocuments(const std::filesystem::path &path, const ProgressFn &progress = {},
@@ -54,7 +54,7 @@ struct TokenizedDataset
  * Tokenises `documents` (ids pass through), skipping those shorter than one token. When `samples` is set
  * and smaller than the number of documents, a seeded random choice of documents is taken, in file order.
  * `tokenizer` may be null when every document is given as ids; a text document then throws lc::Error.
- * Reports "tokenizing": documents taken of those it will take (`samples`, or all); throws lc::Cancelled
+ * Reports Stage::Tokenizing: documents taken of those it will take (`samples`, or all); throws lc::Cancelled
  * within one document of `stop` firing.
  */
 TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const Tokenizer *tokenizer,

@@ -132,7 +132,7 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
     int64_t done = 0;
     const auto total = static_cast<int64_t>(sequences.size());
     if (progress)
-        progress({"measuring distances", 0, total, 0});
+        progress({Stage::MeasuringDistances, 0, total, 0});
     const int64_t H = model.config().hiddenSize;
     const int64_t passTokens = passTokenLimit(model.device());
     c10::InferenceMode inference;
@@ -164,7 +164,7 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
             accumulator.impl().addBatch(states, mask, lastIndex);
             done += B;
             if (progress)  // tokens counted once, in addBatch
-                progress({"measuring distances", done, total, accumulator.impl().tokens});
+                progress({Stage::MeasuringDistances, done, total, accumulator.impl().tokens});
         }
     }
     LayerDistances result = accumulator.result();

@@ -29,7 +29,7 @@ PackedBlocks packDocuments(const std::vector<Document> &documents, const std::ve
     out.length = length;
     const auto eos = tokenizer ? tokenizer->eosId() : std::nullopt;
     const auto full = [&] { return maxBlocks > 0 && static_cast<int64_t>(out.tokens.size()) >= maxBlocks * length; };
-    ThrottledProgress report(progress, "tokenizing", static_cast<int64_t>(order.size()));
+    ThrottledProgress report(progress, Stage::Tokenizing, static_cast<int64_t>(order.size()));
     for (const size_t i : order) {
         if (full())
             break;

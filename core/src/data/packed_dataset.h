@@ -27,7 +27,7 @@ struct PackedBlocks
  * are full (0: all). A final remainder shorter than a block is dropped, unless no block is full: then
  * it becomes one shorter block (when it has at least 2 tokens), so tiny validation sets still count.
  * Without a tokenizer only `input_ids` documents can be read (lc::Error otherwise), and no EOS is added.
- * Reports "tokenizing": entries of `order` read of all of them (all of them once the blocks are full);
+ * Reports Stage::Tokenizing: entries of `order` read of all of them (all of them once the blocks are full);
  * throws lc::Cancelled within one document of `stop` firing.
  */
 PackedBlocks packDocuments(const std::vector<Document> &documents, const std::vector<size_t> &order,

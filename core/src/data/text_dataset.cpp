@@ -26,7 +26,7 @@ bool endsWith(const std::string &s, const std::string &suffix)
 
 /**
  * Calls onLine(line, number) for every line of a file (numbers from 1), gunzipping .gz files on the fly;
- * "\r\n" endings lose their "\r". Reports "reading data" as bytes of the file read (compressed bytes for
+ * "\r\n" endings lose their "\r". Reports Stage::ReadingData as bytes of the file read (compressed bytes for
  * .gz) of its size, and looks at `stop` between blocks of 64 KiB.
  */
 void readLines(const std::filesystem::path &path, const std::function<void(std::string &, size_t)> &onLine,
@@ -40,7 +40,7 @@ void readLines(const std::filesystem::path &path, const std::function<void(std::
         // About every MiB and at the end: cheap for the caller, smooth enough for a progress bar.
         const bool due = lastReported < 0 || done == size || done - lastReported >= (1 << 20);
         if (progress && done != lastReported && due) {
-            progress({"reading data", done, ec ? 0 : size, 0});
+            progress({Stage::ReadingData, done, ec ? 0 : size, 0});
             lastReported = done;
         }
     };
@@ -297,7 +297,7 @@ TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const
     const std::vector<size_t> order = samplingOrder(documents.size(), options);
     const auto all = static_cast<int64_t>(documents.size());
     const int64_t wanted = options.samples > 0 ? std::min(options.samples, all) : all;
-    ThrottledProgress report(progress, "tokenizing", wanted);
+    ThrottledProgress report(progress, Stage::Tokenizing, wanted);
     std::vector<std::pair<size_t, std::vector<int64_t>>> kept;
     int64_t tokens = 0;
     for (const size_t i : order) {

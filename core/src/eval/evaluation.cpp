@@ -218,7 +218,7 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::v
         }
         done += B;
         if (progress)
-            progress({"evaluating", done, total, computed});
+            progress({Stage::Evaluating, done, total, computed});
         start = end;
     }
     return computed;
@@ -269,7 +269,7 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
     if (!o.mmlu.empty()) {
         const Tokenizer &tokenizer = *impl.tokenizer;
         if (progress)
-            progress({"reading data", 0, 1, 0});
+            progress({Stage::ReadingData, 0, 1, 0});
         const MmluData data = readMmlu(o.mmlu, o.shots);
         std::vector<QuestionResult> questions;
         for (const auto &[subject, test] : data.test)

@@ -259,7 +259,7 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
         for (Task &t : tasks) {
             ++index;
             if (progress)
-                progress({"sweep", index - 1, static_cast<int64_t>(tasks.size()), 0});
+                progress({Stage::Sweep, index - 1, static_cast<int64_t>(tasks.size()), 0});
             throwIfStopped(stop);
             if (done(t, false) && (!wantHealed || done(t, true)))
                 continue;

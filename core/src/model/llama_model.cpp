@@ -10,7 +10,7 @@
 #include "layercut/error.h"
 #include "layercut/progress.h"
 #include "model/fused_ops.h"
-#include "train/autograd_functions.h"
+#include "model/autograd_functions.h"
 
 namespace lc {
 namespace {

@@ -24,7 +24,7 @@ void reportProgress(const ProgressFn &progress, uint64_t done, uint64_t total, i
     const int percent = total ? static_cast<int>(100 * done / total) : 100;
     if (progress && percent != lastPercent) {
         lastPercent = percent;
-        progress({"loading weights", static_cast<int64_t>(done), static_cast<int64_t>(total)});
+        progress({Stage::LoadingWeights, static_cast<int64_t>(done), static_cast<int64_t>(total)});
     }
 }
 

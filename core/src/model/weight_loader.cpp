@@ -7,7 +7,7 @@
 
 #include "layercut/error.h"
 #include "model/tensor_upload.h"
-#include "train/nf4.h"
+#include "model/nf4.h"
 
 namespace lc {
 namespace {

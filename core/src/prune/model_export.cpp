@@ -127,7 +127,7 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
     if (fs::exists(target) && fs::equivalent(target, source))
         throw Error("'" + target.string() + "' is the source folder; export to another one");
     if (progress)
-        progress({"opening checkpoint", 0, 1, 0});
+        progress({Stage::OpeningCheckpoint, 0, 1, 0});
     const ModelConfig config = ModelConfig::fromFile(source / "config.json");
     if (plan.sourceLayers != config.numLayers)
         throw Error("the prune plan is for " + std::to_string(plan.sourceLayers) + " layers but '" +
@@ -218,7 +218,7 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
             writeSafetensors(tmp / file, tensors, {}, [&](const TensorToWrite &t) {
                 written += t.byteSize;
                 if (progress)
-                    progress({"exporting", static_cast<int64_t>(written), static_cast<int64_t>(totalBytes), 0});
+                    progress({Stage::Exporting, static_cast<int64_t>(written), static_cast<int64_t>(totalBytes), 0});
                 throwIfStopped(stop);
             });
         }

@@ -97,7 +97,7 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
     const ModelConfig config = ModelConfig::fromFile(folder / "config.json");
     const at::Device device = parseDevice(options.device);
     if (progress)
-        progress({"opening checkpoint", 0, 1});
+        progress({Stage::OpeningCheckpoint, 0, 1});
     const Checkpoint ckpt = Checkpoint::open(folder);
     ModelInfo info = describe(folder, config, ckpt);
     const DType dtype = computeDType(info, options);
@@ -262,7 +262,8 @@ LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t
             r.sequences += static_cast<int64_t>(last - first);
         }
         if (progress)
-            progress({"measuring loss", static_cast<int64_t>(std::min(sequences.size(), start + step)), total, r.tokens});
+            progress({Stage::MeasuringLoss, static_cast<int64_t>(std::min(sequences.size(), start + step)), total,
+                      r.tokens});
     }
     r.loss = r.tokens > 0 ? sum / static_cast<double>(r.tokens) : std::nan("");
     return r;

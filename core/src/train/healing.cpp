@@ -29,12 +29,12 @@
 #include "layercut/safetensors_file.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
+#include "model/nf4.h"
 #include "prune/prune_record.h"
 #include "session/model_session_impl.h"
-#include "train/autograd_functions.h"
+#include "train/chunked_cross_entropy.h"
 #include "train/healing_data.h"
 #include "train/healing_state.h"
-#include "train/nf4.h"
 
 #if LAYERCUT_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -167,7 +167,7 @@ std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, cons
     int64_t done = 0;
     // Named for what takes the time: quantising the base, or (dense base, or NF4 since loading) only the adapters.
     const bool quantizes = quantize && !model.allLayers().empty() && !model.allLayers().front().nf4[0];
-    const std::string stage = quantizes ? "quantizing" : "attaching adapters";
+    const Stage stage = quantizes ? Stage::Quantizing : Stage::AttachingAdapters;
     if (progress)
         progress({stage, 0, static_cast<int64_t>(plan.kept.size()), 0});
     for (const int64_t index : plan.kept) {
@@ -360,8 +360,8 @@ void zeroGrads(std::vector<Trainable> &trainables)
 }
 
 /**
- * Mean token loss of the model on the validation blocks (no dropout, no autograd). Reports "validating"
- * (blocks done); throws lc::Cancelled within half a block of one micro-batch of `stop` firing.
+ * Mean token loss of the model on the validation blocks (no dropout, no autograd). Reports
+ * Stage::Validating (blocks done); throws lc::Cancelled within half a block of one micro-batch of `stop` firing.
  */
 ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &blocks, int64_t microBatch, int64_t chunk,
                                int64_t step, const ProgressFn &progress, const std::stop_token &stop)
@@ -370,7 +370,7 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
     double sum = 0.0;
     int64_t tokens = 0;
     if (progress)
-        progress({"validating", 0, blocks.count(), 0});
+        progress({Stage::Validating, 0, blocks.count(), 0});
     for (int64_t start = 0; start < blocks.count(); start += microBatch) {
         throwIfStopped(stop);
         std::vector<int64_t> indices;
@@ -386,7 +386,7 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
                    .item<double>();
         tokens += ids.size(0) * (T - 1);
         if (progress)
-            progress({"validating", start + static_cast<int64_t>(indices.size()), blocks.count(), tokens});
+            progress({Stage::Validating, start + static_cast<int64_t>(indices.size()), blocks.count(), tokens});
     }
     return {step, tokens > 0 ? sum / static_cast<double>(tokens) : std::nan(""), tokens};
 }
@@ -646,7 +646,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         if (checkpoints.empty())
             return;
         if (cb.progress)
-            cb.progress({"writing checkpoint", 0, 1, 0});
+            cb.progress({Stage::WritingCheckpoint, 0, 1, 0});
         fs::create_directories(checkpoints);
         result.lastCheckpoint = checkpoints / checkpointName(step);
         writeCheckpoint(result.lastCheckpoint, session, trainables, c, result, step);

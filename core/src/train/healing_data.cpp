@@ -39,8 +39,8 @@ TrainingData prepareTrainingData(const HealingConfig &c, const Tokenizer *tokeni
                                  const ProgressFn &progress, std::stop_token stop)
 {
     // Each stage under its own name, so that a long preparation (a C4 shard read, parsed and tokenised)
-    // shows where it is: packDocuments reports "tokenizing", renamed here.
-    const auto renamed = [&](const char *stage) -> ProgressFn {
+    // shows where it is: packDocuments reports Stage::Tokenizing, renamed here.
+    const auto renamed = [&](Stage stage) -> ProgressFn {
         if (!progress)
             return {};
         return [&progress, stage](const Progress &p) { progress({stage, p.current, p.total, p.tokens}); };
@@ -55,7 +55,7 @@ TrainingData prepareTrainingData(const HealingConfig &c, const Tokenizer *tokeni
         trainOrder.erase(trainOrder.begin(), trainOrder.begin() + held);
     }
     d.train = packDocuments(docs, trainOrder, tokenizer, c.sequenceLength, c.steps * c.batchSize, false,
-                            renamed("tokenizing training data"), stop);
+                            renamed(Stage::TokenizingTrainingData), stop);
     if (d.train.count() == 0)
         throw Error("'" + c.trainData.string() + "': " + std::to_string(d.train.tokens.size()) +
                     " tokens are not enough for one training sequence of " + std::to_string(c.sequenceLength) +
@@ -69,13 +69,13 @@ TrainingData prepareTrainingData(const HealingConfig &c, const Tokenizer *tokeni
         const std::vector<size_t> order =
             untrained(valDocs, seededPermutation(valDocs.size(), c.seed + 1), d.trained, d.validationExcluded);
         d.validation = packDocuments(valDocs, order, tokenizer, c.sequenceLength, c.validationSequences, true,
-                                     renamed("tokenizing validation data"), stop);
+                                     renamed(Stage::TokenizingValidationData), stop);
         d.validationSource = c.validationData.string();
         checkIds(d.validation, vocab, c.validationData);
     } else if (!heldOrder.empty()) {
         const std::vector<size_t> order = untrained(docs, heldOrder, d.trained, d.validationExcluded);
         d.validation = packDocuments(docs, order, tokenizer, c.sequenceLength, c.validationSequences, true,
-                                     renamed("tokenizing validation data"), stop);
+                                     renamed(Stage::TokenizingValidationData), stop);
         d.validationSource = c.trainData.string();
     }
     d.validationDocuments = d.validation.consumed;

@@ -27,8 +27,9 @@ struct TrainingData
  * blocks were cut from, whatever file it comes from: by default it is the first 5% of the seeded order
  * (at least one document), and any candidate whose content training also reads is left out. Throws
  * lc::Error naming the file for data too short for one block or ids outside the vocabulary. Reports the
- * stages "reading data" (bytes of each file), "tokenizing training data" and "tokenizing validation data"
- * (documents of the seeded order); throws lc::Cancelled within one document of `stop` firing.
+ * stages Stage::ReadingData (bytes of each file), Stage::TokenizingTrainingData and
+ * Stage::TokenizingValidationData (documents of the seeded order); throws lc::Cancelled within one
+ * document of `stop` firing.
  */
 TrainingData prepareTrainingData(const HealingConfig &config, const Tokenizer *tokenizer, int64_t vocab,
                                  const ProgressFn &progress, std::stop_token stop = {});

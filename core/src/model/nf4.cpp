@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // NF4 quantisation in ATen ops (any device), dequantisation through our CUDA kernel or ATen.
-#include "train/nf4.h"
-#include "train/nf4_codes.h"
+#include "model/nf4.h"
+#include "model/nf4_codes.h"
 
 #include <cmath>
 
 #include "layercut/error.h"
 #if LAYERCUT_HAS_CUDA_KERNELS
-#include "train/nf4_kernels.h"
+#include "model/nf4_kernels.h"
 #endif
 
 namespace lc {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The three places where training needs its own backward pass, to keep memory at what QLoRA promises:
-// an NF4 linear layer that dequantises again instead of keeping the dense weight, activation
-// checkpointing of a decoder block, and a language-model loss that never holds all logits at once.
-// Legend: N rows (tokens), H hidden, V vocabulary.
+// The two places where the forward pass needs its own backward pass, to keep training's memory at what
+// QLoRA promises: an NF4 linear layer that dequantises again instead of keeping the dense weight, and
+// activation checkpointing of a decoder block. They belong to the model because its forward pass calls
+// them; the loss that never holds all logits at once is training's own (train/chunked_cross_entropy.h).
 #pragma once
 
 #include <functional>
@@ -28,13 +28,5 @@ at::Tensor nf4Linear(const at::Tensor &x, const Nf4Weight &w, const at::Tensor &
  */
 at::Tensor checkpointed(std::function<at::Tensor(const at::Tensor &)> fn, const at::Tensor &x,
                         const std::vector<at::Tensor> &params);
-
-/**
- * Sum over rows of the next-token cross-entropy of logits = hidden lmHeadᵀ in float32 (as transformers
- * upcasts), skipping targets of -100. hidden [N, H], lmHead [V, H], targets [N] int64. Only `chunk` rows of
- * logits exist at a time, in the forward and (recomputed) in the backward pass.
- */
-at::Tensor chunkedCrossEntropySum(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets,
-                                  int64_t chunk);
 
 } // namespace lc

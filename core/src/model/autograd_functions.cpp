@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Custom autograd functions (torch::autograd::Function). This is the one translation unit that includes
-// the autograd headers; everything else sees plain functions.
-#include "train/autograd_functions.h"
+// The forward pass's custom autograd functions (torch::autograd::Function). With
+// train/chunked_cross_entropy.cpp one of the two translation units that include the autograd headers;
+// everything else sees plain functions.
+#include "model/autograd_functions.h"
 
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/custom_function.h>
 
-#include "train/nf4.h"
+#include "model/nf4.h"
 
 namespace lc {
 namespace {
@@ -92,57 +93,6 @@ struct CheckpointFunction : torch::autograd::Function<CheckpointFunction>
     }
 };
 
-at::Tensor chunkLoss(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets)
-{
-    const at::Tensor logits = at::linear(hidden, lmHead).to(at::kFloat);  // (n, V)
-    return at::nll_loss(at::log_softmax(logits, -1), targets, {}, at::Reduction::Sum, -100);
-}
-
-struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
-{
-    static at::Tensor forward(AutogradContext *ctx, const at::Tensor &hidden, const at::Tensor &lmHead,
-                              const at::Tensor &targets, int64_t chunk)
-    {
-        ctx->save_for_backward({hidden, lmHead, targets});
-        ctx->saved_data["chunk"] = chunk;
-        at::Tensor total = at::zeros({}, hidden.options().dtype(at::kFloat));
-        for (int64_t start = 0; start < hidden.size(0); start += chunk) {
-            const int64_t n = std::min(chunk, hidden.size(0) - start);
-            total += chunkLoss(hidden.narrow(0, start, n), lmHead, targets.narrow(0, start, n));
-        }
-        return total;
-    }
-
-    static variable_list backward(AutogradContext *ctx, variable_list grads)
-    {
-        const variable_list saved = ctx->get_saved_variables();
-        const at::Tensor &hidden = saved[0], &lmHead = saved[1], &targets = saved[2];
-        const int64_t chunk = ctx->saved_data["chunk"].toInt();
-        const bool wantHead = lmHead.requires_grad();
-        std::vector<at::Tensor> hiddenGrads;
-        at::Tensor headGrad = wantHead ? at::zeros_like(lmHead, at::kFloat) : at::Tensor();
-        for (int64_t start = 0; start < hidden.size(0); start += chunk) {
-            const int64_t n = std::min(chunk, hidden.size(0) - start);
-            at::Tensor h = hidden.narrow(0, start, n).detach().requires_grad_(true);
-            at::Tensor w = wantHead ? lmHead.detach().requires_grad_(true) : lmHead.detach();
-            at::Tensor loss;
-            {
-                at::AutoGradMode recording(true);
-                loss = chunkLoss(h, w, targets.narrow(0, start, n));
-            }
-            variable_list inputs{h};
-            if (wantHead)
-                inputs.push_back(w);
-            const variable_list g = torch::autograd::grad({loss}, inputs, {grads[0]});
-            hiddenGrads.push_back(g[0]);
-            if (wantHead)
-                headGrad += g[1].to(at::kFloat);
-        }
-        return {at::cat(hiddenGrads, 0), wantHead ? headGrad.to(lmHead.scalar_type()) : at::Tensor(), at::Tensor(),
-                at::Tensor()};
-    }
-};
-
 } // namespace
 
 at::Tensor nf4Linear(const at::Tensor &x, const Nf4Weight &w, const at::Tensor &bias, bool keepDequantized)
@@ -161,12 +111,6 @@ at::Tensor checkpointed(std::function<at::Tensor(const at::Tensor &)> fn, const 
 {
     // A TensorList, not a vector: only then does autograd count each parameter as an input.
     return CheckpointFunction::apply(x, at::TensorList(params), std::move(fn));
-}
-
-at::Tensor chunkedCrossEntropySum(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets,
-                                  int64_t chunk)
-{
-    return ChunkedLossFunction::apply(hidden, lmHead, targets, std::max<int64_t>(1, chunk));
 }
 
 } // namespace lc

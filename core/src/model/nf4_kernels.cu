@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // NF4 dequantisation on the GPU. Each thread turns 4 packed bytes into 8 weights (one 16-byte store in
 // bf16/f16); blocks of 64 weights hold a whole number of such groups, so a thread reads one scale.
-#include "train/nf4_kernels.h"
-#include "train/nf4_codes.h"
+#include "model/nf4_kernels.h"
+#include "model/nf4_codes.h"
 
 #include <ATen/Dispatch.h>
 #include <ATen/cuda/CUDAContext.h>
