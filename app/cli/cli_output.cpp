@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <unistd.h>
 
 #include "layercut/error.h"
@@ -64,6 +65,16 @@ LoadOptions loadOptions(const std::string &device, const std::string &dtype, boo
     if (!dtype.empty())
         options.dtype = parseDType(dtype);
     return options;
+}
+
+std::vector<std::string> splitComma(const std::string &text)
+{
+    std::vector<std::string> parts;
+    std::stringstream s(text);
+    for (std::string part; std::getline(s, part, ',');)
+        if (!part.empty())
+            parts.push_back(part);
+    return parts;
 }
 
 std::vector<int64_t> parseIdList(const std::string &text, const std::string &option)

@@ -22,6 +22,8 @@ nlohmann::ordered_json infoJson(const ModelInfo &info);
 /** LoadOptions from --device, --dtype (an empty dtype keeps the default) and --nf4; throws lc::Error. */
 LoadOptions loadOptions(const std::string &device, const std::string &dtype, bool nf4 = false);
 /** Parses "5,17,3" into integers; throws lc::Error naming `option` and the bad element. */
+/** The non-empty parts of a comma-separated option value ("a,,b" gives a and b). */
+std::vector<std::string> splitComma(const std::string &text);
 std::vector<int64_t> parseIdList(const std::string &text, const std::string &option = "--ids");
 /** Parses "5GB", "500MB", "2GiB" or a plain byte count; throws lc::Error naming `option`. */
 uint64_t parseByteSize(const std::string &text, const std::string &option);

@@ -2,7 +2,6 @@
 // layercut-cli sweep MODEL_DIR --fractions 0,0.1,... --strategy similarity,deepest,reverse [--heal-steps N]
 // ... --out FILE.json: accuracy and loss against the fraction of layers dropped (Gromov et al.'s headline
 // figure); `--per-layer` drops each layer alone instead (Llama SLayer's importance scan).
-#include <sstream>
 
 #include "cli_output.h"
 #include "commands.h"
@@ -25,16 +24,6 @@ struct SweepArgs
     PlanSample sample;      // the distance sample, with every command's defaults
     bool perLayer = false, planDataGiven = false, nf4 = false;
 };
-
-std::vector<std::string> splitComma(const std::string &text)
-{
-    std::vector<std::string> parts;
-    std::stringstream s(text);
-    for (std::string part; std::getline(s, part, ',');)
-        if (!part.empty())
-            parts.push_back(part);
-    return parts;
-}
 
 void runSweepCommand(SweepArgs a)
 {

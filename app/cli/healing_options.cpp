@@ -1,24 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "healing_options.h"
 
-#include <sstream>
-
+#include "cli_output.h"
 #include "layercut/error.h"
 
 namespace lc::cli {
-namespace {
-
-std::vector<std::string> splitComma(const std::string &text)
-{
-    std::vector<std::string> parts;
-    std::stringstream s(text);
-    for (std::string part; std::getline(s, part, ',');)
-        if (!part.empty())
-            parts.push_back(part);
-    return parts;
-}
-
-} // namespace
 
 HealingConfig HealingArgs::resolved() const
 {
