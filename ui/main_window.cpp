@@ -173,7 +173,7 @@ void MainWindow::createActions()
     add(m_fileMenu, tr("Export Heatmap &Image…"), "heatmapImageAction", [this] { m_chartExports->heatmapImage(); });
     add(m_fileMenu, tr("Export Heatmap &Data…"), "heatmapDataAction", [this] { m_chartExports->heatmapData(); });
     QAction *exportModel = add(m_fileMenu, tr("Export &Pruned Model…"), "exportModelAction",
-                               &MainWindow::exportPrunedModel, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+                               [this] { this->exportModel(false); }, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportModel->setToolTip(tr("Write the model without the dropped layers as a folder that transformers loads"));
     m_fileMenu->addSeparator();
     add(m_fileMenu, tr("&Quit"), "quitAction", [this] { close(); }, QKeySequence::Quit);
@@ -200,7 +200,7 @@ void MainWindow::createActions()
     QAction *pause = add(heal, tr("&Pause Healing"), "pauseAction", [this](bool on) { m_session->setPaused(on); });
     pause->setCheckable(true);
     heal->addSeparator();
-    add(heal, tr("Export &Healed Model…"), "exportHealedAction", &MainWindow::exportHealedModel)
+    add(heal, tr("Export &Healed Model…"), "exportHealedAction", [this] { this->exportModel(true); })
         ->setToolTip(tr("Merge what healing learnt into the weights and write a folder that transformers loads"));
     heal->addSeparator();
     add(heal, tr("Export Loss Chart &Image…"), "lossImageAction", [this] { m_chartExports->lossChartImage(); });
@@ -327,13 +327,7 @@ void MainWindow::connectSession()
         const auto &sweep = m_session->sweep(perLayer);
         if (!sweep || m_session->isRestoring())
             return;
-        const int points = static_cast<int>(sweep->result.points.size());
-        QString text = sweep->result.cancelled ? tr("Cancelled after %n point(s).", nullptr, points)
-                                               : tr("Finished: %n point(s) in %1 s.", nullptr, points)
-                                                     .arg(QLocale().toString(m_session->jobSeconds(), 'f', 1));
-        if (!sweep->options.resultFile.empty())
-            text += QLatin1Char(' ') + tr("Saved in %1.").arg(QDir::toNativeSeparators(
-                                                            QString::fromStdString(sweep->options.resultFile.string())));
+        const QString text = ResultTitles::sweepOutcome(sweep->result, m_session->jobSeconds(), sweep->options.resultFile);
         m_evaluation->setStatus(text);
         statusBar()->showMessage(text, 10000);
     });
@@ -346,16 +340,16 @@ void MainWindow::connectSession()
     connect(m_analysis, &AnalysisPanel::runRequested, this, &MainWindow::measureDistances);
     // Each view setting goes to the session on its own, so a tab brought to the front by a restore does not
     // hand back a metric the dock has not shown yet.
-    connect(m_analysis, &AnalysisPanel::metricChanged, this, [this](int metric) {
-        lc::ViewState view = m_session->view();
-        view.heatmapMetric = metric;
-        m_session->setView(view);
-    });
-    connect(m_analysis, &AnalysisPanel::normalizeRowsChanged, this, [this](bool normalize) {
-        lc::ViewState view = m_session->view();
-        view.normalizeRows = normalize;
-        m_session->setView(view);
-    });
+    const auto viewSetter = [this](auto member) {
+        return [this, member](auto value) {
+            lc::ViewState view = m_session->view();
+            view.*member = value;
+            m_session->setView(view);
+        };
+    };
+    connect(m_analysis, &AnalysisPanel::metricChanged, this, viewSetter(&lc::ViewState::heatmapMetric));
+    connect(m_analysis, &AnalysisPanel::normalizeRowsChanged, this, viewSetter(&lc::ViewState::normalizeRows));
+    connect(m_tabs, &QTabWidget::currentChanged, this, viewSetter(&lc::ViewState::currentTab));
     connect(m_analysis, &AnalysisPanel::dataFileChanged, this, [this](const QString &path) {
         m_healing->setDefaultDataFile(path);
         m_evaluation->setDefaultDataFile(path);
@@ -363,11 +357,6 @@ void MainWindow::connectSession()
     });
     connect(m_healing, &HealingPanel::dataPathsChanged, this, &MainWindow::pushInputs);
     connect(m_evaluation, &EvaluationPanel::dataPathsChanged, this, &MainWindow::pushInputs);
-    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
-        lc::ViewState view = m_session->view();
-        view.currentTab = tab;
-        m_session->setView(view);
-    });
     connect(m_healing, &HealingPanel::startRequested, this, &MainWindow::startHealing);
     connect(m_healing, &HealingPanel::pauseRequested, s, &lc::Session::setPaused);
     connect(m_healing, &HealingPanel::cancelRequested, s, &lc::Session::cancel);
@@ -493,27 +482,21 @@ void MainWindow::restoreAllLayers()
     m_session->restoreAllLayers();
 }
 
-void MainWindow::exportPrunedModel()
+void MainWindow::exportModel(bool healed)
 {
     const lc::Session &s = *m_session;
-    if (s.isBusy() || !s.plan().prunesAnything())
+    if (s.isBusy() || !(healed ? s.isHealed() : s.plan().prunesAnything()))
         return;
-    ExportModelDialog dialog(export_folder::suggestedPath(QStringLiteral("%1-pruned-%2").arg(s.modelName()).arg(s.plan().kept.size())),
-                             QString::fromStdString(s.modelInfo().checkpointDtype), this);
-    if (dialog.exec() == QDialog::Accepted)
-        m_session->exportPruned(dialog.folder(), dialog.options());
-}
-
-void MainWindow::exportHealedModel()
-{
-    const lc::Session &s = *m_session;
-    if (s.isBusy() || !s.isHealed())
+    const QString name = QStringLiteral("%1-%2-%3").arg(s.modelName(), healed ? "healed" : "pruned").arg(s.plan().kept.size());
+    ExportModelDialog dialog(export_folder::suggestedPath(name), QString::fromStdString(s.modelInfo().checkpointDtype), this);
+    if (healed)
+        dialog.setWindowTitle(tr("Export Healed Model"));
+    if (dialog.exec() != QDialog::Accepted)
         return;
-    ExportModelDialog dialog(export_folder::suggestedPath(QStringLiteral("%1-healed-%2").arg(s.modelName()).arg(s.plan().kept.size())),
-                             QString::fromStdString(s.modelInfo().checkpointDtype), this);
-    dialog.setWindowTitle(tr("Export Healed Model"));
-    if (dialog.exec() == QDialog::Accepted)
+    if (healed)
         m_session->exportHealed(dialog.folder(), dialog.options());
+    else
+        m_session->exportPruned(dialog.folder(), dialog.options());
 }
 
 void MainWindow::startHealing()

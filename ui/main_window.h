@@ -80,12 +80,10 @@ public slots:
     /** Runs only the layers outside the selection, then shows the held-out loss before and after. */
     void dropSelectedLayers();
     void restoreAllLayers();
-    /** Asks where and how, then exports the pruned model. */
-    void exportPrunedModel();
+    /** Asks where and how, then exports the pruned model, or with `healed` merges the adapters into it first. */
+    void exportModel(bool healed);
     /** Heals the model as pruned now, with the healing dock's settings, after asking before replacing a run. */
     void startHealing();
-    /** Asks where and how, then merges the adapters and exports the healed model. */
-    void exportHealedModel();
     /** Evaluates the model as it is now with the evaluation dock's settings. */
     void evaluateModel();
     /**

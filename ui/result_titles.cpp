@@ -62,6 +62,18 @@ QString ResultTitles::lossSample(const QString &file, qint64 documents, qint64 e
     return tr("%1, %n trained on left out", nullptr, static_cast<int>(excludedTrained)).arg(sample);
 }
 
+QString ResultTitles::sweepOutcome(const lc::SweepResult &result, double seconds, const std::filesystem::path &resultFile)
+{
+    const int points = static_cast<int>(result.points.size());
+    QString text = result.cancelled
+                       ? tr("Cancelled after %n point(s).", nullptr, points)
+                       : tr("Finished: %n point(s) in %1 s.", nullptr, points).arg(QLocale().toString(seconds, 'f', 1));
+    if (!resultFile.empty())
+        text += QLatin1Char(' ') +
+                tr("Saved in %1.").arg(QDir::toNativeSeparators(QString::fromStdString(resultFile.string())));
+    return text;
+}
+
 QString ResultTitles::healingOutcome(const lc::HealingResult &result)
 {
     QString text;

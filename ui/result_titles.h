@@ -8,6 +8,7 @@
 #include <QString>
 
 #include "layercut/healing.h"
+#include "layercut/sweep.h"
 
 /**
  * The captions of results ("llama3 (layers 2–3 dropped, healed)", the loss and sweep chart titles), made
@@ -30,6 +31,8 @@ public:
     static QString sweepTitle(const QString &model, qint64 healSteps);
     /** "Healed in 200 steps: training loss 1.234, validation loss … Adapters saved in …": how a run ended. */
     static QString healingOutcome(const lc::HealingResult &result);
+    /** "Finished: 9 point(s) in 61.2 s. Saved in …": how a sweep ended (`resultFile` empty: not saved). */
+    static QString sweepOutcome(const lc::SweepResult &result, double seconds, const std::filesystem::path &resultFile);
     /**
      * Where a loss comes from: "12 documents of validation.txt, 5 left out (trained on)". Every loss the app
      * shows says it, so a user sees that none of its documents was trained on.

@@ -196,6 +196,34 @@ private slots:
         QVERIFY(s.isHealed());  // a cancelled run keeps what it learnt
     }
 
+    void healingPaceIsTheRunsOwn()
+    {
+        // Fault: the status bar said 89 tokens/s while the loss chart said 298 (the job's tokens over its whole
+        // time, the preparation included), and its time left left out the validations. During a run, the
+        // progress carries the healing step's own pace and estimate.
+        Session s;
+        s.setDistancesCacheDir(m_cache->path());
+        QVERIFY(openAndDrop(s, {2, 3}));
+        std::optional<HealingStep> step;
+        std::vector<std::pair<HealingStep, JobProgress>> seen;  // each step with the progress published after it
+        connect(&s, &Session::healingStep, this, [&](const HealingStep &st) { step = st; });
+        connect(&s, &Session::progressChanged, this, [&](const JobProgress &p) {
+            if (step)
+                seen.emplace_back(*std::exchange(step, std::nullopt), p);
+        });
+        QVERIFY(s.heal(tinyHealing({}, 5)));
+        QVERIFY(waitIdle(s, 120000));
+        QCOMPARE(seen.size(), size_t(5));
+        for (const auto &[st, p] : seen) {
+            QCOMPARE(p.step, st.step);
+            QVERIFY(st.tokensPerSecond > 0);
+            QCOMPARE(p.tokensPerSecond, st.tokensPerSecond);
+            if (st.secondsLeft > 0)
+                QCOMPARE(p.secondsLeft, st.secondsLeft);
+        }
+        QVERIFY(seen.front().first.secondsLeft > 0);  // four steps and a validation still to come
+    }
+
     void sweepKeepsThePlanAndSaysItLosesHealing()
     {
         // Fault: Run Sweep threw away the pruned and healed model without a word, while Restore All Layers
