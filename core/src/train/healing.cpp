@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The healing loop: packed data, model preparation (NF4 + LoRA, or unfrozen weights), AdamW with warmup
-// and cosine/constant schedules, gradient accumulation and clipping, validation, checkpoints and resume,
-// and the outputs (PEFT adapters, loss.csv, healing.json, merged export).
+// The healing loop: packed data, model preparation (NF4 + LoRA, or unfrozen weights), the steps (gradient
+// accumulation, clipping, AdamW with warmup and cosine/constant schedules: train/optimizer.h), validation,
+// checkpoints and resume (train/healing_checkpoint.h) and the outputs (PEFT adapters, loss.csv, healing.json,
+// layercut.json; the output folder's rules in train/healing_output.h).
 // Legend: B micro-batch, T sequence length, H hidden, r LoRA rank.
 #include "layercut/healing.h"
 
@@ -11,7 +12,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <map>
 #include <random>
 #include <thread>
 
@@ -22,19 +22,19 @@
 #include "layercut/checkpoint.h"
 #include "layercut/document_ids.h"
 #include "layercut/error.h"
-#include "layercut/file_tree.h"
 #include "layercut/healing_json.h"
-#include "layercut/json_file.h"
 #include "layercut/model_session.h"
-#include "layercut/safetensors_file.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
 #include "model/nf4.h"
 #include "prune/prune_record.h"
 #include "session/model_session_impl.h"
 #include "train/chunked_cross_entropy.h"
+#include "train/healing_checkpoint.h"
 #include "train/healing_data.h"
+#include "train/healing_output.h"
 #include "train/healing_state.h"
+#include "train/optimizer.h"
 
 #if LAYERCUT_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -46,16 +46,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-/** A tensor that trains: the model's tensor (where gradients land), its float32 master copy and gradient. */
-struct Trainable
-{
-    std::string name;        // checkpoint-style name, original layer numbering
-    at::Tensor param;        // used by the model; requires grad
-    at::Tensor master;       // float32; the same tensor as `param` when that is float32
-    at::Tensor expAvg, expAvgSq;
-    at::Tensor gradSum;      // float32 sum of the micro-batches' gradients when `param` is not float32
-};
 
 struct MemoryStats
 {
@@ -104,16 +94,6 @@ uint64_t mix(uint64_t seed, uint64_t a, uint64_t b = 0)
     return z ^ (z >> 31);
 }
 
-/** What must match for a checkpoint to resume this run: the settings (minus monitoring) and the layers. */
-nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan)
-{
-    nlohmann::ordered_json j = healingConfigKey(c);
-    j.erase("activation_checkpointing");  // changes memory, not the numbers
-    j["kept_layers"] = plan.kept;
-    j["source_layers"] = plan.sourceLayers;
-    return j;
-}
-
 // ---- data ----------------------------------------------------------------------------------------------
 
 /** Which packed block is row j of micro-batch m of step s: a fresh seeded permutation per pass over the data. */
@@ -149,11 +129,6 @@ at::Tensor blockTensor(const PackedBlocks &blocks, const std::vector<int64_t> &i
 }
 
 // ---- model preparation -----------------------------------------------------------------------------------
-
-at::Tensor floatMaster(const at::Tensor &t)
-{
-    return t.scalar_type() == at::kFloat ? t : t.detach().to(at::kFloat).clone();
-}
 
 std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, const HealingConfig &c, HealingState &state,
                                   const ProgressFn &progress, const std::stop_token &stop)
@@ -277,88 +252,6 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const PrunePlan &plan,
     return trainables;
 }
 
-// ---- optimisation -----------------------------------------------------------------------------------------
-
-/**
- * After each micro-batch's backward pass: adds the gradient autograd left in a bfloat16 or float16 tensor's
- * .grad() to its float32 sum and clears .grad(), so that the micro-batches (16 by default) add up in
- * float32 rather than in the compute dtype's 8 or 11 bits of mantissa, where the later ones would be rounded
- * away. A float32 tensor (LoRA's adapters, any run in float32) keeps its .grad(): autograd already sums into
- * it in place, in float32.
- */
-void accumulateGradients(std::vector<Trainable> &trainables)
-{
-    c10::NoGradGuard noGrad;
-    for (Trainable &t : trainables) {
-        if (t.param.scalar_type() == at::kFloat)
-            continue;
-        at::Tensor &g = t.param.mutable_grad();  // same shape as param, compute dtype
-        if (!g.defined())
-            continue;
-        if (t.gradSum.defined())
-            t.gradSum.add_(g);  // float32 += bf16/f16, computed in float32
-        else
-            t.gradSum = g.to(at::kFloat);
-        g = at::Tensor();  // undefined: the next backward stores its gradient here instead of adding in bf16
-    }
-}
-
-/** The step's accumulated gradient in float32 (undefined when the tensor got none). */
-const at::Tensor &accumulatedGradient(const Trainable &t)
-{
-    return t.param.scalar_type() == at::kFloat ? t.param.grad() : t.gradSum;
-}
-
-/** Global L2 norm of the accumulated gradients (float32), as torch.nn.utils.clip_grad_norm_ computes it. */
-double gradNorm(const std::vector<Trainable> &trainables)
-{
-    at::Tensor sum;
-    for (const Trainable &t : trainables) {
-        const at::Tensor &g = accumulatedGradient(t);
-        if (!g.defined())
-            continue;
-        const at::Tensor s = g.pow(2).sum();
-        sum = sum.defined() ? sum + s : s;
-    }
-    return sum.defined() ? std::sqrt(sum.item<double>()) : 0.0;
-}
-
-/** torch.optim.AdamW on the float32 masters; the model's tensors get the rounded result. */
-void adamwStep(std::vector<Trainable> &trainables, const HealingConfig &c, double lr, int64_t step, double gradScale)
-{
-    c10::NoGradGuard noGrad;
-    const double bc1 = 1.0 - std::pow(c.beta1, static_cast<double>(step));
-    const double bc2 = 1.0 - std::pow(c.beta2, static_cast<double>(step));
-    for (Trainable &t : trainables) {
-        at::Tensor g = accumulatedGradient(t);  // float32
-        if (!g.defined())
-            continue;
-        if (gradScale != 1.0)
-            g = g * gradScale;
-        if (!t.expAvg.defined()) {
-            t.expAvg = at::zeros_like(t.master);
-            t.expAvgSq = at::zeros_like(t.master);
-        }
-        if (c.weightDecay > 0)
-            t.master.mul_(1.0 - lr * c.weightDecay);
-        t.expAvg.mul_(c.beta1).add_(g, 1.0 - c.beta1);
-        t.expAvgSq.mul_(c.beta2).addcmul_(g, g, 1.0 - c.beta2);
-        const at::Tensor denom = (t.expAvgSq.sqrt() / std::sqrt(bc2)).add_(c.epsilon);
-        t.master.addcdiv_(t.expAvg, denom, -lr / bc1);
-        if (!t.param.is_same(t.master))
-            t.param.copy_(t.master);
-    }
-}
-
-/** Drops the accumulated gradients: after a step, or of a step that will not be taken (cancel, error). */
-void zeroGrads(std::vector<Trainable> &trainables)
-{
-    for (Trainable &t : trainables) {
-        t.param.mutable_grad() = at::Tensor();
-        t.gradSum = at::Tensor();
-    }
-}
-
 /**
  * Mean token loss of the model on the validation blocks (no dropout, no autograd). Reports
  * Stage::Validating (blocks done); throws lc::Cancelled within half a block of one micro-batch of `stop` firing.
@@ -391,174 +284,13 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
     return {step, tokens > 0 ? sum / static_cast<double>(tokens) : std::nan(""), tokens};
 }
 
-// ---- checkpoints ------------------------------------------------------------------------------------------
-
-void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std::vector<Trainable> &trainables,
-                     const HealingConfig &c, const HealingResult &history, int64_t step)
-{
-    const fs::path tmp = dir.parent_path() / ("." + dir.filename().string() + ".tmp");
-    removeTree(tmp);
-    fs::create_directories(tmp);
-    try {
-        if (c.method == HealingMethod::Lora)
-            writePeftAdapter(session, tmp);  // each checkpoint is itself a usable adapter
-        std::vector<at::Tensor> keep;  // CPU float32 copies, alive until written
-        std::vector<TensorToWrite> tensors;
-        const auto add = [&](const std::string &name, const at::Tensor &t) {
-            if (!t.defined())
-                return;
-            keep.push_back(t.detach().to(at::kCPU, at::kFloat).contiguous());
-            const at::Tensor &k = keep.back();
-            tensors.push_back({name, "F32", k.sizes().vec(), k.data_ptr(), static_cast<uint64_t>(k.nbytes())});
-        };
-        for (const Trainable &t : trainables) {
-            add("param/" + t.name, t.master);
-            add("exp_avg/" + t.name, t.expAvg);
-            add("exp_avg_sq/" + t.name, t.expAvgSq);
-        }
-        writeSafetensors(tmp / "training_state.safetensors", tensors);
-        nlohmann::ordered_json state;
-        state["step"] = step;
-        state["fingerprint"] = fingerprint(c, session.prunePlan());
-        state["steps"] = healingStepsToJson(history.steps);
-        state["validation"] = validationPointsToJson(history.validation);
-        writeFileAtomically(tmp / "trainer_state.json", state.dump(1) + "\n");
-        removeTree(dir);
-        fs::rename(tmp, dir);
-    } catch (...) {
-        removeTree(tmp);
-        throw;
-    }
-}
-
-/** Restores trainables, optimizer state and curves from `dir`; returns the step to continue from. */
-int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables, const HealingConfig &c,
-                         const PrunePlan &plan, HealingResult &history)
-{
-    const nlohmann::json state = readJsonFile(dir / "trainer_state.json");
-    const nlohmann::json expected = nlohmann::json::parse(fingerprint(c, plan).dump());
-    // The layers first: adapters trained on other layers do not fit this model, whatever else matches.
-    if (state.contains("fingerprint") && state["fingerprint"].is_object()) {
-        const nlohmann::json &f = state["fingerprint"];
-        const auto kept = f.value("kept_layers", std::vector<int64_t>());
-        const auto source = f.value("source_layers", int64_t{0});
-        if (source != plan.sourceLayers || kept != plan.kept) {
-            PrunePlan trained;
-            trained.sourceLayers = source;
-            trained.kept = kept;
-            throw Error("'" + (dir / "trainer_state.json").string() + "': trained on a model of " + std::to_string(source) +
-                        " layers with " + (trained.prunesAnything() ? "layers " + PrunePlan::ranges(trained.dropped()) : "none") +
-                        " dropped; the model now has " + std::to_string(plan.sourceLayers) + " layers with " +
-                        (plan.prunesAnything() ? "layers " + PrunePlan::ranges(plan.dropped()) : "none") +
-                        " dropped. Drop the same layers (the run's layercut.json lists them) to resume");
-        }
-    }
-    if (!state.contains("fingerprint") || state["fingerprint"] != expected)
-        throw Error("'" + (dir / "trainer_state.json").string() +
-                    "': the checkpoint was made with other settings or layers; resume with the same ones");
-    const SafetensorsFile file(dir / "training_state.safetensors");
-    c10::NoGradGuard noGrad;
-    for (Trainable &t : trainables) {
-        const TensorEntry *param = file.find("param/" + t.name);
-        if (!param)
-            throw Error("'" + file.path().string() + "': tensor 'param/" + t.name + "' is missing");
-        t.master.copy_(viewOf(*param).view(t.master.sizes()));
-        if (!t.param.is_same(t.master))
-            t.param.copy_(t.master);
-        if (const TensorEntry *m = file.find("exp_avg/" + t.name)) {
-            t.expAvg = viewOf(*m).to(t.master.device()).view(t.master.sizes()).clone();
-            t.expAvgSq = viewOf(*file.find("exp_avg_sq/" + t.name)).to(t.master.device()).view(t.master.sizes()).clone();
-        }
-    }
-    history.steps = healingStepsFromJson(state.at("steps"));  // also the six numbers a step of earlier versions
-    history.validation = validationPointsFromJson(state.at("validation"));
-    return state.at("step").get<int64_t>();
-}
-
-std::string checkpointName(int64_t step)
-{
-    char name[32];
-    std::snprintf(name, sizeof name, "step-%06lld", static_cast<long long>(step));
-    return name;
-}
-
 bool isOutOfMemory(const std::exception &e)
 {
     const std::string what = e.what();
     return what.find("out of memory") != std::string::npos || what.find("CUDA error: out of memory") != std::string::npos;
 }
 
-// ---- the output folder -----------------------------------------------------------------------------------
-
-/** The files a run writes at the top of its output folder (checkpoints/ holds the rest). */
-const std::vector<std::string> &runFiles()
-{
-    static const std::vector<std::string> files = {"adapter_config.json", "adapter_model.safetensors", "healing.json",
-                                                   "loss.csv", "layercut.json", kTrainedDocumentsFile};
-    return files;
-}
-
-/** `path` is `folder` or lies below it (both as they resolve, so "out/./checkpoints" is inside "out"). */
-bool isInside(const fs::path &path, const fs::path &folder)
-{
-    std::error_code ec;
-    fs::path p = fs::weakly_canonical(fs::absolute(path), ec), f = fs::weakly_canonical(fs::absolute(folder), ec);
-    if (f.filename().empty())
-        f = f.parent_path();
-    const auto [fi, pi] = std::mismatch(f.begin(), f.end(), p.begin(), p.end());
-    return fi == f.end();
-}
-
-/** The checkpoint folders (step-NNNNNN, and .step-NNNNNN.tmp left by an interrupted write) of a run, sorted. */
-std::vector<fs::path> checkpointFolders(const fs::path &outputDir)
-{
-    std::vector<fs::path> found;
-    std::error_code ec;
-    for (fs::directory_iterator it(outputDir / "checkpoints", ec), end; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (it->is_directory(ec) && (name.rfind("step-", 0) == 0 || name.rfind(".step-", 0) == 0))
-            found.push_back(it->path());
-    }
-    std::sort(found.begin(), found.end());
-    return found;
-}
-
-/** Removes what an earlier run wrote into `outputDir`: its checkpoints and the files of runFiles(), nothing else. */
-void removeEarlierRun(const fs::path &outputDir)
-{
-    std::vector<fs::path> doomed = checkpointFolders(outputDir);
-    for (const std::string &name : runFiles())
-        doomed.push_back(outputDir / name);
-    for (const fs::path &path : doomed)
-        if (!removeTree(path))
-            throw Error("'" + path.string() + "': cannot remove the earlier healing run's file");
-    std::error_code ec;
-    fs::remove(outputDir / "checkpoints", ec);  // only when empty: anything else in it is not ours
-}
-
 } // namespace
-
-std::string earlierHealingRun(const HealingConfig &c)
-{
-    if (c.outputDir.empty() || (!c.resumeFrom.empty() && isInside(c.resumeFrom, c.outputDir)))
-        return "";
-    std::vector<std::string> parts;
-    const std::vector<fs::path> checkpoints = checkpointFolders(c.outputDir);
-    if (!checkpoints.empty())
-        parts.push_back("checkpoints/" + checkpoints.front().filename().string() +
-                        (checkpoints.size() > 1 ? " … " + checkpoints.back().filename().string() + " (" +
-                                                      std::to_string(checkpoints.size()) + ")"
-                                                : std::string()));
-    for (const char *name : {"adapter_model.safetensors", "adapter_config.json", "healing.json"}) {
-        std::error_code ec;
-        if (fs::exists(c.outputDir / name, ec))
-            parts.push_back(name);
-    }
-    std::string text;
-    for (const std::string &part : parts)
-        text += (text.empty() ? "" : ", ") + part;
-    return text;
-}
 
 DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config,
                                      const ProgressFn &progress, std::stop_token stop)
@@ -785,20 +517,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
             writePeftAdapter(session, c.outputDir);
             result.adapterDir = c.outputDir;
         }
-        // The run's settings and result in their one shape (healingResultFromJson reads it back), beside which
-        // model and layers it ran on and how long it took.
-        nlohmann::ordered_json summary;
-        summary["software"] = softwareVersion();
-        summary["model"] = impl.info.folder.string();
-        summary["kept_layers"] = plan.kept;
-        summary["dropped_layers"] = plan.dropped();
-        summary["train_data"] = c.trainData.string();
-        summary["config"] = healingConfigToJson(c);
-        const nlohmann::ordered_json outcome = healingResultToJson(result);
-        for (const auto &[key, value] : outcome.items())
-            summary[key] = value;
-        summary["seconds"] = seconds;
-        writeFileAtomically(c.outputDir / "healing.json", summary.dump(2) + "\n");
+        writeHealingSummary(c.outputDir, impl.info.folder, plan, c, result, seconds);
         // As a pruned export has: which layers of which checkpoint the adapters were trained on.
         nlohmann::ordered_json record =
             pruneRecord(impl.info.folder, plan,
