@@ -3,6 +3,7 @@
 // other, directly or around a circle; core sources outside core/jobs never include Qt; nothing outside
 // core/src includes torch; the jobs layer (the session) never includes a widget; the model (core/src/model:
 // weights, NF4 storage, the forward pass) never includes training (core/src/train), which builds on it.
+// And one call that must not be made: std::filesystem::remove_all; see noStdRemoveAll.
 #include <functional>
 #include <map>
 #include <set>
@@ -127,6 +128,21 @@ private slots:
             for (const QString &t : targets)
                 if (file.startsWith("core/src/model/") && (t.startsWith("train/") || t.contains("/train/")))
                     QFAIL(qPrintable(file + " (model) includes " + t + " (training)"));
+    }
+
+    void noStdRemoveAll()
+    {
+        // The pip libtorch.so exports its own std::filesystem::remove_all, which interposes libstdc++'s and
+        // calls through a null pointer (torch 2.11, Ubuntu 24.04): lc::removeTree does the job everywhere.
+        static const QRegularExpression call(QStringLiteral("\\bremove_all\\s*\\("));
+        for (const QString top : {"core", "ui", "app", "tests", "bench"}) {
+            QDirIterator it(kRoot + "/" + top, {"*.h", "*.cpp"}, QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                QFile f(it.next());
+                if (f.open(QIODevice::ReadOnly) && call.match(QString::fromUtf8(f.readAll())).hasMatch())
+                    QFAIL(qPrintable(QDir(kRoot).relativeFilePath(f.fileName()) + " calls remove_all: use lc::removeTree"));
+            }
+        }
     }
 
 private:

@@ -13,6 +13,7 @@
 
 #include "layercut/analysis_cache.h"
 #include "layercut/error.h"
+#include "layercut/file_tree.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_session.h"
 #include "reference_data.h"
@@ -236,7 +237,7 @@ private slots:
                                                 "model-00002-of-00004.safetensors", "model.safetensors.index.json"};
         const auto when = fs::file_time_type::clock::now() - std::chrono::hours(1);
         const auto writeModel = [&](const std::vector<std::string> &order) {
-            fs::remove_all(model);
+            QVERIFY(removeTree(model));
             fs::create_directories(model);
             for (const std::string &name : order) {
                 std::ofstream(model / name) << name;
