@@ -266,7 +266,8 @@ void SweepChart::rebuildLegend()
 {
     QCPLegend *legend = m_plot->legend;
     for (int i = legend->elementCount() - 1; i >= 0; --i)
-        legend->removeAt(i);
+        if (legend->elementAt(i))  // a row shorter than the longest leaves empty cells, which take no removing
+            legend->removeAt(i);
     legend->simplify();
     // What the series drawn use.
     std::set<Measure> measures;
