@@ -1284,14 +1284,6 @@ The curves start with its first step.</source>
         <translation>LayerCut</translation>
     </message>
     <message>
-        <source>&lt;h2&gt;LayerCut&lt;/h2&gt;&lt;p&gt;Open a Hugging Face checkpoint folder (Llama, Mistral, Qwen2, Qwen3; safetensors) to see which of its layers can be dropped.&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;LayerCut&lt;/h2&gt;&lt;p&gt;打开一个 Hugging Face 检查点文件夹（Llama、Mistral、Qwen2、Qwen3；safetensors 格式），查看其中哪些层可以删除。&lt;/p&gt;</translation>
-    </message>
-    <message>
-        <source>Open Model Folder…</source>
-        <translation>打开模型文件夹…</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -2246,6 +2238,17 @@ Set one up in the Evaluation dock and press Run Sweep.</source>
     <message>
         <source>Baselines:</source>
         <translation>基线：</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePage</name>
+    <message>
+        <source>&lt;h2&gt;LayerCut&lt;/h2&gt;&lt;p&gt;Open a Hugging Face checkpoint folder (Llama, Mistral, Qwen2, Qwen3; safetensors) to see which of its layers can be dropped.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;LayerCut&lt;/h2&gt;&lt;p&gt;打开一个 Hugging Face 检查点文件夹（Llama、Mistral、Qwen2、Qwen3；safetensors 格式），查看其中哪些层可以删除。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Open Model Folder…</source>
+        <translation>打开模型文件夹…</translation>
     </message>
 </context>
 <context>

@@ -9,15 +9,12 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
-#include <QVBoxLayout>
 
 #include "analysis_tabs.h"
 #include "chart_exports.h"
@@ -44,11 +41,12 @@
 #include "widgets/error_box.h"
 #include "widgets/load_options_bar.h"
 #include "widgets/recent_files_menu.h"
+#include "widgets/welcome_page.h"
 
 #include <qcustomplot.h>
 
 namespace {
-enum Page { WelcomePage = 0, AnalysisPage = 1 };
+enum Page { WelcomePageIndex = 0, AnalysisPageIndex = 1 };
 
 void raiseDock(QMainWindow *window, const char *name)
 {
@@ -88,25 +86,12 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createPages()
 {
-    // Welcome page: what to do first.
-    auto *welcome = new QWidget(this);
-    auto *welcomeLayout = new QVBoxLayout(welcome);
-    auto *hint = new QLabel(tr("<h2>LayerCut</h2><p>Open a Hugging Face checkpoint folder (Llama, Mistral, Qwen2, "
-                               "Qwen3; safetensors) to see which of its layers can be dropped.</p>"),
-                            welcome);
-    hint->setAlignment(Qt::AlignCenter);
-    hint->setWordWrap(true);
-    auto *openButton = new QPushButton(tr("Open Model Folder…"), welcome);
-    connect(openButton, &QPushButton::clicked, this, &MainWindow::chooseModelFolder);
-    welcomeLayout->addStretch(1);
-    welcomeLayout->addWidget(hint);
-    welcomeLayout->addWidget(openButton, 0, Qt::AlignCenter);
-    welcomeLayout->addStretch(2);
-
+    auto *welcome = new WelcomePage(this);
+    connect(welcome, &WelcomePage::openRequested, this, &MainWindow::chooseModelFolder);
     m_tabs = new AnalysisTabs(m_session, this);
     m_pages = new QStackedWidget(this);
-    m_pages->insertWidget(WelcomePage, welcome);
-    m_pages->insertWidget(AnalysisPage, m_tabs);
+    m_pages->insertWidget(WelcomePageIndex, welcome);
+    m_pages->insertWidget(AnalysisPageIndex, m_tabs);
     setCentralWidget(m_pages);
 }
 
@@ -140,13 +125,6 @@ void MainWindow::createDocks()
     selection->raise();
 }
 
-SimilarityHeatmap *MainWindow::heatmap() const { return m_tabs->heatmap(); }
-LayerStrip *MainWindow::layerStrip() const { return m_tabs->layerStrip(); }
-LossChart *MainWindow::lossChart() const { return m_tabs->lossChart(); }
-EvaluationTable *MainWindow::evaluationTable() const { return m_tabs->evaluationTable(); }
-SweepChart *MainWindow::sweepChart() const { return m_tabs->sweepChart(); }
-ImportanceChart *MainWindow::importanceChart() const { return m_tabs->importanceChart(); }
-
 QAction *MainWindow::action(const QString &name) const
 {
     return findChild<QAction *>(name);
@@ -172,11 +150,12 @@ void MainWindow::createActions()
     m_fileMenu->addSeparator();
     add(m_fileMenu, tr("Export Heatmap &Image…"), "heatmapImageAction", [this] { m_chartExports->heatmapImage(); });
     add(m_fileMenu, tr("Export Heatmap &Data…"), "heatmapDataAction", [this] { m_chartExports->heatmapData(); });
-    QAction *exportModel = add(m_fileMenu, tr("Export &Pruned Model…"), "exportModelAction",
-                               [this] { this->exportModel(false); }, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    QAction *exportModel =
+        add(m_fileMenu, tr("Export &Pruned Model…"), "exportModelAction", [this] { this->exportModel(false); });
+    exportModel->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     exportModel->setToolTip(tr("Write the model without the dropped layers as a folder that transformers loads"));
     m_fileMenu->addSeparator();
-    add(m_fileMenu, tr("&Quit"), "quitAction", [this] { close(); }, QKeySequence::Quit);
+    add(m_fileMenu, tr("&Quit"), "quitAction", [this] { close(); })->setShortcut(QKeySequence::Quit);
 
     QMenu *analysis = menuBar()->addMenu(tr("&Analysis"));
     QAction *measure = add(analysis, tr("&Measure Distances"), "measureAction", &MainWindow::measureDistances,
@@ -278,7 +257,7 @@ void MainWindow::connectSession()
         m_evaluation->setModelName(m_session->modelName());
         m_evaluation->setStatus(QString());
         m_loadBar->setOptions(m_session->loadOptions());
-        m_pages->setCurrentIndex(AnalysisPage);
+        m_pages->setCurrentIndex(AnalysisPageIndex);
         m_recentModels->add(QString::fromStdString(info.folder.string()));
         m_analysis->setStatus(tr("Choose a dataset and press Measure Distances."));
         raiseDock(this, "modelDock");  // what was loaded; the selection takes over once a block is chosen

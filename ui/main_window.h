@@ -12,14 +12,10 @@ class AnalysisPanel;
 class AnalysisTabs;
 class ChartExports;
 class EvaluationPanel;
-class EvaluationTable;
 class HealingPanel;
-class ImportanceChart;
 class JobQuestions;
 class JobStatusBar;
-class LayerStrip;
 class LoadOptionsBar;
-class LossChart;
 class ModelSummaryPanel;
 class ProjectController;
 class QStackedWidget;
@@ -27,8 +23,6 @@ class QTabWidget;
 class RecentFilesMenu;
 class ScriptExports;
 class SelectionPanel;
-class SimilarityHeatmap;
-class SweepChart;
 
 /**
  * LayerCut's main window. It lays out and wires, nothing else: the heatmap above the layer strip, the
@@ -56,12 +50,6 @@ public:
     HealingPanel *healingPanel() const { return m_healing; }
     EvaluationPanel *evaluationPanel() const { return m_evaluation; }
     AnalysisTabs *analysisTabs() const { return m_tabs; }
-    SimilarityHeatmap *heatmap() const;
-    LayerStrip *layerStrip() const;
-    LossChart *lossChart() const;
-    EvaluationTable *evaluationTable() const;
-    SweepChart *sweepChart() const;
-    ImportanceChart *importanceChart() const;
     JobStatusBar *jobStatusBar() const { return m_jobStatus; }
     LoadOptionsBar *loadOptionsBar() const { return m_loadBar; }
     /** What is asked before a job that would lose something (tests answer it). */

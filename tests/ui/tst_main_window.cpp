@@ -42,7 +42,7 @@ bool openAndDrop(TestApp &app)
     window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded");
     if (!waitIdle(session))
         return false;
-    emit window.layerStrip()->layersSelected(lc::LayerRange{2, 3}.layers());
+    emit window.analysisTabs()->layerStrip()->layersSelected(lc::LayerRange{2, 3}.layers());
     window.dropSelectedLayers();
     return waitIdle(session) && session.plan().dropped() == std::vector<int64_t>{2, 3};
 }
@@ -106,30 +106,30 @@ private slots:
         QCOMPARE(ready.count(), 1);
         QVERIFY(!ready.first().at(1).toBool());  // measured: the cache was empty
         QVERIFY(!QDir(m_cache->path()).isEmpty());
-        QCOMPARE(window.heatmap()->distances().numLayers, int64_t(6));
+        QCOMPARE(window.analysisTabs()->heatmap()->distances().numLayers, int64_t(6));
         // The best single layer is preselected and described in the selection panel and on the strip.
-        const int best = static_cast<int>(window.heatmap()->distances().optimalStart(1));
-        QTRY_COMPARE(window.layerStrip()->selectedFirst(), best);
+        const int best = static_cast<int>(window.analysisTabs()->heatmap()->distances().optimalStart(1));
+        QTRY_COMPARE(window.analysisTabs()->layerStrip()->selectedFirst(), best);
         QVERIFY(window.selectionPanel()->droppedText().startsWith(QString::number(best)));
         // Selecting on the strip moves the heatmap's selection.
-        emit window.layerStrip()->layersSelected(lc::LayerRange{1, 3}.layers());
-        QCOMPARE(window.heatmap()->selectedStart(), 1);
-        QCOMPARE(window.heatmap()->selectedSize(), 3);
+        emit window.analysisTabs()->layerStrip()->layersSelected(lc::LayerRange{1, 3}.layers());
+        QCOMPARE(window.analysisTabs()->heatmap()->selectedStart(), 1);
+        QCOMPARE(window.analysisTabs()->heatmap()->selectedSize(), 3);
         QVERIFY(window.selectionPanel()->keptText().startsWith("0, 4–5"));
         // Layers that are not one block are no cell of the heatmap: its marker goes, the strip keeps them.
-        emit window.layerStrip()->layersSelected({1, 4});
-        QCOMPARE(window.heatmap()->selectedSize(), 0);
+        emit window.analysisTabs()->layerStrip()->layersSelected({1, 4});
+        QCOMPARE(window.analysisTabs()->heatmap()->selectedSize(), 0);
         QCOMPARE(session.selection(), (std::vector<int64_t>{1, 4}));
-        emit window.layerStrip()->layersSelected(lc::LayerRange{1, 3}.layers());
-        QCOMPARE(window.heatmap()->selectedSize(), 3);
+        emit window.analysisTabs()->layerStrip()->layersSelected(lc::LayerRange{1, 3}.layers());
+        QCOMPARE(window.analysisTabs()->heatmap()->selectedSize(), 3);
         // A second run on the same model and data comes from the cache, with the same numbers.
-        const lc::LayerDistances measured = window.heatmap()->distances();
+        const lc::LayerDistances measured = window.analysisTabs()->heatmap()->distances();
         ready.clear();
         window.measureDistances();
         QVERIFY(waitIdle(session));
         QCOMPARE(ready.count(), 1);
         QVERIFY(ready.first().at(1).toBool());
-        QCOMPARE(window.heatmap()->distances().angularAt(2, 1), measured.angularAt(2, 1));
+        QCOMPARE(window.analysisTabs()->heatmap()->distances().angularAt(2, 1), measured.angularAt(2, 1));
         // Opening the model again with its data chosen shows the cached result by itself.
         ready.clear();
         window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
@@ -167,11 +167,11 @@ private slots:
         window.measureDistances();
         QVERIFY(waitIdle(session));
         // Select layers 2–3 by dragging on the strip, then drop them.
-        LayerStrip *strip = window.layerStrip();
+        LayerStrip *strip = window.analysisTabs()->layerStrip();
         QTest::mousePress(strip, Qt::LeftButton, {}, strip->layerCenter(2));
         QTest::mouseMove(strip, strip->layerCenter(3));
         QTest::mouseRelease(strip, Qt::LeftButton, {}, strip->layerCenter(3));
-        QCOMPARE(window.heatmap()->selectedStart(), 2);
+        QCOMPARE(window.analysisTabs()->heatmap()->selectedStart(), 2);
         QSignalSpy pruned(session.computeThread()->worker(), &lc::ModelWorker::pruned);
         window.dropSelectedLayers();
         QVERIFY(waitIdle(session));
@@ -218,7 +218,7 @@ private slots:
         QSignalSpy failed(session.computeThread()->worker(), &lc::ModelWorker::failed);
         session.heal(tinyHealing(out.path()));
         QVERIFY(session.isBusy());
-        QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());  // the Healing tab
+        QCOMPARE(window.analysisTabs()->currentWidget(), window.analysisTabs()->lossChart());  // the Healing tab
         QVERIFY(!window.healingPanel()->isFieldEnabled("rank"));               // locked while running
         QVERIFY(waitIdle(session, 300000));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
@@ -228,10 +228,10 @@ private slots:
         const auto result = healed.first().at(0).value<lc::HealingResult>();
         QVERIFY(!result.cancelled);
         // The chart saw every step and the validations at steps 4 and 8.
-        QCOMPARE(window.lossChart()->trainingPointCount(), 8);
-        QVERIFY(window.lossChart()->validationPointCount() >= 2);
-        QVERIFY2(window.lossChart()->statsText().contains("Step 8 of 8"), qPrintable(window.lossChart()->statsText()));
-        QVERIFY(!window.lossChart()->statsText().contains("GPU"));  // the CPU reports no memory
+        QCOMPARE(window.analysisTabs()->lossChart()->trainingPointCount(), 8);
+        QVERIFY(window.analysisTabs()->lossChart()->validationPointCount() >= 2);
+        QVERIFY2(window.analysisTabs()->lossChart()->statsText().contains("Step 8 of 8"), qPrintable(window.analysisTabs()->lossChart()->statsText()));
+        QVERIFY(!window.analysisTabs()->lossChart()->statsText().contains("GPU"));  // the CPU reports no memory
         QVERIFY(session.isHealed());
         QVERIFY(window.healingPanel()->isFieldEnabled("rank"));
         // The output folder has the PEFT adapter and the curves.
@@ -263,26 +263,26 @@ private slots:
         config.evalEvery = 0;
         QSignalSpy healed(session.computeThread()->worker(), &lc::ModelWorker::healed);
         session.heal(config);
-        QVERIFY(QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() >= 2; }, 120000));
+        QVERIFY(QTest::qWaitFor([&] { return window.analysisTabs()->lossChart()->trainingPointCount() >= 2; }, 120000));
         // Paused: at most the step in flight finishes, then no more come, and the compute thread stays busy.
         session.setPaused(true);
         QVERIFY(session.isPaused());
-        const int requested = window.lossChart()->trainingPointCount();
-        (void)QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() > requested; }, 3000);
-        const int atPause = window.lossChart()->trainingPointCount();
+        const int requested = window.analysisTabs()->lossChart()->trainingPointCount();
+        (void)QTest::qWaitFor([&] { return window.analysisTabs()->lossChart()->trainingPointCount() > requested; }, 3000);
+        const int atPause = window.analysisTabs()->lossChart()->trainingPointCount();
         QVERIFY(atPause <= requested + 1);
         QTest::qWait(1000);
-        QCOMPARE(window.lossChart()->trainingPointCount(), atPause);
+        QCOMPARE(window.analysisTabs()->lossChart()->trainingPointCount(), atPause);
         QVERIFY(session.isBusy());
-        QVERIFY(window.lossChart()->statsText().contains("paused"));
+        QVERIFY(window.analysisTabs()->lossChart()->statsText().contains("paused"));
         // Resumed, it goes on; Cancel ends it with what it learnt.
         session.setPaused(false);
-        QVERIFY(QTest::qWaitFor([&] { return window.lossChart()->trainingPointCount() > atPause; }, 60000));
+        QVERIFY(QTest::qWaitFor([&] { return window.analysisTabs()->lossChart()->trainingPointCount() > atPause; }, 60000));
         session.cancel();
         QVERIFY(waitIdle(session, 120000));
         QCOMPARE(healed.count(), 1);
         QVERIFY(healed.first().at(0).value<lc::HealingResult>().cancelled);
-        QVERIFY(window.lossChart()->trainingPointCount() < 500);
+        QVERIFY(window.analysisTabs()->lossChart()->trainingPointCount() < 500);
         QVERIFY(session.isHealed());
         QVERIFY(!session.isPaused());
     }
@@ -310,7 +310,7 @@ private slots:
         QCOMPARE(evaluated.count(), 1);
         const auto result = evaluated.first().at(0).value<lc::EvalResult>();
         QVERIFY(result.mmlu && result.boolq && result.loss);
-        EvaluationTable *table = window.evaluationTable();
+        EvaluationTable *table = window.analysisTabs()->evaluationTable();
         QCOMPARE(window.analysisTabs()->currentWidget(), table);
         const int subjects = static_cast<int>(result.mmlu->subjects.size());
         QCOMPARE(subjects, 2);
@@ -344,7 +344,7 @@ private slots:
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         QCOMPARE(finished.count(), 1);
         QCOMPARE(points.count(), 4);
-        SweepChart *chart = window.sweepChart();
+        SweepChart *chart = window.analysisTabs()->sweepChart();
         QCOMPARE(window.analysisTabs()->currentWidget(), chart);
         QCOMPARE(chart->points().size(), size_t(4));
         // MMLU, BoolQ and the loss for each strategy, unhealed: two points each.
@@ -355,7 +355,7 @@ private slots:
         QVERIFY(chart->boolqMajorityLine().has_value());
         QVERIFY(QFile::exists(file));
         QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
-        QCOMPARE(window.layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(window.analysisTabs()->layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
         QVERIFY(!session.isHealed());
         QVERIFY(!panel->status().isEmpty());
     }
@@ -367,7 +367,7 @@ private slots:
         app.window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded");
         QVERIFY(waitIdle(app.session));
         // A click selects layer 1, Ctrl-click adds layer 4: one set, not a block.
-        LayerStrip *strip = app.window.layerStrip();
+        LayerStrip *strip = app.window.analysisTabs()->layerStrip();
         QTest::mouseClick(strip, Qt::LeftButton, Qt::NoModifier, strip->layerCenter(1));
         QTest::mouseClick(strip, Qt::LeftButton, Qt::ControlModifier, strip->layerCenter(4));
         QCOMPARE(app.session.selection(), (std::vector<int64_t>{1, 4}));

@@ -108,7 +108,7 @@ private slots:
             QVERIFY(waitIdle(session));
             window.measureDistances();
             QVERIFY(waitIdle(session));
-            QVERIFY(!window.heatmap()->distances().empty());
+            QVERIFY(!window.analysisTabs()->heatmap()->distances().empty());
             session.select(lc::LayerRange{2, 3}.layers());
             window.dropSelectedLayers();
             QVERIFY(waitIdle(session));
@@ -122,8 +122,8 @@ private slots:
             healing.outputDir = dir.filePath("healing").toStdString();  // its checkpoint: the healed weights
             session.heal(healing);
             QVERIFY(waitIdle(session, 120000));
-            QCOMPARE(window.lossChart()->trainingPointCount(), 2);
-            QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
+            QCOMPARE(window.analysisTabs()->lossChart()->trainingPointCount(), 2);
+            QCOMPARE(window.analysisTabs()->currentWidget(), window.analysisTabs()->lossChart());
             window.analysisPanel()->setMetric(int(SimilarityHeatmap::Metric::AllTokens));
             window.analysisPanel()->setNormalizeRows(true);
 
@@ -131,10 +131,10 @@ private slots:
             QVERIFY(!window.isWindowModified());
             QVERIFY2(window.windowTitle().startsWith("tiny"), qPrintable(window.windowTitle()));
             QCOMPARE(settings::recentProjects.value().value(0), file);
-            distances = window.heatmap()->distances();
+            distances = window.analysisTabs()->heatmap()->distances();
             lossText = window.selectionPanel()->lossText();
-            steps = window.lossChart()->steps();
-            validation = window.lossChart()->validation();
+            steps = window.analysisTabs()->lossChart()->steps();
+            validation = window.analysisTabs()->lossChart()->validation();
             QVERIFY(lossText.contains("before"));
         }
 
@@ -148,24 +148,24 @@ private slots:
         QVERIFY(waitRestored(app, restored));
         QCOMPARE(measured.count(), 0);  // the heatmap comes from the project, not from a new measurement
         QCOMPARE(session.modelInfo().config.numLayers, int64_t(6));
-        QCOMPARE(window.heatmap()->distances().angular.size(), distances.angular.size());
-        QCOMPARE(window.heatmap()->distances().angularAt(2, 2), distances.angularAt(2, 2));
-        QCOMPARE(window.heatmap()->distances().blockInfluence, distances.blockInfluence);
-        QCOMPARE(window.heatmap()->selectedStart(), 2);
-        QCOMPARE(window.heatmap()->selectedSize(), 2);
-        QCOMPARE(window.layerStrip()->selectedFirst(), 2);
+        QCOMPARE(window.analysisTabs()->heatmap()->distances().angular.size(), distances.angular.size());
+        QCOMPARE(window.analysisTabs()->heatmap()->distances().angularAt(2, 2), distances.angularAt(2, 2));
+        QCOMPARE(window.analysisTabs()->heatmap()->distances().blockInfluence, distances.blockInfluence);
+        QCOMPARE(window.analysisTabs()->heatmap()->selectedStart(), 2);
+        QCOMPARE(window.analysisTabs()->heatmap()->selectedSize(), 2);
+        QCOMPARE(window.analysisTabs()->layerStrip()->selectedFirst(), 2);
         QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
-        QCOMPARE(window.layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(window.analysisTabs()->layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
         QCOMPARE(window.selectionPanel()->lossText(), lossText);
-        QCOMPARE(window.lossChart()->trainingPointCount(), 2);
-        QCOMPARE(window.lossChart()->steps().back().trainLoss, steps.back().trainLoss);
+        QCOMPARE(window.analysisTabs()->lossChart()->trainingPointCount(), 2);
+        QCOMPARE(window.analysisTabs()->lossChart()->steps().back().trainLoss, steps.back().trainLoss);
         QVERIFY(project_file::read(file).healingRuns.back().checkpoint.startsWith(dir.filePath("healing/checkpoints")));
         QVERIFY(session.isHealed());  // the healed weights read back from the run's checkpoint
-        QCOMPARE(window.lossChart()->validationPointCount(), static_cast<int>(validation.size()));
-        QCOMPARE(window.analysisTabs()->currentWidget(), window.lossChart());
+        QCOMPARE(window.analysisTabs()->lossChart()->validationPointCount(), static_cast<int>(validation.size()));
+        QCOMPARE(window.analysisTabs()->currentWidget(), window.analysisTabs()->lossChart());
         QCOMPARE(window.analysisPanel()->dataFile(), corpus);
-        QCOMPARE(window.heatmap()->metric(), SimilarityHeatmap::Metric::AllTokens);
-        QVERIFY(window.heatmap()->normalizeRows());
+        QCOMPARE(window.analysisTabs()->heatmap()->metric(), SimilarityHeatmap::Metric::AllTokens);
+        QVERIFY(window.analysisTabs()->heatmap()->normalizeRows());
         QVERIFY(!window.isWindowModified());
         QVERIFY(window.windowTitle().startsWith("tiny"));
         // The next change marks it: typing in a data path of the evaluation dock, and the heatmap's view.
@@ -202,16 +202,16 @@ private slots:
         QSignalSpy restored(window.project(), &ProjectController::restored);
         QVERIFY(window.project()->openProject(file));
         QVERIFY(waitRestored(app, restored));
-        QVERIFY(window.heatmap()->distances().empty());
+        QVERIFY(window.analysisTabs()->heatmap()->distances().empty());
         QVERIFY(window.statusBar()->currentMessage().contains("left out"));
-        QVERIFY(window.evaluationTable()->rowOf("anatomy") >= 0);
-        QCOMPARE(window.sweepChart()->points().size(), size_t(3));
-        const SweepChart *sweep = window.sweepChart();
+        QVERIFY(window.analysisTabs()->evaluationTable()->rowOf("anatomy") >= 0);
+        QCOMPARE(window.analysisTabs()->sweepChart()->points().size(), size_t(3));
+        const SweepChart *sweep = window.analysisTabs()->sweepChart();
         QCOMPARE(sweep->graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, false)->dataCount(), 2);
         QCOMPARE(sweep->graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, true)->dataCount(), 1);
-        QVERIFY(window.sweepChart()->boolqMajorityLine().has_value());
-        QCOMPARE(window.importanceChart()->lossIncrease().at(1).value_or(-1), 0.5);
-        QCOMPARE(window.analysisTabs()->currentWidget(), window.sweepChart());
+        QVERIFY(window.analysisTabs()->sweepChart()->boolqMajorityLine().has_value());
+        QCOMPARE(window.analysisTabs()->importanceChart()->lossIncrease().at(1).value_or(-1), 0.5);
+        QCOMPARE(window.analysisTabs()->currentWidget(), window.analysisTabs()->sweepChart());
         QVERIFY(!window.isWindowModified());
         // Saved again, the results are all there.
         const QString again = dir.filePath("again.layercut");
@@ -260,8 +260,8 @@ private slots:
         window.project()->openAtStartup(QString(), false);
         QVERIFY(waitRestored(app, restored));
         QCOMPARE(QString::fromStdString(session.modelInfo().folder.string()), demo.path() + "/model");
-        QCOMPARE(window.heatmap()->distances().numLayers, int64_t(6));  // measured on the demo's text
-        QVERIFY(window.heatmap()->selectedSize() > 0);
+        QCOMPARE(window.analysisTabs()->heatmap()->distances().numLayers, int64_t(6));  // measured on the demo's text
+        QVERIFY(window.analysisTabs()->heatmap()->selectedSize() > 0);
         QCOMPARE(window.analysisTabs()->currentIndex(), 0);
         QCOMPARE(window.analysisPanel()->dataFile(), demo.path() + "/data/train.txt");
         QCOMPARE(window.healingPanel()->trainData(), demo.path() + "/data/train.txt");
@@ -281,7 +281,7 @@ private slots:
         QSignalSpy laterRestored(&later.project, &ProjectController::restored);
         later.project.openAtStartup(QString(), true);
         QVERIFY(waitRestored(later, laterRestored));
-        QCOMPARE(later.window.heatmap()->distances().numLayers, int64_t(6));
+        QCOMPARE(later.window.analysisTabs()->heatmap()->distances().numLayers, int64_t(6));
     }
 
     void openingAModelAsksToSave()
