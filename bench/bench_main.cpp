@@ -59,9 +59,14 @@ nlohmann::ordered_json benchForward(const Args &args)
     session.load(args.folder, {.device = args.device, .dtype = lc::parseDType(args.dtype)});
     const double loadSeconds = secondsSince(start);
     const lc::ForwardBenchmark fb = lc::benchmarkForward(session, args.batch, args.length, args.iterations);
-    return {{"impl", "layercut"}, {"load_seconds", loadSeconds}, {"checkpoint_bytes", session.info().checkpointBytes},
-            {"batch", args.batch}, {"length", args.length}, {"iterations", args.iterations},
-            {"seconds_per_iteration", fb.secondsPerIteration}, {"tokens_per_second", fb.tokensPerSecond}};
+    return {{"impl", "layercut"},
+            {"load_seconds", loadSeconds},
+            {"checkpoint_bytes", session.info().checkpointBytes},
+            {"batch", args.batch},
+            {"length", args.length},
+            {"iterations", args.iterations},
+            {"seconds_per_iteration", fb.secondsPerIteration},
+            {"tokens_per_second", fb.tokensPerSecond}};
 }
 
 /** `count` sequences of `length` pseudo-random ids below `vocab` (xorshift: no dependence on torch's RNG). */
@@ -87,8 +92,12 @@ nlohmann::ordered_json benchDistances(const Args &args)
     const auto start = std::chrono::steady_clock::now();
     const lc::LayerDistances d = lc::computeLayerDistances(session, seqs, {.batchSize = args.batch});
     const double seconds = secondsSince(start);
-    return {{"impl", "layercut"},      {"batch", args.batch},  {"length", args.length},
-            {"sequences", d.samples},  {"seconds", seconds},   {"tokens_per_second", static_cast<double>(d.tokens) / seconds},
+    return {{"impl", "layercut"},
+            {"batch", args.batch},
+            {"length", args.length},
+            {"sequences", d.samples},
+            {"seconds", seconds},
+            {"tokens_per_second", static_cast<double>(d.tokens) / seconds},
             {"d_1_best", d.angularAt(1, d.optimalStart(1))}};
 }
 
@@ -112,7 +121,8 @@ CLI::App *addHealCommand(CLI::App &app, HealArgs &args)
     cmd->add_option("--warmup-steps", args.warmupSteps, "Untimed optimizer steps before them")->capture_default_str();
     cmd->add_option("--targets", args.targets)->check(CLI::IsMember({"ffn", "all"}))->capture_default_str();
     cmd->add_option("--quant", args.quant)->check(CLI::IsMember({"nf4", "none"}))->capture_default_str();
-    cmd->add_flag("--checkpointing,!--no-checkpointing", args.checkpointing, "Recompute each block in the backward pass")
+    cmd->add_flag("--checkpointing,!--no-checkpointing", args.checkpointing,
+                  "Recompute each block in the backward pass")
         ->capture_default_str();
     return cmd;
 }
@@ -134,7 +144,8 @@ c10::DeviceIndex cudaIndex(const std::string &device)  // "cuda" or "cuda:N"
 /** The caching allocator's peak of allocated bytes on `device` since its last reset. */
 int64_t allocatorPeak(const std::string &device)
 {
-    return static_cast<int64_t>(c10::cuda::CUDACachingAllocator::getDeviceStats(cudaIndex(device)).allocated_bytes[0].peak);
+    return static_cast<int64_t>(
+        c10::cuda::CUDACachingAllocator::getDeviceStats(cudaIndex(device)).allocated_bytes[0].peak);
 }
 
 void resetAllocatorPeak(const std::string &device)
@@ -185,7 +196,7 @@ nlohmann::ordered_json benchHeal(const HealArgs &args)
     c.warmupSteps = 1;
     c.evalEvery = 0;
     c.activationCheckpointing = args.checkpointing;
-    c.outputDir.clear();                 // nothing written: no adapters, checkpoints or loss.csv
+    c.outputDir.clear();  // nothing written: no adapters, checkpoints or loss.csv
 
     // HealingStep::peakMemoryBytes counts from the first training step (after quantisation), so the last
     // step's covers the warmup steps and the first validation too. transformers' peer reports its peak over
@@ -207,7 +218,7 @@ nlohmann::ordered_json benchHeal(const HealArgs &args)
     };
     lc::HealingCallbacks callbacks;
     callbacks.progress = [&](const lc::Progress &) {
-        // Reading the data, then once per quantised block; the peak has not been reset since the load.
+    // Reading the data, then once per quantised block; the peak has not been reset since the load.
 #if LAYERCUT_BENCH_CUDA
         if (!training && args.device.rfind("cuda", 0) == 0)
             setupPeak = std::max(setupPeak, allocatorPeak(args.device));
@@ -323,7 +334,7 @@ nlohmann::ordered_json benchEval(const EvalArgs &args)
             {"load_seconds", loadSeconds}};
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char **argv)
 {

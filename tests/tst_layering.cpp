@@ -18,12 +18,12 @@ namespace {
 
 const QString kRoot = QStringLiteral(LAYERCUT_SOURCE_DIR);
 // Where a quoted include is looked up, as the targets' include directories say.
-const QStringList kIncludeDirs = {"core/include", "core", "core/src", "ui", "app/cli", "app/gui", "tests/ui",
-                                  "tests/core", "tests"};
+const QStringList kIncludeDirs = {"core/include", "core",     "core/src",   "ui",   "app/cli",
+                                  "app/gui",      "tests/ui", "tests/core", "tests"};
 
 struct Tree
 {
-    std::map<QString, QStringList> includes;  // file (relative) -> every #include target as written
+    std::map<QString, QStringList> includes;         // file (relative) -> every #include target as written
     std::map<QString, std::set<QString>> unitGraph;  // unit (file without extension) -> units it includes
 };
 
@@ -65,7 +65,7 @@ Tree readTree()
     return tree;
 }
 
-} // namespace
+}  // namespace
 
 class TestLayering final : public QObject
 {
@@ -113,7 +113,8 @@ private slots:
                                     t.startsWith("qcustomplot") || t.startsWith("panels/") || t.startsWith("plots/");
                 if (file.startsWith("core/") && !file.startsWith("core/jobs/") && qt)
                     QFAIL(qPrintable(file + " (core, no Qt) includes " + t));
-                if (torch && !file.startsWith("core/src/") && !file.startsWith("tests/core/") && !file.startsWith("bench/"))
+                if (torch && !file.startsWith("core/src/") && !file.startsWith("tests/core/") &&
+                    !file.startsWith("bench/"))
                     QFAIL(qPrintable(file + " includes torch (only core/src may)"));
                 if (file.startsWith("core/jobs/") && widget)
                     QFAIL(qPrintable(file + " (jobs layer, no widgets) includes " + t));
@@ -140,7 +141,8 @@ private slots:
             while (it.hasNext()) {
                 QFile f(it.next());
                 if (f.open(QIODevice::ReadOnly) && call.match(QString::fromUtf8(f.readAll())).hasMatch())
-                    QFAIL(qPrintable(QDir(kRoot).relativeFilePath(f.fileName()) + " calls remove_all: use lc::removeTree"));
+                    QFAIL(qPrintable(QDir(kRoot).relativeFilePath(f.fileName()) +
+                                     " calls remove_all: use lc::removeTree"));
             }
         }
     }

@@ -36,8 +36,9 @@ AnalysisTabs::AnalysisTabs(lc::Session *session, QWidget *parent) : QTabWidget(p
 void AnalysisTabs::connectSession()
 {
     lc::Session *s = m_session;
-    connect(m_heatmap, &SimilarityHeatmap::blockSelected, s,
-            [s](int first, int last) { s->select(lc::LayerRange{first, last}.layers()); });
+    connect(m_heatmap, &SimilarityHeatmap::blockSelected, s, [s](int first, int last) {
+        s->select(lc::LayerRange{first, last}.layers());
+    });
     // Any set of layers: a drag selects a block, Ctrl-click adds or removes single layers.
     connect(m_strip, &LayerStrip::layersSelected, s, &lc::Session::select);
     connect(s, &lc::Session::modelChanged, this, &AnalysisTabs::showModel);
@@ -58,8 +59,8 @@ void AnalysisTabs::connectSession()
                 m_lossChart->reset(config.steps);
                 if (!history.steps.empty() || !history.validation.empty())
                     m_lossChart->setHistory(history.steps, history.validation);
-                m_lossChart->setTitle(ResultTitles::healingTitle(m_session->modelName(), m_session->plan().dropped(),
-                                                                 config, trainable));
+                m_lossChart->setTitle(
+                    ResultTitles::healingTitle(m_session->modelName(), m_session->plan().dropped(), config, trainable));
             });
     connect(s, &lc::Session::healingStep, m_lossChart, &LossChart::addStep);
     connect(s, &lc::Session::healingValidated, m_lossChart, &LossChart::addValidation);
@@ -89,7 +90,8 @@ void AnalysisTabs::connectSession()
             m_evaluationTable->clear();
             return;
         }
-        m_evaluationTable->setResult(e->result, ResultTitles::modelDescription(m_session->modelName(), e->dropped, e->healed));
+        m_evaluationTable->setResult(e->result,
+                                     ResultTitles::modelDescription(m_session->modelName(), e->dropped, e->healed));
         if (!m_session->isRestoring())
             setCurrentWidget(m_evaluationTable);
     });

@@ -18,15 +18,14 @@ bool isJson(const QString &path)
     return path.endsWith(QLatin1String(".json"), Qt::CaseInsensitive);
 }
 
-} // namespace
+}  // namespace
 
 ChartExports::ChartExports(const lc::Session *session, ChartPlots plots, QWidget *dialogParent)
     : QObject(dialogParent), m_session(session), m_plots(std::move(plots)), m_parent(dialogParent)
-{
-}
+{}
 
-void ChartExports::saveAs(const QString &title, const QString &suggested, const QString &filter,
-                          const QString &failure, const std::function<void(const QString &)> &write)
+void ChartExports::saveAs(const QString &title, const QString &suggested, const QString &filter, const QString &failure,
+                          const std::function<void(const QString &)> &write)
 {
     const QString path = export_folder::saveAs(m_parent, title, suggested, filter, failure, write);
     if (!path.isEmpty())
@@ -49,7 +48,8 @@ void ChartExports::heatmapData()
     saveAs(tr("Export Heatmap Data"), QStringLiteral("distances.csv"), tr("CSV table (*.csv);;JSON (*.json)"),
            tr("The data could not be saved."), [this](const QString &path) {
                const lc::LayerDistances &d = m_session->distances();
-               chart_exporter::saveText(path, isJson(path) ? lc::distancesToJson(d).dump(1) + "\n" : lc::distancesToCsv(d));
+               chart_exporter::saveText(path,
+                                        isJson(path) ? lc::distancesToJson(d).dump(1) + "\n" : lc::distancesToCsv(d));
            });
 }
 
@@ -62,8 +62,8 @@ void ChartExports::lossData()
 {
     if (m_session->healingRuns().empty())
         return;
-    saveAs(tr("Export Loss Data"), QStringLiteral("loss.csv"), tr("CSV table (*.csv)"), tr("The data could not be saved."),
-           [this](const QString &path) {
+    saveAs(tr("Export Loss Data"), QStringLiteral("loss.csv"), tr("CSV table (*.csv)"),
+           tr("The data could not be saved."), [this](const QString &path) {
                const ProjectHealingRun &run = m_session->healingRuns().back();
                lc::writeLossCsv(path.toStdString(), run.steps, run.validation);
            });
@@ -81,7 +81,8 @@ bool ChartExports::importanceShown() const
 void ChartExports::sweepChartImage()
 {
     const bool importance = importanceShown();
-    saveImageAs(tr("Export Sweep Chart Image"), importance ? QStringLiteral("importance.png") : QStringLiteral("sweep.png"),
+    saveImageAs(tr("Export Sweep Chart Image"),
+                importance ? QStringLiteral("importance.png") : QStringLiteral("sweep.png"),
                 importance ? m_plots.importance : m_plots.sweep);
 }
 
@@ -91,7 +92,8 @@ void ChartExports::sweepData()
     if (!m_session->sweep(importance))
         return;
     saveAs(tr("Export Sweep Data"), importance ? QStringLiteral("importance.csv") : QStringLiteral("sweep.csv"),
-           tr("CSV table (*.csv);;JSON (*.json)"), tr("The data could not be saved."), [this, importance](const QString &path) {
+           tr("CSV table (*.csv);;JSON (*.json)"), tr("The data could not be saved."),
+           [this, importance](const QString &path) {
                const ProjectSweep &sweep = *m_session->sweep(importance);
                if (isJson(path))
                    chart_exporter::saveText(path, lc::sweepToJson(sweep.result, sweep.options).dump(1) + "\n");

@@ -45,4 +45,4 @@ QString saveAs(QWidget *parent, const QString &title, const QString &suggested, 
     }
 }
 
-} // namespace export_folder
+}  // namespace export_folder

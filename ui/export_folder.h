@@ -25,4 +25,4 @@ void remember(const QString &path);
 QString saveAs(QWidget *parent, const QString &title, const QString &suggested, const QString &filter,
                const QString &failure, const std::function<void(const QString &path)> &write);
 
-} // namespace export_folder
+}  // namespace export_folder

@@ -60,4 +60,4 @@ QString duration(double seconds)
     return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
-} // namespace format
+}  // namespace format

@@ -15,4 +15,4 @@ QString significant(double value);
 /** A duration as m:ss, or h:mm:ss from an hour on. */
 QString duration(double seconds);
 
-} // namespace format
+}  // namespace format

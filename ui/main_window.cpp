@@ -53,7 +53,7 @@ void raiseDock(QMainWindow *window, const char *name)
     if (auto *dock = window->findChild<QDockWidget *>(QLatin1String(name)))
         dock->raise();
 }
-} // namespace
+}  // namespace
 
 MainWindow::MainWindow(lc::Session *session, QWidget *parent)
     : QMainWindow(parent), m_session(session), m_questions(std::make_unique<JobQuestions>(this))
@@ -62,15 +62,17 @@ MainWindow::MainWindow(lc::Session *session, QWidget *parent)
     resize(1280, 800);
     createPages();
     createDocks();
-    m_chartExports = new ChartExports(
-        session,
-        {m_tabs->heatmap()->plot(), m_tabs->lossChart()->plot(), m_tabs->sweepChart()->plot(),
-         m_tabs->importanceChart()->plot(), [this] { return m_tabs->currentWidget() == m_tabs->importanceChart(); }},
-        this);
-    connect(m_chartExports, &ChartExports::saved, this,
-            [this](const QString &path) { statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000); });
+    m_chartExports = new ChartExports(session,
+                                      {m_tabs->heatmap()->plot(), m_tabs->lossChart()->plot(),
+                                       m_tabs->sweepChart()->plot(), m_tabs->importanceChart()->plot(),
+                                       [this] { return m_tabs->currentWidget() == m_tabs->importanceChart(); }},
+                                      this);
+    connect(m_chartExports, &ChartExports::saved, this, [this](const QString &path) {
+        statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
+    });
     m_scripts = new ScriptExports(session, {m_analysis, m_healing, m_evaluation}, this);
-    connect(m_scripts, &ScriptExports::message, this, [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    connect(m_scripts, &ScriptExports::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     createActions();
     m_jobStatus = new JobStatusBar(session, this);
     statusBar()->addPermanentWidget(m_jobStatus);  // its own width: messages keep the rest
@@ -141,8 +143,8 @@ void MainWindow::createActions()
         return a;
     };
     m_fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction *open = add(m_fileMenu, tr("&Open Model Folder…"), "openAction", &MainWindow::chooseModelFolder,
-                        QKeySequence::Open);
+    QAction *open =
+        add(m_fileMenu, tr("&Open Model Folder…"), "openAction", &MainWindow::chooseModelFolder, QKeySequence::Open);
     open->setIcon(QIcon::fromTheme("document-open"));
     m_recentModels = new RecentFilesMenu(tr("Open &Recent"), settings::recentModels, this);
     connect(m_recentModels, &RecentFilesMenu::chosen, this, &MainWindow::openModel);
@@ -168,30 +170,35 @@ void MainWindow::createActions()
     QAction *restore = add(prune, tr("&Restore All Layers"), "restoreAction", &MainWindow::restoreAllLayers);
     prune->addSeparator();
     prune->addAction(exportModel);
-    add(prune, tr("Export Plan as &mergekit YAML…"), "mergekitAction", [this] { m_scripts->mergekitYaml(); })
-        ->setToolTip(tr("Write the layers kept as mergekit's passthrough slices"));
+    add(prune, tr("Export Plan as &mergekit YAML…"), "mergekitAction", [this] {
+        m_scripts->mergekitYaml();
+    })->setToolTip(tr("Write the layers kept as mergekit's passthrough slices"));
     m_selection->setActions(drop, restore, exportModel);
 
     QMenu *heal = menuBar()->addMenu(tr("&Heal"));
-    QAction *startHeal = add(heal, tr("&Start Healing"), "healAction", &MainWindow::startHealing,
-                             QKeySequence(Qt::CTRL | Qt::Key_H));
+    QAction *startHeal =
+        add(heal, tr("&Start Healing"), "healAction", &MainWindow::startHealing, QKeySequence(Qt::CTRL | Qt::Key_H));
     startHeal->setToolTip(tr("Train the pruned model to recover, with the Healing dock's settings"));
     QAction *pause = add(heal, tr("&Pause Healing"), "pauseAction", [this](bool on) { m_session->setPaused(on); });
     pause->setCheckable(true);
     heal->addSeparator();
-    add(heal, tr("Export &Healed Model…"), "exportHealedAction", [this] { this->exportModel(true); })
-        ->setToolTip(tr("Merge what healing learnt into the weights and write a folder that transformers loads"));
+    add(heal, tr("Export &Healed Model…"), "exportHealedAction", [this] {
+        this->exportModel(true);
+    })->setToolTip(tr("Merge what healing learnt into the weights and write a folder that transformers loads"));
     heal->addSeparator();
     add(heal, tr("Export Loss Chart &Image…"), "lossImageAction", [this] { m_chartExports->lossChartImage(); });
     add(heal, tr("Export Loss &Data…"), "lossDataAction", [this] { m_chartExports->lossData(); });
 
     QMenu *evaluate = menuBar()->addMenu(tr("&Evaluate"));
-    add(evaluate, tr("&Evaluate Model"), "evaluateAction", &MainWindow::evaluateModel, QKeySequence(Qt::CTRL | Qt::Key_E))
+    add(evaluate, tr("&Evaluate Model"), "evaluateAction", &MainWindow::evaluateModel,
+        QKeySequence(Qt::CTRL | Qt::Key_E))
         ->setToolTip(tr("Score the model as it is now on MMLU, BoolQ and the held-out loss"));
-    add(evaluate, tr("Run &Sweep"), "sweepAction", [this] { runSweep(false); })
-        ->setToolTip(tr("Evaluate the model with growing fractions of its layers dropped"));
-    add(evaluate, tr("Per-&Layer Importance"), "importanceAction", [this] { runSweep(true); })
-        ->setToolTip(tr("Drop each layer alone and measure what it costs"));
+    add(evaluate, tr("Run &Sweep"), "sweepAction", [this] {
+        runSweep(false);
+    })->setToolTip(tr("Evaluate the model with growing fractions of its layers dropped"));
+    add(evaluate, tr("Per-&Layer Importance"), "importanceAction", [this] {
+        runSweep(true);
+    })->setToolTip(tr("Drop each layer alone and measure what it costs"));
     evaluate->addSeparator();
     add(evaluate, tr("Export Sweep Chart &Image…"), "sweepImageAction", [this] { m_chartExports->sweepChartImage(); });
     add(evaluate, tr("Export Sweep &Data…"), "sweepDataAction", [this] { m_chartExports->sweepData(); });
@@ -234,7 +241,8 @@ void MainWindow::attachProject(ProjectController *project)
     m_fileMenu->insertSeparator(first);
     m_helpMenu->insertAction(m_helpMenu->actions().value(0), project->openDemoAction());
     project->setLoadOptionsSource([this] { return m_loadBar->options(); });
-    connect(project, &ProjectController::message, this, [this](const QString &text) { statusBar()->showMessage(text, 5000); });
+    connect(project, &ProjectController::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 5000); });
 }
 
 void MainWindow::connectSession()
@@ -266,7 +274,8 @@ void MainWindow::connectSession()
     connect(s, &lc::Session::distancesChanged, this, [this](lc::DistancesSource from) {
         const lc::LayerDistances &d = m_session->distances();
         const QString source = from == lc::DistancesSource::Project ? tr("from the project")
-                               : from == lc::DistancesSource::Cache ? tr("from the cache")
+                               : from == lc::DistancesSource::Cache
+                                   ? tr("from the cache")
                                    : tr("measured in %1 s").arg(QLocale().toString(m_session->jobSeconds(), 'f', 1));
         m_analysis->setStatus(tr("%1 samples, %2 tokens (%3).").arg(d.samples).arg(d.tokens).arg(source));
         updateActions();
@@ -306,7 +315,8 @@ void MainWindow::connectSession()
         const auto &sweep = m_session->sweep(perLayer);
         if (!sweep || m_session->isRestoring())
             return;
-        const QString text = ResultTitles::sweepOutcome(sweep->result, m_session->jobSeconds(), sweep->options.resultFile);
+        const QString text =
+            ResultTitles::sweepOutcome(sweep->result, m_session->jobSeconds(), sweep->options.resultFile);
         m_evaluation->setStatus(text);
         statusBar()->showMessage(text, 10000);
     });
@@ -415,7 +425,8 @@ bool MainWindow::refused(const std::optional<Refusal> &refusal)
 
 void MainWindow::chooseModelFolder()
 {
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), settings::lastModelDir.value());
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), settings::lastModelDir.value());
     if (!folder.isEmpty())
         openModel(folder);
 }
@@ -466,8 +477,10 @@ void MainWindow::exportModel(bool healed)
     const lc::Session &s = *m_session;
     if (s.isBusy() || !(healed ? s.isHealed() : s.plan().prunesAnything()))
         return;
-    const QString name = QStringLiteral("%1-%2-%3").arg(s.modelName(), healed ? "healed" : "pruned").arg(s.plan().kept.size());
-    ExportModelDialog dialog(export_folder::suggestedPath(name), QString::fromStdString(s.modelInfo().checkpointDtype), this);
+    const QString name =
+        QStringLiteral("%1-%2-%3").arg(s.modelName(), healed ? "healed" : "pruned").arg(s.plan().kept.size());
+    ExportModelDialog dialog(export_folder::suggestedPath(name), QString::fromStdString(s.modelInfo().checkpointDtype),
+                             this);
     if (healed)
         dialog.setWindowTitle(tr("Export Healed Model"));
     if (dialog.exec() != QDialog::Accepted)

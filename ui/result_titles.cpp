@@ -62,7 +62,8 @@ QString ResultTitles::lossSample(const QString &file, qint64 documents, qint64 e
     return tr("%1, %n trained on left out", nullptr, static_cast<int>(excludedTrained)).arg(sample);
 }
 
-QString ResultTitles::sweepOutcome(const lc::SweepResult &result, double seconds, const std::filesystem::path &resultFile)
+QString ResultTitles::sweepOutcome(const lc::SweepResult &result, double seconds,
+                                   const std::filesystem::path &resultFile)
 {
     const int points = static_cast<int>(result.points.size());
     QString text = result.cancelled
@@ -95,7 +96,8 @@ QString ResultTitles::healingOutcome(const lc::HealingResult &result)
         text = tr("Healing finished.");
     }
     if (!result.adapterDir.empty())
-        text += QLatin1Char(' ') + tr("Adapters saved in %1.")
-                                       .arg(QDir::toNativeSeparators(QString::fromStdString(result.adapterDir.string())));
+        text +=
+            QLatin1Char(' ') + tr("Adapters saved in %1.")
+                                   .arg(QDir::toNativeSeparators(QString::fromStdString(result.adapterDir.string())));
     return text;
 }

@@ -101,8 +101,8 @@ std::vector<int64_t> parseIdList(const std::string &text, const std::string &opt
 uint64_t parseByteSize(const std::string &text, const std::string &option)
 {
     static const std::vector<std::pair<std::string, uint64_t>> units = {
-        {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"KB", 1000ull}, {"MB", 1000'000ull},
-        {"GB", 1000'000'000ull}, {"B", 1ull}, {"", 1ull}};
+        {"KiB", 1ull << 10}, {"MiB", 1ull << 20},     {"GiB", 1ull << 30}, {"KB", 1000ull},
+        {"MB", 1000'000ull}, {"GB", 1000'000'000ull}, {"B", 1ull},         {"", 1ull}};
     size_t used = 0;
     double value = 0;
     try {
@@ -117,4 +117,4 @@ uint64_t parseByteSize(const std::string &text, const std::string &option)
     throw Error(option + ": '" + text + "' is not a size (e.g. 5GB, 500MB, 2GiB or a byte count)");
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

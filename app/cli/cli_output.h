@@ -28,4 +28,4 @@ std::vector<int64_t> parseIdList(const std::string &text, const std::string &opt
 /** Parses "5GB", "500MB", "2GiB" or a plain byte count; throws lc::Error naming `option`. */
 uint64_t parseByteSize(const std::string &text, const std::string &option);
 
-} // namespace lc::cli
+}  // namespace lc::cli

@@ -12,7 +12,8 @@
 namespace lc::cli {
 void addDistancesCommand(CLI::App &app, Action &action)
 {
-    auto *cmd = app.add_subcommand("distances", "Angular distances between layers (heatmap data) from one pass over a dataset");
+    auto *cmd =
+        app.add_subcommand("distances", "Angular distances between layers (heatmap data) from one pass over a dataset");
     struct Args
     {
         std::string folder, out, csv, device = "cpu", dtype;
@@ -21,14 +22,17 @@ void addDistancesCommand(CLI::App &app, Action &action)
     };
     auto args = std::make_shared<Args>();
     cmd->add_option("MODEL_DIR", args->folder, "Model folder")->required();
-    cmd->add_option("--data", args->sample.data, "Text (.txt), JSON Lines (.jsonl with \"text\" or \"input_ids\") or gzip JSON Lines (.json.gz, as C4)")
+    cmd->add_option(
+           "--data", args->sample.data,
+           "Text (.txt), JSON Lines (.jsonl with \"text\" or \"input_ids\") or gzip JSON Lines (.json.gz, as C4)")
         ->required();
     cmd->add_option("--out", args->out, "Output JSON")->required();
     cmd->add_option("--csv", args->csv, "Also write the distances as CSV");
     addSampleOptions(cmd, args->sample);
     cmd->add_option("--batch", args->sample.batchSize, "Documents per forward pass")->capture_default_str();
     cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--dtype", args->dtype, "float32, bfloat16 or float16 (default: float32 on CPU, the checkpoint's on CUDA)");
+    cmd->add_option("--dtype", args->dtype,
+                    "float32, bfloat16 or float16 (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--nf4", args->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
     cmd->callback([&action, args] {
         action = [args] {
@@ -39,13 +43,19 @@ void addDistancesCommand(CLI::App &app, Action &action)
             // Token ids (JSON Lines with input_ids) need no tokenizer; text does (readTokenized says so).
             const PlanSample &sample = args->sample;
             const TokenizedDataset data = readTokenized(sample.data, session.tokenizer(), sample.options);
-            const LayerDistances d = computeLayerDistances(session, data.sequences, {.batchSize = sample.batchSize}, progress);
+            const LayerDistances d =
+                computeLayerDistances(session, data.sequences, {.batchSize = sample.batchSize}, progress);
             nlohmann::ordered_json j = distancesToJson(d);
-            j["settings"] = {{"model", info.folder.string()},     {"data", sample.data.string()},
-                             {"samples", sample.options.samples},   {"max_length", sample.options.maxLength},
-                             {"batch", sample.batchSize},           {"seed", sample.options.seed},
-                             {"device", info.device},             {"dtype", info.computeDtype},
-                             {"documents", data.documents},       {"skipped_empty", data.skippedEmpty},
+            j["settings"] = {{"model", info.folder.string()},
+                             {"data", sample.data.string()},
+                             {"samples", sample.options.samples},
+                             {"max_length", sample.options.maxLength},
+                             {"batch", sample.batchSize},
+                             {"seed", sample.options.seed},
+                             {"device", info.device},
+                             {"dtype", info.computeDtype},
+                             {"documents", data.documents},
+                             {"skipped_empty", data.skippedEmpty},
                              {"truncated", data.truncated}};
             writeFileAtomically(args->out, j.dump(1) + "\n");
             if (!args->csv.empty())
@@ -57,11 +67,12 @@ void addDistancesCommand(CLI::App &app, Action &action)
             summary["skipped_empty"] = data.skippedEmpty;
             nlohmann::ordered_json best = nlohmann::ordered_json::array();
             for (int64_t n = 1; n <= d.numLayers; ++n)
-                best.push_back({{"n", n}, {"start", d.optimalStart(n)}, {"distance", d.angularAt(n, d.optimalStart(n))}});
+                best.push_back(
+                    {{"n", n}, {"start", d.optimalStart(n)}, {"distance", d.angularAt(n, d.optimalStart(n))}});
             summary["optimal_blocks"] = best;
             printJson(summary);
         };
     });
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

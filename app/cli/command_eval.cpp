@@ -66,7 +66,7 @@ void runEval(EvalArgs a)
     printJson(summary);
 }
 
-} // namespace
+}  // namespace
 
 void addEvalCommand(CLI::App &app, Action &action)
 {
@@ -101,4 +101,4 @@ void addEvalCommand(CLI::App &app, Action &action)
     cmd->callback([&action, a] { action = [a] { runEval(*a); }; });
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

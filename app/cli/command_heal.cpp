@@ -65,9 +65,9 @@ void runHeal(HealArgs a)
     const bool terminal = isatty(fileno(stderr));
     callbacks.stepFinished = [&](const HealingStep &s) {
         // One line per step: what a user watches, and what a log keeps.
-        std::fprintf(stderr, "%sstep %lld/%lld  loss %.4f  lr %.3g  grad-norm %.3g  %.0f tokens/s%s", terminal ? "\r" : "",
-                     static_cast<long long>(s.step), static_cast<long long>(s.totalSteps), s.trainLoss, s.learningRate,
-                     s.gradNorm, s.tokensPerSecond, terminal ? "   " : "\n");
+        std::fprintf(stderr, "%sstep %lld/%lld  loss %.4f  lr %.3g  grad-norm %.3g  %.0f tokens/s%s",
+                     terminal ? "\r" : "", static_cast<long long>(s.step), static_cast<long long>(s.totalSteps),
+                     s.trainLoss, s.learningRate, s.gradNorm, s.tokensPerSecond, terminal ? "   " : "\n");
     };
     callbacks.validated = [&](const ValidationPoint &v) {
         std::fprintf(stderr, "%sstep %lld  validation loss %.4f (%lld tokens)\n", terminal ? "\n" : "",
@@ -113,14 +113,15 @@ void runHeal(HealArgs a)
             options.dtype = parseDType(a.outDtype);
         options.overwrite = a.force;
         options.metric = metric;
-        const ExportResult exported = exportHealedModel(session, std::filesystem::path(a.out) / "merged", options, progress);
+        const ExportResult exported =
+            exportHealedModel(session, std::filesystem::path(a.out) / "merged", options, progress);
         head["merged"] = exported.folder.string();
         head["merged_shards"] = exported.shards;
     }
     printJson(head);
 }
 
-} // namespace
+}  // namespace
 
 void addHealCommand(CLI::App &app, Action &action)
 {
@@ -135,20 +136,27 @@ void addHealCommand(CLI::App &app, Action &action)
                     "Folder for adapters, loss.csv, healing.json, checkpoints/ (and merged/); without it the run "
                     "writes nothing");
     addPlanOptions(cmd, a->plan);
-    cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity (default: --data)");
+    cmd->add_option("--plan-data", a->planData,
+                    "Text to measure distances on for --strategy similarity (default: --data)");
     addSampleOptions(cmd, a->plan.sample, /*seed=*/false);  // --seed is the run's seed, below
     addHealingOptions(cmd, a->healing, "");
     cmd->add_option("--steps", c.steps, "Optimizer steps")->capture_default_str();
-    cmd->add_option("--eval-every", c.evalEvery, "Steps between validation losses (0: only at the end)")->capture_default_str();
-    cmd->add_option("--checkpoint-every", c.checkpointEvery, "Steps between checkpoints (0: only the last)")->capture_default_str();
-    cmd->add_option("--resume", a->resume, "Continue from a checkpoint folder (out/checkpoints/step-N) of a run with the same settings");
-    cmd->add_option("--seed", c.seed, "Seed for data order, adapter initialisation and dropout, and for the distance sample")
+    cmd->add_option("--eval-every", c.evalEvery, "Steps between validation losses (0: only at the end)")
+        ->capture_default_str();
+    cmd->add_option("--checkpoint-every", c.checkpointEvery, "Steps between checkpoints (0: only the last)")
+        ->capture_default_str();
+    cmd->add_option("--resume", a->resume,
+                    "Continue from a checkpoint folder (out/checkpoints/step-N) of a run with the same settings");
+    cmd->add_option("--seed", c.seed,
+                    "Seed for data order, adapter initialisation and dropout, and for the distance sample")
         ->capture_default_str();
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
-    cmd->add_flag("--merge", a->merge, "Also write out/merged: the pruned model with the adapters merged (transformers loads it)");
+    cmd->add_flag("--merge", a->merge,
+                  "Also write out/merged: the pruned model with the adapters merged (transformers loads it)");
     cmd->add_option("--out-dtype", a->outDtype, "dtype of the merged model's weights (default: the checkpoint's)");
-    cmd->add_option("--shard-size", a->shardSize, "Largest safetensors shard of the merged model")->capture_default_str();
+    cmd->add_option("--shard-size", a->shardSize, "Largest safetensors shard of the merged model")
+        ->capture_default_str();
     cmd->add_option("--metric", a->metric,
                     "The distance the layers were chosen by, recorded in merged/layercut.json (default: "
                     "angular_distance when --strategy similarity chose them)")
@@ -160,4 +168,4 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->callback([&action, a] { action = [a] { runHeal(*a); }; });
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

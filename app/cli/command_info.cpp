@@ -10,9 +10,7 @@ void addInfoCommand(CLI::App &app, Action &action)
     auto *cmd = app.add_subcommand("info", "Summarise a Hugging Face model folder (family, layers, sizes, dtype)");
     auto folder = std::make_shared<std::string>();
     cmd->add_option("MODEL_DIR", *folder, "Model folder with config.json and safetensors")->required();
-    cmd->callback([&action, folder] {
-        action = [folder] { printJson(infoJson(ModelSession::inspect(*folder))); };
-    });
+    cmd->callback([&action, folder] { action = [folder] { printJson(infoJson(ModelSession::inspect(*folder))); }; });
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

@@ -47,10 +47,12 @@ void runPrune(const PruneArgs &a)
     nlohmann::ordered_json result;
     if (!a.data.empty()) {  // the quick check: held-out loss before and after, as the GUI's Selection dock shows it
         LossCheck check;
-        const LossCheck::Result r = check.run(session, plan, a.data, request.sample.options, a.lossSamples,
-                                              request.sample.batchSize, progress);
-        result["loss_check"] = {{"sequences", r.before.sequences}, {"held_out", r.heldOut},
-                                {"excluded_trained_documents", r.excludedTrained}, {"before", lossToJson(r.before)},
+        const LossCheck::Result r =
+            check.run(session, plan, a.data, request.sample.options, a.lossSamples, request.sample.batchSize, progress);
+        result["loss_check"] = {{"sequences", r.before.sequences},
+                                {"held_out", r.heldOut},
+                                {"excluded_trained_documents", r.excludedTrained},
+                                {"before", lossToJson(r.before)},
                                 {"after", lossToJson(r.after)}};
         session.unload();  // the export reads the checkpoint, not the device copy
     }
@@ -94,13 +96,13 @@ void runPrune(const PruneArgs &a)
     printJson(head);
 }
 
-} // namespace
+}  // namespace
 
 void addPruneCommand(CLI::App &app, Action &action)
 {
-    auto *cmd = app.add_subcommand(
-        "prune", "Drop layers and export a model folder that transformers loads unchanged.\n"
-                 "Layer numbers are 0-based; --drop START:END drops START..END-1 (END exclusive).");
+    auto *cmd =
+        app.add_subcommand("prune", "Drop layers and export a model folder that transformers loads unchanged.\n"
+                                    "Layer numbers are 0-based; --drop START:END drops START..END-1 (END exclusive).");
     auto a = std::make_shared<PruneArgs>();
     cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
     cmd->add_option("--out", a->out, "Folder to write (must not exist unless --force)")->required();
@@ -110,9 +112,11 @@ void addPruneCommand(CLI::App &app, Action &action)
     cmd->add_option("--loss-samples", a->lossSamples, "Held-out documents for the loss check (none of the --samples)")
         ->capture_default_str();
     cmd->add_option("--batch", a->plan.sample.batchSize, "Documents per forward pass")->capture_default_str();
-    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N (for distances and the loss check)")->capture_default_str();
+    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N (for distances and the loss check)")
+        ->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype for distances and the loss check");
-    cmd->add_option("--out-dtype", a->outDtype, "Convert the exported weights: float32, bfloat16 or float16 (default: keep)");
+    cmd->add_option("--out-dtype", a->outDtype,
+                    "Convert the exported weights: float32, bfloat16 or float16 (default: keep)");
     cmd->add_option("--shard-size", a->shardSize, "Largest safetensors shard, e.g. 5GB, 500MB")->capture_default_str();
     cmd->add_flag("--force", a->force, "Replace --out if it exists (only once the new folder is complete)");
     cmd->add_option("--metric", a->metric,
@@ -125,4 +129,4 @@ void addPruneCommand(CLI::App &app, Action &action)
     cmd->callback([&action, a] { action = [a] { runPrune(*a); }; });
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

@@ -17,11 +17,11 @@ namespace {
 
 struct SweepArgs
 {
-    std::string folder, out, fractions = "0,0.1,0.2,0.3,0.4,0.5", strategies = "similarity", data, planData, device = "cpu", dtype,
-        mmlu, boolq, valData, distances, cache;
+    std::string folder, out, fractions = "0,0.1,0.2,0.3,0.4,0.5", strategies = "similarity", data, planData,
+                             device = "cpu", dtype, mmlu, boolq, valData, distances, cache;
     SweepOptions options;
-    HealingArgs healing;    // every point's healing run, as heal's options with a heal- prefix
-    PlanSample sample;      // the distance sample, with every command's defaults
+    HealingArgs healing;  // every point's healing run, as heal's options with a heal- prefix
+    PlanSample sample;    // the distance sample, with every command's defaults
     bool perLayer = false, planDataGiven = false, nf4 = false;
 };
 
@@ -57,18 +57,21 @@ void runSweepCommand(SweepArgs a)
     o.healing.trainData = a.data;
     ModelSession session;
     session.load(a.folder, loadOptions(a.device, a.dtype, a.nf4), progress);
-    const SweepResult r = runSweep(session, o, [](const SweepPoint &p) {
-        std::fprintf(stderr, "%s %.3f (%zu dropped)%s: mmlu %s  boolq %s  loss %s\n", strategyName(p.strategy).c_str(),
-                     p.fraction, p.dropped.size(), p.healed ? " healed" : "",
-                     p.mmlu ? std::to_string(*p.mmlu).c_str() : "-", p.boolq ? std::to_string(*p.boolq).c_str() : "-",
-                     p.loss ? std::to_string(*p.loss).c_str() : "-");
-    }, progress);
+    const SweepResult r = runSweep(
+        session, o,
+        [](const SweepPoint &p) {
+            std::fprintf(
+                stderr, "%s %.3f (%zu dropped)%s: mmlu %s  boolq %s  loss %s\n", strategyName(p.strategy).c_str(),
+                p.fraction, p.dropped.size(), p.healed ? " healed" : "", p.mmlu ? std::to_string(*p.mmlu).c_str() : "-",
+                p.boolq ? std::to_string(*p.boolq).c_str() : "-", p.loss ? std::to_string(*p.loss).c_str() : "-");
+        },
+        progress);
     nlohmann::ordered_json summary = sweepToJson(r, o);
     summary["out"] = a.out;
     printJson(summary);
 }
 
-} // namespace
+}  // namespace
 
 void addSweepCommand(CLI::App &app, Action &action)
 {
@@ -80,7 +83,8 @@ void addSweepCommand(CLI::App &app, Action &action)
     SweepOptions &o = a->options;
     cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
     cmd->add_option("--out", a->out, "Result JSON file (resumed when it exists)")->required();
-    cmd->add_option("--fractions", a->fractions, "Fractions of the layers to drop, comma-separated")->capture_default_str();
+    cmd->add_option("--fractions", a->fractions, "Fractions of the layers to drop, comma-separated")
+        ->capture_default_str();
     cmd->add_option("--strategy", a->strategies, "similarity, deepest, reverse, or several comma-separated")
         ->capture_default_str();
     cmd->add_flag("--per-layer", a->perLayer, "Drop each single layer in turn (importance scan) instead of fractions");
@@ -101,7 +105,8 @@ void addSweepCommand(CLI::App &app, Action &action)
         ->capture_default_str();
     cmd->add_option("--limit", o.eval.limit, "Questions per MMLU subject and of BoolQ (0: all)")->capture_default_str();
     cmd->add_option("--loss-samples", o.eval.lossSequences, "Documents for the held-out loss")->capture_default_str();
-    cmd->add_option("--loss-length", o.eval.lossLength, "Tokens per document for the held-out loss")->capture_default_str();
+    cmd->add_option("--loss-length", o.eval.lossLength, "Tokens per document for the held-out loss")
+        ->capture_default_str();
     cmd->add_option("--heal-steps", o.healSteps, "Heal each point for this many steps and evaluate again (0: no)")
         ->capture_default_str();
     addHealingOptions(cmd, a->healing, "heal-");
@@ -113,4 +118,4 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->callback([&action, a] { action = [a] { runSweepCommand(*a); }; });
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

@@ -28,4 +28,4 @@ void addTokenizeCommand(CLI::App &app, Action &action)
     });
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

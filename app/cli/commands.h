@@ -19,4 +19,4 @@ void addHealCommand(CLI::App &app, Action &action);
 void addEvalCommand(CLI::App &app, Action &action);
 void addSweepCommand(CLI::App &app, Action &action);
 
-} // namespace lc::cli
+}  // namespace lc::cli

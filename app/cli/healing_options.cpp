@@ -86,4 +86,4 @@ void addHealingOptions(CLI::App *cmd, HealingArgs &a, const std::string &prefix)
         ->capture_default_str();
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

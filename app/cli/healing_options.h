@@ -13,7 +13,7 @@ namespace lc::cli {
 
 struct HealingArgs
 {
-    HealingConfig config;                  // the numbers, bound to their options directly
+    HealingConfig config;  // the numbers, bound to their options directly
     std::string method = "lora", quant = "nf4", targets = "ffn", schedule = "cosine", betas, valData;
     bool noDoubleQuant = false, noCheckpointing = false, alphaGiven = false;
 
@@ -29,4 +29,4 @@ struct HealingArgs
  */
 void addHealingOptions(CLI::App *cmd, HealingArgs &args, const std::string &prefix);
 
-} // namespace lc::cli
+}  // namespace lc::cli

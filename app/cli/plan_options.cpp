@@ -12,13 +12,14 @@ std::pair<int64_t, int64_t> parseBlock(const std::string &text)
 {
     const size_t colon = text.find(':');
     const std::vector<int64_t> bounds =
-        colon == std::string::npos ? std::vector<int64_t>{} : parseIdList(text.substr(0, colon) + "," + text.substr(colon + 1), "--drop");
+        colon == std::string::npos ? std::vector<int64_t>{}
+                                   : parseIdList(text.substr(0, colon) + "," + text.substr(colon + 1), "--drop");
     if (bounds.size() != 2 || bounds[1] <= bounds[0])
         throw Error("--drop: '" + text + "' is not START:END with START < END (0-based, END exclusive)");
     return {bounds[0], bounds[1] - bounds[0]};
 }
 
-} // namespace
+}  // namespace
 
 PlanRequest PlanArgs::request() const
 {
@@ -37,7 +38,8 @@ PlanRequest PlanArgs::request() const
 
 void addPlanOptions(CLI::App *cmd, PlanArgs &a)
 {
-    cmd->add_option("--drop", a.drop, "Block to drop, START:END, 0-based, END exclusive (e.g. 22:26 drops 22, 23, 24, 25)");
+    cmd->add_option("--drop", a.drop,
+                    "Block to drop, START:END, 0-based, END exclusive (e.g. 22:26 drops 22, 23, 24, 25)");
     cmd->add_option("--layers", a.layers, "Layers to drop, 0-based, comma-separated (e.g. 3,7,8)");
     cmd->add_option("--n", a.n, "Number of layers to drop, chosen by --strategy");
     cmd->add_option("--fraction", a.fraction, "Fraction of the layers to drop (rounded), chosen by --strategy");
@@ -63,4 +65,4 @@ void addSampleOptions(CLI::App *cmd, PlanSample &sample, bool seed, bool maxLeng
             ->capture_default_str();
 }
 
-} // namespace lc::cli
+}  // namespace lc::cli

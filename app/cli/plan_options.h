@@ -17,7 +17,7 @@ struct PlanArgs
     std::string drop, layers, strategy = "similarity", distances;
     int64_t n = 0;
     double fraction = 0;
-    PlanSample sample;                     // its data is set by each command (--data or --plan-data)
+    PlanSample sample;  // its data is set by each command (--data or --plan-data)
 
     /** True when any of --drop, --layers, --n, --fraction was given. */
     bool given() const { return !drop.empty() || !layers.empty() || n > 0 || fraction > 0; }
@@ -34,4 +34,4 @@ void addPlanOptions(CLI::App *cmd, PlanArgs &args);
  */
 void addSampleOptions(CLI::App *cmd, PlanSample &sample, bool seed = true, bool maxLength = true);
 
-} // namespace lc::cli
+}  // namespace lc::cli

@@ -37,7 +37,8 @@ int main(int argc, char *argv[])
         QApplication::installTranslator(&appTranslator);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Explore layer pruning of large language models."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Explore layer pruning of large language models."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"),

@@ -29,9 +29,8 @@ bool ComputeThread::run(std::function<void(ModelWorker *, std::stop_token)> job)
     m_stop = std::stop_source{};
     setPaused(false);
     setBusy(true);
-    QMetaObject::invokeMethod(m_worker, [w = m_worker, job = std::move(job), token = m_stop.get_token()] {
-        job(w, token);
-    });
+    QMetaObject::invokeMethod(m_worker,
+                              [w = m_worker, job = std::move(job), token = m_stop.get_token()] { job(w, token); });
     return true;
 }
 
@@ -54,4 +53,4 @@ void ComputeThread::setBusy(bool busy)
     emit busyChanged(busy);
 }
 
-} // namespace lc
+}  // namespace lc

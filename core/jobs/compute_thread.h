@@ -56,4 +56,4 @@ private:
     bool m_busy = false;
 };
 
-} // namespace lc
+}  // namespace lc

@@ -12,8 +12,7 @@
 namespace lc {
 
 /** The session's jobs, one at a time on the compute thread. */
-enum class JobKind
-{
+enum class JobKind {
     None,
     Open,          // load a model folder
     Distances,     // measure the angular distances (or read them from the cache)
@@ -23,11 +22,10 @@ enum class JobKind
     ExportHealed,  // merge the adapters and write the healed model
     Evaluate,
     Sweep,
-    Importance,    // the per-layer importance scan (a sweep of single layers)
+    Importance,  // the per-layer importance scan (a sweep of single layers)
 };
 
-enum class JobOutcome
-{
+enum class JobOutcome {
     Finished,
     Cancelled,
     Failed,
@@ -48,7 +46,7 @@ struct JobProgress
     qint64 step = 0, steps = 0;     // a healing run's last finished step of how many
 };
 
-} // namespace lc
+}  // namespace lc
 
 Q_DECLARE_METATYPE(lc::JobKind)
 Q_DECLARE_METATYPE(lc::JobProgress)

@@ -47,4 +47,4 @@ inline std::optional<LayerRange> asRange(const std::vector<int64_t> &layers)
     return LayerRange{layers.front(), layers.back()};
 }
 
-} // namespace lc
+}  // namespace lc

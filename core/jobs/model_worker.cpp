@@ -50,9 +50,7 @@ void ModelWorker::guarded(const std::function<void()> &job)
 
 ProgressFn ModelWorker::progressReporter()
 {
-    return [this](const Progress &p) {
-        emit progressChanged(p.stage, p.current, p.total, p.tokens);
-    };
+    return [this](const Progress &p) { emit progressChanged(p.stage, p.current, p.total, p.tokens); };
 }
 
 void ModelWorker::loadModel(const QString &folder, const LoadOptions &options, std::stop_token stop)
@@ -104,8 +102,8 @@ void ModelWorker::pruneModel(const PrunePlan &plan, const QString &dataFile, con
             emit pruned(plan, {}, {}, false);
             return;
         }
-        const LossCheck::Result r = m_lossCheck.run(m_session, plan, dataFile.toStdString(), analysisOptions, lossSamples,
-                                                    batchSize, progressReporter(), stop);
+        const LossCheck::Result r = m_lossCheck.run(m_session, plan, dataFile.toStdString(), analysisOptions,
+                                                    lossSamples, batchSize, progressReporter(), stop);
         emit pruned(plan, r.before, r.after, r.heldOut);
     });
 }
@@ -122,7 +120,7 @@ void ModelWorker::exportModel(const PrunePlan &plan, const QString &target, cons
     });
 }
 
-} // namespace lc
+}  // namespace lc
 
 namespace lc {
 
@@ -191,7 +189,8 @@ void ModelWorker::sweep(const SweepOptions &options, std::stop_token stop)
         m_session.applyPrunePlan(PrunePlan::keepAll(m_session.info().config.numLayers));
         if (!options.resultFile.empty() && std::filesystem::exists(options.resultFile)) {
             try {
-                for (const SweepPoint &p : sweepFromJson(readJsonFile(options.resultFile), options.resultFile.string()).points)
+                for (const SweepPoint &p :
+                     sweepFromJson(readJsonFile(options.resultFile), options.resultFile.string()).points)
                     emit sweepPoint(p, true);
             } catch (const Error &) {
                 // runSweep says what is wrong with the file.
@@ -206,9 +205,10 @@ void ModelWorker::sweep(const SweepOptions &options, std::stop_token stop)
 void ModelWorker::exportHealedModel(const QString &target, const ExportOptions &options, std::stop_token stop)
 {
     guarded([&] {
-        const ExportResult r = lc::exportHealedModel(m_session, target.toStdString(), options, progressReporter(), stop);
+        const ExportResult r =
+            lc::exportHealedModel(m_session, target.toStdString(), options, progressReporter(), stop);
         emit exported(QString::fromStdString(r.folder.string()), r.shards, static_cast<qint64>(r.bytes));
     });
 }
 
-} // namespace lc
+}  // namespace lc

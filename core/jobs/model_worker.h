@@ -84,8 +84,7 @@ signals:
     void pruned(const lc::PrunePlan &plan, const lc::LossResult &before, const lc::LossResult &after, bool heldOut);
     void exported(const QString &folder, int shards, qint64 bytes);
     /** A healing run begins: `history` holds the steps of the checkpoint it resumes from (else empty). */
-    void healingStarted(const lc::HealingConfig &config, qint64 trainableParameters,
-                        const lc::HealingResult &history);
+    void healingStarted(const lc::HealingConfig &config, qint64 trainableParameters, const lc::HealingResult &history);
     void healingStep(const lc::HealingStep &step);
     void healingValidated(const lc::ValidationPoint &point);
     void healed(const lc::HealingResult &result);
@@ -105,8 +104,8 @@ private:
     ProgressFn progressReporter();
 
     ModelSession m_session;
-    LoadOptions m_loadOptions;           // how the model was loaded, to reload it before another healing run
-    LossCheck m_lossCheck;               // the baseline loss is measured once per model, data and settings
+    LoadOptions m_loadOptions;  // how the model was loaded, to reload it before another healing run
+    LossCheck m_lossCheck;      // the baseline loss is measured once per model, data and settings
 };
 
-} // namespace lc
+}  // namespace lc

@@ -19,17 +19,17 @@ struct ProjectHealingRun
 {
     lc::HealingConfig config;
     qint64 trainableParameters = 0;
-    std::vector<int64_t> dropped;        // the layers the model ran without, original numbers
+    std::vector<int64_t> dropped;  // the layers the model ran without, original numbers
     std::vector<lc::HealingStep> steps;
     std::vector<lc::ValidationPoint> validation;
     bool cancelled = false;
-    QString checkpoint;                  // its last checkpoint (the healed weights), or empty: none written
+    QString checkpoint;  // its last checkpoint (the healed weights), or empty: none written
 };
 
 /** The last evaluation and what it ran on. */
 struct ProjectEvaluation
 {
-    lc::EvalResult result;               // per-question rows are not kept
+    lc::EvalResult result;  // per-question rows are not kept
     std::vector<int64_t> dropped;
     bool healed = false;
 };
@@ -38,7 +38,7 @@ struct ProjectEvaluation
 struct ProjectSweep
 {
     lc::SweepResult result;
-    lc::SweepOptions options;            // read back: the evaluation paths, shots, limit, heal steps, per-layer
+    lc::SweepOptions options;  // read back: the evaluation paths, shots, limit, heal steps, per-layer
 };
 
 /**
@@ -48,21 +48,21 @@ struct ProjectSweep
  */
 struct Project
 {
-    QString modelFolder;                 // empty: no model
+    QString modelFolder;  // empty: no model
     lc::LoadOptions load;
     // The docks' data files (empty: not set).
     QString analysisData, healingTrainData, healingValidationData;
     QString evaluationMmlu, evaluationBoolq, evaluationValidationData;
 
-    lc::LayerDistances distances;        // empty(): not measured
-    std::vector<int64_t> selection;      // the selected layers, original numbers, sorted; empty: none
-    lc::PrunePlan plan;                  // the layers applied now; sourceLayers 0 when nothing is dropped
+    lc::LayerDistances distances;          // empty(): not measured
+    std::vector<int64_t> selection;        // the selected layers, original numbers, sorted; empty: none
+    lc::PrunePlan plan;                    // the layers applied now; sourceLayers 0 when nothing is dropped
     lc::LossResult lossBefore, lossAfter;  // the quick check of the plan (tokens 0: not measured)
     bool heldOut = false;
     std::vector<ProjectHealingRun> healingRuns;  // in order; the chart shows the last
     std::optional<ProjectEvaluation> evaluation;
     std::optional<ProjectSweep> sweep, importance;
-    int currentTab = 0;                  // of the analysis page
-    int heatmapMetric = 0;               // SimilarityHeatmap::Metric as int
-    bool normalizeRows = false;          // the heatmap's rows normalised, as in the paper's figures
+    int currentTab = 0;          // of the analysis page
+    int heatmapMetric = 0;       // SimilarityHeatmap::Metric as int
+    bool normalizeRows = false;  // the heatmap's rows normalised, as in the paper's figures
 };

@@ -49,14 +49,15 @@ void Session::connectWorker()
             });
     connect(w, &ModelWorker::modelStateChanged, this, &Session::onModelState);
     connect(w, &ModelWorker::exported, this, &Session::exported);
-    connect(w, &ModelWorker::healingStarted, this,
-            [this](const HealingConfig &config, qint64 trainable, const HealingResult &history) {
-                m_healed = false;
-                if (m_restore != RestoreStage::RestoringHealing)
-                    m_runs.push_back({config, trainable, m_plan.dropped(), history.steps, history.validation, false, {}});
-                emit healingStarted(config, trainable, history);
-                markModified();
-            });
+    connect(
+        w, &ModelWorker::healingStarted, this,
+        [this](const HealingConfig &config, qint64 trainable, const HealingResult &history) {
+            m_healed = false;
+            if (m_restore != RestoreStage::RestoringHealing)
+                m_runs.push_back({config, trainable, m_plan.dropped(), history.steps, history.validation, false, {}});
+            emit healingStarted(config, trainable, history);
+            markModified();
+        });
     connect(w, &ModelWorker::healingStep, this, [this](const HealingStep &step) {
         if (m_restore != RestoreStage::RestoringHealing && !m_runs.empty())
             m_runs.back().steps.push_back(step);
@@ -313,10 +314,9 @@ void Session::onJobFinished()
     if (!isRestoring()) {
         // A result cached for a model just opened, with its data chosen, shows at once.
         if (kind == JobKind::Open && outcome == JobOutcome::Finished && !m_analysisInputs.dataFile.isEmpty() &&
-            std::filesystem::exists(distancesCachePath(distancesCacheDir().toStdString(), m_info.folder,
-                                                       m_analysisInputs.dataFile.toStdString(),
-                                                       m_analysisInputs.options, m_info.computeDtype,
-                                                       m_info.weightStorage)))
+            std::filesystem::exists(distancesCachePath(
+                distancesCacheDir().toStdString(), m_info.folder, m_analysisInputs.dataFile.toStdString(),
+                m_analysisInputs.options, m_info.computeDtype, m_info.weightStorage)))
             measureDistances();
         return;
     }
@@ -474,4 +474,4 @@ bool Session::sweep(SweepOptions options)
     return true;
 }
 
-} // namespace lc
+}  // namespace lc

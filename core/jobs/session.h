@@ -27,8 +27,8 @@ struct AnalysisInputs
     int batchSize = 4;
     bool operator==(const AnalysisInputs &o) const
     {
-        return dataFile == o.dataFile && options.samples == o.options.samples && options.maxLength == o.options.maxLength &&
-               options.seed == o.options.seed && batchSize == o.batchSize;
+        return dataFile == o.dataFile && options.samples == o.options.samples &&
+               options.maxLength == o.options.maxLength && options.seed == o.options.seed && batchSize == o.batchSize;
     }
 };
 
@@ -45,7 +45,7 @@ struct ViewState
 {
     int heatmapMetric = 0;  // 0: last-token angular distance, 1: all tokens (SimilarityHeatmap::Metric)
     bool normalizeRows = false;
-    int currentTab = 0;     // of the analysis page
+    int currentTab = 0;  // of the analysis page
     bool operator==(const ViewState &) const = default;
 };
 
@@ -57,18 +57,16 @@ struct PruneCheck
 };
 
 /** Where the distances shown came from. */
-enum class DistancesSource
-{
+enum class DistancesSource {
     Measured,
     Cache,    // the analysis cache held them for this model, data and settings
     Project,  // a project put them back
 };
 
 /** Why a project came back with less than it saved. */
-enum class RestoreNotice
-{
-    LayersDiffer,        // the model now has another number of layers: its distances or plan were left out
-    HealingInputMissing, // a file its healed weights need (checkpoint, training data) is gone: it runs unhealed
+enum class RestoreNotice {
+    LayersDiffer,         // the model now has another number of layers: its distances or plan were left out
+    HealingInputMissing,  // a file its healed weights need (checkpoint, training data) is gone: it runs unhealed
 };
 
 /**
@@ -229,13 +227,12 @@ signals:
     void restored();
 
 private:
-    enum class RestoreStage
-    {
+    enum class RestoreStage {
         Idle,
-        LoadingModel,     // the project's model is loading
-        ApplyingPlan,     // the saved plan is being applied
-        RestoringHealing, // the last healing run's weights are read back from its checkpoint
-        Measuring,        // the demo's heatmap is being measured
+        LoadingModel,      // the project's model is loading
+        ApplyingPlan,      // the saved plan is being applied
+        RestoringHealing,  // the last healing run's weights are read back from its checkpoint
+        Measuring,         // the demo's heatmap is being measured
     };
 
     /** The one way a job starts: refuses while busy, resets the job's clock and progress, runs `job`. */
@@ -285,4 +282,4 @@ private:
     bool m_measureAfterRestore = false;
 };
 
-} // namespace lc
+}  // namespace lc

@@ -54,8 +54,8 @@ bool Session::restore(const Project &project, bool measure)
     m_unrestored.reset();
     m_measureAfterRestore = measure;
     m_analysisInputs.dataFile = project.analysisData;
-    m_paths = {project.healingTrainData, project.healingValidationData, project.evaluationMmlu,
-               project.evaluationBoolq, project.evaluationValidationData};
+    m_paths = {project.healingTrainData, project.healingValidationData, project.evaluationMmlu, project.evaluationBoolq,
+               project.evaluationValidationData};
     m_view = {project.heatmapMetric, project.normalizeRows, project.currentTab};
     emit inputsRestored();
     if (project.modelFolder.isEmpty() || !open(project.modelFolder, project.load)) {
@@ -102,9 +102,8 @@ bool Session::restoreResults()
         // Applied without the loss check (its numbers come from the project), so nothing is measured again.
         m_restore = RestoreStage::ApplyingPlan;
         const PrunePlan plan = p.plan;
-        if (beginJob(JobKind::Prune, [plan](ModelWorker *w, std::stop_token stop) {
-                w->pruneModel(plan, QString(), {}, 0, 1, stop);
-            }))
+        if (beginJob(JobKind::Prune,
+                     [plan](ModelWorker *w, std::stop_token stop) { w->pruneModel(plan, QString(), {}, 0, 1, stop); }))
             return true;
     }
     return restoreHealing();
@@ -149,4 +148,4 @@ void Session::finishRestore()
     emit restored();
 }
 
-} // namespace lc
+}  // namespace lc

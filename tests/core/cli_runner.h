@@ -25,4 +25,4 @@ inline CliRun runCli(const QStringList &args, int timeoutMs = 300000)
     return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
 }
 
-} // namespace lc::test
+}  // namespace lc::test

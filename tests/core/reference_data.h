@@ -14,7 +14,7 @@ namespace lc::test {
 
 struct Reference
 {
-    TokenBatch batch;                 // [B, T] ids and mask (right padding)
+    TokenBatch batch;                               // [B, T] ids and mask (right padding)
     std::vector<int64_t> logitsShape, statesShape;  // [B, T, V], [B, L+1, T, H]
     std::vector<float> logits, states;
 };
@@ -63,4 +63,4 @@ inline double relativeError(const std::vector<float> &ours, const std::vector<fl
     return maxDiff / std::max(maxRef, 1e-30);
 }
 
-} // namespace lc::test
+}  // namespace lc::test

@@ -19,4 +19,4 @@ inline LoadOptions testDevice()
     return o;
 }
 
-} // namespace lc::test
+}  // namespace lc::test

@@ -40,9 +40,9 @@ constexpr double kBoundSeconds = 3.0;
 /** How a job ended and how long after the stop request. */
 struct Stopped
 {
-    bool cancelled = false;   // threw lc::Cancelled, or returned a result that says so
-    double latency = 0.0;     // seconds from the stop request to the job's end
-    std::string error;        // another exception's message
+    bool cancelled = false;  // threw lc::Cancelled, or returned a result that says so
+    double latency = 0.0;    // seconds from the stop request to the job's end
+    std::string error;       // another exception's message
 };
 
 /**
@@ -85,7 +85,7 @@ Stopped stopAfter(double delay, const std::function<bool(std::stop_token)> &job,
 void writeCorpus(const fs::path &path, int64_t bytes, int words)
 {
     static const char *vocabulary[] = {"layer", "model", "prune", "heal", "block", "stream", "residual", "angle",
-                                       "quick", "brown", "fox", "lazy", "dog", "café", "don't", "it's"};
+                                       "quick", "brown", "fox",   "lazy", "dog",   "café",   "don't",    "it's"};
     std::mt19937 rng(7);
     std::ofstream out(path, std::ios::binary);
     int64_t written = 0;
@@ -127,7 +127,7 @@ HealingConfig healingConfig(const fs::path &data)
     return c;
 }
 
-} // namespace
+}  // namespace
 
 class TestCancel final : public QObject
 {

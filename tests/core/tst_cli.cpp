@@ -20,7 +20,7 @@ using lc::test::runCli;
 
 const QString kFixtures = LAYERCUT_FIXTURES_DIR;
 
-} // namespace
+}  // namespace
 
 class TestCli final : public QObject
 {
@@ -130,7 +130,7 @@ private slots:
         const QJsonArray angular = j["angular_distance"].toArray();
         QCOMPARE(angular.size(), 7);  // n = 0..L
         for (const auto v : angular[0].toArray())
-            QVERIFY(v.isNull());      // row 0 is undefined
+            QVERIFY(v.isNull());  // row 0 is undefined
         QVERIFY(angular[1].toArray()[5].isDouble() && angular[1].toArray()[6].isNull());
         QVERIFY(angular[6].toArray()[0].isDouble());
         QVERIFY(j["optimal_start"].toArray()[0].isNull());
@@ -141,11 +141,12 @@ private slots:
         QCOMPARE(j["settings"].toObject()["samples"].toInt(), 10);
         QFile c(csv);
         QVERIFY(c.open(QIODevice::ReadOnly));
-        QCOMPARE(c.readLine(), QByteArray("block_size,start_layer,first_dropped,last_dropped,angular_distance,all_token_distance\n"));
+        QCOMPARE(c.readLine(),
+                 QByteArray("block_size,start_layer,first_dropped,last_dropped,angular_distance,all_token_distance\n"));
         // 6 + 5 + ... + 1 defined (n, l) pairs after the header
         QCOMPARE(c.readAll().count('\n'), 21);
-        const Run bad = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data", "/nonexistent.jsonl",
-                                "--out", out});
+        const Run bad = runCli(
+            {"distances", kFixtures + "/models/llama3_gqa_sharded", "--data", "/nonexistent.jsonl", "--out", out});
         QVERIFY(bad.exitCode != 0 && bad.err.contains("/nonexistent.jsonl"));
     }
 
@@ -170,20 +171,19 @@ private slots:
         QFile config(dir.filePath("list.yml"));
         QVERIFY(config.open(QIODevice::ReadOnly));
         const QString source = QDir::cleanPath(QDir(model).absolutePath());
-        QCOMPARE(QString::fromUtf8(config.readAll()),
-                 QString("slices:\n"
-                         "  - sources:\n"
-                         "    - model: %1\n"
-                         "      layer_range: [0, 1]\n"
-                         "  - sources:\n"
-                         "    - model: %1\n"
-                         "      layer_range: [2, 3]\n"
-                         "  - sources:\n"
-                         "    - model: %1\n"
-                         "      layer_range: [5, 6]\n"
-                         "merge_method: passthrough\n"
-                         "dtype: bfloat16\n")
-                     .arg(source));
+        QCOMPARE(QString::fromUtf8(config.readAll()), QString("slices:\n"
+                                                              "  - sources:\n"
+                                                              "    - model: %1\n"
+                                                              "      layer_range: [0, 1]\n"
+                                                              "  - sources:\n"
+                                                              "    - model: %1\n"
+                                                              "      layer_range: [2, 3]\n"
+                                                              "  - sources:\n"
+                                                              "    - model: %1\n"
+                                                              "      layer_range: [5, 6]\n"
+                                                              "merge_method: passthrough\n"
+                                                              "dtype: bfloat16\n")
+                                                          .arg(source));
         // By similarity, measured on the data, with the held-out loss before and after.
         const Run sim = runCli({"prune", model, "--n", "2", "--data", data, "--samples", "12", "--loss-samples", "6",
                                 "--out", dir.filePath("sim")});
@@ -196,7 +196,8 @@ private slots:
         QVERIFY(check["held_out"].toBool());
         QVERIFY(check["before"].toObject()["loss"].toDouble() > 0 && check["after"].toObject()["loss"].toDouble() > 0);
         // The heuristic strategies need no data; a fraction is rounded to layers.
-        const Run deep = runCli({"prune", model, "--fraction", "0.34", "--strategy", "deepest", "--out", dir.filePath("deep")});
+        const Run deep =
+            runCli({"prune", model, "--fraction", "0.34", "--strategy", "deepest", "--out", dir.filePath("deep")});
         QVERIFY2(deep.exitCode == 0, deep.err.constData());
         QCOMPARE(QJsonDocument::fromJson(deep.out).object()["dropped"].toString(), QString("3–4"));
         // An existing folder is refused, named, and left alone; --help says END is exclusive.
@@ -211,9 +212,33 @@ private slots:
         QTemporaryDir dir;
         const QString model = kFixtures + "/models/llama3_gqa_sharded", data = kFixtures + "/data/tiny_corpus.txt";
         const QString out = dir.filePath("healed");
-        const Run r = runCli({"heal", model, "--data", data, "--drop", "2:4", "--steps", "12", "--rank", "4", "--batch", "4",
-                              "--micro-batch", "2", "--seq-len", "32", "--warmup", "2", "--lr", "3e-3", "--eval-every", "6",
-                              "--checkpoint-every", "6", "--merge", "--out", out});
+        const Run r = runCli({"heal",
+                              model,
+                              "--data",
+                              data,
+                              "--drop",
+                              "2:4",
+                              "--steps",
+                              "12",
+                              "--rank",
+                              "4",
+                              "--batch",
+                              "4",
+                              "--micro-batch",
+                              "2",
+                              "--seq-len",
+                              "32",
+                              "--warmup",
+                              "2",
+                              "--lr",
+                              "3e-3",
+                              "--eval-every",
+                              "6",
+                              "--checkpoint-every",
+                              "6",
+                              "--merge",
+                              "--out",
+                              out});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(o["steps"].toInt(), 12);
@@ -222,21 +247,34 @@ private slots:
         QVERIFY(o["final_train_loss"].toDouble() < o["first_train_loss"].toDouble());
         QVERIFY(o["final_validation_loss"].toDouble() < o["initial_validation_loss"].toDouble());
         QVERIFY(r.err.contains("step 12/12"));
-        for (const char *file : {"adapter_config.json", "adapter_model.safetensors", "loss.csv", "healing.json",
-                                 "checkpoints/step-000006/trainer_state.json", "merged/config.json", "merged/layercut.json"})
+        for (const char *file :
+             {"adapter_config.json", "adapter_model.safetensors", "loss.csv", "healing.json",
+              "checkpoints/step-000006/trainer_state.json", "merged/config.json", "merged/layercut.json"})
             QVERIFY2(QFile::exists(out + "/" + file), file);
         // Resume from the middle: the same final loss as the uninterrupted run.
-        const Run resumed = runCli({"heal", model, "--data", data, "--drop", "2:4", "--steps", "12", "--rank", "4", "--batch",
-                                    "4", "--micro-batch", "2", "--seq-len", "32", "--warmup", "2", "--lr", "3e-3", "--eval-every",
-                                    "6", "--resume", out + "/checkpoints/step-000006", "--out", dir.filePath("resumed")});
+        const Run resumed = runCli({"heal",          model,
+                                    "--data",        data,
+                                    "--drop",        "2:4",
+                                    "--steps",       "12",
+                                    "--rank",        "4",
+                                    "--batch",       "4",
+                                    "--micro-batch", "2",
+                                    "--seq-len",     "32",
+                                    "--warmup",      "2",
+                                    "--lr",          "3e-3",
+                                    "--eval-every",  "6",
+                                    "--resume",      out + "/checkpoints/step-000006",
+                                    "--out",         dir.filePath("resumed")});
         QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
-        QCOMPARE(QJsonDocument::fromJson(resumed.out).object()["final_train_loss"].toDouble(), o["final_train_loss"].toDouble());
+        QCOMPARE(QJsonDocument::fromJson(resumed.out).object()["final_train_loss"].toDouble(),
+                 o["final_train_loss"].toDouble());
         // Bad settings are one line naming the problem.
-        const Run bad = runCli({"heal", model, "--data", data, "--batch", "3", "--micro-batch", "2", "--out", dir.filePath("x")});
+        const Run bad =
+            runCli({"heal", model, "--data", data, "--batch", "3", "--micro-batch", "2", "--out", dir.filePath("x")});
         QVERIFY(bad.exitCode != 0 && bad.err.contains("micro-batch"));
         // A warmup as long as the run would never reach the peak learning rate: refused before loading.
-        const Run longWarmup = runCli({"heal", model, "--data", data, "--steps", "40", "--warmup", "100", "--out",
-                                       dir.filePath("y")});
+        const Run longWarmup =
+            runCli({"heal", model, "--data", data, "--steps", "40", "--warmup", "100", "--out", dir.filePath("y")});
         QVERIFY2(longWarmup.exitCode != 0 && longWarmup.err.contains("warmup of 100 steps") &&
                      longWarmup.err.contains("run of 40 steps"),
                  longWarmup.err.constData());
@@ -252,8 +290,8 @@ private slots:
         QTemporaryDir dir;
         const QString model = kFixtures + "/models/llama3_gqa_sharded", data = kFixtures + "/data/tiny_corpus.txt";
         const QString out = dir.filePath("healed");
-        const QStringList run = {"heal", model, "--data", data, "--rank", "2", "--batch", "2", "--seq-len", "16",
-                                 "--warmup", "0", "--out", out};
+        const QStringList run = {"heal", model,       "--data", data,       "--rank", "2",     "--batch",
+                                 "2",    "--seq-len", "16",     "--warmup", "0",      "--out", out};
         const Run first = runCli(run + QStringList{"--steps", "4", "--checkpoint-every", "2"});
         QVERIFY2(first.exitCode == 0, first.err.constData());
         QVERIFY(QFile::exists(out + "/checkpoints/step-000004"));
@@ -271,10 +309,10 @@ private slots:
 
     void errorsAreOneLine()
     {
-        for (const QStringList &args :
-             {QStringList{"info", "/nonexistent"}, QStringList{"forward", kFixtures + "/models/qwen3_qknorm", "--ids",
-                                                               "1,x", "--out", "/tmp/unused.safetensors"},
-              QStringList{"tokenize", "/nonexistent/tokenizer.model", "hi"}}) {
+        for (const QStringList &args : {QStringList{"info", "/nonexistent"},
+                                        QStringList{"forward", kFixtures + "/models/qwen3_qknorm", "--ids", "1,x",
+                                                    "--out", "/tmp/unused.safetensors"},
+                                        QStringList{"tokenize", "/nonexistent/tokenizer.model", "hi"}}) {
             const Run r = runCli(args);
             QVERIFY(r.exitCode != 0);
             QVERIFY2(r.out.isEmpty(), r.out.constData());

@@ -62,7 +62,7 @@ void copyTo(const std::string &source, const fs::path &target)
     fs::copy_file(source, target, fs::copy_options::overwrite_existing);
 }
 
-} // namespace
+}  // namespace
 
 class TestCliCommand final : public QObject
 {
@@ -76,8 +76,15 @@ private slots:
         QCOMPARE(shellQuote("a b"), std::string("'a b'"));
         QCOMPARE(shellQuote("it's"), std::string("'it'\\''s'"));
         // Whatever the word holds, the shell hands it over unchanged.
-        const std::vector<std::string> words = {"it's \"quoted\"", "$HOME `id` $(id)", "*.txt ~ !x", "back\\slash",
-                                                "new\nline", "tab\there", "''", "-n", ""};
+        const std::vector<std::string> words = {"it's \"quoted\"",
+                                                "$HOME `id` $(id)",
+                                                "*.txt ~ !x",
+                                                "back\\slash",
+                                                "new\nline",
+                                                "tab\there",
+                                                "''",
+                                                "-n",
+                                                ""};
         std::string line = "printf '%s|' ";
         for (const std::string &w : words)
             line += shellQuote(w) + " ";
@@ -188,7 +195,7 @@ private slots:
         c.quantization = BaseQuantization::Nf4;
         c.doubleQuantization = false;
         c.rank = 4;
-        c.alpha = 16;                                  // not the CLI's default (the rank)
+        c.alpha = 16;  // not the CLI's default (the rank)
         c.targetModules = {"q_proj", "v_proj"};
         c.dropout = 0.0;
         c.steps = 4;
@@ -210,8 +217,8 @@ private slots:
         const std::string line = healCommand(kModel, LoadOptions(), c, plan, &merge);
         QVERIFY2(contains(line, " --drop 2:4") && contains(line, " --alpha 16") &&
                      contains(line, " --targets q_proj,v_proj") && contains(line, " --no-double-quant") &&
-                     contains(line, " --betas 0.9,0.95") &&
-                     contains(line, " --merge") && contains(line, " --out-dtype float16"),
+                     contains(line, " --betas 0.9,0.95") && contains(line, " --merge") &&
+                     contains(line, " --out-dtype float16"),
                  line.c_str());
         RUN_OK(line);
         // healing.json holds the settings the run had: every one of them as given.
@@ -318,8 +325,8 @@ private slots:
         const std::string line = sweepCommand(kModel, LoadOptions(), o);
         QVERIFY2(contains(line, " --fractions 0,0.34 --strategy deepest,reverse") &&
                      contains(line, " --plan-data ''") && contains(line, " --heal-steps 1") &&
-                     contains(line, " --heal-alpha 8") &&
-                     contains(line, " --heal-targets all") && contains(line, " --heal-seed 3"),
+                     contains(line, " --heal-alpha 8") && contains(line, " --heal-targets all") &&
+                     contains(line, " --heal-seed 3"),
                  line.c_str());
         RUN_OK(line);
         const nlohmann::json j = readJsonFile(o.resultFile);

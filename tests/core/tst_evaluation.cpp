@@ -59,7 +59,7 @@ double directLoglikelihood(ModelSession &s, const std::string &context, const st
     return sum;
 }
 
-} // namespace
+}  // namespace
 
 class TestEvaluation final : public QObject
 {
@@ -95,11 +95,13 @@ private slots:
                  std::string("Tears come from?\nA. Ears\nB. Lungs\nC. Glands\nin the eye\nD. Feet\nAnswer:"));
         // question.strip(); underscores become spaces in the description.
         const auto &history = d.test.at("high_school_us_history");
-        QCOMPARE(mmluQuestionText(history[1]), std::string("Capital city?\nA. Boston\nB. Denver\nC. Austin\nD. Washington\nAnswer:"));
+        QCOMPARE(mmluQuestionText(history[1]),
+                 std::string("Capital city?\nA. Boston\nB. Denver\nC. Austin\nD. Washington\nAnswer:"));
         QVERIFY(mmluFewShotPrefix("high_school_us_history", {}) ==
                 "The following are multiple choice questions (with answers) about high school us history.\n\n");
         const std::vector<ChoiceQuestion> b = readBoolq(kBoolq);
-        QCOMPARE(boolqQuestionText(b[0]), std::string("The sky looks blue by day.\nQuestion: is the sky blue?\nAnswer:"));
+        QCOMPARE(boolqQuestionText(b[0]),
+                 std::string("The sky looks blue by day.\nQuestion: is the sky blue?\nAnswer:"));
         QCOMPARE(b[0].answer, int64_t(1));
         QCOMPARE(b[1].answer, int64_t(0));
         QCOMPARE(b[2].answer, int64_t(1));  // super_glue's label
@@ -118,20 +120,44 @@ private slots:
         QTest::addColumn<QByteArray>("space");
         QTest::addColumn<bool>("stripped");
         const std::vector<std::pair<const char *, const char *>> pythonSpaces = {
-            {"tab", "\t"}, {"LF", "\n"}, {"VT", "\v"}, {"FF", "\f"}, {"CR", "\r"}, {"U+001C", "\x1c"},
-            {"U+001D", "\x1d"}, {"U+001E", "\x1e"}, {"U+001F", "\x1f"}, {"space", " "},
-            {"U+0085 NEL", "\u0085"}, {"U+00A0 no-break space", "\u00a0"}, {"U+1680 ogham", "\u1680"},
-            {"U+2000", "\u2000"}, {"U+2001", "\u2001"}, {"U+2002", "\u2002"}, {"U+2003 em space", "\u2003"},
-            {"U+2004", "\u2004"}, {"U+2005", "\u2005"}, {"U+2006", "\u2006"}, {"U+2007", "\u2007"},
-            {"U+2008", "\u2008"}, {"U+2009", "\u2009"}, {"U+200A", "\u200a"}, {"U+2028 line separator", "\u2028"},
-            {"U+2029 paragraph separator", "\u2029"}, {"U+202F", "\u202f"}, {"U+205F", "\u205f"},
+            {"tab", "\t"},
+            {"LF", "\n"},
+            {"VT", "\v"},
+            {"FF", "\f"},
+            {"CR", "\r"},
+            {"U+001C", "\x1c"},
+            {"U+001D", "\x1d"},
+            {"U+001E", "\x1e"},
+            {"U+001F", "\x1f"},
+            {"space", " "},
+            {"U+0085 NEL", "\u0085"},
+            {"U+00A0 no-break space", "\u00a0"},
+            {"U+1680 ogham", "\u1680"},
+            {"U+2000", "\u2000"},
+            {"U+2001", "\u2001"},
+            {"U+2002", "\u2002"},
+            {"U+2003 em space", "\u2003"},
+            {"U+2004", "\u2004"},
+            {"U+2005", "\u2005"},
+            {"U+2006", "\u2006"},
+            {"U+2007", "\u2007"},
+            {"U+2008", "\u2008"},
+            {"U+2009", "\u2009"},
+            {"U+200A", "\u200a"},
+            {"U+2028 line separator", "\u2028"},
+            {"U+2029 paragraph separator", "\u2029"},
+            {"U+202F", "\u202f"},
+            {"U+205F", "\u205f"},
             {"U+3000 ideographic space", "\u3000"}};
         for (const auto &[name, space] : pythonSpaces)
             QTest::newRow(name) << QByteArray(space) << true;
         // Not whitespace to Python: kept. (U+00C2 shares U+0085's lead byte; U+2030 is U+2028's neighbour.)
-        for (const auto &[name, other] : std::vector<std::pair<const char *, const char *>>{
-                 {"U+200B zero width space", "\u200b"}, {"U+FEFF BOM", "\ufeff"}, {"U+00C2", "\u00c2"},
-                 {"U+2030", "\u2030"}, {"U+180E", "\u180e"}})
+        for (const auto &[name, other] :
+             std::vector<std::pair<const char *, const char *>>{{"U+200B zero width space", "\u200b"},
+                                                                {"U+FEFF BOM", "\ufeff"},
+                                                                {"U+00C2", "\u00c2"},
+                                                                {"U+2030", "\u2030"},
+                                                                {"U+180E", "\u180e"}})
             QTest::newRow(name) << QByteArray(other) << false;
     }
 
@@ -168,11 +194,21 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("content");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("five fields") << "data/test/x_test.csv" << "q,a,b,c,A\n" << "line 1";
-        QTest::newRow("open quote") << "data/test/x_test.csv" << "q,a,b,c,d,A\n\"q,a,b,c,d,A\n" << "never closed";
-        QTest::newRow("bad letter") << "data/test/x_test.csv" << "q,a,b,c,d,E\n" << "A-D";
-        QTest::newRow("boolq answer") << "boolq.jsonl" << "{\"question\": \"q\", \"passage\": \"p\"}\n" << "line 1";
-        QTest::newRow("boolq json") << "boolq.jsonl" << "{\"question\": \n" << "not JSON";
+        QTest::newRow("five fields") << "data/test/x_test.csv"
+                                     << "q,a,b,c,A\n"
+                                     << "line 1";
+        QTest::newRow("open quote") << "data/test/x_test.csv"
+                                    << "q,a,b,c,d,A\n\"q,a,b,c,d,A\n"
+                                    << "never closed";
+        QTest::newRow("bad letter") << "data/test/x_test.csv"
+                                    << "q,a,b,c,d,E\n"
+                                    << "A-D";
+        QTest::newRow("boolq answer") << "boolq.jsonl"
+                                      << "{\"question\": \"q\", \"passage\": \"p\"}\n"
+                                      << "line 1";
+        QTest::newRow("boolq json") << "boolq.jsonl"
+                                    << "{\"question\": \n"
+                                    << "not JSON";
     }
 
     void badFilesNameTheFileAndLine()
@@ -216,8 +252,12 @@ private slots:
             for (size_t c = 0; c < 4; ++c) {
                 const double direct = directLoglikelihood(s, context, mmluContinuations()[c]);
                 QVERIFY2(std::abs(q.loglikelihoods[c] - direct) < 1e-4,
-                         qPrintable(QStringLiteral("%1 #%2 choice %3: %4 vs %5").arg(QString::fromStdString(q.subject))
-                                        .arg(q.index).arg(c).arg(q.loglikelihoods[c]).arg(direct)));
+                         qPrintable(QStringLiteral("%1 #%2 choice %3: %4 vs %5")
+                                        .arg(QString::fromStdString(q.subject))
+                                        .arg(q.index)
+                                        .arg(c)
+                                        .arg(q.loglikelihoods[c])
+                                        .arg(direct)));
             }
             QCOMPARE(q.prediction, int64_t(std::max_element(q.loglikelihoods.begin(), q.loglikelihoods.end()) -
                                            q.loglikelihoods.begin()));
@@ -233,7 +273,8 @@ private slots:
         const EvalResult whole = evaluateModel(s, o);
         for (size_t i = 0; i < whole.mmlu->questions.size(); ++i)
             for (size_t c = 0; c < 4; ++c)
-                QVERIFY(std::abs(whole.mmlu->questions[i].loglikelihoods[c] - r.mmlu->questions[i].loglikelihoods[c]) < 1e-4);
+                QVERIFY(std::abs(whole.mmlu->questions[i].loglikelihoods[c] - r.mmlu->questions[i].loglikelihoods[c]) <
+                        1e-4);
         QVERIFY(whole.tokensComputed > r.tokensComputed);
 
         // BoolQ with one solved example: the file's first row becomes the shot and is not scored; the
@@ -247,8 +288,9 @@ private slots:
         for (const QuestionResult &q : shot.boolq->questions)
             for (size_t c = 0; c < 2; ++c)
                 QVERIFY(std::abs(q.loglikelihoods[c] -
-                                 directLoglikelihood(s, boolqFewShotPrefix({b[0]}) + boolqQuestionText(b[static_cast<size_t>(q.index)]),
-                                                     boolqContinuations()[c])) < 1e-4);
+                                 directLoglikelihood(
+                                     s, boolqFewShotPrefix({b[0]}) + boolqQuestionText(b[static_cast<size_t>(q.index)]),
+                                     boolqContinuations()[c])) < 1e-4);
         k.boolqShots = static_cast<int64_t>(b.size());
         QVERIFY_THROWS_EXCEPTION(lc::Error, evaluateModel(s, k));  // no question left to score
     }
@@ -305,10 +347,13 @@ private slots:
         // Cancelled after the third point: the file holds those three.
         std::stop_source stop;
         int seen = 0;
-        const SweepResult partial = runSweep(s, o, [&](const SweepPoint &) {
-            if (++seen == 3)
-                stop.request_stop();
-        }, {}, stop.get_token());
+        const SweepResult partial = runSweep(
+            s, o,
+            [&](const SweepPoint &) {
+                if (++seen == 3)
+                    stop.request_stop();
+            },
+            {}, stop.get_token());
         QVERIFY(partial.cancelled);
         QCOMPARE(partial.points.size(), size_t(3));
         QVERIFY(!isHealed(s));  // the checkpoint was reloaded
@@ -360,14 +405,14 @@ private slots:
             evaluations += p.stage == Stage::ReadingData && p.current == 0;
         };
         std::vector<SweepPoint> seen;
-        const SweepResult r = runSweep(s, o, [&](const SweepPoint &p) { seen.push_back(p); }, progress);
+        const SweepResult r = runSweep(
+            s, o, [&](const SweepPoint &p) { seen.push_back(p); }, progress);
         QCOMPARE(evaluations, 3);  // the unpruned model, deepest's 2 layers, reverse's 2 layers
         QCOMPARE(seen.size(), size_t(4));
         QCOMPARE(r.points.size(), size_t(4));
         const auto unpruned = [&](PruneStrategy strategy) {
-            return *std::find_if(r.points.begin(), r.points.end(), [&](const SweepPoint &p) {
-                return p.strategy == strategy && p.fraction == 0;
-            });
+            return *std::find_if(r.points.begin(), r.points.end(),
+                                 [&](const SweepPoint &p) { return p.strategy == strategy && p.fraction == 0; });
         };
         QVERIFY(!unpruned(PruneStrategy::Deepest).copiedFrom);
         QVERIFY(unpruned(PruneStrategy::Reverse).copiedFrom == PruneStrategy::Deepest);
@@ -452,20 +497,34 @@ private slots:
     {
         QTest::addColumn<QString>("change");
         QTest::addColumn<QString>("named");
-        QTest::newRow("heal batch") << "heal_batch" << "heal_batch_size";
-        QTest::newRow("heal micro-batch") << "heal_micro_batch" << "heal_micro_batch_size";
-        QTest::newRow("heal length") << "heal_length" << "heal_sequence_length";
-        QTest::newRow("heal warmup") << "heal_warmup" << "heal_warmup_steps";
-        QTest::newRow("heal quantisation") << "heal_quant" << "heal_quantization";
-        QTest::newRow("heal seed") << "heal_seed" << "heal_seed";
-        QTest::newRow("boolq shots") << "boolq_shots" << "boolq_shots";
-        QTest::newRow("loss samples") << "loss_samples" << "loss_samples";
-        QTest::newRow("loss length") << "loss_length" << "loss_length";
-        QTest::newRow("context") << "context" << "context_length";
-        QTest::newRow("loss data edited") << "touch_data" << "data_files";
-        QTest::newRow("another model, same folder name") << "touch_model" << "model_files";
-        QTest::newRow("dtype") << "dtype" << "dtype";
-        QTest::newRow("distance sample") << "distance_samples" << "distance_samples";
+        QTest::newRow("heal batch") << "heal_batch"
+                                    << "heal_batch_size";
+        QTest::newRow("heal micro-batch") << "heal_micro_batch"
+                                          << "heal_micro_batch_size";
+        QTest::newRow("heal length") << "heal_length"
+                                     << "heal_sequence_length";
+        QTest::newRow("heal warmup") << "heal_warmup"
+                                     << "heal_warmup_steps";
+        QTest::newRow("heal quantisation") << "heal_quant"
+                                           << "heal_quantization";
+        QTest::newRow("heal seed") << "heal_seed"
+                                   << "heal_seed";
+        QTest::newRow("boolq shots") << "boolq_shots"
+                                     << "boolq_shots";
+        QTest::newRow("loss samples") << "loss_samples"
+                                      << "loss_samples";
+        QTest::newRow("loss length") << "loss_length"
+                                     << "loss_length";
+        QTest::newRow("context") << "context"
+                                 << "context_length";
+        QTest::newRow("loss data edited") << "touch_data"
+                                          << "data_files";
+        QTest::newRow("another model, same folder name") << "touch_model"
+                                                         << "model_files";
+        QTest::newRow("dtype") << "dtype"
+                               << "dtype";
+        QTest::newRow("distance sample") << "distance_samples"
+                                         << "distance_samples";
     }
 
     void sweepResumeKeyCoversEverySetting()
@@ -526,7 +585,8 @@ private slots:
             std::ofstream(corpus, std::ios::app) << "One more document.\n";
         else if (change == "touch_model")  // new weights in the same folder: a new time stamp at least
             fs::last_write_time(model / "model-00001-of-00004.safetensors",
-                                fs::last_write_time(model / "model-00001-of-00004.safetensors") + std::chrono::hours(1));
+                                fs::last_write_time(model / "model-00001-of-00004.safetensors") +
+                                    std::chrono::hours(1));
         if (change == "dtype") {
             LoadOptions half = testDevice();
             half.dtype = DType::Float16;

@@ -81,8 +81,8 @@ double relativeError(const std::vector<float> &a, const std::vector<float> &b)
 /** A validation text of its own: 400 lines of the corpus's words in a seeded order (no line is a training one). */
 void writeValidationText(const fs::path &path)
 {
-    const std::vector<std::string> words = {"Heal", "brown", "model", "layer", "dog", "prune", "quick", "café",
-                                            "lazy", "stream", "fox", "block", "angle", "residual"};
+    const std::vector<std::string> words = {"Heal", "brown", "model",  "layer", "dog",   "prune", "quick",
+                                            "café", "lazy",  "stream", "fox",   "block", "angle", "residual"};
     std::ofstream out(path);
     uint32_t x = 12345;
     for (int line = 0; line < 400; ++line) {
@@ -126,7 +126,7 @@ std::map<std::string, std::vector<float>> checkpointMasters(const fs::path &chec
     return masters;
 }
 
-} // namespace
+}  // namespace
 
 class TestHealing final : public QObject
 {
@@ -186,7 +186,8 @@ private slots:
         } catch (const Error &e) {
             const std::string what = e.what();
             // It names the setting, both numbers and the way out.
-            QVERIFY2(what.find("warmup of 100 steps") != std::string::npos && what.find("run of 40 steps") != std::string::npos &&
+            QVERIFY2(what.find("warmup of 100 steps") != std::string::npos &&
+                         what.find("run of 40 steps") != std::string::npos &&
                          what.find("2% of the steps (1 here)") != std::string::npos,
                      e.what());
         }
@@ -286,7 +287,8 @@ private slots:
         ModelSession merged;
         merged.load(e.folder, testDevice());
         const std::vector<float> reloaded = logits(merged);
-        QVERIFY2(relativeError(reloaded, adapted) < bound, qPrintable(QString::number(relativeError(reloaded, adapted))));
+        QVERIFY2(relativeError(reloaded, adapted) < bound,
+                 qPrintable(QString::number(relativeError(reloaded, adapted))));
         const nlohmann::json record = readJsonFile(e.folder / "layercut.json");
         QCOMPARE(record["healing"]["method"].get<std::string>(), std::string("lora"));
     }
@@ -390,7 +392,8 @@ private slots:
         const double relative = std::sqrt(diff) / norms[0];
         // Room for the masters' float32 rounding (weights up to about 1, updates of about 1e-2); the bfloat16
         // sum was 1e-3 and more off.
-        QVERIFY2(relative < 1e-5, qPrintable(QStringLiteral("accumulated gradient off by %1 of its norm").arg(relative)));
+        QVERIFY2(relative < 1e-5,
+                 qPrintable(QStringLiteral("accumulated gradient off by %1 of its norm").arg(relative)));
         QVERIFY2(std::abs(norms[1] - norms[0]) <= 1e-6 * norms[0],
                  qPrintable(QStringLiteral("gradient norms %1 vs %2").arg(norms[1]).arg(norms[0])));
     }
@@ -453,8 +456,10 @@ private slots:
         QCOMPARE(resumed.steps.size(), whole.steps.size());  // the history comes back with it
         for (size_t i = 0; i < whole.steps.size(); ++i)
             QVERIFY2(std::abs(resumed.steps[i].trainLoss - whole.steps[i].trainLoss) <= 1e-9 * whole.steps[i].trainLoss,
-                     qPrintable(QStringLiteral("step %1: %2 vs %3").arg(i + 1).arg(resumed.steps[i].trainLoss).arg(
-                         whole.steps[i].trainLoss)));
+                     qPrintable(QStringLiteral("step %1: %2 vs %3")
+                                    .arg(i + 1)
+                                    .arg(resumed.steps[i].trainLoss)
+                                    .arg(whole.steps[i].trainLoss)));
         QCOMPARE(relativeError(logits(*second), logits(*first)), 0.0);
 
         // Another setting cannot resume this checkpoint.
@@ -517,7 +522,7 @@ private slots:
             return a->byteSize() == b->byteSize() && std::memcmp(a->data, b->data, a->byteSize()) == 0;
         };
         QVERIFY(same("model.embed_tokens.weight", "model.embed_tokens.weight"));
-        QVERIFY(same("model.layers.4.mlp.up_proj.weight", "model.layers.2.mlp.up_proj.weight"));  // frozen
+        QVERIFY(same("model.layers.4.mlp.up_proj.weight", "model.layers.2.mlp.up_proj.weight"));   // frozen
         QVERIFY(!same("model.layers.5.mlp.up_proj.weight", "model.layers.3.mlp.up_proj.weight"));  // trained
         QVERIFY(!same("model.layers.5.self_attn.k_proj.weight", "model.layers.3.self_attn.k_proj.weight"));
         QVERIFY(!same("lm_head.weight", "lm_head.weight"));

@@ -53,7 +53,7 @@ std::vector<Document> corpus()
     return readDocuments(kCorpus);
 }
 
-} // namespace
+}  // namespace
 
 class TestHeldOut final : public QObject
 {
@@ -73,7 +73,7 @@ private slots:
         QVERIFY(r.trainDocuments > 0);
         QCOMPARE(int64_t(trained.size()), r.trainDocuments);
         QVERIFY(r.trainDocuments < int64_t(corpus().size()));  // 3 steps × 2 × 16 tokens read only some
-        QCOMPARE(r.validationExcluded, r.trainDocuments);     // every trained one was a candidate, none stayed
+        QCOMPARE(r.validationExcluded, r.trainDocuments);      // every trained one was a candidate, none stayed
         QVERIFY(r.validationDocuments > 0);
         QCOMPARE(r.validationSource, kCorpus);
         QCOMPARE(r.validation.size(), size_t(2));  // before the first step and after the last

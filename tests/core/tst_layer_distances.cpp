@@ -34,7 +34,9 @@ ReferenceDistances fromStates(const test::Reference &ref)
     ReferenceDistances r;
     r.last.assign(static_cast<size_t>(S * S), 0.0);
     r.all.assign(static_cast<size_t>(S * S), 0.0);
-    auto vec = [&](int64_t b, int64_t s, int64_t t) { return &ref.states[static_cast<size_t>(((b * S + s) * T + t) * H)]; };
+    auto vec = [&](int64_t b, int64_t s, int64_t t) {
+        return &ref.states[static_cast<size_t>(((b * S + s) * T + t) * H)];
+    };
     auto angle = [&](const float *a, const float *c) {
         double dot = 0, na = 0, nc = 0;
         for (int64_t h = 0; h < H; ++h)
@@ -69,7 +71,7 @@ std::vector<std::vector<int64_t>> unpaddedRows(const TokenBatch &batch)
     return rows;
 }
 
-} // namespace
+}  // namespace
 
 class TestLayerDistances final : public QObject
 {
@@ -158,7 +160,8 @@ private slots:
         for (int64_t n = 1; n < S; ++n)
             for (int64_t l = 0; l + n < S; ++l) {
                 worst = std::max(worst, std::abs(d.angularAt(n, l) - expected.last[static_cast<size_t>(n * S + l)]));
-                worstAll = std::max(worstAll, std::abs(d.allTokensAt(n, l) - expected.all[static_cast<size_t>(n * S + l)]));
+                worstAll =
+                    std::max(worstAll, std::abs(d.allTokensAt(n, l) - expected.all[static_cast<size_t>(n * S + l)]));
             }
         qInfo("%s: max |d - d_ref| last token %.2g, all tokens %.2g", qPrintable(fixture), worst, worstAll);
         QVERIFY2(worst <= 1e-4, qPrintable(QString::number(worst)));
@@ -171,8 +174,11 @@ private slots:
         const std::string folder = LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic";
         ModelSession session;
         session.load(folder, {});
-        const std::vector<std::vector<int64_t>> seqs = {
-            {1, 5, 9, 200, 31, 7, 8, 99, 100, 3}, {1, 77, 12}, {1, 400, 401, 402, 5, 6}, {1, 2}, {1, 300, 301, 302, 303}};
+        const std::vector<std::vector<int64_t>> seqs = {{1, 5, 9, 200, 31, 7, 8, 99, 100, 3},
+                                                        {1, 77, 12},
+                                                        {1, 400, 401, 402, 5, 6},
+                                                        {1, 2},
+                                                        {1, 300, 301, 302, 303}};
         const LayerDistances one = computeLayerDistances(session, seqs, {.batchSize = 1});
         const LayerDistances all = computeLayerDistances(session, seqs, {.batchSize = 5});
         const LayerDistances three = computeLayerDistances(session, seqs, {.batchSize = 3});
@@ -196,10 +202,13 @@ private slots:
         std::stop_source stop;
         const std::vector<std::vector<int64_t>> seqs(6, {1, 2, 3, 4});
         int reports = 0;
-        QVERIFY_THROWS_EXCEPTION(Cancelled, computeLayerDistances(session, seqs, {.batchSize = 2}, [&](const Progress &) {
-            if (++reports == 2)  // after the first batch
-                stop.request_stop();
-        }, stop.get_token()));
+        QVERIFY_THROWS_EXCEPTION(Cancelled, computeLayerDistances(
+                                                session, seqs, {.batchSize = 2},
+                                                [&](const Progress &) {
+                                                    if (++reports == 2)  // after the first batch
+                                                        stop.request_stop();
+                                                },
+                                                stop.get_token()));
         QCOMPARE(reports, 2);
     }
 

@@ -61,19 +61,26 @@ private slots:
         QTest::addColumn<QString>("expected");
         const QString base = R"("hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
                                 "num_attention_heads": 4, "vocab_size": 100)";
-        QTest::newRow("unknown model_type") << R"({"model_type": "gpt2", )" + base + "}" << "unknown model_type 'gpt2'";
-        QTest::newRow("no model_type") << "{" + base + "}" << "missing \"model_type\"";
-        QTest::newRow("missing size") << R"({"model_type": "llama", "vocab_size": 10})" << "missing \"hidden_size\"";
-        QTest::newRow("yarn") << R"({"model_type": "llama", "rope_scaling": {"rope_type": "yarn", "factor": 4}, )" + base + "}"
+        QTest::newRow("unknown model_type") << R"({"model_type": "gpt2", )" + base + "}"
+                                            << "unknown model_type 'gpt2'";
+        QTest::newRow("no model_type") << "{" + base + "}"
+                                       << "missing \"model_type\"";
+        QTest::newRow("missing size") << R"({"model_type": "llama", "vocab_size": 10})"
+                                      << "missing \"hidden_size\"";
+        QTest::newRow("yarn") << R"({"model_type": "llama", "rope_scaling": {"rope_type": "yarn", "factor": 4}, )" +
+                                     base + "}"
                               << "unsupported rope scaling type 'yarn'";
         QTest::newRow("gelu") << R"({"model_type": "llama", "hidden_act": "gelu", )" + base + "}"
                               << "unsupported hidden_act 'gelu'";
         QTest::newRow("bad gqa") << R"({"model_type": "llama", "num_key_value_heads": 3, )" + base + "}"
                                  << "not a multiple of num_key_value_heads";
-        QTest::newRow("malformed") << R"({"model_type": "llama", )" << "not valid JSON";
-        QTest::newRow("negative") << R"({"model_type": "llama", "hidden_size": -1})" << "positive integer";
+        QTest::newRow("malformed") << R"({"model_type": "llama", )"
+                                   << "not valid JSON";
+        QTest::newRow("negative") << R"({"model_type": "llama", "hidden_size": -1})"
+                                  << "positive integer";
         QTest::newRow("layer_types length")
-            << R"({"model_type": "qwen2", "layer_types": ["full_attention"], )" + base + "}" << "has 1 entries for 2 layers";
+            << R"({"model_type": "qwen2", "layer_types": ["full_attention"], )" + base + "}"
+            << "has 1 entries for 2 layers";
         QTest::newRow("sliding layer without window")
             << R"({"model_type": "qwen3", "layer_types": ["full_attention", "sliding_attention"], )" + base + "}"
             << "layer type 'sliding_attention' is not supported";

@@ -43,7 +43,7 @@ QString errorOf(const std::function<void()> &fn)
     return {};
 }
 
-} // namespace
+}  // namespace
 
 class TestModelLoading final : public QObject
 {
@@ -74,10 +74,13 @@ private slots:
             int reports = 0;
             bool cancelled = false;
             try {
-                session.load(kQwen3, {}, [&](const Progress &) {
-                    if (reports++ == stopAfter)
-                        stop.request_stop();
-                }, stop.get_token());
+                session.load(
+                    kQwen3, {},
+                    [&](const Progress &) {
+                        if (reports++ == stopAfter)
+                            stop.request_stop();
+                    },
+                    stop.get_token());
             } catch (const Cancelled &) {
                 cancelled = true;
             }

@@ -33,7 +33,7 @@ double toleranceFor(DType dtype, const std::string &device)
     return 1e-6;
 }
 
-} // namespace
+}  // namespace
 
 class TestModelParity final : public QObject
 {

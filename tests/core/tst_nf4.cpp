@@ -43,7 +43,7 @@ Nf4Weight onCpu(Nf4Weight q)
     return q;
 }
 
-} // namespace
+}  // namespace
 
 class TestNf4 final : public QObject
 {
@@ -152,7 +152,7 @@ private Q_SLOTS:
         // The largest magnitude below 1: the midpoint of the last two of 65 steps from 0.1 to 1.
         QVERIFY(std::abs(c[0].item<float>() + 0.99296875f) < 1e-6f);
         QCOMPARE((c == 0).sum().item<int64_t>(), 1);
-        QCOMPARE((c > 0).sum().item<int64_t>(), 128);      // 127 fractions and 1.0
+        QCOMPARE((c > 0).sum().item<int64_t>(), 128);                // 127 fractions and 1.0
         QVERIFY(std::abs(c[128].item<float>() - 5.5e-7f) < 1e-12f);  // 10^-6 · (0.1 + 1)/2, the smallest step
     }
 

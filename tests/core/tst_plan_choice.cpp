@@ -36,7 +36,7 @@ std::vector<int64_t> ints(const QJsonArray &a)
     return out;
 }
 
-} // namespace
+}  // namespace
 
 class TestPlanChoice final : public QObject
 {
@@ -99,8 +99,8 @@ private slots:
     void everyCommandDropsTheSameLayers()
     {
         QTemporaryDir dir;
-        const QStringList plan = {"--n", "2", "--strategy", "similarity", "--samples", "12", "--max-length", "24",
-                                  "--seed", "5"};
+        const QStringList plan = {"--n",          "2",  "--strategy", "similarity", "--samples", "12",
+                                  "--max-length", "24", "--seed",     "5"};
         const auto pruned = runCli(QStringList{"prune", QString::fromStdString(kModel), "--data",
                                                QString::fromStdString(kCorpus), "--out", dir.filePath("pruned")} +
                                    plan);
@@ -108,28 +108,28 @@ private slots:
         const std::vector<int64_t> dropped = ints(pruned.json()["dropped_layers"].toArray());
         QCOMPARE(dropped.size(), size_t(2));
 
-        const auto healed = runCli(QStringList{"heal", QString::fromStdString(kModel), "--data",
-                                               QString::fromStdString(kCorpus), "--steps", "1", "--batch", "1",
-                                               "--seq-len", "16", "--out", dir.filePath("healed")} +
-                                   plan);
+        const auto healed =
+            runCli(QStringList{"heal", QString::fromStdString(kModel), "--data", QString::fromStdString(kCorpus),
+                               "--steps", "1", "--batch", "1", "--seq-len", "16", "--out", dir.filePath("healed")} +
+                   plan);
         QVERIFY2(healed.exitCode == 0, healed.err.constData());
         QCOMPARE(ints(healed.json()["dropped_layers"].toArray()), dropped);
         const nlohmann::json record = readJsonFile(dir.filePath("healed/layercut.json").toStdString());
         QCOMPARE(record["dropped_layers"].get<std::vector<int64_t>>(), dropped);
         QCOMPARE(record["method"].get<std::string>(), std::string("similarity"));
 
-        const auto evaluated = runCli(QStringList{"eval", QString::fromStdString(kModel), "--val-data",
-                                                  QString::fromStdString(kCorpus), "--plan-data",
-                                                  QString::fromStdString(kCorpus), "--out", dir.filePath("eval.json"),
-                                                  "--n", "2", "--samples", "12", "--max-length", "24", "--seed", "5"});
+        const auto evaluated =
+            runCli(QStringList{"eval", QString::fromStdString(kModel), "--val-data", QString::fromStdString(kCorpus),
+                               "--plan-data", QString::fromStdString(kCorpus), "--out", dir.filePath("eval.json"),
+                               "--n", "2", "--samples", "12", "--max-length", "24", "--seed", "5"});
         QVERIFY2(evaluated.exitCode == 0, evaluated.err.constData());
         const nlohmann::json e = readJsonFile(dir.filePath("eval.json").toStdString());
         QCOMPARE(e["dropped"].get<std::string>(), PrunePlan::ranges(dropped));
 
-        const auto swept = runCli({"sweep", QString::fromStdString(kModel), "--fractions", "0.34", "--data",
-                                   QString::fromStdString(kCorpus), "--val-data", QString::fromStdString(kCorpus),
-                                   "--samples", "12", "--max-length", "24", "--seed", "5", "--out",
-                                   dir.filePath("sweep.json")});
+        const auto swept =
+            runCli({"sweep", QString::fromStdString(kModel), "--fractions", "0.34", "--data",
+                    QString::fromStdString(kCorpus), "--val-data", QString::fromStdString(kCorpus), "--samples", "12",
+                    "--max-length", "24", "--seed", "5", "--out", dir.filePath("sweep.json")});
         QVERIFY2(swept.exitCode == 0, swept.err.constData());
         const nlohmann::json s = readJsonFile(dir.filePath("sweep.json").toStdString());
         QCOMPARE(s["points"][0]["dropped_layers"].get<std::vector<int64_t>>(), dropped);
@@ -141,14 +141,19 @@ private slots:
     {
         QTemporaryDir dir;
         const QString cache = dir.filePath("cache");
-        const QStringList sweep = {"sweep", QString::fromStdString(kModel), "--fractions", "0.34", "--data",
-                                   QString::fromStdString(kCorpus), "--val-data", QString::fromStdString(kCorpus),
-                                   "--loss-samples", "4", "--samples", "12", "--max-length", "24", "--cache", cache};
+        const QStringList sweep = {"sweep",          QString::fromStdString(kModel),
+                                   "--fractions",    "0.34",
+                                   "--data",         QString::fromStdString(kCorpus),
+                                   "--val-data",     QString::fromStdString(kCorpus),
+                                   "--loss-samples", "4",
+                                   "--samples",      "12",
+                                   "--max-length",   "24",
+                                   "--cache",        cache};
         const auto first = runCli(sweep + QStringList{"--out", dir.filePath("first.json")});
         QVERIFY2(first.exitCode == 0, first.err.constData());
         QVERIFY(first.err.contains("measuring distances"));
-        const fs::path cached = distancesCachePath(cache.toStdString(), kModel, kCorpus,
-                                                   {.samples = 12, .maxLength = 24}, "float32", "");
+        const fs::path cached =
+            distancesCachePath(cache.toStdString(), kModel, kCorpus, {.samples = 12, .maxLength = 24}, "float32", "");
         QVERIFY(fs::exists(cached));
         const auto second = runCli(sweep + QStringList{"--out", dir.filePath("second.json")});
         QVERIFY2(second.exitCode == 0, second.err.constData());
@@ -180,15 +185,15 @@ private slots:
         }
         out.close();
         const QString m = QString::fromStdString(model.string());
-        const auto distances = runCli({"distances", m, "--data", QString::fromStdString(ids), "--out",
-                                       dir.filePath("d.json")});
+        const auto distances =
+            runCli({"distances", m, "--data", QString::fromStdString(ids), "--out", dir.filePath("d.json")});
         QVERIFY2(distances.exitCode == 0, distances.err.constData());
         const auto pruned = runCli({"prune", m, "--n", "1", "--data", QString::fromStdString(ids), "--samples", "8",
                                     "--out", dir.filePath("pruned")});
         QVERIFY2(pruned.exitCode == 0, pruned.err.constData());
         QVERIFY(pruned.json()["loss_check"].toObject()["after"].toObject()["loss"].toDouble() > 0);
-        const auto text = runCli({"distances", m, "--data", QString::fromStdString(kCorpus), "--out",
-                                  dir.filePath("t.json")});
+        const auto text =
+            runCli({"distances", m, "--data", QString::fromStdString(kCorpus), "--out", dir.filePath("t.json")});
         QCOMPARE(text.exitCode, 1);
         QVERIFY2(text.err.contains("tiny_corpus.txt") && text.err.contains("input_ids"), text.err.constData());
     }

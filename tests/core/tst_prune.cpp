@@ -53,7 +53,7 @@ int leftovers(const fs::path &folder)
     return n;
 }
 
-} // namespace
+}  // namespace
 
 class TestPrune final : public QObject
 {
@@ -78,10 +78,9 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, PrunePlan::forCount(8, 2, PruneStrategy::Similarity));
         QVERIFY_THROWS_EXCEPTION(Error, layersForFraction(8, 1.0));
         // The JSON and CLI spellings of the strategies (the importance scan's too) and of the metrics.
-        for (const auto &[strategy, spelling] : {std::pair{PruneStrategy::Similarity, "similarity"},
-                                                 std::pair{PruneStrategy::Deepest, "deepest"},
-                                                 std::pair{PruneStrategy::Reverse, "reverse"},
-                                                 std::pair{PruneStrategy::Single, "single"}}) {
+        for (const auto &[strategy, spelling] :
+             {std::pair{PruneStrategy::Similarity, "similarity"}, std::pair{PruneStrategy::Deepest, "deepest"},
+              std::pair{PruneStrategy::Reverse, "reverse"}, std::pair{PruneStrategy::Single, "single"}}) {
             QCOMPARE(strategyName(strategy), std::string(spelling));
             QVERIFY(parseStrategy(spelling) == strategy);
         }
@@ -225,8 +224,7 @@ private slots:
     {
         QTemporaryDir dir;
         const fs::path out = fs::path(dir.path().toStdString()) / "bf16";
-        exportPrunedModel(kModels + "qwen3_qknorm", PrunePlan::dropBlock(6, 5, 1), out,
-                          {.dtype = DType::BFloat16});
+        exportPrunedModel(kModels + "qwen3_qknorm", PrunePlan::dropBlock(6, 5, 1), out, {.dtype = DType::BFloat16});
         const Checkpoint ckpt = Checkpoint::open(out);
         QCOMPARE(ckpt.dominantDtype(), std::string("BF16"));
         const nlohmann::json config = readJsonFile(out / "config.json");
@@ -245,8 +243,9 @@ private slots:
             if (p.stage == Stage::Exporting && ++calls == 3)
                 stop.request_stop();
         };
-        QVERIFY_THROWS_EXCEPTION(Cancelled, exportPrunedModel(kModels + "llama2_spm_classic", PrunePlan::dropBlock(6, 1, 1),
-                                                              out, {.maxShardBytes = 150'000}, progress, stop.get_token()));
+        QVERIFY_THROWS_EXCEPTION(Cancelled,
+                                 exportPrunedModel(kModels + "llama2_spm_classic", PrunePlan::dropBlock(6, 1, 1), out,
+                                                   {.maxShardBytes = 150'000}, progress, stop.get_token()));
         QVERIFY(!fs::exists(out));
         QCOMPARE(leftovers(out), 0);
     }
@@ -287,7 +286,8 @@ private slots:
         for (int64_t b = 0; b < ref.batch.batch; ++b)
             for (int64_t t = 0; t < ref.batch.length; ++t)
                 if (ref.batch.mask[static_cast<size_t>(b * ref.batch.length + t)])
-                    rows[static_cast<size_t>(b)].push_back(ref.batch.ids[static_cast<size_t>(b * ref.batch.length + t)]);
+                    rows[static_cast<size_t>(b)].push_back(
+                        ref.batch.ids[static_cast<size_t>(b * ref.batch.length + t)]);
         double sum = 0;
         int64_t count = 0;
         for (const auto &row : rows) {
@@ -362,8 +362,8 @@ private slots:
         stop.request_stop();
         session.applyPrunePlan(PrunePlan::dropBlock(6, 4, 1));
         check.reset();
-        QVERIFY_THROWS_EXCEPTION(Cancelled, check.run(session, PrunePlan::dropBlock(6, 2, 2), corpus, analysis, 8, 4, {},
-                                                       stop.get_token()));
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled, check.run(session, PrunePlan::dropBlock(6, 2, 2), corpus, analysis, 8, 4, {}, stop.get_token()));
         QCOMPARE(session.prunePlan().dropped(), (std::vector<int64_t>{4}));
     }
 };

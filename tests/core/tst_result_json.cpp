@@ -132,7 +132,7 @@ const char *const kOldKeys[] = {
     R"("epsilon":1e-08,"max_grad_norm":1.0,"activation_checkpointing":true,"seed":0})",
 };
 
-} // namespace
+}  // namespace
 
 class TestResultJson final : public QObject
 {

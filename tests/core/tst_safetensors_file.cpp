@@ -29,7 +29,7 @@ void writeFile(const std::string &path, const std::string &bytes)
     std::ofstream(path, std::ios::binary) << bytes;
 }
 
-} // namespace
+}  // namespace
 
 class TestSafetensorsFile final : public QObject
 {
@@ -126,8 +126,9 @@ private slots:
         const QString folder = dir.path();
         const float a[2] = {1, 2};
         writeSafetensors((folder + "/model-00001-of-00001.safetensors").toStdString(), {{"a", "F32", {2}, a, 8}});
-        writeFile((folder + "/model.safetensors.index.json").toStdString(),
-                  R"({"weight_map": {"a": "model-00001-of-00001.safetensors", "b": "model-00002-of-00002.safetensors"}})");
+        writeFile(
+            (folder + "/model.safetensors.index.json").toStdString(),
+            R"({"weight_map": {"a": "model-00001-of-00001.safetensors", "b": "model-00002-of-00002.safetensors"}})");
         QVERIFY_THROWS_EXCEPTION(Error, Checkpoint::open(folder.toStdString()));
         try {
             Checkpoint::open(folder.toStdString());
@@ -135,8 +136,9 @@ private slots:
             QVERIFY(QString(e.what()).contains("model-00002-of-00002.safetensors"));
             QVERIFY(QString(e.what()).contains("missing"));
         }
-        writeFile((folder + "/model.safetensors.index.json").toStdString(),
-                  R"({"weight_map": {"a": "model-00001-of-00001.safetensors", "c": "model-00001-of-00001.safetensors"}})");
+        writeFile(
+            (folder + "/model.safetensors.index.json").toStdString(),
+            R"({"weight_map": {"a": "model-00001-of-00001.safetensors", "c": "model-00001-of-00001.safetensors"}})");
         try {
             Checkpoint::open(folder.toStdString());
             QFAIL("an index naming an absent tensor was accepted");

@@ -23,9 +23,12 @@ std::string write(const QTemporaryDir &dir, const char *name, const std::string 
     return path;
 }
 
-std::string text(const Document &d) { return std::get<std::string>(d); }
+std::string text(const Document &d)
+{
+    return std::get<std::string>(d);
+}
 
-} // namespace
+}  // namespace
 
 class TestTextDataset final : public QObject
 {
@@ -57,8 +60,9 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath("c4-validation.00000-of-00008.json.gz").toStdString();
         gzFile gz = gzopen(path.c_str(), "wb");
-        const std::string body = "{\"text\":\"Beginners BBQ Class.\\nSecond paragraph.\",\"timestamp\":\"2019-04-25T12:57:54Z\","
-                                 "\"url\":\"https://example.com/a\"}\n{\"text\":\"Another doc\",\"timestamp\":\"x\",\"url\":\"y\"}\n";
+        const std::string body =
+            "{\"text\":\"Beginners BBQ Class.\\nSecond paragraph.\",\"timestamp\":\"2019-04-25T12:57:54Z\","
+            "\"url\":\"https://example.com/a\"}\n{\"text\":\"Another doc\",\"timestamp\":\"x\",\"url\":\"y\"}\n";
         gzwrite(gz, body.data(), static_cast<unsigned>(body.size()));
         gzclose(gz);
         const auto docs = readDocuments(path);
@@ -131,13 +135,18 @@ private slots:
         QByteArray binary;
         for (int i = 0; i < 4096; ++i)
             binary.append(static_cast<char>((i * 7919) % 256));
-        QTest::newRow("binary") << binary << "weights.txt" << "control characters";
+        QTest::newRow("binary") << binary << "weights.txt"
+                                << "control characters";
         QTest::newRow("utf-16") << QByteArray("h\0e\0l\0l\0o\0 \0w\0o\0r\0l\0d\0\n\0", 24) << "utf16.txt"
                                 << "control characters";
-        QTest::newRow("latin-1") << QByteArray("caf\xe9 au lait\nna\xefve\n") << "latin1.txt" << "line 1: not valid UTF-8";
-        QTest::newRow("truncated sequence") << QByteArray("ok\nfine\nhalf \xe2\x82\n") << "cut.txt" << "line 3";
-        QTest::newRow("overlong") << QByteArray("\xc0\xaf\n") << "overlong.txt" << "not valid UTF-8";
-        QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80\n") << "surrogate.txt" << "not valid UTF-8";
+        QTest::newRow("latin-1") << QByteArray("caf\xe9 au lait\nna\xefve\n") << "latin1.txt"
+                                 << "line 1: not valid UTF-8";
+        QTest::newRow("truncated sequence") << QByteArray("ok\nfine\nhalf \xe2\x82\n") << "cut.txt"
+                                            << "line 3";
+        QTest::newRow("overlong") << QByteArray("\xc0\xaf\n") << "overlong.txt"
+                                  << "not valid UTF-8";
+        QTest::newRow("surrogate") << QByteArray("\xed\xa0\x80\n") << "surrogate.txt"
+                                   << "not valid UTF-8";
         QTest::newRow("escaped controls in JSON")
             << QByteArray("{\"text\": \"\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\u0008\"}\n") << "ctl.jsonl"
             << "control characters";
@@ -174,7 +183,8 @@ private slots:
     {
         QTemporaryDir dir;
         const auto fromText = readDocuments(write(dir, "a.txt", "alpha beta\ngamma delta\nepsilon\n"));
-        const auto fromJson = readDocuments(write(dir, "b.jsonl", "{\"text\": \"gamma delta\"}\n{\"text\": \"zeta\"}\n"));
+        const auto fromJson =
+            readDocuments(write(dir, "b.jsonl", "{\"text\": \"gamma delta\"}\n{\"text\": \"zeta\"}\n"));
         QCOMPARE(documentId(fromText[1]), documentId(fromJson[0]));
         QVERIFY(documentId(fromText[0]) != documentId(fromText[1]));
         QVERIFY(documentId(Document(std::string())) != documentId(Document(std::vector<int64_t>{})));

@@ -31,10 +31,9 @@ private slots:
             int i = 0;
             for (const auto &c : it.value()) {
                 const std::string row = it.key() + " #" + std::to_string(i++);
-                QTest::newRow(row.c_str()) << QString::fromStdString(it.key())
-                                           << QString::fromStdString(c["text"].get<std::string>())
-                                           << c["ids"].get<std::vector<int32_t>>()
-                                           << c["ids_special"].get<std::vector<int32_t>>();
+                QTest::newRow(row.c_str())
+                    << QString::fromStdString(it.key()) << QString::fromStdString(c["text"].get<std::string>())
+                    << c["ids"].get<std::vector<int32_t>>() << c["ids_special"].get<std::vector<int32_t>>();
             }
         }
     }

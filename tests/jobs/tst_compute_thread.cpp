@@ -32,7 +32,7 @@ bool measure(ComputeThread &compute, const QString &data, const QString &cache)
     });
 }
 
-} // namespace
+}  // namespace
 
 class TestComputeThread final : public QObject
 {
@@ -43,8 +43,9 @@ private slots:
     {
         ComputeThread compute;
         QThread *workerThread = nullptr;
-        connect(compute.worker(), &ModelWorker::progressChanged, this,
-                [&] { workerThread = QThread::currentThread(); }, Qt::DirectConnection);
+        connect(
+            compute.worker(), &ModelWorker::progressChanged, this, [&] { workerThread = QThread::currentThread(); },
+            Qt::DirectConnection);
         QSignalSpy loaded(compute.worker(), &ModelWorker::modelLoaded);
         QSignalSpy progress(compute.worker(), &ModelWorker::progressChanged);
         QSignalSpy busy(&compute, &ComputeThread::busyChanged);
@@ -76,8 +77,8 @@ private slots:
         QSignalSpy cancelled(compute.worker(), &ModelWorker::cancelled);
         QSignalSpy loaded(compute.worker(), &ModelWorker::modelLoaded);
         // Cancel from the first progress report: the load must end as cancelled, not loaded.
-        connect(compute.worker(), &ModelWorker::progressChanged, &compute, [&] { compute.cancel(); },
-                Qt::DirectConnection);
+        connect(
+            compute.worker(), &ModelWorker::progressChanged, &compute, [&] { compute.cancel(); }, Qt::DirectConnection);
         load(compute, LAYERCUT_FIXTURES_DIR "/models/qwen3_qknorm");
         QVERIFY(waitIdle(compute));
         QCOMPARE(cancelled.count(), 1);

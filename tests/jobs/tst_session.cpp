@@ -51,7 +51,7 @@ struct Endings
     std::vector<std::pair<JobKind, JobOutcome>> list;
 };
 
-} // namespace
+}  // namespace
 
 class TestSession final : public QObject
 {

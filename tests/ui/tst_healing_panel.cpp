@@ -20,7 +20,7 @@ QPushButton *button(const HealingPanel &panel, const char *name)
     return panel.findChild<QPushButton *>(QLatin1String(name));
 }
 
-} // namespace
+}  // namespace
 
 class TestHealingPanel final : public QObject
 {
@@ -66,7 +66,8 @@ private slots:
         QVERIFY(panel.config().quantization == lc::BaseQuantization::None);
         QVERIFY(panel.config().method == lc::HealingMethod::Lora);
         panel.setMethod(HealingPanel::Method::Partial);
-        QVERIFY(!panel.isFieldEnabled("rank") && !panel.isFieldEnabled("dropout") && panel.isFieldEnabled("lastLayers"));
+        QVERIFY(!panel.isFieldEnabled("rank") && !panel.isFieldEnabled("dropout") &&
+                panel.isFieldEnabled("lastLayers"));
         QVERIFY(panel.config().method == lc::HealingMethod::PartialLayers);
         panel.setMethod(HealingPanel::Method::Full);
         QVERIFY(!panel.isFieldEnabled("rank") && !panel.isFieldEnabled("lastLayers"));
@@ -87,10 +88,10 @@ private slots:
         panel.setConfig(c);
         QCOMPARE(panel.config().rank, int64_t(4));
         QCOMPARE(panel.config().alpha, 16.0);
-        rank->setValue(32);                      // alpha was set apart from the rank: it stays
+        rank->setValue(32);  // alpha was set apart from the rank: it stays
         QCOMPARE(panel.config().alpha, 16.0);
         c = panel.config();
-        c.alpha = 32;                             // equal to the rank again: follows it from now on
+        c.alpha = 32;  // equal to the rank again: follows it from now on
         panel.setConfig(c);
         rank->setValue(2);
         QCOMPARE(panel.config().alpha, 2.0);

@@ -200,7 +200,8 @@ private slots:
         QVERIFY2(m_strip->legendText().contains("0.2") && m_strip->legendText().contains("0.9"),
                  qPrintable(m_strip->legendText()));
         const QString tip = m_strip->layerToolTip(2);
-        QVERIFY2(tip.contains("Layer 2") && tip.contains("Block Influence: 0.3") && tip.contains("Selected"), qPrintable(tip));
+        QVERIFY2(tip.contains("Layer 2") && tip.contains("Block Influence: 0.3") && tip.contains("Selected"),
+                 qPrintable(tip));
         QVERIFY(m_strip->layerToolTip(1).contains("Not selected"));
         QVERIFY(m_strip->layerToolTip(5).contains("dropped from the model"));
         QVERIFY(m_strip->layerToolTip(6).isEmpty());
@@ -229,7 +230,8 @@ private:
     {
         QTest::mousePress(m_strip.get(), Qt::LeftButton, modifiers, m_strip->layerCenter(from));
         const QPoint middle = (m_strip->layerCenter(from) + m_strip->layerCenter(to)) / 2;
-        QMouseEvent move(QEvent::MouseMove, middle, m_strip->mapToGlobal(middle), Qt::NoButton, Qt::LeftButton, modifiers);
+        QMouseEvent move(QEvent::MouseMove, middle, m_strip->mapToGlobal(middle), Qt::NoButton, Qt::LeftButton,
+                         modifiers);
         QApplication::sendEvent(m_strip.get(), &move);
         QTest::mouseRelease(m_strip.get(), Qt::LeftButton, modifiers, m_strip->layerCenter(to));
     }

@@ -30,7 +30,7 @@ lc::HealingStep makeStep(int64_t step, int64_t total, double loss, double second
     return s;
 }
 
-} // namespace
+}  // namespace
 
 class TestLossChart final : public QObject
 {

@@ -47,7 +47,7 @@ bool openAndDrop(TestApp &app)
     return waitIdle(session) && session.plan().dropped() == std::vector<int64_t>{2, 3};
 }
 
-} // namespace
+}  // namespace
 
 class TestMainWindow final : public QObject
 {
@@ -179,7 +179,8 @@ private slots:
         QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
         QCOMPARE(strip->dropped(), (std::vector<int64_t>{2, 3}));
         QVERIFY(window.selectionPanel()->prunedText().contains("2–3"));
-        QVERIFY2(window.selectionPanel()->lossText().contains("before"), qPrintable(window.selectionPanel()->lossText()));
+        QVERIFY2(window.selectionPanel()->lossText().contains("before"),
+                 qPrintable(window.selectionPanel()->lossText()));
         const auto before = pruned.first().at(1).value<lc::LossResult>();
         const auto after = pruned.first().at(2).value<lc::LossResult>();
         QVERIFY(before.tokens > 0 && before.tokens == after.tokens && before.loss != after.loss);
@@ -219,7 +220,7 @@ private slots:
         session.heal(tinyHealing(out.path()));
         QVERIFY(session.isBusy());
         QCOMPARE(window.analysisTabs()->currentWidget(), window.analysisTabs()->lossChart());  // the Healing tab
-        QVERIFY(!window.healingPanel()->isFieldEnabled("rank"));               // locked while running
+        QVERIFY(!window.healingPanel()->isFieldEnabled("rank"));                               // locked while running
         QVERIFY(waitIdle(session, 300000));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
         QCOMPARE(started.count(), 1);
@@ -230,7 +231,8 @@ private slots:
         // The chart saw every step and the validations at steps 4 and 8.
         QCOMPARE(window.analysisTabs()->lossChart()->trainingPointCount(), 8);
         QVERIFY(window.analysisTabs()->lossChart()->validationPointCount() >= 2);
-        QVERIFY2(window.analysisTabs()->lossChart()->statsText().contains("Step 8 of 8"), qPrintable(window.analysisTabs()->lossChart()->statsText()));
+        QVERIFY2(window.analysisTabs()->lossChart()->statsText().contains("Step 8 of 8"),
+                 qPrintable(window.analysisTabs()->lossChart()->statsText()));
         QVERIFY(!window.analysisTabs()->lossChart()->statsText().contains("GPU"));  // the CPU reports no memory
         QVERIFY(session.isHealed());
         QVERIFY(window.healingPanel()->isFieldEnabled("rank"));
@@ -268,7 +270,8 @@ private slots:
         session.setPaused(true);
         QVERIFY(session.isPaused());
         const int requested = window.analysisTabs()->lossChart()->trainingPointCount();
-        (void)QTest::qWaitFor([&] { return window.analysisTabs()->lossChart()->trainingPointCount() > requested; }, 3000);
+        (void)QTest::qWaitFor([&] { return window.analysisTabs()->lossChart()->trainingPointCount() > requested; },
+                              3000);
         const int atPause = window.analysisTabs()->lossChart()->trainingPointCount();
         QVERIFY(atPause <= requested + 1);
         QTest::qWait(1000);
@@ -277,7 +280,8 @@ private slots:
         QVERIFY(window.analysisTabs()->lossChart()->statsText().contains("paused"));
         // Resumed, it goes on; Cancel ends it with what it learnt.
         session.setPaused(false);
-        QVERIFY(QTest::qWaitFor([&] { return window.analysisTabs()->lossChart()->trainingPointCount() > atPause; }, 60000));
+        QVERIFY(
+            QTest::qWaitFor([&] { return window.analysisTabs()->lossChart()->trainingPointCount() > atPause; }, 60000));
         session.cancel();
         QVERIFY(waitIdle(session, 120000));
         QCOMPARE(healed.count(), 1);
@@ -319,7 +323,8 @@ private slots:
         QVERIFY(anatomy >= 0);
         const lc::Tally &tally = result.mmlu->subjects.at("anatomy");
         QCOMPARE(table->table()->item(anatomy, EvaluationTable::QuestionsColumn)->text(), QString::number(tally.total));
-        QCOMPARE(table->table()->item(anatomy, EvaluationTable::CategoryColumn)->text(), EvaluationTable::categoryText(QString::fromStdString(lc::mmluCategory("anatomy"))));
+        QCOMPARE(table->table()->item(anatomy, EvaluationTable::CategoryColumn)->text(),
+                 EvaluationTable::categoryText(QString::fromStdString(lc::mmluCategory("anatomy"))));
         QVERIFY(table->rowOf("high school us history") >= 0);
         QVERIFY(table->rowOf("BoolQ") >= 0);
         QVERIFY(table->summaryText().contains("BoolQ"));

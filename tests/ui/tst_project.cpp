@@ -70,7 +70,7 @@ bool waitRestored(TestApp &app, QSignalSpy &restored)
     return QTest::qWaitFor([&] { return restored.count() > 0; }, 60000) && waitIdle(app.session);
 }
 
-} // namespace
+}  // namespace
 
 class TestProject final : public QObject
 {

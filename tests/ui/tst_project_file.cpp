@@ -203,7 +203,7 @@ void checkFormat1Project(const Project &q, const QString &dir)
     QVERIFY(q.normalizeRows);
 }
 
-} // namespace
+}  // namespace
 
 class TestProjectFile final : public QObject
 {
@@ -342,9 +342,9 @@ private slots:
         const QString projectDir = dir.filePath("work/projects");
         QVERIFY(QDir().mkpath(projectDir));
         Project p;
-        p.modelFolder = projectDir + "/model";                    // inside: relative
-        p.analysisData = dir.filePath("work/data/train.txt");     // beside, one level up: relative
-        p.evaluationBoolq = "/far/away/boolq.jsonl";              // elsewhere: absolute
+        p.modelFolder = projectDir + "/model";                 // inside: relative
+        p.analysisData = dir.filePath("work/data/train.txt");  // beside, one level up: relative
+        p.evaluationBoolq = "/far/away/boolq.jsonl";           // elsewhere: absolute
         const QString path = projectDir + "/p.layercut";
         project_file::write(path, p);
         const nlohmann::json j = nlohmann::json::parse(contents(path).toStdString());

@@ -41,7 +41,7 @@ QString rowText(SelectionPanel &panel, const QString &label)
     return QStringLiteral("<no row %1>").arg(label);
 }
 
-} // namespace
+}  // namespace
 
 class TestSelectionPanel final : public QObject
 {
@@ -77,7 +77,8 @@ private slots:
         QCOMPARE(panel.selectedLayers(), (std::vector<int64_t>{1, 3, 4}));
         QVERIFY2(panel.droppedText().startsWith("1, 3–4 (3 layer"), qPrintable(panel.droppedText()));
         QVERIFY2(panel.keptText().startsWith("0, 2, 5 (3 layer"), qPrintable(panel.keptText()));
-        QVERIFY2(rowText(panel, "Distance d:").contains("not one contiguous block"), qPrintable(rowText(panel, "Distance d:")));
+        QVERIFY2(rowText(panel, "Distance d:").contains("not one contiguous block"),
+                 qPrintable(rowText(panel, "Distance d:")));
         // The parameters are those of three layers, as for a block of three.
         const QString share = panel.shareText();
         panel.setSelection(0, 2, 0.3);
@@ -100,7 +101,8 @@ private slots:
         QCOMPARE(panel.prunedText(), QStringLiteral("—"));
         // Dropping 2–3: the model's rows say so, the selection's rows still describe the selection.
         panel.setPruneResult(lc::PrunePlan::dropBlock(6, 2, 2), {}, {}, true);
-        QVERIFY2(rowText(panel, "Layers dropped:").startsWith("2–3 (2 layer"), qPrintable(rowText(panel, "Layers dropped:")));
+        QVERIFY2(rowText(panel, "Layers dropped:").startsWith("2–3 (2 layer"),
+                 qPrintable(rowText(panel, "Layers dropped:")));
         QCOMPARE(panel.prunedText(), rowText(panel, "Layers dropped:"));
         QCOMPARE(panel.runningText(), QStringLiteral("4 of 6 layers"));
         QVERIFY(panel.droppedText().startsWith("1, 3–4"));

@@ -35,14 +35,16 @@ private slots:
     void clickSelectsTheBlock()
     {
         QSignalSpy spy(m_heatmap.get(), &SimilarityHeatmap::blockSelected);
-        QTest::mouseClick(m_heatmap->plot(), Qt::LeftButton, {}, m_heatmap->plot()->mapFrom(m_heatmap.get(), m_heatmap->cellCenter(2, 3)));
+        QTest::mouseClick(m_heatmap->plot(), Qt::LeftButton, {},
+                          m_heatmap->plot()->mapFrom(m_heatmap.get(), m_heatmap->cellCenter(2, 3)));
         QCOMPARE(spy.count(), 1);
         QCOMPARE(spy.first().at(0).toInt(), 2);  // layers 2..4 dropped
         QCOMPARE(spy.first().at(1).toInt(), 4);
         QCOMPARE(m_heatmap->selectedStart(), 2);
         QCOMPARE(m_heatmap->selectedSize(), 3);
         // A click in the undefined triangle (l = 5, n = 4) selects nothing.
-        QTest::mouseClick(m_heatmap->plot(), Qt::LeftButton, {}, m_heatmap->plot()->mapFrom(m_heatmap.get(), m_heatmap->cellCenter(5, 4)));
+        QTest::mouseClick(m_heatmap->plot(), Qt::LeftButton, {},
+                          m_heatmap->plot()->mapFrom(m_heatmap.get(), m_heatmap->cellCenter(5, 4)));
         QCOMPARE(spy.count(), 1);
     }
 
@@ -157,7 +159,7 @@ private slots:
         const QColor undefined = image.pixelColor(m_heatmap->cellCenter(5, 5) + QPoint(8, 8));
         QVERIFY2(best != worst, qPrintable(best.name() + " " + worst.name()));
         QVERIFY2(best.blue() > best.green() && best.red() < 120, qPrintable(best.name()));  // viridis low end: violet
-        QVERIFY2(worst.red() > 200 && worst.green() > 200, qPrintable(worst.name()));     // viridis high end: yellow
+        QVERIFY2(worst.red() > 200 && worst.green() > 200, qPrintable(worst.name()));       // viridis high end: yellow
         QCOMPARE(undefined, QColor(Qt::white));
     }
 
@@ -172,7 +174,8 @@ private slots:
             const QRect cells = plot->axisRect()->rect();
             QVERIFY(plot->legend->visible());
             QVERIFY(m_heatmap->scaleShown());
-            QVERIFY2(!plot->legend->outerRect().intersects(cells), qPrintable(QStringLiteral("%1x%2").arg(size.width()).arg(size.height())));
+            QVERIFY2(!plot->legend->outerRect().intersects(cells),
+                     qPrintable(QStringLiteral("%1x%2").arg(size.width()).arg(size.height())));
             QVERIFY(!m_heatmap->colorScale()->outerRect().intersects(cells));
         }
         m_heatmap->resize(640, 520);

@@ -41,7 +41,7 @@ std::vector<int64_t> layers(int64_t first, int64_t count)
     return out;
 }
 
-} // namespace
+}  // namespace
 
 class TestSweepChart final : public QObject
 {
@@ -54,11 +54,12 @@ private slots:
     void init()
     {
         s_complaints.clear();
-        s_previousHandler = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &text) {
-            if (text.contains(QLatin1String("invalid index")))
-                s_complaints << text;
-            s_previousHandler(type, context, text);
-        });
+        s_previousHandler =
+            qInstallMessageHandler([](QtMsgType type, const QMessageLogContext &context, const QString &text) {
+                if (text.contains(QLatin1String("invalid index")))
+                    s_complaints << text;
+                s_previousHandler(type, context, text);
+            });
     }
     void cleanup()
     {
@@ -89,9 +90,12 @@ private slots:
         QCOMPARE(mmlu->data()->at(1)->key, 50.0);
         QCOMPARE(mmlu->keyAxis()->axisRect(), chart.accuracyRect());
         QCOMPARE(mmlu->pen().style(), Qt::SolidLine);
-        QCOMPARE(chart.graph(SweepChart::Measure::Boolq, lc::PruneStrategy::Deepest, false)->pen().style(), Qt::DashLine);
-        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, true)->pen().color() == mmlu->pen().color());
-        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Reverse, false)->pen().color() != mmlu->pen().color());
+        QCOMPARE(chart.graph(SweepChart::Measure::Boolq, lc::PruneStrategy::Deepest, false)->pen().style(),
+                 Qt::DashLine);
+        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Deepest, true)->pen().color() ==
+                mmlu->pen().color());
+        QVERIFY(chart.graph(SweepChart::Measure::Mmlu, lc::PruneStrategy::Reverse, false)->pen().color() !=
+                mmlu->pen().color());
         QVERIFY(!chart.graph(SweepChart::Measure::Boolq, lc::PruneStrategy::Reverse, false));
         QCPGraph *loss = chart.graph(SweepChart::Measure::Loss, lc::PruneStrategy::Deepest, false);
         QCOMPARE(loss->keyAxis()->axisRect(), chart.lossRect());
@@ -122,7 +126,8 @@ private slots:
             for (const std::string strategy : {"similarity", "deepest"}) {
                 const double h = healed ? 0.05 : 0.0, s = strategy == "deepest" ? -0.04 : 0.0;
                 chart.addPoint(makePoint(strategy, 0.0, healed, 0.62, 0.78, 2.0));
-                chart.addPoint(makePoint(strategy, 0.25, healed, 0.55 + h + s, 0.70 + h + s, 2.6 - 2 * h, layers(6, 3)));
+                chart.addPoint(
+                    makePoint(strategy, 0.25, healed, 0.55 + h + s, 0.70 + h + s, 2.6 - 2 * h, layers(6, 3)));
                 chart.addPoint(makePoint(strategy, 0.5, healed, 0.38 + h + s, 0.60 + h + s, 3.6 - 4 * h, layers(5, 6)));
             }
         chart.setBoolqMajority(0.62);
@@ -131,7 +136,8 @@ private slots:
         using M = SweepChart::Measure;
         for (const lc::PruneStrategy strategy : {lc::PruneStrategy::Similarity, lc::PruneStrategy::Deepest})
             for (const bool healed : {false, true}) {
-                QCPGraph *mmlu = chart.graph(M::Mmlu, strategy, healed), *boolq = chart.graph(M::Boolq, strategy, healed);
+                QCPGraph *mmlu = chart.graph(M::Mmlu, strategy, healed),
+                         *boolq = chart.graph(M::Boolq, strategy, healed);
                 QVERIFY(mmlu && boolq);
                 QVERIFY(mmlu->pen().style() != boolq->pen().style());
                 QVERIFY(mmlu->scatterStyle().shape() != boolq->scatterStyle().shape());
@@ -143,9 +149,11 @@ private slots:
                 QVERIFY(other->scatterStyle().brush() != mmlu->scatterStyle().brush());
                 QCOMPARE(mmlu->scatterStyle().brush().color() == mmlu->pen().color(), healed);
             }
-        QVERIFY(chart.graph(M::Mmlu, lc::PruneStrategy::Similarity, false)->pen().color() != chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, false)->pen().color());
+        QVERIFY(chart.graph(M::Mmlu, lc::PruneStrategy::Similarity, false)->pen().color() !=
+                chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, false)->pen().color());
         // The baselines are thin, each with a line style no series uses.
-        for (const QString &name : {QStringLiteral("MMLU chance (25%)"), QStringLiteral("BoolQ majority class (62.0%)")}) {
+        for (const QString &name :
+             {QStringLiteral("MMLU chance (25%)"), QStringLiteral("BoolQ majority class (62.0%)")}) {
             QCPGraph *line = chart.legendGraph(name);
             QVERIFY2(line, qPrintable(name));
             QVERIFY(line->pen().style() != Qt::SolidLine && line->pen().style() != Qt::DashLine);
@@ -153,16 +161,20 @@ private slots:
         }
         // The legend is a key: which line is which benchmark, which colour which strategy, which marker healed.
         const QStringList legend = chart.legendTexts();
-        for (const QString &entry : {QStringLiteral("MMLU"), QStringLiteral("BoolQ"), SweepChart::strategyText(lc::PruneStrategy::Similarity),
-                                     SweepChart::strategyText(lc::PruneStrategy::Deepest), QStringLiteral("healed"),
-                                     QStringLiteral("not healed"), QStringLiteral("MMLU chance (25%)")})
+        for (const QString &entry :
+             {QStringLiteral("MMLU"), QStringLiteral("BoolQ"), SweepChart::strategyText(lc::PruneStrategy::Similarity),
+              SweepChart::strategyText(lc::PruneStrategy::Deepest), QStringLiteral("healed"),
+              QStringLiteral("not healed"), QStringLiteral("MMLU chance (25%)")})
             QVERIFY2(legend.contains(entry), qPrintable(entry + ": " + legend.join(" | ")));
         QVERIFY(legend.indexOf("MMLU") < legend.indexOf(SweepChart::strategyText(lc::PruneStrategy::Similarity)));
-        QCOMPARE(chart.legendGraph("MMLU")->pen().style(), chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, true)->pen().style());
-        QCOMPARE(chart.legendGraph("BoolQ")->pen().style(), chart.graph(M::Boolq, lc::PruneStrategy::Deepest, true)->pen().style());
+        QCOMPARE(chart.legendGraph("MMLU")->pen().style(),
+                 chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, true)->pen().style());
+        QCOMPARE(chart.legendGraph("BoolQ")->pen().style(),
+                 chart.graph(M::Boolq, lc::PruneStrategy::Deepest, true)->pen().style());
         QCOMPARE(chart.legendGraph(SweepChart::strategyText(lc::PruneStrategy::Deepest))->pen().color(),
                  chart.graph(M::Boolq, lc::PruneStrategy::Deepest, true)->pen().color());
-        QCOMPARE(chart.legendGraph("not healed")->scatterStyle().brush(), chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, false)->scatterStyle().brush());
+        QCOMPARE(chart.legendGraph("not healed")->scatterStyle().brush(),
+                 chart.graph(M::Mmlu, lc::PruneStrategy::Deepest, false)->scatterStyle().brush());
         // The strategies' colours differ in luminance as well, so they stay apart in greyscale print.
         chart.addPoint(makePoint("reverse", 0.25, false, 0.45, 0.65, 2.8, layers(9, 3)));
         const auto grey = [&](const char *strategy) {
@@ -246,7 +258,8 @@ private slots:
             QVERIFY2(QFileInfo(path).size() > 1000, qPrintable(path));
         }
         const std::string csv = chart.csv();
-        QVERIFY(csv.starts_with("strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,loss,normalized_loss\n"));
+        QVERIFY(csv.starts_with(
+            "strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,loss,normalized_loss\n"));
         QVERIFY(csv.find("similarity,0.25,3,2 3 4,false,0.4,0.6,3,0.3\n") != std::string::npos);
         lc::SweepOptions options;
         options.fractions = {0, 0.25};

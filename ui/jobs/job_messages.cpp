@@ -21,8 +21,9 @@ JobMessages::JobMessages(const lc::Session *session, QObject *parent) : QObject(
             emit message(tr("Model loaded in %1 s.").arg(QLocale().toString(m_session->jobSeconds(), 'f', 1)), 5000);
         } else if (kind == lc::JobKind::Prune && !m_session->isRestoring()) {
             const lc::PrunePlan &plan = m_session->plan();
-            emit message(plan.prunesAnything() ? tr("Running %1 of %2 layers.").arg(plan.kept.size()).arg(plan.sourceLayers)
-                                               : tr("Running all %1 layers.").arg(plan.sourceLayers),
+            emit message(plan.prunesAnything()
+                             ? tr("Running %1 of %2 layers.").arg(plan.kept.size()).arg(plan.sourceLayers)
+                             : tr("Running all %1 layers.").arg(plan.sourceLayers),
                          5000);
         }
     });

@@ -11,8 +11,7 @@ JobQuestions::JobQuestions(QWidget *parent)
           return QMessageBox::question(parent, tr("LayerCut"), question, QMessageBox::Yes | QMessageBox::Cancel,
                                        QMessageBox::Cancel) == QMessageBox::Yes;
       })
-{
-}
+{}
 
 bool JobQuestions::sweep(const lc::Session &session) const
 {

@@ -20,7 +20,7 @@ JobRequest<Settings> refused(Refusal r)
     return {Settings{}, std::move(r)};
 }
 
-} // namespace
+}  // namespace
 
 Refusal JobRequests::noBenchmarks()
 {
@@ -88,7 +88,8 @@ JobRequest<lc::SweepOptions> JobRequests::sweep(const AnalysisPanel &analysis, c
         try {
             options.healing.validate();
         } catch (const std::exception &e) {
-            return refused<lc::SweepOptions>({tr("These healing settings cannot be used."), QString::fromUtf8(e.what())});
+            return refused<lc::SweepOptions>(
+                {tr("These healing settings cannot be used."), QString::fromUtf8(e.what())});
         }
     }
     return {options, std::nullopt};

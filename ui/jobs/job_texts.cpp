@@ -43,8 +43,9 @@ QString JobTexts::progress(const lc::JobProgress &p)
     else if ((p.stage == lc::Stage::MeasuringLoss || p.stage == lc::Stage::Evaluating) && p.total > 0)
         text = tr("%1 %2 of %3 sequences").arg(text).arg(p.current).arg(p.total);
     else if ((p.stage == lc::Stage::LoadingWeights || p.stage == lc::Stage::Exporting) && p.total > 1)
-        text = tr("%1 %2 of %3").arg(text, format::bytes(static_cast<quint64>(p.current)),
-                                     format::bytes(static_cast<quint64>(p.total)));
+        text = tr("%1 %2 of %3")
+                   .arg(text, format::bytes(static_cast<quint64>(p.current)),
+                        format::bytes(static_cast<quint64>(p.total)));
     if ((p.kind == lc::JobKind::Sweep || p.kind == lc::JobKind::Importance) && p.points > 0)
         text = tr("Sweep point %1 of %2: %3").arg(std::max<qint64>(p.point, 0) + 1).arg(p.points).arg(text);
     return text;

@@ -23,12 +23,11 @@ std::filesystem::path toPath(const QString &path)
     return std::filesystem::path(path.toStdString());
 }
 
-} // namespace
+}  // namespace
 
 ScriptExports::ScriptExports(const lc::Session *session, JobDocks docks, QWidget *dialogParent)
     : QObject(dialogParent), m_session(session), m_docks(docks), m_parent(dialogParent)
-{
-}
+{}
 
 JobRequest<lc::PrunePlan> ScriptExports::plan() const
 {
@@ -37,8 +36,9 @@ JobRequest<lc::PrunePlan> ScriptExports::plan() const
         return {s.plan(), std::nullopt};
     if (!s.selection().empty())
         return {lc::PrunePlan::dropList(s.modelInfo().config.numLayers, s.selection()), std::nullopt};
-    return {{}, Refusal{tr("Select layers first."), tr("Select the layers to drop on the heatmap or the strip, or "
-                                                       "drop them.")}};
+    return {{},
+            Refusal{tr("Select layers first."), tr("Select the layers to drop on the heatmap or the strip, or "
+                                                   "drop them.")}};
 }
 
 JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
@@ -58,8 +58,9 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
             sample.data = toPath(m_docks.analysis->dataFile());
             sample.options = m_docks.analysis->datasetOptions();
             sample.batchSize = m_docks.analysis->batchSize();
-            return {QString::fromStdString(lc::distancesCommand(model, s.loadOptions(), sample, name + "-distances.json")),
-                    std::nullopt};
+            return {
+                QString::fromStdString(lc::distancesCommand(model, s.loadOptions(), sample, name + "-distances.json")),
+                std::nullopt};
         }
         case lc::JobKind::Prune:
         case lc::JobKind::Export: {
@@ -92,8 +93,9 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
             // the merged folder it writes (its plan applied already).
             const lc::HealingConfig &run = s.healingRuns().back().config;
             if (run.outputDir.empty())
-                return {{}, Refusal{tr("This healing run has no layercut-cli command."),
-                                    tr("It saved nothing: set an output folder in the Healing dock and heal again.")}};
+                return {{},
+                        Refusal{tr("This healing run has no layercut-cli command."),
+                                tr("It saved nothing: set an output folder in the Healing dock and heal again.")}};
             const lc::ExportOptions merge;
             std::string command = lc::healCommand(model, s.loadOptions(), run, s.plan(), &merge);
             if (kind == lc::JobKind::Evaluate)
@@ -169,8 +171,10 @@ void ScriptExports::mergekitYaml()
     const QString path = export_folder::saveAs(
         m_parent, tr("Export Plan as mergekit YAML"),
         QStringLiteral("%1-pruned-%2.yaml").arg(m_session->modelName()).arg(planned.kept.size()),
-        tr("YAML (*.yaml *.yml)"), tr("The mergekit configuration could not be saved."),
-        [&](const QString &file) { lc::writeFileAtomically(toPath(file), lc::mergekitPassthroughYaml(planned, model)); });
+        tr("YAML (*.yaml *.yml)"), tr("The mergekit configuration could not be saved."), [&](const QString &file) {
+            lc::writeFileAtomically(toPath(file), lc::mergekitPassthroughYaml(planned, model));
+        });
     if (!path.isEmpty())
-        emit message(tr("Saved %1: run mergekit-yaml on it to build the pruned model.").arg(QDir::toNativeSeparators(path)));
+        emit message(
+            tr("Saved %1: run mergekit-yaml on it to build the pruned model.").arg(QDir::toNativeSeparators(path)));
 }

@@ -23,9 +23,8 @@ AnalysisPanel::AnalysisPanel(QWidget *parent) : QWidget(parent)
     m_data->setPlaceholderText(tr("text, JSON Lines or C4 .json.gz"));
     auto *browse = new QPushButton(tr("Browse…"), this);
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Choose Data"), m_data->text(),
-            tr("Datasets (*.txt *.jsonl *.json *.gz);;All files (*)"));
+        const QString file = QFileDialog::getOpenFileName(this, tr("Choose Data"), m_data->text(),
+                                                          tr("Datasets (*.txt *.jsonl *.json *.gz);;All files (*)"));
         if (!file.isEmpty())
             setDataFile(file);
     });
@@ -109,7 +108,8 @@ void AnalysisPanel::rememberSettings() const
 
 lc::DatasetOptions AnalysisPanel::datasetOptions() const
 {
-    return {.samples = m_samples->value(), .maxLength = m_maxLength->value(),
+    return {.samples = m_samples->value(),
+            .maxLength = m_maxLength->value(),
             .seed = static_cast<uint64_t>(m_seed->value())};
 }
 

@@ -37,7 +37,7 @@ public:
 signals:
     void runRequested();
     void dataFileChanged(const QString &path);
-    void metricChanged(int metric);      // SimilarityHeatmap::Metric as int
+    void metricChanged(int metric);  // SimilarityHeatmap::Metric as int
     void normalizeRowsChanged(bool normalize);
 
 private:

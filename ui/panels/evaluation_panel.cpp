@@ -30,7 +30,7 @@ std::filesystem::path toPath(const QString &text)
     return QDir::fromNativeSeparators(text.trimmed()).toStdString();
 }
 
-} // namespace
+}  // namespace
 
 EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
 {
@@ -58,9 +58,8 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
         auto *row = new QHBoxLayout;
         row->addWidget(edit, 1);
         for (const Browse kind : kinds) {
-            auto *button = new QPushButton(kinds.size() > 1 ? (kind == Browse::Folder ? tr("Folder…") : tr("File…"))
-                                                            : tr("Browse…"),
-                                           this);
+            auto *button = new QPushButton(
+                kinds.size() > 1 ? (kind == Browse::Folder ? tr("Folder…") : tr("File…")) : tr("Browse…"), this);
             QLineEdit *target = edit;
             connect(button, &QPushButton::clicked, this, [this, target, kind, title, filter] {
                 const QString start = target->text().isEmpty() ? m_defaultData : target->text();
@@ -283,17 +282,50 @@ void EvaluationPanel::rememberSettings() const
     settings::sweepResultFile.setValue(m_resultFile->text().trimmed());
 }
 
-void EvaluationPanel::setMmlu(const QString &path) { m_mmlu->setText(QDir::toNativeSeparators(path)); }
-void EvaluationPanel::setBoolq(const QString &path) { m_boolq->setText(QDir::toNativeSeparators(path)); }
-void EvaluationPanel::setValidationData(const QString &path) { m_validation->setText(QDir::toNativeSeparators(path)); }
-QString EvaluationPanel::mmlu() const { return QDir::fromNativeSeparators(m_mmlu->text().trimmed()); }
-QString EvaluationPanel::boolq() const { return QDir::fromNativeSeparators(m_boolq->text().trimmed()); }
-QString EvaluationPanel::validationData() const { return QDir::fromNativeSeparators(m_validation->text().trimmed()); }
-void EvaluationPanel::setShots(int shots) { m_shots->setValue(shots); }
-void EvaluationPanel::setLimit(int limit) { m_limit->setValue(limit); }
-void EvaluationPanel::setFractions(const QString &text) { m_fractions->setText(text); }
-void EvaluationPanel::setHealSteps(int steps) { m_healSteps->setValue(steps); }
-void EvaluationPanel::setResultFile(const QString &path) { m_resultFile->setText(QDir::toNativeSeparators(path)); }
+void EvaluationPanel::setMmlu(const QString &path)
+{
+    m_mmlu->setText(QDir::toNativeSeparators(path));
+}
+void EvaluationPanel::setBoolq(const QString &path)
+{
+    m_boolq->setText(QDir::toNativeSeparators(path));
+}
+void EvaluationPanel::setValidationData(const QString &path)
+{
+    m_validation->setText(QDir::toNativeSeparators(path));
+}
+QString EvaluationPanel::mmlu() const
+{
+    return QDir::fromNativeSeparators(m_mmlu->text().trimmed());
+}
+QString EvaluationPanel::boolq() const
+{
+    return QDir::fromNativeSeparators(m_boolq->text().trimmed());
+}
+QString EvaluationPanel::validationData() const
+{
+    return QDir::fromNativeSeparators(m_validation->text().trimmed());
+}
+void EvaluationPanel::setShots(int shots)
+{
+    m_shots->setValue(shots);
+}
+void EvaluationPanel::setLimit(int limit)
+{
+    m_limit->setValue(limit);
+}
+void EvaluationPanel::setFractions(const QString &text)
+{
+    m_fractions->setText(text);
+}
+void EvaluationPanel::setHealSteps(int steps)
+{
+    m_healSteps->setValue(steps);
+}
+void EvaluationPanel::setResultFile(const QString &path)
+{
+    m_resultFile->setText(QDir::toNativeSeparators(path));
+}
 
 void EvaluationPanel::setStrategies(const QStringList &names)
 {

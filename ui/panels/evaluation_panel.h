@@ -70,7 +70,7 @@ signals:
     void evaluateRequested();
     void sweepRequested();
     void importanceRequested();
-    void dataPathsChanged();             // a benchmark or validation data path was edited
+    void dataPathsChanged();  // a benchmark or validation data path was edited
 
 private:
     QString m_defaultData, m_modelName;

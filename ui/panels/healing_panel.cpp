@@ -49,7 +49,7 @@ int clampInt(int64_t value)
     return static_cast<int>(std::clamp<int64_t>(value, 0, std::numeric_limits<int>::max()));
 }
 
-} // namespace
+}  // namespace
 
 HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
 {
@@ -95,12 +95,18 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
     m_method->addItem(tr("LoRA on the dense base"));
     m_method->addItem(tr("Last k blocks, final norm and lm_head"));
     m_method->addItem(tr("Full fine-tuning"));
-    m_method->setItemData(0, tr("The paper's healing: the frozen base in 4-bit NF4 (double quantisation), trainable "
-                                "low-rank adapters"), Qt::ToolTipRole);
-    m_method->setItemData(1, tr("Low-rank adapters on the base in its compute precision: more memory, no "
-                                "quantisation error"), Qt::ToolTipRole);
-    m_method->setItemData(2, tr("Fine-tune the last k kept blocks, the final norm and lm_head; everything else stays "
-                                "frozen"), Qt::ToolTipRole);
+    m_method->setItemData(0,
+                          tr("The paper's healing: the frozen base in 4-bit NF4 (double quantisation), trainable "
+                             "low-rank adapters"),
+                          Qt::ToolTipRole);
+    m_method->setItemData(1,
+                          tr("Low-rank adapters on the base in its compute precision: more memory, no "
+                             "quantisation error"),
+                          Qt::ToolTipRole);
+    m_method->setItemData(2,
+                          tr("Fine-tune the last k kept blocks, the final norm and lm_head; everything else stays "
+                             "frozen"),
+                          Qt::ToolTipRole);
     m_method->setItemData(3, tr("Train every weight, embeddings included: needs the most memory"), Qt::ToolTipRole);
     form->addRow(tr("Train:"), m_method);
     m_targets = new QComboBox(this);
@@ -148,14 +154,14 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
     m_batch = spin(1, 65536, tr("Sequences per optimizer step (global batch)"));
     form->addRow(tr("Batch:"), m_batch);
     auto *microRow = new QHBoxLayout;
-    m_microBatch = spin(1, 65536,
-                        tr("Sequences per forward pass; the batch accumulates over batch / micro-batch passes"));
+    m_microBatch =
+        spin(1, 65536, tr("Sequences per forward pass; the batch accumulates over batch / micro-batch passes"));
     m_accumulation = new QLabel(this);
     microRow->addWidget(m_microBatch, 1);
     microRow->addWidget(m_accumulation);
     form->addRow(tr("Micro-batch:"), microRow);
-    m_sequenceLength = spin(8, 1'048'576,
-                            tr("Tokens per training sequence; documents are packed into blocks of this length"));
+    m_sequenceLength =
+        spin(8, 1'048'576, tr("Tokens per training sequence; documents are packed into blocks of this length"));
     form->addRow(tr("Sequence length:"), m_sequenceLength);
     m_maxGradNorm = new QDoubleSpinBox(this);
     m_maxGradNorm->setRange(0, 1000);
@@ -170,8 +176,8 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
     m_evalEvery = spin(0, 10'000'000, tr("Steps between validation losses"));
     m_evalEvery->setSpecialValueText(tr("at the end"));
     form->addRow(tr("Validate every:"), m_evalEvery);
-    m_checkpointEvery = spin(0, 10'000'000,
-                             tr("Steps between checkpoints written to the output folder; a run can resume from them"));
+    m_checkpointEvery =
+        spin(0, 10'000'000, tr("Steps between checkpoints written to the output folder; a run can resume from them"));
     m_checkpointEvery->setSpecialValueText(tr("at the end"));
     form->addRow(tr("Checkpoint every:"), m_checkpointEvery);
     layout->addWidget(m_trainingBox);
@@ -244,7 +250,7 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
     if (const qint64 warmup = settings::healingWarmupSteps.value(); warmup >= 0)
         remembered.warmupSteps = warmup;
     remembered.schedule = settings::healingSchedule.value() == QLatin1String("constant") ? lc::LrSchedule::Constant
-                                                                                          : lc::LrSchedule::Cosine;
+                                                                                         : lc::LrSchedule::Cosine;
     remembered.steps = settings::healingSteps.value();
     remembered.batchSize = settings::healingBatch.value();
     remembered.microBatchSize = settings::healingMicroBatch.value();
@@ -278,15 +284,31 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
     connect(m_microBatch, &QSpinBox::valueChanged, this, &HealingPanel::updateAccumulation);
     updateHint();
     // Names for tests and scripts that drive the form.
-    const std::pair<QWidget *, const char *> names[] = {
-        {m_method, "method"}, {m_targets, "targets"}, {m_rank, "rank"}, {m_alpha, "alpha"},
-        {m_dropout, "dropout"}, {m_lastLayers, "lastLayers"}, {m_learningRate, "learningRate"},
-        {m_warmup, "warmupSteps"}, {m_schedule, "schedule"}, {m_steps, "steps"}, {m_batch, "batch"},
-        {m_microBatch, "microBatch"}, {m_sequenceLength, "sequenceLength"}, {m_maxGradNorm, "maxGradNorm"},
-        {m_checkpointing, "activationCheckpointing"}, {m_evalEvery, "evalEvery"},
-        {m_checkpointEvery, "checkpointEvery"}, {m_trainData, "trainData"}, {m_validationData, "validationData"},
-        {m_outputDir, "outputDir"}, {m_start, "start"}, {m_pause, "pause"}, {m_cancel, "cancel"},
-        {m_hintLabel, "hint"}, {m_status, "status"}};
+    const std::pair<QWidget *, const char *> names[] = {{m_method, "method"},
+                                                        {m_targets, "targets"},
+                                                        {m_rank, "rank"},
+                                                        {m_alpha, "alpha"},
+                                                        {m_dropout, "dropout"},
+                                                        {m_lastLayers, "lastLayers"},
+                                                        {m_learningRate, "learningRate"},
+                                                        {m_warmup, "warmupSteps"},
+                                                        {m_schedule, "schedule"},
+                                                        {m_steps, "steps"},
+                                                        {m_batch, "batch"},
+                                                        {m_microBatch, "microBatch"},
+                                                        {m_sequenceLength, "sequenceLength"},
+                                                        {m_maxGradNorm, "maxGradNorm"},
+                                                        {m_checkpointing, "activationCheckpointing"},
+                                                        {m_evalEvery, "evalEvery"},
+                                                        {m_checkpointEvery, "checkpointEvery"},
+                                                        {m_trainData, "trainData"},
+                                                        {m_validationData, "validationData"},
+                                                        {m_outputDir, "outputDir"},
+                                                        {m_start, "start"},
+                                                        {m_pause, "pause"},
+                                                        {m_cancel, "cancel"},
+                                                        {m_hintLabel, "hint"},
+                                                        {m_status, "status"}};
     for (const auto &[widget, name] : names)
         widget->setObjectName(QLatin1String(name));
     setRunning(false, false);
@@ -309,11 +331,13 @@ lc::HealingConfig HealingPanel::config() const
     switch (method()) {
     case Method::QLora: c.method = lc::HealingMethod::Lora, c.quantization = lc::BaseQuantization::Nf4; break;
     case Method::Lora: c.method = lc::HealingMethod::Lora, c.quantization = lc::BaseQuantization::None; break;
-    case Method::Partial: c.method = lc::HealingMethod::PartialLayers, c.quantization = lc::BaseQuantization::None; break;
+    case Method::Partial:
+        c.method = lc::HealingMethod::PartialLayers, c.quantization = lc::BaseQuantization::None;
+        break;
     case Method::Full: c.method = lc::HealingMethod::Full, c.quantization = lc::BaseQuantization::None; break;
     }
-    c.targetModules = m_targets->currentData().toString() == QLatin1String("all") ? lc::allLinearModules()
-                                                                                  : lc::ffnModules();
+    c.targetModules =
+        m_targets->currentData().toString() == QLatin1String("all") ? lc::allLinearModules() : lc::ffnModules();
     c.rank = m_rank->value();
     c.alpha = m_alpha->value();
     c.dropout = m_dropout->value();
@@ -341,11 +365,11 @@ void HealingPanel::setConfig(const lc::HealingConfig &config)
 {
     m_base = config;
     if (config.method == lc::HealingMethod::Lora)
-        m_method->setCurrentIndex(static_cast<int>(config.quantization == lc::BaseQuantization::Nf4 ? Method::QLora
-                                                                                                    : Method::Lora));
+        m_method->setCurrentIndex(
+            static_cast<int>(config.quantization == lc::BaseQuantization::Nf4 ? Method::QLora : Method::Lora));
     else
-        m_method->setCurrentIndex(static_cast<int>(config.method == lc::HealingMethod::Full ? Method::Full
-                                                                                            : Method::Partial));
+        m_method->setCurrentIndex(
+            static_cast<int>(config.method == lc::HealingMethod::Full ? Method::Full : Method::Partial));
     const bool allLinear = config.targetModules.size() > lc::ffnModules().size();
     m_targets->setCurrentIndex(allLinear ? 1 : 0);
     {

@@ -67,7 +67,7 @@ signals:
     void startRequested();
     void pauseRequested(bool paused);
     void cancelRequested();
-    void dataPathsChanged();             // the training or validation data path was edited
+    void dataPathsChanged();  // the training or validation data path was edited
 
 private:
     void updateEnabled();
@@ -80,9 +80,8 @@ private:
     bool m_running = false, m_startEnabled = false, m_alphaFollowsRank = true;
 
     QComboBox *m_method = nullptr, *m_targets = nullptr, *m_schedule = nullptr;
-    QSpinBox *m_rank = nullptr, *m_warmup = nullptr, *m_steps = nullptr, *m_batch = nullptr,
-             *m_microBatch = nullptr, *m_sequenceLength = nullptr, *m_evalEvery = nullptr,
-             *m_checkpointEvery = nullptr, *m_lastLayers = nullptr;
+    QSpinBox *m_rank = nullptr, *m_warmup = nullptr, *m_steps = nullptr, *m_batch = nullptr, *m_microBatch = nullptr,
+             *m_sequenceLength = nullptr, *m_evalEvery = nullptr, *m_checkpointEvery = nullptr, *m_lastLayers = nullptr;
     QDoubleSpinBox *m_alpha = nullptr, *m_dropout = nullptr, *m_maxGradNorm = nullptr;
     ScientificSpinBox *m_learningRate = nullptr;
     QCheckBox *m_checkpointing = nullptr;

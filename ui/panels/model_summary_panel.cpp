@@ -76,10 +76,11 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
                                      : tr("%1 (grouped-query attention)").arg(locale.toString(c.numKvHeads)));
     m_fields["headDim"]->setText(locale.toString(c.headDim));
     m_fields["vocab"]->setText(locale.toString(c.vocabSize));
-    m_fields["parameters"]->setText(tr("%1 (%2)").arg(format::count(info.parameterCount), locale.toString(info.parameterCount)));
+    m_fields["parameters"]->setText(
+        tr("%1 (%2)").arg(format::count(info.parameterCount), locale.toString(info.parameterCount)));
     const double share = info.parameterCount ? 100.0 * c.parametersPerLayer() / info.parameterCount : 0;
-    m_fields["perLayer"]->setText(tr("%1 (%2% of the model)").arg(format::count(c.parametersPerLayer()),
-                                                                  locale.toString(share, 'f', 2)));
+    m_fields["perLayer"]->setText(
+        tr("%1 (%2% of the model)").arg(format::count(c.parametersPerLayer()), locale.toString(share, 'f', 2)));
     QString rope = tr("θ = %1").arg(locale.toString(c.ropeTheta, 'g', 8));
     if (c.ropeScaling.type == lc::RopeScaling::Type::Linear)
         rope += tr(", linear scaling ×%1").arg(c.ropeScaling.factor);
@@ -87,9 +88,11 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
         rope += tr(", Llama 3 scaling ×%1").arg(c.ropeScaling.factor);
     m_fields["rope"]->setText(rope);
     m_fields["tied"]->setText(c.tieWordEmbeddings ? tr("yes") : tr("no"));
-    m_fields["checkpoint"]->setText(tr("%1, %2 in %n file(s)", nullptr, info.shardCount)
-                                        .arg(QString::fromStdString(info.checkpointDtype), format::bytes(info.checkpointBytes)));
-    m_fields["tokenizer"]->setText(info.tokenizerKind.empty() ? tr("none") : QString::fromStdString(info.tokenizerKind));
-    m_fields["device"]->setText(tr("%1, %2").arg(QString::fromStdString(info.device),
-                                                 QString::fromStdString(info.computeDtype)));
+    m_fields["checkpoint"]->setText(
+        tr("%1, %2 in %n file(s)", nullptr, info.shardCount)
+            .arg(QString::fromStdString(info.checkpointDtype), format::bytes(info.checkpointBytes)));
+    m_fields["tokenizer"]->setText(info.tokenizerKind.empty() ? tr("none")
+                                                              : QString::fromStdString(info.tokenizerKind));
+    m_fields["device"]->setText(
+        tr("%1, %2").arg(QString::fromStdString(info.device), QString::fromStdString(info.computeDtype)));
 }

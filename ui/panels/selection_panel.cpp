@@ -25,7 +25,7 @@ QString rangesText(const std::vector<int64_t> &sorted)
     return QString::fromStdString(lc::PrunePlan::ranges(sorted));
 }
 
-} // namespace
+}  // namespace
 
 SelectionPanel::SelectionPanel(QWidget *parent) : QWidget(parent)
 {
@@ -43,7 +43,7 @@ SelectionPanel::SelectionPanel(QWidget *parent) : QWidget(parent)
     };
     form->addRow(new QLabel(tr("<b>Dropping the selection</b>"), this));
     m_dropped = add(tr("Selected layers:"), tr("The layers selected on the heatmap or the layer strip: those a drop "
-                                                "would remove (0-based, original numbering)"));
+                                               "would remove (0-based, original numbering)"));
     m_kept = add(tr("Would keep:"), tr("The layers that would remain after dropping the selection"));
     m_distance = add(tr("Distance d:"), tr("The angular distance between the streams before and after the block; "
                                            "defined for one contiguous block"));
@@ -85,15 +85,16 @@ void SelectionPanel::setPruneResult(const lc::PrunePlan &plan, const lc::LossRes
         return;
     }
     const auto loss = [](const lc::LossResult &r) {
-        return tr("%1 (perplexity %2)").arg(QLocale().toString(r.loss, 'f', 3), QLocale().toString(r.perplexity(), 'f', 1));
+        return tr("%1 (perplexity %2)")
+            .arg(QLocale().toString(r.loss, 'f', 3), QLocale().toString(r.perplexity(), 'f', 1));
     };
-    QString text = plan.prunesAnything()
-                       ? tr("before %1, after %2: %3%4").arg(loss(before), loss(after),
-                                                             after.loss >= before.loss ? QStringLiteral("+") : QString(),
-                                                             QLocale().toString(after.loss - before.loss, 'f', 3))
-                       : loss(before);
-    text += QLatin1Char('\n') + tr("%n held-out sequence(s), %1 tokens", nullptr, static_cast<int>(before.sequences))
-                                     .arg(before.tokens);
+    QString text = plan.prunesAnything() ? tr("before %1, after %2: %3%4")
+                                               .arg(loss(before), loss(after),
+                                                    after.loss >= before.loss ? QStringLiteral("+") : QString(),
+                                                    QLocale().toString(after.loss - before.loss, 'f', 3))
+                                         : loss(before);
+    text += QLatin1Char('\n') +
+            tr("%n held-out sequence(s), %1 tokens", nullptr, static_cast<int>(before.sequences)).arg(before.tokens);
     if (!heldOut)
         text += QLatin1Char('\n') + tr("(the analysis used every document, so these overlap it)");
     m_loss->setText(text);
@@ -143,15 +144,35 @@ void SelectionPanel::setSelectedLayers(const std::vector<int64_t> &layers, doubl
                                               : tr("— (not one contiguous block)"));
     const int64_t removed = n * m_info.config.parametersPerLayer();
     const double share = m_info.parameterCount ? 100.0 * static_cast<double>(removed) / m_info.parameterCount : 0;
-    m_share->setText(tr("%1 parameters (%2% of the model)").arg(format::count(removed), QLocale().toString(share, 'f', 1)));
+    m_share->setText(
+        tr("%1 parameters (%2% of the model)").arg(format::count(removed), QLocale().toString(share, 'f', 1)));
     const std::string dtype = m_info.computeDtype.empty() ? m_info.checkpointDtype : m_info.computeDtype;
-    m_memory->setText(tr("%1 in %2").arg(format::bytes(static_cast<quint64>(removed * bytesPerParameter(dtype))),
-                                        QString::fromStdString(dtype)));
+    m_memory->setText(tr("%1 in %2")
+                          .arg(format::bytes(static_cast<quint64>(removed * bytesPerParameter(dtype))),
+                               QString::fromStdString(dtype)));
 }
 
-QString SelectionPanel::droppedText() const { return m_dropped->text(); }
-QString SelectionPanel::keptText() const { return m_kept->text(); }
-QString SelectionPanel::shareText() const { return m_share->text(); }
-QString SelectionPanel::prunedText() const { return m_pruned->text(); }
-QString SelectionPanel::runningText() const { return m_running->text(); }
-QString SelectionPanel::lossText() const { return m_loss->text(); }
+QString SelectionPanel::droppedText() const
+{
+    return m_dropped->text();
+}
+QString SelectionPanel::keptText() const
+{
+    return m_kept->text();
+}
+QString SelectionPanel::shareText() const
+{
+    return m_share->text();
+}
+QString SelectionPanel::prunedText() const
+{
+    return m_pruned->text();
+}
+QString SelectionPanel::runningText() const
+{
+    return m_running->text();
+}
+QString SelectionPanel::lossText() const
+{
+    return m_loss->text();
+}

@@ -43,4 +43,4 @@ void saveText(const QString &path, const std::string &content)
     lc::writeFileAtomically(path.toStdString(), content);
 }
 
-} // namespace chart_exporter
+}  // namespace chart_exporter

@@ -13,4 +13,4 @@ void saveImage(QCustomPlot *plot, const QString &path);
 /** Writes `content` to `path` atomically. Both throw lc::Error naming the path on failure. */
 void saveText(const QString &path, const std::string &content);
 
-} // namespace chart_exporter
+}  // namespace chart_exporter

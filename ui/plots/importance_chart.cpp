@@ -14,7 +14,7 @@ namespace {
 const QColor kLossColor(31, 119, 180);
 const QColor kAccuracyColor(230, 85, 13);
 
-} // namespace
+}  // namespace
 
 ImportanceChart::ImportanceChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {

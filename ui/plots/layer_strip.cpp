@@ -44,7 +44,7 @@ std::vector<std::pair<int, int>> runsOf(const std::vector<int64_t> &sorted)
     return runs;
 }
 
-} // namespace
+}  // namespace
 
 LayerStrip::LayerStrip(QWidget *parent) : QWidget(parent)
 {
@@ -149,7 +149,8 @@ QString LayerStrip::headerText() const
         return tr("Layer %1 selected").arg(m_selected.front());
     if (isContiguous())
         return tr("Layers %1–%2 selected").arg(m_selected.front()).arg(m_selected.back());
-    return tr("Layers %1 selected (%n layer(s))", nullptr, n).arg(QString::fromStdString(lc::PrunePlan::ranges(m_selected)));
+    return tr("Layers %1 selected (%n layer(s))", nullptr, n)
+        .arg(QString::fromStdString(lc::PrunePlan::ranges(m_selected)));
 }
 
 QString LayerStrip::legendText() const
@@ -207,8 +208,8 @@ void LayerStrip::paintLegend(QPainter &p, const QRectF &area)
     const QString title = tr("Block Influence:");
     const QString low = tr("low"), high = tr("high"), droppedLabel = tr("dropped");
     const double gradientWidth = 56, gap = 4, swatch = 10;
-    double needed = fm.horizontalAdvance(title) + fm.horizontalAdvance(low) + fm.horizontalAdvance(high) +
-                    gradientWidth + 4 * gap;
+    double needed =
+        fm.horizontalAdvance(title) + fm.horizontalAdvance(low) + fm.horizontalAdvance(high) + gradientWidth + 4 * gap;
     const bool withDropped = !m_dropped.empty();
     if (withDropped)
         needed += 3 * gap + swatch + fm.horizontalAdvance(droppedLabel);
@@ -218,7 +219,8 @@ void LayerStrip::paintLegend(QPainter &p, const QRectF &area)
     const double cy = area.center().y();
     const auto text = [&](const QString &s) {
         p.setPen(palette().color(QPalette::WindowText));
-        p.drawText(QRectF(x, area.top(), fm.horizontalAdvance(s) + 1, area.height()), Qt::AlignLeft | Qt::AlignVCenter, s);
+        p.drawText(QRectF(x, area.top(), fm.horizontalAdvance(s) + 1, area.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   s);
         x += fm.horizontalAdvance(s) + gap;
     };
     if (!m_scores.empty()) {

@@ -23,7 +23,7 @@ namespace {
 const QColor kTrainColor(31, 119, 180);
 const QColor kValidationColor(230, 85, 13);
 
-} // namespace
+}  // namespace
 
 LossChart::LossChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
@@ -31,7 +31,8 @@ LossChart::LossChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_plot, 1);
 
-    m_title = new QCPTextElement(m_plot, tr("Healing loss"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+    m_title =
+        new QCPTextElement(m_plot, tr("Healing loss"), QFont(font().family(), font().pointSize() + 1, QFont::Bold));
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, m_title);
 
@@ -134,7 +135,8 @@ void LossChart::reset(qint64 totalSteps)
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void LossChart::setHistory(const std::vector<lc::HealingStep> &steps, const std::vector<lc::ValidationPoint> &validation)
+void LossChart::setHistory(const std::vector<lc::HealingStep> &steps,
+                           const std::vector<lc::ValidationPoint> &validation)
 {
     m_steps = steps;
     m_validation = validation;
@@ -291,8 +293,8 @@ void LossChart::rescale()
                          ? tr("Preparing the healing run…\nThe curves start with its first step.")
                          : tr("No healing run yet.\nSet one up in the Healing dock and press Start Healing."));
     // x: the whole run from the start, so the curve visibly grows towards the right edge.
-    const double lastStep = std::max<double>({1.0, static_cast<double>(m_totalSteps),
-                                              m_steps.empty() ? 0.0 : static_cast<double>(m_steps.back().step)});
+    const double lastStep = std::max<double>(
+        {1.0, static_cast<double>(m_totalSteps), m_steps.empty() ? 0.0 : static_cast<double>(m_steps.back().step)});
     m_plot->xAxis->setRange(0, lastStep * 1.02 + 0.5);
     if (lastStep <= 10) {
         auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
@@ -328,15 +330,17 @@ void LossChart::rescale()
 void LossChart::updateStats()
 {
     if (m_steps.empty()) {
-        m_stats->setText(m_totalSteps > 0 ? tr("Preparing a run of %n step(s)…", nullptr, static_cast<int>(m_totalSteps))
-                                          : QString());
+        m_stats->setText(m_totalSteps > 0
+                             ? tr("Preparing a run of %n step(s)…", nullptr, static_cast<int>(m_totalSteps))
+                             : QString());
         return;
     }
     const lc::HealingStep &s = m_steps.back();
     const QLocale locale;
     QStringList parts;
-    parts << tr("Step %1 of %2").arg(locale.toString(static_cast<qlonglong>(s.step)),
-                                     locale.toString(static_cast<qlonglong>(std::max<int64_t>(m_totalSteps, s.totalSteps))));
+    parts << tr("Step %1 of %2")
+                 .arg(locale.toString(static_cast<qlonglong>(s.step)),
+                      locale.toString(static_cast<qlonglong>(std::max<int64_t>(m_totalSteps, s.totalSteps))));
     parts << tr("training loss %1").arg(locale.toString(s.trainLoss, 'f', 3));
     if (!m_validation.empty())
         parts << tr("validation loss %1").arg(locale.toString(m_validation.back().loss, 'f', 3));
@@ -349,7 +353,8 @@ void LossChart::updateStats()
     else if (!m_finished && s.secondsLeft > 0)  // the core's estimate: the validations to come included
         parts << tr("%1 remaining").arg(format::duration(s.secondsLeft));
     else if (!m_finished && left > 0 && doneInRun > 0 && s.seconds > 0)
-        parts << tr("%1 remaining").arg(format::duration(s.seconds / static_cast<double>(doneInRun) * static_cast<double>(left)));
+        parts << tr("%1 remaining")
+                     .arg(format::duration(s.seconds / static_cast<double>(doneInRun) * static_cast<double>(left)));
     if (s.memoryBytes > 0)
         parts << tr("GPU memory %1 (peak %2)")
                      .arg(format::bytes(static_cast<quint64>(s.memoryBytes)),

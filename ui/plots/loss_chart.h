@@ -73,9 +73,9 @@ private:
     std::vector<lc::HealingStep> m_steps;
     std::vector<lc::ValidationPoint> m_validation;
     double m_smoothing = 0.6;
-    double m_emaSum = 0.0;     // running EMA numerator of the smoothed curve, for incremental updates
-    int m_emaCount = 0;        // finite values in it
+    double m_emaSum = 0.0;  // running EMA numerator of the smoothed curve, for incremental updates
+    int m_emaCount = 0;     // finite values in it
     int64_t m_totalSteps = 0;
-    int64_t m_runStartStep = 0; // steps done before this run (a resumed run's history)
+    int64_t m_runStartStep = 0;  // steps done before this run (a resumed run's history)
     bool m_paused = false, m_finished = false;
 };

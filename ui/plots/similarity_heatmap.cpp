@@ -22,14 +22,14 @@ SimilarityHeatmap::SimilarityHeatmap(QWidget *parent) : QWidget(parent), m_plot(
     m_plot->installEventFilter(this);
 
     m_map = new QCPColorMap(m_plot->xAxis, m_plot->yAxis);
-    m_map->setInterpolate(false);     // one crisp cell per (l, n)
+    m_map->setInterpolate(false);  // one crisp cell per (l, n)
     m_map->setTightBoundary(false);
     // The colour scale and the legend have cells of their own in the plot's layout (the scale right of the
     // axis rect, the legend in a row above it), never an inset over the cells; both are laid out only once
     // there are distances (showDecorations), so an empty plot shows no meaningless scale.
     m_scale = new QCPColorScale(m_plot);
     m_scale->setType(QCPAxis::atRight);
-    m_map->setColorScale(m_scale);         // the scale owns the gradient from here on
+    m_map->setColorScale(m_scale);  // the scale owns the gradient from here on
     m_scale->setGradient(viridisGradient());
     m_scale->setVisible(false);
     auto *margins = new QCPMarginGroup(m_plot);
@@ -270,14 +270,15 @@ bool SimilarityHeatmap::eventFilter(QObject *watched, QEvent *event)
                 QToolTip::hideText();
             } else {
                 const double v = value(l, n);
-                QToolTip::showText(mouse->globalPosition().toPoint(),
-                                   tr("start l = %1, block size n = %2\nd = %3\ndrops layers %4–%5 (0-based, inclusive)")
-                                       .arg(l)
-                                       .arg(n)
-                                       .arg(QLocale().toString(v, 'f', 4))
-                                       .arg(l)
-                                       .arg(l + n - 1),
-                                   m_plot);
+                QToolTip::showText(
+                    mouse->globalPosition().toPoint(),
+                    tr("start l = %1, block size n = %2\nd = %3\ndrops layers %4–%5 (0-based, inclusive)")
+                        .arg(l)
+                        .arg(n)
+                        .arg(QLocale().toString(v, 'f', 4))
+                        .arg(l)
+                        .arg(l + n - 1),
+                    m_plot);
             }
         }
     }
@@ -299,7 +300,7 @@ void SimilarityHeatmap::keyPressEvent(QKeyEvent *event)
     switch (event->key()) {
     case Qt::Key_Left: l = std::max(0, l - 1); break;
     case Qt::Key_Right: l = std::min(L - n, l + 1); break;
-    case Qt::Key_Up: n = std::min(L - l, n + 1); break;        // larger block, same start
+    case Qt::Key_Up: n = std::min(L - l, n + 1); break;  // larger block, same start
     case Qt::Key_Down: n = std::max(1, n - 1); break;
     case Qt::Key_Home: l = std::max(0, optimalStart(n)); break;
     default: QWidget::keyPressEvent(event); return;

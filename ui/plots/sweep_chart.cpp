@@ -84,7 +84,7 @@ std::string csvNumber(const std::optional<double> &v)
     return s.str();
 }
 
-} // namespace
+}  // namespace
 
 SweepChart::SweepChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
@@ -130,7 +130,8 @@ SweepChart::SweepChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlo
     m_lossRect->axis(QCPAxis::atLeft)->setLabel(tr("Held-out loss / ln V"));
 
     // Baselines: MMLU's four choices and BoolQ's majority class, dashed, each with a legend entry.
-    const auto baseline = [this](const QString &name, Qt::PenStyle style, QCPItemStraightLine *&line, QCPGraph *&entry) {
+    const auto baseline = [this](const QString &name, Qt::PenStyle style, QCPItemStraightLine *&line,
+                                 QCPGraph *&entry) {
         line = new QCPItemStraightLine(m_plot);
         line->setClipAxisRect(m_accuracyRect);
         for (QCPItemPosition *p : {line->point1, line->point2})
@@ -245,13 +246,16 @@ QCPGraph *SweepChart::series(Measure measure, lc::PruneStrategy strategy, bool h
     const QColor color = strategyColor(strategy);
     g->setPen(seriesPen(measure, color, healed));
     g->setScatterStyle(seriesScatter(measure, color, healed));
-    const QString benchmark = measure == Measure::Mmlu ? tr("MMLU") : measure == Measure::Boolq ? tr("BoolQ") : tr("Loss");
+    const QString benchmark = measure == Measure::Mmlu    ? tr("MMLU")
+                              : measure == Measure::Boolq ? tr("BoolQ")
+                                                          : tr("Loss");
     g->setName(healed ? tr("%1, %2, healed").arg(benchmark, strategyText(strategy))
                       : tr("%1, %2").arg(benchmark, strategyText(strategy)));
     m_graphs[{measure, strategy, healed}] = g;
     if (!m_strategyKeys.count(strategy)) {
         // A swatch of the strategy's colour for the key.
-        QCPGraph *key = m_plot->addGraph(m_accuracyRect->axis(QCPAxis::atBottom), m_accuracyRect->axis(QCPAxis::atLeft));
+        QCPGraph *key =
+            m_plot->addGraph(m_accuracyRect->axis(QCPAxis::atBottom), m_accuracyRect->axis(QCPAxis::atLeft));
         key->setName(strategyText(strategy));
         QPen swatch(color, 6);
         swatch.setCapStyle(Qt::FlatCap);
@@ -432,8 +436,8 @@ std::string SweepChart::csvOf(const lc::SweepResult &result)
         for (const int64_t l : p.dropped)
             layers += (layers.empty() ? "" : " ") + std::to_string(l);
         out += lc::strategyName(p.strategy) + "," + csvNumber(p.fraction) + "," + std::to_string(p.dropped.size()) +
-               "," + layers + "," + (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," +
-               csvNumber(p.boolq) + "," + csvNumber(p.loss) + "," + csvNumber(p.normalizedLoss) + "\n";
+               "," + layers + "," + (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," + csvNumber(p.boolq) +
+               "," + csvNumber(p.loss) + "," + csvNumber(p.normalizedLoss) + "\n";
     }
     return out;
 }

@@ -53,9 +53,9 @@ ProjectController::ProjectController(lc::Session *session, QWidget *window)
         emit restored();
     });
     m_prompt = [this](const QString &name) {
-        const auto answer = QMessageBox::warning(m_window, tr("LayerCut"), tr("Save the changes to %1 first?").arg(name),
-                                                 QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
-                                                 QMessageBox::Save);
+        const auto answer =
+            QMessageBox::warning(m_window, tr("LayerCut"), tr("Save the changes to %1 first?").arg(name),
+                                 QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
         return answer == QMessageBox::Save      ? SaveAnswer::Save
                : answer == QMessageBox::Discard ? SaveAnswer::Discard
                                                 : SaveAnswer::Cancel;
@@ -89,7 +89,8 @@ void ProjectController::updateTitle()
     const QString name = !m_path.isEmpty() ? QFileInfo(m_path).completeBaseName()
                          : m_demo          ? tr("Demo")
                                            : m_session->modelName();
-    m_window->setWindowTitle(name.isEmpty() ? tr("LayerCut") + QStringLiteral("[*]") : tr("%1[*] — LayerCut").arg(name));
+    m_window->setWindowTitle(name.isEmpty() ? tr("LayerCut") + QStringLiteral("[*]")
+                                            : tr("%1[*] — LayerCut").arg(name));
     // A project is about a model: without one there is nothing to save (unless its model failed to open).
     const bool saveable = m_session->hasModel() || !m_session->snapshot().modelFolder.isEmpty();
     m_saveAction->setEnabled(saveable);
@@ -100,7 +101,8 @@ bool ProjectController::busyRefusal()
 {
     if (!m_session->isBusy())
         return false;
-    showErrorBox(m_window, tr("LayerCut is busy."), tr("Wait until the running job ends, or cancel it, and try again."));
+    showErrorBox(m_window, tr("LayerCut is busy."),
+                 tr("Wait until the running job ends, or cancel it, and try again."));
     return true;
 }
 
@@ -173,11 +175,11 @@ bool ProjectController::saveProject()
 
 bool ProjectController::saveProjectAs()
 {
-    const QString name = m_path.isEmpty() ? (m_demo ? tr("demo") : m_session->modelName())
-                                          : QFileInfo(m_path).completeBaseName();
+    const QString name =
+        m_path.isEmpty() ? (m_demo ? tr("demo") : m_session->modelName()) : QFileInfo(m_path).completeBaseName();
     const QString suggested = QDir(projectFolder()).filePath(name + QLatin1Char('.') + project_file::kSuffix);
-    QString path = QFileDialog::getSaveFileName(m_window, tr("Save Project"), suggested,
-                                                tr("LayerCut projects (*.layercut)"));
+    QString path =
+        QFileDialog::getSaveFileName(m_window, tr("Save Project"), suggested, tr("LayerCut projects (*.layercut)"));
     if (path.isEmpty())
         return false;
     if (QFileInfo(path).suffix() != QLatin1String(project_file::kSuffix))
@@ -246,5 +248,7 @@ void ProjectController::openAtStartup(const QString &argument, bool demo)
              QFileInfo(argument).isFile())
         openProject(argument);
     else if (!argument.isEmpty())
-        openModel(argument, m_loadOptions ? m_loadOptions() : lc::LoadOptions{});  // a folder, or the core's error naming what is wrong with it
+        openModel(argument, m_loadOptions
+                                ? m_loadOptions()
+                                : lc::LoadOptions{});  // a folder, or the core's error naming what is wrong with it
 }

@@ -43,8 +43,7 @@ public:
     bool isModified() const;
 
     /** How "Save the changes first?" is answered; a dialog unless replaced (tests answer it themselves). */
-    enum class SaveAnswer
-    {
+    enum class SaveAnswer {
         Save,
         Discard,
         Cancel,

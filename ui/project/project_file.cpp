@@ -56,8 +56,8 @@ ProjectSweep sweepFromJson(const nlohmann::json &j, const std::string &source,
     // The settings the core records beside the points: enough to name and title the chart again.
     lc::SweepOptions &o = sweep.options;
     o = lc::sweepOptionsFromJson(j.value("settings", nlohmann::json::object()));
-    for (std::filesystem::path *p : {&o.eval.mmlu, &o.eval.boolq, &o.eval.validationData, &o.distanceData,
-                                     &o.healing.trainData})
+    for (std::filesystem::path *p :
+         {&o.eval.mmlu, &o.eval.boolq, &o.eval.validationData, &o.distanceData, &o.healing.trainData})
         *p = text(resolve(qtext(p->string())));
     return sweep;
 }
@@ -113,7 +113,7 @@ void section(const QString &path, const char *name, const std::function<void()> 
     }
 }
 
-} // namespace
+}  // namespace
 
 QString storedPath(const QString &path, const QString &projectDir)
 {
@@ -284,4 +284,4 @@ Project read(const QString &path)
     return p;
 }
 
-} // namespace project_file
+}  // namespace project_file

@@ -29,4 +29,4 @@ QString storedPath(const QString &path, const QString &projectDir);
 /** The inverse: a relative stored path is taken from `projectDir`. */
 QString resolvedPath(const QString &stored, const QString &projectDir);
 
-} // namespace project_file
+}  // namespace project_file

@@ -9,7 +9,7 @@
 
 #include "layercut/healing.h"
 
-template<typename T>
+template <typename T>
 class Setting
 {
 public:
@@ -29,7 +29,7 @@ inline const Setting<QStringList> recentModels{"model/recent"};
 inline const Setting<QString> lastModelDir{"model/lastDir"};
 inline const Setting<QString> device{"model/device", QStringLiteral("cpu")};
 inline const Setting<QString> dtype{"model/dtype"};  // empty: automatic
-inline const Setting<bool> nf4{"model/nf4", false};    // load the linear weights as NF4
+inline const Setting<bool> nf4{"model/nf4", false};  // load the linear weights as NF4
 inline const Setting<QString> analysisData{"analysis/data"};
 inline const Setting<int> analysisSamples{"analysis/samples", 200};
 inline const Setting<int> analysisMaxLength{"analysis/maxLength", 1024};
@@ -61,25 +61,25 @@ inline const Setting<QString> healingValidationData{"healing/validationData"};
 inline const Setting<QString> healingOutputDir{"healing/outputDir"};
 inline const Setting<double> lossSmoothing{"healing/chartSmoothing", 0.6};
 inline const Setting<bool> lossLogScale{"healing/chartLogScale", false};
-inline const Setting<QString> evaluationMmlu{"evaluation/mmlu"};            // folder or .jsonl; empty: skip
-inline const Setting<QString> evaluationBoolq{"evaluation/boolq"};          // .jsonl; empty: skip
+inline const Setting<QString> evaluationMmlu{"evaluation/mmlu"};                      // folder or .jsonl; empty: skip
+inline const Setting<QString> evaluationBoolq{"evaluation/boolq"};                    // .jsonl; empty: skip
 inline const Setting<QString> evaluationValidationData{"evaluation/validationData"};  // empty: the analysis data
 inline const Setting<int> evaluationShots{"evaluation/shots", 5};
 inline const Setting<int> evaluationBoolqShots{"evaluation/boolqShots", 0};
-inline const Setting<int> evaluationLimit{"evaluation/limit", 0};           // questions per subject; 0: all
+inline const Setting<int> evaluationLimit{"evaluation/limit", 0};  // questions per subject; 0: all
 inline const Setting<QString> sweepFractions{"evaluation/sweepFractions", QStringLiteral("0, 0.1, 0.2, 0.3, 0.4, 0.5")};
 inline const Setting<QStringList> sweepStrategies{"evaluation/sweepStrategies",
                                                   {QStringLiteral("similarity"), QStringLiteral("deepest")}};
-inline const Setting<int> sweepHealSteps{"evaluation/sweepHealSteps", 0};   // 0: no healing
-inline const Setting<QString> sweepResultFile{"evaluation/sweepResultFile"}; // empty: named after the model
+inline const Setting<int> sweepHealSteps{"evaluation/sweepHealSteps", 0};     // 0: no healing
+inline const Setting<QString> sweepResultFile{"evaluation/sweepResultFile"};  // empty: named after the model
 inline const Setting<QByteArray> windowGeometry{"window/geometry"};
 inline const Setting<QByteArray> windowState{"window/state"};  // docks and toolbar
 inline const Setting<QStringList> recentProjects{"project/recent"};
 inline const Setting<QString> lastProjectDir{"project/lastDir"};
 inline const Setting<QString> lastExportDir{"export/lastDir"};  // where the last export (model, chart, data) went
 inline const Setting<bool> firstLaunchDone{"app/firstLaunchDone", false};  // the demo opens until then
-inline const Setting<QString> language{"interface/language"};  // empty: the system's; "en", "zh_CN"
+inline const Setting<QString> language{"interface/language"};              // empty: the system's; "en", "zh_CN"
 
 constexpr int kMaxRecentFiles = 8;  // per recent list (models, projects)
 
-} // namespace settings
+}  // namespace settings

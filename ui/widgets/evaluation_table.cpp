@@ -36,7 +36,7 @@ QString percent(double fraction)
     return QLocale().toString(100 * fraction, 'f', 1) + QLatin1Char('%');
 }
 
-} // namespace
+}  // namespace
 
 EvaluationTable::EvaluationTable(QWidget *parent) : QWidget(parent)
 {
@@ -132,7 +132,8 @@ void EvaluationTable::setResult(const lc::EvalResult &result, const QString &cap
     if (result.loss)
         summary << tr("held-out loss %1 nats per token, %2 of ln V (perplexity %3) on %4")
                        .arg(QLocale().toString(result.loss->loss, 'f', 3),
-                            QLocale().toString(result.normalizedLoss, 'f', 3), format::significant(result.loss->perplexity()),
+                            QLocale().toString(result.normalizedLoss, 'f', 3),
+                            format::significant(result.loss->perplexity()),
                             ResultTitles::lossSample(QString::fromStdString(result.lossData.string()),
                                                      result.loss->sequences, result.lossExcludedTrained));
     summary << tr("%1 tokens computed in %2 s")

@@ -54,8 +54,8 @@ lc::LoadOptions LoadOptionsBar::options() const
 void LoadOptionsBar::setOptions(const lc::LoadOptions &options)
 {
     setDevice(QString::fromStdString(options.device));
-    m_dtype->setCurrentIndex(
-        std::max(0, m_dtype->findData(options.dtype ? QString::fromStdString(lc::dtypeName(*options.dtype)) : QString())));
+    m_dtype->setCurrentIndex(std::max(
+        0, m_dtype->findData(options.dtype ? QString::fromStdString(lc::dtypeName(*options.dtype)) : QString())));
     m_nf4->setChecked(options.nf4);
 }
 

@@ -19,7 +19,7 @@ double roundSignificant(double value)
     return std::round(value / scale) * scale;
 }
 
-} // namespace
+}  // namespace
 
 ScientificSpinBox::ScientificSpinBox(QWidget *parent) : QDoubleSpinBox(parent)
 {

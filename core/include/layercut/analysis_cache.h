@@ -29,4 +29,4 @@ std::optional<LayerDistances> loadCachedDistances(const std::filesystem::path &f
 /** Saves atomically, creating the folder; throws lc::Error naming the file. */
 void saveCachedDistances(const std::filesystem::path &file, const LayerDistances &distances);
 
-} // namespace lc
+}  // namespace lc

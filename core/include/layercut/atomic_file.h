@@ -12,4 +12,4 @@ namespace lc {
  */
 void writeFileAtomically(const std::filesystem::path &path, std::string_view content);
 
-} // namespace lc
+}  // namespace lc

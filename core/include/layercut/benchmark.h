@@ -19,7 +19,6 @@ struct ForwardBenchmark
  * [batch, length] on the loaded model, after `warmup` untimed passes; waits for the device before and
  * after the clock. Throws lc::Error when no model is loaded.
  */
-ForwardBenchmark benchmarkForward(ModelSession &session, int64_t batch, int64_t length, int iterations,
-                                  int warmup = 2);
+ForwardBenchmark benchmarkForward(ModelSession &session, int64_t batch, int64_t length, int iterations, int warmup = 2);
 
-} // namespace lc
+}  // namespace lc

@@ -47,4 +47,4 @@ private:
     bool m_sharded = false;
 };
 
-} // namespace lc
+}  // namespace lc

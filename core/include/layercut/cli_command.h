@@ -73,4 +73,4 @@ std::string evalCommand(const std::filesystem::path &model, const LoadOptions &l
  */
 std::string sweepCommand(const std::filesystem::path &model, const LoadOptions &load, const SweepOptions &options);
 
-} // namespace lc
+}  // namespace lc

@@ -49,4 +49,4 @@ inline constexpr const char *kTrainedDocumentsFile = "trained_documents.txt";
 std::vector<Document> withoutDocuments(const std::vector<Document> &documents, const DocumentIds *exclude,
                                        int64_t &excluded);
 
-} // namespace lc
+}  // namespace lc

@@ -18,4 +18,4 @@ std::string safetensorsName(DType dtype);
 /** "bfloat16" for "BF16" (likewise F32, F16); other safetensors types ("I64", "F64", ...) as written. */
 std::string storedDtypeName(std::string_view safetensorsDtype);
 
-} // namespace lc
+}  // namespace lc

@@ -20,4 +20,4 @@ public:
     Cancelled() : Error("cancelled") {}
 };
 
-} // namespace lc
+}  // namespace lc

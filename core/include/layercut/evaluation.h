@@ -20,12 +20,12 @@ namespace lc {
 /** One multiple-choice question as a benchmark file gives it. */
 struct ChoiceQuestion
 {
-    std::string subject;              // MMLU subject, e.g. "abstract_algebra"; empty for BoolQ
-    int64_t index = 0;                // 0-based row in its file (MMLU: in its subject's test file)
+    std::string subject;  // MMLU subject, e.g. "abstract_algebra"; empty for BoolQ
+    int64_t index = 0;    // 0-based row in its file (MMLU: in its subject's test file)
     std::string question;
-    std::string passage;              // BoolQ only
-    std::vector<std::string> choices; // MMLU: the four options; BoolQ: empty (the choices are no / yes)
-    int64_t answer = 0;               // index into the task's choices
+    std::string passage;               // BoolQ only
+    std::vector<std::string> choices;  // MMLU: the four options; BoolQ: empty (the choices are no / yes)
+    int64_t answer = 0;                // index into the task's choices
 };
 
 /** MMLU as dev (few-shot pool) and test questions per subject, subjects in alphabetical order. */
@@ -65,16 +65,16 @@ const std::vector<std::string> &boolqContinuations();
 
 struct EvalOptions
 {
-    std::filesystem::path mmlu;           // folder or .jsonl; empty: skip
-    std::filesystem::path boolq;          // .jsonl; empty: skip
-    std::filesystem::path validationData; // text for the held-out loss; empty: skip
-    int64_t shots = 5;                    // MMLU few-shot examples (the first k dev rows, as the harness)
-    int64_t boolqShots = 0;               // BoolQ few-shot examples: the file's first k rows, then not scored
-    int64_t limit = 0;                    // questions per MMLU subject and of BoolQ (0: all), like --limit
-    int64_t maxLength = 0;                // context window; 0: the model's max_position_embeddings
-    int64_t batchTokens = 16384;          // tokens per forward pass
-    bool reusePrefix = true;              // keys and values of a subject's few-shot prefix computed once
-    int64_t lossSequences = 64;           // held-out loss: documents, each cut at lossLength tokens
+    std::filesystem::path mmlu;            // folder or .jsonl; empty: skip
+    std::filesystem::path boolq;           // .jsonl; empty: skip
+    std::filesystem::path validationData;  // text for the held-out loss; empty: skip
+    int64_t shots = 5;                     // MMLU few-shot examples (the first k dev rows, as the harness)
+    int64_t boolqShots = 0;                // BoolQ few-shot examples: the file's first k rows, then not scored
+    int64_t limit = 0;                     // questions per MMLU subject and of BoolQ (0: all), like --limit
+    int64_t maxLength = 0;                 // context window; 0: the model's max_position_embeddings
+    int64_t batchTokens = 16384;           // tokens per forward pass
+    bool reusePrefix = true;               // keys and values of a subject's few-shot prefix computed once
+    int64_t lossSequences = 64;            // held-out loss: documents, each cut at lossLength tokens
     int64_t lossLength = 2048;
     /** Left out of the loss sample besides ModelSession::trainedDocuments() (a sweep's healing data). */
     std::shared_ptr<const DocumentIds> excludeDocuments;
@@ -84,8 +84,8 @@ struct QuestionResult
 {
     std::string subject;
     int64_t index = 0;
-    std::vector<double> loglikelihoods;   // one per choice, in the harness's choice order
-    int64_t prediction = 0;               // argmax of the log-likelihoods
+    std::vector<double> loglikelihoods;  // one per choice, in the harness's choice order
+    int64_t prediction = 0;              // argmax of the log-likelihoods
     int64_t answer = 0;
 };
 
@@ -97,10 +97,10 @@ struct Tally
 
 struct TaskResult
 {
-    Tally overall;                         // micro-average over all questions
-    std::map<std::string, Tally> subjects; // MMLU
+    Tally overall;                          // micro-average over all questions
+    std::map<std::string, Tally> subjects;  // MMLU
     std::map<std::string, Tally> categories;
-    double majorityBaseline = 0.0;         // accuracy of always answering the most common answer
+    double majorityBaseline = 0.0;  // accuracy of always answering the most common answer
     std::vector<QuestionResult> questions;
 };
 
@@ -108,11 +108,11 @@ struct EvalResult
 {
     std::optional<TaskResult> mmlu, boolq;
     std::optional<LossResult> loss;
-    double normalizedLoss = 0.0;           // loss / ln V: 1.0 is uniform guessing (Gromov et al.'s plots)
-    std::filesystem::path lossData;        // the file the loss sample came from
-    int64_t lossDocumentsInFile = 0;       // its documents
-    int64_t lossExcludedTrained = 0;       // of those, left out because the model was trained on them
-    int64_t tokensComputed = 0;            // tokens run through the model (prefix reuse makes this small)
+    double normalizedLoss = 0.0;      // loss / ln V: 1.0 is uniform guessing (Gromov et al.'s plots)
+    std::filesystem::path lossData;   // the file the loss sample came from
+    int64_t lossDocumentsInFile = 0;  // its documents
+    int64_t lossExcludedTrained = 0;  // of those, left out because the model was trained on them
+    int64_t tokensComputed = 0;       // tokens run through the model (prefix reuse makes this small)
     double seconds = 0.0;
 };
 
@@ -123,4 +123,4 @@ struct EvalResult
 EvalResult evaluateModel(ModelSession &session, const EvalOptions &options, const ProgressFn &progress = {},
                          std::stop_token stop = {});
 
-} // namespace lc
+}  // namespace lc

@@ -31,4 +31,4 @@ nlohmann::ordered_json evalResultToJson(const EvalResult &result, bool questions
  */
 EvalResult evalResultFromJson(const nlohmann::json &json);
 
-} // namespace lc
+}  // namespace lc

@@ -23,4 +23,4 @@ std::string fileStamp(const std::filesystem::path &file);
  */
 std::string modelFolderStamp(const std::filesystem::path &folder);
 
-} // namespace lc
+}  // namespace lc

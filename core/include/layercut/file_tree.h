@@ -13,4 +13,4 @@ namespace lc {
  */
 bool removeTree(const std::filesystem::path &path) noexcept;
 
-} // namespace lc
+}  // namespace lc

@@ -21,8 +21,7 @@ class ModelSession;
 struct ModelConfig;
 
 /** What trains. */
-enum class HealingMethod
-{
+enum class HealingMethod {
     Lora,           // LoRA adapters on a frozen base (NF4-quantised: QLoRA; or dense)
     PartialLayers,  // the final norm, lm_head and the last k kept blocks ("Reassessing Layer Pruning")
     Full,           // every weight, embeddings included (used to train the demo model)
@@ -33,14 +32,14 @@ enum class LrSchedule { Cosine, Constant };
 /** "lora", "partial", "full"; parse throws lc::Error for anything else. Likewise for the other enums. */
 std::string healingMethodName(HealingMethod method);
 HealingMethod parseHealingMethod(const std::string &name);
-std::string quantizationName(BaseQuantization quant);      // "none", "nf4"
+std::string quantizationName(BaseQuantization quant);  // "none", "nf4"
 BaseQuantization parseQuantization(const std::string &name);
-std::string scheduleName(LrSchedule schedule);               // "cosine", "constant"
+std::string scheduleName(LrSchedule schedule);  // "cosine", "constant"
 LrSchedule parseSchedule(const std::string &name);
 
 /** The projections LoRA can target, in PEFT's module names. */
-const std::vector<std::string> &ffnModules();                // gate_proj, up_proj, down_proj (the paper's)
-const std::vector<std::string> &allLinearModules();          // q, k, v, o, gate, up, down
+const std::vector<std::string> &ffnModules();        // gate_proj, up_proj, down_proj (the paper's)
+const std::vector<std::string> &allLinearModules();  // q, k, v, o, gate, up, down
 
 /**
  * Everything a healing run needs. Defaults are Gromov et al.'s healing setup (method.md §2.4): QLoRA with
@@ -58,29 +57,29 @@ struct HealingConfig
     // method
     HealingMethod method = HealingMethod::Lora;
     BaseQuantization quantization = BaseQuantization::Nf4;
-    bool doubleQuantization = true;        // quantise the NF4 absmax scales again (8-bit, blocks of 256)
+    bool doubleQuantization = true;  // quantise the NF4 absmax scales again (8-bit, blocks of 256)
     int64_t rank = 64;
-    double alpha = 64;                     // scale = alpha / rank
-    double dropout = 0.05;                 // on the LoRA branch's input only, as peft does
+    double alpha = 64;      // scale = alpha / rank
+    double dropout = 0.05;  // on the LoRA branch's input only, as peft does
     std::vector<std::string> targetModules = ffnModules();
-    int64_t trainLastLayers = 3;           // PartialLayers: k
+    int64_t trainLastLayers = 3;  // PartialLayers: k
     // optimisation
     int64_t steps = 5000;
-    int64_t batchSize = 16;                // sequences per optimizer step (global batch)
-    int64_t microBatchSize = 1;            // sequences per forward pass; batchSize / microBatchSize accumulate
+    int64_t batchSize = 16;      // sequences per optimizer step (global batch)
+    int64_t microBatchSize = 1;  // sequences per forward pass; batchSize / microBatchSize accumulate
     double learningRate = 3e-4;
-    std::optional<int64_t> warmupSteps;    // linear warmup; unset: automatic, see effectiveWarmupSteps()
+    std::optional<int64_t> warmupSteps;  // linear warmup; unset: automatic, see effectiveWarmupSteps()
     LrSchedule schedule = LrSchedule::Cosine;
     double weightDecay = 0.0;
     double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
-    double maxGradNorm = 1.0;              // 0 disables clipping
-    bool activationCheckpointing = true;   // recompute each block in the backward pass
-    uint64_t seed = 0;                     // data order, LoRA initialisation, dropout
+    double maxGradNorm = 1.0;             // 0 disables clipping
+    bool activationCheckpointing = true;  // recompute each block in the backward pass
+    uint64_t seed = 0;                    // data order, LoRA initialisation, dropout
     // monitoring and outputs
-    int64_t evalEvery = 100;               // steps between validation losses (0: only at the end)
-    int64_t checkpointEvery = 0;           // steps between checkpoints (0: only the last one)
-    std::filesystem::path outputDir;       // adapters, loss.csv, healing.json, checkpoints/; empty: none
-    std::filesystem::path resumeFrom;      // a checkpoint folder of an earlier run with the same settings
+    int64_t evalEvery = 100;           // steps between validation losses (0: only at the end)
+    int64_t checkpointEvery = 0;       // steps between checkpoints (0: only the last one)
+    std::filesystem::path outputDir;   // adapters, loss.csv, healing.json, checkpoints/; empty: none
+    std::filesystem::path resumeFrom;  // a checkpoint folder of an earlier run with the same settings
     /**
      * When outputDir holds another run's checkpoints or adapters (and resumeFrom is not one of its
      * checkpoints), healModel() refuses unless this is set; then, once the run is prepared to start, the
@@ -107,7 +106,7 @@ double learningRateAt(const HealingConfig &config, int64_t step);
 /** The paper's per-model settings where Gromov et al. deviated from the defaults, if this looks like one. */
 struct HealingHint
 {
-    std::string text;                      // English, e.g. "Gromov et al. healed Llama-2-7B with rank 2"
+    std::string text;  // English, e.g. "Gromov et al. healed Llama-2-7B with rank 2"
     std::optional<int64_t> rank;
     std::optional<double> learningRate;
     std::optional<int64_t> sequenceLength;
@@ -117,16 +116,16 @@ std::optional<HealingHint> paperHealingHint(const ModelConfig &config);
 /** One optimizer step's numbers, as the live chart plots them. */
 struct HealingStep
 {
-    int64_t step = 0;                      // 1-based: steps done
+    int64_t step = 0;  // 1-based: steps done
     int64_t totalSteps = 0;
-    double trainLoss = 0.0;                // mean token cross-entropy over the global batch
-    double learningRate = 0.0;             // used for this step
-    double gradNorm = 0.0;                 // before clipping
-    int64_t tokens = 0;                    // trained so far in this run (resumed runs count from the resume)
-    double seconds = 0.0;                  // elapsed in this run, pauses excluded
+    double trainLoss = 0.0;     // mean token cross-entropy over the global batch
+    double learningRate = 0.0;  // used for this step
+    double gradNorm = 0.0;      // before clipping
+    int64_t tokens = 0;         // trained so far in this run (resumed runs count from the resume)
+    double seconds = 0.0;       // elapsed in this run, pauses excluded
     double tokensPerSecond = 0.0;
-    int64_t memoryBytes = 0;               // accelerator memory allocated now (0 on the CPU)
-    int64_t peakMemoryBytes = 0;           // and its peak since training began (after quantisation)
+    int64_t memoryBytes = 0;      // accelerator memory allocated now (0 on the CPU)
+    int64_t peakMemoryBytes = 0;  // and its peak since training began (after quantisation)
     /**
      * Estimated seconds to the end of the run, pauses excluded: the steps still to go at this run's mean
      * step time, plus the validation passes still to come (after this step, every evalEvery-th step and the
@@ -159,12 +158,12 @@ struct HealingCallbacks
      * Stage::WritingCheckpoint.
      */
     ProgressFn progress;
-    std::function<bool()> paused;          // polled between steps; while true the run waits (stop still works)
+    std::function<bool()> paused;  // polled between steps; while true the run waits (stop still works)
 };
 
 struct HealingResult
 {
-    std::vector<HealingStep> steps;        // every step of the run, resumed history included
+    std::vector<HealingStep> steps;  // every step of the run, resumed history included
     std::vector<ValidationPoint> validation;
     int64_t trainableParameters = 0;
     int64_t trainTokens = 0;               // packed tokens available for training
@@ -229,4 +228,4 @@ ExportResult exportHealedModel(ModelSession &session, const std::filesystem::pat
 /** Writes the LoRA adapters in PEFT's layout (adapter_config.json, adapter_model.safetensors) for the pruned model. */
 void writePeftAdapter(const ModelSession &session, const std::filesystem::path &folder);
 
-} // namespace lc
+}  // namespace lc

@@ -52,4 +52,4 @@ nlohmann::ordered_json healingResultToJson(const HealingResult &result, bool cur
 /** The inverse (steps_done, the final losses and the peak memory follow from the curves and are not read). */
 HealingResult healingResultFromJson(const nlohmann::json &json);
 
-} // namespace lc
+}  // namespace lc

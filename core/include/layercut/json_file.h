@@ -10,4 +10,4 @@ namespace lc {
 /** Parses the JSON file at `path`; throws lc::Error naming it when it is missing or malformed. */
 nlohmann::json readJsonFile(const std::filesystem::path &path);
 
-} // namespace lc
+}  // namespace lc

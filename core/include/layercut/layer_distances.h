@@ -16,8 +16,7 @@ namespace lc {
 class ModelSession;
 
 /** Which distance chose a block: the paper's angular distance at the last token, or its mean over all tokens. */
-enum class DistanceMetric
-{
+enum class DistanceMetric {
     Angular,    // d(l, n) at each sequence's last real token (Gromov et al.)
     AllTokens,  // the same, averaged over every real token
 };
@@ -34,12 +33,12 @@ DistanceMetric parseDistanceMetric(const std::string &name);
  */
 struct LayerDistances
 {
-    int64_t numLayers = 0;              // L
-    int64_t samples = 0;                // sequences averaged
-    int64_t tokens = 0;                 // real tokens in the all-token means
-    std::vector<double> angular;        // [(L+1) * (L+1)], row n, column l; NaN where n = 0 or l + n > L
-    std::vector<double> allTokens;      // same layout, averaged over every real token
-    std::vector<double> blockInfluence; // [L]: 1 − mean over tokens of cos(x^(l), x^(l+1))
+    int64_t numLayers = 0;               // L
+    int64_t samples = 0;                 // sequences averaged
+    int64_t tokens = 0;                  // real tokens in the all-token means
+    std::vector<double> angular;         // [(L+1) * (L+1)], row n, column l; NaN where n = 0 or l + n > L
+    std::vector<double> allTokens;       // same layout, averaged over every real token
+    std::vector<double> blockInfluence;  // [L]: 1 − mean over tokens of cos(x^(l), x^(l+1))
 
     /** d(l, n); NaN where undefined. */
     double angularAt(int64_t n, int64_t l) const;
@@ -66,7 +65,7 @@ public:
     void addSequence(const float *states, int64_t length, int64_t hidden);
     LayerDistances result() const;
 
-    struct Impl;                        // torch side: also takes batches of device tensors
+    struct Impl;  // torch side: also takes batches of device tensors
     Impl &impl();
 
 private:
@@ -75,7 +74,7 @@ private:
 
 struct DistanceOptions
 {
-    int64_t batchSize = 8;              // sequences per forward pass (padded to the longest)
+    int64_t batchSize = 8;  // sequences per forward pass (padded to the longest)
 };
 
 /**
@@ -94,4 +93,4 @@ std::string distancesToCsv(const LayerDistances &distances);
 /** The inverse of distancesToJson; throws lc::Error naming `source` when the JSON does not fit. */
 LayerDistances distancesFromJson(const nlohmann::json &json, const std::string &source);
 
-} // namespace lc
+}  // namespace lc

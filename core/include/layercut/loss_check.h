@@ -27,9 +27,9 @@ class LossCheck
 public:
     struct Result
     {
-        LossResult before, after;           // the whole model, and the model with the plan applied
-        bool heldOut = false;               // none of the documents was among those the analysis sampled
-        int64_t excludedTrained = 0;        // documents left out because the model was trained on them
+        LossResult before, after;     // the whole model, and the model with the plan applied
+        bool heldOut = false;         // none of the documents was among those the analysis sampled
+        int64_t excludedTrained = 0;  // documents left out because the model was trained on them
     };
 
     /**
@@ -42,9 +42,9 @@ public:
     void reset() { m_key.clear(); }
 
 private:
-    std::string m_key;                      // what the baseline was measured on; empty: none yet
+    std::string m_key;  // what the baseline was measured on; empty: none yet
     std::vector<std::vector<int64_t>> m_sequences;
-    Result m_baseline;                      // `before`, heldOut and excludedTrained of those sequences
+    Result m_baseline;  // `before`, heldOut and excludedTrained of those sequences
 };
 
-} // namespace lc
+}  // namespace lc

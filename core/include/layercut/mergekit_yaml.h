@@ -20,4 +20,4 @@ namespace lc {
 std::string mergekitPassthroughYaml(const PrunePlan &plan, const std::filesystem::path &model,
                                     const std::optional<DType> &dtype = std::nullopt);
 
-} // namespace lc
+}  // namespace lc

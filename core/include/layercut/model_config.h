@@ -19,10 +19,10 @@ struct RopeScaling
 {
     enum class Type { None, Linear, Llama3 };
     Type type = Type::None;
-    double factor = 1.0;                 // linear and llama3, e.g. 8.0
-    double lowFreqFactor = 1.0;          // llama3, e.g. 1.0
-    double highFreqFactor = 4.0;         // llama3, e.g. 4.0
-    int64_t originalMaxPositions = 8192; // llama3 `original_max_position_embeddings`
+    double factor = 1.0;                  // linear and llama3, e.g. 8.0
+    double lowFreqFactor = 1.0;           // llama3, e.g. 1.0
+    double highFreqFactor = 4.0;          // llama3, e.g. 4.0
+    int64_t originalMaxPositions = 8192;  // llama3 `original_max_position_embeddings`
 };
 
 /** A tensor the checkpoint must hold, with the shape the config implies. */
@@ -38,26 +38,26 @@ struct ExpectedTensor
 struct ModelConfig
 {
     ModelFamily family = ModelFamily::Llama;
-    std::string modelType;            // `model_type` as written, e.g. "llama"
-    std::string architecture;         // `architectures[0]`, e.g. "LlamaForCausalLM"; may be empty
-    int64_t hiddenSize = 0;           // H, e.g. 4096
-    int64_t intermediateSize = 0;     // I, e.g. 14336
-    int64_t numLayers = 0;            // L, e.g. 32
-    int64_t numHeads = 0;             // query heads, e.g. 32
-    int64_t numKvHeads = 0;           // key/value heads (GQA), e.g. 8
-    int64_t headDim = 0;              // D, e.g. 128; may differ from H / heads (Qwen3)
-    int64_t vocabSize = 0;            // V, e.g. 128256
-    int64_t maxPositions = 0;         // `max_position_embeddings`
+    std::string modelType;         // `model_type` as written, e.g. "llama"
+    std::string architecture;      // `architectures[0]`, e.g. "LlamaForCausalLM"; may be empty
+    int64_t hiddenSize = 0;        // H, e.g. 4096
+    int64_t intermediateSize = 0;  // I, e.g. 14336
+    int64_t numLayers = 0;         // L, e.g. 32
+    int64_t numHeads = 0;          // query heads, e.g. 32
+    int64_t numKvHeads = 0;        // key/value heads (GQA), e.g. 8
+    int64_t headDim = 0;           // D, e.g. 128; may differ from H / heads (Qwen3)
+    int64_t vocabSize = 0;         // V, e.g. 128256
+    int64_t maxPositions = 0;      // `max_position_embeddings`
     double rmsNormEps = 1e-6;
     double ropeTheta = 10000.0;
     RopeScaling ropeScaling;
-    bool tieWordEmbeddings = false;   // lm_head shares embed_tokens (no lm_head.weight in the file)
-    bool qkvBias = false;             // q/k/v projections carry a bias (Qwen2 always; Llama/Qwen3 attention_bias)
-    bool outputBias = false;          // o_proj carries a bias (Llama/Qwen3 attention_bias)
-    bool mlpBias = false;             // Llama `mlp_bias`
-    bool qkNorm = false;              // per-head RMSNorm of q and k before RoPE (Qwen3)
-    int64_t slidingWindow = 0;        // tokens, 0 when attention is full everywhere
-    std::string torchDtype;           // `torch_dtype` / `dtype`, e.g. "bfloat16"; empty if absent
+    bool tieWordEmbeddings = false;       // lm_head shares embed_tokens (no lm_head.weight in the file)
+    bool qkvBias = false;                 // q/k/v projections carry a bias (Qwen2 always; Llama/Qwen3 attention_bias)
+    bool outputBias = false;              // o_proj carries a bias (Llama/Qwen3 attention_bias)
+    bool mlpBias = false;                 // Llama `mlp_bias`
+    bool qkNorm = false;                  // per-head RMSNorm of q and k before RoPE (Qwen3)
+    int64_t slidingWindow = 0;            // tokens, 0 when attention is full everywhere
+    std::string torchDtype;               // `torch_dtype` / `dtype`, e.g. "bfloat16"; empty if absent
     std::vector<std::string> layerTypes;  // `layer_types` when present
 
     /** Parses `config.json`; throws lc::Error naming the file and the unsupported or malformed key. */
@@ -75,4 +75,4 @@ struct ModelConfig
     int64_t parametersPerLayer() const;
 };
 
-} // namespace lc
+}  // namespace lc

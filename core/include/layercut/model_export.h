@@ -43,8 +43,8 @@ struct ExportResult
 {
     std::filesystem::path folder;
     int shards = 0;
-    uint64_t bytes = 0;                      // tensor bytes written
-    int64_t layers = 0;                      // num_hidden_layers of the export
+    uint64_t bytes = 0;  // tensor bytes written
+    int64_t layers = 0;  // num_hidden_layers of the export
 };
 
 /**
@@ -66,4 +66,4 @@ ExportResult exportPrunedModel(const std::filesystem::path &source, const PruneP
 /** "LayerCut 0.1.0". */
 std::string softwareVersion();
 
-} // namespace lc
+}  // namespace lc

@@ -23,8 +23,8 @@ class Tokenizer;
 /** Where and in what precision to run a model. */
 struct LoadOptions
 {
-    std::string device = "cpu";          // "cpu", "cuda" or "cuda:N"
-    std::optional<DType> dtype;          // default: float32 on CPU, the checkpoint's dtype on CUDA
+    std::string device = "cpu";  // "cpu", "cuda" or "cuda:N"
+    std::optional<DType> dtype;  // default: float32 on CPU, the checkpoint's dtype on CUDA
     /**
      * Store the decoder's linear weights as NF4 (QLoRA's base), quantised layer by layer as they load, so
      * the dense model never sits on the device whole; they compute in `dtype`.
@@ -38,17 +38,17 @@ struct ModelInfo
 {
     std::filesystem::path folder;
     ModelConfig config;
-    std::string family;                  // "llama", "mistral", "qwen2", "qwen3"
-    std::string architecture;            // `architectures[0]`, e.g. "LlamaForCausalLM"
-    int64_t parameterCount = 0;          // counted from the checkpoint's tensors
-    std::string checkpointDtype;         // "float32", "bfloat16", "float16"
+    std::string family;           // "llama", "mistral", "qwen2", "qwen3"
+    std::string architecture;     // `architectures[0]`, e.g. "LlamaForCausalLM"
+    int64_t parameterCount = 0;   // counted from the checkpoint's tensors
+    std::string checkpointDtype;  // "float32", "bfloat16", "float16"
     uint64_t checkpointBytes = 0;
     int shardCount = 0;
-    std::string tokenizerKind;           // empty when the folder has no tokenizer
+    std::string tokenizerKind;  // empty when the folder has no tokenizer
     // Set once loaded:
     std::string device;
     std::string computeDtype;
-    std::string weightStorage;           // "nf4" when the linear weights were quantised at load, else empty
+    std::string weightStorage;  // "nf4" when the linear weights were quantised at load, else empty
 };
 
 /** Token ids of a right-padded batch: ids and mask are [batch, length] row-major; mask 1 = real token. */
@@ -67,24 +67,24 @@ struct TokenBatch
 
 struct ForwardOptions
 {
-    bool logits = true;                  // return logits [B, T, V]
-    bool states = false;                 // return residual states [B, L+1, T, H]
+    bool logits = true;   // return logits [B, T, V]
+    bool states = false;  // return residual states [B, L+1, T, H]
 };
 
 /** Results of one forward pass, converted to float32 on the CPU. */
 struct ForwardResult
 {
     int64_t batch = 0, length = 0, vocab = 0, hidden = 0, numStates = 0;  // numStates = L + 1
-    std::vector<float> logits;           // [B, T, V]
-    std::vector<float> states;           // [B, L+1, T, H]: [:, l] enters block l, [:, L] leaves the last
-                                         // block before the final norm
+    std::vector<float> logits;                                            // [B, T, V]
+    std::vector<float> states;  // [B, L+1, T, H]: [:, l] enters block l, [:, L] leaves the last
+                                // block before the final norm
 };
 
 /** Mean next-token cross-entropy over the real tokens of some sequences. */
 struct LossResult
 {
-    double loss = 0.0;                   // nats per predicted token
-    int64_t tokens = 0;                  // predicted tokens (each sequence's length − 1, summed)
+    double loss = 0.0;   // nats per predicted token
+    int64_t tokens = 0;  // predicted tokens (each sequence's length − 1, summed)
     int64_t sequences = 0;
     double perplexity() const { return tokens > 0 ? std::exp(loss) : std::nan(""); }
 };
@@ -118,8 +118,8 @@ public:
      * tokenizer cannot be read leaves the model loaded before as it was; once the weights load, a failure
      * or cancel leaves the session empty.
      */
-    ModelInfo load(const std::filesystem::path &folder, const LoadOptions &options,
-                   const ProgressFn &progress = {}, std::stop_token stop = {});
+    ModelInfo load(const std::filesystem::path &folder, const LoadOptions &options, const ProgressFn &progress = {},
+                   std::stop_token stop = {});
     void unload();
     bool isLoaded() const;
     const ModelInfo &info() const;
@@ -153,11 +153,11 @@ public:
      */
     const DocumentIds &trainedDocuments() const;
 
-    struct Impl;                         // owns the torch model; defined in core/src only
+    struct Impl;  // owns the torch model; defined in core/src only
 
 private:
-    friend struct SessionInternals;      // core sources reach Impl through it (session/model_session_impl.h)
+    friend struct SessionInternals;  // core sources reach Impl through it (session/model_session_impl.h)
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace lc
+}  // namespace lc

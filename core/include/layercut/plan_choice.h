@@ -22,9 +22,9 @@ namespace lc {
 /** The documents a similarity plan measures distances on, and how. The defaults are every command's. */
 struct PlanSample
 {
-    std::filesystem::path data;                                 // text or token ids
-    DatasetOptions options{.samples = 1000, .maxLength = 2048}; // a seeded choice of 1000 documents, 2048 tokens
-    int64_t batchSize = 8;                                      // sequences per forward pass (no effect on the result)
+    std::filesystem::path data;                                  // text or token ids
+    DatasetOptions options{.samples = 1000, .maxLength = 2048};  // a seeded choice of 1000 documents, 2048 tokens
+    int64_t batchSize = 8;                                       // sequences per forward pass (no effect on the result)
     /**
      * The analysis cache (analysis_cache.h, the GUI's "distances" cache folder): distances of the same model
      * files, data file and options in the same dtype (dense weights) are read from it instead of measured,
@@ -41,8 +41,8 @@ struct PlanRequest
     int64_t count = 0;                                 // drops this many, chosen by `strategy`
     double fraction = 0.0;                             // drops round(fraction · L), chosen by `strategy`
     PruneStrategy strategy = PruneStrategy::Similarity;
-    std::filesystem::path distancesFile;               // similarity: a saved `layercut-cli distances` result
-    PlanSample sample;                                 // similarity without a file: measured on this
+    std::filesystem::path distancesFile;  // similarity: a saved `layercut-cli distances` result
+    PlanSample sample;                    // similarity without a file: measured on this
 
     /** How many of block, layers, count and fraction are given (1 is valid). */
     int ways() const;
@@ -53,7 +53,7 @@ struct PlanRequest
 struct ChosenPlan
 {
     PrunePlan plan;
-    std::optional<DistanceMetric> metric;              // Angular when distances chose it
+    std::optional<DistanceMetric> metric;  // Angular when distances chose it
 };
 
 /**
@@ -76,4 +76,4 @@ LayerDistances measurePlanDistances(const std::filesystem::path &model, const Pl
 ChosenPlan choosePrunePlan(const PlanRequest &request, const std::filesystem::path &model, const LoadOptions &load,
                            ModelSession *loaded, const ProgressFn &progress = {}, std::stop_token stop = {});
 
-} // namespace lc
+}  // namespace lc

@@ -14,8 +14,7 @@ namespace lc {
  * What a long operation is doing. An enum, so that the GUI's texts for them are a switch the compiler
  * checks: a new stage without its text is a warning there.
  */
-enum class Stage
-{
+enum class Stage {
     OpeningCheckpoint,
     LoadingWeights,            // bytes of the checkpoint's tensors uploaded
     ReadingData,               // bytes of a data file read
@@ -26,11 +25,11 @@ enum class Stage
     AttachingAdapters,         // LoRA on a base that needs no quantising
     Validating,                // validation blocks measured
     WritingCheckpoint,
-    MeasuringDistances,        // samples measured
-    MeasuringLoss,             // sequences measured
-    Evaluating,                // sequences evaluated
-    Exporting,                 // bytes written
-    Sweep,                     // sweep points measured
+    MeasuringDistances,  // samples measured
+    MeasuringLoss,       // sequences measured
+    Evaluating,          // sequences evaluated
+    Exporting,           // bytes written
+    Sweep,               // sweep points measured
 };
 
 /** The stage's short English name, as the CLI prints it on stderr ("loading weights"). */
@@ -84,10 +83,8 @@ class ThrottledProgress
 {
 public:
     ThrottledProgress(ProgressFn progress, Stage stage, int64_t total)
-        : m_progress(std::move(progress)), m_stage(stage), m_total(total),
-          m_step(total > 200 ? total / 200 : 1)
-    {
-    }
+        : m_progress(std::move(progress)), m_stage(stage), m_total(total), m_step(total > 200 ? total / 200 : 1)
+    {}
 
     void operator()(int64_t current, int64_t tokens = 0)
     {
@@ -110,4 +107,4 @@ private:
     int64_t m_last = -1;
 };
 
-} // namespace lc
+}  // namespace lc

@@ -10,8 +10,7 @@ namespace lc {
 struct LayerDistances;
 
 /** How the layers to drop are chosen when the user gives a count rather than a block. */
-enum class PruneStrategy
-{
+enum class PruneStrategy {
     Similarity,  // the block [l*(n), l*(n)+n) of smallest angular distance (Gromov et al. 2024)
     Deepest,     // the paper's simple heuristic: the n layers before the last, 0-based L−1−n … L−2
     Reverse,     // the last n layers, L−n … L−1 ("Reassessing Layer Pruning")
@@ -28,10 +27,10 @@ PruneStrategy parseStrategy(const std::string &name);
  */
 struct PrunePlan
 {
-    int64_t sourceLayers = 0;          // L of the source checkpoint
-    std::vector<int64_t> kept;         // ascending original indices
-    std::string method;                // how it was chosen: "block", "similarity", "deepest", "reverse", "list"
-    double distance = -1.0;            // d(l, n) of the dropped block when known, else negative
+    int64_t sourceLayers = 0;   // L of the source checkpoint
+    std::vector<int64_t> kept;  // ascending original indices
+    std::string method;         // how it was chosen: "block", "similarity", "deepest", "reverse", "list"
+    double distance = -1.0;     // d(l, n) of the dropped block when known, else negative
 
     /** Keeps every layer. */
     static PrunePlan keepAll(int64_t layers);
@@ -57,4 +56,4 @@ struct PrunePlan
 /** round(fraction · L) layers, at least 1 and at most L − 1; throws lc::Error for fractions outside (0, 1). */
 int64_t layersForFraction(int64_t layers, double fraction);
 
-} // namespace lc
+}  // namespace lc

@@ -16,9 +16,9 @@ namespace lc {
 struct TensorEntry
 {
     std::string name;
-    std::string dtype;            // safetensors dtype string: "F32", "BF16", "I64", ...
+    std::string dtype;  // safetensors dtype string: "F32", "BF16", "I64", ...
     std::vector<int64_t> shape;
-    uint64_t begin = 0;           // offsets relative to the byte buffer, end exclusive
+    uint64_t begin = 0;  // offsets relative to the byte buffer, end exclusive
     uint64_t end = 0;
     const std::byte *data = nullptr;  // points into the read-only memory map; valid while the file lives
 
@@ -79,4 +79,4 @@ void writeSafetensors(const std::filesystem::path &path, const std::vector<Tenso
                       const std::map<std::string, std::string> &metadata = {},
                       const std::function<void(const TensorToWrite &)> &afterEachTensor = {});
 
-} // namespace lc
+}  // namespace lc

@@ -23,9 +23,9 @@ namespace lc {
 
 struct SweepOptions
 {
-    std::vector<double> fractions;              // of the layers dropped, e.g. 0, 0.1, ..., 0.6
+    std::vector<double> fractions;  // of the layers dropped, e.g. 0, 0.1, ..., 0.6
     std::vector<PruneStrategy> strategies = {PruneStrategy::Similarity};
-    std::filesystem::path distanceData;         // similarity: the text the distances are measured on
+    std::filesystem::path distanceData;                     // similarity: the text the distances are measured on
     DatasetOptions distanceOptions = PlanSample().options;  // the same sample as prune's and heal's
     /**
      * Similarity: the analysis cache folder (analysis_cache.h; the GUI's "distances" cache, `layercut-cli
@@ -38,19 +38,19 @@ struct SweepOptions
      * distanceOptions (a heatmap on screen); used as they are, neither measured nor read from the cache.
      */
     std::optional<LayerDistances> distances;
-    int64_t healSteps = 0;                      // > 0: each point is also healed (HealingConfig below) and evaluated again
-    HealingConfig healing;                      // steps replaced by healSteps; outputDir and resumeFrom ignored
+    int64_t healSteps = 0;  // > 0: each point is also healed (HealingConfig below) and evaluated again
+    HealingConfig healing;  // steps replaced by healSteps; outputDir and resumeFrom ignored
     EvalOptions eval;
-    std::filesystem::path resultFile;           // written after every point; an existing one is resumed
-    bool perLayer = false;                      // the importance scan: drop each single layer instead
+    std::filesystem::path resultFile;  // written after every point; an existing one is resumed
+    bool perLayer = false;             // the importance scan: drop each single layer instead
 };
 
 /** One evaluated model: a strategy and fraction, healed or not. */
 struct SweepPoint
 {
     PruneStrategy strategy = PruneStrategy::Similarity;  // Single: a point of the importance scan
-    double fraction = 0.0;                      // requested (dropped / L for the importance scan)
-    std::vector<int64_t> dropped;               // original 0-based layers
+    double fraction = 0.0;                               // requested (dropped / L for the importance scan)
+    std::vector<int64_t> dropped;                        // original 0-based layers
     bool healed = false;
     std::optional<double> mmlu, boolq, loss, normalizedLoss;
     double seconds = 0.0;
@@ -64,13 +64,13 @@ struct SweepPoint
 
 struct SweepResult
 {
-    int64_t layers = 0;                         // L of the model
+    int64_t layers = 0;  // L of the model
     std::vector<SweepPoint> points;
-    double mmluChance = 0.25;                   // random guessing on four choices
-    std::optional<double> boolqMajority;        // always answering the majority class
+    double mmluChance = 0.25;             // random guessing on four choices
+    std::optional<double> boolqMajority;  // always answering the majority class
     bool cancelled = false;
-    nlohmann::ordered_json settings;            // what runSweep measured the points with (the resume key);
-                                                // sweepFromJson leaves it empty
+    nlohmann::ordered_json settings;  // what runSweep measured the points with (the resume key);
+                                      // sweepFromJson leaves it empty
 };
 
 // The sweep's JSON (defined torch-free, beside healing_json.h and evaluation_json.h).
@@ -106,4 +106,4 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &options,
                      const std::function<void(const SweepPoint &)> &pointDone = {}, const ProgressFn &progress = {},
                      std::stop_token stop = {});
 
-} // namespace lc
+}  // namespace lc

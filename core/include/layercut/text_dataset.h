@@ -33,21 +33,21 @@ std::vector<Document> readDocuments(const std::filesystem::path &path, const Pro
 
 struct DatasetOptions
 {
-    int64_t samples = 0;        // documents to keep; 0 keeps all
-    int64_t maxLength = 2048;   // tokens per sequence (longer documents are truncated)
-    uint64_t seed = 0;          // which documents are sampled when there are more than `samples`
-    bool addSpecial = true;     // BOS/EOS as the tokenizer config says
+    int64_t samples = 0;       // documents to keep; 0 keeps all
+    int64_t maxLength = 2048;  // tokens per sequence (longer documents are truncated)
+    uint64_t seed = 0;         // which documents are sampled when there are more than `samples`
+    bool addSpecial = true;    // BOS/EOS as the tokenizer config says
 };
 
 /** Token sequences ready for the model, with counts of what was skipped. */
 struct TokenizedDataset
 {
     std::vector<std::vector<int64_t>> sequences;
-    int64_t documents = 0;      // documents in the file
-    int64_t excluded = 0;       // documents left out because a model was trained on them
-    int64_t skippedEmpty = 0;   // documents with no token (excluding special tokens), skipped
-    int64_t truncated = 0;      // documents cut at maxLength
-    int64_t tokens = 0;         // tokens in `sequences`
+    int64_t documents = 0;     // documents in the file
+    int64_t excluded = 0;      // documents left out because a model was trained on them
+    int64_t skippedEmpty = 0;  // documents with no token (excluding special tokens), skipped
+    int64_t truncated = 0;     // documents cut at maxLength
+    int64_t tokens = 0;        // tokens in `sequences`
 };
 
 /**
@@ -74,7 +74,7 @@ TokenizedDataset readTokenized(const std::filesystem::path &path, const Tokenize
 struct HeldOutDocuments
 {
     std::vector<Document> documents;
-    bool disjoint = false;      // none of them is among those the analysis sampled (barring empty ones)
+    bool disjoint = false;  // none of them is among those the analysis sampled (barring empty ones)
 };
 
 /**
@@ -86,4 +86,4 @@ struct HeldOutDocuments
 HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const DatasetOptions &analysis,
                                   int64_t count);
 
-} // namespace lc
+}  // namespace lc

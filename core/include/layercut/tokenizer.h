@@ -35,4 +35,4 @@ public:
  */
 std::unique_ptr<Tokenizer> loadTokenizer(const std::filesystem::path &path);
 
-} // namespace lc
+}  // namespace lc

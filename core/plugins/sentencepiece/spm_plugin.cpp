@@ -21,11 +21,14 @@ void writeError(char *err, size_t size, const std::string &message)
         err[size - 1] = '\0';
     }
 }
-} // namespace
+}  // namespace
 
 extern "C" {
 
-int lc_spm_abi_version(void) { return LC_SPM_ABI_VERSION; }
+int lc_spm_abi_version(void)
+{
+    return LC_SPM_ABI_VERSION;
+}
 
 lc_spm *lc_spm_open(const char *path, char *err, size_t errSize)
 {
@@ -44,7 +47,10 @@ lc_spm *lc_spm_open(const char *path, char *err, size_t errSize)
     }
 }
 
-void lc_spm_close(lc_spm *h) { delete h; }
+void lc_spm_close(lc_spm *h)
+{
+    delete h;
+}
 
 long lc_spm_encode(const lc_spm *h, const char *text, size_t len, int32_t *ids, size_t capacity, char *err,
                    size_t errSize)
@@ -83,9 +89,18 @@ long lc_spm_decode(const lc_spm *h, const int32_t *ids, size_t n, char *out, siz
     }
 }
 
-int lc_spm_vocab_size(const lc_spm *h) { return h->processor.GetPieceSize(); }
-int lc_spm_bos_id(const lc_spm *h) { return h->processor.bos_id(); }
-int lc_spm_eos_id(const lc_spm *h) { return h->processor.eos_id(); }
+int lc_spm_vocab_size(const lc_spm *h)
+{
+    return h->processor.GetPieceSize();
+}
+int lc_spm_bos_id(const lc_spm *h)
+{
+    return h->processor.bos_id();
+}
+int lc_spm_eos_id(const lc_spm *h)
+{
+    return h->processor.eos_id();
+}
 
 int lc_spm_piece_to_id(const lc_spm *h, const char *piece)
 {
@@ -94,4 +109,4 @@ int lc_spm_piece_to_id(const lc_spm *h, const char *piece)
     return (id == h->processor.unk_id() && h->processor.IdToPiece(id) != piece) ? -1 : id;
 }
 
-} // extern "C"
+}  // extern "C"

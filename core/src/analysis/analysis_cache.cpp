@@ -12,8 +12,7 @@
 namespace lc {
 
 std::string distancesCacheKey(const std::filesystem::path &model, const std::filesystem::path &data,
-                              const DatasetOptions &options, const std::string &dtype,
-                              const std::string &weightStorage)
+                              const DatasetOptions &options, const std::string &dtype, const std::string &weightStorage)
 {
     std::error_code ec;
     // The model's files in name order (the same files give the same key however they were written).
@@ -54,4 +53,4 @@ void saveCachedDistances(const std::filesystem::path &file, const LayerDistances
     writeFileAtomically(file, distancesToJson(distances).dump() + "\n");
 }
 
-} // namespace lc
+}  // namespace lc

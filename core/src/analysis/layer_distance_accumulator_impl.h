@@ -18,9 +18,9 @@ namespace lc {
 struct LayerDistanceAccumulator::Impl
 {
     int64_t numLayers = 0;
-    at::Tensor sumLast;      // (S, S) float64: Σ over sequences of d at the last real token
-    at::Tensor sumAll;       // (S, S) float64: Σ over real tokens of d
-    at::Tensor sumCos;       // (S, S) float64: Σ over real tokens of cos
+    at::Tensor sumLast;  // (S, S) float64: Σ over sequences of d at the last real token
+    at::Tensor sumAll;   // (S, S) float64: Σ over real tokens of d
+    at::Tensor sumCos;   // (S, S) float64: Σ over real tokens of cos
     int64_t samples = 0;
     int64_t tokens = 0;
 
@@ -33,4 +33,4 @@ struct LayerDistanceAccumulator::Impl
     LayerDistances result() const;
 };
 
-} // namespace lc
+}  // namespace lc

@@ -29,7 +29,7 @@ at::Tensor pairwiseCos(const at::Tensor &states)
     return (gram / (norm.unsqueeze(2) * norm.unsqueeze(1))).clamp(-1.0, 1.0);
 }
 
-} // namespace
+}  // namespace
 
 LayerDistanceAccumulator::Impl::Impl(int64_t layers) : numLayers(layers)
 {
@@ -156,9 +156,12 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
             // into its slot as the pass reaches it.
             at::Tensor states =
                 at::empty({B * T, S, H}, at::TensorOptions().dtype(model.dtype()).device(model.device()));
-            model.forward(ids, mask, [&](int64_t l, const at::Tensor &x) {
-                states.select(1, l).copy_(x.reshape({B * T, H}));
-            }, /*wantLogits=*/false, LayerSet::All, stop);
+            model.forward(
+                ids, mask,
+                [&](int64_t l, const at::Tensor &x) {
+                    states.select(1, l).copy_(x.reshape({B * T, H}));
+                },
+                /*wantLogits=*/false, LayerSet::All, stop);
             throwIfStopped(stop);
             const at::Tensor lastIndex = mask.sum(1) - 1;  // right padding: the last real position
             accumulator.impl().addBatch(states, mask, lastIndex);
@@ -175,9 +178,8 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
             if (!std::isfinite(result.angularAt(n, l)) || !std::isfinite(result.allTokensAt(n, l)))
                 throw Error("the distance d(" + std::to_string(l) + ", " + std::to_string(n) +
                             ") is not a number: the model's residual stream overflowed or is NaN in " +
-                            session.info().computeDtype +
-                            " (try float32 or bfloat16); nothing was kept");
+                            session.info().computeDtype + " (try float32 or bfloat16); nothing was kept");
     return result;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -69,7 +69,7 @@ std::vector<double> matrixFrom(const nlohmann::json &rows, int64_t L, const std:
     return m;
 }
 
-} // namespace
+}  // namespace
 
 std::string distanceMetricName(DistanceMetric metric)
 {
@@ -145,8 +145,8 @@ LayerDistances distancesFromJson(const nlohmann::json &j, const std::string &sou
         throw Error("'" + source + "': \"num_layers\" is out of range");
     d.samples = j.value("sample_count", int64_t{0});
     d.tokens = j.value("token_count", int64_t{0});
-    for (const auto &[metric, matrix] : {std::pair{DistanceMetric::Angular, &d.angular},
-                                         std::pair{DistanceMetric::AllTokens, &d.allTokens}}) {
+    for (const auto &[metric, matrix] :
+         {std::pair{DistanceMetric::Angular, &d.angular}, std::pair{DistanceMetric::AllTokens, &d.allTokens}}) {
         const std::string key = distanceMetricName(metric);
         *matrix = matrixFrom(j.value(key, nlohmann::json()), d.numLayers, key, source);
     }
@@ -158,4 +158,4 @@ LayerDistances distancesFromJson(const nlohmann::json &j, const std::string &sou
     return d;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -42,4 +42,4 @@ std::string storedDtypeName(std::string_view safetensorsDtype)
     return computable ? dtypeName(parseDType(safetensorsDtype)) : std::string(safetensorsDtype);
 }
 
-} // namespace lc
+}  // namespace lc

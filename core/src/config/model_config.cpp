@@ -74,8 +74,7 @@ RopeScaling parseRopeScaling(const Reader &r, const json &scaling)
         rs.factor = r.number(scaling, "factor", 8.0);
         rs.lowFreqFactor = r.number(scaling, "low_freq_factor", 1.0);
         rs.highFreqFactor = r.number(scaling, "high_freq_factor", 4.0);
-        rs.originalMaxPositions =
-            static_cast<int64_t>(r.number(scaling, "original_max_position_embeddings", 8192));
+        rs.originalMaxPositions = static_cast<int64_t>(r.number(scaling, "original_max_position_embeddings", 8192));
         if (rs.highFreqFactor <= rs.lowFreqFactor)
             r.fail("llama3 rope scaling needs high_freq_factor > low_freq_factor");
     } else {
@@ -86,7 +85,7 @@ RopeScaling parseRopeScaling(const Reader &r, const json &scaling)
     return rs;
 }
 
-} // namespace
+}  // namespace
 
 int64_t ExpectedTensor::numel() const
 {
@@ -199,8 +198,7 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         c.qkvBias = c.outputBias = r.flag("attention_bias", false);
         c.mlpBias = r.flag("mlp_bias", false);
         break;
-    case ModelFamily::Mistral:
-        break;
+    case ModelFamily::Mistral: break;
     case ModelFamily::Qwen2:
         c.qkvBias = true;  // hard-coded in modeling_qwen2.py; o_proj has none
         break;
@@ -296,4 +294,4 @@ int64_t ModelConfig::parameterCount() const
     return n;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -80,4 +80,4 @@ std::vector<Document> withoutDocuments(const std::vector<Document> &documents, c
     return kept;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -65,4 +65,4 @@ PackedBlocks packDocuments(const std::vector<Document> &documents, const std::ve
     return out;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -14,10 +14,10 @@ namespace lc {
 
 struct PackedBlocks
 {
-    int64_t length = 0;              // tokens per block
-    std::vector<int64_t> tokens;     // count() × length
-    int64_t documents = 0;           // documents read into the blocks
-    int64_t consumed = 0;            // entries of `order` read (the documents these blocks were made from)
+    int64_t length = 0;           // tokens per block
+    std::vector<int64_t> tokens;  // count() × length
+    int64_t documents = 0;        // documents read into the blocks
+    int64_t consumed = 0;         // entries of `order` read (the documents these blocks were made from)
     int64_t count() const { return length > 0 ? static_cast<int64_t>(tokens.size()) / length : 0; }
     const int64_t *block(int64_t i) const { return tokens.data() + i * length; }
 };
@@ -37,4 +37,4 @@ PackedBlocks packDocuments(const std::vector<Document> &documents, const std::ve
 /** 0..n-1 shuffled by a seeded Mersenne Twister: the same on every run and machine. */
 std::vector<size_t> seededPermutation(size_t n, uint64_t seed);
 
-} // namespace lc
+}  // namespace lc

@@ -165,7 +165,8 @@ void checkIsText(const std::filesystem::path &path, const std::vector<std::strin
             control += isControlByte(c);
     }
     if (control > 4 && control * 100 > bytes)
-        throw Error("'" + path.string() + "': not text: " + std::to_string(control * 100 / std::max<uint64_t>(bytes, 1)) +
+        throw Error("'" + path.string() +
+                    "': not text: " + std::to_string(control * 100 / std::max<uint64_t>(bytes, 1)) +
                     "% of its bytes are control characters (a binary file, or UTF-16?); LayerCut reads UTF-8 text, "
                     "JSON Lines or gzip-compressed JSON Lines");
     if (!checkUtf8)
@@ -187,7 +188,7 @@ bool isJsonLines(const std::filesystem::path &path)
            endsWith(name, ".json.gz") || endsWith(name, ".gz");
 }
 
-} // namespace
+}  // namespace
 
 std::vector<Document> readDocuments(const std::filesystem::path &path, const ProgressFn &progress, std::stop_token stop)
 {
@@ -196,30 +197,33 @@ std::vector<Document> readDocuments(const std::filesystem::path &path, const Pro
     std::vector<Document> docs;
     if (isJsonLines(path)) {
         // Parsed as read: for a C4 shard the parsing is most of the time, and the progress counts it.
-        readLines(path, [&](std::string &text, size_t number) {
-            if (text.find_first_not_of(" \t") == std::string::npos)
-                return;
-            const std::string where = "'" + path.string() + "' line " + std::to_string(number);
-            nlohmann::json j;
-            try {
-                j = nlohmann::json::parse(text);
-            } catch (const nlohmann::json::exception &e) {
-                throw Error(where + ": not valid JSON (" + e.what() + ")");
-            }
-            if (j.is_object() && j.contains("text") && j["text"].is_string()) {
-                docs.emplace_back(j["text"].get<std::string>());
-            } else if (j.is_object() && j.contains("input_ids") && j["input_ids"].is_array()) {
-                std::vector<int64_t> ids;
-                for (const auto &v : j["input_ids"]) {
-                    if (!v.is_number_integer())
-                        throw Error(where + ": input_ids holds a value that is not an integer");
-                    ids.push_back(v.get<int64_t>());
+        readLines(
+            path,
+            [&](std::string &text, size_t number) {
+                if (text.find_first_not_of(" \t") == std::string::npos)
+                    return;
+                const std::string where = "'" + path.string() + "' line " + std::to_string(number);
+                nlohmann::json j;
+                try {
+                    j = nlohmann::json::parse(text);
+                } catch (const nlohmann::json::exception &e) {
+                    throw Error(where + ": not valid JSON (" + e.what() + ")");
                 }
-                docs.emplace_back(std::move(ids));
-            } else {
-                throw Error(where + ": expected an object with a \"text\" string or an \"input_ids\" list");
-            }
-        }, progress, stop);
+                if (j.is_object() && j.contains("text") && j["text"].is_string()) {
+                    docs.emplace_back(j["text"].get<std::string>());
+                } else if (j.is_object() && j.contains("input_ids") && j["input_ids"].is_array()) {
+                    std::vector<int64_t> ids;
+                    for (const auto &v : j["input_ids"]) {
+                        if (!v.is_number_integer())
+                            throw Error(where + ": input_ids holds a value that is not an integer");
+                        ids.push_back(v.get<int64_t>());
+                    }
+                    docs.emplace_back(std::move(ids));
+                } else {
+                    throw Error(where + ": expected an object with a \"text\" string or an \"input_ids\" list");
+                }
+            },
+            progress, stop);
         // The JSON parser has checked the UTF-8; escapes can still decode to control characters.
         std::vector<std::string> texts;
         for (const Document &d : docs)
@@ -229,7 +233,8 @@ std::vector<Document> readDocuments(const std::filesystem::path &path, const Pro
         return docs;
     }
     std::vector<std::string> lines;
-    readLines(path, [&](std::string &text, size_t) { lines.push_back(std::move(text)); }, progress, stop);
+    readLines(
+        path, [&](std::string &text, size_t) { lines.push_back(std::move(text)); }, progress, stop);
     checkIsText(path, lines, true);
     // Plain text: blank lines separate documents when there are any; otherwise each line is one.
     const bool blocks = std::any_of(lines.begin(), lines.end(), [](const std::string &l) {
@@ -269,10 +274,9 @@ std::vector<size_t> samplingOrder(size_t documents, const DatasetOptions &option
     return order;
 }
 
-} // namespace
+}  // namespace
 
-HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const DatasetOptions &analysis,
-                                  int64_t count)
+HeldOutDocuments heldOutDocuments(const std::vector<Document> &documents, const DatasetOptions &analysis, int64_t count)
 {
     HeldOutDocuments out;
     const auto n = static_cast<int64_t>(documents.size());
@@ -365,4 +369,4 @@ TokenizedDataset readTokenized(const std::filesystem::path &path, const Tokenize
     return data;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -104,7 +104,8 @@ std::vector<ChoiceQuestion> readMmluCsv(const fs::path &file, const std::string 
     for (const auto &[line, fields] : parseCsv(readText(file), file)) {
         const std::string where = "'" + file.string() + "': line " + std::to_string(line);
         if (fields.size() != 6)
-            throw Error(where + ": expected 6 fields (question, A, B, C, D, answer), found " + std::to_string(fields.size()));
+            throw Error(where + ": expected 6 fields (question, A, B, C, D, answer), found " +
+                        std::to_string(fields.size()));
         std::string letter = fields[5];
         letter.erase(std::remove_if(letter.begin(), letter.end(), [](unsigned char c) { return std::isspace(c); }),
                      letter.end());
@@ -164,11 +165,12 @@ void forEachJsonLine(const fs::path &path, F &&f)
 // U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. On valid UTF-8 a match at either end is always
 // a whole character: lead and continuation bytes never look alike.
 constexpr std::string_view kPythonWhitespace[] = {
-    "\t", "\n", "\v", "\f", "\r", "\x1c", "\x1d", "\x1e", "\x1f", " ",
-    "\xc2\x85", "\xc2\xa0", "\xe1\x9a\x80",
-    "\xe2\x80\x80", "\xe2\x80\x81", "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85",
-    "\xe2\x80\x86", "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89", "\xe2\x80\x8a",
-    "\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80"};
+    "\t",           "\n",           "\v",           "\f",           "\r",
+    "\x1c",         "\x1d",         "\x1e",         "\x1f",         " ",
+    "\xc2\x85",     "\xc2\xa0",     "\xe1\x9a\x80", "\xe2\x80\x80", "\xe2\x80\x81",
+    "\xe2\x80\x82", "\xe2\x80\x83", "\xe2\x80\x84", "\xe2\x80\x85", "\xe2\x80\x86",
+    "\xe2\x80\x87", "\xe2\x80\x88", "\xe2\x80\x89", "\xe2\x80\x8a", "\xe2\x80\xa8",
+    "\xe2\x80\xa9", "\xe2\x80\xaf", "\xe2\x81\x9f", "\xe3\x80\x80"};
 
 std::string pyStrip(std::string_view s)
 {
@@ -192,7 +194,7 @@ std::string pyStrip(std::string_view s)
     return std::string(s);
 }
 
-} // namespace
+}  // namespace
 
 MmluData readMmlu(const fs::path &path, int64_t shots)
 {
@@ -264,27 +266,63 @@ std::string mmluCategory(const std::string &subject)
 {
     // lm-evaluation-harness tasks/mmlu/_generate_configs.py: each subject's group.
     static const std::map<std::string, std::string> categories = {
-        {"abstract_algebra", "stem"}, {"anatomy", "stem"}, {"astronomy", "stem"}, {"business_ethics", "other"},
-        {"clinical_knowledge", "other"}, {"college_biology", "stem"}, {"college_chemistry", "stem"},
-        {"college_computer_science", "stem"}, {"college_mathematics", "stem"}, {"college_medicine", "other"},
-        {"college_physics", "stem"}, {"computer_security", "stem"}, {"conceptual_physics", "stem"},
-        {"econometrics", "social_sciences"}, {"electrical_engineering", "stem"}, {"elementary_mathematics", "stem"},
-        {"formal_logic", "humanities"}, {"global_facts", "other"}, {"high_school_biology", "stem"},
-        {"high_school_chemistry", "stem"}, {"high_school_computer_science", "stem"},
-        {"high_school_european_history", "humanities"}, {"high_school_geography", "social_sciences"},
-        {"high_school_government_and_politics", "social_sciences"}, {"high_school_macroeconomics", "social_sciences"},
-        {"high_school_mathematics", "stem"}, {"high_school_microeconomics", "social_sciences"},
-        {"high_school_physics", "stem"}, {"high_school_psychology", "social_sciences"},
-        {"high_school_statistics", "stem"}, {"high_school_us_history", "humanities"},
-        {"high_school_world_history", "humanities"}, {"human_aging", "other"}, {"human_sexuality", "social_sciences"},
-        {"international_law", "humanities"}, {"jurisprudence", "humanities"}, {"logical_fallacies", "humanities"},
-        {"machine_learning", "stem"}, {"management", "other"}, {"marketing", "other"}, {"medical_genetics", "other"},
-        {"miscellaneous", "other"}, {"moral_disputes", "humanities"}, {"moral_scenarios", "humanities"},
-        {"nutrition", "other"}, {"philosophy", "humanities"}, {"prehistory", "humanities"},
-        {"professional_accounting", "other"}, {"professional_law", "humanities"}, {"professional_medicine", "other"},
-        {"professional_psychology", "social_sciences"}, {"public_relations", "social_sciences"},
-        {"security_studies", "social_sciences"}, {"sociology", "social_sciences"},
-        {"us_foreign_policy", "social_sciences"}, {"virology", "other"}, {"world_religions", "humanities"}};
+        {"abstract_algebra", "stem"},
+        {"anatomy", "stem"},
+        {"astronomy", "stem"},
+        {"business_ethics", "other"},
+        {"clinical_knowledge", "other"},
+        {"college_biology", "stem"},
+        {"college_chemistry", "stem"},
+        {"college_computer_science", "stem"},
+        {"college_mathematics", "stem"},
+        {"college_medicine", "other"},
+        {"college_physics", "stem"},
+        {"computer_security", "stem"},
+        {"conceptual_physics", "stem"},
+        {"econometrics", "social_sciences"},
+        {"electrical_engineering", "stem"},
+        {"elementary_mathematics", "stem"},
+        {"formal_logic", "humanities"},
+        {"global_facts", "other"},
+        {"high_school_biology", "stem"},
+        {"high_school_chemistry", "stem"},
+        {"high_school_computer_science", "stem"},
+        {"high_school_european_history", "humanities"},
+        {"high_school_geography", "social_sciences"},
+        {"high_school_government_and_politics", "social_sciences"},
+        {"high_school_macroeconomics", "social_sciences"},
+        {"high_school_mathematics", "stem"},
+        {"high_school_microeconomics", "social_sciences"},
+        {"high_school_physics", "stem"},
+        {"high_school_psychology", "social_sciences"},
+        {"high_school_statistics", "stem"},
+        {"high_school_us_history", "humanities"},
+        {"high_school_world_history", "humanities"},
+        {"human_aging", "other"},
+        {"human_sexuality", "social_sciences"},
+        {"international_law", "humanities"},
+        {"jurisprudence", "humanities"},
+        {"logical_fallacies", "humanities"},
+        {"machine_learning", "stem"},
+        {"management", "other"},
+        {"marketing", "other"},
+        {"medical_genetics", "other"},
+        {"miscellaneous", "other"},
+        {"moral_disputes", "humanities"},
+        {"moral_scenarios", "humanities"},
+        {"nutrition", "other"},
+        {"philosophy", "humanities"},
+        {"prehistory", "humanities"},
+        {"professional_accounting", "other"},
+        {"professional_law", "humanities"},
+        {"professional_medicine", "other"},
+        {"professional_psychology", "social_sciences"},
+        {"public_relations", "social_sciences"},
+        {"security_studies", "social_sciences"},
+        {"sociology", "social_sciences"},
+        {"us_foreign_policy", "social_sciences"},
+        {"virology", "other"},
+        {"world_religions", "humanities"}};
     const auto it = categories.find(subject);
     return it == categories.end() ? "other" : it->second;
 }
@@ -300,7 +338,8 @@ std::string mmluQuestionText(const ChoiceQuestion &q)
 std::string mmluFewShotPrefix(const std::string &subject, const std::vector<ChoiceQuestion> &shots)
 {
     // description, then each example with target_delimiter " " + its letter and fewshot_delimiter "\n\n".
-    std::string s = "The following are multiple choice questions (with answers) about " + mmluSubjectText(subject) + ".\n\n";
+    std::string s =
+        "The following are multiple choice questions (with answers) about " + mmluSubjectText(subject) + ".\n\n";
     for (const ChoiceQuestion &q : shots)
         s += mmluQuestionText(q) + " " + std::string(1, static_cast<char>('A' + q.answer)) + "\n\n";
     return s;
@@ -332,4 +371,4 @@ const std::vector<std::string> &boolqContinuations()
     return c;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -36,7 +36,7 @@ struct Request
 {
     Tokens context;
     std::vector<Tokens> continuations;
-    int prefix = -1;                    // index of the shared prefix its context starts with, or -1
+    int prefix = -1;  // index of the shared prefix its context starts with, or -1
     QuestionResult *result = nullptr;
 };
 
@@ -44,7 +44,7 @@ struct Request
 struct Row
 {
     Request *request = nullptr;
-    Tokens input;                       // what the model reads (after the prefix, when there is one)
+    Tokens input;  // what the model reads (after the prefix, when there is one)
     int prefix = -1;
     // (position in input, choice, target token): the log-prob of target at that position adds to choice.
     std::vector<std::tuple<int64_t, int, int64_t>> targets;
@@ -53,8 +53,8 @@ struct Row
 std::vector<Row> rowsOf(Request &r, int64_t window, const std::vector<Tokens> &prefixes)
 {
     std::vector<Row> rows;
-    const bool singleTokens = std::all_of(r.continuations.begin(), r.continuations.end(),
-                                          [](const Tokens &c) { return c.size() == 1; });
+    const bool singleTokens =
+        std::all_of(r.continuations.begin(), r.continuations.end(), [](const Tokens &c) { return c.size() == 1; });
     const auto add = [&](Tokens input, std::vector<std::tuple<int64_t, int, int64_t>> targets) {
         // Left truncation to the window, as (context + continuation)[-(max_length + 1):][:-1].
         int64_t cut = std::max<int64_t>(0, static_cast<int64_t>(input.size()) - window);
@@ -76,7 +76,8 @@ std::vector<Row> rowsOf(Request &r, int64_t window, const std::vector<Tokens> &p
     if (singleTokens) {  // one pass of the context scores every choice at its last position
         std::vector<std::tuple<int64_t, int, int64_t>> targets;
         for (size_t c = 0; c < r.continuations.size(); ++c)
-            targets.emplace_back(static_cast<int64_t>(r.context.size()) - 1, static_cast<int>(c), r.continuations[c][0]);
+            targets.emplace_back(static_cast<int64_t>(r.context.size()) - 1, static_cast<int>(c),
+                                 r.continuations[c][0]);
         add(r.context, targets);
         return rows;
     }
@@ -202,13 +203,16 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::v
                 flat.push_back(b * T + pos);
         const at::Tensor positions = at::tensor(flat, at::kLong).to(device);
         const at::Tensor logprobs = at::log_softmax(
-            at::linear(hidden.reshape({B * T, -1}).index_select(0, positions), model.weights().lmHead).to(at::kFloat), -1);
+            at::linear(hidden.reshape({B * T, -1}).index_select(0, positions), model.weights().lmHead).to(at::kFloat),
+            -1);
         std::vector<int64_t> tokens;
         for (int64_t b = 0; b < B; ++b)
             for (const auto &[pos, choice, token] : rows[start + static_cast<size_t>(b)].targets)
                 tokens.push_back(token);
         const at::Tensor picked = logprobs.gather(1, at::tensor(tokens, at::kLong).to(device).unsqueeze(1))
-                                      .squeeze(1).to(at::kCPU, at::kDouble).contiguous();
+                                      .squeeze(1)
+                                      .to(at::kCPU, at::kDouble)
+                                      .contiguous();
         const double *lp = picked.data_ptr<double>();
         size_t k = 0;
         for (int64_t b = 0; b < B; ++b) {
@@ -251,7 +255,7 @@ TaskResult tally(std::vector<QuestionResult> questions, size_t choices)
     return t;
 }
 
-} // namespace
+}  // namespace
 
 EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const ProgressFn &progress, std::stop_token stop)
 {
@@ -273,7 +277,8 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
         const MmluData data = readMmlu(o.mmlu, o.shots);
         std::vector<QuestionResult> questions;
         for (const auto &[subject, test] : data.test)
-            questions.resize(questions.size() + std::min(test.size(), o.limit > 0 ? static_cast<size_t>(o.limit) : test.size()));
+            questions.resize(questions.size() +
+                             std::min(test.size(), o.limit > 0 ? static_cast<size_t>(o.limit) : test.size()));
         // First what to ask (cheap), then all the tokenising on several threads.
         struct Pending
         {
@@ -288,8 +293,9 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
             const auto dev = data.dev.find(subject);
             std::vector<ChoiceQuestion> shots;
             if (dev != data.dev.end())
-                shots.assign(dev->second.begin(), dev->second.begin() + std::min<std::ptrdiff_t>(
-                                                                            o.shots, static_cast<std::ptrdiff_t>(dev->second.size())));
+                shots.assign(dev->second.begin(),
+                             dev->second.begin() +
+                                 std::min<std::ptrdiff_t>(o.shots, static_cast<std::ptrdiff_t>(dev->second.size())));
             if (static_cast<int64_t>(shots.size()) < o.shots)
                 throw Error("'" + o.mmlu.string() + "': subject " + subject + " has " + std::to_string(shots.size()) +
                             " few-shot examples, fewer than " + std::to_string(o.shots));
@@ -329,8 +335,8 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
         // The harness draws k-shot examples from BoolQ's train split; one file has none, so its first k rows
         // serve (as for MMLU in JSON Lines) and are not scored. Every question shares them: one prefix.
         if (o.boolqShots < 0 || o.boolqShots >= static_cast<int64_t>(data.size()))
-            throw Error("'" + o.boolq.string() + "': " + std::to_string(data.size()) + " questions leave none to score after " +
-                        std::to_string(o.boolqShots) + " few-shot examples");
+            throw Error("'" + o.boolq.string() + "': " + std::to_string(data.size()) +
+                        " questions leave none to score after " + std::to_string(o.boolqShots) + " few-shot examples");
         const std::vector<ChoiceQuestion> shots(data.begin(), data.begin() + o.boolqShots);
         data.erase(data.begin(), data.begin() + o.boolqShots);
         const std::string prefixText = boolqFewShotPrefix(shots);
@@ -346,7 +352,8 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
             questions[i].answer = data[i].answer;
         }
         parallelFor(data.size(), stop, [&](size_t i) {
-            Request r = makeRequest(tokenizer, prefixText + boolqQuestionText(data[i]), boolqContinuations(), questions[i]);
+            Request r =
+                makeRequest(tokenizer, prefixText + boolqQuestionText(data[i]), boolqContinuations(), questions[i]);
             if (!boolqPrefixes.empty())
                 usePrefixIfKept(r, 0, boolqPrefixes);
             requests[i] = std::move(r);
@@ -368,11 +375,11 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
         DocumentIds exclude = session.trainedDocuments();
         if (o.excludeDocuments)
             exclude.merge(*o.excludeDocuments);
-        const TokenizedDataset data = readTokenized(o.validationData, session.tokenizer(),
-                                                    {.samples = o.lossSequences, .maxLength = o.lossLength}, &exclude,
-                                                    progress, stop);
-        result.loss = session.languageModelLoss(data.sequences, std::max<int64_t>(1, o.batchTokens / o.lossLength), progress,
-                                                stop);
+        const TokenizedDataset data =
+            readTokenized(o.validationData, session.tokenizer(),
+                          {.samples = o.lossSequences, .maxLength = o.lossLength}, &exclude, progress, stop);
+        result.loss = session.languageModelLoss(data.sequences, std::max<int64_t>(1, o.batchTokens / o.lossLength),
+                                                progress, stop);
         result.normalizedLoss = result.loss->loss / std::log(static_cast<double>(impl.info.config.vocabSize));
         result.lossData = o.validationData;
         result.lossDocumentsInFile = data.documents;
@@ -383,4 +390,4 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
     return result;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -107,7 +107,7 @@ TaskResult taskFromJson(const nlohmann::json &j)
     return t;
 }
 
-} // namespace
+}  // namespace
 
 nlohmann::ordered_json lossToJson(const LossResult &loss)
 {
@@ -164,4 +164,4 @@ EvalResult evalResultFromJson(const nlohmann::json &j)
     return r;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -28,8 +28,8 @@ struct Task
 {
     PruneStrategy strategy = PruneStrategy::Similarity;
     double fraction = 0.0;
-    PrunePlan plan;   // empty until known: a similarity plan needs the distances
-    int64_t count = 0; // layers to drop
+    PrunePlan plan;     // empty until known: a similarity plan needs the distances
+    int64_t count = 0;  // layers to drop
 };
 
 /** A data file's identity in the resume key: its path, and its size and time when it is a file. */
@@ -51,7 +51,8 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &mode
     nlohmann::ordered_json s = sweepSettingsToJson(o);
     s["model"] = model.folder.string();
     char stamp[20];
-    std::snprintf(stamp, sizeof stamp, "%016llx", static_cast<unsigned long long>(stableHash(modelFolderStamp(model.folder))));
+    std::snprintf(stamp, sizeof stamp, "%016llx",
+                  static_cast<unsigned long long>(stableHash(modelFolderStamp(model.folder))));
     s["model_files"] = stamp;
     s["dtype"] = model.computeDtype;
     s["weights"] = model.weightStorage.empty() ? "dense" : model.weightStorage;
@@ -60,7 +61,8 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &mode
     s["loss_length"] = o.eval.lossLength;
     s["data_files"] = {dataStamp(o.eval.mmlu), dataStamp(o.eval.boolq), dataStamp(o.eval.validationData),
                        dataStamp(o.distanceData), o.healSteps > 0 ? dataStamp(o.healing.trainData) : ""};
-    if (!o.perLayer && std::find(o.strategies.begin(), o.strategies.end(), PruneStrategy::Similarity) != o.strategies.end()) {
+    if (!o.perLayer &&
+        std::find(o.strategies.begin(), o.strategies.end(), PruneStrategy::Similarity) != o.strategies.end()) {
         s["distance_samples"] = o.distanceOptions.samples;
         s["distance_max_length"] = o.distanceOptions.maxLength;
         s["distance_seed"] = o.distanceOptions.seed;
@@ -101,10 +103,11 @@ bool samePoint(const SweepPoint &p, const Task &t, bool healed)
            (t.plan.kept.empty() || p.dropped == t.plan.dropped());
 }
 
-} // namespace
+}  // namespace
 
-SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::function<void(const SweepPoint &)> &pointDone,
-                     const ProgressFn &progress, std::stop_token stop)
+SweepResult runSweep(ModelSession &session, const SweepOptions &o,
+                     const std::function<void(const SweepPoint &)> &pointDone, const ProgressFn &progress,
+                     std::stop_token stop)
 {
     if (!session.isLoaded())
         throw Error("no model is loaded");
@@ -139,7 +142,8 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
         const nlohmann::ordered_json now = result.settings;
         std::string difference = firstDifference(old.value("settings", nlohmann::json()), now);
         if (difference.empty() && old.value("layers", int64_t{0}) != L)
-            difference = "layers: " + std::to_string(old.value("layers", int64_t{0})) + " in the file, " + std::to_string(L) + " now";
+            difference = "layers: " + std::to_string(old.value("layers", int64_t{0})) + " in the file, " +
+                         std::to_string(L) + " now";
         if (!difference.empty())
             throw Error("'" + o.resultFile.string() + "' holds a sweep measured with other settings (" + difference +
                         "); run with the same settings to resume it, or choose another result file");
@@ -294,4 +298,4 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o, const std::fu
     return result;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -20,7 +20,7 @@ std::optional<double> optionalFrom(const nlohmann::json &j, const char *key)
     return j.contains(key) && j[key].is_number() ? std::optional<double>(j[key].get<double>()) : std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 nlohmann::ordered_json sweepSettingsToJson(const SweepOptions &o)
 {
@@ -130,4 +130,4 @@ SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
     }
 }
 
-} // namespace lc
+}  // namespace lc

@@ -32,4 +32,4 @@ void writeFileAtomically(const std::filesystem::path &path, std::string_view con
     }
 }
 
-} // namespace lc
+}  // namespace lc

@@ -13,7 +13,8 @@ std::optional<LayerTensorName> splitLayerTensorName(const std::string &name)
     if (name.rfind(prefix, 0) != 0)
         return std::nullopt;
     const size_t dot = name.find('.', prefix.size());
-    const std::string digits = name.substr(prefix.size(), dot == std::string::npos ? std::string::npos : dot - prefix.size());
+    const std::string digits =
+        name.substr(prefix.size(), dot == std::string::npos ? std::string::npos : dot - prefix.size());
     if (dot == std::string::npos || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
         digits.size() > 9)
         return std::nullopt;
@@ -36,12 +37,13 @@ Checkpoint Checkpoint::open(const std::filesystem::path &folder)
             if (!it.value().is_string())
                 throw Error("'" + index.string() + "': weight_map entry for '" + it.key() + "' is not a file name");
             const std::string file = it.value().get<std::string>();
-            if (file.find('/') != std::string::npos || file == ".." )
+            if (file.find('/') != std::string::npos || file == "..")
                 throw Error("'" + index.string() + "': shard name '" + file + "' is not a plain file name");
             auto &shard = shards[file];
             if (!shard) {
                 if (!fs::exists(folder / file))
-                    throw Error("'" + index.string() + "' lists shard '" + file + "', which is missing from the folder");
+                    throw Error("'" + index.string() + "' lists shard '" + file +
+                                "', which is missing from the folder");
                 shard = std::make_shared<SafetensorsFile>(folder / file);
                 ckpt.m_files.push_back(shard);
             }
@@ -57,7 +59,8 @@ Checkpoint Checkpoint::open(const std::filesystem::path &folder)
             ckpt.m_byName[t.name] = {&t, file.get()};
         ckpt.m_files.push_back(std::move(file));
     } else {
-        throw Error("'" + folder.string() + "': no model.safetensors or model.safetensors.index.json "
+        throw Error("'" + folder.string() +
+                    "': no model.safetensors or model.safetensors.index.json "
                     "(only safetensors checkpoints are supported)");
     }
     return ckpt;
@@ -107,4 +110,4 @@ std::string Checkpoint::dominantDtype() const
     return best;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -52,14 +52,8 @@ public:
         m_words.push_back(word);
         return *this;
     }
-    Command &option(const std::string &name, const std::string &value)
-    {
-        return arg(name).arg(value);
-    }
-    Command &path(const std::string &name, const std::filesystem::path &value)
-    {
-        return option(name, value.string());
-    }
+    Command &option(const std::string &name, const std::string &value) { return arg(name).arg(value); }
+    Command &path(const std::string &name, const std::filesystem::path &value) { return option(name, value.string()); }
     /** `name value` when `value` is not the default. */
     template <typename T>
     Command &changed(const std::string &name, const T &value, const T &byDefault)
@@ -68,10 +62,7 @@ public:
             option(name, number(value));
         return *this;
     }
-    Command &flag(const std::string &name, bool set)
-    {
-        return set ? arg(name) : *this;
-    }
+    Command &flag(const std::string &name, bool set) { return set ? arg(name) : *this; }
 
     std::string str() const
     {
@@ -197,7 +188,7 @@ void addHealing(Command &c, const HealingConfig &h, const std::string &prefix)
     c.changed(name("val-sequences"), h.validationSequences, d.validationSequences);
 }
 
-} // namespace
+}  // namespace
 
 std::string shellQuote(std::string_view word)
 {
@@ -351,4 +342,4 @@ std::string sweepCommand(const std::filesystem::path &model, const LoadOptions &
     return c.str();
 }
 
-} // namespace lc
+}  // namespace lc

@@ -46,4 +46,4 @@ std::string modelFolderStamp(const std::filesystem::path &folder)
     return stamp;
 }
 
-} // namespace lc
+}  // namespace lc

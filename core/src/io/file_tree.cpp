@@ -13,7 +13,7 @@ int removeEntry(const char *path, const struct stat *, int, struct FTW *)
     return std::remove(path) == 0 ? 0 : -1;
 }
 
-} // namespace
+}  // namespace
 
 bool removeTree(const std::filesystem::path &path) noexcept
 {
@@ -24,4 +24,4 @@ bool removeTree(const std::filesystem::path &path) noexcept
     return nftw(path.c_str(), removeEntry, 32, FTW_DEPTH | FTW_PHYS) == 0;
 }
 
-} // namespace lc
+}  // namespace lc

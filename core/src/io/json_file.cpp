@@ -22,4 +22,4 @@ nlohmann::json readJsonFile(const std::filesystem::path &path)
     }
 }
 
-} // namespace lc
+}  // namespace lc

@@ -24,7 +24,10 @@ namespace {
 // The reference implementation's MAX_HEADER_SIZE.
 constexpr uint64_t kMaxHeaderSize = 100'000'000;
 
-std::string quoted(const std::filesystem::path &p) { return "'" + p.string() + "'"; }
+std::string quoted(const std::filesystem::path &p)
+{
+    return "'" + p.string() + "'";
+}
 
 [[noreturn]] void fail(const std::filesystem::path &path, const std::string &what)
 {
@@ -36,14 +39,14 @@ std::string quoted(const std::filesystem::path &p) { return "'" + p.string() + "
     throw Error(quoted(path) + ": tensor '" + tensor + "': " + what);
 }
 
-} // namespace
+}  // namespace
 
 size_t safetensorsElementSize(const std::string &dtype)
 {
     static const std::map<std::string, size_t> sizes = {
-        {"BOOL", 1}, {"U8", 1}, {"I8", 1}, {"F8_E5M2", 1}, {"F8_E4M3", 1}, {"F8_E8M0", 1},
-        {"F8_E4M3FNUZ", 1}, {"F8_E5M2FNUZ", 1}, {"I16", 2}, {"U16", 2}, {"F16", 2}, {"BF16", 2},
-        {"I32", 4}, {"U32", 4}, {"F32", 4}, {"F64", 8}, {"I64", 8}, {"U64", 8}, {"C64", 8},
+        {"BOOL", 1},        {"U8", 1},  {"I8", 1},  {"F8_E5M2", 1}, {"F8_E4M3", 1}, {"F8_E8M0", 1}, {"F8_E4M3FNUZ", 1},
+        {"F8_E5M2FNUZ", 1}, {"I16", 2}, {"U16", 2}, {"F16", 2},     {"BF16", 2},    {"I32", 4},     {"U32", 4},
+        {"F32", 4},         {"F64", 8}, {"I64", 8}, {"U64", 8},     {"C64", 8},
     };
     const auto it = sizes.find(dtype);
     return it == sizes.end() ? 0 : it->second;
@@ -59,7 +62,8 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path &path) : m_path(pat
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         fail(path, std::string("cannot open: ") + std::strerror(errno));
-    struct stat st {};
+    struct stat st
+    {};
     if (::fstat(fd, &st) != 0) {
         ::close(fd);
         fail(path, "cannot stat");
@@ -139,17 +143,19 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path &path) : m_path(pat
             if (t.end < t.begin)
                 failTensor(path, name, "data_offsets end before they begin");
             if (t.end > bufferLen)
-                failTensor(path, name, "data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
-                                           ") run past the end of the file's " + std::to_string(bufferLen) +
-                                           "-byte data section (truncated file?)");
+                failTensor(path, name,
+                           "data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
+                               ") run past the end of the file's " + std::to_string(bufferLen) +
+                               "-byte data section (truncated file?)");
             // numel × element size, refusing shapes whose size overflows 64 bits.
             uint64_t expected = elemSize;
             for (const int64_t d : t.shape)
                 if (__builtin_mul_overflow(expected, static_cast<uint64_t>(d), &expected))
                     failTensor(path, name, "shape is too large");
             if (expected != t.byteSize())
-                failTensor(path, name, "shape × dtype size is " + std::to_string(expected) +
-                                           " bytes but data_offsets span " + std::to_string(t.byteSize()));
+                failTensor(path, name,
+                           "shape × dtype size is " + std::to_string(expected) + " bytes but data_offsets span " +
+                               std::to_string(t.byteSize()));
             t.data = buffer + t.begin;
             m_tensors.push_back(std::move(t));
         }
@@ -255,4 +261,4 @@ void writeSafetensors(const std::filesystem::path &path, const std::vector<Tenso
     }
 }
 
-} // namespace lc
+}  // namespace lc

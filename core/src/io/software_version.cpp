@@ -9,4 +9,4 @@ std::string softwareVersion()
     return std::string("LayerCut ") + LAYERCUT_VERSION;
 }
 
-} // namespace lc
+}  // namespace lc

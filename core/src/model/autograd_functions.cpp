@@ -93,7 +93,7 @@ struct CheckpointFunction : torch::autograd::Function<CheckpointFunction>
     }
 };
 
-} // namespace
+}  // namespace
 
 at::Tensor nf4Linear(const at::Tensor &x, const Nf4Weight &w, const at::Tensor &bias, bool keepDequantized)
 {
@@ -113,4 +113,4 @@ at::Tensor checkpointed(std::function<at::Tensor(const at::Tensor &)> fn, const 
     return CheckpointFunction::apply(x, at::TensorList(params), std::move(fn));
 }
 
-} // namespace lc
+}  // namespace lc

@@ -29,4 +29,4 @@ at::Tensor nf4Linear(const at::Tensor &x, const Nf4Weight &w, const at::Tensor &
 at::Tensor checkpointed(std::function<at::Tensor(const at::Tensor &)> fn, const at::Tensor &x,
                         const std::vector<at::Tensor> &params);
 
-} // namespace lc
+}  // namespace lc

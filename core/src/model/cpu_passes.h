@@ -47,4 +47,4 @@ inline std::vector<std::pair<size_t, size_t>> passRanges(const std::vector<int64
     return ranges;
 }
 
-} // namespace lc
+}  // namespace lc

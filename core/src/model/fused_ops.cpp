@@ -30,7 +30,7 @@ namespace {
 {
     throw Error("this build of LayerCut has no fused CUDA kernels");
 }
-} // namespace
+}  // namespace
 
 at::Tensor rmsNorm(const at::Tensor &, const at::Tensor &, double)
 {
@@ -53,4 +53,4 @@ at::Tensor siluMul(const at::Tensor &, const at::Tensor &)
 }
 #endif
 
-} // namespace lc::fused
+}  // namespace lc::fused

@@ -99,8 +99,8 @@ __global__ void rmsNormKernel(const T *__restrict__ x, const T *__restrict__ del
 // out[i] = T(T(x[i]·cos[i]) + T(−x[i+half]·sin[i])), out[i+half] = T(T(x[i+half]·cos[i+half]) + T(x[i]·sin[i+half])).
 template <typename T, int V>
 __global__ void ropeKernel(const T *__restrict__ x, const T *__restrict__ cos, const T *__restrict__ sin,
-                           T *__restrict__ out, int64_t Tn, int64_t heads, int64_t D, int64_t strideB,
-                           int64_t strideT, int64_t strideH, int64_t total)
+                           T *__restrict__ out, int64_t Tn, int64_t heads, int64_t D, int64_t strideB, int64_t strideT,
+                           int64_t strideH, int64_t total)
 {
     using P = Pack<T, V>;
     const int64_t half = D / 2, packsPerHalf = half / V;
@@ -115,8 +115,10 @@ __global__ void ropeKernel(const T *__restrict__ x, const T *__restrict__ cos, c
         T *outr = out + ((b * Tn + t) * heads + head) * D;
         const int64_t i = pack * V;
         const P x1 = *reinterpret_cast<const P *>(xr + i), x2 = *reinterpret_cast<const P *>(xr + half + i);
-        const P c1 = *reinterpret_cast<const P *>(cos + t * D + i), c2 = *reinterpret_cast<const P *>(cos + t * D + half + i);
-        const P s1 = *reinterpret_cast<const P *>(sin + t * D + i), s2 = *reinterpret_cast<const P *>(sin + t * D + half + i);
+        const P c1 = *reinterpret_cast<const P *>(cos + t * D + i),
+                c2 = *reinterpret_cast<const P *>(cos + t * D + half + i);
+        const P s1 = *reinterpret_cast<const P *>(sin + t * D + i),
+                s2 = *reinterpret_cast<const P *>(sin + t * D + half + i);
         P o1, o2;
 #pragma unroll
         for (int j = 0; j < V; ++j) {
@@ -130,8 +132,8 @@ __global__ void ropeKernel(const T *__restrict__ x, const T *__restrict__ cos, c
 
 // out = T(T(silu(gate)) · up), silu(g) = g / (1 + exp(−g)) as ATen computes it.
 template <typename T, int V>
-__global__ void siluMulKernel(const T *__restrict__ gate, const T *__restrict__ up, T *__restrict__ out,
-                              int64_t I, int64_t gateRowStride, int64_t upRowStride, int64_t total)
+__global__ void siluMulKernel(const T *__restrict__ gate, const T *__restrict__ up, T *__restrict__ out, int64_t I,
+                              int64_t gateRowStride, int64_t upRowStride, int64_t total)
 {
     using P = Pack<T, V>;
     const int64_t packsPerRow = I / V;
@@ -218,8 +220,8 @@ std::pair<at::Tensor, at::Tensor> launchRmsNorm(const at::Tensor &xIn, const at:
         const int64_t packs = H / width;
         const int threads = static_cast<int>(std::min<int64_t>(1024, std::max<int64_t>(32, (packs + 31) / 32 * 32)));
         const auto go = [&](auto kernel) {
-            kernel<<<static_cast<unsigned>(rows), threads, 0, stream>>>(x.data_ptr<T>(), d, s, out.data_ptr<T>(),
-                                                                       weight.data_ptr<T>(), H, static_cast<float>(eps));
+            kernel<<<static_cast<unsigned>(rows), threads, 0, stream>>>(
+                x.data_ptr<T>(), d, s, out.data_ptr<T>(), weight.data_ptr<T>(), H, static_cast<float>(eps));
         };
         constexpr int W = 16 / sizeof(T);
         if (deltaIn)
@@ -231,7 +233,7 @@ std::pair<at::Tensor, at::Tensor> launchRmsNorm(const at::Tensor &xIn, const at:
     return {sum, out};
 }
 
-} // namespace
+}  // namespace
 
 at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight, double eps)
 {
@@ -264,9 +266,9 @@ at::Tensor rope(const at::Tensor &x, const at::Tensor &cosIn, const at::Tensor &
         const int64_t total = B * Tn * heads * (half / width);
         constexpr int threads = 256;
         const auto go = [&](auto kernel) {
-            kernel<<<gridFor(total, threads), threads, 0, stream>>>(x.data_ptr<T>(), cos.data_ptr<T>(), sin.data_ptr<T>(),
-                                                                   out.data_ptr<T>(), Tn, heads, D, x.stride(0),
-                                                                   x.stride(1), x.stride(2), total);
+            kernel<<<gridFor(total, threads), threads, 0, stream>>>(x.data_ptr<T>(), cos.data_ptr<T>(),
+                                                                    sin.data_ptr<T>(), out.data_ptr<T>(), Tn, heads, D,
+                                                                    x.stride(0), x.stride(1), x.stride(2), total);
         };
         constexpr int W = 16 / sizeof(T);
         width == W ? go(ropeKernel<T, W>) : go(ropeKernel<T, 1>);
@@ -292,8 +294,8 @@ at::Tensor siluMul(const at::Tensor &gateIn, const at::Tensor &upIn)
         const int64_t total = out.numel() / width;
         constexpr int threads = 256;
         const auto go = [&](auto kernel) {
-            kernel<<<gridFor(total, threads), threads, 0, stream>>>(gate.data_ptr<T>(), up.data_ptr<T>(), out.data_ptr<T>(),
-                                                                   I, gateStride, upStride, total);
+            kernel<<<gridFor(total, threads), threads, 0, stream>>>(gate.data_ptr<T>(), up.data_ptr<T>(),
+                                                                    out.data_ptr<T>(), I, gateStride, upStride, total);
         };
         constexpr int W = 16 / sizeof(T);
         width == W ? go(siluMulKernel<T, W>) : go(siluMulKernel<T, 1>);
@@ -302,4 +304,4 @@ at::Tensor siluMul(const at::Tensor &gateIn, const at::Tensor &upIn)
     return out;
 }
 
-} // namespace lc::fused
+}  // namespace lc::fused

@@ -22,8 +22,8 @@ bool enabled(const at::Tensor &x);
 at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight, double eps);
 
 /** h = x + delta, and weight * RMSNorm(h): the residual add and the next norm in one pass. Returns (h, norm). */
-std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor &x, const at::Tensor &delta,
-                                             const at::Tensor &weight, double eps);
+std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor &x, const at::Tensor &delta, const at::Tensor &weight,
+                                             double eps);
 
 /**
  * Rotary embedding, x * cos + rotate_half(x) * sin: x [B, T, h, D] (any strides, D contiguous),
@@ -34,4 +34,4 @@ at::Tensor rope(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &si
 /** silu(gate) * up: [..., I] each (rows may be strided views), -> [..., I] contiguous. */
 at::Tensor siluMul(const at::Tensor &gate, const at::Tensor &up);
 
-} // namespace lc::fused
+}  // namespace lc::fused

@@ -75,12 +75,11 @@ std::vector<at::Tensor> trainableTensors(const DecoderLayerWeights &layer)
     return out;
 }
 
-} // namespace
+}  // namespace
 
 LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
     : m_config(std::move(config)), m_weights(std::move(weights)), m_allLayers(m_weights.layers), m_rotary(m_config)
-{
-}
+{}
 
 void LlamaModel::keepLayers(const std::vector<int64_t> &originalIndices)
 {
@@ -127,11 +126,12 @@ at::Tensor LlamaModel::loraDelta(const DecoderLayerWeights &layer, Proj p, const
     if (pass.training && adapter.dropout > 0) {
         // Inverted dropout on the adapter's input only, as peft's lora_dropout; seeded per layer and projection.
         const double keep = 1.0 - adapter.dropout;
-        at::Generator g = seededGenerator(x.device(), mixSeed(pass.dropoutSeed, static_cast<uint64_t>(layer.originalIndex),
-                                                              static_cast<uint64_t>(p)));
+        at::Generator g =
+            seededGenerator(x.device(), mixSeed(pass.dropoutSeed, static_cast<uint64_t>(layer.originalIndex),
+                                                static_cast<uint64_t>(p)));
         in = x * at::empty_like(x).bernoulli_(keep, g).div_(keep);
     }
-    const at::Tensor h = at::linear(in, adapter.a.to(x.scalar_type()));  // (..., r)
+    const at::Tensor h = at::linear(in, adapter.a.to(x.scalar_type()));   // (..., r)
     return at::linear(h, adapter.b.to(x.scalar_type())) * adapter.scale;  // (..., out)
 }
 
@@ -181,7 +181,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         q = RotaryEmbedding::apply(q.transpose(1, 2), cos, sin);
         k = RotaryEmbedding::apply(k.transpose(1, 2), cos, sin);
     }
-    v = v.transpose(1, 2);                                    // (B, nkv, T, D)
+    v = v.transpose(1, 2);  // (B, nkv, T, D)
     if (extras && extras->capture) {
         extras->capture->keys.push_back(k);
         extras->capture->values.push_back(v);
@@ -201,7 +201,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     }
 #endif
     if (nkv != nh) {  // GQA: query head h reads key/value head h / (nh / nkv), as repeat_kv does
-        k = k.repeat_interleave(nh / nkv, 1);                 // (B, nh, T, D)
+        k = k.repeat_interleave(nh / nkv, 1);  // (B, nh, T, D)
         v = v.repeat_interleave(nh / nkv, 1);
     }
 #if LAYERCUT_HAS_SDPA
@@ -298,10 +298,12 @@ at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &
 {
     const int64_t T = ids.size(1);
     if (m_config.slidingWindow > 0 && T > m_config.slidingWindow)
-        throw Error("training sequences of " + std::to_string(T) + " tokens are longer than the model's "
-                    "sliding_window of " + std::to_string(m_config.slidingWindow));
+        throw Error("training sequences of " + std::to_string(T) +
+                    " tokens are longer than the model's "
+                    "sliding_window of " +
+                    std::to_string(m_config.slidingWindow));
     const auto [cos, sin] = m_rotary.cosSin(T, device(), dtype());  // (T, D)
-    at::Tensor x = at::embedding(m_weights.embedTokens, ids);        // (B, T, H)
+    at::Tensor x = at::embedding(m_weights.embedTokens, ids);       // (B, T, H)
     for (const DecoderLayerWeights &layer : m_weights.layers) {
         throwIfStopped(pass.stop);
         if (!pass.checkpointing) {
@@ -316,10 +318,12 @@ at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &
         }
         // The recomputation in the backward pass checks the stop too: a Cancelled thrown there leaves
         // backward() as it is (autograd rethrows the exception it caught).
-        x = checkpointed([this, &layer, cos = cos, sin = sin, pass](const at::Tensor &in) {
-            throwIfStopped(pass.stop);
-            return decoderLayer(layer, in, cos, sin, {}, pass);
-        }, x, params);
+        x = checkpointed(
+            [this, &layer, cos = cos, sin = sin, pass](const at::Tensor &in) {
+                throwIfStopped(pass.stop);
+                return decoderLayer(layer, in, cos, sin, {}, pass);
+            },
+            x, params);
     }
     return rmsNorm(x, m_weights.norm);  // (B, T, H)
 }
@@ -355,4 +359,4 @@ at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, co
     return at::linear(rmsNorm(x, m_weights.norm), m_weights.lmHead);  // (B, T, V)
 }
 
-} // namespace lc
+}  // namespace lc

@@ -23,24 +23,24 @@ enum class LayerSet { Kept, All };
 struct PrefixCache
 {
     std::vector<at::Tensor> keys, values;
-    int64_t length = 0;                // P
+    int64_t length = 0;  // P
 };
 
 /** What a forward pass does besides the usual: record a prefix's keys/values, or continue after one. */
 struct AttentionExtras
 {
-    PrefixCache *capture = nullptr;    // append each layer's keys and values
+    PrefixCache *capture = nullptr;       // append each layer's keys and values
     const PrefixCache *prefix = nullptr;  // attend to these before the sequence's own keys
-    size_t layer = 0;                  // the kept layer being run (set by the loop)
+    size_t layer = 0;                     // the kept layer being run (set by the loop)
 };
 
 /** How a training forward pass runs; the default is inference (no dropout). */
 struct PassOptions
 {
-    bool training = false;            // LoRA dropout on
-    uint64_t dropoutSeed = 0;         // the same seed gives the same masks (activation checkpointing recomputes)
-    bool checkpointing = false;       // blocks are recomputed in the backward pass
-    int64_t lossChunkTokens = 1024;   // rows of logits materialised at once by the training loss
+    bool training = false;           // LoRA dropout on
+    uint64_t dropoutSeed = 0;        // the same seed gives the same masks (activation checkpointing recomputes)
+    bool checkpointing = false;      // blocks are recomputed in the backward pass
+    int64_t lossChunkTokens = 1024;  // rows of logits materialised at once by the training loss
     /**
      * Checked before each block and between a block's attention and feed-forward halves, in the forward
      * pass and in the recomputation of the backward pass (activation checkpointing): lc::Cancelled.
@@ -115,9 +115,9 @@ private:
     at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight) const;
 
     ModelConfig m_config;
-    LlamaWeights m_weights;                      // .layers: the kept ones
+    LlamaWeights m_weights;                        // .layers: the kept ones
     std::vector<DecoderLayerWeights> m_allLayers;  // shallow copies: tensors are shared, not duplicated
     RotaryEmbedding m_rotary;
 };
 
-} // namespace lc
+}  // namespace lc

@@ -5,7 +5,8 @@ namespace lc {
 
 const char *projName(Proj p)
 {
-    static const char *names[kProjections] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    static const char *names[kProjections] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                              "gate_proj", "up_proj", "down_proj"};
     return names[static_cast<size_t>(p)];
 }
 
@@ -47,4 +48,4 @@ const at::Tensor &DecoderLayerWeights::bias(Proj p) const
     return qBias;
 }
 
-} // namespace lc
+}  // namespace lc

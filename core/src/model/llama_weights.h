@@ -36,23 +36,23 @@ struct LoraAdapter
 
 struct DecoderLayerWeights
 {
-    int64_t originalIndex = 0;   // the layer's number in the source checkpoint (stays after pruning)
+    int64_t originalIndex = 0;  // the layer's number in the source checkpoint (stays after pruning)
     // attention
-    at::Tensor inputNorm;        // [H]
-    at::Tensor qProj, qBias;     // [nh*D, H], [nh*D] (bias optional)
-    at::Tensor kProj, kBias;     // [nkv*D, H], [nkv*D]
-    at::Tensor vProj, vBias;     // [nkv*D, H], [nkv*D]
-    at::Tensor oProj, oBias;     // [H, nh*D], [H]
-    at::Tensor qNorm, kNorm;     // [D] (Qwen3)
+    at::Tensor inputNorm;     // [H]
+    at::Tensor qProj, qBias;  // [nh*D, H], [nh*D] (bias optional)
+    at::Tensor kProj, kBias;  // [nkv*D, H], [nkv*D]
+    at::Tensor vProj, vBias;  // [nkv*D, H], [nkv*D]
+    at::Tensor oProj, oBias;  // [H, nh*D], [H]
+    at::Tensor qNorm, kNorm;  // [D] (Qwen3)
     // feed-forward
-    at::Tensor postNorm;         // [H]
+    at::Tensor postNorm;            // [H]
     at::Tensor gateProj, gateBias;  // [I, H], [I]
     at::Tensor upProj, upBias;      // [I, H], [I]
     at::Tensor downProj, downBias;  // [H, I], [H]
     // q|k|v fused for one GEMM; when set, qProj/kProj/vProj (and biases) are views into it, so memory
     // is not doubled. gate|up is deliberately not fused: with the fused SiLU·up kernel reading the strided
     // halves it measured the same as two GEMMs (H200, Llama-3-8B shape), and without it slower.
-    at::Tensor qkvProj, qkvBias;     // [(nh + 2*nkv)*D, H], [(nh + 2*nkv)*D]
+    at::Tensor qkvProj, qkvBias;  // [(nh + 2*nkv)*D, H], [(nh + 2*nkv)*D]
     // Healing (core/src/train). A quantised projection has its dense weight undefined (and q|k|v unfused);
     // an adapter adds to its projection's output. Indexed by Proj; shared between the kept-layer and
     // all-layer lists, like the tensors.
@@ -70,10 +70,10 @@ void fuseProjections(struct LlamaWeights &weights);
 
 struct LlamaWeights
 {
-    at::Tensor embedTokens;      // [V, H]
+    at::Tensor embedTokens;  // [V, H]
     std::vector<DecoderLayerWeights> layers;
-    at::Tensor norm;             // [H]
-    at::Tensor lmHead;           // [V, H]; the same storage as embedTokens when tied
+    at::Tensor norm;    // [H]
+    at::Tensor lmHead;  // [V, H]; the same storage as embedTokens when tied
 };
 
-} // namespace lc
+}  // namespace lc

@@ -42,7 +42,7 @@ at::Tensor blocked(const at::Tensor &values, int64_t blocksize)
     return flat.view({blocks, blocksize});
 }
 
-} // namespace
+}  // namespace
 
 int64_t Nf4Weight::numel() const
 {
@@ -111,7 +111,7 @@ Nf4Weight quantizeNf4(const at::Tensor &weight, bool doubleQuantization, int64_t
 
     // absmax per block of the row-major flattened weight; scale by its reciprocal, as the CUDA kernel does.
     const at::Tensor blocks = blocked(weight.detach().to(at::kFloat), blocksize);  // (blocks, blocksize)
-    const at::Tensor absmax = blocks.abs().amax(1);                                  // (blocks)
+    const at::Tensor absmax = blocks.abs().amax(1);                                // (blocks)
     const at::Tensor scaled = (blocks * absmax.clamp_min(1e-38f).reciprocal().unsqueeze(1)).clamp(-1.0, 1.0);
     at::Tensor codes = nearestCode(scaled, nf4CodeValues()).reshape(-1).narrow(0, 0, n);
     if (n % 2 == 1)
@@ -166,4 +166,4 @@ at::Tensor dequantizeNf4(const Nf4Weight &q)
     return scaled.reshape(-1).narrow(0, 0, n).to(q.dtype).view(q.shape);
 }
 
-} // namespace lc
+}  // namespace lc

@@ -15,10 +15,10 @@ namespace lc {
 
 struct Nf4Weight
 {
-    at::Tensor packed;        // uint8 [ceil(n/2)]: element 2i in bits 7..4, element 2i+1 in bits 3..0
-    at::Tensor absmax;        // float32 [blocks], or uint8 [blocks] codes of the 8-bit code with double quantisation
-    at::Tensor absmax2;       // float32 [ceil(blocks/256)] with double quantisation, else undefined
-    float absmaxOffset = 0;   // mean of the absmax values, subtracted before their quantisation
+    at::Tensor packed;           // uint8 [ceil(n/2)]: element 2i in bits 7..4, element 2i+1 in bits 3..0
+    at::Tensor absmax;           // float32 [blocks], or uint8 [blocks] codes of the 8-bit code with double quantisation
+    at::Tensor absmax2;          // float32 [ceil(blocks/256)] with double quantisation, else undefined
+    float absmaxOffset = 0;      // mean of the absmax values, subtracted before their quantisation
     std::vector<int64_t> shape;  // the weight's shape, e.g. [out, in]
     at::ScalarType dtype = at::kFloat;  // what dequantize() returns (the compute dtype)
     int64_t blocksize = 64;
@@ -50,4 +50,4 @@ at::Tensor nf4Absmax(const Nf4Weight &q);
  */
 at::Tensor dequantizeNf4(const Nf4Weight &q);
 
-} // namespace lc
+}  // namespace lc

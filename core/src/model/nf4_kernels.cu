@@ -68,7 +68,7 @@ __global__ void dequantize1(const uint8_t *__restrict__ packed, const float *__r
     out[i] = static_cast<T>(__fmul_rn(kNf4[code], blockScale(i / blocksize, absmax, qabsmax, absmax2, code8, offset)));
 }
 
-} // namespace
+}  // namespace
 
 at::Tensor nf4Dequantize(const at::Tensor &packed, const at::Tensor &absmax, const at::Tensor &absmax2,
                          const at::Tensor &code8, float offset, int64_t n, int64_t blocksize, at::ScalarType dtype)
@@ -85,8 +85,7 @@ at::Tensor nf4Dequantize(const at::Tensor &packed, const at::Tensor &absmax, con
     const float *c8 = doubleQuantized ? code8.data_ptr<float>() : nullptr;
     const cudaStream_t stream = at::cuda::getCurrentCUDAStream();
     const int threads = 256;
-    const bool vector = n % 8 == 0 && blocksize % 8 == 0 &&
-                        reinterpret_cast<uintptr_t>(packed.data_ptr()) % 4 == 0;
+    const bool vector = n % 8 == 0 && blocksize % 8 == 0 && reinterpret_cast<uintptr_t>(packed.data_ptr()) % 4 == 0;
     AT_DISPATCH_FLOATING_TYPES_AND2(at::kBFloat16, at::kHalf, dtype, "nf4Dequantize", [&] {
         if (vector) {
             const int64_t groups = n / 8;
@@ -102,4 +101,4 @@ at::Tensor nf4Dequantize(const at::Tensor &packed, const at::Tensor &absmax, con
     return out;
 }
 
-} // namespace lc::kernels
+}  // namespace lc::kernels

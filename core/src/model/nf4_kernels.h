@@ -18,4 +18,4 @@ namespace lc::kernels {
 at::Tensor nf4Dequantize(const at::Tensor &packed, const at::Tensor &absmax, const at::Tensor &absmax2,
                          const at::Tensor &code8, float offset, int64_t n, int64_t blocksize, at::ScalarType dtype);
 
-} // namespace lc::kernels
+}  // namespace lc::kernels

@@ -32,8 +32,7 @@ RotaryEmbedding::RotaryEmbedding(const ModelConfig &config)
     m_invFreq = invFreq.contiguous();
 }
 
-std::pair<at::Tensor, at::Tensor> RotaryEmbedding::cosSin(int64_t length, at::Device device,
-                                                          at::ScalarType dtype) const
+std::pair<at::Tensor, at::Tensor> RotaryEmbedding::cosSin(int64_t length, at::Device device, at::ScalarType dtype) const
 {
     const at::Tensor positions = at::arange(length, at::TensorOptions().dtype(at::kLong).device(device)).to(at::kFloat);
     const at::Tensor freqs = at::outer(positions, m_invFreq.to(device));  // [T, D/2]
@@ -48,4 +47,4 @@ at::Tensor RotaryEmbedding::apply(const at::Tensor &x, const at::Tensor &cos, co
     return x * cos + rotated * sin;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -28,4 +28,4 @@ private:
     at::Tensor m_invFreq;  // [D/2] float32, CPU
 };
 
-} // namespace lc
+}  // namespace lc

@@ -111,7 +111,7 @@ void uploadOnCuda(const std::vector<TensorUpload> &uploads, at::Device device, a
         *uploads[i].slot = results[i];
 }
 
-} // namespace
+}  // namespace
 
 void uploadTensors(const std::vector<TensorUpload> &uploads, at::Device device, at::ScalarType dtype,
                    uint64_t totalBytes, const ProgressFn &progress, const std::stop_token &stop)
@@ -122,4 +122,4 @@ void uploadTensors(const std::vector<TensorUpload> &uploads, at::Device device, 
         uploadOnCpu(uploads, dtype, totalBytes, progress, stop);
 }
 
-} // namespace lc
+}  // namespace lc

@@ -25,4 +25,4 @@ struct TensorUpload
 void uploadTensors(const std::vector<TensorUpload> &uploads, at::Device device, at::ScalarType dtype,
                    uint64_t totalBytes, const ProgressFn &progress, const std::stop_token &stop);
 
-} // namespace lc
+}  // namespace lc

@@ -17,15 +17,24 @@ at::ScalarType toScalarType(DType dtype)
 
 at::ScalarType scalarTypeOfSafetensors(const std::string &dtype)
 {
-    if (dtype == "F32") return at::kFloat;
-    if (dtype == "BF16") return at::kBFloat16;
-    if (dtype == "F16") return at::kHalf;
-    if (dtype == "F64") return at::kDouble;
-    if (dtype == "I64") return at::kLong;
-    if (dtype == "I32") return at::kInt;
-    if (dtype == "U8") return at::kByte;
-    if (dtype == "I8") return at::kChar;
-    if (dtype == "BOOL") return at::kBool;
+    if (dtype == "F32")
+        return at::kFloat;
+    if (dtype == "BF16")
+        return at::kBFloat16;
+    if (dtype == "F16")
+        return at::kHalf;
+    if (dtype == "F64")
+        return at::kDouble;
+    if (dtype == "I64")
+        return at::kLong;
+    if (dtype == "I32")
+        return at::kInt;
+    if (dtype == "U8")
+        return at::kByte;
+    if (dtype == "I8")
+        return at::kChar;
+    if (dtype == "BOOL")
+        return at::kBool;
     throw Error("safetensors dtype '" + dtype + "' cannot be read");
 }
 
@@ -51,4 +60,4 @@ at::Device parseDevice(const std::string &device)
     return d;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -28,4 +28,4 @@ at::Tensor viewOf(const TensorEntry &entry);
 /** Parses "cpu", "cuda" or "cuda:N" and checks the device exists; throws lc::Error. */
 at::Device parseDevice(const std::string &device);
 
-} // namespace lc
+}  // namespace lc

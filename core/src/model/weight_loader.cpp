@@ -86,7 +86,7 @@ at::Tensor fuseRows(std::initializer_list<at::Tensor *> parts)
     return fused;
 }
 
-} // namespace
+}  // namespace
 
 void fuseProjections(LlamaWeights &weights)
 {
@@ -134,7 +134,7 @@ bool isProjectionWeight(const std::string &name)
     return layer && layer->rest.ends_with("_proj.weight");
 }
 
-} // namespace
+}  // namespace
 
 LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
                               at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop)
@@ -168,10 +168,13 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
         uint64_t bytes = 0;
         for (const TensorUpload &u : uploads)
             bytes += u.entry->byteSize();
-        uploadTensors(uploads, device, dtype, bytes, [&](const Progress &p) {
-            if (progress)
-                progress({p.stage, static_cast<int64_t>(before) + p.current, static_cast<int64_t>(totalBytes), 0});
-        }, stop);
+        uploadTensors(
+            uploads, device, dtype, bytes,
+            [&](const Progress &p) {
+                if (progress)
+                    progress({p.stage, static_cast<int64_t>(before) + p.current, static_cast<int64_t>(totalBytes), 0});
+            },
+            stop);
         before += bytes;
     };
     std::vector<TensorUpload> rest;
@@ -203,4 +206,4 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
     return w;
 }
 
-} // namespace lc
+}  // namespace lc

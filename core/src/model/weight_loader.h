@@ -26,4 +26,4 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
                                  at::ScalarType dtype, bool doubleQuantization, const ProgressFn &progress,
                                  const std::stop_token &stop);
 
-} // namespace lc
+}  // namespace lc

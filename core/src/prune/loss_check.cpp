@@ -26,9 +26,9 @@ LossCheck::Result LossCheck::run(ModelSession &session, const PrunePlan &plan, c
             const std::vector<Document> documents =
                 withoutDocuments(held.documents, &session.trainedDocuments(), fresh.excludedTrained);
             try {
-                m_sequences = tokenizeDocuments(documents, session.tokenizer(), {.maxLength = analysis.maxLength},
-                                                progress, stop)
-                                  .sequences;
+                m_sequences =
+                    tokenizeDocuments(documents, session.tokenizer(), {.maxLength = analysis.maxLength}, progress, stop)
+                        .sequences;
             } catch (const Cancelled &) {
                 throw;
             } catch (const Error &e) {
@@ -50,4 +50,4 @@ LossCheck::Result LossCheck::run(ModelSession &session, const PrunePlan &plan, c
     }
 }
 
-} // namespace lc
+}  // namespace lc

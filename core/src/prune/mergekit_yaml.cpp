@@ -42,7 +42,7 @@ std::string yamlScalar(const std::string &text)
     return quoted + "\"";
 }
 
-} // namespace
+}  // namespace
 
 std::string mergekitPassthroughYaml(const PrunePlan &plan, const std::filesystem::path &model,
                                     const std::optional<DType> &dtype)
@@ -67,4 +67,4 @@ std::string mergekitPassthroughYaml(const PrunePlan &plan, const std::filesystem
     return yaml.str();
 }
 
-} // namespace lc
+}  // namespace lc

@@ -49,8 +49,8 @@ bool isWeightOrRewritten(const fs::path &file)
 {
     static const std::set<std::string> names = {"config.json", "layercut.json", "model.safetensors.index.json",
                                                 "pytorch_model.bin.index.json"};
-    static const std::set<std::string> extensions = {".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf",
-                                                     ".msgpack", ".h5"};
+    static const std::set<std::string> extensions = {".safetensors", ".bin",  ".pt",      ".pth",
+                                                     ".ckpt",        ".gguf", ".msgpack", ".h5"};
     return names.count(file.filename().string()) || extensions.count(file.extension().string());
 }
 
@@ -64,8 +64,8 @@ nlohmann::json prunedConfig(nlohmann::json config, const PrunePlan &plan, const 
     const auto L = static_cast<size_t>(plan.sourceLayers);
     config["num_hidden_layers"] = plan.kept.size();
     for (auto it = config.begin(); it != config.end(); ++it) {
-        const bool perLayer = it.value().is_array() && it.value().size() == L &&
-                              it.key().find("layer") != std::string::npos;
+        const bool perLayer =
+            it.value().is_array() && it.value().size() == L && it.key().find("layer") != std::string::npos;
         if (!perLayer)
             continue;
         nlohmann::json kept = nlohmann::json::array();
@@ -111,10 +111,11 @@ std::string shardName(size_t index, size_t count)
 fs::path siblingTemp(const fs::path &target, const std::string &suffix)
 {
     std::random_device rd;
-    return target.parent_path() / ("." + target.filename().string() + ".layercut-" + suffix + "-" + std::to_string(rd()));
+    return target.parent_path() /
+           ("." + target.filename().string() + ".layercut-" + suffix + "-" + std::to_string(rd()));
 }
 
-} // namespace
+}  // namespace
 
 ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, const fs::path &targetIn,
                                const ExportOptions &options, const ProgressFn &progress, std::stop_token stop)
@@ -286,4 +287,4 @@ nlohmann::ordered_json pruneRecord(const fs::path &source, const PrunePlan &plan
     return record;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -19,7 +19,7 @@ bool holdsDenseCheckpoint(const ModelSession *session, const std::filesystem::pa
     return std::filesystem::equivalent(session->info().folder, model, ec);
 }
 
-} // namespace
+}  // namespace
 
 int PlanRequest::ways() const
 {
@@ -61,8 +61,9 @@ LayerDistances measurePlanDistances(const std::filesystem::path &model, const Pl
         } catch (const std::exception &e) {
             if (std::string(e.what()).find("out of memory") == std::string::npos)
                 throw;
-            throw Error("the similarity strategy measures distances on the unquantised weights, and '" + model.string() +
-                        "' does not fit on " + options.device + " unquantised: measure them where it fits "
+            throw Error("the similarity strategy measures distances on the unquantised weights, and '" +
+                        model.string() + "' does not fit on " + options.device +
+                        " unquantised: measure them where it fits "
                         "(layercut-cli distances MODEL --data FILE --out distances.json) and pass that file instead");
         }
         session = &dense;
@@ -87,7 +88,7 @@ ChosenPlan choosePrunePlan(const PlanRequest &r, const std::filesystem::path &mo
     if (r.ways() != 1)
         throw Error("give exactly one of --drop, --layers, --n and --fraction");
     const int64_t L = loaded && loaded->isLoaded() ? loaded->info().config.numLayers
-                                                    : ModelConfig::fromFile(model / "config.json").numLayers;
+                                                   : ModelConfig::fromFile(model / "config.json").numLayers;
     ChosenPlan chosen;
     if (r.block) {
         chosen.plan = PrunePlan::dropBlock(L, r.block->first, r.block->second);
@@ -115,4 +116,4 @@ ChosenPlan choosePrunePlan(const PlanRequest &r, const std::filesystem::path &mo
     return chosen;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -76,8 +76,8 @@ PrunePlan PrunePlan::dropBlock(int64_t layers, int64_t start, int64_t count)
 PrunePlan PrunePlan::forCount(int64_t layers, int64_t count, PruneStrategy strategy, const LayerDistances *distances)
 {
     if (count < 1 || count >= layers)
-        throw Error("cannot drop " + std::to_string(count) + " of " + std::to_string(layers) +
-                    " layers: choose 1 to " + std::to_string(layers - 1));
+        throw Error("cannot drop " + std::to_string(count) + " of " + std::to_string(layers) + " layers: choose 1 to " +
+                    std::to_string(layers - 1));
     PrunePlan plan;
     switch (strategy) {
     case PruneStrategy::Similarity: {
@@ -92,9 +92,7 @@ PrunePlan PrunePlan::forCount(int64_t layers, int64_t count, PruneStrategy strat
     case PruneStrategy::Deepest:  // keep the last layer: drop L−1−n … L−2
         plan = dropBlock(layers, layers - 1 - count, count);
         break;
-    case PruneStrategy::Reverse:
-        plan = dropBlock(layers, layers - count, count);
-        break;
+    case PruneStrategy::Reverse: plan = dropBlock(layers, layers - count, count); break;
     case PruneStrategy::Single:
         throw Error("the single-layer strategy drops each layer alone (the importance scan), not a count of layers");
     }
@@ -139,4 +137,4 @@ int64_t layersForFraction(int64_t layers, double fraction)
     return std::clamp<int64_t>(n, 1, layers - 1);
 }
 
-} // namespace lc
+}  // namespace lc

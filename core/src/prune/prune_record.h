@@ -17,4 +17,4 @@ namespace lc {
 nlohmann::ordered_json pruneRecord(const std::filesystem::path &source, const PrunePlan &plan,
                                    const std::optional<DistanceMetric> &metric);
 
-} // namespace lc
+}  // namespace lc

@@ -16,7 +16,7 @@ void waitForDevice(const at::Tensor &t)
         (void)t.flatten()[0].item<float>();
 }
 
-} // namespace
+}  // namespace
 
 ForwardBenchmark benchmarkForward(ModelSession &session, int64_t batch, int64_t length, int iterations, int warmup)
 {
@@ -45,4 +45,4 @@ ForwardBenchmark benchmarkForward(ModelSession &session, int64_t batch, int64_t 
     return r;
 }
 
-} // namespace lc
+}  // namespace lc

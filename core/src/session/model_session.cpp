@@ -37,7 +37,6 @@ TokenBatch TokenBatch::padded(const std::vector<std::vector<int64_t>> &sequences
 ModelSession::ModelSession() : m_impl(std::make_unique<Impl>()) {}
 ModelSession::~ModelSession() = default;
 
-
 bool ModelSession::cudaAvailable()
 {
     return at::hasCUDA();
@@ -72,7 +71,7 @@ void requireFolder(const std::filesystem::path &folder)
         throw Error("'" + folder.string() + "': not a folder");
 }
 
-} // namespace
+}  // namespace
 
 ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
 {
@@ -85,7 +84,7 @@ DType ModelSession::computeDType(const ModelInfo &info, const LoadOptions &optio
 {
     const bool floating = info.checkpointDtype == "bfloat16" || info.checkpointDtype == "float16";
     return options.dtype.value_or(parseDevice(options.device).is_cpu() || !floating ? DType::Float32
-                                                                                   : parseDType(info.checkpointDtype));
+                                                                                    : parseDType(info.checkpointDtype));
 }
 
 ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
@@ -112,10 +111,10 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
         trained = DocumentIds::load(folder / kTrainedDocumentsFile);
     throwIfStopped(stop);
     unload();  // the device's memory goes to the new weights
-    LlamaWeights weights =
-        options.nf4 ? loadLlamaWeightsNf4(ckpt, info.config, device, toScalarType(dtype), options.nf4DoubleQuantization,
-                                          progress, stop)
-                    : loadLlamaWeights(ckpt, info.config, device, toScalarType(dtype), progress, stop);
+    LlamaWeights weights = options.nf4
+                               ? loadLlamaWeightsNf4(ckpt, info.config, device, toScalarType(dtype),
+                                                     options.nf4DoubleQuantization, progress, stop)
+                               : loadLlamaWeights(ckpt, info.config, device, toScalarType(dtype), progress, stop);
     info.weightStorage = options.nf4 ? "nf4" : "";
     info.device = device.str();
     info.computeDtype = dtypeName(dtype);
@@ -253,10 +252,11 @@ LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t
             const int64_t T = ids.size(1);
             // (B, T-1, V): position t predicts t+1
             const at::Tensor logits = model.forward(ids, mask, {}, true, LayerSet::Kept, stop).narrow(1, 0, T - 1);
-            const at::Tensor targets = ids.narrow(1, 1, T - 1);              // (B, T-1)
+            const at::Tensor targets = ids.narrow(1, 1, T - 1);               // (B, T-1)
             const at::Tensor real = mask.narrow(1, 1, T - 1).to(at::kFloat);  // target is a real token
             // float32 log-softmax, as transformers' loss upcasts the logits.
-            const at::Tensor nll = -at::log_softmax(logits.to(at::kFloat), -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
+            const at::Tensor nll =
+                -at::log_softmax(logits.to(at::kFloat), -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
             sum += (nll * real).sum().item<double>();
             r.tokens += real.sum().item<int64_t>();
             r.sequences += static_cast<int64_t>(last - first);
@@ -269,4 +269,4 @@ LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t
     return r;
 }
 
-} // namespace lc
+}  // namespace lc

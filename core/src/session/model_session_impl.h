@@ -31,4 +31,4 @@ struct SessionInternals
     static const ModelSession::Impl &of(const ModelSession &session) { return *session.m_impl; }
 };
 
-} // namespace lc
+}  // namespace lc

@@ -78,9 +78,12 @@ bool containsByteLevel(const json &node)
     return false;
 }
 
-bool isWordChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+bool isWordChar(unsigned char c)
+{
+    return std::isalnum(c) || c == '_' || c >= 0x80;
+}
 
-} // namespace
+}  // namespace
 
 bool ByteLevelBpeTokenizer::isByteLevelBpe(const std::filesystem::path &tokenizerJson)
 {
@@ -95,8 +98,7 @@ bool ByteLevelBpeTokenizer::isByteLevelBpe(const std::filesystem::path &tokenize
 
 ByteLevelBpeTokenizer::~ByteLevelBpeTokenizer() = default;
 
-ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokenizerJson,
-                                             const SpecialTokenRules &rules)
+ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokenizerJson, const SpecialTokenRules &rules)
     : m_path(tokenizerJson)
 {
     const std::string src = tokenizerJson.string();
@@ -407,7 +409,8 @@ void ByteLevelBpeTokenizer::encodeWord(const std::string &word, std::vector<int3
                 }
             }
             if (!m_unk)
-                throw Error("'" + m_path.string() + "': token '" + s + "' is not in the vocabulary and there is no unk_token");
+                throw Error("'" + m_path.string() + "': token '" + s +
+                            "' is not in the vocabulary and there is no unk_token");
             ids.push_back(*m_unk);
         }
     }
@@ -444,4 +447,4 @@ std::string ByteLevelBpeTokenizer::decode(const std::vector<int32_t> &ids) const
     return text;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -51,7 +51,7 @@ private:
     std::optional<int32_t> tokenId(const std::string &token) const;
 
     std::filesystem::path m_path;
-    std::vector<AddedToken> m_added;             // longest first, for leftmost-longest matching
+    std::vector<AddedToken> m_added;  // longest first, for leftmost-longest matching
     bool m_nfc = false;
     std::vector<std::unique_ptr<RegexSplitter>> m_splitters;  // applied in sequence
     bool m_addPrefixSpace = false;
@@ -61,11 +61,11 @@ private:
     bool m_ignoreMerges = false;
     bool m_byteFallback = false;
     std::optional<int32_t> m_unk;
-    std::vector<int32_t> m_prefix, m_suffix;     // added around the ids by encode(..., true)
+    std::vector<int32_t> m_prefix, m_suffix;  // added around the ids by encode(..., true)
     std::optional<int32_t> m_bos, m_eos;
 
-    mutable std::mutex m_cacheMutex;             // word -> ids; BPE of a word is pure, so cache it
+    mutable std::mutex m_cacheMutex;  // word -> ids; BPE of a word is pure, so cache it
     mutable std::unordered_map<std::string, std::vector<int32_t>> m_cache;
 };
 
-} // namespace lc
+}  // namespace lc

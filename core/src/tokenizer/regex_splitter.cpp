@@ -33,8 +33,8 @@ void RegexSplitter::split(std::string_view text, std::vector<std::string> &out) 
 {
     pcre2_match_data *match = pcre2_match_data_create_from_pattern(m_code, nullptr);
     const auto *subject = reinterpret_cast<PCRE2_SPTR>(text.data());
-    size_t start = 0;      // where the next search begins
-    size_t emitted = 0;    // end of the last piece emitted
+    size_t start = 0;    // where the next search begins
+    size_t emitted = 0;  // end of the last piece emitted
     while (start <= text.size()) {
         const int rc = pcre2_match(m_code, subject, text.size(), start, 0, match, nullptr);
         if (rc < 0)
@@ -62,4 +62,4 @@ void RegexSplitter::split(std::string_view text, std::vector<std::string> &out) 
     pcre2_match_data_free(match);
 }
 
-} // namespace lc
+}  // namespace lc

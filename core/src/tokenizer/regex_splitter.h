@@ -30,4 +30,4 @@ private:
     pcre2_real_code_8 *m_code = nullptr;
 };
 
-} // namespace lc
+}  // namespace lc

@@ -95,7 +95,7 @@ const PluginApi &plugin()
     return api;
 }
 
-} // namespace
+}  // namespace
 
 SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path &model, const SpecialTokenRules &rules)
     : m_path(model)
@@ -158,4 +158,4 @@ int64_t SentencePieceTokenizer::vocabSize() const
     return plugin().vocabSize(m_handle);
 }
 
-} // namespace lc
+}  // namespace lc

@@ -34,4 +34,4 @@ private:
     bool m_addBos = true, m_addEos = false;
 };
 
-} // namespace lc
+}  // namespace lc

@@ -38,4 +38,4 @@ SpecialTokenRules SpecialTokenRules::fromFile(const std::filesystem::path &file)
     return rules;
 }
 
-} // namespace lc
+}  // namespace lc

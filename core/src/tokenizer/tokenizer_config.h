@@ -10,8 +10,8 @@ namespace lc {
 /** The BOS/EOS rules of a folder's tokenizer_config.json; every field is empty when not stated. */
 struct SpecialTokenRules
 {
-    std::optional<bool> addBos;         // `add_bos_token`
-    std::optional<bool> addEos;         // `add_eos_token`
+    std::optional<bool> addBos;           // `add_bos_token`
+    std::optional<bool> addEos;           // `add_eos_token`
     std::optional<std::string> bosToken;  // `bos_token` (a string or an AddedToken object's content)
     std::optional<std::string> eosToken;
 
@@ -19,4 +19,4 @@ struct SpecialTokenRules
     static SpecialTokenRules fromFile(const std::filesystem::path &file);
 };
 
-} // namespace lc
+}  // namespace lc

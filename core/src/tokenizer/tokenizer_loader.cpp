@@ -28,4 +28,4 @@ std::unique_ptr<Tokenizer> loadTokenizer(const std::filesystem::path &path)
     throw Error("'" + folder.string() + "': no tokenizer.json or tokenizer.model");
 }
 
-} // namespace lc
+}  // namespace lc

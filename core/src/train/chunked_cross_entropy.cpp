@@ -66,7 +66,7 @@ struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
     }
 };
 
-} // namespace
+}  // namespace
 
 at::Tensor chunkedCrossEntropySum(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets,
                                   int64_t chunk)
@@ -74,4 +74,4 @@ at::Tensor chunkedCrossEntropySum(const at::Tensor &hidden, const at::Tensor &lm
     return ChunkedLossFunction::apply(hidden, lmHead, targets, std::max<int64_t>(1, chunk));
 }
 
-} // namespace lc
+}  // namespace lc

@@ -18,4 +18,4 @@ namespace lc {
 at::Tensor chunkedCrossEntropySum(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets,
                                   int64_t chunk);
 
-} // namespace lc
+}  // namespace lc

@@ -106,7 +106,8 @@ public:
     {
         const int64_t epoch = globalIndex / m_blocks;
         if (epoch != m_epoch) {
-            m_order = seededPermutation(static_cast<size_t>(m_blocks), mix(m_seed, 1000 + static_cast<uint64_t>(epoch)));
+            m_order =
+                seededPermutation(static_cast<size_t>(m_blocks), mix(m_seed, 1000 + static_cast<uint64_t>(epoch)));
             m_epoch = epoch;
         }
         return static_cast<int64_t>(m_order[static_cast<size_t>(globalIndex % m_blocks)]);
@@ -121,7 +122,8 @@ private:
 
 at::Tensor blockTensor(const PackedBlocks &blocks, const std::vector<int64_t> &indices, at::Device device)
 {
-    at::Tensor ids = at::empty({static_cast<int64_t>(indices.size()), blocks.length}, at::TensorOptions().dtype(at::kLong));
+    at::Tensor ids =
+        at::empty({static_cast<int64_t>(indices.size()), blocks.length}, at::TensorOptions().dtype(at::kLong));
     for (size_t i = 0; i < indices.size(); ++i)
         std::memcpy(ids[static_cast<int64_t>(i)].data_ptr<int64_t>(), blocks.block(indices[i]),
                     static_cast<size_t>(blocks.length) * sizeof(int64_t));
@@ -178,8 +180,12 @@ std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, cons
                 mix(c.seed, static_cast<uint64_t>(index), static_cast<uint64_t>(p)));
             const double bound = 1.0 / std::sqrt(static_cast<double>(in));
             auto adapter = std::make_shared<LoraAdapter>();
-            adapter->a = at::empty({c.rank, in}, at::kFloat).uniform_(-bound, bound, gen).to(model.device()).requires_grad_(true);
-            adapter->b = at::zeros({out, c.rank}, at::TensorOptions().dtype(at::kFloat).device(model.device())).requires_grad_(true);
+            adapter->a = at::empty({c.rank, in}, at::kFloat)
+                             .uniform_(-bound, bound, gen)
+                             .to(model.device())
+                             .requires_grad_(true);
+            adapter->b = at::zeros({out, c.rank}, at::TensorOptions().dtype(at::kFloat).device(model.device()))
+                             .requires_grad_(true);
             adapter->scale = c.alpha / static_cast<double>(c.rank);
             adapter->dropout = c.dropout;
             layer.lora[static_cast<size_t>(p)] = adapter;
@@ -217,8 +223,9 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const PrunePlan &plan,
     LlamaWeights &w = model.mutableWeights();
     const bool tied = model.config().tieWordEmbeddings;
     if (!full && tied)
-        throw Error("partial fine-tuning trains lm_head, which this model ties to its input embeddings; use LoRA or full "
-                    "fine-tuning");
+        throw Error(
+            "partial fine-tuning trains lm_head, which this model ties to its input embeddings; use LoRA or full "
+            "fine-tuning");
     std::vector<Trainable> trainables;
     const auto unfreeze = [&](at::Tensor &t, const std::string &name) {
         if (!t.defined())
@@ -287,10 +294,11 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
 bool isOutOfMemory(const std::exception &e)
 {
     const std::string what = e.what();
-    return what.find("out of memory") != std::string::npos || what.find("CUDA error: out of memory") != std::string::npos;
+    return what.find("out of memory") != std::string::npos ||
+           what.find("CUDA error: out of memory") != std::string::npos;
 }
 
-} // namespace
+}  // namespace
 
 DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config,
                                      const ProgressFn &progress, std::stop_token stop)
@@ -477,15 +485,14 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
             // their mean time; before the first one is measured (a resumed run), a forward pass over the
             // validation tokens at a third of the training rate's time (a step is a forward and a backward pass).
             const double perValidation =
-                validations > 0 ? validationSeconds / static_cast<double>(validations)
-                : tokensPerSecond > 0
-                    ? static_cast<double>(data.validation.tokens.size()) / tokensPerSecond / 3.0
-                    : 0.0;
+                validations > 0       ? validationSeconds / static_cast<double>(validations)
+                : tokensPerSecond > 0 ? static_cast<double>(data.validation.tokens.size()) / tokensPerSecond / 3.0
+                                      : 0.0;
             const double secondsLeft =
                 seconds / static_cast<double>(step + 1 - startStep) * static_cast<double>(c.steps - step - 1) +
                 perValidation * static_cast<double>(validationsFrom(step + 1));
-            const HealingStep s{step + 1, c.steps, lossSum / targets, lr, norm, tokensThisRun, seconds, tokensPerSecond,
-                                memory.current, memory.peak, secondsLeft};
+            const HealingStep s{step + 1, c.steps,         lossSum / targets, lr,          norm,       tokensThisRun,
+                                seconds,  tokensPerSecond, memory.current,    memory.peak, secondsLeft};
             result.steps.push_back(s);
             if (cb.stepFinished)
                 cb.stepFinished(s);
@@ -501,15 +508,17 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     } catch (const std::exception &e) {
         zeroGrads(trainables);
         if (isOutOfMemory(e))
-            throw Error("the GPU ran out of memory training micro-batches of " + std::to_string(c.microBatchSize) + " × " +
-                        std::to_string(T) + " tokens: use a smaller micro-batch (gradient accumulation keeps the global "
+            throw Error("the GPU ran out of memory training micro-batches of " + std::to_string(c.microBatchSize) +
+                        " × " + std::to_string(T) +
+                        " tokens: use a smaller micro-batch (gradient accumulation keeps the global "
                         "batch), a shorter sequence length, fewer LoRA targets, or activation checkpointing");
         throw;
     }
     result.cancelled = stopped || step < c.steps;
 
     if (!c.outputDir.empty()) {
-        if (!result.steps.empty() && (result.lastCheckpoint.empty() || result.lastCheckpoint.filename() != checkpointName(step)))
+        if (!result.steps.empty() &&
+            (result.lastCheckpoint.empty() || result.lastCheckpoint.filename() != checkpointName(step)))
             saveCheckpoint(step);
         writeLossCsv(c.outputDir / "loss.csv", result.steps, result.validation);
         data.trained.save(c.outputDir / kTrainedDocumentsFile);
@@ -529,4 +538,4 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     return result;
 }
 
-} // namespace lc
+}  // namespace lc

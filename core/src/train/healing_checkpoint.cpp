@@ -25,7 +25,7 @@ nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan
     return j;
 }
 
-} // namespace
+}  // namespace
 
 void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std::vector<Trainable> &trainables,
                      const HealingConfig &c, const HealingResult &history, int64_t step)
@@ -36,7 +36,7 @@ void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std
     try {
         if (c.method == HealingMethod::Lora)
             writePeftAdapter(session, tmp);  // each checkpoint is itself a usable adapter
-        std::vector<at::Tensor> keep;  // CPU float32 copies, alive until written
+        std::vector<at::Tensor> keep;        // CPU float32 copies, alive until written
         std::vector<TensorToWrite> tensors;
         const auto add = [&](const std::string &name, const at::Tensor &t) {
             if (!t.defined())
@@ -79,8 +79,9 @@ int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables
             PrunePlan trained;
             trained.sourceLayers = source;
             trained.kept = kept;
-            throw Error("'" + (dir / "trainer_state.json").string() + "': trained on a model of " + std::to_string(source) +
-                        " layers with " + (trained.prunesAnything() ? "layers " + PrunePlan::ranges(trained.dropped()) : "none") +
+            throw Error("'" + (dir / "trainer_state.json").string() + "': trained on a model of " +
+                        std::to_string(source) + " layers with " +
+                        (trained.prunesAnything() ? "layers " + PrunePlan::ranges(trained.dropped()) : "none") +
                         " dropped; the model now has " + std::to_string(plan.sourceLayers) + " layers with " +
                         (plan.prunesAnything() ? "layers " + PrunePlan::ranges(plan.dropped()) : "none") +
                         " dropped. Drop the same layers (the run's layercut.json lists them) to resume");
@@ -100,7 +101,8 @@ int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables
             t.param.copy_(t.master);
         if (const TensorEntry *m = file.find("exp_avg/" + t.name)) {
             t.expAvg = viewOf(*m).to(t.master.device()).view(t.master.sizes()).clone();
-            t.expAvgSq = viewOf(*file.find("exp_avg_sq/" + t.name)).to(t.master.device()).view(t.master.sizes()).clone();
+            t.expAvgSq =
+                viewOf(*file.find("exp_avg_sq/" + t.name)).to(t.master.device()).view(t.master.sizes()).clone();
         }
     }
     history.steps = healingStepsFromJson(state.at("steps"));  // also the six numbers a step of earlier versions
@@ -108,4 +110,4 @@ int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables
     return state.at("step").get<int64_t>();
 }
 
-} // namespace lc
+}  // namespace lc

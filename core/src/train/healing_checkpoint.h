@@ -21,7 +21,7 @@ void writeCheckpoint(const std::filesystem::path &dir, const ModelSession &sessi
  * Restores trainables, optimizer state and curves from `dir`; returns the step to continue from. Refuses,
  * naming the file, a checkpoint of other layers or other settings.
  */
-int64_t resumeCheckpoint(const std::filesystem::path &dir, std::vector<Trainable> &trainables,
-                         const HealingConfig &c, const PrunePlan &plan, HealingResult &history);
+int64_t resumeCheckpoint(const std::filesystem::path &dir, std::vector<Trainable> &trainables, const HealingConfig &c,
+                         const PrunePlan &plan, HealingResult &history);
 
-} // namespace lc
+}  // namespace lc

@@ -26,7 +26,7 @@ E parseName(const std::string &name, const std::map<std::string, E> &names, cons
     throw Error("unknown " + std::string(what) + " '" + name + "' (valid: " + valid + ")");
 }
 
-} // namespace
+}  // namespace
 
 std::string healingMethodName(HealingMethod method)
 {
@@ -75,15 +75,16 @@ const std::vector<std::string> &ffnModules()
 
 const std::vector<std::string> &allLinearModules()
 {
-    static const std::vector<std::string> m = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+    static const std::vector<std::string> m = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
+                                               "gate_proj", "up_proj", "down_proj"};
     return m;
 }
 
 int64_t HealingConfig::accumulationSteps() const
 {
     if (microBatchSize <= 0 || batchSize <= 0 || batchSize % microBatchSize != 0)
-        throw Error("the batch size (" + std::to_string(batchSize) + ") must be a positive multiple of the micro-batch size (" +
-                    std::to_string(microBatchSize) + ")");
+        throw Error("the batch size (" + std::to_string(batchSize) +
+                    ") must be a positive multiple of the micro-batch size (" + std::to_string(microBatchSize) + ")");
     return batchSize / microBatchSize;
 }
 
@@ -113,7 +114,8 @@ void HealingConfig::validate() const
         HealingConfig automatic = *this;
         automatic.warmupSteps.reset();
         throw Error("the warmup of " + std::to_string(*warmupSteps) + " steps is not shorter than the run of " +
-                    std::to_string(steps) + " steps, so the learning rate would never reach its peak: give fewer "
+                    std::to_string(steps) +
+                    " steps, so the learning rate would never reach its peak: give fewer "
                     "warmup steps, or leave the warmup unset for 2% of the steps (" +
                     std::to_string(automatic.effectiveWarmupSteps()) + " here)");
     }
@@ -130,7 +132,8 @@ void HealingConfig::validate() const
         require(!targetModules.empty(), "LoRA needs at least one target module");
         for (const std::string &m : targetModules)
             require(std::find(allLinearModules().begin(), allLinearModules().end(), m) != allLinearModules().end(),
-                    "unknown LoRA target module '" + m + "' (valid: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)");
+                    "unknown LoRA target module '" + m +
+                        "' (valid: q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)");
     }
     if (method == HealingMethod::PartialLayers)
         require(trainLastLayers >= 0, "the number of last blocks to train cannot be negative");
@@ -157,17 +160,21 @@ std::optional<HealingHint> paperHealingHint(const ModelConfig &config)
     // sequences of 4096 tokens for models of 13B and more (40 or more blocks here).
     const bool llama2Vocab = config.vocabSize == 32000;
     if (config.family == ModelFamily::Llama && llama2Vocab && config.numLayers == 32 && config.hiddenSize == 4096)
-        return HealingHint{"Gromov et al. healed Llama-2-7B with LoRA rank 2 (their rank sweep), peak learning rate 3e-4, "
-                           "2048-token sequences.", 2, 3e-4, 2048};
+        return HealingHint{
+            "Gromov et al. healed Llama-2-7B with LoRA rank 2 (their rank sweep), peak learning rate 3e-4, "
+            "2048-token sequences.",
+            2, 3e-4, 2048};
     if (config.family == ModelFamily::Mistral && config.numLayers == 32 && config.hiddenSize == 4096)
-        return HealingHint{"Gromov et al. healed Mistral-7B with LoRA rank 4 and a peak learning rate of 3e-6 (their sweeps).",
-                           4, 3e-6, 2048};
+        return HealingHint{
+            "Gromov et al. healed Mistral-7B with LoRA rank 4 and a peak learning rate of 3e-6 (their sweeps).", 4,
+            3e-6, 2048};
     if (config.family == ModelFamily::Llama && llama2Vocab && config.numLayers == 80)
-        return HealingHint{"Gromov et al. healed Llama-2-70B with LoRA rank 8, peak learning rate 3e-5, 4096-token sequences.",
-                           8, 3e-5, 4096};
+        return HealingHint{
+            "Gromov et al. healed Llama-2-70B with LoRA rank 8, peak learning rate 3e-5, 4096-token sequences.", 8,
+            3e-5, 4096};
     if (config.numLayers >= 40)
-        return HealingHint{"Gromov et al. healed models of 13B parameters and more with 4096-token sequences.", std::nullopt,
-                           std::nullopt, 4096};
+        return HealingHint{"Gromov et al. healed models of 13B parameters and more with 4096-token sequences.",
+                           std::nullopt, std::nullopt, 4096};
     return std::nullopt;
 }
 
@@ -198,4 +205,4 @@ void writeLossCsv(const std::filesystem::path &path, const std::vector<HealingSt
     writeFileAtomically(path, out.str());
 }
 
-} // namespace lc
+}  // namespace lc

@@ -15,8 +15,8 @@ void checkIds(const PackedBlocks &blocks, int64_t vocab, const fs::path &file)
 {
     for (const int64_t id : blocks.tokens)
         if (id < 0 || id >= vocab)
-            throw Error("'" + file.string() + "': token id " + std::to_string(id) + " is outside the model's vocabulary of " +
-                        std::to_string(vocab));
+            throw Error("'" + file.string() + "': token id " + std::to_string(id) +
+                        " is outside the model's vocabulary of " + std::to_string(vocab));
 }
 
 /** `order` without the documents in `trained` (duplicates of training documents, or another file's copies). */
@@ -33,7 +33,7 @@ std::vector<size_t> untrained(const std::vector<Document> &docs, const std::vect
     return kept;
 }
 
-} // namespace
+}  // namespace
 
 TrainingData prepareTrainingData(const HealingConfig &c, const Tokenizer *tokenizer, int64_t vocab,
                                  const ProgressFn &progress, std::stop_token stop)
@@ -82,4 +82,4 @@ TrainingData prepareTrainingData(const HealingConfig &c, const Tokenizer *tokeni
     return d;
 }
 
-} // namespace lc
+}  // namespace lc

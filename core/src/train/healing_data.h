@@ -16,10 +16,10 @@ namespace lc {
 struct TrainingData
 {
     PackedBlocks train, validation;
-    DocumentIds trained;                // the documents the training blocks were cut from
+    DocumentIds trained;  // the documents the training blocks were cut from
     std::string validationSource;
-    int64_t validationDocuments = 0;    // documents the validation blocks were cut from
-    int64_t validationExcluded = 0;     // candidates left out because training uses them
+    int64_t validationDocuments = 0;  // documents the validation blocks were cut from
+    int64_t validationExcluded = 0;   // candidates left out because training uses them
 };
 
 /**
@@ -34,4 +34,4 @@ struct TrainingData
 TrainingData prepareTrainingData(const HealingConfig &config, const Tokenizer *tokenizer, int64_t vocab,
                                  const ProgressFn &progress, std::stop_token stop = {});
 
-} // namespace lc
+}  // namespace lc

@@ -33,8 +33,10 @@ void writePeftAdapter(const ModelSession &session, const fs::path &folder)
             const auto &adapter = layers[k].lora[i];
             if (!adapter)
                 continue;
-            const std::string base = "base_model.model.model.layers." + std::to_string(k) + "." + projPath(static_cast<Proj>(i));
-            for (const auto &[suffix, t] : {std::pair{".lora_A.weight", adapter->a}, std::pair{".lora_B.weight", adapter->b}}) {
+            const std::string base =
+                "base_model.model.model.layers." + std::to_string(k) + "." + projPath(static_cast<Proj>(i));
+            for (const auto &[suffix, t] :
+                 {std::pair{".lora_A.weight", adapter->a}, std::pair{".lora_B.weight", adapter->b}}) {
                 keep.push_back(t.detach().to(at::kCPU, at::kFloat).contiguous());
                 tensors.push_back({base + suffix, "F32", keep.back().sizes().vec(), keep.back().data_ptr(),
                                    static_cast<uint64_t>(keep.back().nbytes())});
@@ -113,4 +115,4 @@ ExportResult exportHealedModel(ModelSession &session, const fs::path &target, co
     return exportPrunedModel(impl.info.folder, impl.plan, target, o, progress, stop);
 }
 
-} // namespace lc
+}  // namespace lc

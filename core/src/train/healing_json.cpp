@@ -12,9 +12,9 @@ namespace {
 // The order of a step's numbers in a row of "steps.rows".
 const std::vector<std::string> &stepColumns()
 {
-    static const std::vector<std::string> columns = {"step", "total_steps", "train_loss", "learning_rate",
-                                                     "grad_norm", "tokens", "seconds", "tokens_per_second",
-                                                     "memory_bytes", "peak_memory_bytes"};
+    static const std::vector<std::string> columns = {
+        "step",   "total_steps", "train_loss",        "learning_rate", "grad_norm",
+        "tokens", "seconds",     "tokens_per_second", "memory_bytes",  "peak_memory_bytes"};
     return columns;
 }
 
@@ -61,7 +61,7 @@ nlohmann::ordered_json orNull(bool has, double value)
     return has ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
-} // namespace
+}  // namespace
 
 nlohmann::ordered_json healingConfigToJson(const HealingConfig &c)
 {
@@ -129,9 +129,9 @@ nlohmann::ordered_json healingConfigKey(const HealingConfig &c)
         keys.insert(keys.end(), {"quantization", "double_quantization", "rank", "alpha", "dropout", "target_modules"});
     if (c.method == HealingMethod::PartialLayers)
         keys.push_back("train_last_layers");
-    keys.insert(keys.end(), {"sequence_length", "steps", "batch_size", "micro_batch_size", "learning_rate",
-                             "warmup_steps", "schedule", "weight_decay", "betas", "epsilon", "max_grad_norm",
-                             "activation_checkpointing", "seed"});
+    keys.insert(keys.end(),
+                {"sequence_length", "steps", "batch_size", "micro_batch_size", "learning_rate", "warmup_steps",
+                 "schedule", "weight_decay", "betas", "epsilon", "max_grad_norm", "activation_checkpointing", "seed"});
     nlohmann::ordered_json key;
     for (const char *k : keys)
         key[k] = all.at(k);
@@ -242,4 +242,4 @@ HealingResult healingResultFromJson(const nlohmann::json &j)
     return r;
 }
 
-} // namespace lc
+}  // namespace lc

@@ -28,12 +28,13 @@ bool isInside(const fs::path &path, const fs::path &folder)
     return fi == f.end();
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string> &healingRunFiles()
 {
-    static const std::vector<std::string> files = {"adapter_config.json", "adapter_model.safetensors", "healing.json",
-                                                   "loss.csv", "layercut.json", kTrainedDocumentsFile};
+    static const std::vector<std::string> files = {"adapter_config.json", "adapter_model.safetensors",
+                                                   "healing.json",        "loss.csv",
+                                                   "layercut.json",       kTrainedDocumentsFile};
     return files;
 }
 
@@ -68,7 +69,6 @@ std::string checkpointName(int64_t step)
     std::snprintf(name, sizeof name, "step-%06lld", static_cast<long long>(step));
     return name;
 }
-
 
 void writeHealingSummary(const fs::path &outputDir, const fs::path &model, const PrunePlan &plan,
                          const HealingConfig &config, const HealingResult &result, double seconds)
@@ -109,4 +109,4 @@ std::string earlierHealingRun(const HealingConfig &c)
     return text;
 }
 
-} // namespace lc
+}  // namespace lc

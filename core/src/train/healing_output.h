@@ -31,4 +31,4 @@ void writeHealingSummary(const std::filesystem::path &outputDir, const std::file
                          const PrunePlan &plan, const HealingConfig &config, const HealingResult &result,
                          double seconds);
 
-} // namespace lc
+}  // namespace lc

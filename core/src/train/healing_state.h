@@ -13,15 +13,15 @@ namespace lc {
 
 struct TrainedWeight
 {
-    std::string name;     // checkpoint name, e.g. "model.layers.30.mlp.up_proj.weight" (original numbering)
-    at::Tensor weight;    // the model's tensor (compute dtype)
+    std::string name;   // checkpoint name, e.g. "model.layers.30.mlp.up_proj.weight" (original numbering)
+    at::Tensor weight;  // the model's tensor (compute dtype)
 };
 
 struct HealingState
 {
     HealingConfig config;
-    std::vector<TrainedWeight> trained;   // partial / full fine-tuning
-    bool quantized = false;                // the kept layers' projections are NF4 now
+    std::vector<TrainedWeight> trained;  // partial / full fine-tuning
+    bool quantized = false;              // the kept layers' projections are NF4 now
 };
 
-} // namespace lc
+}  // namespace lc

@@ -12,7 +12,7 @@ const at::Tensor &accumulatedGradient(const Trainable &t)
     return t.param.scalar_type() == at::kFloat ? t.param.grad() : t.gradSum;
 }
 
-} // namespace
+}  // namespace
 
 at::Tensor floatMaster(const at::Tensor &t)
 {
@@ -83,4 +83,4 @@ void zeroGrads(std::vector<Trainable> &trainables)
     }
 }
 
-} // namespace lc
+}  // namespace lc

@@ -14,11 +14,11 @@ namespace lc {
 /** A tensor that trains: the model's tensor (where gradients land), its float32 master copy and gradient. */
 struct Trainable
 {
-    std::string name;        // checkpoint-style name, original layer numbering
-    at::Tensor param;        // used by the model; requires grad
-    at::Tensor master;       // float32; the same tensor as `param` when that is float32
+    std::string name;   // checkpoint-style name, original layer numbering
+    at::Tensor param;   // used by the model; requires grad
+    at::Tensor master;  // float32; the same tensor as `param` when that is float32
     at::Tensor expAvg, expAvgSq;
-    at::Tensor gradSum;      // float32 sum of the micro-batches' gradients when `param` is not float32
+    at::Tensor gradSum;  // float32 sum of the micro-batches' gradients when `param` is not float32
 };
 
 /** `t` itself when it is float32, else a float32 copy: the master an optimizer step updates. */
@@ -45,4 +45,4 @@ void adamwStep(std::vector<Trainable> &trainables, const HealingConfig &c, doubl
 /** Drops the accumulated gradients: after a step, or of a step that will not be taken (cancel, error). */
 void zeroGrads(std::vector<Trainable> &trainables);
 
-} // namespace lc
+}  // namespace lc
