@@ -3,8 +3,10 @@
 // on hard strings (accents, combining marks, CJK, emoji, digit and whitespace runs, CRLF, contractions,
 // special tokens inside text, the empty string). References come from tests/fixtures/make_fixtures.py.
 #include <fstream>
+#include <random>
 
 #include <nlohmann/json.hpp>
+#include <QElapsedTimer>
 #include <QTest>
 
 #include "layercut/error.h"
@@ -70,6 +72,42 @@ private slots:
         QCOMPARE(tok->eosId(), std::optional<int32_t>(2));
         QCOMPARE(tok->vocabSize(), int64_t(520));
         QCOMPARE(tok->decode(tok->encode("Hello world", false)), std::string("Hello world"));
+    }
+
+    void longInputsTakeLinearTime_data()
+    {
+        QTest::addColumn<QString>("tokenizer");
+        QTest::newRow("llama3") << "llama3_bpe/tokenizer.json";
+        QTest::newRow("qwen2") << "qwen2_bpe/tokenizer.json";
+    }
+
+    void longInputsTakeLinearTime()
+    {
+        // One long document used to hang every command that reads data: PCRE2 checked the UTF-8 of the whole
+        // rest of the line at each match, and BPE rescanned every pair of a word after each merge (a 200 KB
+        // token-free blob: minutes). Both are linear now (n log n for the merges); the bound is generous,
+        // the old cost was hours.
+        QFETCH(QString, tokenizer);
+        const auto tok = loadTokenizer(LAYERCUT_FIXTURES_DIR "/tokenizers/" + tokenizer.toStdString());
+        std::mt19937 random(7);
+        const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        std::string blob(1 << 20, 'x');  // 1 MB without a space: one word to the pre-tokenizer's letters class
+        for (char &c : blob)
+            c = alphabet[random() % alphabet.size()];
+        std::string line;  // 10 MB of ordinary words on one line
+        const std::vector<std::string> words = {"the ",     "layer ", "pruning ", "de ",
+                                                "Schicht ", "模型 ",  "42 ",      "ok, "};
+        while (line.size() < (10u << 20))
+            line += words[random() % words.size()];
+        for (const std::string *text : {&blob, &line}) {
+            QElapsedTimer clock;
+            clock.start();
+            const std::vector<int32_t> ids = tok->encode(*text, false);
+            const double seconds = clock.elapsed() / 1000.0;
+            qInfo("%zu bytes: %zu ids in %.2f s", text->size(), ids.size(), seconds);
+            QVERIFY2(seconds < 60, qPrintable(QString::number(seconds) + " s"));
+            QCOMPARE(tok->decode(ids), *text);
+        }
     }
 
     void errors()

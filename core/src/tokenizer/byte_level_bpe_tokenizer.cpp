@@ -4,6 +4,8 @@
 
 #include <array>
 #include <functional>
+#include <optional>
+#include <queue>
 
 #include <nlohmann/json.hpp>
 #include <utf8proc.h>
@@ -365,26 +367,7 @@ void ByteLevelBpeTokenizer::encodeWord(const std::string &word, std::vector<int3
     if (whole) {
         ids.push_back(*whole);
     } else {
-        // Start from characters; repeatedly merge the adjacent pair of lowest rank (leftmost on ties).
-        std::vector<std::string> symbols;
-        for (size_t i = 0; i < word.size();) {
-            const size_t n = std::min(utf8Length(static_cast<unsigned char>(word[i])), word.size() - i);
-            symbols.push_back(word.substr(i, n));
-            i += n;
-        }
-        while (symbols.size() > 1) {
-            int32_t bestRank = INT32_MAX;
-            size_t bestPos = 0;
-            for (size_t i = 0; i + 1 < symbols.size(); ++i) {
-                const auto it = m_mergeRank.find(symbols[i] + '\xff' + symbols[i + 1]);
-                if (it != m_mergeRank.end() && it->second < bestRank)
-                    bestRank = it->second, bestPos = i;
-            }
-            if (bestRank == INT32_MAX)
-                break;
-            symbols[bestPos] += symbols[bestPos + 1];
-            symbols.erase(symbols.begin() + static_cast<std::ptrdiff_t>(bestPos) + 1);
-        }
+        const std::vector<std::string> symbols = mergeSymbols(word);
         for (const auto &s : symbols) {
             if (const auto id = tokenId(s)) {
                 ids.push_back(*id);
@@ -418,7 +401,67 @@ void ByteLevelBpeTokenizer::encodeWord(const std::string &word, std::vector<int3
     std::lock_guard lock(m_cacheMutex);
     if (m_cache.size() > 200'000)
         m_cache.clear();
-    m_cache.emplace(word, std::move(ids));
+    if (word.size() <= kCachedWordBytes)
+        m_cache.emplace(word, std::move(ids));
+}
+
+std::vector<std::string> ByteLevelBpeTokenizer::mergeSymbols(const std::string &word) const
+{
+    // Start from characters; repeatedly merge the adjacent pair of lowest rank (leftmost on ties), as
+    // `tokenizers` does. The pairs wait in a min-heap by (rank, position) and the symbols form a linked
+    // list, so a word of n characters takes O(n log n), not O(n²) per merge: a 200 KB word without a
+    // space (base64, minified code) is one word to the pre-tokenizer. A heap entry whose pair has changed
+    // since it was pushed is skipped when it comes up (a rank names one pair, so "still this rank" is exact).
+    struct Symbol
+    {
+        std::string text;
+        int64_t prev, next;  // neighbours in the list, -1 at the ends
+        bool alive = true;
+    };
+    std::vector<Symbol> symbols;
+    for (size_t i = 0; i < word.size();) {
+        const size_t n = std::min(utf8Length(static_cast<unsigned char>(word[i])), word.size() - i);
+        const auto index = static_cast<int64_t>(symbols.size());
+        symbols.push_back({word.substr(i, n), index - 1, -1});
+        if (index > 0)
+            symbols[static_cast<size_t>(index - 1)].next = index;
+        i += n;
+    }
+    using Candidate = std::pair<int32_t, int64_t>;  // (rank, left symbol's index); smallest first
+    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap;
+    const auto rankOf = [&](int64_t left) -> std::optional<int32_t> {
+        const Symbol &a = symbols[static_cast<size_t>(left)];
+        if (a.next < 0)
+            return std::nullopt;
+        const auto it = m_mergeRank.find(a.text + '\xff' + symbols[static_cast<size_t>(a.next)].text);
+        return it == m_mergeRank.end() ? std::nullopt : std::optional(it->second);
+    };
+    const auto offer = [&](int64_t left) {
+        if (left >= 0)
+            if (const auto rank = rankOf(left))
+                heap.emplace(*rank, left);
+    };
+    for (int64_t i = 0; i + 1 < static_cast<int64_t>(symbols.size()); ++i)
+        offer(i);
+    while (!heap.empty()) {
+        const auto [rank, left] = heap.top();
+        heap.pop();
+        Symbol &a = symbols[static_cast<size_t>(left)];
+        if (!a.alive || rankOf(left) != rank)
+            continue;  // merged away, or its right neighbour changed since
+        Symbol &b = symbols[static_cast<size_t>(a.next)];
+        a.text += b.text;
+        b.alive = false;
+        a.next = b.next;
+        if (b.next >= 0)
+            symbols[static_cast<size_t>(b.next)].prev = left;
+        offer(a.prev);
+        offer(left);
+    }
+    std::vector<std::string> out;
+    for (int64_t i = symbols.empty() ? -1 : 0; i >= 0; i = symbols[static_cast<size_t>(i)].next)
+        out.push_back(std::move(symbols[static_cast<size_t>(i)].text));
+    return out;
 }
 
 std::string ByteLevelBpeTokenizer::decode(const std::vector<int32_t> &ids) const

@@ -48,6 +48,10 @@ private:
     };
     void encodeSegment(std::string_view text, std::vector<int32_t> &out) const;
     void encodeWord(const std::string &word, std::vector<int32_t> &out) const;
+    /** The word's characters after every BPE merge, in order (O(n log n) in the word's length). */
+    std::vector<std::string> mergeSymbols(const std::string &word) const;
+    // Longer words are not cached: a 10 MB line must not stay in memory as a cache key.
+    static constexpr size_t kCachedWordBytes = 4096;
     std::optional<int32_t> tokenId(const std::string &token) const;
 
     std::filesystem::path m_path;

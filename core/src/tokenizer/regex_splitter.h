@@ -23,11 +23,12 @@ public:
     RegexSplitter(const RegexSplitter &) = delete;
     RegexSplitter &operator=(const RegexSplitter &) = delete;
 
-    /** Appends the pieces of `text` to `out`. Thread-safe. */
+    /** Appends the pieces of `text` to `out`, in time linear in its length. Thread-safe; throws lc::Error. */
     void split(std::string_view text, std::vector<std::string> &out) const;
 
 private:
     pcre2_real_code_8 *m_code = nullptr;
+    std::string m_source;  // the tokenizer file, for errors
 };
 
 }  // namespace lc
