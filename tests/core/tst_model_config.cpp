@@ -78,6 +78,10 @@ private slots:
                                    << "not valid JSON";
         QTest::newRow("negative") << R"({"model_type": "llama", "hidden_size": -1})"
                                   << "positive integer";
+        QTest::newRow("negative rms_norm_eps") << R"({"model_type": "llama", "rms_norm_eps": -1, )" + base + "}"
+                                               << "rms_norm_eps must be a small positive number";
+        QTest::newRow("zero rms_norm_eps") << R"({"model_type": "llama", "rms_norm_eps": 0, )" + base + "}"
+                                           << "rms_norm_eps must be a small positive number";
         QTest::newRow("layer_types length")
             << R"({"model_type": "qwen2", "layer_types": ["full_attention"], )" + base + "}"
             << "has 1 entries for 2 layers";

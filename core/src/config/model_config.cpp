@@ -164,6 +164,8 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     if (c.headDim % 2 != 0)
         r.fail("head_dim must be even for rotary embeddings");
     c.rmsNormEps = r.number(j, "rms_norm_eps", 1e-6);
+    if (!(c.rmsNormEps > 0.0 && c.rmsNormEps < 1.0))  // also NaN: every logit would be NaN, silently
+        r.fail("rms_norm_eps must be a small positive number, not " + std::to_string(c.rmsNormEps));
 
     if (r.has("hidden_act")) {
         const std::string act = j["hidden_act"].is_string() ? j["hidden_act"].get<std::string>() : "";
