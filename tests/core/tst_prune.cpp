@@ -224,7 +224,9 @@ private slots:
     {
         QTemporaryDir dir;
         const fs::path out = fs::path(dir.path().toStdString()) / "bf16";
-        exportPrunedModel(kModels + "qwen3_qknorm", PrunePlan::dropBlock(6, 5, 1), out, {.dtype = DType::BFloat16});
+        // Named with a trailing slash, as a shell completes a folder (the README's own `--out pruned/`).
+        exportPrunedModel(kModels + "qwen3_qknorm", PrunePlan::dropBlock(6, 5, 1), out.string() + "/",
+                          {.dtype = DType::BFloat16});
         const Checkpoint ckpt = Checkpoint::open(out);
         QCOMPARE(ckpt.dominantDtype(), std::string("BF16"));
         const nlohmann::json config = readJsonFile(out / "config.json");

@@ -120,7 +120,9 @@ fs::path siblingTemp(const fs::path &target, const std::string &suffix)
 ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, const fs::path &targetIn,
                                const ExportOptions &options, const ProgressFn &progress, std::stop_token stop)
 {
-    const fs::path target = fs::absolute(targetIn).lexically_normal();
+    fs::path target = fs::absolute(targetIn).lexically_normal();
+    if (target.filename().empty() && target.has_relative_path())
+        target = target.parent_path();  // "pruned/", as a shell completes a folder's name
     if (target.filename().empty())
         throw Error("'" + targetIn.string() + "': not a folder name");
     if (fs::exists(target) && !options.overwrite)
