@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "layercut/error.h"
@@ -107,6 +108,102 @@ private slots:
             qInfo("%zu bytes: %zu ids in %.2f s", text->size(), ids.size(), seconds);
             QVERIFY2(seconds < 60, qPrintable(QString::number(seconds) + " s"));
             QCOMPARE(tok->decode(ids), *text);
+        }
+    }
+
+    void badTokenizerJson_data()
+    {
+        // Each row changes one place of the llama3 fixture (JSON pointer, new value or "remove") and expects a
+        // clear error naming the file and the place; before, several crashed, wrapped or printed nlohmann's text.
+        QTest::addColumn<QString>("pointer");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("expected");
+        const QString template_ = R"({"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>"}}],
+                                      "special_tokens": {"<s>": {"id": "<s>", "ids": [%1], "tokens": ["<s>"]}}})";
+        QTest::newRow("negative id") << "/model/vocab/zzz"
+                                     << "-5"
+                                     << "vocab entry 'zzz' has id -5, outside";
+        QTest::newRow("id past 2^32") << "/model/vocab/zzz"
+                                      << "4294967303"
+                                      << "has id 4294967303, outside";
+        QTest::newRow("id 2^31-1") << "/model/vocab/zzz"
+                                   << "2147483647"
+                                   << "has id 2147483647, outside";
+        QTest::newRow("sparse ids") << "/model/vocab/zzz"
+                                    << "100000000"
+                                    << "token ids are sparse";
+        QTest::newRow("id not a number") << "/model/vocab/zzz"
+                                         << R"("7")"
+                                         << "vocab entry 'zzz' has no integer id";
+        QTest::newRow("added id a string") << "/added_tokens/0/id"
+                                           << R"("480")"
+                                           << "added token 0";
+        QTest::newRow("added id missing") << "/added_tokens/0/id"
+                                          << "remove"
+                                          << R"(added token 0 has no "id")";
+        QTest::newRow("added token a number") << "/added_tokens/0"
+                                              << "5"
+                                              << "added token 0 is not an object";
+        QTest::newRow("added content a number") << "/added_tokens/0/content"
+                                                << "5"
+                                                << "is not a string";
+        QTest::newRow("added lstrip a string") << "/added_tokens/0/lstrip"
+                                               << R"("no")"
+                                               << "is not true or false";
+        QTest::newRow("model type a number") << "/model/type"
+                                             << "7"
+                                             << "is not a string";
+        QTest::newRow("ignore_merges a string") << "/model/ignore_merges"
+                                                << R"("yes")"
+                                                << "is not true or false";
+        QTest::newRow("Split without pattern") << "/pre_tokenizer"
+                                               << R"({"type": "Split", "behavior": "Isolated"})"
+                                               << R"(has no "pattern")";
+        QTest::newRow("Split pattern a number") << "/pre_tokenizer"
+                                                << R"({"type": "Split", "behavior": "Isolated", "pattern": 3})"
+                                                << "neither Regex nor String";
+        QTest::newRow("Sequence without list") << "/pre_tokenizer"
+                                               << R"({"type": "Sequence"})"
+                                               << R"(has no "pretokenizers")";
+        QTest::newRow("Sequence list a number") << "/pre_tokenizer"
+                                                << R"({"type": "Sequence", "pretokenizers": 5})"
+                                                << "is not a list";
+        QTest::newRow("normalizer Sequence") << "/normalizer"
+                                             << R"({"type": "Sequence"})"
+                                             << R"(has no "normalizers")";
+        QTest::newRow("template without single") << "/post_processor"
+                                                 << R"({"type": "TemplateProcessing"})"
+                                                 << R"(has no "single")";
+        QTest::newRow("template id negative") << "/post_processor" << template_.arg("-1") << "has id -1, outside";
+        QTest::newRow("template id unknown") << "/post_processor" << template_.arg("99999") << "beyond the vocabulary";
+        QTest::newRow("template token undefined")
+            << "/post_processor"
+            << R"({"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<x>"}}], "special_tokens": {}})"
+            << "template special token '<x>' is not defined";
+    }
+
+    void badTokenizerJson()
+    {
+        QFETCH(QString, pointer);
+        QFETCH(QString, value);
+        QFETCH(QString, expected);
+        std::ifstream in(LAYERCUT_FIXTURES_DIR "/tokenizers/llama3_bpe/tokenizer.json");
+        nlohmann::json j = nlohmann::json::parse(in);
+        const nlohmann::json::json_pointer at(pointer.toStdString());
+        if (value == "remove")
+            j[at.parent_pointer()].erase(at.back());
+        else
+            j[at] = nlohmann::json::parse(value.toStdString());
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("tokenizer.json").toStdString();
+        std::ofstream(path) << j.dump();
+        try {
+            loadTokenizer(path);
+            QFAIL("accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains(QString::fromStdString(path)), e.what());
+            QVERIFY2(QString(e.what()).contains(expected), e.what());
+            QVERIFY2(!QString(e.what()).contains("[json.exception"), e.what());
         }
     }
 

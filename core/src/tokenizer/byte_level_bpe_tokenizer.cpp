@@ -80,6 +80,62 @@ bool containsByteLevel(const json &node)
     return false;
 }
 
+/**
+ * Reads tokenizer.json's parts with every check spelled out: a missing key or a wrong type is an lc::Error
+ * naming the file and the place, never nlohmann's exception text nor const operator[] on a missing key
+ * (undefined behaviour).
+ */
+struct TokenizerJsonReader
+{
+    std::string source;
+
+    [[noreturn]] void fail(const std::string &what) const { throw Error("'" + source + "': " + what); }
+
+    const json &member(const json &node, const char *key, const std::string &where) const
+    {
+        if (!node.is_object() || !node.contains(key))
+            fail(where + " has no \"" + key + "\"");
+        return node[key];
+    }
+    const json &array(const json &node, const char *key, const std::string &where) const
+    {
+        const json &value = member(node, key, where);
+        if (!value.is_array())
+            fail(where + "'s \"" + key + "\" is not a list");
+        return value;
+    }
+    std::string text(const json &node, const char *key, const std::string &where, const std::string &fallback) const
+    {
+        if (!node.is_object())
+            fail(where + " is not an object");
+        if (!node.contains(key) || node[key].is_null())
+            return fallback;
+        if (!node[key].is_string())
+            fail(where + "'s \"" + key + "\" is not a string");
+        return node[key].get<std::string>();
+    }
+    bool flag(const json &node, const char *key, const std::string &where, bool fallback) const
+    {
+        if (!node.is_object() || !node.contains(key) || node[key].is_null())
+            return fallback;
+        if (!node[key].is_boolean())
+            fail(where + "'s \"" + key + "\" is not true or false");
+        return node[key].get<bool>();
+    }
+    /** A token id: an integer from 0 to 2³¹ − 2 (read as 64 bits, so 2³² + 7 is refused, not wrapped to 7). */
+    int32_t id(const json &value, const std::string &where) const
+    {
+        if (!value.is_number_integer())
+            fail(where + " has no integer id");
+        const auto wide = value.is_number_unsigned()
+                              ? static_cast<int64_t>(std::min<uint64_t>(value.get<uint64_t>(), uint64_t(INT64_MAX)))
+                              : value.get<int64_t>();
+        if (wide < 0 || wide >= INT32_MAX)
+            fail(where + " has id " + std::to_string(wide) + ", outside 0–" + std::to_string(INT32_MAX - 1));
+        return static_cast<int32_t>(wide);
+    }
+};
+
 bool isWordChar(unsigned char c)
 {
     return std::isalnum(c) || c == '_' || c >= 0x80;
@@ -95,22 +151,22 @@ bool ByteLevelBpeTokenizer::isByteLevelBpe(const std::filesystem::path &tokenize
                (containsByteLevel(j.value("pre_tokenizer", json())) || containsByteLevel(j.value("decoder", json())));
     } catch (const Error &) {
         return false;
+    } catch (const nlohmann::json::exception &) {
+        return false;  // not a tokenizer.json this class reads; the loader says what is wrong with it
     }
 }
 
 ByteLevelBpeTokenizer::~ByteLevelBpeTokenizer() = default;
 
-ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokenizerJson, const SpecialTokenRules &rules)
-    : m_path(tokenizerJson)
+void ByteLevelBpeTokenizer::readParts(const json &j, const std::string &src)
 {
-    const std::string src = tokenizerJson.string();
-    auto fail = [&](const std::string &what) -> void { throw Error("'" + src + "': " + what); };
-    const json j = readJsonFile(tokenizerJson);
+    const TokenizerJsonReader r{src};
+    const auto fail = [&r](const std::string &what) { r.fail(what); };
     if (!j.is_object() || !j.contains("model") || !j["model"].is_object())
         fail("no \"model\" object");
     const json &model = j["model"];
-    if (model.value("type", "") != "BPE")
-        fail("model type '" + model.value("type", std::string("?")) + "' is not BPE");
+    if (r.text(model, "type", "model", "") != "BPE")
+        fail("model type '" + r.text(model, "type", "model", "?") + "' is not BPE");
     for (const char *key : {"continuing_subword_prefix", "end_of_word_suffix"})
         if (model.contains(key) && model[key].is_string() && !model[key].get<std::string>().empty())
             fail(std::string("BPE \"") + key + "\" is not supported");
@@ -122,9 +178,7 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
         fail("BPE model has no \"vocab\" object");
     int32_t maxId = -1;
     for (auto it = model["vocab"].begin(); it != model["vocab"].end(); ++it) {
-        if (!it.value().is_number_integer())
-            fail("vocab entry '" + it.key() + "' has no integer id");
-        const int32_t id = it.value().get<int32_t>();
+        const int32_t id = r.id(it.value(), "vocab entry '" + it.key() + "'");
         m_vocab[it.key()] = id;
         maxId = std::max(maxId, id);
     }
@@ -149,20 +203,21 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
             m_mergeRank.emplace(left + '\xff' + right, rank++);
         }
     }
-    m_ignoreMerges = model.value("ignore_merges", false);
-    m_byteFallback = model.value("byte_fallback", false);
+    m_ignoreMerges = r.flag(model, "ignore_merges", "model", false);
+    m_byteFallback = r.flag(model, "byte_fallback", "model", false);
 
     // Added tokens: matched in the raw text before anything else.
     if (j.contains("added_tokens") && j["added_tokens"].is_array()) {
         for (const auto &t : j["added_tokens"]) {
+            const std::string where = "added token " + std::to_string(m_added.size());
             AddedToken a;
-            a.content = t.value("content", "");
-            a.id = t.value("id", -1);
-            if (a.content.empty() || a.id < 0)
-                fail("added token without content or id");
-            a.lstrip = t.value("lstrip", false);
-            a.rstrip = t.value("rstrip", false);
-            a.singleWord = t.value("single_word", false);
+            a.content = r.text(t, "content", where, "");
+            if (a.content.empty())
+                fail(where + " has no content");
+            a.id = r.id(r.member(t, "id", where), where + " ('" + a.content + "')");
+            a.lstrip = r.flag(t, "lstrip", where, false);
+            a.rstrip = r.flag(t, "rstrip", where, false);
+            a.singleWord = r.flag(t, "single_word", where, false);
             m_vocab[a.content] = a.id;
             maxId = std::max(maxId, a.id);
             m_added.push_back(a);
@@ -170,6 +225,12 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
         std::stable_sort(m_added.begin(), m_added.end(),
                          [](const AddedToken &a, const AddedToken &b) { return a.content.size() > b.content.size(); });
     }
+    // Real files number their tokens densely; a table sized by one stray id (2³¹ − 2: 17 GB of strings) is
+    // refused rather than allocated.
+    const size_t tokens = m_vocab.size();
+    if (static_cast<size_t>(maxId) >= 2 * tokens + 1024)
+        fail("token ids are sparse: the largest is " + std::to_string(maxId) + " for " + std::to_string(tokens) +
+             " tokens");
     m_idToToken.resize(static_cast<size_t>(maxId + 1));
     for (const auto &[token, id] : m_vocab)
         m_idToToken[static_cast<size_t>(id)] = token;
@@ -181,11 +242,11 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
     std::function<void(const json &)> readNormalizer = [&](const json &n) {
         if (n.is_null())
             return;
-        const std::string type = n.value("type", "");
+        const std::string type = r.text(n, "type", "normalizer", "");
         if (type == "NFC")
             m_nfc = true;
-        else if (type == "Sequence" && n.contains("normalizers"))
-            for (const auto &child : n["normalizers"])
+        else if (type == "Sequence")
+            for (const auto &child : r.array(n, "normalizers", "the Sequence normalizer"))
                 readNormalizer(child);
         else
             fail("normalizer '" + type + "' is not supported");
@@ -196,25 +257,28 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
     std::function<void(const json &)> readPre = [&](const json &p) {
         if (p.is_null())
             return;
-        const std::string type = p.value("type", "");
+        const std::string type = r.text(p, "type", "pre_tokenizer", "");
         if (type == "Sequence") {
-            for (const auto &child : p["pretokenizers"])
+            for (const auto &child : r.array(p, "pretokenizers", "the Sequence pre_tokenizer"))
                 readPre(child);
         } else if (type == "Split") {
-            if (p.value("behavior", "") != "Isolated")
-                fail("Split behavior '" + p.value("behavior", std::string("?")) + "' is not supported (only Isolated)");
-            if (p.value("invert", false))
+            const std::string behavior = r.text(p, "behavior", "the Split pre_tokenizer", "?");
+            if (behavior != "Isolated")
+                fail("Split behavior '" + behavior + "' is not supported (only Isolated)");
+            if (r.flag(p, "invert", "the Split pre_tokenizer", false))
                 fail("inverted Split is not supported");
-            const json &pattern = p["pattern"];
-            if (pattern.contains("Regex"))
-                m_splitters.push_back(std::make_unique<RegexSplitter>(pattern["Regex"].get<std::string>(), false, src));
-            else if (pattern.contains("String"))
-                m_splitters.push_back(std::make_unique<RegexSplitter>(pattern["String"].get<std::string>(), true, src));
+            const json &pattern = r.member(p, "pattern", "the Split pre_tokenizer");
+            if (pattern.is_object() && pattern.contains("Regex"))
+                m_splitters.push_back(
+                    std::make_unique<RegexSplitter>(r.text(pattern, "Regex", "the Split pattern", ""), false, src));
+            else if (pattern.is_object() && pattern.contains("String"))
+                m_splitters.push_back(
+                    std::make_unique<RegexSplitter>(r.text(pattern, "String", "the Split pattern", ""), true, src));
             else
                 fail("Split pattern is neither Regex nor String");
         } else if (type == "ByteLevel") {
-            m_addPrefixSpace = p.value("add_prefix_space", false);
-            if (p.value("use_regex", true))
+            m_addPrefixSpace = r.flag(p, "add_prefix_space", "the ByteLevel pre_tokenizer", false);
+            if (r.flag(p, "use_regex", "the ByteLevel pre_tokenizer", true))
                 m_splitters.push_back(std::make_unique<RegexSplitter>(kGpt2Pattern, false, src));
         } else {
             fail("pre_tokenizer '" + type + "' is not supported");
@@ -226,9 +290,9 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
     std::function<void(const json &)> readPost = [&](const json &p) {
         if (p.is_null())
             return;
-        const std::string type = p.value("type", "");
+        const std::string type = r.text(p, "type", "post_processor", "");
         if (type == "Sequence") {
-            for (const auto &child : p["processors"])
+            for (const auto &child : r.array(p, "processors", "the Sequence post_processor"))
                 readPost(child);
         } else if (type == "ByteLevel") {
             // changes offsets only
@@ -236,16 +300,23 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
             m_prefix.clear();
             m_suffix.clear();
             bool afterSequence = false;
-            for (const auto &piece : p["single"]) {
+            for (const auto &piece : r.array(p, "single", "the TemplateProcessing post_processor")) {
+                if (!piece.is_object())
+                    fail("a TemplateProcessing piece is not an object");
                 if (piece.contains("Sequence")) {
                     afterSequence = true;
                 } else if (piece.contains("SpecialToken")) {
-                    const std::string name = piece["SpecialToken"].value("id", "");
-                    const json &st = p["special_tokens"];
-                    if (!st.contains(name))
+                    const std::string name = r.text(piece["SpecialToken"], "id", "a template SpecialToken", "");
+                    const json &st = r.member(p, "special_tokens", "the TemplateProcessing post_processor");
+                    if (!st.is_object() || !st.contains(name))
                         fail("template special token '" + name + "' is not defined");
-                    for (const auto &id : st[name]["ids"])
-                        (afterSequence ? m_suffix : m_prefix).push_back(id.get<int32_t>());
+                    const std::string where = "template special token '" + name + "'";
+                    for (const auto &id : r.array(st[name], "ids", where)) {
+                        const int32_t value = r.id(id, where);
+                        if (static_cast<size_t>(value) >= m_idToToken.size())
+                            fail(where + " has id " + std::to_string(value) + ", beyond the vocabulary");
+                        (afterSequence ? m_suffix : m_prefix).push_back(value);
+                    }
                 }
             }
         } else {
@@ -253,7 +324,17 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
         }
     };
     readPost(j.value("post_processor", json()));
+}
 
+ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokenizerJson, const SpecialTokenRules &rules)
+    : m_path(tokenizerJson)
+{
+    const json j = readJsonFile(tokenizerJson);
+    try {
+        readParts(j, tokenizerJson.string());
+    } catch (const nlohmann::json::exception &e) {  // a last net under the reader's own checks
+        TokenizerJsonReader{tokenizerJson.string()}.fail(std::string("unexpected JSON (") + e.what() + ")");
+    }
     // tokenizer_config.json names BOS/EOS; its explicit add_bos_token/add_eos_token override the template.
     if (rules.bosToken)
         m_bos = tokenId(*rules.bosToken);

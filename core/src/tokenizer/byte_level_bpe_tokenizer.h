@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "layercut/tokenizer.h"
 #include "tokenizer/tokenizer_config.h"
 
@@ -46,6 +48,8 @@ private:
         int32_t id = 0;
         bool lstrip = false, rstrip = false, singleWord = false;
     };
+    /** Reads the model, added tokens, normalizer, pre-tokenizer and post-processor of tokenizer.json. */
+    void readParts(const nlohmann::json &j, const std::string &source);
     void encodeSegment(std::string_view text, std::vector<int32_t> &out) const;
     void encodeWord(const std::string &word, std::vector<int32_t> &out) const;
     /** The word's characters after every BPE merge, in order (O(n log n) in the word's length). */
