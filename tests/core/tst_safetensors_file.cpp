@@ -3,13 +3,19 @@
 // reader must refuse with a message naming the file and the tensor.
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <sys/stat.h>
 
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
+#include "layercut/evaluation.h"
+#include "layercut/json_file.h"
 #include "layercut/safetensors_file.h"
+#include "layercut/text_dataset.h"
+#include "layercut/tokenizer.h"
 
 using namespace lc;
 
@@ -147,6 +153,46 @@ private slots:
         }
         writeFile((folder + "/model.safetensors.index.json").toStdString(), "{ not json");
         QVERIFY_THROWS_EXCEPTION(Error, Checkpoint::open(folder.toStdString()));
+    }
+
+    void namedPipesAndFoldersAreRefused()
+    {
+        // Fault: a named pipe as model.safetensors (or any input) blocked every command forever in open(); a
+        // folder read as an empty file. Each reader now says what the path is. Were the check missing, this
+        // test would hang in the first open and ctest's timeout would fail it.
+        QTemporaryDir dir;
+        const std::filesystem::path root = dir.path().toStdString();
+        struct Reader
+        {
+            std::string name;
+            std::function<void(const std::filesystem::path &)> read;
+            const char *ofFolder = "a folder";  // what the error says of a folder by that name
+        };
+        const std::vector<Reader> readers = {
+            {"model.safetensors", [](const auto &p) { SafetensorsFile file(p); }},
+            {"config.json", [](const auto &p) { readJsonFile(p); }},
+            {"data.txt", [](const auto &p) { readDocuments(p); }},
+            {"data.json.gz", [](const auto &p) { readDocuments(p); }},
+            {"boolq.jsonl", [](const auto &p) { readBoolq(p); }},
+            // A folder is a model folder to the tokenizer loader: it names what it found missing there.
+            {"tokenizer.json", [](const auto &p) { loadTokenizer(p); }, "no tokenizer.json or tokenizer.model"},
+            {"tokenizer.model", [](const auto &p) { loadTokenizer(p); }, "no tokenizer.json or tokenizer.model"},
+        };
+        for (const auto &[name, read, ofFolder] : readers) {
+            const std::filesystem::path pipe = root / "pipes" / name, folder = root / "folders" / name;
+            std::filesystem::create_directories(pipe.parent_path());
+            QCOMPARE(::mkfifo(pipe.c_str(), 0600), 0);
+            std::filesystem::create_directories(folder);
+            for (const auto &[path, what] : {std::pair{pipe, "a named pipe"}, std::pair{folder, ofFolder}}) {
+                try {
+                    read(path);
+                    QFAIL(qPrintable(QString::fromStdString(path.string()) + " was read"));
+                } catch (const Error &e) {
+                    QVERIFY2(QString(e.what()).contains(QString::fromStdString(path.string())), e.what());
+                    QVERIFY2(QString(e.what()).contains(what), e.what());
+                }
+            }
+        }
     }
 };
 

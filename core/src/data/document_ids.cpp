@@ -9,6 +9,7 @@
 #include "layercut/atomic_file.h"
 #include "layercut/error.h"
 #include "layercut/file_stamp.h"
+#include "layercut/regular_file.h"
 
 namespace lc {
 
@@ -44,6 +45,7 @@ void DocumentIds::save(const std::filesystem::path &file) const
 
 DocumentIds DocumentIds::load(const std::filesystem::path &file)
 {
+    refuseIrregularFile(file);
     std::ifstream in(file);
     if (!in)
         throw Error("'" + file.string() + "': cannot open");

@@ -15,6 +15,7 @@
 #include "layercut/document_ids.h"
 #include "layercut/error.h"
 #include "layercut/tokenizer.h"
+#include "layercut/regular_file.h"
 
 namespace lc {
 namespace {
@@ -54,6 +55,7 @@ void readLines(const std::filesystem::path &path, const std::function<void(std::
     };
     std::vector<char> buffer(1 << 16);
     report(0);
+    refuseIrregularFile(path);
     if (endsWith(name, ".gz")) {
         gzFile gz = gzopen(name.c_str(), "rb");
         if (!gz)

@@ -11,6 +11,7 @@
 
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
+#include "layercut/regular_file.h"
 
 namespace lc {
 namespace {
@@ -19,6 +20,7 @@ namespace fs = std::filesystem;
 
 std::string readText(const fs::path &path)
 {
+    refuseIrregularFile(path);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error("'" + path.string() + "': cannot open the file");

@@ -5,11 +5,13 @@
 #include <sstream>
 
 #include "layercut/error.h"
+#include "layercut/regular_file.h"
 
 namespace lc {
 
 nlohmann::json readJsonFile(const std::filesystem::path &path)
 {
+    refuseIrregularFile(path);
     std::ifstream in(path);
     if (!in)
         throw Error("'" + path.string() + "': cannot open");

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "layercut/error.h"
+#include "layercut/regular_file.h"
 
 namespace lc {
 namespace {
@@ -59,6 +60,7 @@ int64_t TensorEntry::numel() const
 
 SafetensorsFile::SafetensorsFile(const std::filesystem::path &path) : m_path(path)
 {
+    refuseIrregularFile(path);  // a named pipe would block the open below forever
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         fail(path, std::string("cannot open: ") + std::strerror(errno));
