@@ -252,6 +252,39 @@ private slots:
         QCOMPARE(leftovers(out), 0);
     }
 
+    void aCheckpointThatDoesNotMatchItsConfigIsRefused_data()
+    {
+        // Fault: prune exported a model with a missing or mis-shaped layer tensor and exited 0. The checkpoint
+        // is now checked against config.json first, as loading does. Each row edits a copy's config.json.
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<int>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("a layer more than the checkpoint has")
+            << "num_hidden_layers" << 7 << "is missing from the checkpoint";
+        QTest::newRow("wider MLP than the tensors") << "intermediate_size" << 100 << "but config.json implies";
+    }
+
+    void aCheckpointThatDoesNotMatchItsConfigIsRefused()
+    {
+        QFETCH(QString, key);
+        QFETCH(int, value);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const fs::path model = fs::path(dir.path().toStdString()) / "model", out = model.parent_path() / "out";
+        fs::copy(kModels + "llama3_gqa_sharded", model);
+        nlohmann::json config = readJsonFile(model / "config.json");
+        config[key.toStdString()] = value;
+        std::ofstream(model / "config.json") << config.dump();
+        const int64_t layers = config["num_hidden_layers"].get<int64_t>();
+        try {
+            exportPrunedModel(model, PrunePlan::dropBlock(layers, 1, 1), out);
+            QFAIL("exported");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).contains(expected), e.what());
+        }
+        QVERIFY(!fs::exists(out));
+    }
+
     void anExistingTargetIsKeptUntilTheNewOneIsComplete()
     {
         QTemporaryDir dir;

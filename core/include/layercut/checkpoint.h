@@ -12,6 +12,8 @@
 
 namespace lc {
 
+struct ModelConfig;
+
 /** "model.layers.12.mlp.up_proj.weight" -> {12, "mlp.up_proj.weight"}. */
 struct LayerTensorName
 {
@@ -40,6 +42,11 @@ public:
     int64_t totalParameters() const;
     std::string dominantDtype() const;
     bool sharded() const { return m_sharded; }
+    /**
+     * Presence, shape and dtype (F32, BF16, F16) of every tensor `config` implies, before anything is read
+     * or written; returns their bytes. Throws lc::Error naming the file and the tensor.
+     */
+    uint64_t checkAgainst(const ModelConfig &config) const;
 
 private:
     std::vector<std::shared_ptr<SafetensorsFile>> m_files;

@@ -4,6 +4,7 @@
 
 #include "layercut/error.h"
 #include "layercut/json_file.h"
+#include "layercut/model_config.h"
 
 namespace lc {
 
@@ -108,6 +109,37 @@ std::string Checkpoint::dominantDtype() const
         if (n > most)
             most = n, best = dtype;
     return best;
+}
+
+namespace {
+
+std::string shapeString(const std::vector<int64_t> &shape)
+{
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+}  // namespace
+
+uint64_t Checkpoint::checkAgainst(const ModelConfig &config) const
+{
+    uint64_t totalBytes = 0;
+    for (const auto &e : config.expectedTensors()) {
+        const auto [entry, file] = find(e.name);
+        if (!entry)
+            throw Error("'" + m_files.front()->path().parent_path().string() + "': tensor '" + e.name +
+                        "' is missing from the checkpoint");
+        if (entry->shape != e.shape)
+            throw Error("'" + file->path().string() + "': tensor '" + e.name + "' has shape " +
+                        shapeString(entry->shape) + " but config.json implies " + shapeString(e.shape));
+        if (entry->dtype != "F32" && entry->dtype != "BF16" && entry->dtype != "F16")
+            throw Error("'" + file->path().string() + "': tensor '" + e.name + "' has dtype " + entry->dtype +
+                        " (supported: F32, BF16, F16)");
+        totalBytes += entry->byteSize();
+    }
+    return totalBytes;
 }
 
 }  // namespace lc

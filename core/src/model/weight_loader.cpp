@@ -2,7 +2,6 @@
 // Loading by checkpoint names: each expected name maps to one slot of LlamaWeights.
 #include "model/weight_loader.h"
 
-#include <sstream>
 #include <vector>
 
 #include "layercut/error.h"
@@ -38,16 +37,6 @@ const std::vector<std::pair<std::string, LayerSlot>> &layerSlots()
         {"mlp.down_proj.bias", &DecoderLayerWeights::downBias},
     };
     return slots;
-}
-
-std::string shapeString(const std::vector<int64_t> &shape)
-{
-    std::ostringstream s;
-    s << '[';
-    for (size_t i = 0; i < shape.size(); ++i)
-        s << (i ? ", " : "") << shape[i];
-    s << ']';
-    return s.str();
 }
 
 at::Tensor *slotFor(LlamaWeights &w, const std::string &name)
@@ -98,26 +87,6 @@ void fuseProjections(LlamaWeights &weights)
 
 namespace {
 
-/** Presence, shape and dtype of every expected tensor, before anything is copied; returns their bytes. */
-uint64_t validate(const Checkpoint &checkpoint, const ModelConfig &config)
-{
-    uint64_t totalBytes = 0;
-    for (const auto &e : config.expectedTensors()) {
-        const auto [entry, file] = checkpoint.find(e.name);
-        if (!entry)
-            throw Error("'" + checkpoint.files().front()->path().parent_path().string() + "': tensor '" + e.name +
-                        "' is missing from the checkpoint");
-        if (entry->shape != e.shape)
-            throw Error("'" + file->path().string() + "': tensor '" + e.name + "' has shape " +
-                        shapeString(entry->shape) + " but config.json implies " + shapeString(e.shape));
-        if (entry->dtype != "F32" && entry->dtype != "BF16" && entry->dtype != "F16")
-            throw Error("'" + file->path().string() + "': tensor '" + e.name + "' has dtype " + entry->dtype +
-                        " (supported: F32, BF16, F16)");
-        totalBytes += entry->byteSize();
-    }
-    return totalBytes;
-}
-
 LlamaWeights emptyWeights(const ModelConfig &config)
 {
     LlamaWeights w;
@@ -140,7 +109,7 @@ LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &c
                               at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop)
 {
     // Validate everything before copying anything, so a bad checkpoint fails fast.
-    const uint64_t totalBytes = validate(checkpoint, config);
+    const uint64_t totalBytes = checkpoint.checkAgainst(config);
     LlamaWeights w = emptyWeights(config);
     std::vector<TensorUpload> uploads;
     for (const auto &e : config.expectedTensors()) {
@@ -160,7 +129,7 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
                                  at::ScalarType dtype, bool doubleQuantization, const ProgressFn &progress,
                                  const std::stop_token &stop)
 {
-    const uint64_t totalBytes = validate(checkpoint, config);
+    const uint64_t totalBytes = checkpoint.checkAgainst(config);
     LlamaWeights w = emptyWeights(config);
     // Progress over the whole load: each upload call reports its own bytes, offset by those before it.
     uint64_t before = 0;

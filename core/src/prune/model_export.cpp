@@ -142,6 +142,7 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
             throw Error("the prune plan's kept layers must be distinct, ascending and within 0–" +
                         std::to_string(config.numLayers - 1));
     const Checkpoint checkpoint = Checkpoint::open(source);
+    checkpoint.checkAgainst(config);  // a missing or mis-shaped tensor would be exported as it is, silently
 
     // Tensors in the order save_pretrained writes them: embeddings, layers by new index, the rest.
     std::map<int64_t, int64_t> newIndex;
