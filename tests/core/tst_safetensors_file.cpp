@@ -105,6 +105,10 @@ private slots:
         row("trailing bytes", bytesWithHeader(ok, data + "xx"), "2 trailing bytes");
         row("negative shape", bytesWithHeader(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", data),
             "tensor 'w': shape holds a value");
+        // 2⁶⁴ − 1 beside a zero: no overflow in the product, and it used to read back as [0, -1].
+        row("dimension past int64",
+            bytesWithHeader(R"({"w":{"dtype":"F32","shape":[0,18446744073709551615],"data_offsets":[0,0]}})", ""),
+            "tensor 'w': shape dimension 18446744073709551615 is too large");
         row("missing offsets", bytesWithHeader(R"({"w":{"dtype":"F32","shape":[2]}})", data),
             "tensor 'w': entry needs");
     }

@@ -5,6 +5,7 @@
 #include "layercut/safetensors_file.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -134,6 +135,8 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path &path) : m_path(pat
             for (const auto &d : entry["shape"]) {
                 if (!d.is_number_unsigned())
                     failTensor(path, name, "shape holds a value that is not a non-negative integer");
+                if (d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))  // would read as negative
+                    failTensor(path, name, "shape dimension " + std::to_string(d.get<uint64_t>()) + " is too large");
                 t.shape.push_back(d.get<int64_t>());
             }
             const auto &offsets = entry["data_offsets"];
