@@ -228,6 +228,8 @@ void ByteLevelBpeTokenizer::readParts(const json &j, const std::string &src)
     // Real files number their tokens densely; a table sized by one stray id (2³¹ − 2: 17 GB of strings) is
     // refused rather than allocated.
     const size_t tokens = m_vocab.size();
+    if (maxId < 0)
+        fail("the vocabulary is empty");
     if (static_cast<size_t>(maxId) >= 2 * tokens + 1024)
         fail("token ids are sparse: the largest is " + std::to_string(maxId) + " for " + std::to_string(tokens) +
              " tokens");
