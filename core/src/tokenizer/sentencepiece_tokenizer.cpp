@@ -9,6 +9,7 @@
 
 #include "../../plugins/sentencepiece/spm_plugin_api.h"
 #include "layercut/error.h"
+#include "layercut/regular_file.h"
 
 #ifndef LAYERCUT_PLUGIN_INSTALL_DIR
 #define LAYERCUT_PLUGIN_INSTALL_DIR ""
@@ -100,6 +101,7 @@ const PluginApi &plugin()
 SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path &model, const SpecialTokenRules &rules)
     : m_path(model)
 {
+    refuseIrregularFile(model);  // the plugin's open would wait on a named pipe forever
     const PluginApi &api = plugin();
     char err[512] = {0};
     m_handle = api.open(model.c_str(), err, sizeof err);
