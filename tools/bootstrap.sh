@@ -16,6 +16,8 @@ packages=(build-essential cmake ninja-build pkg-config git
           libopenblas0-pthread  # else libtorch's CPU matrix products run on the reference BLAS, ~20x slower
           xvfb xauth
           desktop-file-utils appstream groff-base mandoc)  # the packaging lint tests (label packaging)
+# The test command also runs the fuzz harnesses of tests/fuzz for a few seconds each (clang's libFuzzer).
+[ "$mode" = test ] && packages+=(clang libclang-rt-14-dev)
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 missing=()
@@ -55,5 +57,11 @@ fi
 cmake -S . -B build-noui -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAYERCUT_BUILD_UI=OFF \
       -DLAYERCUT_BUILD_TESTS=OFF -DLAYERCUT_BUILD_BENCH=OFF >/dev/null
 cmake --build build-noui -j "$jobs"
-cd build
-QT_QPA_PLATFORM=offscreen ctest --output-on-failure -LE gpu -j "$jobs"
+(cd build && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -LE gpu -j "$jobs")
+# A short fuzz run on the committed seeds, corpora and reproducers (ASan + UBSan); tools/fuzz.sh runs them longer.
+if command -v clang++ >/dev/null; then
+    echo "== fuzz harnesses, 5 s each"
+    fuzz_corpus=$(mktemp -d)
+    bash tools/fuzz.sh --seconds 5 --build build-fuzz --corpus "$fuzz_corpus"
+    rm -rf "$fuzz_corpus"
+fi

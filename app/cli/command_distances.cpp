@@ -42,7 +42,9 @@ void addDistancesCommand(CLI::App &app, Action &action)
                 session.load(args->folder, loadOptions(args->device, args->dtype, args->nf4), progress);
             // Token ids (JSON Lines with input_ids) need no tokenizer; text does (readTokenized says so).
             const PlanSample &sample = args->sample;
-            const TokenizedDataset data = readTokenized(sample.data, session.tokenizer(), sample.options);
+            DatasetOptions options = sample.options;
+            options.vocabSize = info.config.vocabSize;
+            const TokenizedDataset data = readTokenized(sample.data, session.tokenizer(), options);
             const LayerDistances d =
                 computeLayerDistances(session, data.sequences, {.batchSize = sample.batchSize}, progress);
             nlohmann::ordered_json j = distancesToJson(d);

@@ -78,8 +78,10 @@ void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions
             return;
         }
         emit progressChanged(Stage::ReadingData, 0, 1, 0);
+        DatasetOptions options = dataOptions;
+        options.vocabSize = m_session.info().config.vocabSize;
         const TokenizedDataset dataset =
-            readTokenized(data, m_session.tokenizer(), dataOptions, nullptr, progressReporter(), stop);
+            readTokenized(data, m_session.tokenizer(), options, nullptr, progressReporter(), stop);
         const LayerDistances d =
             computeLayerDistances(m_session, dataset.sequences, {.batchSize = batchSize}, progressReporter(), stop);
         try {

@@ -14,6 +14,8 @@
 #include "jobs/layer_range.h"
 #include "layercut/dtype.h"
 #include "layercut/error.h"
+#include "layercut/json_file.h"
+#include "layercut/regular_file.h"
 #include "layercut/evaluation_json.h"
 #include "layercut/healing_json.h"
 #include "layercut/model_export.h"
@@ -96,18 +98,14 @@ ProjectHealingRun runFromJson(const nlohmann::json &j, const std::function<QStri
     return run;
 }
 
-Json intRange(int first, int last)
-{
-    return first >= 0 ? Json{first, last} : Json();
-}
-
 /** Runs `read` on the named part of the file; whatever does not fit is reported with the file and that part. */
 void section(const QString &path, const char *name, const std::function<void()> &read)
 {
     try {
         read();
     } catch (const nlohmann::json::exception &e) {
-        throw lc::Error("'" + text(path) + "': the \"" + name + "\" section does not fit (" + e.what() + ")");
+        throw lc::Error("'" + text(path) + "': the \"" + name + "\" section does not fit (" + lc::jsonErrorText(e) +
+                        ")");
     } catch (const lc::Error &e) {
         throw lc::Error("'" + text(path) + "': the \"" + name + "\" section does not fit (" + e.what() + ")");
     }
@@ -191,19 +189,15 @@ void write(const QString &path, const Project &p)
 
 Project read(const QString &path)
 {
+    lc::refuseIrregularFile(path.toStdString());  // a named pipe would block the GUI thread forever
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw lc::Error("'" + text(path) + "': cannot be opened (" + text(file.errorString()) + ")");
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(file.readAll().toStdString());
-    } catch (const nlohmann::json::parse_error &e) {
-        throw lc::Error("'" + text(path) + "': not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json j = lc::parseJsonText(file.readAll().toStdString(), text(path));
     if (!j.is_object() || !j.contains("format"))
         throw lc::Error("'" + text(path) + "': not a LayerCut project (no \"format\" key)");
     if (!j["format"].is_number_integer() || j["format"].get<int>() < 1)
-        throw lc::Error("'" + text(path) + "': unknown project format " + j["format"].dump());
+        throw lc::Error("'" + text(path) + "': unknown project format " + lc::jsonText(j["format"]));
     if (const int format = j["format"].get<int>(); format > kFormat)
         throw lc::Error("'" + text(path) + "': project format " + std::to_string(format) +
                         " comes from a newer LayerCut; this one reads formats 1 to " + std::to_string(kFormat));
@@ -239,12 +233,12 @@ Project read(const QString &path)
         if (j.contains("selection") && !j["selection"].is_null()) {
             const lc::LayerRange block{j["selection"].at(0).get<int64_t>(), j["selection"].at(1).get<int64_t>()};
             if (block.first < 0 || block.isEmpty())
-                throw lc::Error("the selected layers " + j["selection"].dump() + " are not a block");
+                throw lc::Error("the selected layers " + lc::jsonText(j["selection"]) + " are not a block");
             p.selection = block.layers();
         } else if (j.contains("selected_layers")) {
             p.selection = lc::normalizedLayers(j["selected_layers"].get<std::vector<int64_t>>());
             if (!p.selection.empty() && p.selection.front() < 0)
-                throw lc::Error("the selected layers " + j["selected_layers"].dump() + " hold a negative index");
+                throw lc::Error("the selected layers " + lc::jsonText(j["selected_layers"]) + " hold a negative index");
         }
     });
     section(path, "prune", [&] {

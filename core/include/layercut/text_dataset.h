@@ -37,6 +37,7 @@ struct DatasetOptions
     int64_t maxLength = 2048;  // tokens per sequence (longer documents are truncated)
     uint64_t seed = 0;         // which documents are sampled when there are more than `samples`
     bool addSpecial = true;    // BOS/EOS as the tokenizer config says
+    int64_t vocabSize = 0;     // token ids given directly (input_ids) must lie below it, the model's; 0: unchecked
 };
 
 /** Token sequences ready for the model, with counts of what was skipped. */

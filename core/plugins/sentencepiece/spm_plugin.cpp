@@ -3,6 +3,7 @@
 #include "spm_plugin_api.h"
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,14 +34,14 @@ int lc_spm_abi_version(void)
 lc_spm *lc_spm_open(const char *path, char *err, size_t errSize)
 {
     try {
-        auto *h = new lc_spm;
+        // Owned until returned: Load() may also throw (found by fuzzing: a leak per malformed file).
+        auto h = std::make_unique<lc_spm>();
         const auto status = h->processor.Load(path);
         if (!status.ok()) {
             writeError(err, errSize, status.ToString());
-            delete h;
             return nullptr;
         }
-        return h;
+        return h.release();
     } catch (const std::exception &e) {
         writeError(err, errSize, e.what());
         return nullptr;

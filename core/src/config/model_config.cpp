@@ -24,15 +24,23 @@ struct Reader
 
     bool has(const char *key) const { return j.contains(key) && !j[key].is_null(); }
 
-    int64_t positiveInt(const char *key) const
+    /** A positive integer no larger than `max`: far above any real model's, low enough that sizes derived from
+     *  it (a tensor's elements, the parameter count) cannot overflow. */
+    int64_t positiveInt(const char *key, int64_t max) const
     {
         if (!has(key))
             fail(std::string("missing \"") + key + "\"");
         if (!j[key].is_number_integer() || j[key].get<int64_t>() <= 0)
             fail(std::string("\"") + key + "\" must be a positive integer");
+        if (j[key].get<int64_t>() > max)
+            fail(std::string("\"") + key + "\" is " + jsonText(j[key]) + ", more than the " + std::to_string(max) +
+                 " LayerCut allows");
         return j[key].get<int64_t>();
     }
-    int64_t positiveInt(const char *key, int64_t fallback) const { return has(key) ? positiveInt(key) : fallback; }
+    int64_t positiveInt(const char *key, int64_t max, int64_t fallback) const
+    {
+        return has(key) ? positiveInt(key, max) : fallback;
+    }
 
     double number(const json &obj, const char *key, double fallback) const
     {
@@ -112,13 +120,7 @@ ModelConfig ModelConfig::fromFile(const std::filesystem::path &configJson)
 
 ModelConfig ModelConfig::fromJsonText(const std::string &text, const std::string &source)
 {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::exception &e) {
-        throw Error("'" + source + "': not valid JSON (" + e.what() + ")");
-    }
-    return fromJson(j, source);
+    return fromJson(parseJsonText(text, source), source);
 }
 
 ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &source)
@@ -141,18 +143,21 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     else
         r.fail("unknown model_type '" + c.modelType + "' (supported: llama, mistral, qwen2, qwen3)");
 
-    c.hiddenSize = r.positiveInt("hidden_size");
-    c.intermediateSize = r.positiveInt("intermediate_size");
-    c.numLayers = r.positiveInt("num_hidden_layers");
-    c.numHeads = r.positiveInt("num_attention_heads");
-    c.numKvHeads = r.positiveInt("num_key_value_heads", c.numHeads);
-    c.vocabSize = r.positiveInt("vocab_size");
-    c.maxPositions = r.positiveInt("max_position_embeddings", 2048);
+    // Limits: the largest real models have hidden 18432, 128 heads, 126 layers and a 262144-token vocabulary.
+    constexpr int64_t kMaxWidth = int64_t{1} << 20, kMaxCount = int64_t{1} << 14, kMaxVocab = int64_t{1} << 24,
+                      kMaxPositions = int64_t{1} << 31;
+    c.hiddenSize = r.positiveInt("hidden_size", kMaxWidth);
+    c.intermediateSize = r.positiveInt("intermediate_size", kMaxWidth);
+    c.numLayers = r.positiveInt("num_hidden_layers", kMaxCount);
+    c.numHeads = r.positiveInt("num_attention_heads", kMaxCount);
+    c.numKvHeads = r.positiveInt("num_key_value_heads", kMaxCount, c.numHeads);
+    c.vocabSize = r.positiveInt("vocab_size", kMaxVocab);
+    c.maxPositions = r.positiveInt("max_position_embeddings", kMaxPositions, 2048);
     if (c.numHeads % c.numKvHeads != 0)
         r.fail("num_attention_heads (" + std::to_string(c.numHeads) + ") is not a multiple of num_key_value_heads (" +
                std::to_string(c.numKvHeads) + ")");
     if (r.has("head_dim")) {
-        c.headDim = r.positiveInt("head_dim");
+        c.headDim = r.positiveInt("head_dim", kMaxCount);
     } else {
         if (c.family == ModelFamily::Qwen3)
             c.headDim = 128;  // Qwen3Config's default
@@ -213,10 +218,10 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     // Sliding windows: Mistral's `sliding_window`; Qwen's only with use_sliding_window. A window changes
     // nothing for sequences no longer than it, so the forward pass refuses longer ones instead.
     if (c.family == ModelFamily::Mistral && r.has("sliding_window"))
-        c.slidingWindow = r.positiveInt("sliding_window");
+        c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions);
     if ((c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3) && r.flag("use_sliding_window", false) &&
         r.has("sliding_window"))
-        c.slidingWindow = r.positiveInt("sliding_window");
+        c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions);
 
     for (const char *key : {"torch_dtype", "dtype"})
         if (r.has(key) && j[key].is_string())
@@ -236,6 +241,13 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
             if (t != "full_attention" && !(t == "sliding_attention" && c.slidingWindow > 0))
                 r.fail("layer type '" + t + "' is not supported");
     }
+    // Each width is bounded, but their products (heads × head_dim × hidden, per layer, times layers) could
+    // still pass what int64 counts; a trillion parameters per layer is far past any model.
+    const double perLayer = static_cast<double>(c.hiddenSize) *
+                            (2.0 * static_cast<double>(c.numHeads + c.numKvHeads) * static_cast<double>(c.headDim) +
+                             3.0 * static_cast<double>(c.intermediateSize));
+    if (perLayer > 1e12)
+        r.fail("the config describes " + std::to_string(perLayer) + " parameters per layer, more than LayerCut allows");
     return c;
 }
 

@@ -14,6 +14,8 @@
 
 #include "layercut/document_ids.h"
 #include "layercut/error.h"
+#include "layercut/utf8.h"
+#include "layercut/json_file.h"
 #include "layercut/tokenizer.h"
 #include "layercut/regular_file.h"
 
@@ -116,42 +118,6 @@ bool isControlByte(unsigned char c)
     return (c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r') || c == 0x7f;
 }
 
-/** The byte offset of the first invalid UTF-8 sequence in `s`, or npos (overlongs and surrogates are invalid). */
-size_t invalidUtf8At(const std::string &s)
-{
-    const auto *p = reinterpret_cast<const unsigned char *>(s.data());
-    const size_t n = s.size();
-    for (size_t i = 0; i < n;) {
-        const unsigned char c = p[i];
-        size_t len = 0;
-        uint32_t cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            len = 2, cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            len = 3, cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            len = 4, cp = c & 0x07;
-        } else {
-            return i;
-        }
-        if (i + len > n)
-            return i;
-        for (size_t k = 1; k < len; ++k) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return i;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-        if (cp < least[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return i;
-        i += len;
-    }
-    return std::string::npos;
-}
-
 /**
  * Refuses data that is not text: a binary file chosen by mistake would otherwise be measured, and its
  * meaningless numbers would look like any others. A small share of control bytes is tolerated (form
@@ -209,7 +175,7 @@ std::vector<Document> readDocuments(const std::filesystem::path &path, const Pro
                 try {
                     j = nlohmann::json::parse(text);
                 } catch (const nlohmann::json::exception &e) {
-                    throw Error(where + ": not valid JSON (" + e.what() + ")");
+                    throw Error(where + ": not valid JSON (" + jsonErrorText(e) + ")");
                 }
                 if (j.is_object() && j.contains("text") && j["text"].is_string()) {
                     docs.emplace_back(j["text"].get<std::string>());
@@ -325,6 +291,10 @@ TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const
             ids.assign(encoded.begin(), encoded.end());
         } else {
             ids = std::get<std::vector<int64_t>>(documents[i]);
+            for (const int64_t id : ids)
+                if (id < 0 || (options.vocabSize > 0 && id >= options.vocabSize))
+                    throw Error("document " + std::to_string(i + 1) + ": token id " + std::to_string(id) +
+                                " is outside the model's vocabulary of " + std::to_string(options.vocabSize));
             if (ids.empty()) {
                 ++out.skippedEmpty;
                 continue;

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "layercut/error.h"
+#include "layercut/json_file.h"
+#include "layercut/utf8.h"
 #include "layercut/evaluation.h"
 #include "layercut/regular_file.h"
 
@@ -26,7 +28,13 @@ std::string readText(const fs::path &path)
         throw Error("'" + path.string() + "': cannot open the file");
     std::ostringstream s;
     s << in.rdbuf();
-    return s.str();
+    std::string text = s.str();
+    // Questions end up in prompts and in the result JSON, which cannot hold bytes that are not UTF-8.
+    if (const size_t at = invalidUtf8At(text); at != std::string::npos)
+        throw Error("'" + path.string() + "': line " +
+                    std::to_string(1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) +
+                    ": not UTF-8 text (byte " + std::to_string(at) + ")");
+    return text;
 }
 
 /** RFC 4180 rows (quoted fields may hold commas, quotes as "" and newlines), as pandas reads them. */
@@ -86,6 +94,16 @@ std::vector<std::pair<int64_t, std::vector<std::string>>> parseCsv(const std::st
     return rows;
 }
 
+/** The string `key` of a JSON Lines row; the error names the field. */
+std::string textField(const nlohmann::json &row, const char *key, const std::string &where)
+{
+    if (!row.contains(key))
+        throw Error(where + ": no `" + key + "` field");
+    if (!row[key].is_string())
+        throw Error(where + ": `" + key + "` must be a string, not " + row[key].type_name());
+    return row[key].get<std::string>();
+}
+
 int64_t answerIndex(const nlohmann::json &value, const std::string &where)
 {
     if (value.is_number_integer()) {
@@ -97,7 +115,7 @@ int64_t answerIndex(const nlohmann::json &value, const std::string &where)
         if (s.size() == 1 && s[0] >= 'A' && s[0] <= 'D')
             return s[0] - 'A';
     }
-    throw Error(where + ": the answer must be 0-3 or a letter A-D");
+    throw Error(where + ": the answer " + jsonText(value) + " must be 0-3 or a letter A-D");
 }
 
 std::vector<ChoiceQuestion> readMmluCsv(const fs::path &file, const std::string &subject)
@@ -151,14 +169,14 @@ void forEachJsonLine(const fs::path &path, F &&f)
         try {
             j = nlohmann::json::parse(line);
         } catch (const nlohmann::json::exception &e) {
-            throw Error(where + ": not JSON (" + std::string(e.what()) + ")");
+            throw Error(where + ": not JSON (" + jsonErrorText(e) + ")");
         }
         if (!j.is_object())
             throw Error(where + ": expected a JSON object");
         try {
             f(j, row++, where);
         } catch (const nlohmann::json::exception &e) {
-            throw Error(where + ": " + e.what());
+            throw Error(where + ": " + jsonErrorText(e));
         }
     }
 }
@@ -209,22 +227,33 @@ MmluData readMmlu(const fs::path &path, int64_t shots)
         const auto devs = subjectFiles(root / "dev", "_dev.csv");
         for (const auto &[subject, file] : tests) {
             data.test[subject] = readMmluCsv(file, subject);
-            if (const auto it = devs.find(subject); it != devs.end())
+            if (data.test[subject].empty())
+                throw Error("'" + file.string() + "': no questions");
+            if (const auto it = devs.find(subject); it != devs.end()) {
                 data.dev[subject] = readMmluCsv(it->second, subject);
-            else if (shots > 0)
+                if (static_cast<int64_t>(data.dev[subject].size()) < shots)
+                    throw Error("'" + it->second.string() + "': " + std::to_string(data.dev[subject].size()) +
+                                " few-shot examples, fewer than the " + std::to_string(shots) + " asked for");
+            } else if (shots > 0)
                 throw Error("'" + (root / "dev").string() + "': no " + subject + "_dev.csv for the few-shot examples");
         }
         return data;
     }
     forEachJsonLine(path, [&](const nlohmann::json &j, int64_t row, const std::string &where) {
         ChoiceQuestion q;
-        q.subject = j.value("subject", std::string("unknown"));
+        q.subject = j.contains("subject") ? textField(j, "subject", where) : std::string("unknown");
         q.index = row;
-        q.question = j.at("question").get<std::string>();
-        q.choices = j.at("choices").get<std::vector<std::string>>();
-        if (q.choices.size() != 4)
-            throw Error(where + ": `choices` must hold 4 options");
-        q.answer = answerIndex(j.at("answer"), where);
+        q.question = textField(j, "question", where);
+        if (!j.contains("choices") || !j["choices"].is_array() || j["choices"].size() != 4)
+            throw Error(where + ": `choices` must be a list of 4 options");
+        for (const auto &choice : j["choices"]) {
+            if (!choice.is_string())
+                throw Error(where + ": `choices` must be strings, not " + std::string(choice.type_name()));
+            q.choices.push_back(choice.get<std::string>());
+        }
+        if (!j.contains("answer"))
+            throw Error(where + ": no `answer` field");
+        q.answer = answerIndex(j["answer"], where);
         auto &shotsOfSubject = data.dev[q.subject];
         if (static_cast<int64_t>(shotsOfSubject.size()) < shots)
             shotsOfSubject.push_back(std::move(q));
@@ -242,8 +271,8 @@ std::vector<ChoiceQuestion> readBoolq(const fs::path &path)
     forEachJsonLine(path, [&](const nlohmann::json &j, int64_t row, const std::string &where) {
         ChoiceQuestion q;
         q.index = row;
-        q.question = j.at("question").get<std::string>();
-        q.passage = j.at("passage").get<std::string>();
+        q.question = textField(j, "question", where);
+        q.passage = textField(j, "passage", where);
         if (j.contains("answer") && j["answer"].is_boolean())
             q.answer = j["answer"].get<bool>() ? 1 : 0;
         else if (j.contains("label") && j["label"].is_number_integer() && (j["label"] == 0 || j["label"] == 1))

@@ -375,9 +375,10 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
         DocumentIds exclude = session.trainedDocuments();
         if (o.excludeDocuments)
             exclude.merge(*o.excludeDocuments);
-        const TokenizedDataset data =
-            readTokenized(o.validationData, session.tokenizer(),
-                          {.samples = o.lossSequences, .maxLength = o.lossLength}, &exclude, progress, stop);
+        const TokenizedDataset data = readTokenized(
+            o.validationData, session.tokenizer(),
+            {.samples = o.lossSequences, .maxLength = o.lossLength, .vocabSize = impl.info.config.vocabSize}, &exclude,
+            progress, stop);
         result.loss = session.languageModelLoss(data.sequences, std::max<int64_t>(1, o.batchTokens / o.lossLength),
                                                 progress, stop);
         result.normalizedLoss = result.loss->loss / std::log(static_cast<double>(impl.info.config.vocabSize));

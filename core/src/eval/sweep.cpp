@@ -85,13 +85,13 @@ std::string firstDifference(const nlohmann::json &stored, const nlohmann::ordere
     for (auto it = now.begin(); it != now.end(); ++it) {  // in the order written, the most telling first
         const bool has = stored.is_object() && stored.contains(it.key());
         if (!has || stored[it.key()] != nlohmann::json::parse(it.value().dump()))
-            return it.key() + ": " + (has ? stored[it.key()].dump() : std::string("not recorded")) + " in the file, " +
-                   it.value().dump() + " now";
+            return it.key() + ": " + (has ? jsonText(stored[it.key()]) : std::string("not recorded")) +
+                   " in the file, " + jsonText(it.value()) + " now";
     }
     if (stored.is_object())
         for (auto it = stored.begin(); it != stored.end(); ++it)
             if (!now.contains(it.key()))
-                return it.key() + ": " + it.value().dump() + " in the file, not set now";
+                return it.key() + ": " + jsonText(it.value()) + " in the file, not set now";
     return "";
 }
 

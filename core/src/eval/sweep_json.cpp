@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "layercut/error.h"
+#include "layercut/json_file.h"
 #include "layercut/healing_json.h"
 #include "layercut/model_export.h"
 #include "layercut/sweep.h"
@@ -124,7 +125,7 @@ SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
         }
         return r;
     } catch (const nlohmann::json::exception &e) {
-        throw Error("'" + source + "': not a sweep result (" + std::string(e.what()) + ")");
+        throw Error("'" + source + "': not a sweep result (" + jsonErrorText(e) + ")");
     } catch (const Error &e) {
         throw Error("'" + source + "': not a sweep result (" + std::string(e.what()) + ")");
     }

@@ -42,9 +42,11 @@ Checkpoint Checkpoint::open(const std::filesystem::path &folder)
                 throw Error("'" + index.string() + "': shard name '" + file + "' is not a plain file name");
             auto &shard = shards[file];
             if (!shard) {
-                if (!fs::exists(folder / file))
-                    throw Error("'" + index.string() + "' lists shard '" + file +
-                                "', which is missing from the folder");
+                std::error_code error;  // a name too long for the file system is an error here, not an exception
+                if (!fs::exists(folder / file, error))
+                    throw Error("'" + index.string() + "' lists shard '" + file + "', which is " +
+                                (error ? "not a file name this system can open (" + error.message() + ")"
+                                       : std::string("missing from the folder")));
                 shard = std::make_shared<SafetensorsFile>(folder / file);
                 ckpt.m_files.push_back(shard);
             }

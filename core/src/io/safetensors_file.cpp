@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "layercut/error.h"
+#include "layercut/json_file.h"
 #include "layercut/regular_file.h"
 
 namespace lc {
@@ -99,7 +100,7 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path &path) : m_path(pat
         try {
             header = nlohmann::json::parse(headerBegin, headerBegin + headerLen);
         } catch (const nlohmann::json::exception &e) {
-            fail(path, std::string("header is not valid JSON (") + e.what() + ")");
+            fail(path, "header is not valid JSON (" + jsonErrorText(e) + ")");
         }
         if (!header.is_object())
             fail(path, "header is not a JSON object");

@@ -27,7 +27,9 @@ LossCheck::Result LossCheck::run(ModelSession &session, const PrunePlan &plan, c
                 withoutDocuments(held.documents, &session.trainedDocuments(), fresh.excludedTrained);
             try {
                 m_sequences =
-                    tokenizeDocuments(documents, session.tokenizer(), {.maxLength = analysis.maxLength}, progress, stop)
+                    tokenizeDocuments(documents, session.tokenizer(),
+                                      {.maxLength = analysis.maxLength, .vocabSize = session.info().config.vocabSize},
+                                      progress, stop)
                         .sequences;
             } catch (const Cancelled &) {
                 throw;

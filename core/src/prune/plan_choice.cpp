@@ -68,8 +68,9 @@ LayerDistances measurePlanDistances(const std::filesystem::path &model, const Pl
         }
         session = &dense;
     }
-    const TokenizedDataset data =
-        readTokenized(sample.data, session->tokenizer(), sample.options, nullptr, progress, stop);
+    DatasetOptions options = sample.options;
+    options.vocabSize = session->info().config.vocabSize;
+    const TokenizedDataset data = readTokenized(sample.data, session->tokenizer(), options, nullptr, progress, stop);
     LayerDistances distances =
         computeLayerDistances(*session, data.sequences, {.batchSize = sample.batchSize}, progress, stop);
     if (!cached.empty()) {

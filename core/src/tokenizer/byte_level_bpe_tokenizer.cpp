@@ -200,6 +200,11 @@ void ByteLevelBpeTokenizer::readParts(const json &j, const std::string &src)
             } else {
                 fail("merges must be a list of pairs or of \"a b\" strings");
             }
+            // As Hugging Face tokenizers: both parts and their merge must be tokens ("Token out of vocabulary").
+            for (const std::string &part : {left, right, left + right})
+                if (m_vocab.find(part) == m_vocab.end())
+                    fail("merge " + std::to_string(rank) + " ('" + left + "' '" + right + "'): '" + part +
+                         "' is not in the vocabulary");
             m_mergeRank.emplace(left + '\xff' + right, rank++);
         }
     }
@@ -335,13 +340,23 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(const std::filesystem::path &tokeni
     try {
         readParts(j, tokenizerJson.string());
     } catch (const nlohmann::json::exception &e) {  // a last net under the reader's own checks
-        TokenizerJsonReader{tokenizerJson.string()}.fail(std::string("unexpected JSON (") + e.what() + ")");
+        TokenizerJsonReader{tokenizerJson.string()}.fail("unexpected JSON (" + jsonErrorText(e) + ")");
     }
     // tokenizer_config.json names BOS/EOS; its explicit add_bos_token/add_eos_token override the template.
     if (rules.bosToken)
         m_bos = tokenId(*rules.bosToken);
     if (rules.eosToken)
         m_eos = tokenId(*rules.eosToken);
+    // A token to add that the vocabulary lacks: transformers would append it as a new id the model's
+    // embeddings do not have.
+    const auto refuseUnknown = [&](const char *key, const std::optional<std::string> &token) {
+        throw Error("'" + rules.source.string() + "': " + key + " '" + *token +
+                    "' is to be added but is not a token of '" + tokenizerJson.string() + "'");
+    };
+    if (rules.addBos.value_or(false) && rules.bosToken && !m_bos)
+        refuseUnknown("bos_token", rules.bosToken);
+    if (rules.addEos.value_or(false) && rules.eosToken && !m_eos)
+        refuseUnknown("eos_token", rules.eosToken);
     if (!m_bos && !m_prefix.empty())
         m_bos = m_prefix.front();
     if (rules.addBos) {

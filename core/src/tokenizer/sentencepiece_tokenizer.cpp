@@ -53,6 +53,20 @@ std::vector<std::filesystem::path> pluginCandidates()
     return files;
 }
 
+// DEEPBIND: the plugin's sentencepiece resolves to its own protobuf, not libtorch's. AddressSanitizer
+// refuses DEEPBIND (it would bypass its malloc); the sanitized fuzz builds have no libtorch to clash with.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kDeepBind = 0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr int kDeepBind = 0;
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+#else
+constexpr int kDeepBind = RTLD_DEEPBIND;
+#endif
+
 const PluginApi &plugin()
 {
     static std::once_flag once;
@@ -66,8 +80,7 @@ const PluginApi &plugin()
                 tried += " " + candidate.string();
                 continue;
             }
-            // DEEPBIND: the plugin's sentencepiece resolves to its own protobuf, not libtorch's.
-            lib = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+            lib = ::dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL | kDeepBind);
             if (lib)
                 break;
             tried += " " + candidate.string() + " (" + ::dlerror() + ")";

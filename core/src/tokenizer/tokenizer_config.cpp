@@ -12,6 +12,7 @@ SpecialTokenRules SpecialTokenRules::fromFile(const std::filesystem::path &file)
     if (!std::filesystem::exists(file))
         return rules;
     const nlohmann::json j = readJsonFile(file);
+    rules.source = file;
     if (!j.is_object())
         throw Error("'" + file.string() + "': not a JSON object");
     auto flag = [&](const char *key) -> std::optional<bool> {

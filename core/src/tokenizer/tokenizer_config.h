@@ -14,6 +14,7 @@ struct SpecialTokenRules
     std::optional<bool> addEos;           // `add_eos_token`
     std::optional<std::string> bosToken;  // `bos_token` (a string or an AddedToken object's content)
     std::optional<std::string> eosToken;
+    std::filesystem::path source;  // the tokenizer_config.json read, for errors; empty when there was none
 
     /** Reads `file` if it exists; throws lc::Error naming it when it is malformed. */
     static SpecialTokenRules fromFile(const std::filesystem::path &file);

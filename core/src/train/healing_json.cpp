@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "layercut/error.h"
+#include "layercut/json_file.h"
 
 namespace lc {
 namespace {
@@ -166,7 +167,8 @@ std::vector<HealingStep> healingStepsFromJson(const nlohmann::json &j)
         return steps;
     }
     if (j.at("columns").get<std::vector<std::string>>() != stepColumns())
-        throw Error("the healing steps have other columns than this version writes (" + j.at("columns").dump() + ")");
+        throw Error("the healing steps have other columns than this version writes (" + jsonText(j.at("columns")) +
+                    ")");
     for (const auto &r : j.at("rows")) {
         HealingStep s;
         s.step = r.at(0).get<int64_t>();
