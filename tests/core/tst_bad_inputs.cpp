@@ -286,6 +286,8 @@ QList<QPair<QString, BadInput>> catalogue()
     dataRow("data: input_ids with a string", "ids.jsonl", "{\"input_ids\": [1, \"2\", 3]}\n", {"line 1", "input_ids"});
     dataRow("data: input_ids past the vocabulary", "ids.jsonl", "{\"input_ids\": [1, 99999, 3]}\n",
             {"document 1", "99999", "vocabulary of 483"});
+    dataRow("data: a negative input_id", "ids.jsonl", "{\"input_ids\": [1, -7, 3]}\n",
+            {"document 1", "-7 is negative"});
     dataRow("data: gzip corrupt", "c4.json.gz", QByteArray("\x1f\x8b\x08\x00garbage-garbage-garbage", 27), {"gzip"});
     dataRow("data: gzip cut short", "c4.json.gz", truncatedGzip("{\"text\": \"a document\"}\n", 20), {"gzip"});
     dataRow("data: a folder", "folder.txt/", "", {"folder"});

@@ -294,7 +294,9 @@ TokenizedDataset tokenizeDocuments(const std::vector<Document> &documents, const
             for (const int64_t id : ids)
                 if (id < 0 || (options.vocabSize > 0 && id >= options.vocabSize))
                     throw Error("document " + std::to_string(i + 1) + ": token id " + std::to_string(id) +
-                                " is outside the model's vocabulary of " + std::to_string(options.vocabSize));
+                                (id < 0
+                                     ? std::string(" is negative")
+                                     : " is outside the model's vocabulary of " + std::to_string(options.vocabSize)));
             if (ids.empty()) {
                 ++out.skippedEmpty;
                 continue;
