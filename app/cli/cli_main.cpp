@@ -69,10 +69,7 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "layercut-cli: cancelled\n");
         return 130;
     } catch (const std::exception &e) {
-        // One line: torch errors may carry a multi-line backtrace after the message.
-        std::string message = e.what();
-        message = message.substr(0, message.find('\n'));
-        std::fprintf(stderr, "layercut-cli: error: %s\n", message.c_str());
+        std::fprintf(stderr, "layercut-cli: error: %s\n", lc::userMessage(e).c_str());
         return 1;
     }
 }

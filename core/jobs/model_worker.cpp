@@ -40,8 +40,7 @@ void ModelWorker::guarded(const std::function<void()> &job)
     } catch (const Cancelled &) {
         emit cancelled();
     } catch (const std::exception &e) {
-        // torch errors may append a backtrace after the first line; the first line is the message.
-        emit failed(QString::fromUtf8(e.what()).section('\n', 0, 0));
+        emit failed(QString::fromStdString(userMessage(e)));
     }
     if (m_session.isLoaded())
         emit modelStateChanged(m_session.prunePlan(), isHealed(m_session));

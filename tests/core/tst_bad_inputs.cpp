@@ -81,6 +81,9 @@ struct BadInput
     QList<QPair<QString, QByteArray>> files;
     QStringList args;
     QStringList expected;
+    quint64 fileSizeCap = 0;               // bytes any file written may have (a full disk, without filling one)
+    quint64 sparseTo = 0;                  // extends the written files to this size with a hole (zeros, no disk blocks)
+    QList<QPair<QString, QString>> links;  // symbolic links made after the files: name -> target
 };
 
 QList<QPair<QString, BadInput>> catalogue()
@@ -369,6 +372,47 @@ QList<QPair<QString, BadInput>> catalogue()
     optionRow("options: eval with nothing to evaluate", {"eval", "{dir}", "--out", "{dir}/e.json"},
               {"--mmlu", "--boolq"});
     optionRow("options: the model folder does not exist", {"info", "{dir}/nowhere"}, {"nowhere"});
+
+    // --- sizes: files read whole and lines are bounded before they are read (sparse files: no disk used)
+    add("config.json: 2 GiB", {kModel,
+                               {{"config.json", "{}"}},
+                               info,
+                               {"config.json", "2048 MiB", "1024 MiB"},
+                               0,
+                               /*sparseTo=*/2ull << 30});
+    add("data: one line of 300 MiB", {kModel,
+                                      {{"huge.txt", "x"}},
+                                      {"distances", "{dir}", "--data", "{dir}/huge.txt", "--out", "{dir}/d.json"},
+                                      {"huge.txt", "line 1", "longer than 256 MiB"},
+                                      0,
+                                      /*sparseTo=*/300ull << 20});
+
+    // --- symbolic links that point at themselves (LayerCut walks no folder tree, so no deeper cycle can trap it)
+    BadInput selfLink{kModel, {}, info, {"config.json", "symbolic links"}};
+    selfLink.links = {{"config.json", "config.json"}};
+    add("links: config.json pointing at itself", selfLink);
+    BadInput loopFolder{{}, {}, {"info", "{dir}/loop"}, {"loop", "symbolic links"}};
+    loopFolder.links = {{"loop", "loop"}};
+    add("links: a model folder that is a loop", loopFolder);
+
+    // --- resources: memory and disk
+    QByteArray longDocument;  // about 80,000 tokens in one line: its attention scores need ~150 GB
+    for (int i = 0; i < 80000; ++i)
+        longDocument += QByteArray("alpha beta gamma delta ").mid((i * 7) % 4 * 6, 6);
+    add("memory: distances on one 80,000-token document",
+        {kModel,
+         {{"config.json", editedJson(kModel + "/config.json", [](Json &c) { c["max_position_embeddings"] = 1 << 20; })},
+          {"long.txt", longDocument + "\n"}},
+         {"distances", "{dir}", "--data", "{dir}/long.txt", "--max-length", "100000", "--out", "{dir}/d.json"},
+         {"ran out of memory measuring distances", "(it asked for", "smaller batch or shorter documents"}});
+    const auto diskFull = [&](const QString &name, const QStringList &args, const QStringList &expected) {
+        add(name, {kModel, {}, args, expected, /*fileSizeCap=*/64 * 1024});
+    };
+    diskFull("disk full: prune's export", {"prune", "{dir}", "--drop", "2:4", "--out", "{dir}/pruned"},
+             {"{dir}/pruned/model.safetensors", "cannot be written", "larger than this file system"});
+    diskFull("disk full: forward's logits",
+             {"forward", "{dir}", "--ids", QString("1,").repeated(300) + "2", "--out", "{dir}/logits.safetensors"},
+             {"{dir}/logits.safetensors", "cannot be written"});
     return rows;
 }
 
@@ -411,11 +455,19 @@ private slots:
             QFile f(path);
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(bytes);
+            if (input.sparseTo)
+                QVERIFY(f.resize(static_cast<qint64>(input.sparseTo)));
+        }
+        for (const auto &[name, target] : input.links) {
+            QFile::remove(dir + "/" + name);
+            QVERIFY(QFile::link(target, dir + "/" + name));
         }
         QStringList args = input.args;
         for (QString &a : args)
             a.replace("{dir}", dir);
-        const auto r = runCli(args, 120000);
+        // Every row under an address-space cap, so that an input asking for too much memory fails as out of
+        // memory on any machine, whatever its memory and overcommit settings.
+        const auto r = runCli(args, 120000, {.addressSpace = 4ull << 30, .fileSize = input.fileSizeCap});
         const QString err = QString::fromUtf8(r.err);
         // 1: a bad file or an impossible request; 2: options that do not parse.
         QVERIFY2(r.exitCode == 1 || r.exitCode == 2, qPrintable(QString("exit %1: %2").arg(r.exitCode).arg(err)));
@@ -423,11 +475,16 @@ private slots:
         // Progress lines may come first; the error is the last line, and the only one.
         const QString last = err.trimmed().section('\n', -1);
         QVERIFY2(last.startsWith("layercut-cli: error: ") && err.count("error:") == 1, qPrintable(err));
-        for (const QString &fragment : input.expected)
-            QVERIFY2(last.contains(fragment), qPrintable("'" + fragment + "' not in: " + last));
+        for (QString fragment : input.expected)
+            QVERIFY2(last.contains(fragment.replace("{dir}", dir)), qPrintable("'" + fragment + "' not in: " + last));
         for (const char *raw :
              {"[json.exception", "std::", "vector::", "basic_string", "bad_alloc", "_M_", "stoi", "stoull", "what():"})
             QVERIFY2(!err.contains(QLatin1String(raw)), qPrintable(err));
+        // A failed command leaves nothing of its own behind: no temporary output, no lock.
+        QDirIterator it(scratch.path(), QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            QVERIFY2(!it.next().contains(".layercut-"), qPrintable("left behind: " + it.filePath()));
     }
 };
 

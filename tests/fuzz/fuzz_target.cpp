@@ -70,7 +70,10 @@ void finding(std::string_view what)
 
 namespace {
 
-/** `message` without its quoted parts ('...' and "..."), where errors quote the input, often transformed. */
+/**
+ * `message` with each quoted part ('...' and "...", where errors quote the input, often transformed) replaced
+ * by a space, so that the text on either side cannot join into a word neither holds ("std:'…':" is not "std::").
+ */
 std::string unquoted(std::string_view message)
 {
     std::string out;
@@ -86,6 +89,7 @@ std::string unquoted(std::string_view message)
             close += message[close] == '\\' ? 2 : 1;
         if (close >= message.size())
             break;
+        out += ' ';
         i = close;
     }
     return out;

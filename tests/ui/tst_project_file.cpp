@@ -3,6 +3,10 @@
 // relative to it, a file of format 1 (written by the version before the core's result shapes) still opens
 // with every value, and a bad file is refused with a message that names the file and the problem.
 #include <cmath>
+#include <csignal>
+#include <random>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <QDir>
 #include <QFile>
@@ -423,6 +427,57 @@ private slots:
     void reportsUnwritableFiles()
     {
         QVERIFY_THROWS_EXCEPTION(lc::Error, project_file::write("/nonexistent/folder/p.layercut", Project()));
+    }
+
+    void aKillWhileSavingKeepsAWholeFile()
+    {
+        // A child process saves the project over and over, in two versions (one of about 4 MB, so that a save
+        // takes a while), and is killed with SIGKILL at a random moment, every other time inside a save: the
+        // file must always read back as one of the two, and the next save must clean what the killed one left
+        // beside it.
+        QTemporaryDir dir;
+        const QString file = dir.filePath("p.layercut");
+        const Project small = sampleProject(dir.path());
+        Project large = sampleProject(dir.path());
+        large.currentTab = 1;
+        large.healingRuns[0].steps.resize(20000, large.healingRuns[0].steps[0]);
+        project_file::write(file, small);
+        std::mt19937 random(20261201);
+        int killedMidWrite = 0;
+        for (int i = 0; i < 20; ++i) {
+            const pid_t child = fork();
+            if (child == 0) {
+                for (int k = 0;; ++k) {
+                    try {
+                        project_file::write(file, k % 2 ? small : large);
+                    } catch (...) {
+                        _exit(1);
+                    }
+                }
+            }
+            QVERIFY(child > 0);
+            if (i % 2 == 0) {  // anywhere in the loop of saves
+                usleep(std::uniform_int_distribution<useconds_t>(1000, 100000)(random));
+            } else {  // inside a save: once its temporary file appears, within half a millisecond
+                while (QDir(dir.path()).entryList({"*.layercut-tmp-*"}, QDir::Files | QDir::Hidden).isEmpty())
+                    ;
+                usleep(std::uniform_int_distribution<useconds_t>(0, 500)(random));
+            }
+            kill(child, SIGKILL);
+            int status = 0;
+            QCOMPARE(waitpid(child, &status, 0), child);
+            QVERIFY2(WIFSIGNALED(status), "the saving process ended by itself (a save failed)");
+            const QStringList entries =
+                QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot);
+            killedMidWrite += entries.size() > 1;
+            const Project read = project_file::read(file);  // throws on a half-written file
+            QVERIFY(read.currentTab == 3 || read.currentTab == 1);
+        }
+        project_file::write(file, small);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList{"p.layercut"});
+        qInfo("%d of 20 kills landed while the file was being written", killedMidWrite);
+        QVERIFY(killedMidWrite > 0);
     }
 };
 

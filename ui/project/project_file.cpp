@@ -9,9 +9,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 #include "jobs/layer_range.h"
+#include "layercut/atomic_file.h"
 #include "layercut/dtype.h"
 #include "layercut/error.h"
 #include "layercut/json_file.h"
@@ -179,17 +179,14 @@ void write(const QString &path, const Project &p)
     j["importance"] = p.importance ? sweepToJson(*p.importance) : Json();
     j["view"] = {{"tab", p.currentTab}, {"heatmap_metric", p.heatmapMetric}, {"normalize_rows", p.normalizeRows}};
 
-    QSaveFile file(path);
-    const std::string content = j.dump(1) + "\n";
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(content.data(), static_cast<qint64>(content.size())) != static_cast<qint64>(content.size()) ||
-        !file.commit())
-        throw lc::Error("'" + text(path) + "': cannot be written (" + text(file.errorString()) + ")");
+    // As every other output: a kill or a full disk leaves the previous project file as it was.
+    lc::writeFileAtomically(path.toStdString(), j.dump(1) + "\n");
 }
 
 Project read(const QString &path)
 {
     lc::refuseIrregularFile(path.toStdString());  // a named pipe would block the GUI thread forever
+    lc::refuseLargeFile(path.toStdString(), lc::kMaxJsonFileBytes);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw lc::Error("'" + text(path) + "': cannot be opened (" + text(file.errorString()) + ")");

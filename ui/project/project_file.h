@@ -18,7 +18,7 @@ inline constexpr char kSuffix[] = "layercut";
  * not JSON, of another format version or holds a section that does not fit.
  */
 Project read(const QString &path);
-/** Writes `project` to `path` atomically (QSaveFile); throws lc::Error naming the path on failure. */
+/** Writes `project` to `path` atomically (lc::writeFileAtomically); throws lc::Error naming the path on failure. */
 void write(const QString &path, const Project &project);
 
 /**

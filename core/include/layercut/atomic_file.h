@@ -7,8 +7,9 @@
 namespace lc {
 
 /**
- * Writes `content` to `path` through a temporary file beside it and a rename, so a reader never sees a
- * half-written file and an existing one survives a failure. Throws lc::Error naming the path.
+ * Writes `content` to `path` through a temporary file beside it and a rename (a StagedOutput), so a reader
+ * never sees a half-written file and an existing one survives a failure or a kill. Throws lc::Error naming
+ * the path.
  */
 void writeFileAtomically(const std::filesystem::path &path, std::string_view content);
 

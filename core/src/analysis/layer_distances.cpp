@@ -12,6 +12,7 @@
 #include "layercut/error.h"
 #include "layercut/model_session.h"
 #include "model/cpu_passes.h"
+#include "model/out_of_memory.h"
 #include "session/model_session_impl.h"
 
 namespace lc {
@@ -114,7 +115,7 @@ LayerDistances LayerDistanceAccumulator::result() const
 
 LayerDistances computeLayerDistances(ModelSession &session, const std::vector<std::vector<int64_t>> &sequences,
                                      const DistanceOptions &options, const ProgressFn &progress, std::stop_token stop)
-{
+try {
     ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model)
         throw Error("no model is loaded");
@@ -180,6 +181,11 @@ LayerDistances computeLayerDistances(ModelSession &session, const std::vector<st
                             ") is not a number: the model's residual stream overflowed or is NaN in " +
                             session.info().computeDtype + " (try float32 or bfloat16); nothing was kept");
     return result;
+} catch (const std::exception &e) {
+    throwIfOutOfMemory(e, SessionInternals::of(session).deviceName(),
+                       "measuring distances on batches of up to " + std::to_string(options.batchSize) + " documents",
+                       "use a smaller batch or shorter documents (fewer tokens each)");
+    throw;
 }
 
 }  // namespace lc

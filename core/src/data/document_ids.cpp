@@ -46,6 +46,7 @@ void DocumentIds::save(const std::filesystem::path &file) const
 DocumentIds DocumentIds::load(const std::filesystem::path &file)
 {
     refuseIrregularFile(file);
+    refuseLargeFile(file, kMaxJsonFileBytes);  // 17 bytes per document: 60 million documents
     std::ifstream in(file);
     if (!in)
         throw Error("'" + file.string() + "': cannot open");

@@ -27,6 +27,8 @@ bool endsWith(const std::string &s, const std::string &suffix)
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+constexpr size_t kMaxLineBytes = size_t{256} << 20;
+
 /**
  * Calls onLine(line, number) for every line of a file (numbers from 1), gunzipping .gz files on the fly;
  * "\r\n" endings lose their "\r". Reports Stage::ReadingData as bytes of the file read (compressed bytes for
@@ -55,6 +57,12 @@ void readLines(const std::filesystem::path &path, const std::function<void(std::
         onLine(current, ++number);
         current.clear();
     };
+    // A line (one document) past this cannot be meant as text, and a small .gz can inflate to any size.
+    const auto refuseLongLine = [&] {
+        if (current.size() > kMaxLineBytes)
+            throw Error("'" + name + "' line " + std::to_string(number + 1) + ": longer than " +
+                        std::to_string(kMaxLineBytes >> 20) + " MiB; split the document into lines or files");
+    };
     std::vector<char> buffer(1 << 16);
     report(0);
     refuseIrregularFile(path);
@@ -72,6 +80,7 @@ void readLines(const std::filesystem::path &path, const std::function<void(std::
                     else
                         current += buffer[static_cast<size_t>(i)];
                 }
+                refuseLongLine();
                 report(static_cast<int64_t>(gzoffset(gz)));
             }
         } catch (...) {
@@ -102,6 +111,7 @@ void readLines(const std::filesystem::path &path, const std::function<void(std::
                 else
                     current += buffer[i];
             }
+            refuseLongLine();
             done += static_cast<int64_t>(n);
             report(done);
         }

@@ -23,6 +23,7 @@ namespace fs = std::filesystem;
 std::string readText(const fs::path &path)
 {
     refuseIrregularFile(path);
+    refuseLargeFile(path, kMaxJsonFileBytes);  // benchmark files are read whole; real ones are a few MB
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error("'" + path.string() + "': cannot open the file");

@@ -18,6 +18,7 @@
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
 #include "model/cpu_passes.h"
+#include "model/out_of_memory.h"
 #include "session/model_session_impl.h"
 
 namespace lc {
@@ -258,7 +259,7 @@ TaskResult tally(std::vector<QuestionResult> questions, size_t choices)
 }  // namespace
 
 EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const ProgressFn &progress, std::stop_token stop)
-{
+try {
     ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model)
         throw Error("no model is loaded");
@@ -389,6 +390,11 @@ EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const Prog
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     return result;
+} catch (const std::exception &e) {
+    throwIfOutOfMemory(e, SessionInternals::of(session).deviceName(),
+                       "scoring in passes of up to " + std::to_string(o.batchTokens) + " tokens",
+                       "use fewer tokens per pass");
+    throw;
 }
 
 }  // namespace lc

@@ -12,6 +12,7 @@ namespace lc {
 nlohmann::json readJsonFile(const std::filesystem::path &path)
 {
     refuseIrregularFile(path);
+    refuseLargeFile(path, kMaxJsonFileBytes);
     std::ifstream in(path);
     if (!in)
         throw Error("'" + path.string() + "': cannot open");

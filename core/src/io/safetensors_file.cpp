@@ -8,9 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <numeric>
-#include <random>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +18,7 @@
 #include "layercut/error.h"
 #include "layercut/json_file.h"
 #include "layercut/regular_file.h"
+#include "layercut/staged_output.h"
 
 namespace lc {
 namespace {
@@ -237,34 +236,20 @@ void writeSafetensors(const std::filesystem::path &path, const std::vector<Tenso
     std::string json = header.dump();
     json.append((8 - json.size() % 8) % 8, ' ');
 
-    // Unique temporary name beside the target, so the rename is atomic on the same file system.
-    std::random_device rd;
-    const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(rd());
-    try {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw Error("'" + path.string() + "': cannot create the temporary file '" + tmp.string() + "'");
-        unsigned char len[8];
-        uint64_t n = json.size();
-        for (int i = 0; i < 8; ++i, n >>= 8)
-            len[i] = static_cast<unsigned char>(n & 0xff);
-        out.write(reinterpret_cast<const char *>(len), 8);
-        out.write(json.data(), static_cast<std::streamsize>(json.size()));
-        for (const TensorToWrite *t : order) {
-            out.write(static_cast<const char *>(t->data), static_cast<std::streamsize>(t->byteSize));
-            if (afterEachTensor)
-                afterEachTensor(*t);
-        }
-        out.flush();
-        if (!out)
-            throw Error("'" + path.string() + "': write failed (disk full?)");
-        out.close();
-        std::filesystem::rename(tmp, path);
-    } catch (...) {
-        std::error_code ec;
-        std::filesystem::remove(tmp, ec);
-        throw;
+    // Beside the target, then renamed over it: a reader (or a kill) never sees half a file.
+    StagedOutput out(path, StagedOutput::Kind::File);
+    unsigned char len[8];
+    uint64_t n = json.size();
+    for (int i = 0; i < 8; ++i, n >>= 8)
+        len[i] = static_cast<unsigned char>(n & 0xff);
+    out.write(len, 8);
+    out.write(json);
+    for (const TensorToWrite *t : order) {
+        out.write(t->data, t->byteSize);
+        if (afterEachTensor)
+            afterEachTensor(*t);
     }
+    out.commit();
 }
 
 }  // namespace lc

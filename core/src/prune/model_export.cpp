@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
-#include <random>
 #include <set>
 #include <tuple>
 
@@ -18,9 +17,9 @@
 #include "layercut/atomic_file.h"
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
-#include "layercut/file_tree.h"
 #include "layercut/json_file.h"
 #include "layercut/model_config.h"
+#include "layercut/staged_output.h"
 #include "model/torch_compat.h"
 #include "prune/prune_record.h"
 
@@ -107,14 +106,6 @@ std::string shardName(size_t index, size_t count)
     return name;
 }
 
-/** A sibling of `target` no one else uses: ".NAME.layercut-SUFFIX-RANDOM". */
-fs::path siblingTemp(const fs::path &target, const std::string &suffix)
-{
-    std::random_device rd;
-    return target.parent_path() /
-           ("." + target.filename().string() + ".layercut-" + suffix + "-" + std::to_string(rd()));
-}
-
 }  // namespace
 
 ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, const fs::path &targetIn,
@@ -185,9 +176,9 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
     }
 
     fs::create_directories(target.parent_path());
-    const fs::path tmp = siblingTemp(target, "tmp");
+    StagedOutput staged(target, StagedOutput::Kind::Folder);
+    const fs::path &tmp = staged.path();
     try {
-        fs::create_directory(tmp);
         uint64_t written = 0;
         nlohmann::ordered_json weightMap;
         for (size_t s = 0; s < shards.size(); ++s) {
@@ -249,26 +240,14 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
             writeFileAtomically(tmp / name, content);
         throwIfStopped(stop);
 
-        // Replace: the old target moves aside first and is deleted only once the new one is in place.
-        if (fs::exists(target)) {
-            const fs::path old = siblingTemp(target, "old");
-            fs::rename(target, old);
-            try {
-                fs::rename(tmp, target);
-            } catch (...) {
-                fs::rename(old, target);
-                throw;
-            }
-            removeTree(old);
-        } else {
-            fs::rename(tmp, target);
-        }
-    } catch (const fs::filesystem_error &e) {
-        removeTree(tmp);
-        throw Error("'" + target.string() + "': " + e.code().message() + " (" + e.path1().string() + ")");
-    } catch (...) {
-        removeTree(tmp);
+        staged.commit();  // the previous target, if any, is replaced in one step
+    } catch (const Cancelled &) {
         throw;
+    } catch (const Error &e) {
+        throw Error(staged.inTargetTerms(e.what()));  // the file that failed, as the user will look for it
+    } catch (const fs::filesystem_error &e) {
+        throw Error("'" + target.string() + "': " + e.code().message() + " (" +
+                    staged.inTargetTerms(e.path1().string()) + ")");
     }
     return {target, static_cast<int>(shards.size()), totalBytes, static_cast<int64_t>(plan.kept.size())};
 }

@@ -7,6 +7,7 @@
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
 #include "model/cpu_passes.h"
+#include "model/out_of_memory.h"
 #include "model/weight_loader.h"
 #include "session/model_session_impl.h"
 #include "train/healing_state.h"
@@ -67,8 +68,9 @@ ModelInfo describe(const std::filesystem::path &folder, const ModelConfig &confi
 
 void requireFolder(const std::filesystem::path &folder)
 {
-    if (!std::filesystem::is_directory(folder))
-        throw Error("'" + folder.string() + "': not a folder");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec))
+        throw Error("'" + folder.string() + "': " + (ec ? ec.message() : std::string("not a folder")));
 }
 
 }  // namespace
@@ -89,7 +91,7 @@ DType ModelSession::computeDType(const ModelInfo &info, const LoadOptions &optio
 
 ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
                              const ProgressFn &progress, std::stop_token stop)
-{
+try {
     // Everything that can be checked without the weights comes first, so a folder that cannot be opened
     // leaves the model in memory (and the window showing it) as it was.
     requireFolder(folder);
@@ -124,6 +126,11 @@ ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOpti
     m_impl->plan = PrunePlan::keepAll(info.config.numLayers);
     m_impl->trainedDocuments = std::move(trained);
     return info;
+} catch (const std::exception &e) {
+    throwIfOutOfMemory(e, options.device, "loading the weights of '" + folder.string() + "'",
+                       "load them in bfloat16 or float16 rather than float32, as NF4 (QLoRA's storage), or on a "
+                       "device with more free memory");
+    throw;
 }
 
 void ModelSession::unload()
@@ -179,7 +186,7 @@ std::pair<at::Tensor, at::Tensor> ModelSession::Impl::toTensors(const TokenBatch
 }
 
 ForwardResult ModelSession::forward(const TokenBatch &batch, const ForwardOptions &options)
-{
+try {
     const auto [ids, mask] = m_impl->toTensors(batch);
     const LlamaModel &model = *m_impl->model;
     c10::InferenceMode inference;  // thread-local: set on the calling (compute) thread
@@ -204,6 +211,12 @@ ForwardResult ModelSession::forward(const TokenBatch &batch, const ForwardOption
         r.states.assign(s.data_ptr<float>(), s.data_ptr<float>() + s.numel());
     }
     return r;
+} catch (const std::exception &e) {
+    throwIfOutOfMemory(e, m_impl->deviceName(),
+                       "running " + std::to_string(batch.batch) + " sequences of " + std::to_string(batch.length) +
+                           " tokens",
+                       "run fewer or shorter sequences at a time");
+    throw;
 }
 
 void ModelSession::applyPrunePlan(const PrunePlan &plan)
@@ -225,7 +238,7 @@ const PrunePlan &ModelSession::prunePlan() const
 
 LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t>> &sequences, int64_t batchSize,
                                            const ProgressFn &progress, std::stop_token stop)
-{
+try {
     if (!m_impl->model)
         throw Error("no model is loaded");
     const LlamaModel &model = *m_impl->model;
@@ -267,6 +280,11 @@ LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t
     }
     r.loss = r.tokens > 0 ? sum / static_cast<double>(r.tokens) : std::nan("");
     return r;
+} catch (const std::exception &e) {
+    throwIfOutOfMemory(e, m_impl->deviceName(),
+                       "measuring the loss on batches of up to " + std::to_string(batchSize) + " documents",
+                       "use a smaller batch or shorter documents");
+    throw;
 }
 
 }  // namespace lc

@@ -22,6 +22,8 @@ struct ModelSession::Impl
 
     /** ids and mask of `batch` as [B, T] int64 tensors on the model's device; validates the ids. */
     std::pair<at::Tensor, at::Tensor> toTensors(const TokenBatch &batch) const;
+    /** "cpu", "cuda:0", …: where the model's weights are (for messages). */
+    std::string deviceName() const { return model ? model->device().str() : info.device; }
 };
 
 /** The one way into a session's internals, for core sources only: the UI and the CLI cannot name it. */

@@ -27,6 +27,7 @@
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
 #include "model/nf4.h"
+#include "model/out_of_memory.h"
 #include "prune/prune_record.h"
 #include "session/model_session_impl.h"
 #include "train/chunked_cross_entropy.h"
@@ -291,13 +292,6 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
     return {step, tokens > 0 ? sum / static_cast<double>(tokens) : std::nan(""), tokens};
 }
 
-bool isOutOfMemory(const std::exception &e)
-{
-    const std::string what = e.what();
-    return what.find("out of memory") != std::string::npos ||
-           what.find("CUDA error: out of memory") != std::string::npos;
-}
-
 }  // namespace
 
 DocumentIds healingTrainingDocuments(const ModelSession &session, const HealingConfig &config,
@@ -507,11 +501,11 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         throw;
     } catch (const std::exception &e) {
         zeroGrads(trainables);
-        if (isOutOfMemory(e))
-            throw Error("the GPU ran out of memory training micro-batches of " + std::to_string(c.microBatchSize) +
-                        " × " + std::to_string(T) +
-                        " tokens: use a smaller micro-batch (gradient accumulation keeps the global "
-                        "batch), a shorter sequence length, fewer LoRA targets, or activation checkpointing");
+        throwIfOutOfMemory(e, impl.deviceName(),
+                           "training micro-batches of " + std::to_string(c.microBatchSize) + " × " + std::to_string(T) +
+                               " tokens",
+                           "use a smaller micro-batch (gradient accumulation keeps the global batch), a shorter "
+                           "sequence length, fewer LoRA targets, activation checkpointing, or NF4 base weights");
         throw;
     }
     result.cancelled = stopped || step < c.steps;

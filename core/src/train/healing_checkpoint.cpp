@@ -5,11 +5,11 @@
 
 #include "layercut/atomic_file.h"
 #include "layercut/error.h"
-#include "layercut/file_tree.h"
 #include "layercut/healing_json.h"
 #include "layercut/json_file.h"
 #include "layercut/model_session.h"
 #include "layercut/safetensors_file.h"
+#include "layercut/staged_output.h"
 
 namespace lc {
 namespace fs = std::filesystem;
@@ -30,39 +30,33 @@ nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan
 void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std::vector<Trainable> &trainables,
                      const HealingConfig &c, const HealingResult &history, int64_t step)
 {
-    const fs::path tmp = dir.parent_path() / ("." + dir.filename().string() + ".tmp");
-    removeTree(tmp);
-    fs::create_directories(tmp);
-    try {
-        if (c.method == HealingMethod::Lora)
-            writePeftAdapter(session, tmp);  // each checkpoint is itself a usable adapter
-        std::vector<at::Tensor> keep;        // CPU float32 copies, alive until written
-        std::vector<TensorToWrite> tensors;
-        const auto add = [&](const std::string &name, const at::Tensor &t) {
-            if (!t.defined())
-                return;
-            keep.push_back(t.detach().to(at::kCPU, at::kFloat).contiguous());
-            const at::Tensor &k = keep.back();
-            tensors.push_back({name, "F32", k.sizes().vec(), k.data_ptr(), static_cast<uint64_t>(k.nbytes())});
-        };
-        for (const Trainable &t : trainables) {
-            add("param/" + t.name, t.master);
-            add("exp_avg/" + t.name, t.expAvg);
-            add("exp_avg_sq/" + t.name, t.expAvgSq);
-        }
-        writeSafetensors(tmp / "training_state.safetensors", tensors);
-        nlohmann::ordered_json state;
-        state["step"] = step;
-        state["fingerprint"] = fingerprint(c, session.prunePlan());
-        state["steps"] = healingStepsToJson(history.steps);
-        state["validation"] = validationPointsToJson(history.validation);
-        writeFileAtomically(tmp / "trainer_state.json", state.dump(1) + "\n");
-        removeTree(dir);
-        fs::rename(tmp, dir);
-    } catch (...) {
-        removeTree(tmp);
-        throw;
+    fs::create_directories(dir.parent_path());
+    StagedOutput staged(dir, StagedOutput::Kind::Folder);  // a kill leaves the previous checkpoint whole
+    const fs::path &tmp = staged.path();
+    if (c.method == HealingMethod::Lora)
+        writePeftAdapter(session, tmp);  // each checkpoint is itself a usable adapter
+    std::vector<at::Tensor> keep;        // CPU float32 copies, alive until written
+    std::vector<TensorToWrite> tensors;
+    const auto add = [&](const std::string &name, const at::Tensor &t) {
+        if (!t.defined())
+            return;
+        keep.push_back(t.detach().to(at::kCPU, at::kFloat).contiguous());
+        const at::Tensor &k = keep.back();
+        tensors.push_back({name, "F32", k.sizes().vec(), k.data_ptr(), static_cast<uint64_t>(k.nbytes())});
+    };
+    for (const Trainable &t : trainables) {
+        add("param/" + t.name, t.master);
+        add("exp_avg/" + t.name, t.expAvg);
+        add("exp_avg_sq/" + t.name, t.expAvgSq);
     }
+    writeSafetensors(tmp / "training_state.safetensors", tensors);
+    nlohmann::ordered_json state;
+    state["step"] = step;
+    state["fingerprint"] = fingerprint(c, session.prunePlan());
+    state["steps"] = healingStepsToJson(history.steps);
+    state["validation"] = validationPointsToJson(history.validation);
+    writeFileAtomically(tmp / "trainer_state.json", state.dump(1) + "\n");
+    staged.commit();
 }
 
 int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables, const HealingConfig &c,

@@ -17,7 +17,7 @@ const std::vector<std::string> &healingRunFiles();
 /** "step-000200": the checkpoint folder of `step`, under the output folder's checkpoints/. */
 std::string checkpointName(int64_t step);
 
-/** The checkpoint folders (step-NNNNNN, and .step-NNNNNN.tmp left by an interrupted write) of a run, sorted. */
+/** The checkpoint folders of a run (step-NNNNNN, and the .step-NNNNNN.layercut-tmp-… of a killed write), sorted. */
 std::vector<std::filesystem::path> checkpointFolders(const std::filesystem::path &outputDir);
 
 /** Removes what an earlier run wrote into `outputDir`: its checkpoints and the files of healingRunFiles(). */
