@@ -49,6 +49,7 @@ int main(int argc, char **argv)
     lc::cli::addForwardCommand(app, action);
     lc::cli::addDistancesCommand(app, action);
     lc::cli::addPruneCommand(app, action);
+    lc::cli::addExpandCommand(app, action);
     lc::cli::addHealCommand(app, action);
     lc::cli::addEvalCommand(app, action);
     lc::cli::addSweepCommand(app, action);

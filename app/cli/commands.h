@@ -15,6 +15,7 @@ void addTokenizeCommand(CLI::App &app, Action &action);
 void addForwardCommand(CLI::App &app, Action &action);
 void addDistancesCommand(CLI::App &app, Action &action);
 void addPruneCommand(CLI::App &app, Action &action);
+void addExpandCommand(CLI::App &app, Action &action);
 void addHealCommand(CLI::App &app, Action &action);
 void addEvalCommand(CLI::App &app, Action &action);
 void addSweepCommand(CLI::App &app, Action &action);

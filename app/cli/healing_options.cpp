@@ -35,6 +35,8 @@ HealingConfig HealingArgs::resolved() const
             throw Error("betas: '" + betas + "' is not two numbers BETA1,BETA2");
         }
     }
+    if (!trainBlocks.empty())
+        c.trainBlocks = parseIdList(trainBlocks, "--train-blocks");
     if (!alphaGiven)
         c.alpha = static_cast<double>(c.rank);  // the paper: alpha = r
     return c;
@@ -44,8 +46,11 @@ void addHealingOptions(CLI::App *cmd, HealingArgs &a, const std::string &prefix)
 {
     HealingConfig &c = a.config;
     const auto name = [&prefix](const char *option) { return "--" + prefix + option; };
-    cmd->add_option(name("method"), a.method, "lora (adapters), partial (final norm, lm_head, last k blocks) or full")
-        ->check(CLI::IsMember({"lora", "partial", "full"}))
+    cmd->add_option(name("method"), a.method,
+                    "lora (adapters), partial (final norm, lm_head, last k blocks), full, or blocks (only the "
+                    "blocks of " +
+                        name("train-blocks") + ", by default those `expand` inserted: knowledge injection)")
+        ->check(CLI::IsMember({"lora", "partial", "full", "blocks"}))
         ->capture_default_str();
     cmd->add_option(name("quant"), a.quant, "Base weights under LoRA: nf4 (QLoRA) or none")
         ->check(CLI::IsMember({"nf4", "none"}))
@@ -62,6 +67,9 @@ void addHealingOptions(CLI::App *cmd, HealingArgs &a, const std::string &prefix)
     cmd->add_option(name("dropout"), c.dropout, "LoRA dropout")->capture_default_str();
     cmd->add_option(name("last-layers"), c.trainLastLayers, "partial: the last k kept blocks that train")
         ->capture_default_str();
+    cmd->add_option(name("train-blocks"), a.trainBlocks,
+                    "blocks: the model's blocks that train, 0-based, comma-separated (default: those its "
+                    "layercut.json marks inserted)");
     cmd->add_option(name("batch"), c.batchSize, "Sequences per optimizer step (global batch)")->capture_default_str();
     cmd->add_option(name("micro-batch"), c.microBatchSize,
                     "Sequences per forward pass (gradient accumulation makes up " + name("batch") + ")")

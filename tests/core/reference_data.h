@@ -2,6 +2,7 @@
 // Reads a fixture's reference.safetensors (written by transformers in make_fixtures.py) into plain vectors.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -61,6 +62,17 @@ inline double relativeError(const std::vector<float> &ours, const std::vector<fl
                 }
             }
     return maxDiff / std::max(maxRef, 1e-30);
+}
+
+/** The largest |a_i − b_i|; infinite when the sizes differ. */
+inline double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b)
+{
+    if (a.size() != b.size())
+        return INFINITY;
+    double m = 0;
+    for (size_t i = 0; i < a.size(); ++i)
+        m = std::max(m, double(std::abs(a[i] - b[i])));
+    return m;
 }
 
 }  // namespace lc::test

@@ -372,6 +372,17 @@ QList<QPair<QString, BadInput>> catalogue()
     optionRow("options: eval with nothing to evaluate", {"eval", "{dir}", "--out", "{dir}/e.json"},
               {"--mmlu", "--boolq"});
     optionRow("options: the model folder does not exist", {"info", "{dir}/nowhere"}, {"nowhere"});
+    optionRow("options: expand with nothing to insert", {"expand", "{dir}", "--out", "{dir}/e"},
+              {"--after", "--s-strategy"});
+    optionRow("options: expand after a block it drops",
+              {"expand", "{dir}", "--after", "1,5", "--drop-last", "2", "--out", "{dir}/e"},
+              {"after block 5", "last 2 dropped"});
+    optionRow("options: expand --after with --s-strategy",
+              {"expand", "{dir}", "--after", "1", "--s-strategy", "--out", "{dir}/e"}, {"--s-strategy", "--after"});
+    optionRow("options: expand --init zero", {"expand", "{dir}", "--after", "1", "--init", "zero", "--out", "{dir}/e"},
+              {"--init", "zero"});
+    optionRow("options: expand --drop-last -1",
+              {"expand", "{dir}", "--after", "1", "--drop-last", "-1", "--out", "{dir}/e"}, {"--drop-last"});
 
     // --- sizes: files read whole and lines are bounded before they are read (sparse files: no disk used)
     add("config.json: 2 GiB", {kModel,

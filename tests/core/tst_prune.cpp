@@ -22,6 +22,7 @@
 #include "reference_data.h"
 
 using namespace lc;
+using lc::test::maxAbsDiff;
 namespace fs = std::filesystem;
 
 namespace {
@@ -31,16 +32,6 @@ const std::string kModels = std::string(LAYERCUT_FIXTURES_DIR) + "/models/";
 std::vector<float> logitsOf(ModelSession &session, const TokenBatch &batch)
 {
     return session.forward(batch, {.logits = true}).logits;
-}
-
-double maxAbsDiff(const std::vector<float> &a, const std::vector<float> &b)
-{
-    if (a.size() != b.size())
-        return INFINITY;
-    double m = 0;
-    for (size_t i = 0; i < a.size(); ++i)
-        m = std::max(m, double(std::abs(a[i] - b[i])));
-    return m;
 }
 
 /** Entries of `folder`'s parent whose names start with "." + folder name: temporary or old copies. */

@@ -25,11 +25,12 @@ enum class HealingMethod {
     Lora,           // LoRA adapters on a frozen base (NF4-quantised: QLoRA; or dense)
     PartialLayers,  // the final norm, lm_head and the last k kept blocks ("Reassessing Layer Pruning")
     Full,           // every weight, embeddings included (used to train the demo model)
+    Blocks,         // chosen blocks only, full rank, all else frozen: knowledge injection into inserted blocks
 };
 enum class BaseQuantization { None, Nf4 };
 enum class LrSchedule { Cosine, Constant };
 
-/** "lora", "partial", "full"; parse throws lc::Error for anything else. Likewise for the other enums. */
+/** "lora", "partial", "full", "blocks"; parse throws lc::Error for anything else. Likewise for the other enums. */
 std::string healingMethodName(HealingMethod method);
 HealingMethod parseHealingMethod(const std::string &name);
 std::string quantizationName(BaseQuantization quant);  // "none", "nf4"
@@ -63,6 +64,9 @@ struct HealingConfig
     double dropout = 0.05;  // on the LoRA branch's input only, as peft does
     std::vector<std::string> targetModules = ffnModules();
     int64_t trainLastLayers = 3;  // PartialLayers: k
+    // Blocks: the loaded model's blocks that train (0-based, as its checkpoint numbers them); empty: the blocks
+    // its layercut.json marks inserted (an `expand` export), as LLaMA Pro and Llama SLayer train them.
+    std::vector<int64_t> trainBlocks;
     // optimisation
     int64_t steps = 5000;
     int64_t batchSize = 16;      // sequences per optimizer step (global batch)
@@ -178,7 +182,7 @@ struct HealingResult
 
 /**
  * Heals the model loaded in `session` as it is pruned now: prepares the data, quantises and wraps the
- * kept layers (LoRA) or unfreezes weights (partial, full), and trains on the session's device in its
+ * kept layers (LoRA) or unfreezes weights (partial, full, blocks), and trains on the session's device in its
  * compute dtype. Afterwards the session's model carries what was learnt (forward passes, losses and
  * exportHealedModel() see it). The session must hold a model as loaded, not healed before; reload it
  * to heal again. Throws lc::Error for bad settings or data (naming the file), for an output folder that

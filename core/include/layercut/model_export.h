@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "layercut/block_plan.h"
 #include "layercut/dtype.h"
 #include "layercut/layer_distances.h"
 #include "layercut/progress.h"
@@ -62,6 +63,18 @@ struct ExportResult
 ExportResult exportPrunedModel(const std::filesystem::path &source, const PrunePlan &plan,
                                const std::filesystem::path &target, const ExportOptions &options = {},
                                const ProgressFn &progress = {}, std::stop_token stop = {});
+
+/**
+ * As exportPrunedModel, for a plan that also inserts blocks (LLaMA Pro, Llama SLayer): an inserted block's
+ * tensors are the block it follows (copy) or the mean of it and the next block of the checkpoint (average; a
+ * copy after the last), computed in float32 and rounded once, with o_proj and down_proj zero, so the exported
+ * model computes what the source (with the same originals) computes. Per-layer config lists take each block's
+ * source entry. layercut.json also records `inserted_after` and `blocks` (each block's source, and for an
+ * inserted one its initialisation).
+ */
+ExportResult exportExpandedModel(const std::filesystem::path &source, const BlockPlan &plan,
+                                 const std::filesystem::path &target, const ExportOptions &options = {},
+                                 const ProgressFn &progress = {}, std::stop_token stop = {});
 
 /** "LayerCut 0.1.0". */
 std::string softwareVersion();

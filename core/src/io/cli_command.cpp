@@ -145,7 +145,7 @@ void addExport(Command &c, const ExportOptions &o)
 /**
  * The healing settings heal and sweep share, named with `prefix` ("--" or "--heal-"); the steps, data,
  * seed and outputs are each command's own. The method is always given; LoRA's settings only for LoRA,
- * the last layers only for partial training.
+ * the last layers only for partial training, the blocks only for block training.
  */
 void addHealing(Command &c, const HealingConfig &h, const std::string &prefix)
 {
@@ -170,6 +170,12 @@ void addHealing(Command &c, const HealingConfig &h, const std::string &prefix)
     }
     if (h.method == HealingMethod::PartialLayers)
         c.changed(name("last-layers"), h.trainLastLayers, d.trainLastLayers);
+    if (h.method == HealingMethod::Blocks && !h.trainBlocks.empty()) {
+        std::string list;
+        for (const int64_t b : h.trainBlocks)
+            list += (list.empty() ? "" : ",") + std::to_string(b);
+        c.option(name("train-blocks"), list);
+    }
     c.changed(name("batch"), h.batchSize, d.batchSize)
         .changed(name("micro-batch"), h.microBatchSize, d.microBatchSize)
         .changed(name("seq-len"), h.sequenceLength, d.sequenceLength)

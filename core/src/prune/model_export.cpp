@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "layercut/atomic_file.h"
+#include "layercut/block_plan.h"
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
 #include "layercut/json_file.h"
@@ -36,7 +37,18 @@ struct PlannedTensor
     const TensorEntry *entry = nullptr;
     std::string dtype;  // dtype written
     uint64_t bytes = 0;
+    // An inserted block's tensor: zero (o_proj, down_proj), or the mean of `entry` and `partner` (the same
+    // tensor of the next block), or with neither a copy of `entry`.
+    bool inserted = false;
+    bool zero = false;
+    const TensorEntry *partner = nullptr;
 };
+
+/** An inserted block's tensors that are zero, so that the block starts as the identity. */
+bool zeroedInInsertedBlock(const std::string &rest)
+{
+    return rest.rfind("self_attn.o_proj.", 0) == 0 || rest.rfind("mlp.down_proj.", 0) == 0;
+}
 
 bool isFloating(const std::string &dtype)
 {
@@ -54,28 +66,29 @@ bool isWeightOrRewritten(const fs::path &file)
 }
 
 /**
- * config.json for `plan`: num_hidden_layers = K; `layer_types` (and any other per-layer list) keeps the
- * kept layers' entries; `max_window_layers` counts the kept layers below the old bound; dtype keys follow
- * a conversion.
+ * config.json for a model whose block k takes its settings from the checkpoint's block sources[k]:
+ * num_hidden_layers = K; `layer_types` (and any other per-layer list) takes each block's source entry;
+ * `max_window_layers` counts the blocks below the old bound; dtype keys follow a conversion.
  */
-nlohmann::json prunedConfig(nlohmann::json config, const PrunePlan &plan, const std::optional<DType> &dtype)
+nlohmann::json configFor(nlohmann::json config, int64_t sourceLayers, const std::vector<int64_t> &sources,
+                         const std::optional<DType> &dtype)
 {
-    const auto L = static_cast<size_t>(plan.sourceLayers);
-    config["num_hidden_layers"] = plan.kept.size();
+    const auto L = static_cast<size_t>(sourceLayers);
+    config["num_hidden_layers"] = sources.size();
     for (auto it = config.begin(); it != config.end(); ++it) {
         const bool perLayer =
             it.value().is_array() && it.value().size() == L && it.key().find("layer") != std::string::npos;
         if (!perLayer)
             continue;
         nlohmann::json kept = nlohmann::json::array();
-        for (const int64_t i : plan.kept)
+        for (const int64_t i : sources)
             kept.push_back(it.value()[static_cast<size_t>(i)]);
         it.value() = kept;
     }
     if (config.contains("max_window_layers") && config["max_window_layers"].is_number_integer()) {
         const int64_t bound = config["max_window_layers"].get<int64_t>();
         int64_t below = 0;
-        for (const int64_t i : plan.kept)
+        for (const int64_t i : sources)
             below += i < bound ? 1 : 0;
         config["max_window_layers"] = below;
     }
@@ -106,10 +119,10 @@ std::string shardName(size_t index, size_t count)
     return name;
 }
 
-}  // namespace
-
-ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, const fs::path &targetIn,
-                               const ExportOptions &options, const ProgressFn &progress, std::stop_token stop)
+/** The export of `plan`'s blocks; `record` is layercut.json's content (dtype and history are added here). */
+ExportResult exportBlocks(const fs::path &source, const BlockPlan &plan, nlohmann::ordered_json record,
+                          const fs::path &targetIn, const ExportOptions &options, const ProgressFn &progress,
+                          std::stop_token stop)
 {
     fs::path target = fs::absolute(targetIn).lexically_normal();
     if (target.filename().empty() && target.has_relative_path())
@@ -124,21 +137,23 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
         progress({Stage::OpeningCheckpoint, 0, 1, 0});
     const ModelConfig config = ModelConfig::fromFile(source / "config.json");
     if (plan.sourceLayers != config.numLayers)
-        throw Error("the prune plan is for " + std::to_string(plan.sourceLayers) + " layers but '" +
+        throw Error("the plan is for " + std::to_string(plan.sourceLayers) + " layers but '" +
                     (source / "config.json").string() + "' has " + std::to_string(config.numLayers));
-    if (plan.kept.empty())
-        throw Error("the prune plan keeps no layer");
-    for (size_t k = 0; k < plan.kept.size(); ++k)
-        if (plan.kept[k] < 0 || plan.kept[k] >= config.numLayers || (k > 0 && plan.kept[k] <= plan.kept[k - 1]))
-            throw Error("the prune plan's kept layers must be distinct, ascending and within 0–" +
-                        std::to_string(config.numLayers - 1));
+    plan.validate();
     const Checkpoint checkpoint = Checkpoint::open(source);
     checkpoint.checkAgainst(config);  // a missing or mis-shaped tensor would be exported as it is, silently
 
     // Tensors in the order save_pretrained writes them: embeddings, layers by new index, the rest.
+    // An original block's tensors go to its new index; a block inserted after it gets a planned copy of each.
     std::map<int64_t, int64_t> newIndex;
-    for (size_t k = 0; k < plan.kept.size(); ++k)
-        newIndex[plan.kept[k]] = static_cast<int64_t>(k);
+    std::multimap<int64_t, std::pair<int64_t, BlockInit>> insertedAfter;  // source -> (new index, init)
+    for (int64_t k = 0; k < plan.size(); ++k) {
+        const PlannedBlock &b = plan.blocks[static_cast<size_t>(k)];
+        if (b.inserted)
+            insertedAfter.insert({b.source, {k, b.init}});
+        else
+            newIndex[b.source] = k;
+    }
     std::vector<std::pair<std::tuple<int, int64_t, std::string>, PlannedTensor>> ordered;
     for (const std::string &name : checkpoint.tensorNames()) {
         const TensorEntry *entry = checkpoint.find(name).first;
@@ -148,6 +163,18 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
             t.bytes = static_cast<uint64_t>(entry->numel()) * safetensorsElementSize(t.dtype);
         }
         if (const auto layer = splitLayerTensorName(name)) {
+            const auto [from, to] = insertedAfter.equal_range(layer->layer);
+            for (auto n = from; n != to; ++n) {
+                const auto [k, init] = n->second;
+                PlannedTensor copy = t;
+                copy.name = "model.layers." + std::to_string(k) + "." + layer->rest;
+                copy.inserted = true;
+                copy.zero = isFloating(entry->dtype) && zeroedInInsertedBlock(layer->rest);
+                const std::string next = "model.layers." + std::to_string(layer->layer + 1) + "." + layer->rest;
+                if (!copy.zero && init == BlockInit::Average && isFloating(entry->dtype))
+                    copy.partner = checkpoint.find(next).first;  // none after the last block: a copy
+                ordered.push_back({{1, k, layer->rest}, copy});
+            }
             const auto it = newIndex.find(layer->layer);
             if (it == newIndex.end())
                 continue;  // a dropped layer
@@ -191,7 +218,20 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
             replaced.reserve(shards[s].size());
             for (const PlannedTensor *t : shards[s]) {
                 const void *data = t->entry->data;
-                if (options.replace) {
+                if (t->zero || t->partner) {
+                    c10::InferenceMode inference;
+                    const at::ScalarType type = scalarTypeOfSafetensors(t->dtype);
+                    // The mean in float32 (float64 for float64 weights), rounded once to the written dtype.
+                    const at::ScalarType exact = type == at::kDouble ? at::kDouble : at::kFloat;
+                    converted.push_back(
+                        t->zero ? at::zeros(t->entry->shape, at::TensorOptions().dtype(type))
+                                : viewOf(*t->entry).to(exact).add(viewOf(*t->partner).to(exact)).div_(2).to(type));
+                    converted.back() = converted.back().contiguous();
+                    tensors.push_back({t->name, t->dtype, t->entry->shape, converted.back().data_ptr(), t->bytes});
+                    weightMap[t->name] = file;
+                    continue;
+                }
+                if (options.replace && !t->inserted) {
                     if (auto bytes = options.replace(t->sourceName, *t->entry, t->dtype)) {
                         if (bytes->size() != t->bytes)
                             throw Error("internal: replacement of '" + t->sourceName + "' has " +
@@ -224,12 +264,12 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
             writeFileAtomically(tmp / "model.safetensors.index.json", index.dump(2) + "\n");
         }
         const nlohmann::json sourceConfig = readJsonFile(source / "config.json");
-        writeFileAtomically(tmp / "config.json", prunedConfig(sourceConfig, plan, options.dtype).dump(2) + "\n");
+        writeFileAtomically(tmp / "config.json",
+                            configFor(sourceConfig, plan.sourceLayers, plan.sources(), options.dtype).dump(2) + "\n");
         for (const fs::directory_entry &e : fs::directory_iterator(source)) {
             if (e.is_regular_file() && !isWeightOrRewritten(e.path()) && e.path().filename().string()[0] != '.')
                 fs::copy_file(e.path(), tmp / e.path().filename());
         }
-        nlohmann::ordered_json record = pruneRecord(source, plan, options.metric);
         record["dtype"] = options.dtype ? dtypeName(*options.dtype) : storedDtypeName(checkpoint.dominantDtype());
         if (!options.healingJson.empty())
             record["healing"] = nlohmann::ordered_json::parse(options.healingJson);
@@ -249,7 +289,29 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
         throw Error("'" + target.string() + "': " + e.code().message() + " (" +
                     staged.inTargetTerms(e.path1().string()) + ")");
     }
-    return {target, static_cast<int>(shards.size()), totalBytes, static_cast<int64_t>(plan.kept.size())};
+    return {target, static_cast<int>(shards.size()), totalBytes, plan.size()};
+}
+
+}  // namespace
+
+ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, const fs::path &target,
+                               const ExportOptions &options, const ProgressFn &progress, std::stop_token stop)
+{
+    if (plan.kept.empty())
+        throw Error("the prune plan keeps no layer");
+    return exportBlocks(source, BlockPlan::of(plan), pruneRecord(source, plan, options.metric), target, options,
+                        progress, stop);
+}
+
+ExportResult exportExpandedModel(const fs::path &source, const BlockPlan &plan, const fs::path &target,
+                                 const ExportOptions &options, const ProgressFn &progress, std::stop_token stop)
+{
+    PrunePlan kept = plan.prunePlan();
+    kept.method = plan.insertsAnything() ? "expand" : "list";
+    nlohmann::ordered_json record = pruneRecord(source, kept, std::nullopt);
+    record["inserted_after"] = plan.insertedAfter();
+    record["blocks"] = plan.blocksJson();
+    return exportBlocks(source, plan, record, target, options, progress, stop);
 }
 
 nlohmann::ordered_json pruneRecord(const fs::path &source, const PrunePlan &plan,

@@ -23,6 +23,7 @@
 #include "layercut/document_ids.h"
 #include "layercut/error.h"
 #include "layercut/healing_json.h"
+#include "layercut/json_file.h"
 #include "layercut/model_session.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
@@ -214,16 +215,53 @@ void unfuseQkv(DecoderLayerWeights &layer)
     }
 }
 
-std::vector<Trainable> unfreezeWeights(LlamaModel &model, const PrunePlan &plan, const HealingConfig &c,
+/**
+ * The blocks that train without LoRA, in the checkpoint's numbering: every kept block (full), the last k
+ * (partial), or the chosen ones (blocks: as given, else those the folder's layercut.json marks inserted).
+ */
+std::vector<int64_t> blocksToTrain(const HealingConfig &c, const PrunePlan &plan, const fs::path &folder)
+{
+    if (c.method == HealingMethod::Full)
+        return plan.kept;
+    if (c.method == HealingMethod::PartialLayers) {
+        const auto first = std::max<int64_t>(0, static_cast<int64_t>(plan.kept.size()) - c.trainLastLayers);
+        return {plan.kept.begin() + first, plan.kept.end()};
+    }
+    std::vector<int64_t> blocks = c.trainBlocks;
+    const fs::path record = folder / "layercut.json";
+    if (blocks.empty()) {
+        if (fs::exists(record)) {
+            const nlohmann::json j = readJsonFile(record);
+            if (j.contains("blocks") && j["blocks"].is_array())
+                for (size_t k = 0; k < j["blocks"].size(); ++k)
+                    if (j["blocks"][k].is_object() && j["blocks"][k].value("inserted", false))
+                        blocks.push_back(static_cast<int64_t>(k));
+        }
+        if (blocks.empty())
+            throw Error("'" + folder.string() + "' has no inserted blocks (its layercut.json, written by `expand`, " +
+                        "lists none): name the blocks to train");
+    }
+    for (const int64_t b : blocks)
+        if (!std::binary_search(plan.kept.begin(), plan.kept.end(), b))
+            throw Error("block " + std::to_string(b) + " cannot train: the model's blocks are 0–" +
+                        std::to_string(plan.sourceLayers - 1) +
+                        (plan.prunesAnything() ? ", without the dropped " + PrunePlan::ranges(plan.dropped()) : ""));
+    std::sort(blocks.begin(), blocks.end());
+    blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+    return blocks;
+}
+
+std::vector<Trainable> unfreezeWeights(LlamaModel &model, const std::vector<int64_t> &blocks, const HealingConfig &c,
                                        HealingState &state)
 {
     const bool full = c.method == HealingMethod::Full;
+    const bool blocksOnly = c.method == HealingMethod::Blocks;
     for (const DecoderLayerWeights &layer : model.allLayers())
         if (layer.nf4[0])
             throw Error(healingMethodName(c.method) + " fine-tuning trains dense weights; load the model without NF4");
     LlamaWeights &w = model.mutableWeights();
     const bool tied = model.config().tieWordEmbeddings;
-    if (!full && tied)
+    if (c.method == HealingMethod::PartialLayers && tied)
         throw Error(
             "partial fine-tuning trains lm_head, which this model ties to its input embeddings; use LoRA or full "
             "fine-tuning");
@@ -237,9 +275,7 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const PrunePlan &plan,
     };
     if (full)
         unfreeze(w.embedTokens, "model.embed_tokens.weight");
-    const auto first = full ? 0 : std::max<int64_t>(0, static_cast<int64_t>(plan.kept.size()) - c.trainLastLayers);
-    for (size_t k = static_cast<size_t>(first); k < plan.kept.size(); ++k) {
-        const int64_t index = plan.kept[k];
+    for (const int64_t index : blocks) {
         DecoderLayerWeights &layer = model.mutableLayers()[static_cast<size_t>(index)];
         unfuseQkv(layer);
         const std::string p = layerPrefix(index);
@@ -253,9 +289,11 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const PrunePlan &plan,
             unfreeze(const_cast<at::Tensor &>(layer.bias(proj)), p + projPath(proj) + ".bias");
         }
     }
-    unfreeze(w.norm, "model.norm.weight");
-    if (!tied)
-        unfreeze(w.lmHead, "lm_head.weight");
+    if (!blocksOnly) {
+        unfreeze(w.norm, "model.norm.weight");
+        if (!tied)
+            unfreeze(w.lmHead, "lm_head.weight");
+    }
     model.refreshKeptLayers();
     return trainables;
 }
@@ -340,6 +378,9 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     }
     throwIfStopped(stop);
 
+    const std::vector<int64_t> denseBlocks =
+        c.method == HealingMethod::Lora ? std::vector<int64_t>() : blocksToTrain(c, plan, impl.info.folder);
+
     // From here on the model changes; the session remembers it (a cancelled run keeps what it learnt), and
     // what it trains on stays out of every later loss sample.
     auto state = std::make_shared<HealingState>();
@@ -348,7 +389,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     impl.trainedDocuments.merge(data.trained);
     std::vector<Trainable> trainables = c.method == HealingMethod::Lora
                                             ? attachLora(model, plan, c, *state, cb.progress, stop)
-                                            : unfreezeWeights(model, plan, c, *state);
+                                            : unfreezeWeights(model, denseBlocks, c, *state);
 #if LAYERCUT_TORCH_CUDA
     if (device.is_cuda())
         c10::cuda::CUDACachingAllocator::emptyCache();  // the dense weights that were quantised
@@ -520,13 +561,17 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
             writePeftAdapter(session, c.outputDir);
             result.adapterDir = c.outputDir;
         }
-        writeHealingSummary(c.outputDir, impl.info.folder, plan, c, result, seconds);
+        // As run: the blocks that trained, when layercut.json chose them.
+        HealingConfig ran = c;
+        if (c.method == HealingMethod::Blocks)
+            ran.trainBlocks = denseBlocks;
+        writeHealingSummary(c.outputDir, impl.info.folder, plan, ran, result, seconds);
         // As a pruned export has: which layers of which checkpoint the adapters were trained on.
         nlohmann::ordered_json record =
             pruneRecord(impl.info.folder, plan,
                         plan.method == strategyName(PruneStrategy::Similarity) ? std::optional(DistanceMetric::Angular)
                                                                                : std::nullopt);
-        record["healing"] = healingConfigToJson(c);
+        record["healing"] = healingConfigToJson(ran);
         writeFileAtomically(c.outputDir / "layercut.json", record.dump(2) + "\n");
     }
     return result;

@@ -34,15 +34,19 @@ std::string healingMethodName(HealingMethod method)
     case HealingMethod::Lora: return "lora";
     case HealingMethod::PartialLayers: return "partial";
     case HealingMethod::Full: return "full";
+    case HealingMethod::Blocks: return "blocks";
     }
     return "lora";
 }
 
 HealingMethod parseHealingMethod(const std::string &name)
 {
-    return parseName<HealingMethod>(
-        name, {{"lora", HealingMethod::Lora}, {"partial", HealingMethod::PartialLayers}, {"full", HealingMethod::Full}},
-        "healing method");
+    return parseName<HealingMethod>(name,
+                                    {{"lora", HealingMethod::Lora},
+                                     {"partial", HealingMethod::PartialLayers},
+                                     {"full", HealingMethod::Full},
+                                     {"blocks", HealingMethod::Blocks}},
+                                    "healing method");
 }
 
 std::string quantizationName(BaseQuantization quant)
@@ -137,6 +141,8 @@ void HealingConfig::validate() const
     }
     if (method == HealingMethod::PartialLayers)
         require(trainLastLayers >= 0, "the number of last blocks to train cannot be negative");
+    for (const int64_t b : trainBlocks)
+        require(b >= 0, "a block to train cannot be negative (" + std::to_string(b) + ")");
 }
 
 double learningRateAt(const HealingConfig &config, int64_t step)

@@ -76,6 +76,7 @@ nlohmann::ordered_json healingConfigToJson(const HealingConfig &c)
         j[key] = c.*member;
     j["target_modules"] = c.targetModules;
     j["train_last_layers"] = c.trainLastLayers;
+    j["train_blocks"] = c.trainBlocks;
     for (const auto &[key, member] : kOptimisationIntegers)
         j[key] = c.*member;
     j["learning_rate"] = c.learningRate;
@@ -105,6 +106,7 @@ HealingConfig healingConfigFromJson(const nlohmann::json &j)
     c.schedule = parseSchedule(j.value("schedule", scheduleName(c.schedule)));
     c.targetModules = j.value("target_modules", c.targetModules);
     c.trainLastLayers = j.value("train_last_layers", c.trainLastLayers);
+    c.trainBlocks = j.value("train_blocks", c.trainBlocks);
     c.learningRate = j.value("learning_rate", c.learningRate);
     if (j.contains("betas")) {
         c.beta1 = j.at("betas").at(0).get<double>();
@@ -130,6 +132,8 @@ nlohmann::ordered_json healingConfigKey(const HealingConfig &c)
         keys.insert(keys.end(), {"quantization", "double_quantization", "rank", "alpha", "dropout", "target_modules"});
     if (c.method == HealingMethod::PartialLayers)
         keys.push_back("train_last_layers");
+    if (c.method == HealingMethod::Blocks)
+        keys.push_back("train_blocks");
     keys.insert(keys.end(),
                 {"sequence_length", "steps", "batch_size", "micro_batch_size", "learning_rate", "warmup_steps",
                  "schedule", "weight_decay", "betas", "epsilon", "max_grad_norm", "activation_checkpointing", "seed"});
