@@ -54,6 +54,26 @@ def layercut_logits(cli, folder, ids, mask):
     return torch.stack(rows)
 
 
+def compare(cli, folder, ids, mask, oracle, device):
+    """transformers loads `folder`: (loads cleanly, loading info, its logits, error vs LayerCut, error vs oracle)."""
+    model, info = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, output_loading_info=True)
+    clean = not any(info[k] for k in ("missing_keys", "unexpected_keys", "mismatched_keys"))
+    with torch.no_grad():
+        ours_hf = model.to(device)(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float().cpu()
+    lc = layercut_logits(cli, folder, ids, mask)
+    return clean, info, model.config, relative(lc, ours_hf, mask), relative(ours_hf, oracle, mask)
+
+
+def report(fixture, options, count, clean, info, e_lc, e_hf):
+    """Prints one table row (and the loading info when something was missing); returns whether it passed."""
+    ok = clean and e_lc <= TOLERANCE and e_hf <= TOLERANCE
+    print(f"{fixture:<22}{options:<28}{count:>7}{'yes' if clean else 'NO':>7}"
+          f"{e_lc:>13.2e}{e_hf:>14.2e}{'' if ok else '   FAIL'}")
+    if not clean:
+        print("   loading info:", info)
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
@@ -61,7 +81,7 @@ def main():
     args = ap.parse_args()
     cli = os.path.join(args.build, "bin", "layercut-cli")
     failures = 0
-    print(f"{'fixture':<22}{'options':<26}{'shards':>7}{'loads':>7}{'vs LayerCut':>13}{'vs HF pruned':>14}")
+    print(f"{'fixture':<22}{'options':<28}{'shards':>7}{'loads':>7}{'vs LayerCut':>13}{'vs HF pruned':>14}")
     with tempfile.TemporaryDirectory() as tmp:
         for fixture, extra in CASES:
             source = os.path.join(FIXTURES, fixture)
@@ -72,11 +92,7 @@ def main():
             ref = load_file(os.path.join(source, "reference.safetensors"))
             ids, mask = ref["input_ids"], ref["attention_mask"]
 
-            model, info = AutoModelForCausalLM.from_pretrained(out, dtype=torch.float32, output_loading_info=True)
-            clean = not any(info[k] for k in ("missing_keys", "unexpected_keys", "mismatched_keys"))
             with torch.no_grad():
-                ours_hf = model.to(args.device)(input_ids=ids.to(args.device),
-                                                attention_mask=mask.to(args.device)).logits.float().cpu()
                 oracle = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32)
                 if "--out-dtype" in extra:  # the oracle rounds its weights as the export did (not inv_freq)
                     for p in oracle.parameters():
@@ -91,14 +107,8 @@ def main():
                                                  if not DROP[0] <= i < DROP[1]]
                 pruned_hf = oracle.to(args.device)(input_ids=ids.to(args.device),
                                                    attention_mask=mask.to(args.device)).logits.float().cpu()
-            lc = layercut_logits(cli, out, ids, mask)
-            e_lc, e_hf = relative(lc, ours_hf, mask), relative(ours_hf, pruned_hf, mask)
-            ok = clean and e_lc <= TOLERANCE and e_hf <= TOLERANCE
-            failures += not ok
-            print(f"{fixture:<22}{' '.join(extra) or '-':<26}{shards:>7}{'yes' if clean else 'NO':>7}"
-                  f"{e_lc:>13.2e}{e_hf:>14.2e}{'' if ok else '   FAIL'}")
-            if not clean:
-                print("   loading info:", info)
+            clean, info, _, e_lc, e_hf = compare(cli, out, ids, mask, pruned_hf, args.device)
+            failures += not report(fixture, ' '.join(extra) or '-', shards, clean, info, e_lc, e_hf)
     print(f"tolerance {TOLERANCE:g} (max |a - b| / max |b|, float32, real tokens); {failures} failure(s)")
     sys.exit(1 if failures else 0)
 
