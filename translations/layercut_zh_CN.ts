@@ -793,6 +793,14 @@
         <source>auto (2% of steps)</source>
         <translation>自动（步数的 2%）</translation>
     </message>
+    <message>
+        <source>Inserted blocks only (knowledge injection)</source>
+        <translation>仅插入的块（知识注入）</translation>
+    </message>
+    <message>
+        <source>Train only the blocks an expansion inserted (the model folder&apos;s layercut.json lists them, as layercut-cli expand writes it), at full rank; everything else stays frozen</source>
+        <translation>只训练扩展时插入的块（模型文件夹中 layercut-cli expand 写入的 layercut.json 列出了它们），全秩训练；其余全部保持冻结</translation>
+    </message>
 </context>
 <context>
     <name>ImportanceChart</name>
@@ -1616,6 +1624,14 @@ The curves start with its first step.</source>
     <message>
         <source>Write the layers kept as mergekit&apos;s passthrough slices</source>
         <translation>将保留的层写为 mergekit 的 passthrough 切片</translation>
+    </message>
+    <message>
+        <source>inserted blocks</source>
+        <translation>插入的块</translation>
+    </message>
+    <message>
+        <source>blocks %1</source>
+        <translation>块 %1</translation>
     </message>
 </context>
 <context>

@@ -29,6 +29,10 @@ QString ResultTitles::healingMethod(const lc::HealingConfig &config)
     case lc::HealingMethod::PartialLayers:
         return tr("last %n block(s), final norm and lm_head", nullptr, static_cast<int>(config.trainLastLayers));
     case lc::HealingMethod::Full: return tr("full fine-tuning");
+    case lc::HealingMethod::Blocks:
+        return config.trainBlocks.empty()
+                   ? tr("inserted blocks")
+                   : tr("blocks %1").arg(QString::fromStdString(lc::PrunePlan::ranges(config.trainBlocks)));
     }
     return {};
 }

@@ -4,6 +4,7 @@
 #include "panels/healing_panel.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 
 #include <QCheckBox>
@@ -29,7 +30,7 @@
 
 namespace {
 
-const char *const kMethodKeys[] = {"qlora", "lora", "partial", "full"};
+const char *const kMethodKeys[] = {"qlora", "lora", "partial", "full", "blocks"};
 
 QString methodKey(HealingPanel::Method method)
 {
@@ -38,7 +39,7 @@ QString methodKey(HealingPanel::Method method)
 
 HealingPanel::Method methodFromKey(const QString &key)
 {
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < static_cast<int>(std::size(kMethodKeys)); ++i)
         if (key == QLatin1String(kMethodKeys[i]))
             return static_cast<HealingPanel::Method>(i);
     return HealingPanel::Method::QLora;
@@ -95,6 +96,7 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
     m_method->addItem(tr("LoRA on the dense base"));
     m_method->addItem(tr("Last k blocks, final norm and lm_head"));
     m_method->addItem(tr("Full fine-tuning"));
+    m_method->addItem(tr("Inserted blocks only (knowledge injection)"));
     m_method->setItemData(0,
                           tr("The paper's healing: the frozen base in 4-bit NF4 (double quantisation), trainable "
                              "low-rank adapters"),
@@ -108,6 +110,10 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
                              "frozen"),
                           Qt::ToolTipRole);
     m_method->setItemData(3, tr("Train every weight, embeddings included: needs the most memory"), Qt::ToolTipRole);
+    m_method->setItemData(4,
+                          tr("Train only the blocks an expansion inserted (the model folder's layercut.json lists "
+                             "them, as layercut-cli expand writes it), at full rank; everything else stays frozen"),
+                          Qt::ToolTipRole);
     form->addRow(tr("Train:"), m_method);
     m_targets = new QComboBox(this);
     m_targets->addItem(tr("FFN projections (gate, up, down), as in the paper"), QStringLiteral("ffn"));
@@ -335,6 +341,7 @@ lc::HealingConfig HealingPanel::config() const
         c.method = lc::HealingMethod::PartialLayers, c.quantization = lc::BaseQuantization::None;
         break;
     case Method::Full: c.method = lc::HealingMethod::Full, c.quantization = lc::BaseQuantization::None; break;
+    case Method::Blocks: c.method = lc::HealingMethod::Blocks, c.quantization = lc::BaseQuantization::None; break;
     }
     c.targetModules =
         m_targets->currentData().toString() == QLatin1String("all") ? lc::allLinearModules() : lc::ffnModules();
@@ -368,8 +375,9 @@ void HealingPanel::setConfig(const lc::HealingConfig &config)
         m_method->setCurrentIndex(
             static_cast<int>(config.quantization == lc::BaseQuantization::Nf4 ? Method::QLora : Method::Lora));
     else
-        m_method->setCurrentIndex(
-            static_cast<int>(config.method == lc::HealingMethod::Full ? Method::Full : Method::Partial));
+        m_method->setCurrentIndex(static_cast<int>(config.method == lc::HealingMethod::Full     ? Method::Full
+                                                   : config.method == lc::HealingMethod::Blocks ? Method::Blocks
+                                                                                                : Method::Partial));
     const bool allLinear = config.targetModules.size() > lc::ffnModules().size();
     m_targets->setCurrentIndex(allLinear ? 1 : 0);
     {

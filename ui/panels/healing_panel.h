@@ -28,7 +28,7 @@ class HealingPanel final : public QWidget
 
 public:
     /** The methods offered, in the order of the method box. */
-    enum class Method { QLora, Lora, Partial, Full };
+    enum class Method { QLora, Lora, Partial, Full, Blocks };
     Q_ENUM(Method)
 
     explicit HealingPanel(QWidget *parent = nullptr);

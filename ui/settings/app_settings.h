@@ -36,7 +36,7 @@ inline const Setting<int> analysisMaxLength{"analysis/maxLength", 1024};
 inline const Setting<int> analysisBatch{"analysis/batch", 4};
 // Healing: defaults are HealingConfig's (Gromov et al.'s setup), so they are stated once, in the core.
 inline const lc::HealingConfig kHealingDefaults;
-inline const Setting<QString> healingMethod{"healing/method", QStringLiteral("qlora")};  // qlora, lora, partial, full
+inline const Setting<QString> healingMethod{"healing/method", QStringLiteral("qlora")};  // qlora, lora, partial, full, blocks
 inline const Setting<QString> healingTargets{"healing/targets", QStringLiteral("ffn")};  // ffn, all
 inline const Setting<qint64> healingRank{"healing/rank", kHealingDefaults.rank};
 inline const Setting<double> healingAlpha{"healing/alpha", 0.0};  // 0: follows the rank (alpha = r)
