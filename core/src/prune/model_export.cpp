@@ -218,33 +218,24 @@ ExportResult exportBlocks(const fs::path &source, const BlockPlan &plan, nlohman
             replaced.reserve(shards[s].size());
             for (const PlannedTensor *t : shards[s]) {
                 const void *data = t->entry->data;
-                if (t->zero || t->partner) {
+                std::optional<std::vector<std::byte>> replacement;
+                if (options.replace && !t->inserted &&
+                    (replacement = options.replace(t->sourceName, *t->entry, t->dtype))) {
+                    if (replacement->size() != t->bytes)
+                        throw Error("internal: replacement of '" + t->sourceName + "' has " +
+                                    std::to_string(replacement->size()) + " bytes, not " + std::to_string(t->bytes));
+                    replaced.push_back(std::move(*replacement));
+                    data = replaced.back().data();
+                } else if (t->zero || t->partner || t->dtype != t->entry->dtype) {
                     c10::InferenceMode inference;
                     const at::ScalarType type = scalarTypeOfSafetensors(t->dtype);
-                    // The mean in float32 (float64 for float64 weights), rounded once to the written dtype.
+                    // An inserted block's mean in float32 (float64 for float64 weights), rounded once to the
+                    // written dtype; zeros; or a conversion. Each a new, contiguous tensor.
                     const at::ScalarType exact = type == at::kDouble ? at::kDouble : at::kFloat;
                     converted.push_back(
-                        t->zero ? at::zeros(t->entry->shape, at::TensorOptions().dtype(type))
-                                : viewOf(*t->entry).to(exact).add(viewOf(*t->partner).to(exact)).div_(2).to(type));
-                    converted.back() = converted.back().contiguous();
-                    tensors.push_back({t->name, t->dtype, t->entry->shape, converted.back().data_ptr(), t->bytes});
-                    weightMap[t->name] = file;
-                    continue;
-                }
-                if (options.replace && !t->inserted) {
-                    if (auto bytes = options.replace(t->sourceName, *t->entry, t->dtype)) {
-                        if (bytes->size() != t->bytes)
-                            throw Error("internal: replacement of '" + t->sourceName + "' has " +
-                                        std::to_string(bytes->size()) + " bytes, not " + std::to_string(t->bytes));
-                        replaced.push_back(std::move(*bytes));
-                        tensors.push_back({t->name, t->dtype, t->entry->shape, replaced.back().data(), t->bytes});
-                        weightMap[t->name] = file;
-                        continue;
-                    }
-                }
-                if (t->dtype != t->entry->dtype) {
-                    c10::InferenceMode inference;
-                    converted.push_back(viewOf(*t->entry).to(scalarTypeOfSafetensors(t->dtype)).contiguous());
+                        t->zero      ? at::zeros(t->entry->shape, at::TensorOptions().dtype(type))
+                        : t->partner ? viewOf(*t->entry).to(exact).add(viewOf(*t->partner).to(exact)).div_(2).to(type)
+                                     : viewOf(*t->entry).to(type).contiguous());
                     data = converted.back().data_ptr();
                 }
                 tensors.push_back({t->name, t->dtype, t->entry->shape, data, t->bytes});
