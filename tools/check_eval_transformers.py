@@ -57,7 +57,11 @@ CASES = ([{"fixture": f, "data": "fixture"} for f in FAMILIES]
             {"fixture": "llama2_spm_classic", "data": "synthetic", "shots": 5, "max_length": 96},
             {"fixture": "mistral_bf16", "data": "synthetic-jsonl", "limit": 5},
             {"fixture": "llama3_gqa_sharded", "data": "synthetic", "boolq_shots": 3},
-            {"fixture": "llama2_spm_classic", "data": "synthetic", "boolq_shots": 2, "cli": ["--no-prefix-reuse"]}])
+            {"fixture": "llama2_spm_classic", "data": "synthetic", "boolq_shots": 2, "cli": ["--no-prefix-reuse"]},
+            # Sliding windows of 4 tokens under prompts of hundreds: the prefix cache is cut as transformers cuts.
+            {"fixture": "mistral_window", "data": "synthetic"},
+            {"fixture": "qwen2_window", "data": "fixture", "drop": (2, 4)},
+            {"fixture": "qwen2_window", "data": "synthetic", "cli": ["--no-prefix-reuse"]}])
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ CASES = [  # fixture, extra prune arguments
     ("qwen2_tied_f16", []),
     ("qwen3_qknorm", []),
     ("qwen3_qknorm", ["--out-dtype", "bfloat16"]),
+    ("mistral_window", []),  # sliding windows of 4 tokens: every layer
+    ("qwen2_window", []),    # layer_types: 3 full, then 3 sliding
 ]
 DROP = (2, 4)  # 0-based, end exclusive
 

@@ -1750,6 +1750,18 @@ The curves start with its first step.</source>
         <source>%1, %2</source>
         <translation>%1，%2</translation>
     </message>
+    <message>
+        <source>Sliding window</source>
+        <translation>滑动窗口</translation>
+    </message>
+    <message>
+        <source>%1 tokens, on %2 of %3 layers</source>
+        <translation>%1 个词元，作用于 %3 层中的 %2 层</translation>
+    </message>
+    <message>
+        <source>none (full attention)</source>
+        <translation>无（全注意力）</translation>
+    </message>
 </context>
 <context>
     <name>PreferencesDialog</name>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli_output.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -53,6 +54,10 @@ nlohmann::ordered_json infoJson(const ModelInfo &info)
     j["shards"] = info.shardCount;
     j["tied_embeddings"] = c.tieWordEmbeddings;
     j["rope_theta"] = c.ropeTheta;
+    if (c.slidingWindow > 0) {
+        j["sliding_window"] = c.slidingWindow;
+        j["sliding_layers"] = std::count(c.slidingLayers.begin(), c.slidingLayers.end(), true);
+    }
     j["tokenizer"] = info.tokenizerKind.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(info.tokenizerKind);
     return j;
 }

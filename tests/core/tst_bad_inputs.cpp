@@ -255,7 +255,7 @@ QList<QPair<QString, BadInput>> catalogue()
                                                 {"behavior", "Isolated"},
                                                 {"invert", false}};
                       }),
-           {"pre-tokenizer regex", "missing closing parenthesis"});
+           {"the Split pattern's regular expression", "missing closing parenthesis"});
     const auto spmRow = [&](const QString &name, const QByteArray &bytes) {
         add(name,
             {kSpm, {{"tokenizer.model", bytes}}, {"tokenize", "{dir}/tokenizer.model", "hi"}, {"tokenizer.model"}});

@@ -232,10 +232,19 @@ private slots:
         }
     }
 
+    void scoresEqualTheForwardPass_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::newRow("llama3") << "llama3_gqa_sharded";
+        // A window of 4 tokens: the shared prefix's keys are cut by it, in the cache as in the whole prompt.
+        QTest::newRow("mistral, sliding window") << "mistral_window";
+    }
+
     void scoresEqualTheForwardPass()
     {
+        QFETCH(QString, fixture);
         ModelSession s;
-        s.load(kFixtures + "/models/llama3_gqa_sharded", testDevice());
+        s.load(kFixtures + "/models/" + fixture.toStdString(), testDevice());
         s.applyPrunePlan(PrunePlan::dropBlock(6, 3, 1));  // a pruned model, as the sweep evaluates
         EvalOptions o;
         o.mmlu = kMmlu;

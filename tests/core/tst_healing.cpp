@@ -21,6 +21,7 @@
 #include "layercut/model_config.h"
 #include "layercut/model_session.h"
 #include "layercut/safetensors_file.h"
+#include "layercut/tokenizer.h"
 
 using namespace lc;
 using lc::test::testDevice;
@@ -291,6 +292,40 @@ private slots:
                  qPrintable(QString::number(relativeError(reloaded, adapted))));
         const nlohmann::json record = readJsonFile(e.folder / "layercut.json");
         QCOMPARE(record["healing"]["method"].get<std::string>(), std::string("lora"));
+    }
+
+    void validationLossIsTheForwardPassLoss_data()
+    {
+        QTest::addColumn<QString>("family");
+        QTest::newRow("llama3") << "llama3_gqa_sharded";
+        // Training sequences of 32 tokens through windows of 4: the training pass cuts attention as the
+        // forward pass does.
+        QTest::newRow("mistral, sliding window") << "mistral_window";
+    }
+
+    void validationLossIsTheForwardPassLoss()
+    {
+        // The validation loss before training (a dense base, adapters at zero) runs the training forward pass;
+        // on one validation document of exactly one block it equals the ordinary forward pass's loss.
+        QFETCH(QString, family);
+        auto session = loadPruned(family.toStdString());
+        const std::optional<int32_t> eos = session->tokenizer()->eosId();
+        std::vector<int64_t> row;
+        for (int64_t t = 0; t < 32; ++t)
+            row.push_back(eos && t == 31 ? *eos : (t * 37 + 11) % 400);
+        QTemporaryDir dir;
+        const fs::path validation = fs::path(dir.path().toStdString()) / "validation.jsonl";
+        std::ofstream(validation) << nlohmann::json({{"input_ids", row}}).dump() << "\n";
+        HealingConfig c = tinyConfig(1);
+        c.quantization = BaseQuantization::None;
+        c.validationData = validation;
+        c.validationSequences = 1;
+        const double forward = session->languageModelLoss({row}, 1).loss;
+        const HealingResult r = healModel(*session, c);
+        QCOMPARE(r.validation.front().step, int64_t(0));
+        QCOMPARE(r.validation.front().tokens, int64_t(31));
+        QVERIFY2(std::abs(r.validation.front().loss - forward) < 1e-5,
+                 qPrintable(QString("%1 vs %2").arg(r.validation.front().loss).arg(forward)));
     }
 
     void lossFalls()

@@ -7,6 +7,8 @@
 
 using namespace lc;
 
+Q_DECLARE_METATYPE(std::vector<bool>)
+
 class TestModelConfig final : public QObject
 {
     Q_OBJECT
@@ -88,6 +90,10 @@ private slots:
         QTest::newRow("sliding layer without window")
             << R"({"model_type": "qwen3", "layer_types": ["full_attention", "sliding_attention"], )" + base + "}"
             << "layer type 'sliding_attention' is not supported";
+        QTest::newRow("negative max_window_layers")
+            << R"({"model_type": "qwen2", "use_sliding_window": true, "sliding_window": 8, "max_window_layers": -1, )" +
+                   base + "}"
+            << "\"max_window_layers\" must be an integer of 0 or more";
     }
 
     void errors()
@@ -110,6 +116,44 @@ private slots:
                 "num_attention_heads": 4, "vocab_size": 100, "sliding_window": 4096})",
             "config.json");
         QCOMPARE(c.slidingWindow, int64_t(4096));
+        QCOMPARE(c.slidingLayers, std::vector<bool>({true, true}));  // Mistral: every layer
+    }
+
+    void slidingLayers_data()
+    {
+        // Which layers attend within the window, as transformers decides it.
+        QTest::addColumn<QString>("extra");
+        QTest::addColumn<std::vector<bool>>("sliding");
+        const QString qwen = R"("model_type": "qwen2", "sliding_window": 8, )";
+        QTest::newRow("qwen2 without use_sliding_window")
+            << qwen + R"("use_sliding_window": false)" << std::vector<bool>{};
+        QTest::newRow("qwen2 from max_window_layers on")
+            << qwen + R"("use_sliding_window": true, "max_window_layers": 2)"
+            << std::vector<bool>{false, false, true, true};
+        QTest::newRow("qwen2, max_window_layers 0: all")
+            << qwen + R"("use_sliding_window": true, "max_window_layers": 0)"
+            << std::vector<bool>{true, true, true, true};
+        QTest::newRow("qwen2, default max_window_layers 28: none of 4")
+            << qwen + R"("use_sliding_window": true)" << std::vector<bool>{false, false, false, false};
+        QTest::newRow("layer_types decide")
+            << qwen + R"("use_sliding_window": true, "max_window_layers": 2, "layer_types": ["sliding_attention",
+                 "full_attention", "sliding_attention", "full_attention"])"
+            << std::vector<bool>{true, false, true, false};
+        QTest::newRow("mistral, window null")
+            << R"("model_type": "mistral", "sliding_window": null)" << std::vector<bool>{};
+    }
+
+    void slidingLayers()
+    {
+        QFETCH(QString, extra);
+        QFETCH(std::vector<bool>, sliding);
+        const std::string text = R"({"hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 4,
+            "num_attention_heads": 4, "vocab_size": 100, )" +
+                                 extra.toStdString() + "}";
+        const auto c = ModelConfig::fromJsonText(text, "config.json");
+        QCOMPARE(c.slidingLayers, sliding);
+        for (size_t i = 0; i < 4; ++i)
+            QCOMPARE(c.isSlidingLayer(static_cast<int64_t>(i)), !sliding.empty() && sliding[i]);
     }
 };
 

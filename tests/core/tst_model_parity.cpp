@@ -51,8 +51,10 @@ private slots:
     void logitsAndStates_data()
     {
         QTest::addColumn<QString>("fixture");
-        for (const char *name :
-             {"llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16", "qwen3_qknorm"})
+        // *_window: sliding windows of 4 tokens over the reference batch's 9 (Mistral: every layer; Qwen2:
+        // layer_types with 3 full layers, then 3 sliding).
+        for (const char *name : {"llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16",
+                                 "qwen3_qknorm", "mistral_window", "qwen2_window"})
             QTest::newRow(name) << name;
     }
 

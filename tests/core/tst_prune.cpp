@@ -142,6 +142,10 @@ private slots:
         QTest::newRow("mistral bf16") << "mistral_bf16" << qulonglong(5'000'000'000);
         QTest::newRow("qwen2 tied f16") << "qwen2_tied_f16" << qulonglong(5'000'000'000);
         QTest::newRow("qwen3 qk-norm") << "qwen3_qknorm" << qulonglong(5'000'000'000);
+        // Sliding windows shorter than the batch: the reloaded logits are equal only if every kept layer keeps
+        // its kind (Qwen2's layer_types and max_window_layers renumbered with the layers).
+        QTest::newRow("mistral window") << "mistral_window" << qulonglong(5'000'000'000);
+        QTest::newRow("qwen2 window") << "qwen2_window" << qulonglong(5'000'000'000);
     }
 
     void exportReloadsToTheSameLogits()
@@ -195,6 +199,11 @@ private slots:
         QCOMPARE(config["num_hidden_layers"].get<int>(), 4);
         if (config.contains("layer_types"))
             QCOMPARE(config["layer_types"].size(), size_t(4));
+        if (fixture == "qwen2_window") {  // full 0, 1 and sliding 4, 5 kept
+            const nlohmann::json kinds = {"full_attention", "full_attention", "sliding_attention", "sliding_attention"};
+            QVERIFY2(config["layer_types"] == kinds, config["layer_types"].dump().c_str());
+            QCOMPARE(config["max_window_layers"].get<int>(), 2);
+        }
         for (const auto &e : fs::directory_iterator(source))
             if (e.path().extension() != ".safetensors" && e.path().filename() != "config.json" &&
                 e.path().filename() != "model.safetensors.index.json")

@@ -61,14 +61,14 @@ private slots:
         const auto tok = loadTokenizer(LAYERCUT_FIXTURES_DIR "/tokenizers/llama3_bpe/tokenizer.json");
         const std::string text = "café 日本 😀 DON'T\r\n  x";
         QCOMPARE(tok->decode(tok->encode(text, false)), text);
-        QCOMPARE(tok->kind(), std::string("byte-level BPE"));
+        QCOMPARE(tok->kind(), std::string("byte-level BPE (tokenizer.json)"));
         QVERIFY(tok->bosId().has_value());
     }
 
     void sentencepieceSpecials()
     {
         const auto tok = loadTokenizer(LAYERCUT_FIXTURES_DIR "/tokenizers/llama2_spm/tokenizer.model");
-        QCOMPARE(tok->kind(), std::string("sentencepiece"));
+        QCOMPARE(tok->kind(), std::string("sentencepiece (tokenizer.model)"));
         QCOMPARE(tok->bosId(), std::optional<int32_t>(1));
         QCOMPARE(tok->eosId(), std::optional<int32_t>(2));
         QCOMPARE(tok->vocabSize(), int64_t(520));
@@ -80,6 +80,8 @@ private slots:
         QTest::addColumn<QString>("tokenizer");
         QTest::newRow("llama3") << "llama3_bpe/tokenizer.json";
         QTest::newRow("qwen2") << "qwen2_bpe/tokenizer.json";
+        // No pre-tokenizer: the whole text is one word to BPE (Llama 2 and Mistral files, as `tokenizers` runs them).
+        QTest::newRow("sentencepiece-style") << "sentencepiece_style/legacy/tokenizer.json";
     }
 
     void longInputsTakeLinearTime()

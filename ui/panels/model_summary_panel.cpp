@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "panels/model_summary_panel.h"
 
+#include <algorithm>
+
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -39,6 +41,7 @@ ModelSummaryPanel::ModelSummaryPanel(QWidget *parent) : QWidget(parent)
     addField("perLayer", tr("Parameters per layer"));
     addField("rope", tr("RoPE"));
     addField("tied", tr("Tied embeddings"));
+    addField("window", tr("Sliding window"));
     addField("checkpoint", tr("Checkpoint"));
     addField("tokenizer", tr("Tokenizer"));
     addField("device", tr("Running on"));
@@ -88,6 +91,12 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
         rope += tr(", Llama 3 scaling ×%1").arg(c.ropeScaling.factor);
     m_fields["rope"]->setText(rope);
     m_fields["tied"]->setText(c.tieWordEmbeddings ? tr("yes") : tr("no"));
+    const auto sliding = std::count(c.slidingLayers.begin(), c.slidingLayers.end(), true);
+    m_fields["window"]->setText(c.slidingWindow > 0 && sliding > 0
+                                    ? tr("%1 tokens, on %2 of %3 layers")
+                                          .arg(locale.toString(c.slidingWindow), locale.toString(sliding),
+                                               locale.toString(c.numLayers))
+                                    : tr("none (full attention)"));
     m_fields["checkpoint"]->setText(
         tr("%1, %2 in %n file(s)", nullptr, info.shardCount)
             .arg(QString::fromStdString(info.checkpointDtype), format::bytes(info.checkpointBytes)));

@@ -8,15 +8,20 @@
 
 namespace lc {
 
-/** Parses the JSON file at `path`; throws lc::Error naming it when it is missing or malformed. */
-nlohmann::json readJsonFile(const std::filesystem::path &path);
-
 /**
- * Parses `text`, read from `source`, as readJsonFile() does: malformed JSON and numbers no integer can hold are
- * lc::Errors naming `source`. (nlohmann converts a float to an integer with a plain cast, which is undefined
- * for 1e308; no file LayerCut reads has a legitimate number that large.)
+ * Numbers no integer can hold (1e308): nlohmann converts a float to an integer with a plain cast, which is
+ * undefined for them, so by default such a number is an lc::Error naming where it is. A file whose readers
+ * take only strings and booleans may hold them: tokenizer_config.json's `model_max_length` is 1e30 in most
+ * real checkpoints (transformers' "no limit").
  */
-nlohmann::json parseJsonText(const std::string &text, const std::string &source);
+enum class HugeNumbers { Refuse, Allow };
+
+/** Parses the JSON file at `path`; throws lc::Error naming it when it is missing or malformed. */
+nlohmann::json readJsonFile(const std::filesystem::path &path, HugeNumbers huge = HugeNumbers::Refuse);
+
+/** Parses `text`, read from `source`, as readJsonFile() does: malformed JSON is an lc::Error naming `source`. */
+nlohmann::json parseJsonText(const std::string &text, const std::string &source,
+                             HugeNumbers huge = HugeNumbers::Refuse);
 
 /**
  * A nlohmann::json error as a user reads it: its text without the library's "[json.exception.type_error.302] "

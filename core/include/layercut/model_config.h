@@ -57,6 +57,7 @@ struct ModelConfig
     bool mlpBias = false;                 // Llama `mlp_bias`
     bool qkNorm = false;                  // per-head RMSNorm of q and k before RoPE (Qwen3)
     int64_t slidingWindow = 0;            // tokens, 0 when attention is full everywhere
+    std::vector<bool> slidingLayers;      // per layer: attends within slidingWindow only (empty: none does)
     std::string torchDtype;               // `torch_dtype` / `dtype`, e.g. "bfloat16"; empty if absent
     std::vector<std::string> layerTypes;  // `layer_types` when present
 
@@ -67,6 +68,11 @@ struct ModelConfig
     /** Parses a parsed config.json; `source` names it in errors. */
     static ModelConfig fromJson(const nlohmann::json &json, const std::string &source);
 
+    /** True when layer `index` (of the checkpoint) attends to the last slidingWindow tokens only. */
+    bool isSlidingLayer(int64_t index) const
+    {
+        return index >= 0 && static_cast<size_t>(index) < slidingLayers.size() && slidingLayers[index];
+    }
     /** Every tensor the checkpoint must contain, with its expected shape (lm_head only when untied). */
     std::vector<ExpectedTensor> expectedTensors() const;
     /** Parameters implied by the config (tied embeddings counted once). */

@@ -24,13 +24,13 @@ public:
     virtual int64_t vocabSize() const = 0;
     virtual std::optional<int32_t> bosId() const = 0;
     virtual std::optional<int32_t> eosId() const = 0;
-    /** "sentencepiece" or "byte-level BPE". */
+    /** The algorithm and the file that runs, e.g. "byte-level BPE (tokenizer.json)", "sentencepiece (tokenizer.model)". */
     virtual std::string kind() const = 0;
 };
 
 /**
  * Loads the tokenizer at `path`: a model folder, a `tokenizer.json` or a `tokenizer.model`.
- * A folder uses `tokenizer.json` when it is byte-level BPE, else `tokenizer.model`; the folder's
+ * A folder uses `tokenizer.json` (byte-level or sentencepiece-style BPE), else `tokenizer.model`; the folder's
  * `tokenizer_config.json` (when present) sets the BOS/EOS rules. Throws lc::Error naming the file.
  */
 std::unique_ptr<Tokenizer> loadTokenizer(const std::filesystem::path &path);

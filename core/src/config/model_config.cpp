@@ -3,6 +3,7 @@
 // transformers 5's (rope_parameters). Anything the core cannot run exactly is refused by name.
 #include "layercut/model_config.h"
 
+#include <algorithm>
 #include <numeric>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,18 @@ struct Reader
     int64_t positiveInt(const char *key, int64_t max, int64_t fallback) const
     {
         return has(key) ? positiveInt(key, max) : fallback;
+    }
+    /** A count from 0 to 2^62 (larger is as good as infinite here); `fallback` when absent. */
+    int64_t count(const char *key, int64_t fallback) const
+    {
+        if (!has(key))
+            return fallback;
+        if (!j[key].is_number_integer() ||
+            (j[key].is_number_integer() && !j[key].is_number_unsigned() && j[key].get<int64_t>() < 0))
+            fail(std::string("\"") + key + "\" must be an integer of 0 or more");
+        return j[key].is_number_unsigned()
+                   ? static_cast<int64_t>(std::min<uint64_t>(j[key].get<uint64_t>(), 1ull << 62))
+                   : j[key].get<int64_t>();
     }
 
     double number(const json &obj, const char *key, double fallback) const
@@ -215,13 +228,20 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         break;
     }
 
-    // Sliding windows: Mistral's `sliding_window`; Qwen's only with use_sliding_window. A window changes
-    // nothing for sequences no longer than it, so the forward pass refuses longer ones instead.
+    // Sliding windows: Mistral's `sliding_window` (every layer); Qwen's only with use_sliding_window, for the
+    // layers from max_window_layers on (as transformers builds its layer_types). An explicit `layer_types`
+    // list, read below, decides instead.
+    const bool qwen = c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3;
     if (c.family == ModelFamily::Mistral && r.has("sliding_window"))
         c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions);
-    if ((c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3) && r.flag("use_sliding_window", false) &&
-        r.has("sliding_window"))
+    if (qwen && r.flag("use_sliding_window", false) && r.has("sliding_window"))
         c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions);
+    if (c.slidingWindow > 0) {
+        // transformers' Qwen2Config and Qwen3Config default max_window_layers to 28.
+        const int64_t firstSliding = qwen ? r.count("max_window_layers", 28) : 0;
+        for (int64_t i = 0; i < c.numLayers; ++i)
+            c.slidingLayers.push_back(i >= firstSliding);
+    }
 
     for (const char *key : {"torch_dtype", "dtype"})
         if (r.has(key) && j[key].is_string())
@@ -240,6 +260,9 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         for (const auto &t : c.layerTypes)
             if (t != "full_attention" && !(t == "sliding_attention" && c.slidingWindow > 0))
                 r.fail("layer type '" + t + "' is not supported");
+        c.slidingLayers.clear();
+        for (const auto &t : c.layerTypes)
+            c.slidingLayers.push_back(t == "sliding_attention");
     }
     // Each width is bounded, but their products (heads × head_dim × hidden, per layer, times layers) could
     // still pass what int64 counts; a trillion parameters per layer is far past any model.

@@ -9,7 +9,7 @@
 
 namespace lc {
 
-nlohmann::json readJsonFile(const std::filesystem::path &path)
+nlohmann::json readJsonFile(const std::filesystem::path &path, HugeNumbers huge)
 {
     refuseIrregularFile(path);
     refuseLargeFile(path, kMaxJsonFileBytes);
@@ -18,7 +18,7 @@ nlohmann::json readJsonFile(const std::filesystem::path &path)
         throw Error("'" + path.string() + "': cannot open");
     std::stringstream ss;
     ss << in.rdbuf();
-    return parseJsonText(ss.str(), path.string());
+    return parseJsonText(ss.str(), path.string(), huge);
 }
 
 namespace {
@@ -42,7 +42,7 @@ void refuseHugeNumbers(const nlohmann::json &j, const std::string &source, const
 
 }  // namespace
 
-nlohmann::json parseJsonText(const std::string &text, const std::string &source)
+nlohmann::json parseJsonText(const std::string &text, const std::string &source, HugeNumbers huge)
 {
     nlohmann::json j;
     try {
@@ -50,7 +50,8 @@ nlohmann::json parseJsonText(const std::string &text, const std::string &source)
     } catch (const nlohmann::json::exception &e) {
         throw Error("'" + source + "': not valid JSON (" + jsonErrorText(e) + ")");
     }
-    refuseHugeNumbers(j, source, "");
+    if (huge == HugeNumbers::Refuse)
+        refuseHugeNumbers(j, source, "");
     return j;
 }
 

@@ -75,7 +75,51 @@ std::vector<at::Tensor> trainableTensors(const DecoderLayerWeights &layer)
     return out;
 }
 
+/**
+ * Which keys each query may attend to, (B, 1, T, P + T) boolean, for queries at positions P .. P+T-1 over
+ * keys 0 .. P+T-1 (a shared prefix of P, then the sequence): causal; `keep` [B, T] (or undefined) hides
+ * right-padded keys; `window` > 0 keeps only keys less than `window` positions back, as transformers'
+ * sliding_window (a query sees itself and window - 1 tokens before it). With a window each query also sees
+ * itself, so a padded query far past its sequence's end never has every key hidden (a softmax over nothing
+ * gives NaN, and NaN values reach real rows through zero weights).
+ */
+at::Tensor attentionMask(int64_t B, int64_t T, int64_t P, const at::Tensor &keep, int64_t window, at::Device device)
+{
+    const auto positions = at::TensorOptions().dtype(at::kLong).device(device);
+    const at::Tensor query = at::arange(P, P + T, positions).unsqueeze(1);  // (T, 1)
+    const at::Tensor key = at::arange(0, P + T, positions).unsqueeze(0);    // (1, P + T)
+    at::Tensor allowed = key.le(query);                                     // (T, P + T)
+    if (window > 0)
+        allowed = allowed.logical_and(query.sub(key).lt(window));
+    allowed = allowed.unsqueeze(0).expand({B, T, P + T});
+    if (keep.defined()) {
+        const at::Tensor keys = at::cat({at::ones({B, P}, keep.options().dtype(at::kBool)), keep.to(at::kBool)}, 1);
+        allowed = allowed.logical_and(keys.unsqueeze(1));  // (B, T, P + T)
+        if (window > 0)
+            allowed = allowed.logical_or(key.eq(query).unsqueeze(0));
+    }
+    return allowed.unsqueeze(1);
+}
+
 }  // namespace
+
+AttentionMasks LlamaModel::attentionMasks(const at::Tensor &keep, int64_t B, int64_t T, int64_t P) const
+{
+    // One host synchronisation per pass, not per layer.
+    const bool padded = keep.defined() && !keep.all().item<bool>();
+    const at::Tensor padding = padded ? keep : at::Tensor();
+    AttentionMasks masks;
+    if (P > 0 || padded)
+        masks.full = attentionMask(B, T, P, padding, 0, device());
+    const int64_t window = m_config.slidingWindow;
+    masks.sliding = window > 0 && P + T > window ? attentionMask(B, T, P, padding, window, device()) : masks.full;
+    return masks;
+}
+
+const at::Tensor &LlamaModel::maskOf(const DecoderLayerWeights &layer, const AttentionMasks &masks) const
+{
+    return m_config.isSlidingLayer(layer.originalIndex) ? masks.sliding : masks.full;
+}
 
 LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
     : m_config(std::move(config)), m_weights(std::move(weights)), m_allLayers(m_weights.layers), m_rotary(m_config)
@@ -251,12 +295,13 @@ PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix, std::stop_token s
     AttentionExtras extras;
     extras.capture = &cache;
     const auto [cos, sin] = m_rotary.cosSin(P, device(), dtype());
+    const AttentionMasks masks = attentionMasks({}, 1, P, 0);
     PassOptions pass;
     pass.stop = stop;
     at::Tensor x = at::embedding(m_weights.embedTokens, prefix);
     for (const DecoderLayerWeights &layer : m_weights.layers) {
         throwIfStopped(stop);
-        x = decoderLayer(layer, x, cos, sin, {}, pass, &extras);
+        x = decoderLayer(layer, x, cos, sin, maskOf(layer, masks), pass, &extras);
     }
     return cache;
 }
@@ -265,22 +310,11 @@ at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask
                                    std::stop_token stop) const
 {
     const int64_t B = ids.size(0), T = ids.size(1), P = prefix ? prefix->length : 0;
-    if (m_config.slidingWindow > 0 && P + T > m_config.slidingWindow)
-        throw Error("sequence of " + std::to_string(P + T) + " tokens is longer than the model's sliding_window of " +
-                    std::to_string(m_config.slidingWindow) + ", which LayerCut does not implement");
     auto [cos, sin] = m_rotary.cosSin(P + T, device(), dtype());
     cos = cos.narrow(0, P, T).contiguous(), sin = sin.narrow(0, P, T).contiguous();  // positions P .. P+T-1
-    // Every query sees the whole prefix, then the sequence causally without its padding: (B, 1, T, P + T).
-    // Without prefix or padding no mask at all, so the causal flash kernel stays eligible.
-    at::Tensor attnMask;
-    const bool padded = mask.defined() && !mask.all().item<bool>();
-    if (P > 0 || padded) {
-        const auto opts = at::TensorOptions().dtype(at::kBool).device(device());
-        at::Tensor own = at::ones({T, T}, opts).tril().unsqueeze(0).expand({B, T, T});
-        if (padded)
-            own = own.logical_and(mask.to(at::kBool).unsqueeze(1));
-        attnMask = (P > 0 ? at::cat({at::ones({B, T, P}, opts), own}, 2) : own).unsqueeze(1);
-    }
+    // Every query sees the prefix (within its window on sliding layers), then the sequence causally without
+    // its padding.
+    const AttentionMasks masks = attentionMasks(mask, B, T, P);
     AttentionExtras extras;
     extras.prefix = P > 0 ? prefix : nullptr;
     PassOptions pass;
@@ -289,39 +323,36 @@ at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask
     for (size_t l = 0; l < m_weights.layers.size(); ++l) {
         throwIfStopped(stop);
         extras.layer = l;
-        x = decoderLayer(m_weights.layers[l], x, cos, sin, attnMask, pass, &extras);
+        x = decoderLayer(m_weights.layers[l], x, cos, sin, maskOf(m_weights.layers[l], masks), pass, &extras);
     }
     return rmsNorm(x, m_weights.norm);  // (B, T, H)
 }
 
 at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &pass) const
 {
-    const int64_t T = ids.size(1);
-    if (m_config.slidingWindow > 0 && T > m_config.slidingWindow)
-        throw Error("training sequences of " + std::to_string(T) +
-                    " tokens are longer than the model's "
-                    "sliding_window of " +
-                    std::to_string(m_config.slidingWindow));
+    const int64_t B = ids.size(0), T = ids.size(1);
     const auto [cos, sin] = m_rotary.cosSin(T, device(), dtype());  // (T, D)
+    const AttentionMasks masks = attentionMasks({}, B, T, 0);       // unpadded: a window's cut only
     at::Tensor x = at::embedding(m_weights.embedTokens, ids);       // (B, T, H)
     for (const DecoderLayerWeights &layer : m_weights.layers) {
         throwIfStopped(pass.stop);
+        const at::Tensor &attnMask = maskOf(layer, masks);
         if (!pass.checkpointing) {
-            x = decoderLayer(layer, x, cos, sin, {}, pass);
+            x = decoderLayer(layer, x, cos, sin, attnMask, pass);
             continue;
         }
         std::vector<at::Tensor> params = trainableTensors(layer);
         if (params.empty() && !x.requires_grad()) {  // nothing below here trains: no graph at all
             c10::NoGradGuard noGrad;
-            x = decoderLayer(layer, x, cos, sin, {}, pass);
+            x = decoderLayer(layer, x, cos, sin, attnMask, pass);
             continue;
         }
         // The recomputation in the backward pass checks the stop too: a Cancelled thrown there leaves
         // backward() as it is (autograd rethrows the exception it caught).
         x = checkpointed(
-            [this, &layer, cos = cos, sin = sin, pass](const at::Tensor &in) {
+            [this, &layer, cos = cos, sin = sin, attnMask, pass](const at::Tensor &in) {
                 throwIfStopped(pass.stop);
-                return decoderLayer(layer, in, cos, sin, {}, pass);
+                return decoderLayer(layer, in, cos, sin, attnMask, pass);
             },
             x, params);
     }
@@ -332,17 +363,10 @@ at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, co
                                bool wantLogits, LayerSet which, std::stop_token stop) const
 {
     const std::vector<DecoderLayerWeights> &layers = which == LayerSet::All ? m_allLayers : m_weights.layers;
-    const int64_t T = ids.size(1);
-    if (m_config.slidingWindow > 0 && T > m_config.slidingWindow)
-        throw Error("sequence of " + std::to_string(T) + " tokens is longer than the model's sliding_window of " +
-                    std::to_string(m_config.slidingWindow) + ", which LayerCut does not implement");
+    const int64_t B = ids.size(0), T = ids.size(1);
     const auto [cos, sin] = m_rotary.cosSin(T, device(), dtype());  // (T, D)
-    // Padding: keys at padded positions are hidden; causal order as usual. (B, 1, T, T) boolean.
-    at::Tensor attnMask;
-    if (mask.defined() && !mask.all().item<bool>()) {
-        const at::Tensor causal = at::ones({T, T}, at::TensorOptions().dtype(at::kBool).device(device())).tril();
-        attnMask = causal.unsqueeze(0).logical_and(mask.to(at::kBool).unsqueeze(1)).unsqueeze(1);
-    }
+    // Padding: keys at padded positions are hidden; causal order as usual; sliding layers cut at the window.
+    const AttentionMasks masks = attentionMasks(mask, B, T, 0);
     PassOptions pass;
     pass.stop = stop;
     at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
@@ -350,7 +374,7 @@ at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, co
         throwIfStopped(stop);
         if (visit)
             visit(static_cast<int64_t>(l), x);
-        x = decoderLayer(layers[l], x, cos, sin, attnMask, pass);
+        x = decoderLayer(layers[l], x, cos, sin, maskOf(layers[l], masks), pass);
     }
     if (visit)
         visit(static_cast<int64_t>(layers.size()), x);

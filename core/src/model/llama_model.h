@@ -34,6 +34,16 @@ struct AttentionExtras
     size_t layer = 0;                     // the kept layer being run (set by the loop)
 };
 
+/**
+ * The attention masks of one pass: `full` for layers that see every earlier token, `sliding` for those that
+ * see only the last sliding_window tokens. Each is (B, 1, T, P + T) boolean, or undefined where plain causal
+ * attention is exact (so the causal flash kernel stays eligible).
+ */
+struct AttentionMasks
+{
+    at::Tensor full, sliding;
+};
+
 /** How a training forward pass runs; the default is inference (no dropout). */
 struct PassOptions
 {
@@ -113,6 +123,10 @@ private:
     /** The adapter's scale · B (A dropout(x)) in x's dtype. */
     at::Tensor loraDelta(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x, const PassOptions &pass) const;
     at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight) const;
+    /** The masks for queries at positions P .. P+T-1 of a batch of B; keep [B, T] marks right padding. */
+    AttentionMasks attentionMasks(const at::Tensor &keep, int64_t B, int64_t T, int64_t P) const;
+    /** The mask `layer` attends with. */
+    const at::Tensor &maskOf(const DecoderLayerWeights &layer, const AttentionMasks &masks) const;
 
     ModelConfig m_config;
     LlamaWeights m_weights;                        // .layers: the kept ones

@@ -111,8 +111,9 @@ const PluginApi &plugin()
 
 }  // namespace
 
-SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path &model, const SpecialTokenRules &rules)
-    : m_path(model)
+SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path &model, const SpecialTokenRules &rules,
+                                               std::string note)
+    : m_path(model), m_note(std::move(note))
 {
     refuseIrregularFile(model);  // the plugin's open would wait on a named pipe forever
     const PluginApi &api = plugin();

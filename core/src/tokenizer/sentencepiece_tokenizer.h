@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "layercut/tokenizer.h"
 #include "tokenizer/tokenizer_config.h"
@@ -17,7 +18,8 @@ namespace lc {
 class SentencePieceTokenizer final : public Tokenizer
 {
 public:
-    SentencePieceTokenizer(const std::filesystem::path &model, const SpecialTokenRules &rules);
+    /** `note` ends kind(): why the folder's tokenizer.json, if any, was not used. */
+    SentencePieceTokenizer(const std::filesystem::path &model, const SpecialTokenRules &rules, std::string note = {});
     ~SentencePieceTokenizer() override;
 
     std::vector<int32_t> encode(std::string_view text, bool addSpecial) const override;
@@ -25,10 +27,11 @@ public:
     int64_t vocabSize() const override;
     std::optional<int32_t> bosId() const override { return m_bos; }
     std::optional<int32_t> eosId() const override { return m_eos; }
-    std::string kind() const override { return "sentencepiece"; }
+    std::string kind() const override { return "sentencepiece (tokenizer.model" + m_note + ")"; }
 
 private:
     std::filesystem::path m_path;
+    std::string m_note;
     lc_spm *m_handle = nullptr;
     std::optional<int32_t> m_bos, m_eos;
     bool m_addBos = true, m_addEos = false;

@@ -11,7 +11,8 @@ SpecialTokenRules SpecialTokenRules::fromFile(const std::filesystem::path &file)
     SpecialTokenRules rules;
     if (!std::filesystem::exists(file))
         return rules;
-    const nlohmann::json j = readJsonFile(file);
+    // Only strings and booleans are read here, and `model_max_length` is 1e30 in most real files.
+    const nlohmann::json j = readJsonFile(file, HugeNumbers::Allow);
     rules.source = file;
     if (!j.is_object())
         throw Error("'" + file.string() + "': not a JSON object");

@@ -2,7 +2,7 @@
 // Picks the tokenizer implementation for a folder or file.
 #include "layercut/error.h"
 #include "layercut/tokenizer.h"
-#include "tokenizer/byte_level_bpe_tokenizer.h"
+#include "tokenizer/bpe_tokenizer.h"
 #include "tokenizer/sentencepiece_tokenizer.h"
 
 namespace lc {
@@ -16,16 +16,25 @@ std::unique_ptr<Tokenizer> loadTokenizer(const std::filesystem::path &path)
     const SpecialTokenRules rules = SpecialTokenRules::fromFile(folder / "tokenizer_config.json");
     if (!fs::is_directory(path)) {
         if (path.extension() == ".json")
-            return std::make_unique<ByteLevelBpeTokenizer>(path, rules);
+            return std::make_unique<BpeTokenizer>(path, rules);
         return std::make_unique<SentencePieceTokenizer>(path, rules);
     }
     const fs::path json = folder / "tokenizer.json", model = folder / "tokenizer.model";
-    // Llama 2 folders ship both; its tokenizer.json is not byte-level, so the sentencepiece model runs.
-    if (fs::exists(json) && (ByteLevelBpeTokenizer::isByteLevelBpe(json) || !fs::exists(model)))
-        return std::make_unique<ByteLevelBpeTokenizer>(json, rules);
-    if (fs::exists(model))
-        return std::make_unique<SentencePieceTokenizer>(model, rules);
-    throw Error("'" + folder.string() + "': no tokenizer.json or tokenizer.model");
+    // tokenizer.json first, as transformers' fast tokenizers do (Llama 2 and Mistral folders ship both, and
+    // both give the same ids); tokenizer.model when tokenizer.json cannot run, saying why in kind().
+    if (!fs::exists(json) && !fs::exists(model))
+        throw Error("'" + folder.string() + "': no tokenizer.json or tokenizer.model");
+    if (!fs::exists(model))
+        return std::make_unique<BpeTokenizer>(json, rules);
+    std::string note;
+    if (fs::exists(json)) {
+        try {
+            return std::make_unique<BpeTokenizer>(json, rules);
+        } catch (const Error &e) {
+            note = "; tokenizer.json not used: " + std::string(e.what());
+        }
+    }
+    return std::make_unique<SentencePieceTokenizer>(model, rules, note);
 }
 
 }  // namespace lc
