@@ -61,7 +61,9 @@ CASES = ([{"fixture": f, "data": "fixture"} for f in FAMILIES]
             # Sliding windows of 4 tokens under prompts of hundreds: the prefix cache is cut as transformers cuts.
             {"fixture": "mistral_window", "data": "synthetic"},
             {"fixture": "qwen2_window", "data": "fixture", "drop": (2, 4)},
-            {"fixture": "qwen2_window", "data": "synthetic", "cli": ["--no-prefix-reuse"]}])
+            {"fixture": "qwen2_window", "data": "synthetic", "cli": ["--no-prefix-reuse"]},
+            {"fixture": "olmo2_postnorm", "data": "synthetic"},
+            {"fixture": "smollm3_nope", "data": "synthetic", "drop": (2, 4)}])
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ CASES = [  # fixture, extra prune arguments
     ("qwen3_qknorm", ["--out-dtype", "bfloat16"]),
     ("mistral_window", []),  # sliding windows of 4 tokens: every layer
     ("qwen2_window", []),    # layer_types: 3 full, then 3 sliding
+    ("olmo2_postnorm", []),  # norms after each half, q/k norms over the projection
+    ("smollm3_nope", []),    # every other layer without RoPE: no_rope_layers kept in step
 ]
 DROP = (2, 4)  # 0-based, end exclusive
 

@@ -1762,6 +1762,38 @@ The curves start with its first step.</source>
         <source>none (full attention)</source>
         <translation>无（全注意力）</translation>
     </message>
+    <message>
+        <source>Block features</source>
+        <translation>块特性</translation>
+    </message>
+    <message>
+        <source>norms after attention and MLP</source>
+        <translation>归一化位于注意力和 MLP 之后</translation>
+    </message>
+    <message>
+        <source>norms before attention and MLP</source>
+        <translation>归一化位于注意力和 MLP 之前</translation>
+    </message>
+    <message>
+        <source>q/k norms over the projection</source>
+        <translation>q/k 归一化作用于整个投影</translation>
+    </message>
+    <message>
+        <source>q/k norms per head</source>
+        <translation>q/k 按头归一化</translation>
+    </message>
+    <message>
+        <source>q/k/v biases</source>
+        <translation>q/k/v 偏置</translation>
+    </message>
+    <message>
+        <source>no RoPE on %1 of %2 layers</source>
+        <translation>%2 层中有 %1 层不使用 RoPE</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
 </context>
 <context>
     <name>PreferencesDialog</name>

@@ -58,6 +58,11 @@ nlohmann::ordered_json infoJson(const ModelInfo &info)
         j["sliding_window"] = c.slidingWindow;
         j["sliding_layers"] = std::count(c.slidingLayers.begin(), c.slidingLayers.end(), true);
     }
+    if (!c.ropeLayers.empty())
+        j["layers_without_rope"] = std::count(c.ropeLayers.begin(), c.ropeLayers.end(), false);
+    j["norms"] = c.postNorms ? "after attention and MLP" : "before attention and MLP";
+    if (c.qkNorm)
+        j["qk_norm"] = c.qkNormWhole ? "over the projection" : "per head";
     j["tokenizer"] = info.tokenizerKind.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(info.tokenizerKind);
     return j;
 }

@@ -238,6 +238,7 @@ private slots:
         QTest::newRow("llama3") << "llama3_gqa_sharded";
         // A window of 4 tokens: the shared prefix's keys are cut by it, in the cache as in the whole prompt.
         QTest::newRow("mistral, sliding window") << "mistral_window";
+        QTest::newRow("olmo2, q/k norms over the projection") << "olmo2_postnorm";
     }
 
     void scoresEqualTheForwardPass()

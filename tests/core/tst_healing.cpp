@@ -266,6 +266,7 @@ private slots:
         // written in float16, as the source.
         QTest::newRow("llama3, float32") << "llama3_gqa_sharded" << 1e-5;
         QTest::newRow("qwen2, tied, q/k/v biases, float16") << "qwen2_tied_f16" << 5e-3;
+        QTest::newRow("olmo2, norms after each half") << "olmo2_postnorm" << 1e-5;
     }
 
     void mergedWeightsGiveTheAdaptedLogits()
@@ -301,6 +302,7 @@ private slots:
         // Training sequences of 32 tokens through windows of 4: the training pass cuts attention as the
         // forward pass does.
         QTest::newRow("mistral, sliding window") << "mistral_window";
+        QTest::newRow("smollm3, layers without RoPE") << "smollm3_nope";
     }
 
     void validationLossIsTheForwardPassLoss()

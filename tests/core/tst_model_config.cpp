@@ -90,6 +90,10 @@ private slots:
         QTest::newRow("sliding layer without window")
             << R"({"model_type": "qwen3", "layer_types": ["full_attention", "sliding_attention"], )" + base + "}"
             << "layer type 'sliding_attention' is not supported";
+        QTest::newRow("no_rope_layers length") << R"({"model_type": "smollm3", "no_rope_layers": [1], )" + base + "}"
+                                               << "\"no_rope_layers\" must be a list of 2 entries";
+        QTest::newRow("no_rope_layers value") << R"({"model_type": "smollm3", "no_rope_layers": [1, 2], )" + base + "}"
+                                              << "\"no_rope_layers\" must hold 0 or 1";
         QTest::newRow("negative max_window_layers")
             << R"({"model_type": "qwen2", "use_sliding_window": true, "sliding_window": 8, "max_window_layers": -1, )" +
                    base + "}"
@@ -117,6 +121,30 @@ private slots:
             "config.json");
         QCOMPARE(c.slidingWindow, int64_t(4096));
         QCOMPARE(c.slidingLayers, std::vector<bool>({true, true}));  // Mistral: every layer
+    }
+
+    void ropeLayers_data()
+    {
+        // SmolLM3: no_rope_layers[i] = 1 where layer i uses RoPE; without the list every
+        // no_rope_layer_interval-th layer (default 4) goes without.
+        QTest::addColumn<QString>("extra");
+        QTest::addColumn<std::vector<bool>>("rope");
+        QTest::newRow("list") << R"("no_rope_layers": [1, 0, 0, 1])" << std::vector<bool>{true, false, false, true};
+        QTest::newRow("default interval 4") << "" << std::vector<bool>{true, true, true, false};
+        QTest::newRow("interval 2") << R"("no_rope_layer_interval": 2)" << std::vector<bool>{true, false, true, false};
+    }
+
+    void ropeLayers()
+    {
+        QFETCH(QString, extra);
+        QFETCH(std::vector<bool>, rope);
+        const std::string text = R"({"model_type": "smollm3", "hidden_size": 64, "intermediate_size": 128,
+            "num_hidden_layers": 4, "num_attention_heads": 4, "vocab_size": 100)" +
+                                 (extra.isEmpty() ? std::string() : ", " + extra.toStdString()) + "}";
+        const auto c = ModelConfig::fromJsonText(text, "config.json");
+        QCOMPARE(c.ropeLayers, rope);
+        for (size_t i = 0; i < 4; ++i)
+            QCOMPARE(c.usesRope(static_cast<int64_t>(i)), bool(rope[i]));
     }
 
     void slidingLayers_data()

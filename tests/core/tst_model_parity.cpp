@@ -26,7 +26,9 @@ std::string envOr(const char *name, const char *fallback)
 double toleranceFor(DType dtype, const std::string &device)
 {
     switch (dtype) {
-    case DType::Float32: return device == "cpu" ? 1e-6 : 1.5e-6;
+    // OLMo 2's norms after each half rescale small outputs to unit RMS, which brings float32 rounding up to
+    // 1.14e-6 on the CPU (the pre-norm families stay under 8.7e-7).
+    case DType::Float32: return 1.5e-6;
     case DType::BFloat16: return 3e-2;  // 8 mantissa bits
     case DType::Float16: return 5e-3;   // 11 mantissa bits
     }
@@ -52,9 +54,10 @@ private slots:
     {
         QTest::addColumn<QString>("fixture");
         // *_window: sliding windows of 4 tokens over the reference batch's 9 (Mistral: every layer; Qwen2:
-        // layer_types with 3 full layers, then 3 sliding).
+        // layer_types with 3 full layers, then 3 sliding). olmo2_postnorm: norms after each half, q/k norms
+        // over the whole projection; smollm3_nope: every other layer without RoPE.
         for (const char *name : {"llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16",
-                                 "qwen3_qknorm", "mistral_window", "qwen2_window"})
+                                 "qwen3_qknorm", "mistral_window", "qwen2_window", "olmo2_postnorm", "smollm3_nope"})
             QTest::newRow(name) << name;
     }
 

@@ -146,6 +146,8 @@ private slots:
         // its kind (Qwen2's layer_types and max_window_layers renumbered with the layers).
         QTest::newRow("mistral window") << "mistral_window" << qulonglong(5'000'000'000);
         QTest::newRow("qwen2 window") << "qwen2_window" << qulonglong(5'000'000'000);
+        QTest::newRow("olmo2 post-norms") << "olmo2_postnorm" << qulonglong(5'000'000'000);
+        QTest::newRow("smollm3 NoPE layers") << "smollm3_nope" << qulonglong(5'000'000'000);
     }
 
     void exportReloadsToTheSameLogits()
@@ -199,6 +201,8 @@ private slots:
         QCOMPARE(config["num_hidden_layers"].get<int>(), 4);
         if (config.contains("layer_types"))
             QCOMPARE(config["layer_types"].size(), size_t(4));
+        if (fixture == "smollm3_nope")  // layers 0, 1, 4, 5 kept: RoPE, none, RoPE, none
+            QVERIFY2(config["no_rope_layers"] == nlohmann::json({1, 0, 1, 0}), config["no_rope_layers"].dump().c_str());
         if (fixture == "qwen2_window") {  // full 0, 1 and sliding 4, 5 kept
             const nlohmann::json kinds = {"full_attention", "full_attention", "sliding_attention", "sliding_attention"};
             QVERIFY2(config["layer_types"] == kinds, config["layer_types"].dump().c_str());

@@ -84,7 +84,9 @@ private slots:
         QTRY_COMPARE(window.summaryPanel()->fieldText("layers"), QString("6"));
         QVERIFY(window.summaryPanel()->isVisible());
         QVERIFY(window.summaryPanel()->fieldText("tied").size() > 0);
-        QVERIFY(window.summaryPanel()->fieldText("tokenizer").contains("BPE"));
+        QCOMPARE(window.summaryPanel()->fieldText("tokenizer"), QString("byte-level BPE (tokenizer.json)"));
+        QCOMPARE(window.summaryPanel()->fieldText("window"), QString("none (full attention)"));
+        QCOMPARE(window.summaryPanel()->fieldText("features"), QString("norms before attention and MLP, q/k/v biases"));
         QVERIFY(window.windowTitle().contains("qwen2_tied_f16"));
     }
 

@@ -42,6 +42,7 @@ ModelSummaryPanel::ModelSummaryPanel(QWidget *parent) : QWidget(parent)
     addField("rope", tr("RoPE"));
     addField("tied", tr("Tied embeddings"));
     addField("window", tr("Sliding window"));
+    addField("features", tr("Block features"));
     addField("checkpoint", tr("Checkpoint"));
     addField("tokenizer", tr("Tokenizer"));
     addField("device", tr("Running on"));
@@ -92,11 +93,20 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
     m_fields["rope"]->setText(rope);
     m_fields["tied"]->setText(c.tieWordEmbeddings ? tr("yes") : tr("no"));
     const auto sliding = std::count(c.slidingLayers.begin(), c.slidingLayers.end(), true);
-    m_fields["window"]->setText(c.slidingWindow > 0 && sliding > 0
-                                    ? tr("%1 tokens, on %2 of %3 layers")
-                                          .arg(locale.toString(c.slidingWindow), locale.toString(sliding),
-                                               locale.toString(c.numLayers))
-                                    : tr("none (full attention)"));
+    m_fields["window"]->setText(
+        c.slidingWindow > 0 && sliding > 0
+            ? tr("%1 tokens, on %2 of %3 layers")
+                  .arg(locale.toString(c.slidingWindow), locale.toString(sliding), locale.toString(c.numLayers))
+            : tr("none (full attention)"));
+    QStringList features;
+    features << (c.postNorms ? tr("norms after attention and MLP") : tr("norms before attention and MLP"));
+    if (c.qkNorm)
+        features << (c.qkNormWhole ? tr("q/k norms over the projection") : tr("q/k norms per head"));
+    if (c.qkvBias)
+        features << tr("q/k/v biases");
+    if (const auto nope = std::count(c.ropeLayers.begin(), c.ropeLayers.end(), false); nope > 0)
+        features << tr("no RoPE on %1 of %2 layers").arg(locale.toString(nope), locale.toString(c.numLayers));
+    m_fields["features"]->setText(features.join(tr(", ")));
     m_fields["checkpoint"]->setText(
         tr("%1, %2 in %n file(s)", nullptr, info.shardCount)
             .arg(QString::fromStdString(info.checkpointDtype), format::bytes(info.checkpointBytes)));

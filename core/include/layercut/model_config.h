@@ -10,7 +10,7 @@
 namespace lc {
 
 /** Architectures the core runs. They share tensor names and the pre-norm decoder block. */
-enum class ModelFamily { Llama, Mistral, Qwen2, Qwen3 };
+enum class ModelFamily { Llama, Mistral, Qwen2, Qwen3, Olmo2, SmolLM3 };
 
 std::string familyName(ModelFamily family);
 
@@ -55,9 +55,12 @@ struct ModelConfig
     bool qkvBias = false;                 // q/k/v projections carry a bias (Qwen2 always; Llama/Qwen3 attention_bias)
     bool outputBias = false;              // o_proj carries a bias (Llama/Qwen3 attention_bias)
     bool mlpBias = false;                 // Llama `mlp_bias`
-    bool qkNorm = false;                  // per-head RMSNorm of q and k before RoPE (Qwen3)
+    bool qkNorm = false;                  // RMSNorm of q and k before RoPE (Qwen3: per head, over D)
+    bool qkNormWhole = false;             // OLMo 2: q/k norms over the whole projection (nh·D, nkv·D)
+    bool postNorms = false;               // OLMo 2: each half's output normalised before the residual add
     int64_t slidingWindow = 0;            // tokens, 0 when attention is full everywhere
     std::vector<bool> slidingLayers;      // per layer: attends within slidingWindow only (empty: none does)
+    std::vector<bool> ropeLayers;         // per layer: applies RoPE (empty: all do; SmolLM3's no_rope_layers)
     std::string torchDtype;               // `torch_dtype` / `dtype`, e.g. "bfloat16"; empty if absent
     std::vector<std::string> layerTypes;  // `layer_types` when present
 
@@ -72,6 +75,11 @@ struct ModelConfig
     bool isSlidingLayer(int64_t index) const
     {
         return index >= 0 && static_cast<size_t>(index) < slidingLayers.size() && slidingLayers[index];
+    }
+    /** True when layer `index` (of the checkpoint) rotates q and k (SmolLM3 leaves some layers without). */
+    bool usesRope(int64_t index) const
+    {
+        return index < 0 || static_cast<size_t>(index) >= ropeLayers.size() || ropeLayers[index];
     }
     /** Every tensor the checkpoint must contain, with its expected shape (lm_head only when untied). */
     std::vector<ExpectedTensor> expectedTensors() const;

@@ -120,6 +120,8 @@ std::string familyName(ModelFamily family)
     case ModelFamily::Mistral: return "mistral";
     case ModelFamily::Qwen2: return "qwen2";
     case ModelFamily::Qwen3: return "qwen3";
+    case ModelFamily::Olmo2: return "olmo2";
+    case ModelFamily::SmolLM3: return "smollm3";
     }
     return "llama";
 }
@@ -153,8 +155,12 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         c.family = ModelFamily::Qwen2;
     else if (c.modelType == "qwen3")
         c.family = ModelFamily::Qwen3;
+    else if (c.modelType == "olmo2")
+        c.family = ModelFamily::Olmo2;
+    else if (c.modelType == "smollm3")
+        c.family = ModelFamily::SmolLM3;
     else
-        r.fail("unknown model_type '" + c.modelType + "' (supported: llama, mistral, qwen2, qwen3)");
+        r.fail("unknown model_type '" + c.modelType + "' (supported: llama, mistral, qwen2, qwen3, olmo2, smollm3)");
 
     // Limits: the largest real models have hidden 18432, 128 heads, 126 layers and a 262144-token vocabulary.
     constexpr int64_t kMaxWidth = int64_t{1} << 20, kMaxCount = int64_t{1} << 14, kMaxVocab = int64_t{1} << 24,
@@ -226,12 +232,39 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         c.qkvBias = c.outputBias = r.flag("attention_bias", false);
         c.qkNorm = true;
         break;
+    case ModelFamily::Olmo2:
+        c.qkvBias = c.outputBias = r.flag("attention_bias", false);
+        c.qkNorm = c.qkNormWhole = c.postNorms = true;
+        break;
+    case ModelFamily::SmolLM3:
+        c.qkvBias = c.outputBias = r.flag("attention_bias", false);
+        c.mlpBias = r.flag("mlp_bias", false);
+        break;
+    }
+    if (c.family == ModelFamily::SmolLM3) {
+        // no_rope_layers[i] is 1 where layer i uses RoPE (transformers' naming); absent, every
+        // no_rope_layer_interval-th layer (default 4) goes without, as SmolLM3Config builds the list.
+        if (r.has("no_rope_layers")) {
+            const json &list = j["no_rope_layers"];
+            if (!list.is_array() || static_cast<int64_t>(list.size()) != c.numLayers)
+                r.fail("\"no_rope_layers\" must be a list of " + std::to_string(c.numLayers) + " entries, 0 or 1");
+            for (const auto &v : list) {
+                if (!v.is_number_integer() || (v.get<int64_t>() != 0 && v.get<int64_t>() != 1))
+                    r.fail("\"no_rope_layers\" must hold 0 or 1");
+                c.ropeLayers.push_back(v.get<int64_t>() == 1);
+            }
+        } else {
+            const int64_t interval = r.positiveInt("no_rope_layer_interval", kMaxCount, 4);
+            for (int64_t i = 0; i < c.numLayers; ++i)
+                c.ropeLayers.push_back((i + 1) % interval != 0);
+        }
     }
 
     // Sliding windows: Mistral's `sliding_window` (every layer); Qwen's only with use_sliding_window, for the
     // layers from max_window_layers on (as transformers builds its layer_types). An explicit `layer_types`
     // list, read below, decides instead.
-    const bool qwen = c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3;
+    const bool qwen =
+        c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3 || c.family == ModelFamily::SmolLM3;
     if (c.family == ModelFamily::Mistral && r.has("sliding_window"))
         c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions);
     if (qwen && r.flag("use_sliding_window", false) && r.has("sliding_window"))
@@ -282,7 +315,8 @@ std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
     t.push_back({"model.embed_tokens.weight", {vocabSize, H}});
     for (int64_t i = 0; i < numLayers; ++i) {
         const std::string p = "model.layers." + std::to_string(i) + ".";
-        t.push_back({p + "input_layernorm.weight", {H}});
+        if (!postNorms)
+            t.push_back({p + "input_layernorm.weight", {H}});
         t.push_back({p + "self_attn.q_proj.weight", {q, H}});
         t.push_back({p + "self_attn.k_proj.weight", {kv, H}});
         t.push_back({p + "self_attn.v_proj.weight", {kv, H}});
@@ -295,10 +329,12 @@ std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
         if (outputBias)
             t.push_back({p + "self_attn.o_proj.bias", {H}});
         if (qkNorm) {
-            t.push_back({p + "self_attn.q_norm.weight", {D}});
-            t.push_back({p + "self_attn.k_norm.weight", {D}});
+            t.push_back({p + "self_attn.q_norm.weight", {qkNormWhole ? q : D}});
+            t.push_back({p + "self_attn.k_norm.weight", {qkNormWhole ? kv : D}});
         }
         t.push_back({p + "post_attention_layernorm.weight", {H}});
+        if (postNorms)
+            t.push_back({p + "post_feedforward_layernorm.weight", {H}});
         t.push_back({p + "mlp.gate_proj.weight", {I, H}});
         t.push_back({p + "mlp.up_proj.weight", {I, H}});
         t.push_back({p + "mlp.down_proj.weight", {H, I}});

@@ -63,9 +63,10 @@ std::vector<at::Tensor> trainableTensors(const DecoderLayerWeights &layer)
             out.push_back(adapter->b);
         }
     const bool fusedQkv = layer.qkvProj.defined();
-    for (const at::Tensor *t : {&layer.inputNorm, &layer.qkvProj, &layer.qkvBias, &layer.oProj, &layer.oBias,
-                                &layer.qNorm, &layer.kNorm, &layer.postNorm, &layer.gateProj, &layer.gateBias,
-                                &layer.upProj, &layer.upBias, &layer.downProj, &layer.downBias})
+    for (const at::Tensor *t :
+         {&layer.inputNorm, &layer.qkvProj, &layer.qkvBias, &layer.oProj, &layer.oBias, &layer.qNorm, &layer.kNorm,
+          &layer.postNorm, &layer.postFeedforwardNorm, &layer.gateProj, &layer.gateBias, &layer.upProj, &layer.upBias,
+          &layer.downProj, &layer.downBias})
         if (t->defined() && t->requires_grad())
             out.push_back(*t);
     if (!fusedQkv)
@@ -211,14 +212,21 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         k = project(layer, Proj::K, x, pass);
         v = project(layer, Proj::V, x, pass);
     }
+    if (m_config.qkNormWhole) {  // OLMo 2: RMSNorm over the whole projection, (B, T, nh*D) and (B, T, nkv*D)
+        q = rmsNorm(q.contiguous(), layer.qNorm);
+        k = rmsNorm(k.contiguous(), layer.kNorm);
+    }
     q = q.view({B, T, nh, D});   // (B, T, nh, D)
     k = k.view({B, T, nkv, D});  // (B, T, nkv, D)
     v = v.view({B, T, nkv, D});
-    if (m_config.qkNorm) {  // Qwen3: per-head RMSNorm over D, before RoPE
+    if (m_config.qkNorm && !m_config.qkNormWhole) {  // Qwen3: per-head RMSNorm over D, before RoPE
         q = rmsNorm(q, layer.qNorm);
         k = rmsNorm(k, layer.kNorm);
     }
-    if (fusable({&q, &k})) {
+    if (!m_config.usesRope(layer.originalIndex)) {  // SmolLM3's NoPE layers: positions only through the mask
+        q = q.transpose(1, 2);
+        k = k.transpose(1, 2);
+    } else if (fusable({&q, &k})) {
         q = fused::rope(q, cos, sin).transpose(1, 2);  // (B, nh, T, D)
         k = fused::rope(k, cos, sin).transpose(1, 2);  // (B, nkv, T, D)
     } else {
@@ -270,6 +278,13 @@ at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::
                                     const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass,
                                     AttentionExtras *extras) const
 {
+    if (m_config.postNorms) {
+        // OLMo 2: no norm in front; each half's output is normalised before it joins the residual stream.
+        const at::Tensor attended = attention(layer, x, cos, sin, attnMask, pass, extras);
+        throwIfStopped(pass.stop);
+        const at::Tensor h = x + rmsNorm(attended, layer.postNorm);
+        return h + rmsNorm(feedForward(layer, h, pass), layer.postFeedforwardNorm);
+    }
     // pre-norm attention, residual, then the feed-forward's pre-norm
     const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask, pass, extras);
     // Half a block is the finest a stop can interrupt: on the CPU one block of a long batch takes seconds.
@@ -281,10 +296,15 @@ at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::
         h = x + attended;
         n = rmsNorm(h, layer.postNorm);
     }
-    // SwiGLU feed-forward, residual
-    const at::Tensor gate = project(layer, Proj::Gate, n, pass), up = project(layer, Proj::Up, n, pass);
+    return h + feedForward(layer, n, pass);
+}
+
+at::Tensor LlamaModel::feedForward(const DecoderLayerWeights &layer, const at::Tensor &x, const PassOptions &pass) const
+{
+    // SwiGLU: down(silu(gate(x)) · up(x))
+    const at::Tensor gate = project(layer, Proj::Gate, x, pass), up = project(layer, Proj::Up, x, pass);
     const at::Tensor act = fusable({&gate, &up}) ? fused::siluMul(gate, up) : at::silu(gate) * up;
-    return h + project(layer, Proj::Down, act, pass);
+    return project(layer, Proj::Down, act, pass);
 }
 
 PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix, std::stop_token stop) const

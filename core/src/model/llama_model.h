@@ -118,6 +118,8 @@ private:
     at::Tensor attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
                          const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass,
                          AttentionExtras *extras) const;
+    /** The block's feed-forward on x [B, T, H] (already normalised where the family does so first). */
+    at::Tensor feedForward(const DecoderLayerWeights &layer, const at::Tensor &x, const PassOptions &pass) const;
     /** W x + b for projection p, W dense or NF4, plus its LoRA adapter's contribution when attached. */
     at::Tensor project(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x, const PassOptions &pass) const;
     /** The adapter's scale · B (A dropout(x)) in x's dtype. */

@@ -43,12 +43,13 @@ struct DecoderLayerWeights
     at::Tensor kProj, kBias;  // [nkv*D, H], [nkv*D]
     at::Tensor vProj, vBias;  // [nkv*D, H], [nkv*D]
     at::Tensor oProj, oBias;  // [H, nh*D], [H]
-    at::Tensor qNorm, kNorm;  // [D] (Qwen3)
+    at::Tensor qNorm, kNorm;  // [D] (Qwen3), or [nh*D], [nkv*D] over the whole projection (OLMo 2)
     // feed-forward
-    at::Tensor postNorm;            // [H]
-    at::Tensor gateProj, gateBias;  // [I, H], [I]
-    at::Tensor upProj, upBias;      // [I, H], [I]
-    at::Tensor downProj, downBias;  // [H, I], [H]
+    at::Tensor postNorm;             // [H]: before the feed-forward; after attention, on its output (OLMo 2)
+    at::Tensor postFeedforwardNorm;  // [H]: on the feed-forward's output (OLMo 2)
+    at::Tensor gateProj, gateBias;   // [I, H], [I]
+    at::Tensor upProj, upBias;       // [I, H], [I]
+    at::Tensor downProj, downBias;   // [H, I], [H]
     // q|k|v fused for one GEMM; when set, qProj/kProj/vProj (and biases) are views into it, so memory
     // is not doubled. gate|up is deliberately not fused: with the fused SiLU·up kernel reading the strided
     // halves it measured the same as two GEMMs (H200, Llama-3-8B shape), and without it slower.

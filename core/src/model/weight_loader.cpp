@@ -29,6 +29,7 @@ const std::vector<std::pair<std::string, LayerSlot>> &layerSlots()
         {"self_attn.q_norm.weight", &DecoderLayerWeights::qNorm},
         {"self_attn.k_norm.weight", &DecoderLayerWeights::kNorm},
         {"post_attention_layernorm.weight", &DecoderLayerWeights::postNorm},
+        {"post_feedforward_layernorm.weight", &DecoderLayerWeights::postFeedforwardNorm},
         {"mlp.gate_proj.weight", &DecoderLayerWeights::gateProj},
         {"mlp.gate_proj.bias", &DecoderLayerWeights::gateBias},
         {"mlp.up_proj.weight", &DecoderLayerWeights::upProj},

@@ -75,6 +75,15 @@ nlohmann::json configFor(nlohmann::json config, int64_t sourceLayers, const std:
 {
     const auto L = static_cast<size_t>(sourceLayers);
     config["num_hidden_layers"] = sources.size();
+    // SmolLM3 without no_rope_layers: the default pattern (every no_rope_layer_interval-th layer without RoPE)
+    // would not follow the blocks, so the list is written out, then kept in step below.
+    if (config.value("model_type", "") == "smollm3" && !config.contains("no_rope_layers")) {
+        const int64_t interval = config.value("no_rope_layer_interval", int64_t{4});
+        nlohmann::json list = nlohmann::json::array();
+        for (int64_t i = 0; i < sourceLayers; ++i)
+            list.push_back(interval > 0 && (i + 1) % interval != 0 ? 1 : 0);
+        config["no_rope_layers"] = list;
+    }
     for (auto it = config.begin(); it != config.end(); ++it) {
         const bool perLayer =
             it.value().is_array() && it.value().size() == L && it.key().find("layer") != std::string::npos;

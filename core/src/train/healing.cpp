@@ -281,6 +281,7 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const std::vector<int6
         const std::string p = layerPrefix(index);
         unfreeze(layer.inputNorm, p + "input_layernorm.weight");
         unfreeze(layer.postNorm, p + "post_attention_layernorm.weight");
+        unfreeze(layer.postFeedforwardNorm, p + "post_feedforward_layernorm.weight");
         unfreeze(layer.qNorm, p + "self_attn.q_norm.weight");
         unfreeze(layer.kNorm, p + "self_attn.k_norm.weight");
         for (size_t i = 0; i < kProjections; ++i) {
