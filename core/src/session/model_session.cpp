@@ -79,16 +79,7 @@ ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
 {
     requireFolder(folder);
     const ModelConfig config = ModelConfig::fromFile(folder / "config.json");
-    ModelInfo info = describe(folder, config, Checkpoint::open(folder));
-    // Which file runs, and as what (a folder may ship both): loading it says; one that cannot run says why.
-    if (!info.tokenizerKind.empty()) {
-        try {
-            info.tokenizerKind = loadTokenizer(folder)->kind();
-        } catch (const Error &e) {
-            info.tokenizerKind += std::string(" (cannot be used: ") + e.what() + ")";
-        }
-    }
-    return info;
+    return describe(folder, config, Checkpoint::open(folder));
 }
 
 DType ModelSession::computeDType(const ModelInfo &info, const LoadOptions &options)

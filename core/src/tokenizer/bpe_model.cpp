@@ -61,9 +61,8 @@ BpeModel::BpeModel(const nlohmann::json &model, const TokenizerJsonReader &r) : 
     m_ignoreMerges = r.flag(model, "ignore_merges", "model", false);
     m_byteFallback = r.flag(model, "byte_fallback", "model", false);
     m_fuseUnknown = r.flag(model, "fuse_unk", "model", false);
-    m_unkToken = r.text(model, "unk_token", "model", "");
-    if (!m_unkToken.empty())
-        m_unk = tokenId(m_unkToken);
+    if (const std::string unk = r.text(model, "unk_token", "model", ""); !unk.empty())
+        m_unk = tokenId(unk);
 }
 
 std::optional<int32_t> BpeModel::tokenId(const std::string &token) const

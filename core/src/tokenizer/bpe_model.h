@@ -33,7 +33,6 @@ public:
 
     std::optional<int32_t> tokenId(const std::string &token) const;
     const std::unordered_map<std::string, int32_t> &vocabulary() const { return m_vocab; }
-    const std::string &unknownToken() const { return m_unkToken; }
 
 private:
     std::vector<int32_t> mergeWord(std::string_view word) const;
@@ -46,7 +45,6 @@ private:
     };
     std::unordered_map<uint64_t, Merge> m_merges;  // key: left id << 32 | right id
     bool m_ignoreMerges = false, m_byteFallback = false, m_fuseUnknown = false;
-    std::string m_unkToken;
     std::optional<int32_t> m_unk;
 
     // Longer words are not cached: a 10 MB line must not stay in memory as a cache key.

@@ -18,8 +18,6 @@ class ByteAlphabet
 public:
     static const ByteAlphabet &instance();
 
-    /** The UTF-8 of the character that spells `byte`. */
-    const std::string &character(uint8_t byte) const { return m_byteToChar[byte]; }
     /** Every byte of `text` spelled as its character. */
     std::string spell(std::string_view text) const;
     /** The byte a character (one UTF-8 sequence) spells, if it is one of the 256. */

@@ -28,7 +28,6 @@ public:
 
     /** `text` (valid UTF-8) normalised. */
     std::string apply(std::string text) const;
-    bool empty() const { return m_steps.empty(); }
 
 private:
     struct Step;

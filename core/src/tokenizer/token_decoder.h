@@ -25,7 +25,6 @@ public:
     TokenDecoder(TokenDecoder &&) noexcept;
 
     std::string decode(std::vector<std::string> tokens) const;
-    bool empty() const { return m_steps.empty(); }
 
 private:
     struct Step;
