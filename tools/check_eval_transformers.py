@@ -63,7 +63,10 @@ CASES = ([{"fixture": f, "data": "fixture"} for f in FAMILIES]
             {"fixture": "qwen2_window", "data": "fixture", "drop": (2, 4)},
             {"fixture": "qwen2_window", "data": "synthetic", "cli": ["--no-prefix-reuse"]},
             {"fixture": "olmo2_postnorm", "data": "synthetic"},
-            {"fixture": "smollm3_nope", "data": "synthetic", "drop": (2, 4)}])
+            {"fixture": "smollm3_nope", "data": "synthetic", "drop": (2, 4)},
+            # Soft-capped attention over the prefix cache and soft-capped logits; local/global RoPE bases.
+            {"fixture": "gemma2_softcap", "data": "synthetic"},
+            {"fixture": "gemma3_text", "data": "synthetic", "drop": (2, 4)}])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -294,7 +297,8 @@ def run(cmd):
 
 
 def load_reference_model(folder, drop, device):
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
+    # eager: SDPA would ignore Gemma 2's attention soft-capping
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager")
     if drop:  # transformers' own model without those layers: the oracle for what pruning means
         kept = [layer for i, layer in enumerate(model.model.layers) if not drop[0] <= i < drop[1]]
         model.model.layers = torch.nn.ModuleList(kept)
@@ -329,8 +333,11 @@ def main():
     ap.add_argument("--boolq-shots", type=int, default=0, help="with --model: BoolQ few-shot examples")
     ap.add_argument("--only", help="run only the fixture cases that set this option (drop, cli, shots, limit, "
                     "max_length, boolq_shots)")
+    ap.add_argument("--fixtures", help="run only the cases of these fixtures (comma-separated)")
     args = ap.parse_args()
     cases = [c for c in CASES if not args.only or args.only in c]
+    if args.fixtures:
+        cases = [c for c in cases if c["fixture"] in args.fixtures.split(",")]
     if args.model:
         cases = [{"fixture": os.path.basename(os.path.normpath(args.model)), "folder": args.model, "data": "given",
                   "shots": args.shots, "boolq_shots": args.boolq_shots}]

@@ -22,9 +22,10 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM
 
-from check_export_transformers import FIXTURES, TOLERANCE, compare, report
+from check_export_transformers import ATTENTION, FIXTURES, TOLERANCE, compare, report
 
-FAMILIES = ["llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16", "qwen3_qknorm"]
+FAMILIES = ["llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16", "qwen3_qknorm",
+            "gemma2_softcap", "gemma3_text"]
 CASES = [(f, ["--after", "1,3", "--init", init]) for f in FAMILIES for init in ("copy", "average")]
 CASES += [(f, ["--s-strategy"]) for f in FAMILIES]
 
@@ -61,7 +62,7 @@ def main():
             ref = load_file(os.path.join(source, "reference.safetensors"))
             ids, mask = ref["input_ids"], ref["attention_mask"]
 
-            oracle = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32)
+            oracle = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32, attn_implementation=ATTENTION)
             if summary["dropped_layers"]:
                 oracle = without_last(oracle, len(summary["dropped_layers"]))
             clean, info, config, e_lc, e_hf = compare(cli, out, ids, mask, hf_logits(oracle, ids, mask, args.device),

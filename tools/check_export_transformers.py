@@ -34,8 +34,12 @@ CASES = [  # fixture, extra prune arguments
     ("qwen2_window", []),    # layer_types: 3 full, then 3 sliding
     ("olmo2_postnorm", []),  # norms after each half, q/k norms over the projection
     ("smollm3_nope", []),    # every other layer without RoPE: no_rope_layers kept in step
+    ("gemma2_softcap", []),  # soft-capping, four norms; the default layer pattern written out as layer_types
+    ("gemma3_text", []),     # q/k norms, local/global RoPE bases per layer type
 ]
 DROP = (2, 4)  # 0-based, end exclusive
+# transformers' reference attention: SDPA ignores Gemma 2's attention soft-capping (the eager path applies it).
+ATTENTION = "eager"
 
 
 def relative(a, b, mask):
@@ -60,7 +64,8 @@ def layercut_logits(cli, folder, ids, mask):
 
 def compare(cli, folder, ids, mask, oracle, device):
     """transformers loads `folder`: (loads cleanly, loading info, its logits, error vs LayerCut, error vs oracle)."""
-    model, info = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, output_loading_info=True)
+    model, info = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, output_loading_info=True,
+                                                       attn_implementation=ATTENTION)
     clean = not any(info[k] for k in ("missing_keys", "unexpected_keys", "mismatched_keys"))
     with torch.no_grad():
         ours_hf = model.to(device)(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float().cpu()
@@ -97,7 +102,8 @@ def main():
             ids, mask = ref["input_ids"], ref["attention_mask"]
 
             with torch.no_grad():
-                oracle = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32)
+                oracle = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32,
+                                                              attn_implementation=ATTENTION)
                 if "--out-dtype" in extra:  # the oracle rounds its weights as the export did (not inv_freq)
                     for p in oracle.parameters():
                         p.data = p.data.to(torch.bfloat16).to(torch.float32)

@@ -1794,6 +1794,34 @@ The curves start with its first step.</source>
         <source>, </source>
         <translation>，</translation>
     </message>
+    <message>
+        <source>; sliding layers θ = %1</source>
+        <translation>；滑动窗口层 θ = %1</translation>
+    </message>
+    <message>
+        <source>norms before and after attention and MLP</source>
+        <translation>注意力和 MLP 前后均有归一化</translation>
+    </message>
+    <message>
+        <source>norms scale by 1 + w</source>
+        <translation>归一化按 1 + w 缩放</translation>
+    </message>
+    <message>
+        <source>GeGLU (tanh GELU)</source>
+        <translation>GeGLU（tanh GELU）</translation>
+    </message>
+    <message>
+        <source>embeddings × √hidden</source>
+        <translation>嵌入 × √hidden</translation>
+    </message>
+    <message>
+        <source>attention soft-capping at %1</source>
+        <translation>注意力软上限 %1</translation>
+    </message>
+    <message>
+        <source>logit soft-capping at %1</source>
+        <translation>logit 软上限 %1</translation>
+    </message>
 </context>
 <context>
     <name>PreferencesDialog</name>

@@ -2,6 +2,7 @@
 #include "cli_output.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -54,15 +55,33 @@ nlohmann::ordered_json infoJson(const ModelInfo &info)
     j["shards"] = info.shardCount;
     j["tied_embeddings"] = c.tieWordEmbeddings;
     j["rope_theta"] = c.ropeTheta;
+    if (c.ropeScaling.type != RopeScaling::Type::None)
+        j["rope_scaling"] = (c.ropeScaling.type == RopeScaling::Type::Linear ? "linear ×" : "llama3 ×") +
+                            nlohmann::ordered_json(c.ropeScaling.factor).dump();
+    if (c.hasSlidingRope())
+        j["sliding_rope_theta"] = c.slidingRopeTheta;
     if (c.slidingWindow > 0) {
         j["sliding_window"] = c.slidingWindow;
         j["sliding_layers"] = std::count(c.slidingLayers.begin(), c.slidingLayers.end(), true);
     }
     if (!c.ropeLayers.empty())
         j["layers_without_rope"] = std::count(c.ropeLayers.begin(), c.ropeLayers.end(), false);
-    j["norms"] = c.postNorms ? "after attention and MLP" : "before attention and MLP";
+    j["norms"] = !c.postNorms ? "before attention and MLP"
+                 : c.preNorms ? "before and after attention and MLP"
+                              : "after attention and MLP";
+    if (c.unitOffsetNorms)
+        j["norm_scale"] = "1 + weight";
     if (c.qkNorm)
         j["qk_norm"] = c.qkNormWhole ? "over the projection" : "per head";
+    j["activation"] = c.activation == Activation::GeluTanh ? "gelu_pytorch_tanh" : "silu";
+    if (c.scaledEmbeddings)
+        j["embedding_scale"] = std::sqrt(static_cast<double>(c.hiddenSize));
+    if (c.queryPreAttnScalar > 0)
+        j["query_pre_attn_scalar"] = c.queryPreAttnScalar;
+    if (c.attnLogitSoftcap > 0)
+        j["attention_softcap"] = c.attnLogitSoftcap;
+    if (c.finalLogitSoftcap > 0)
+        j["final_logit_softcap"] = c.finalLogitSoftcap;
     j["tokenizer"] = info.tokenizerKind.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(info.tokenizerKind);
     return j;
 }

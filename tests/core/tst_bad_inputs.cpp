@@ -190,10 +190,10 @@ QList<QPair<QString, BadInput>> catalogue()
     model("config: an array", "config.json", "[]", info, {"config.json", "object"});
     configRow("config: unknown family",
               [](Json &j) {
-                  j["model_type"] = "gemma2";
+                  j["model_type"] = "gpt_neox";
                   j["architectures"] = {"Gemma2ForCausalLM"};
               },
-              {"gemma2"});
+              {"gpt_neox"});
     configRow("config: hidden_size a string", [](Json &j) { j["hidden_size"] = "64"; }, {"hidden_size"});
     configRow("config: hidden_size negative", [](Json &j) { j["hidden_size"] = -64; }, {"hidden_size"});
     configRow("config: hidden_size a float", [](Json &j) { j["hidden_size"] = 64.5; }, {"hidden_size", "integer"});

@@ -239,6 +239,9 @@ private slots:
         // A window of 4 tokens: the shared prefix's keys are cut by it, in the cache as in the whole prompt.
         QTest::newRow("mistral, sliding window") << "mistral_window";
         QTest::newRow("olmo2, q/k norms over the projection") << "olmo2_postnorm";
+        // Attention soft-capping (no SDPA) over the cached prefix; final soft-capping on the scored rows.
+        QTest::newRow("gemma2, soft-capping") << "gemma2_softcap";
+        QTest::newRow("gemma3, local and global RoPE") << "gemma3_text";
     }
 
     void scoresEqualTheForwardPass()

@@ -267,6 +267,7 @@ private slots:
         QTest::newRow("llama3, float32") << "llama3_gqa_sharded" << 1e-5;
         QTest::newRow("qwen2, tied, q/k/v biases, float16") << "qwen2_tied_f16" << 5e-3;
         QTest::newRow("olmo2, norms after each half") << "olmo2_postnorm" << 1e-5;
+        QTest::newRow("gemma2, four norms, soft-capping") << "gemma2_softcap" << 1e-5;
     }
 
     void mergedWeightsGiveTheAdaptedLogits()
@@ -303,6 +304,9 @@ private slots:
         // forward pass does.
         QTest::newRow("mistral, sliding window") << "mistral_window";
         QTest::newRow("smollm3, layers without RoPE") << "smollm3_nope";
+        // The training loss soft-caps the logits as the forward pass does; sliding layers rotate with their own base.
+        QTest::newRow("gemma2, final soft-capping") << "gemma2_softcap";
+        QTest::newRow("gemma3, local RoPE") << "gemma3_text";
     }
 
     void validationLossIsTheForwardPassLoss()

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // config.json parsing for every family, both RoPE layouts, and the errors for what we do not run.
+#include <algorithm>
+
 #include <QTest>
 
 #include "layercut/error.h"
@@ -94,6 +96,17 @@ private slots:
                                                << "\"no_rope_layers\" must be a list of 2 entries";
         QTest::newRow("no_rope_layers value") << R"({"model_type": "smollm3", "no_rope_layers": [1, 2], )" + base + "}"
                                               << "\"no_rope_layers\" must hold 0 or 1";
+        QTest::newRow("multimodal gemma3") << R"({"model_type": "gemma3", )" + base + "}"
+                                           << "LayerCut runs the text-only 'gemma3_text' checkpoints";
+        QTest::newRow("gemma with plain gelu")
+            << R"({"model_type": "gemma2", "hidden_activation": "gelu", )" + base + "}"
+            << "unsupported hidden_activation 'gelu'";
+        QTest::newRow("embedding gemma") << R"({"model_type": "gemma3_text", "use_bidirectional_attention": true, )" +
+                                                base + "}"
+                                         << "an embedding model";
+        QTest::newRow("rope per layer type outside gemma3")
+            << R"({"model_type": "llama", "rope_parameters": {"full_attention": {"rope_theta": 1e6}}, )" + base + "}"
+            << "rope_parameters per layer type are supported for gemma3_text only";
         QTest::newRow("negative max_window_layers")
             << R"({"model_type": "qwen2", "use_sliding_window": true, "sliding_window": 8, "max_window_layers": -1, )" +
                    base + "}"
@@ -121,6 +134,61 @@ private slots:
             "config.json");
         QCOMPARE(c.slidingWindow, int64_t(4096));
         QCOMPARE(c.slidingLayers, std::vector<bool>({true, true}));  // Mistral: every layer
+    }
+
+    void gemmaFeatures()
+    {
+        // Gemma 3 1B's config.json as transformers 4 wrote it: the local RoPE base apart, no soft-capping.
+        const auto g3 = ModelConfig::fromJsonText(
+            R"({"architectures": ["Gemma3ForCausalLM"], "attn_logit_softcapping": null, "final_logit_softcapping": null,
+                "head_dim": 256, "hidden_activation": "gelu_pytorch_tanh", "hidden_size": 1152,
+                "intermediate_size": 6912, "max_position_embeddings": 32768, "model_type": "gemma3_text",
+                "num_attention_heads": 4, "num_hidden_layers": 26, "num_key_value_heads": 1,
+                "query_pre_attn_scalar": 256, "rms_norm_eps": 1e-06, "rope_local_base_freq": 10000,
+                "rope_scaling": null, "rope_theta": 1000000, "sliding_window": 512, "sliding_window_pattern": 6,
+                "vocab_size": 262144})",
+            "config.json");
+        QCOMPARE(g3.family, ModelFamily::Gemma3);
+        QCOMPARE(g3.ropeTheta, 1e6);
+        QCOMPARE(g3.slidingRopeTheta, 1e4);
+        QVERIFY(g3.tieWordEmbeddings && g3.qkNorm && !g3.qkNormWhole && g3.preNorms && g3.postNorms);
+        QVERIFY(g3.unitOffsetNorms && g3.scaledEmbeddings && g3.activation == Activation::GeluTanh);
+        QCOMPARE(g3.attnLogitSoftcap, 0.0);
+        QCOMPARE(g3.finalLogitSoftcap, 0.0);
+        QCOMPARE(g3.attentionScale(), 1.0 / 16);
+        QCOMPARE(std::count(g3.slidingLayers.begin(), g3.slidingLayers.end(), false), 4);  // layers 5, 11, 17, 23
+        QVERIFY(!g3.isSlidingLayer(5) && g3.isSlidingLayer(6));
+        QCOMPARE(g3.slidingWindow, int64_t(512));
+        // Linear scaling from rope_scaling applies to the global layers only.
+        const auto g3scaled = ModelConfig::fromJsonText(
+            R"({"model_type": "gemma3_text", "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+                "num_attention_heads": 4, "vocab_size": 100, "rope_scaling": {"rope_type": "linear", "factor": 8.0}})",
+            "config.json");
+        QCOMPARE(g3scaled.ropeScaling.type, RopeScaling::Type::Linear);
+        QCOMPARE(g3scaled.slidingRopeScaling.type, RopeScaling::Type::None);
+        QCOMPARE(g3scaled.headDim, int64_t(256));  // the class's default, not hidden / heads
+
+        // Gemma 2: soft-capping at the class's defaults when the keys are absent, none when null.
+        const std::string g2 = R"({"model_type": "gemma2", "hidden_size": 64, "intermediate_size": 128,
+            "num_hidden_layers": 2, "num_attention_heads": 4, "vocab_size": 100, "head_dim": 16)";
+        const auto defaults = ModelConfig::fromJsonText(g2 + "}", "config.json");
+        QCOMPARE(defaults.attnLogitSoftcap, 50.0);
+        QCOMPARE(defaults.finalLogitSoftcap, 30.0);
+        QCOMPARE(defaults.attentionScale(), 1.0 / 16);  // query_pre_attn_scalar 256
+        QVERIFY(!defaults.hasSlidingRope());
+        const auto none = ModelConfig::fromJsonText(
+            g2 + R"(, "attn_logit_softcapping": null, "final_logit_softcapping": null, "query_pre_attn_scalar": 144})",
+            "config.json");
+        QCOMPARE(none.attnLogitSoftcap, 0.0);
+        QCOMPARE(none.finalLogitSoftcap, 0.0);
+        QCOMPARE(none.attentionScale(), 1.0 / 12);
+        // Llama keeps 1/sqrt(head_dim) and plain norms.
+        const auto llama = ModelConfig::fromJsonText(
+            R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+                "num_attention_heads": 4, "vocab_size": 100})",
+            "config.json");
+        QCOMPARE(llama.attentionScale(), 0.25);
+        QVERIFY(!llama.unitOffsetNorms && !llama.scaledEmbeddings && !llama.postNorms && llama.preNorms);
     }
 
     void ropeLayers_data()
@@ -166,6 +234,14 @@ private slots:
         QTest::newRow("layer_types decide")
             << qwen + R"("use_sliding_window": true, "max_window_layers": 2, "layer_types": ["sliding_attention",
                  "full_attention", "sliding_attention", "full_attention"])"
+            << std::vector<bool>{true, false, true, false};
+        // Gemma: the config classes' default patterns when layer_types is absent.
+        QTest::newRow("gemma2: every other layer from the first")
+            << R"("model_type": "gemma2")" << std::vector<bool>{true, false, true, false};
+        QTest::newRow("gemma3: every 6th layer global (none of 4)")
+            << R"("model_type": "gemma3_text")" << std::vector<bool>{true, true, true, true};
+        QTest::newRow("gemma3: sliding_window_pattern 2")
+            << R"("model_type": "gemma3_text", "sliding_window_pattern": 2)"
             << std::vector<bool>{true, false, true, false};
         QTest::newRow("mistral, window null")
             << R"("model_type": "mistral", "sliding_window": null)" << std::vector<bool>{};

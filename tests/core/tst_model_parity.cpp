@@ -55,9 +55,13 @@ private slots:
         QTest::addColumn<QString>("fixture");
         // *_window: sliding windows of 4 tokens over the reference batch's 9 (Mistral: every layer; Qwen2:
         // layer_types with 3 full layers, then 3 sliding). olmo2_postnorm: norms after each half, q/k norms
-        // over the whole projection; smollm3_nope: every other layer without RoPE.
-        for (const char *name : {"llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16",
-                                 "qwen3_qknorm", "mistral_window", "qwen2_window", "olmo2_postnorm", "smollm3_nope"})
+        // over the whole projection; smollm3_nope: every other layer without RoPE. gemma2_softcap: four norms
+        // scaled by 1 + w, embeddings × √H, GeGLU, attention and final soft-capping that bite, every other layer
+        // sliding (from a transformers-4 config without layer_types); gemma3_text: q/k norms, local RoPE base,
+        // linear scaling on the global layers only, two sliding layers then one global.
+        for (const char *name :
+             {"llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16", "qwen3_qknorm",
+              "mistral_window", "qwen2_window", "olmo2_postnorm", "smollm3_nope", "gemma2_softcap", "gemma3_text"})
             QTest::newRow(name) << name;
     }
 
@@ -74,7 +78,13 @@ private slots:
         const double logitsErr = test::relativeError(r.logits, ref.logits, ref.batch, 1, r.vocab);
         const double statesErr = test::relativeError(r.states, ref.states, ref.batch, r.numStates, r.hidden);
         qInfo("%s: logits relative error %.3g, states %.3g", qPrintable(fixture), logitsErr, statesErr);
-        const double tol = toleranceFor(m_dtype, m_device);
+        // The Gemma fixtures amplify rounding: norms scale by 1 + w (about 2 here), Gemma 3's q/k norms make
+        // attention logits about four times sharper, Gemma 2's soft-capping bends them. transformers itself
+        // measured this far from its own float32 CPU reference: float32 on the CPU against float64, 1.3e-6
+        // (Gemma 2) and 4.5e-6 (Gemma 3); bfloat16 on an H200, 0.052 (Gemma 2, eager) and 0.063 / 0.080 (Gemma 3,
+        // eager / SDPA), where LayerCut measured 0.052 and 0.080. Their bounds are four times the others'.
+        const bool amplifying = fixture.startsWith("gemma");
+        const double tol = toleranceFor(m_dtype, m_device) * (amplifying ? 4 : 1);
         QVERIFY2(logitsErr <= tol, qPrintable(QString("logits error %1 > %2").arg(logitsErr).arg(tol)));
         QVERIFY2(statesErr <= tol, qPrintable(QString("states error %1 > %2").arg(statesErr).arg(tol)));
     }

@@ -148,6 +148,10 @@ private slots:
         QTest::newRow("qwen2 window") << "qwen2_window" << qulonglong(5'000'000'000);
         QTest::newRow("olmo2 post-norms") << "olmo2_postnorm" << qulonglong(5'000'000'000);
         QTest::newRow("smollm3 NoPE layers") << "smollm3_nope" << qulonglong(5'000'000'000);
+        // Gemma 2's config has no layer_types (its default pattern, every other layer sliding, is written out);
+        // Gemma 3's has them, with a RoPE base per layer type.
+        QTest::newRow("gemma2 soft-capping") << "gemma2_softcap" << qulonglong(5'000'000'000);
+        QTest::newRow("gemma3 local/global") << "gemma3_text" << qulonglong(5'000'000'000);
     }
 
     void exportReloadsToTheSameLogits()
@@ -203,6 +207,11 @@ private slots:
             QCOMPARE(config["layer_types"].size(), size_t(4));
         if (fixture == "smollm3_nope")  // layers 0, 1, 4, 5 kept: RoPE, none, RoPE, none
             QVERIFY2(config["no_rope_layers"] == nlohmann::json({1, 0, 1, 0}), config["no_rope_layers"].dump().c_str());
+        const nlohmann::json s = "sliding_attention", f = "full_attention";
+        if (fixture == "gemma2_softcap")  // 0, 1, 4, 5 of sliding, full, sliding, full, ...
+            QVERIFY2(config["layer_types"] == nlohmann::json({s, f, s, f}), config["layer_types"].dump().c_str());
+        if (fixture == "gemma3_text")  // 0, 1, 4, 5 of S, S, F, S, S, F
+            QVERIFY2(config["layer_types"] == nlohmann::json({s, s, s, f}), config["layer_types"].dump().c_str());
         if (fixture == "qwen2_window") {  // full 0, 1 and sliding 4, 5 kept
             const nlohmann::json kinds = {"full_attention", "full_attention", "sliding_attention", "sliding_attention"};
             QVERIFY2(config["layer_types"] == kinds, config["layer_types"].dump().c_str());

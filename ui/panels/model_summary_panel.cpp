@@ -90,6 +90,8 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
         rope += tr(", linear scaling ×%1").arg(c.ropeScaling.factor);
     else if (c.ropeScaling.type == lc::RopeScaling::Type::Llama3)
         rope += tr(", Llama 3 scaling ×%1").arg(c.ropeScaling.factor);
+    if (c.hasSlidingRope())
+        rope += tr("; sliding layers θ = %1").arg(locale.toString(c.slidingRopeTheta, 'g', 8));
     m_fields["rope"]->setText(rope);
     m_fields["tied"]->setText(c.tieWordEmbeddings ? tr("yes") : tr("no"));
     const auto sliding = std::count(c.slidingLayers.begin(), c.slidingLayers.end(), true);
@@ -99,11 +101,23 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
                   .arg(locale.toString(c.slidingWindow), locale.toString(sliding), locale.toString(c.numLayers))
             : tr("none (full attention)"));
     QStringList features;
-    features << (c.postNorms ? tr("norms after attention and MLP") : tr("norms before attention and MLP"));
+    features << (!c.postNorms ? tr("norms before attention and MLP")
+                 : c.preNorms ? tr("norms before and after attention and MLP")
+                              : tr("norms after attention and MLP"));
+    if (c.unitOffsetNorms)
+        features << tr("norms scale by 1 + w");
     if (c.qkNorm)
         features << (c.qkNormWhole ? tr("q/k norms over the projection") : tr("q/k norms per head"));
     if (c.qkvBias)
         features << tr("q/k/v biases");
+    if (c.activation == lc::Activation::GeluTanh)
+        features << tr("GeGLU (tanh GELU)");
+    if (c.scaledEmbeddings)
+        features << tr("embeddings × √hidden");
+    if (c.attnLogitSoftcap > 0)
+        features << tr("attention soft-capping at %1").arg(locale.toString(c.attnLogitSoftcap));
+    if (c.finalLogitSoftcap > 0)
+        features << tr("logit soft-capping at %1").arg(locale.toString(c.finalLogitSoftcap));
     if (const auto nope = std::count(c.ropeLayers.begin(), c.ropeLayers.end(), false); nope > 0)
         features << tr("no RoPE on %1 of %2 layers").arg(locale.toString(nope), locale.toString(c.numLayers));
     m_fields["features"]->setText(features.join(tr(", ")));

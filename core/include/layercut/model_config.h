@@ -9,8 +9,9 @@
 
 namespace lc {
 
-/** Architectures the core runs. They share tensor names and the pre-norm decoder block. */
-enum class ModelFamily { Llama, Mistral, Qwen2, Qwen3, Olmo2, SmolLM3 };
+/** Architectures the core runs. They share tensor names and the decoder block's shape (attention, then a
+ *  gated MLP, each on the residual stream); the flags of ModelConfig say where they differ. */
+enum class ModelFamily { Llama, Mistral, Qwen2, Qwen3, Olmo2, SmolLM3, Gemma2, Gemma3 };
 
 std::string familyName(ModelFamily family);
 
@@ -23,6 +24,12 @@ struct RopeScaling
     double lowFreqFactor = 1.0;           // llama3, e.g. 1.0
     double highFreqFactor = 4.0;          // llama3, e.g. 4.0
     int64_t originalMaxPositions = 8192;  // llama3 `original_max_position_embeddings`
+};
+
+/** The gate's activation in the MLP, down(act(gate(x)) · up(x)). */
+enum class Activation {
+    SiLU,      // SwiGLU: Llama, Mistral, Qwen, OLMo 2, SmolLM3
+    GeluTanh,  // GeGLU with the tanh approximation (`gelu_pytorch_tanh`): Gemma 2 and 3
 };
 
 /** A tensor the checkpoint must hold, with the shape the config implies. */
@@ -51,13 +58,22 @@ struct ModelConfig
     double rmsNormEps = 1e-6;
     double ropeTheta = 10000.0;
     RopeScaling ropeScaling;
-    bool tieWordEmbeddings = false;       // lm_head shares embed_tokens (no lm_head.weight in the file)
-    bool qkvBias = false;                 // q/k/v projections carry a bias (Qwen2 always; Llama/Qwen3 attention_bias)
-    bool outputBias = false;              // o_proj carries a bias (Llama/Qwen3 attention_bias)
-    bool mlpBias = false;                 // Llama `mlp_bias`
-    bool qkNorm = false;                  // RMSNorm of q and k before RoPE (Qwen3: per head, over D)
-    bool qkNormWhole = false;             // OLMo 2: q/k norms over the whole projection (nh·D, nkv·D)
-    bool postNorms = false;               // OLMo 2: each half's output normalised before the residual add
+    bool tieWordEmbeddings = false;  // lm_head shares embed_tokens (no lm_head.weight in the file)
+    bool qkvBias = false;            // q/k/v projections carry a bias (Qwen2 always; Llama/Qwen3 attention_bias)
+    bool outputBias = false;         // o_proj carries a bias (Llama/Qwen3 attention_bias)
+    bool mlpBias = false;            // Llama `mlp_bias`
+    bool qkNorm = false;             // RMSNorm of q and k before RoPE (Qwen3: per head, over D)
+    bool qkNormWhole = false;        // OLMo 2: q/k norms over the whole projection (nh·D, nkv·D)
+    bool preNorms = true;            // each half's input normalised (all but OLMo 2)
+    bool postNorms = false;          // each half's output normalised before the residual add (OLMo 2, Gemma)
+    bool unitOffsetNorms = false;    // Gemma: RMSNorm scales by (1 + w), in float32, then rounds
+    bool scaledEmbeddings = false;   // Gemma: embeddings × √hidden (rounded to the compute dtype)
+    Activation activation = Activation::SiLU;
+    double queryPreAttnScalar = 0;        // Gemma: attention scale 1/√this instead of 1/√head_dim (0: head_dim)
+    double attnLogitSoftcap = 0;          // Gemma 2: scores = cap · tanh(scores / cap) before the mask (0: none)
+    double finalLogitSoftcap = 0;         // Gemma 2: logits = cap · tanh(logits / cap) (0: none)
+    double slidingRopeTheta = 0;          // Gemma 3: RoPE base of the sliding layers (0: as the others)
+    RopeScaling slidingRopeScaling;       // Gemma 3: scaling of the sliding layers' RoPE
     int64_t slidingWindow = 0;            // tokens, 0 when attention is full everywhere
     std::vector<bool> slidingLayers;      // per layer: attends within slidingWindow only (empty: none does)
     std::vector<bool> ropeLayers;         // per layer: applies RoPE (empty: all do; SmolLM3's no_rope_layers)
@@ -76,6 +92,11 @@ struct ModelConfig
     {
         return index >= 0 && static_cast<size_t>(index) < slidingLayers.size() && slidingLayers[index];
     }
+    /** The scale of q·k: 1/√query_pre_attn_scalar (Gemma) or 1/√head_dim. */
+    double attentionScale() const;
+    /** True when sliding layers rotate with their own base (Gemma 3's local RoPE). */
+    bool hasSlidingRope() const { return slidingRopeTheta > 0; }
+
     /** True when layer `index` (of the checkpoint) rotates q and k (SmolLM3 leaves some layers without). */
     bool usesRope(int64_t index) const
     {

@@ -4,6 +4,8 @@
 #include "layercut/model_config.h"
 
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 #include <numeric>
 
 #include <nlohmann/json.hpp>
@@ -122,6 +124,8 @@ std::string familyName(ModelFamily family)
     case ModelFamily::Qwen3: return "qwen3";
     case ModelFamily::Olmo2: return "olmo2";
     case ModelFamily::SmolLM3: return "smollm3";
+    case ModelFamily::Gemma2: return "gemma2";
+    case ModelFamily::Gemma3: return "gemma3_text";
     }
     return "llama";
 }
@@ -159,8 +163,17 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         c.family = ModelFamily::Olmo2;
     else if (c.modelType == "smollm3")
         c.family = ModelFamily::SmolLM3;
+    else if (c.modelType == "gemma2")
+        c.family = ModelFamily::Gemma2;
+    else if (c.modelType == "gemma3_text")
+        c.family = ModelFamily::Gemma3;
+    else if (c.modelType == "gemma3")
+        r.fail("model_type 'gemma3' is Gemma 3 with its vision tower; LayerCut runs the text-only 'gemma3_text' "
+               "checkpoints (Gemma 3 1B, or a text model saved from the larger ones)");
     else
-        r.fail("unknown model_type '" + c.modelType + "' (supported: llama, mistral, qwen2, qwen3, olmo2, smollm3)");
+        r.fail("unknown model_type '" + c.modelType +
+               "' (supported: llama, mistral, qwen2, qwen3, olmo2, smollm3, gemma2, gemma3_text)");
+    const bool gemma = c.family == ModelFamily::Gemma2 || c.family == ModelFamily::Gemma3;
 
     // Limits: the largest real models have hidden 18432, 128 heads, 126 layers and a 262144-token vocabulary.
     constexpr int64_t kMaxWidth = int64_t{1} << 20, kMaxCount = int64_t{1} << 14, kMaxVocab = int64_t{1} << 24,
@@ -180,6 +193,8 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     } else {
         if (c.family == ModelFamily::Qwen3)
             c.headDim = 128;  // Qwen3Config's default
+        else if (gemma)
+            c.headDim = 256;  // Gemma2Config's and Gemma3TextConfig's default
         else if (c.hiddenSize % c.numHeads != 0)
             r.fail("hidden_size is not a multiple of num_attention_heads and no head_dim is given");
         else
@@ -191,22 +206,49 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     if (!(c.rmsNormEps > 0.0 && c.rmsNormEps < 1.0))  // also NaN: every logit would be NaN, silently
         r.fail("rms_norm_eps must be a small positive number, not " + std::to_string(c.rmsNormEps));
 
-    if (r.has("hidden_act")) {
-        const std::string act = j["hidden_act"].is_string() ? j["hidden_act"].get<std::string>() : "";
-        if (act != "silu" && act != "swish")
-            r.fail("unsupported hidden_act '" + act + "' (only silu)");
+    // Gemma reads `hidden_activation` (real Gemma 2 configs carry `hidden_act` too, with the same value).
+    const char *actKey = gemma && r.has("hidden_activation") ? "hidden_activation" : "hidden_act";
+    if (r.has(actKey)) {
+        const std::string act = j[actKey].is_string() ? j[actKey].get<std::string>() : "";
+        if (gemma && act != "gelu_pytorch_tanh")
+            r.fail("unsupported " + std::string(actKey) + " '" + act + "' (Gemma: only gelu_pytorch_tanh)");
+        if (!gemma && act != "silu" && act != "swish")
+            r.fail("unsupported " + std::string(actKey) + " '" + act + "' (only silu)");
     }
+    c.activation = gemma ? Activation::GeluTanh : Activation::SiLU;
     if (j.contains("architectures") && j["architectures"].is_array() && !j["architectures"].empty() &&
         j["architectures"][0].is_string())
         c.architecture = j["architectures"][0].get<std::string>();
 
     // RoPE: transformers 5 stores everything in rope_parameters; 4 uses rope_theta + rope_scaling.
-    if (r.has("rope_parameters")) {
+    if (c.family == ModelFamily::Gemma3) {
+        // Two RoPEs: the global layers' (default base 1e6, with rope_scaling) and the sliding layers' (base
+        // rope_local_base_freq, default 10000, unscaled); in transformers 5 rope_parameters per layer type.
+        // A type rope_parameters lacks takes the defaults, as Gemma3TextConfig fills them in.
+        const json none = json::object();
+        const json &rp = r.has("rope_parameters") ? j["rope_parameters"] : none;
+        if (!rp.is_object())
+            r.fail("\"rope_parameters\" must be an object");
+        const auto ofType = [&](const char *type) -> const json & {
+            if (!rp.contains(type) || rp[type].is_null())
+                return none;
+            if (!rp[type].is_object())
+                r.fail(std::string("\"rope_parameters\".\"") + type + "\" must be an object");
+            return rp[type];
+        };
+        const json &global = ofType("full_attention"), &local = ofType("sliding_attention");
+        c.ropeTheta = r.number(global, "rope_theta", r.number(j, "rope_theta", 1000000.0));
+        c.ropeScaling = parseRopeScaling(r, global.empty() && r.has("rope_scaling") ? j["rope_scaling"] : global);
+        c.slidingRopeTheta = r.number(local, "rope_theta", r.number(j, "rope_local_base_freq", 10000.0));
+        c.slidingRopeScaling = parseRopeScaling(r, local);
+        if (c.slidingRopeTheta <= 0)
+            r.fail("the sliding layers' rope_theta must be positive");
+    } else if (r.has("rope_parameters")) {
         const json &rp = j["rope_parameters"];
         if (!rp.is_object())
             r.fail("\"rope_parameters\" must be an object");
         if (rp.contains("full_attention") && rp["full_attention"].is_object())
-            r.fail("per-layer-type rope_parameters are not supported");
+            r.fail("rope_parameters per layer type are supported for gemma3_text only");
         c.ropeTheta = r.number(rp, "rope_theta", r.number(j, "rope_theta", 10000.0));
         c.ropeScaling = parseRopeScaling(r, rp);
         if (rp.contains("partial_rotary_factor") && r.number(rp, "partial_rotary_factor", 1.0) != 1.0)
@@ -218,7 +260,7 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     if (c.ropeTheta <= 0)
         r.fail("rope_theta must be positive");
 
-    c.tieWordEmbeddings = r.flag("tie_word_embeddings", false);
+    c.tieWordEmbeddings = r.flag("tie_word_embeddings", gemma);
     switch (c.family) {
     case ModelFamily::Llama:
         c.qkvBias = c.outputBias = r.flag("attention_bias", false);
@@ -235,11 +277,33 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     case ModelFamily::Olmo2:
         c.qkvBias = c.outputBias = r.flag("attention_bias", false);
         c.qkNorm = c.qkNormWhole = c.postNorms = true;
+        c.preNorms = false;
         break;
     case ModelFamily::SmolLM3:
         c.qkvBias = c.outputBias = r.flag("attention_bias", false);
         c.mlpBias = r.flag("mlp_bias", false);
         break;
+    case ModelFamily::Gemma2:
+    case ModelFamily::Gemma3: {
+        c.qkvBias = c.outputBias = r.flag("attention_bias", false);
+        c.qkNorm = c.family == ModelFamily::Gemma3;
+        c.postNorms = c.unitOffsetNorms = c.scaledEmbeddings = true;
+        c.queryPreAttnScalar = r.number(j, "query_pre_attn_scalar", 256);
+        if (!(c.queryPreAttnScalar > 0))
+            r.fail("\"query_pre_attn_scalar\" must be positive");
+        // Absent keys take the config class's defaults (Gemma 2: 50 and 30; Gemma 3: none); null is none.
+        const bool two = c.family == ModelFamily::Gemma2;
+        for (auto [key, slot, fallback] :
+             {std::tuple{"attn_logit_softcapping", &c.attnLogitSoftcap, two ? 50.0 : 0.0},
+              std::tuple{"final_logit_softcapping", &c.finalLogitSoftcap, two ? 30.0 : 0.0}}) {
+            *slot = j.contains(key) ? r.number(j, key, 0.0) : fallback;
+            if (*slot < 0 || std::isnan(*slot))
+                r.fail(std::string("\"") + key + "\" must be positive or null");
+        }
+        if (r.flag("use_bidirectional_attention", false))
+            r.fail("\"use_bidirectional_attention\" is set: an embedding model, not a causal language model");
+        break;
+    }
     }
     if (c.family == ModelFamily::SmolLM3) {
         // no_rope_layers[i] is 1 where layer i uses RoPE (transformers' naming); absent, every
@@ -267,9 +331,18 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3 || c.family == ModelFamily::SmolLM3;
     if (c.family == ModelFamily::Mistral && r.has("sliding_window"))
         c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions);
+    if (gemma) {
+        // Local and global layers alternate: Gemma 2 every other layer from the first; Gemma 3 every
+        // sliding_window_pattern-th layer global (default 6), as the config classes build layer_types.
+        c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions, 4096);
+        const int64_t pattern =
+            c.family == ModelFamily::Gemma2 ? 2 : r.positiveInt("sliding_window_pattern", kMaxCount, 6);
+        for (int64_t i = 0; i < c.numLayers; ++i)
+            c.slidingLayers.push_back((i + 1) % pattern != 0);
+    }
     if (qwen && r.flag("use_sliding_window", false) && r.has("sliding_window"))
         c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions);
-    if (c.slidingWindow > 0) {
+    if (c.slidingWindow > 0 && !gemma) {
         // transformers' Qwen2Config and Qwen3Config default max_window_layers to 28.
         const int64_t firstSliding = qwen ? r.count("max_window_layers", 28) : 0;
         for (int64_t i = 0; i < c.numLayers; ++i)
@@ -315,7 +388,7 @@ std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
     t.push_back({"model.embed_tokens.weight", {vocabSize, H}});
     for (int64_t i = 0; i < numLayers; ++i) {
         const std::string p = "model.layers." + std::to_string(i) + ".";
-        if (!postNorms)
+        if (preNorms)
             t.push_back({p + "input_layernorm.weight", {H}});
         t.push_back({p + "self_attn.q_proj.weight", {q, H}});
         t.push_back({p + "self_attn.k_proj.weight", {kv, H}});
@@ -333,6 +406,8 @@ std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
             t.push_back({p + "self_attn.k_norm.weight", {qkNormWhole ? kv : D}});
         }
         t.push_back({p + "post_attention_layernorm.weight", {H}});
+        if (preNorms && postNorms)  // Gemma: the MLP's own pre-norm (Llama's is post_attention_layernorm)
+            t.push_back({p + "pre_feedforward_layernorm.weight", {H}});
         if (postNorms)
             t.push_back({p + "post_feedforward_layernorm.weight", {H}});
         t.push_back({p + "mlp.gate_proj.weight", {I, H}});
@@ -348,6 +423,11 @@ std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
     if (!tieWordEmbeddings)
         t.push_back({"lm_head.weight", {vocabSize, H}});
     return t;
+}
+
+double ModelConfig::attentionScale() const
+{
+    return 1.0 / std::sqrt(queryPreAttnScalar > 0 ? queryPreAttnScalar : static_cast<double>(headDim));
 }
 
 int64_t ModelConfig::parametersPerLayer() const

@@ -203,9 +203,8 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::v
             for (const auto &[pos, choice, token] : rows[start + static_cast<size_t>(b)].targets)
                 flat.push_back(b * T + pos);
         const at::Tensor positions = at::tensor(flat, at::kLong).to(device);
-        const at::Tensor logprobs = at::log_softmax(
-            at::linear(hidden.reshape({B * T, -1}).index_select(0, positions), model.weights().lmHead).to(at::kFloat),
-            -1);
+        const at::Tensor logprobs =
+            at::log_softmax(model.logits(hidden.reshape({B * T, -1}).index_select(0, positions)).to(at::kFloat), -1);
         std::vector<int64_t> tokens;
         for (int64_t b = 0; b < B; ++b)
             for (const auto &[pos, choice, token] : rows[start + static_cast<size_t>(b)].targets)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The decoder forward pass. Numerics follow transformers: RMSNorm in float32 then cast, RoPE cos/sin
-// computed in float32, softmax in float32.
+// The decoder forward pass. Numerics follow transformers: RMSNorm in float32 then cast (Gemma: scaled in
+// float32 too, then cast), RoPE cos/sin computed in float32, softmax in float32.
 // Legend: B batch, T tokens, H hidden, nh query heads, nkv key/value heads, D head_dim, V vocabulary.
 #include "model/llama_model.h"
 
@@ -65,8 +65,8 @@ std::vector<at::Tensor> trainableTensors(const DecoderLayerWeights &layer)
     const bool fusedQkv = layer.qkvProj.defined();
     for (const at::Tensor *t :
          {&layer.inputNorm, &layer.qkvProj, &layer.qkvBias, &layer.oProj, &layer.oBias, &layer.qNorm, &layer.kNorm,
-          &layer.postNorm, &layer.postFeedforwardNorm, &layer.gateProj, &layer.gateBias, &layer.upProj, &layer.upBias,
-          &layer.downProj, &layer.downBias})
+          &layer.postNorm, &layer.preFeedforwardNorm, &layer.postFeedforwardNorm, &layer.gateProj, &layer.gateBias,
+          &layer.upProj, &layer.upBias, &layer.downProj, &layer.downBias})
         if (t->defined() && t->requires_grad())
             out.push_back(*t);
     if (!fusedQkv)
@@ -102,6 +102,26 @@ at::Tensor attentionMask(int64_t B, int64_t T, int64_t P, const at::Tensor &keep
     return allowed.unsqueeze(1);
 }
 
+/**
+ * Attention as transformers' eager path computes it, for what SDPA cannot do (Gemma 2's soft-capping; torch
+ * before 2.0): scores q kᵀ · scale in the compute dtype, capped at softcap · tanh(scores / softcap) when
+ * softcap > 0, masked, softmax in float32, back to the compute dtype. q [B, nh, T, D]; k, v [B, nh, S, D]
+ * (key/value heads already repeated); allowed (B, 1, T, S) boolean, or undefined for causal with S = T.
+ */
+at::Tensor eagerAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v, const at::Tensor &allowed,
+                          double scale, double softcap)
+{
+    at::Tensor scores = at::matmul(q, k.transpose(-1, -2)) * scale;  // (B, nh, T, S)
+    if (softcap > 0)
+        scores = at::tanh(scores / softcap) * softcap;
+    const int64_t T = q.size(2), S = k.size(2);
+    const at::Tensor mask = allowed.defined()
+                                ? allowed
+                                : at::ones({T, S}, at::TensorOptions().dtype(at::kBool).device(q.device())).tril(S - T);
+    scores = scores.masked_fill(mask.logical_not(), -std::numeric_limits<float>::infinity());
+    return at::matmul(at::softmax(scores, -1, at::kFloat).to(q.scalar_type()), v);  // (B, nh, T, D)
+}
+
 }  // namespace
 
 AttentionMasks LlamaModel::attentionMasks(const at::Tensor &keep, int64_t B, int64_t T, int64_t P) const
@@ -124,7 +144,43 @@ const at::Tensor &LlamaModel::maskOf(const DecoderLayerWeights &layer, const Att
 
 LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
     : m_config(std::move(config)), m_weights(std::move(weights)), m_allLayers(m_weights.layers), m_rotary(m_config)
-{}
+{
+    if (m_config.hasSlidingRope())
+        m_slidingRotary = RotaryEmbedding(m_config.headDim, m_config.slidingRopeTheta, m_config.slidingRopeScaling);
+}
+
+RopeTables LlamaModel::ropeTables(int64_t P, int64_t T) const
+{
+    const auto table = [&](const RotaryEmbedding &rotary) {
+        auto [cos, sin] = rotary.cosSin(P + T, device(), dtype());  // (P + T, D)
+        if (P > 0)
+            cos = cos.narrow(0, P, T).contiguous(), sin = sin.narrow(0, P, T).contiguous();
+        return std::pair{cos, sin};
+    };
+    RopeTables tables;
+    std::tie(tables.cos, tables.sin) = table(m_rotary);
+    if (m_config.hasSlidingRope())
+        std::tie(tables.slidingCos, tables.slidingSin) = table(m_slidingRotary);
+    else
+        tables.slidingCos = tables.cos, tables.slidingSin = tables.sin;
+    return tables;
+}
+
+at::Tensor LlamaModel::embed(const at::Tensor &ids) const
+{
+    at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
+    if (m_config.scaledEmbeddings)  // √H as a float32 scalar rounded to the weights' dtype, as Gemma's embedding
+        x = x * at::scalar_tensor(std::sqrt(static_cast<double>(m_config.hiddenSize)), at::kFloat).to(x.options());
+    return x;
+}
+
+at::Tensor LlamaModel::logits(const at::Tensor &hidden) const
+{
+    at::Tensor y = at::linear(hidden, m_weights.lmHead);  // (..., V)
+    if (const double cap = m_config.finalLogitSoftcap; cap > 0)
+        y = at::tanh(y / cap) * cap;
+    return y;
+}
 
 void LlamaModel::keepLayers(const std::vector<int64_t> &originalIndices)
 {
@@ -150,6 +206,11 @@ void LlamaModel::refreshKeptLayers()
 
 at::Tensor LlamaModel::rmsNorm(const at::Tensor &x, const at::Tensor &weight) const
 {
+    if (m_config.unitOffsetNorms) {  // Gemma: x̂ · (1 + w) in float32, rounded once
+        const at::Tensor xf = x.to(at::kFloat);
+        const at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + m_config.rmsNormEps);
+        return (normed * (weight.to(at::kFloat) + 1.0)).to(x.scalar_type());
+    }
     if (fusable({&x, &weight}))
         return fused::rmsNorm(x, weight, m_config.rmsNormEps);
 #if LAYERCUT_HAS_RMS_NORM
@@ -191,10 +252,11 @@ at::Tensor LlamaModel::project(const DecoderLayerWeights &layer, Proj p, const a
     return y;
 }
 
-at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                                 const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass,
-                                 AttentionExtras *extras) const
+at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
+                                 const at::Tensor &attnMask, const PassOptions &pass, AttentionExtras *extras) const
 {
+    const bool sliding = m_config.isSlidingLayer(layer.originalIndex);
+    const at::Tensor &cos = sliding ? rope.slidingCos : rope.cos, &sin = sliding ? rope.slidingSin : rope.sin;
     const int64_t B = x.size(0), T = x.size(1);
     const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads, D = m_config.headDim;
     at::Tensor q, k, v;
@@ -219,7 +281,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     q = q.view({B, T, nh, D});   // (B, T, nh, D)
     k = k.view({B, T, nkv, D});  // (B, T, nkv, D)
     v = v.view({B, T, nkv, D});
-    if (m_config.qkNorm && !m_config.qkNormWhole) {  // Qwen3: per-head RMSNorm over D, before RoPE
+    if (m_config.qkNorm && !m_config.qkNormWhole) {  // Qwen3, Gemma 3: per-head RMSNorm over D, before RoPE
         q = rmsNorm(q, layer.qNorm);
         k = rmsNorm(k, layer.kNorm);
     }
@@ -243,11 +305,11 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         k = at::cat({pk.expand({B, nkv, pk.size(2), D}), k}, 2);
         v = at::cat({pv.expand({B, nkv, pv.size(2), D}), v}, 2);
     }
-    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    const double scale = m_config.attentionScale(), softcap = m_config.attnLogitSoftcap;
     at::Tensor out;
 #if LAYERCUT_HAS_SDPA_GQA
     // Unpadded: is_causal with no mask keeps the flash kernel, which reads shared key/value heads itself.
-    if (!attnMask.defined()) {
+    if (!attnMask.defined() && softcap == 0) {
         out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, scale, /*enable_gqa=*/nkv != nh);
         return project(layer, Proj::O, out.transpose(1, 2).reshape({B, T, nh * D}), pass);
     }
@@ -258,35 +320,32 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     }
 #if LAYERCUT_HAS_SDPA
     // No mask means unpadded: is_causal keeps the flash kernel eligible. With padding, a boolean mask.
-    if (attnMask.defined())
-        out = at::scaled_dot_product_attention(q, k, v, attnMask, 0.0, false, scale);
-    else
-        out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, scale);
-#else
-    at::Tensor scores = at::matmul(q, k.transpose(-1, -2)) * scale;  // (B, nh, T, T)
-    const at::Tensor allowed = attnMask.defined()
-                                   ? attnMask
-                                   : at::ones({T, T}, at::TensorOptions().dtype(at::kBool).device(x.device())).tril();
-    scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
-    out = at::matmul(at::softmax(scores, -1, at::kFloat).to(q.scalar_type()), v);
+    if (softcap == 0)
+        out = attnMask.defined() ? at::scaled_dot_product_attention(q, k, v, attnMask, 0.0, false, scale)
+                                 : at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, scale);
 #endif
+    if (!out.defined())
+        out = eagerAttention(q, k, v, attnMask, scale, softcap);
     out = out.transpose(1, 2).reshape({B, T, nh * D});  // (B, T, nh*D)
     return project(layer, Proj::O, out, pass);
 }
 
-at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                                    const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass,
-                                    AttentionExtras *extras) const
+at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
+                                    const at::Tensor &attnMask, const PassOptions &pass, AttentionExtras *extras) const
 {
     if (m_config.postNorms) {
-        // OLMo 2: no norm in front; each half's output is normalised before it joins the residual stream.
-        const at::Tensor attended = attention(layer, x, cos, sin, attnMask, pass, extras);
+        // Each half's output is normalised before it joins the residual stream; its input too in Gemma
+        // (input_layernorm, pre_feedforward_layernorm), not in OLMo 2.
+        const bool pre = m_config.preNorms;
+        const at::Tensor attended =
+            attention(layer, pre ? rmsNorm(x, layer.inputNorm) : x, rope, attnMask, pass, extras);
         throwIfStopped(pass.stop);
         const at::Tensor h = x + rmsNorm(attended, layer.postNorm);
-        return h + rmsNorm(feedForward(layer, h, pass), layer.postFeedforwardNorm);
+        const at::Tensor fed = feedForward(layer, pre ? rmsNorm(h, layer.preFeedforwardNorm) : h, pass);
+        return h + rmsNorm(fed, layer.postFeedforwardNorm);
     }
     // pre-norm attention, residual, then the feed-forward's pre-norm
-    const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), cos, sin, attnMask, pass, extras);
+    const at::Tensor attended = attention(layer, rmsNorm(x, layer.inputNorm), rope, attnMask, pass, extras);
     // Half a block is the finest a stop can interrupt: on the CPU one block of a long batch takes seconds.
     throwIfStopped(pass.stop);
     at::Tensor h, n;
@@ -301,9 +360,13 @@ at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::
 
 at::Tensor LlamaModel::feedForward(const DecoderLayerWeights &layer, const at::Tensor &x, const PassOptions &pass) const
 {
-    // SwiGLU: down(silu(gate(x)) · up(x))
+    // SwiGLU: down(silu(gate(x)) · up(x)); GeGLU (Gemma): down(gelu_tanh(gate(x)) · up(x))
     const at::Tensor gate = project(layer, Proj::Gate, x, pass), up = project(layer, Proj::Up, x, pass);
-    const at::Tensor act = fusable({&gate, &up}) ? fused::siluMul(gate, up) : at::silu(gate) * up;
+    at::Tensor act;
+    if (m_config.activation == Activation::GeluTanh)
+        act = at::gelu(gate, "tanh") * up;
+    else
+        act = fusable({&gate, &up}) ? fused::siluMul(gate, up) : at::silu(gate) * up;
     return project(layer, Proj::Down, act, pass);
 }
 
@@ -314,14 +377,14 @@ PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix, std::stop_token s
     cache.length = P;
     AttentionExtras extras;
     extras.capture = &cache;
-    const auto [cos, sin] = m_rotary.cosSin(P, device(), dtype());
+    const RopeTables rope = ropeTables(0, P);
     const AttentionMasks masks = attentionMasks({}, 1, P, 0);
     PassOptions pass;
     pass.stop = stop;
-    at::Tensor x = at::embedding(m_weights.embedTokens, prefix);
+    at::Tensor x = embed(prefix);
     for (const DecoderLayerWeights &layer : m_weights.layers) {
         throwIfStopped(stop);
-        x = decoderLayer(layer, x, cos, sin, maskOf(layer, masks), pass, &extras);
+        x = decoderLayer(layer, x, rope, maskOf(layer, masks), pass, &extras);
     }
     return cache;
 }
@@ -330,8 +393,7 @@ at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask
                                    std::stop_token stop) const
 {
     const int64_t B = ids.size(0), T = ids.size(1), P = prefix ? prefix->length : 0;
-    auto [cos, sin] = m_rotary.cosSin(P + T, device(), dtype());
-    cos = cos.narrow(0, P, T).contiguous(), sin = sin.narrow(0, P, T).contiguous();  // positions P .. P+T-1
+    const RopeTables rope = ropeTables(P, T);  // positions P .. P+T-1
     // Every query sees the prefix (within its window on sliding layers), then the sequence causally without
     // its padding.
     const AttentionMasks masks = attentionMasks(mask, B, T, P);
@@ -339,11 +401,11 @@ at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask
     extras.prefix = P > 0 ? prefix : nullptr;
     PassOptions pass;
     pass.stop = stop;
-    at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
+    at::Tensor x = embed(ids);  // (B, T, H)
     for (size_t l = 0; l < m_weights.layers.size(); ++l) {
         throwIfStopped(stop);
         extras.layer = l;
-        x = decoderLayer(m_weights.layers[l], x, cos, sin, maskOf(m_weights.layers[l], masks), pass, &extras);
+        x = decoderLayer(m_weights.layers[l], x, rope, maskOf(m_weights.layers[l], masks), pass, &extras);
     }
     return rmsNorm(x, m_weights.norm);  // (B, T, H)
 }
@@ -351,28 +413,28 @@ at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask
 at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &pass) const
 {
     const int64_t B = ids.size(0), T = ids.size(1);
-    const auto [cos, sin] = m_rotary.cosSin(T, device(), dtype());  // (T, D)
-    const AttentionMasks masks = attentionMasks({}, B, T, 0);       // unpadded: a window's cut only
-    at::Tensor x = at::embedding(m_weights.embedTokens, ids);       // (B, T, H)
+    const RopeTables rope = ropeTables(0, T);                  // (T, D)
+    const AttentionMasks masks = attentionMasks({}, B, T, 0);  // unpadded: a window's cut only
+    at::Tensor x = embed(ids);                                 // (B, T, H)
     for (const DecoderLayerWeights &layer : m_weights.layers) {
         throwIfStopped(pass.stop);
         const at::Tensor &attnMask = maskOf(layer, masks);
         if (!pass.checkpointing) {
-            x = decoderLayer(layer, x, cos, sin, attnMask, pass);
+            x = decoderLayer(layer, x, rope, attnMask, pass);
             continue;
         }
         std::vector<at::Tensor> params = trainableTensors(layer);
         if (params.empty() && !x.requires_grad()) {  // nothing below here trains: no graph at all
             c10::NoGradGuard noGrad;
-            x = decoderLayer(layer, x, cos, sin, attnMask, pass);
+            x = decoderLayer(layer, x, rope, attnMask, pass);
             continue;
         }
         // The recomputation in the backward pass checks the stop too: a Cancelled thrown there leaves
         // backward() as it is (autograd rethrows the exception it caught).
         x = checkpointed(
-            [this, &layer, cos = cos, sin = sin, attnMask, pass](const at::Tensor &in) {
+            [this, &layer, rope, attnMask, pass](const at::Tensor &in) {
                 throwIfStopped(pass.stop);
-                return decoderLayer(layer, in, cos, sin, attnMask, pass);
+                return decoderLayer(layer, in, rope, attnMask, pass);
             },
             x, params);
     }
@@ -384,23 +446,23 @@ at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, co
 {
     const std::vector<DecoderLayerWeights> &layers = which == LayerSet::All ? m_allLayers : m_weights.layers;
     const int64_t B = ids.size(0), T = ids.size(1);
-    const auto [cos, sin] = m_rotary.cosSin(T, device(), dtype());  // (T, D)
+    const RopeTables rope = ropeTables(0, T);  // (T, D)
     // Padding: keys at padded positions are hidden; causal order as usual; sliding layers cut at the window.
     const AttentionMasks masks = attentionMasks(mask, B, T, 0);
     PassOptions pass;
     pass.stop = stop;
-    at::Tensor x = at::embedding(m_weights.embedTokens, ids);  // (B, T, H)
+    at::Tensor x = embed(ids);  // (B, T, H)
     for (size_t l = 0; l < layers.size(); ++l) {
         throwIfStopped(stop);
         if (visit)
             visit(static_cast<int64_t>(l), x);
-        x = decoderLayer(layers[l], x, cos, sin, maskOf(layers[l], masks), pass);
+        x = decoderLayer(layers[l], x, rope, maskOf(layers[l], masks), pass);
     }
     if (visit)
         visit(static_cast<int64_t>(layers.size()), x);
     if (!wantLogits)
         return {};
-    return at::linear(rmsNorm(x, m_weights.norm), m_weights.lmHead);  // (B, T, V)
+    return logits(rmsNorm(x, m_weights.norm));  // (B, T, V)
 }
 
 }  // namespace lc

@@ -44,6 +44,15 @@ struct AttentionMasks
     at::Tensor full, sliding;
 };
 
+/**
+ * The rotation of one pass's positions: cos and sin [T, D] for the layers with the model's RoPE, and for the
+ * sliding layers, which rotate with a base of their own in Gemma 3 (elsewhere the same tensors).
+ */
+struct RopeTables
+{
+    at::Tensor cos, sin, slidingCos, slidingSin;
+};
+
 /** How a training forward pass runs; the default is inference (no dropout). */
 struct PassOptions
 {
@@ -86,9 +95,13 @@ public:
     at::Tensor trainingHidden(const at::Tensor &ids, const PassOptions &pass) const;
 
     /** One decoder block: x [B, T, H] -> [B, T, H]; attnMask as in forward() or undefined. */
-    at::Tensor decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                            const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass = {},
+    at::Tensor decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
+                            const at::Tensor &attnMask, const PassOptions &pass = {},
                             AttentionExtras *extras = nullptr) const;
+    /** The residual stream entering the first block: the embeddings of ids [B, T], [B, T, H] (× √H for Gemma). */
+    at::Tensor embed(const at::Tensor &ids) const;
+    /** lm_head on hidden states after the final norm, [..., H] -> [..., V], soft-capped where the family does. */
+    at::Tensor logits(const at::Tensor &hidden) const;
 
     /** Runs `prefix` [1, P] (no padding) and keeps every kept layer's keys and values. */
     PrefixCache encodePrefix(const at::Tensor &prefix, std::stop_token stop = {}) const;
@@ -115,9 +128,8 @@ public:
     at::ScalarType dtype() const { return m_weights.embedTokens.scalar_type(); }
 
 private:
-    at::Tensor attention(const DecoderLayerWeights &layer, const at::Tensor &x, const at::Tensor &cos,
-                         const at::Tensor &sin, const at::Tensor &attnMask, const PassOptions &pass,
-                         AttentionExtras *extras) const;
+    at::Tensor attention(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
+                         const at::Tensor &attnMask, const PassOptions &pass, AttentionExtras *extras) const;
     /** The block's feed-forward on x [B, T, H] (already normalised where the family does so first). */
     at::Tensor feedForward(const DecoderLayerWeights &layer, const at::Tensor &x, const PassOptions &pass) const;
     /** W x + b for projection p, W dense or NF4, plus its LoRA adapter's contribution when attached. */
@@ -125,6 +137,8 @@ private:
     /** The adapter's scale · B (A dropout(x)) in x's dtype. */
     at::Tensor loraDelta(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x, const PassOptions &pass) const;
     at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight) const;
+    /** cos/sin for positions P .. P+T-1. */
+    RopeTables ropeTables(int64_t P, int64_t T) const;
     /** The masks for queries at positions P .. P+T-1 of a batch of B; keep [B, T] marks right padding. */
     AttentionMasks attentionMasks(const at::Tensor &keep, int64_t B, int64_t T, int64_t P) const;
     /** The mask `layer` attends with. */
@@ -134,6 +148,7 @@ private:
     LlamaWeights m_weights;                        // .layers: the kept ones
     std::vector<DecoderLayerWeights> m_allLayers;  // shallow copies: tensors are shared, not duplicated
     RotaryEmbedding m_rotary;
+    RotaryEmbedding m_slidingRotary;  // Gemma 3's sliding layers (unused elsewhere)
 };
 
 }  // namespace lc

@@ -15,6 +15,33 @@ std::string projPath(Proj p)
     return std::string(p <= Proj::O ? "self_attn." : "mlp.") + projName(p);
 }
 
+const std::vector<LayerTensorSlot> &layerTensorSlots()
+{
+    static const std::vector<LayerTensorSlot> slots = {
+        {"input_layernorm.weight", &DecoderLayerWeights::inputNorm},
+        {"self_attn.q_proj.weight", &DecoderLayerWeights::qProj},
+        {"self_attn.q_proj.bias", &DecoderLayerWeights::qBias},
+        {"self_attn.k_proj.weight", &DecoderLayerWeights::kProj},
+        {"self_attn.k_proj.bias", &DecoderLayerWeights::kBias},
+        {"self_attn.v_proj.weight", &DecoderLayerWeights::vProj},
+        {"self_attn.v_proj.bias", &DecoderLayerWeights::vBias},
+        {"self_attn.o_proj.weight", &DecoderLayerWeights::oProj},
+        {"self_attn.o_proj.bias", &DecoderLayerWeights::oBias},
+        {"self_attn.q_norm.weight", &DecoderLayerWeights::qNorm},
+        {"self_attn.k_norm.weight", &DecoderLayerWeights::kNorm},
+        {"post_attention_layernorm.weight", &DecoderLayerWeights::postNorm},
+        {"pre_feedforward_layernorm.weight", &DecoderLayerWeights::preFeedforwardNorm},
+        {"post_feedforward_layernorm.weight", &DecoderLayerWeights::postFeedforwardNorm},
+        {"mlp.gate_proj.weight", &DecoderLayerWeights::gateProj},
+        {"mlp.gate_proj.bias", &DecoderLayerWeights::gateBias},
+        {"mlp.up_proj.weight", &DecoderLayerWeights::upProj},
+        {"mlp.up_proj.bias", &DecoderLayerWeights::upBias},
+        {"mlp.down_proj.weight", &DecoderLayerWeights::downProj},
+        {"mlp.down_proj.bias", &DecoderLayerWeights::downBias},
+    };
+    return slots;
+}
+
 at::Tensor &DecoderLayerWeights::weight(Proj p)
 {
     switch (p) {

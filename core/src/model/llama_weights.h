@@ -43,10 +43,11 @@ struct DecoderLayerWeights
     at::Tensor kProj, kBias;  // [nkv*D, H], [nkv*D]
     at::Tensor vProj, vBias;  // [nkv*D, H], [nkv*D]
     at::Tensor oProj, oBias;  // [H, nh*D], [H]
-    at::Tensor qNorm, kNorm;  // [D] (Qwen3), or [nh*D], [nkv*D] over the whole projection (OLMo 2)
+    at::Tensor qNorm, kNorm;  // [D] (Qwen3, Gemma 3), or [nh*D], [nkv*D] over the whole projection (OLMo 2)
     // feed-forward
-    at::Tensor postNorm;             // [H]: before the feed-forward; after attention, on its output (OLMo 2)
-    at::Tensor postFeedforwardNorm;  // [H]: on the feed-forward's output (OLMo 2)
+    at::Tensor postNorm;             // [H]: before the feed-forward; after attention, on its output (OLMo 2, Gemma)
+    at::Tensor preFeedforwardNorm;   // [H]: before the feed-forward when postNorm is attention's (Gemma)
+    at::Tensor postFeedforwardNorm;  // [H]: on the feed-forward's output (OLMo 2, Gemma)
     at::Tensor gateProj, gateBias;   // [I, H], [I]
     at::Tensor upProj, upBias;       // [I, H], [I]
     at::Tensor downProj, downBias;   // [H, I], [H]
@@ -65,6 +66,15 @@ struct DecoderLayerWeights
     const at::Tensor &weight(Proj p) const;
     const at::Tensor &bias(Proj p) const;
 };
+
+/** A tensor of a decoder block: its name after "model.layers.{i}." and its slot. */
+struct LayerTensorSlot
+{
+    const char *name;  // e.g. "self_attn.q_proj.weight"
+    at::Tensor DecoderLayerWeights::*slot;
+};
+/** Every tensor a decoder block of any family may hold. */
+const std::vector<LayerTensorSlot> &layerTensorSlots();
 
 /** Fuses q|k|v of every layer into one tensor and re-points the parts at views of it. */
 void fuseProjections(struct LlamaWeights &weights);

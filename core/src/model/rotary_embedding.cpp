@@ -8,12 +8,14 @@
 namespace lc {
 
 RotaryEmbedding::RotaryEmbedding(const ModelConfig &config)
+    : RotaryEmbedding(config.headDim, config.ropeTheta, config.ropeScaling)
+{}
+
+RotaryEmbedding::RotaryEmbedding(int64_t dim, double theta, const RopeScaling &rs)
 {
-    const int64_t dim = config.headDim;
     // inv_freq = 1 / (theta ** (arange(0, dim, 2) / dim))
     const at::Tensor exponents = at::arange(0, dim, 2, at::kLong).to(at::kFloat) / static_cast<double>(dim);
-    at::Tensor invFreq = 1.0 / at::pow(config.ropeTheta, exponents);
-    const RopeScaling &rs = config.ropeScaling;
+    at::Tensor invFreq = 1.0 / at::pow(theta, exponents);
     if (rs.type == RopeScaling::Type::Linear) {
         invFreq = invFreq / rs.factor;
     } else if (rs.type == RopeScaling::Type::Llama3) {

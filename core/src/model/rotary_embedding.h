@@ -16,6 +16,8 @@ class RotaryEmbedding
 public:
     RotaryEmbedding() = default;
     explicit RotaryEmbedding(const ModelConfig &config);
+    /** head_dim D, base theta, scaling: Gemma 3's sliding layers rotate with a base of their own. */
+    RotaryEmbedding(int64_t headDim, double theta, const RopeScaling &scaling);
 
     /** cos and sin for positions 0..T-1: each [T, D] in `dtype` on `device`. */
     std::pair<at::Tensor, at::Tensor> cosSin(int64_t length, at::Device device, at::ScalarType dtype) const;

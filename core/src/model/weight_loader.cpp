@@ -11,35 +11,6 @@
 namespace lc {
 namespace {
 
-using LayerSlot = at::Tensor DecoderLayerWeights::*;
-
-// The part of a layer tensor's name after "model.layers.{i}." and the slot it fills.
-const std::vector<std::pair<std::string, LayerSlot>> &layerSlots()
-{
-    static const std::vector<std::pair<std::string, LayerSlot>> slots = {
-        {"input_layernorm.weight", &DecoderLayerWeights::inputNorm},
-        {"self_attn.q_proj.weight", &DecoderLayerWeights::qProj},
-        {"self_attn.q_proj.bias", &DecoderLayerWeights::qBias},
-        {"self_attn.k_proj.weight", &DecoderLayerWeights::kProj},
-        {"self_attn.k_proj.bias", &DecoderLayerWeights::kBias},
-        {"self_attn.v_proj.weight", &DecoderLayerWeights::vProj},
-        {"self_attn.v_proj.bias", &DecoderLayerWeights::vBias},
-        {"self_attn.o_proj.weight", &DecoderLayerWeights::oProj},
-        {"self_attn.o_proj.bias", &DecoderLayerWeights::oBias},
-        {"self_attn.q_norm.weight", &DecoderLayerWeights::qNorm},
-        {"self_attn.k_norm.weight", &DecoderLayerWeights::kNorm},
-        {"post_attention_layernorm.weight", &DecoderLayerWeights::postNorm},
-        {"post_feedforward_layernorm.weight", &DecoderLayerWeights::postFeedforwardNorm},
-        {"mlp.gate_proj.weight", &DecoderLayerWeights::gateProj},
-        {"mlp.gate_proj.bias", &DecoderLayerWeights::gateBias},
-        {"mlp.up_proj.weight", &DecoderLayerWeights::upProj},
-        {"mlp.up_proj.bias", &DecoderLayerWeights::upBias},
-        {"mlp.down_proj.weight", &DecoderLayerWeights::downProj},
-        {"mlp.down_proj.bias", &DecoderLayerWeights::downBias},
-    };
-    return slots;
-}
-
 at::Tensor *slotFor(LlamaWeights &w, const std::string &name)
 {
     if (name == "model.embed_tokens.weight")
@@ -51,8 +22,8 @@ at::Tensor *slotFor(LlamaWeights &w, const std::string &name)
     const auto layer = splitLayerTensorName(name);
     if (!layer)
         return nullptr;
-    for (const auto &[suffix, slot] : layerSlots())
-        if (suffix == layer->rest)
+    for (const auto &[suffix, slot] : layerTensorSlots())
+        if (layer->rest == suffix)
             return &(w.layers.at(static_cast<size_t>(layer->layer)).*slot);
     return nullptr;
 }

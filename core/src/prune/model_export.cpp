@@ -74,10 +74,20 @@ nlohmann::json configFor(nlohmann::json config, int64_t sourceLayers, const std:
                          const std::optional<DType> &dtype)
 {
     const auto L = static_cast<size_t>(sourceLayers);
+    // Gemma without layer_types: the default local/global pattern (Gemma 2 every other layer, Gemma 3 every
+    // sliding_window_pattern-th layer global) would not follow the blocks either.
+    const std::string type = config.value("model_type", "");
+    if ((type == "gemma2" || type == "gemma3_text") &&
+        (!config.contains("layer_types") || config["layer_types"].is_null())) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const bool sliding : ModelConfig::fromJson(config, "config.json").slidingLayers)
+            list.push_back(sliding ? "sliding_attention" : "full_attention");
+        config["layer_types"] = list;
+    }
     config["num_hidden_layers"] = sources.size();
     // SmolLM3 without no_rope_layers: the default pattern (every no_rope_layer_interval-th layer without RoPE)
     // would not follow the blocks, so the list is written out, then kept in step below.
-    if (config.value("model_type", "") == "smollm3" && !config.contains("no_rope_layers")) {
+    if (type == "smollm3" && !config.contains("no_rope_layers")) {
         const int64_t interval = config.value("no_rope_layer_interval", int64_t{4});
         nlohmann::json list = nlohmann::json::array();
         for (int64_t i = 0; i < sourceLayers; ++i)

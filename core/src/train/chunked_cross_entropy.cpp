@@ -15,23 +15,26 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-at::Tensor chunkLoss(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets)
+at::Tensor chunkLoss(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets, double softcap)
 {
-    const at::Tensor logits = at::linear(hidden, lmHead).to(at::kFloat);  // (n, V)
+    at::Tensor logits = at::linear(hidden, lmHead).to(at::kFloat);  // (n, V)
+    if (softcap > 0)
+        logits = at::tanh(logits / softcap) * softcap;
     return at::nll_loss(at::log_softmax(logits, -1), targets, {}, at::Reduction::Sum, -100);
 }
 
 struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
 {
     static at::Tensor forward(AutogradContext *ctx, const at::Tensor &hidden, const at::Tensor &lmHead,
-                              const at::Tensor &targets, int64_t chunk)
+                              const at::Tensor &targets, int64_t chunk, double softcap)
     {
         ctx->save_for_backward({hidden, lmHead, targets});
         ctx->saved_data["chunk"] = chunk;
+        ctx->saved_data["softcap"] = softcap;
         at::Tensor total = at::zeros({}, hidden.options().dtype(at::kFloat));
         for (int64_t start = 0; start < hidden.size(0); start += chunk) {
             const int64_t n = std::min(chunk, hidden.size(0) - start);
-            total += chunkLoss(hidden.narrow(0, start, n), lmHead, targets.narrow(0, start, n));
+            total += chunkLoss(hidden.narrow(0, start, n), lmHead, targets.narrow(0, start, n), softcap);
         }
         return total;
     }
@@ -41,6 +44,7 @@ struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
         const variable_list saved = ctx->get_saved_variables();
         const at::Tensor &hidden = saved[0], &lmHead = saved[1], &targets = saved[2];
         const int64_t chunk = ctx->saved_data["chunk"].toInt();
+        const double softcap = ctx->saved_data["softcap"].toDouble();
         const bool wantHead = lmHead.requires_grad();
         std::vector<at::Tensor> hiddenGrads;
         at::Tensor headGrad = wantHead ? at::zeros_like(lmHead, at::kFloat) : at::Tensor();
@@ -51,7 +55,7 @@ struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
             at::Tensor loss;
             {
                 at::AutoGradMode recording(true);
-                loss = chunkLoss(h, w, targets.narrow(0, start, n));
+                loss = chunkLoss(h, w, targets.narrow(0, start, n), softcap);
             }
             variable_list inputs{h};
             if (wantHead)
@@ -62,16 +66,16 @@ struct ChunkedLossFunction : torch::autograd::Function<ChunkedLossFunction>
                 headGrad += g[1].to(at::kFloat);
         }
         return {at::cat(hiddenGrads, 0), wantHead ? headGrad.to(lmHead.scalar_type()) : at::Tensor(), at::Tensor(),
-                at::Tensor()};
+                at::Tensor(), at::Tensor()};
     }
 };
 
 }  // namespace
 
 at::Tensor chunkedCrossEntropySum(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets,
-                                  int64_t chunk)
+                                  int64_t chunk, double softcap)
 {
-    return ChunkedLossFunction::apply(hidden, lmHead, targets, std::max<int64_t>(1, chunk));
+    return ChunkedLossFunction::apply(hidden, lmHead, targets, std::max<int64_t>(1, chunk), softcap);
 }
 
 }  // namespace lc

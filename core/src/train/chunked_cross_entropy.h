@@ -13,9 +13,10 @@ namespace lc {
 /**
  * Sum over rows of the next-token cross-entropy of logits = hidden lmHeadᵀ in float32 (as transformers
  * upcasts), skipping targets of -100. hidden [N, H], lmHead [V, H], targets [N] int64. Only `chunk` rows of
- * logits exist at a time, in the forward and (recomputed) in the backward pass.
+ * logits exist at a time, in the forward and (recomputed) in the backward pass. softcap > 0 caps the logits
+ * at softcap · tanh(logits / softcap) first (Gemma 2's final_logit_softcapping).
  */
 at::Tensor chunkedCrossEntropySum(const at::Tensor &hidden, const at::Tensor &lmHead, const at::Tensor &targets,
-                                  int64_t chunk);
+                                  int64_t chunk, double softcap = 0);
 
 }  // namespace lc

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -279,11 +280,9 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const std::vector<int6
         DecoderLayerWeights &layer = model.mutableLayers()[static_cast<size_t>(index)];
         unfuseQkv(layer);
         const std::string p = layerPrefix(index);
-        unfreeze(layer.inputNorm, p + "input_layernorm.weight");
-        unfreeze(layer.postNorm, p + "post_attention_layernorm.weight");
-        unfreeze(layer.postFeedforwardNorm, p + "post_feedforward_layernorm.weight");
-        unfreeze(layer.qNorm, p + "self_attn.q_norm.weight");
-        unfreeze(layer.kNorm, p + "self_attn.k_norm.weight");
+        for (const auto &[name, slot] : layerTensorSlots())  // the norms; projections below
+            if (std::string_view(name).ends_with("norm.weight"))
+                unfreeze(layer.*slot, p + name);
         for (size_t i = 0; i < kProjections; ++i) {
             const auto proj = static_cast<Proj>(i);
             unfreeze(layer.weight(proj), p + projPath(proj) + ".weight");
@@ -322,7 +321,8 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
         pass.lossChunkTokens = chunk;
         pass.stop = stop;
         const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
-        sum += chunkedCrossEntropySum(hidden, model.weights().lmHead, ids.narrow(1, 1, T - 1).reshape(-1), chunk)
+        sum += chunkedCrossEntropySum(hidden, model.weights().lmHead, ids.narrow(1, 1, T - 1).reshape(-1), chunk,
+                                      model.config().finalLogitSoftcap)
                    .item<double>();
         tokens += ids.size(0) * (T - 1);
         if (progress)
@@ -489,8 +489,9 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
                 try {
                     throwIfStopped(stop);
                     const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
-                    const at::Tensor loss = chunkedCrossEntropySum(hidden, model.weights().lmHead,
-                                                                   ids.narrow(1, 1, T - 1).reshape(-1), chunk);
+                    const at::Tensor loss =
+                        chunkedCrossEntropySum(hidden, model.weights().lmHead, ids.narrow(1, 1, T - 1).reshape(-1),
+                                               chunk, model.config().finalLogitSoftcap);
                     throwIfStopped(stop);  // between the forward and the backward pass
                     (loss / targets).backward();
                     accumulateGradients(trainables);
