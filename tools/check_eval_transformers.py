@@ -66,7 +66,10 @@ CASES = ([{"fixture": f, "data": "fixture"} for f in FAMILIES]
             {"fixture": "smollm3_nope", "data": "synthetic", "drop": (2, 4)},
             # Soft-capped attention over the prefix cache and soft-capped logits; local/global RoPE bases.
             {"fixture": "gemma2_softcap", "data": "synthetic"},
-            {"fixture": "gemma3_text", "data": "synthetic", "drop": (2, 4)}])
+            {"fixture": "gemma3_text", "data": "synthetic", "drop": (2, 4)},
+            # LongRoPE's long factors past 4 positions, in the prefix cache and the suffixes; fused projections.
+            {"fixture": "phi3_longrope", "data": "synthetic"},
+            {"fixture": "phi3_longrope", "data": "fixture", "drop": (2, 4), "cli": ["--no-prefix-reuse"]}])
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from transformers import AutoModelForCausalLM
 from check_export_transformers import ATTENTION, FIXTURES, TOLERANCE, compare, report
 
 FAMILIES = ["llama3_gqa_sharded", "llama2_spm_classic", "mistral_bf16", "qwen2_tied_f16", "qwen3_qknorm",
-            "gemma2_softcap", "gemma3_text"]
+            "gemma2_softcap", "gemma3_text", "phi3_longrope"]
 CASES = [(f, ["--after", "1,3", "--init", init]) for f in FAMILIES for init in ("copy", "average")]
 CASES += [(f, ["--s-strategy"]) for f in FAMILIES]
 

@@ -36,6 +36,7 @@ CASES = [  # fixture, extra prune arguments
     ("smollm3_nope", []),    # every other layer without RoPE: no_rope_layers kept in step
     ("gemma2_softcap", []),  # soft-capping, four norms; the default layer pattern written out as layer_types
     ("gemma3_text", []),     # q/k norms, local/global RoPE bases per layer type
+    ("phi3_longrope", ["--shard-size", "150KB"]),  # fused qkv_proj, gate_up_proj kept fused; LongRoPE
 ]
 DROP = (2, 4)  # 0-based, end exclusive
 # transformers' reference attention: SDPA ignores Gemma 2's attention soft-capping (the eager path applies it).

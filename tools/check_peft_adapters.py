@@ -56,7 +56,23 @@ CASES = [  # fixture, options replacing HEAL's
     ("qwen2_tied_f16", {}),
     ("qwen3_qknorm", {}),
     ("qwen2_tied_f16", {"--quant": "none", "--targets": "all"}),  # q/k/v carry biases: LoRA beside a bias
+    # Fused qkv_proj and gate_up_proj: the parts' adapters stacked into one LoRA per module (rank_pattern).
+    ("phi3_longrope", {}),
+    ("phi3_longrope", {"--quant": "none", "--targets": "all"}),
 ]
+# Modules a fused checkpoint (Phi-3) holds the projections in; peft targets those.
+FUSED = {"q_proj": "qkv_proj", "k_proj": "qkv_proj", "v_proj": "qkv_proj", "gate_proj": "gate_up_proj",
+         "up_proj": "gate_up_proj"}
+
+
+def module_targets(targets, fused):
+    """The peft target modules for LayerCut's projection targets (fused modules once each, in order)."""
+    out = []
+    for t in targets:
+        name = FUSED.get(t, t) if fused else t
+        if name not in out:
+            out.append(name)
+    return out
 
 
 def relative(a, b, mask=None):
@@ -140,10 +156,11 @@ def check_adapter(model, adapter_dir, kept, targets, rank):
         notes.append(f"adapter_config.json: peft_type {cfg.get('peft_type')}, r {cfg.get('r')}, "
                      f"target_modules {cfg.get('target_modules')}")
     saved = load_file(os.path.join(adapter_dir, "adapter_model.safetensors"))
+    ranks = cfg.get("rank_pattern") or {}
     expected = set()
     for k in range(kept):
         for m in targets:
-            part = "self_attn" if m in ALL[:4] else "mlp"
+            part = "self_attn" if m in ALL[:4] + ["qkv_proj"] else "mlp"
             for ab in ("lora_A", "lora_B"):
                 expected.add(f"base_model.model.model.layers.{k}.{part}.{m}.{ab}.weight")
     if set(saved) != expected:
@@ -156,8 +173,9 @@ def check_adapter(model, adapter_dir, kept, targets, rank):
         if t.dtype != torch.float32:
             notes.append(f"{name}: {t.dtype}, expected float32")
         rank_dim = 0 if name.endswith("lora_A.weight") else 1  # A is [r, in], B is [out, r]
-        if t.dim() != 2 or t.shape[rank_dim] != rank:
-            notes.append(f"{name}: shape {tuple(t.shape)} for rank {rank}")
+        want = ranks.get(name.split(".")[-3], rank)  # a fused module: the parts' ranks stacked
+        if t.dim() != 2 or t.shape[rank_dim] != want:
+            notes.append(f"{name}: shape {tuple(t.shape)} for rank {want}")
         if name in loaded and not torch.equal(loaded[name], t.float()):
             notes.append(f"{name}: peft holds other values than the file")
         if name.endswith("lora_B.weight") and not t.abs().max().item() > 0:
@@ -235,7 +253,8 @@ def main():
             run([cli, "prune", source, "--drop", f"{DROP[0]}:{DROP[1]}", "--out", pruned_dir])
             adapter_dir = printed.get("adapter", heal_dir)
             merged_dir = printed.get("merged", os.path.join(heal_dir, "merged"))
-            targets = FFN if opts["--targets"] == "ffn" else ALL
+            fused = json.load(open(os.path.join(source, "config.json")))["model_type"] == "phi3"
+            targets = module_targets(FFN if opts["--targets"] == "ffn" else ALL, fused)
             kept = json.load(open(os.path.join(source, "config.json")))["num_hidden_layers"] - (DROP[1] - DROP[0])
             ref = load_file(os.path.join(source, "reference.safetensors"))
             ids, mask = ref["input_ids"], ref["attention_mask"]

@@ -1822,6 +1822,18 @@ The curves start with its first step.</source>
         <source>logit soft-capping at %1</source>
         <translation>logit 软上限 %1</translation>
     </message>
+    <message>
+        <source>, LongRoPE ×%1 past %2 tokens</source>
+        <translation>，超过 %2 个词元时 LongRoPE ×%1</translation>
+    </message>
+    <message>
+        <source>, on %1 of %2 channels per head</source>
+        <translation>，作用于每个头 %2 个通道中的 %1 个</translation>
+    </message>
+    <message>
+        <source>fused q|k|v and gate|up projections</source>
+        <translation>融合的 q|k|v 与 gate|up 投影</translation>
+    </message>
 </context>
 <context>
     <name>PreferencesDialog</name>

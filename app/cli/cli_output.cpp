@@ -55,9 +55,18 @@ nlohmann::ordered_json infoJson(const ModelInfo &info)
     j["shards"] = info.shardCount;
     j["tied_embeddings"] = c.tieWordEmbeddings;
     j["rope_theta"] = c.ropeTheta;
-    if (c.ropeScaling.type != RopeScaling::Type::None)
-        j["rope_scaling"] = (c.ropeScaling.type == RopeScaling::Type::Linear ? "linear ×" : "llama3 ×") +
-                            nlohmann::ordered_json(c.ropeScaling.factor).dump();
+    if (const RopeScaling &s = c.ropeScaling; s.type != RopeScaling::Type::None) {
+        const char *kind = s.type == RopeScaling::Type::Linear   ? "linear ×"
+                           : s.type == RopeScaling::Type::Llama3 ? "llama3 ×"
+                                                                 : "longrope ×";
+        j["rope_scaling"] = kind + nlohmann::ordered_json(s.factor).dump();
+        if (s.type == RopeScaling::Type::LongRope)
+            j["rope_original_positions"] = s.originalMaxPositions;
+    }
+    if (c.ropeDim() != c.headDim)
+        j["rotary_dim"] = c.ropeDim();
+    if (c.fusedProjections)
+        j["fused_projections"] = "qkv_proj, gate_up_proj";
     if (c.hasSlidingRope())
         j["sliding_rope_theta"] = c.slidingRopeTheta;
     if (c.slidingWindow > 0) {

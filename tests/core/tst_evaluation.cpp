@@ -242,6 +242,7 @@ private slots:
         // Attention soft-capping (no SDPA) over the cached prefix; final soft-capping on the scored rows.
         QTest::newRow("gemma2, soft-capping") << "gemma2_softcap";
         QTest::newRow("gemma3, local and global RoPE") << "gemma3_text";
+        QTest::newRow("phi3, fused projections, LongRoPE") << "phi3_longrope";
     }
 
     void scoresEqualTheForwardPass()

@@ -268,6 +268,8 @@ private slots:
         QTest::newRow("qwen2, tied, q/k/v biases, float16") << "qwen2_tied_f16" << 5e-3;
         QTest::newRow("olmo2, norms after each half") << "olmo2_postnorm" << 1e-5;
         QTest::newRow("gemma2, four norms, soft-capping") << "gemma2_softcap" << 1e-5;
+        // Adapters on q, k, v and gate, up merge into their rows of qkv_proj and gate_up_proj.
+        QTest::newRow("phi3, fused projections") << "phi3_longrope" << 1e-5;
     }
 
     void mergedWeightsGiveTheAdaptedLogits()
@@ -307,6 +309,8 @@ private slots:
         // The training loss soft-caps the logits as the forward pass does; sliding layers rotate with their own base.
         QTest::newRow("gemma2, final soft-capping") << "gemma2_softcap";
         QTest::newRow("gemma3, local RoPE") << "gemma3_text";
+        // 32 tokens past LongRoPE's original 4 positions: the long factors in training as in the forward pass.
+        QTest::newRow("phi3, LongRoPE, partial rotary") << "phi3_longrope";
     }
 
     void validationLossIsTheForwardPassLoss()

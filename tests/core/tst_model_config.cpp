@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // config.json parsing for every family, both RoPE layouts, and the errors for what we do not run.
 #include <algorithm>
+#include <cmath>
 
 #include <QTest>
 
@@ -107,6 +108,17 @@ private slots:
         QTest::newRow("rope per layer type outside gemma3")
             << R"({"model_type": "llama", "rope_parameters": {"full_attention": {"rope_theta": 1e6}}, )" + base + "}"
             << "rope_parameters per layer type are supported for gemma3_text only";
+        QTest::newRow("longrope factors of the wrong length")
+            << R"({"model_type": "phi3", "rope_scaling": {"type": "longrope", "short_factor": [1, 1],
+                   "long_factor": [1, 1]}, )" +
+                   base + "}"
+            << "\"short_factor\" has 2 entries; the rotary dimension 16 needs 8";
+        QTest::newRow("partial rotary outside phi3")
+            << R"({"model_type": "llama", "partial_rotary_factor": 0.5, )" + base + "}"
+            << "partial_rotary_factor other than 1 is supported for phi3 only";
+        QTest::newRow("longrope without factors")
+            << R"({"model_type": "llama", "rope_scaling": {"type": "longrope"}, )" + base + "}"
+            << "longrope rope scaling needs a \"short_factor\" list";
         QTest::newRow("negative max_window_layers")
             << R"({"model_type": "qwen2", "use_sliding_window": true, "sliding_window": 8, "max_window_layers": -1, )" +
                    base + "}"
@@ -189,6 +201,50 @@ private slots:
             "config.json");
         QCOMPARE(llama.attentionScale(), 0.25);
         QVERIFY(!llama.unitOffsetNorms && !llama.scaledEmbeddings && !llama.postNorms && llama.preNorms);
+    }
+
+    void phi3Features()
+    {
+        // Phi-3.5-mini's config.json, shortened: LongRoPE in rope_scaling, the original length beside it.
+        std::string factors = "[";
+        for (int i = 0; i < 48; ++i)
+            factors += (i ? ", " : "") + std::to_string(1.0 + i * 0.5);
+        factors += "]";
+        const auto c = ModelConfig::fromJsonText(
+            R"({"architectures": ["Phi3ForCausalLM"], "hidden_act": "silu", "hidden_size": 3072,
+                "intermediate_size": 8192, "max_position_embeddings": 131072, "model_type": "phi3",
+                "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 32,
+                "original_max_position_embeddings": 4096, "rms_norm_eps": 1e-05, "rope_theta": 10000.0,
+                "rope_scaling": {"long_factor": )" +
+                factors + R"(, "short_factor": )" + factors + R"(, "type": "longrope"},
+                "sliding_window": 262144, "tie_word_embeddings": false, "vocab_size": 32064})",
+            "config.json");
+        QCOMPARE(c.family, ModelFamily::Phi3);
+        QVERIFY(c.fusedProjections);
+        QCOMPARE(c.ropeDim(), int64_t(96));
+        QCOMPARE(c.ropeScaling.type, RopeScaling::Type::LongRope);
+        QCOMPARE(c.ropeScaling.originalMaxPositions, int64_t(4096));
+        QCOMPARE(c.ropeScaling.factor, 32.0);
+        QVERIFY(std::abs(c.ropeScaling.attentionFactor - std::sqrt(1 + std::log(32.0) / std::log(4096.0))) < 1e-12);
+        QCOMPARE(c.slidingLayers.size(), size_t(32));
+        const auto names = c.expectedTensors();
+        const auto has = [&](const std::string &name) {
+            return std::any_of(names.begin(), names.end(), [&](const ExpectedTensor &t) { return t.name == name; });
+        };
+        QVERIFY(has("model.layers.0.self_attn.qkv_proj.weight") && has("model.layers.0.mlp.gate_up_proj.weight"));
+        QVERIFY(!has("model.layers.0.self_attn.q_proj.weight") && !has("model.layers.0.mlp.up_proj.weight"));
+
+        // Phi-4-mini: partial rotary, in transformers 5's rope_parameters.
+        const auto partial = ModelConfig::fromJsonText(
+            R"({"model_type": "phi3", "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+                "num_attention_heads": 4, "vocab_size": 100, "max_position_embeddings": 64,
+                "rope_parameters": {"rope_type": "longrope", "rope_theta": 10000.0, "partial_rotary_factor": 0.75,
+                "short_factor": [1, 1, 1, 1, 1, 1], "long_factor": [2, 2, 2, 2, 2, 2],
+                "original_max_position_embeddings": 16}})",
+            "config.json");
+        QCOMPARE(partial.ropeDim(), int64_t(12));
+        QCOMPARE(partial.ropeScaling.originalMaxPositions, int64_t(16));
+        QCOMPARE(partial.ropeScaling.factor, 4.0);
     }
 
     void ropeLayers_data()

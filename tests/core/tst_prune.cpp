@@ -152,6 +152,8 @@ private slots:
         // Gemma 3's has them, with a RoPE base per layer type.
         QTest::newRow("gemma2 soft-capping") << "gemma2_softcap" << qulonglong(5'000'000'000);
         QTest::newRow("gemma3 local/global") << "gemma3_text" << qulonglong(5'000'000'000);
+        // Fused qkv_proj and gate_up_proj stay fused, byte for byte.
+        QTest::newRow("phi3 fused, LongRoPE") << "phi3_longrope" << qulonglong(150'000);
     }
 
     void exportReloadsToTheSameLogits()
@@ -196,9 +198,15 @@ private slots:
         QCOMPARE(ckpt.tensorNames().size() - layerTensors(ckpt), src.tensorNames().size() - layerTensors(src));
         QCOMPARE(ckpt.find("lm_head.weight").first != nullptr, src.find("lm_head.weight").first != nullptr);
         // Layer 4 of the source is layer 2 of the export, byte for byte.
-        const TensorEntry *a = src.find("model.layers.4.self_attn.o_proj.weight").first;
-        const TensorEntry *b = ckpt.find("model.layers.2.self_attn.o_proj.weight").first;
-        QVERIFY(a && b && a->byteSize() == b->byteSize() && std::memcmp(a->data, b->data, a->byteSize()) == 0);
+        for (const char *tensor : {"self_attn.o_proj.weight", "mlp.down_proj.weight"}) {
+            const TensorEntry *a = src.find("model.layers.4." + std::string(tensor)).first;
+            const TensorEntry *b = ckpt.find("model.layers.2." + std::string(tensor)).first;
+            QVERIFY(a && b && a->byteSize() == b->byteSize() && std::memcmp(a->data, b->data, a->byteSize()) == 0);
+        }
+        if (fixture == "phi3_longrope")
+            QVERIFY(ckpt.find("model.layers.2.self_attn.qkv_proj.weight").first &&
+                    ckpt.find("model.layers.2.mlp.gate_up_proj.weight").first &&
+                    !ckpt.find("model.layers.2.self_attn.q_proj.weight").first);
         QCOMPARE(ckpt.sharded(), shardBytes < 1'000'000);
 
         const nlohmann::json config = readJsonFile(out / "config.json");

@@ -90,6 +90,11 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
         rope += tr(", linear scaling ×%1").arg(c.ropeScaling.factor);
     else if (c.ropeScaling.type == lc::RopeScaling::Type::Llama3)
         rope += tr(", Llama 3 scaling ×%1").arg(c.ropeScaling.factor);
+    else if (c.ropeScaling.type == lc::RopeScaling::Type::LongRope)
+        rope += tr(", LongRoPE ×%1 past %2 tokens")
+                    .arg(locale.toString(c.ropeScaling.factor), locale.toString(c.ropeScaling.originalMaxPositions));
+    if (c.ropeDim() != c.headDim)
+        rope += tr(", on %1 of %2 channels per head").arg(locale.toString(c.ropeDim()), locale.toString(c.headDim));
     if (c.hasSlidingRope())
         rope += tr("; sliding layers θ = %1").arg(locale.toString(c.slidingRopeTheta, 'g', 8));
     m_fields["rope"]->setText(rope);
@@ -110,6 +115,8 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
         features << (c.qkNormWhole ? tr("q/k norms over the projection") : tr("q/k norms per head"));
     if (c.qkvBias)
         features << tr("q/k/v biases");
+    if (c.fusedProjections)
+        features << tr("fused q|k|v and gate|up projections");
     if (c.activation == lc::Activation::GeluTanh)
         features << tr("GeGLU (tanh GELU)");
     if (c.scaledEmbeddings)

@@ -11,19 +11,23 @@ namespace lc {
 
 /** Architectures the core runs. They share tensor names and the decoder block's shape (attention, then a
  *  gated MLP, each on the residual stream); the flags of ModelConfig say where they differ. */
-enum class ModelFamily { Llama, Mistral, Qwen2, Qwen3, Olmo2, SmolLM3, Gemma2, Gemma3 };
+enum class ModelFamily { Llama, Mistral, Qwen2, Qwen3, Olmo2, SmolLM3, Gemma2, Gemma3, Phi3 };
 
 std::string familyName(ModelFamily family);
 
 /** RoPE frequency scaling, as transformers' `rope_scaling` / `rope_parameters` describe it. */
 struct RopeScaling
 {
-    enum class Type { None, Linear, Llama3 };
+    enum class Type { None, Linear, Llama3, LongRope };
     Type type = Type::None;
-    double factor = 1.0;                  // linear and llama3, e.g. 8.0
+    double factor = 1.0;                  // linear and llama3, e.g. 8.0; longrope: max / original positions
     double lowFreqFactor = 1.0;           // llama3, e.g. 1.0
     double highFreqFactor = 4.0;          // llama3, e.g. 4.0
-    int64_t originalMaxPositions = 8192;  // llama3 `original_max_position_embeddings`
+    int64_t originalMaxPositions = 8192;  // llama3 and longrope `original_max_position_embeddings`
+    // LongRoPE (Phi-3): per-frequency divisors, [rotary dim / 2] each; the long ones for sequences longer than
+    // originalMaxPositions. cos and sin are scaled by attentionFactor (√(1 + ln factor / ln original) unless given).
+    std::vector<double> shortFactor, longFactor;
+    double attentionFactor = 1.0;
 };
 
 /** The gate's activation in the MLP, down(act(gate(x)) · up(x)). */
@@ -59,6 +63,8 @@ struct ModelConfig
     double ropeTheta = 10000.0;
     RopeScaling ropeScaling;
     bool tieWordEmbeddings = false;  // lm_head shares embed_tokens (no lm_head.weight in the file)
+    bool fusedProjections = false;   // Phi-3: the checkpoint holds qkv_proj and gate_up_proj, not the parts
+    int64_t rotaryDim = 0;           // channels of each head RoPE rotates (partial_rotary_factor); 0: all
     bool qkvBias = false;            // q/k/v projections carry a bias (Qwen2 always; Llama/Qwen3 attention_bias)
     bool outputBias = false;         // o_proj carries a bias (Llama/Qwen3 attention_bias)
     bool mlpBias = false;            // Llama `mlp_bias`
@@ -92,6 +98,8 @@ struct ModelConfig
     {
         return index >= 0 && static_cast<size_t>(index) < slidingLayers.size() && slidingLayers[index];
     }
+    /** Channels of each head that RoPE rotates: head_dim, or fewer (partial rotary). */
+    int64_t ropeDim() const { return rotaryDim > 0 ? rotaryDim : headDim; }
     /** The scale of q·k: 1/√query_pre_attn_scalar (Gemma) or 1/√head_dim. */
     double attentionScale() const;
     /** True when sliding layers rotate with their own base (Gemma 3's local RoPE). */

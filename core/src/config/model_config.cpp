@@ -75,7 +75,25 @@ struct Reader
     }
 };
 
-RopeScaling parseRopeScaling(const Reader &r, const json &scaling)
+/** LongRoPE's factors: a list of ropeDim / 2 positive numbers. */
+std::vector<double> longRopeFactors(const Reader &r, const json &scaling, const char *key, int64_t ropeDim)
+{
+    if (!scaling.contains(key) || !scaling[key].is_array())
+        r.fail(std::string("longrope rope scaling needs a \"") + key + "\" list");
+    std::vector<double> factors;
+    for (const json &v : scaling[key]) {
+        if (!v.is_number() || !(v.get<double>() > 0))
+            r.fail(std::string("\"") + key + "\" must hold positive numbers");
+        factors.push_back(v.get<double>());
+    }
+    if (static_cast<int64_t>(factors.size()) != ropeDim / 2)
+        r.fail(std::string("\"") + key + "\" has " + std::to_string(factors.size()) +
+               " entries; the rotary dimension " + std::to_string(ropeDim) + " needs " + std::to_string(ropeDim / 2));
+    return factors;
+}
+
+/** The scaling of `c`'s RoPE from `scaling` (rope_scaling, or one rope_parameters); c's sizes are set. */
+RopeScaling parseRopeScaling(const Reader &r, const json &scaling, const ModelConfig &c)
 {
     RopeScaling rs;
     if (scaling.is_null())
@@ -87,6 +105,8 @@ RopeScaling parseRopeScaling(const Reader &r, const json &scaling)
         type = scaling["rope_type"].get<std::string>();
     else if (scaling.contains("type") && scaling["type"].is_string())
         type = scaling["type"].get<std::string>();
+    if (c.family == ModelFamily::Phi3 && (type == "su" || type == "yarn"))
+        type = "longrope";  // Phi-3's earliest configs, as Phi3Config renames them
     if (type == "default")
         return rs;
     if (type == "linear") {
@@ -100,8 +120,22 @@ RopeScaling parseRopeScaling(const Reader &r, const json &scaling)
         rs.originalMaxPositions = static_cast<int64_t>(r.number(scaling, "original_max_position_embeddings", 8192));
         if (rs.highFreqFactor <= rs.lowFreqFactor)
             r.fail("llama3 rope scaling needs high_freq_factor > low_freq_factor");
+    } else if (type == "longrope") {
+        rs.type = RopeScaling::Type::LongRope;
+        rs.shortFactor = longRopeFactors(r, scaling, "short_factor", c.ropeDim());
+        rs.longFactor = longRopeFactors(r, scaling, "long_factor", c.ropeDim());
+        // original_max_position_embeddings: in the scaling (transformers 5), else beside it (Phi-3's configs)
+        const double original = r.number(scaling, "original_max_position_embeddings",
+                                         r.number(r.j, "original_max_position_embeddings", double(c.maxPositions)));
+        if (!(original >= 1))
+            r.fail("original_max_position_embeddings must be a positive integer");
+        rs.originalMaxPositions = static_cast<int64_t>(original);
+        rs.factor = r.number(scaling, "factor", static_cast<double>(c.maxPositions) / original);
+        const double fallback =
+            rs.factor <= 1.0 ? 1.0 : std::sqrt(1.0 + std::log(rs.factor) / std::log(static_cast<double>(original)));
+        rs.attentionFactor = r.number(scaling, "attention_factor", fallback);
     } else {
-        r.fail("unsupported rope scaling type '" + type + "' (supported: default, linear, llama3)");
+        r.fail("unsupported rope scaling type '" + type + "' (supported: default, linear, llama3, longrope)");
     }
     if (rs.factor <= 0)
         r.fail("rope scaling factor must be positive");
@@ -126,6 +160,7 @@ std::string familyName(ModelFamily family)
     case ModelFamily::SmolLM3: return "smollm3";
     case ModelFamily::Gemma2: return "gemma2";
     case ModelFamily::Gemma3: return "gemma3_text";
+    case ModelFamily::Phi3: return "phi3";
     }
     return "llama";
 }
@@ -167,12 +202,14 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         c.family = ModelFamily::Gemma2;
     else if (c.modelType == "gemma3_text")
         c.family = ModelFamily::Gemma3;
+    else if (c.modelType == "phi3")
+        c.family = ModelFamily::Phi3;
     else if (c.modelType == "gemma3")
         r.fail("model_type 'gemma3' is Gemma 3 with its vision tower; LayerCut runs the text-only 'gemma3_text' "
                "checkpoints (Gemma 3 1B, or a text model saved from the larger ones)");
     else
         r.fail("unknown model_type '" + c.modelType +
-               "' (supported: llama, mistral, qwen2, qwen3, olmo2, smollm3, gemma2, gemma3_text)");
+               "' (supported: llama, mistral, qwen2, qwen3, olmo2, smollm3, gemma2, gemma3_text, phi3)");
     const bool gemma = c.family == ModelFamily::Gemma2 || c.family == ModelFamily::Gemma3;
 
     // Limits: the largest real models have hidden 18432, 128 heads, 126 layers and a 262144-token vocabulary.
@@ -220,6 +257,19 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         j["architectures"][0].is_string())
         c.architecture = j["architectures"][0].get<std::string>();
 
+    // Phi-3 (Phi-4-mini) rotates only the first int(head_dim · partial_rotary_factor) channels of each head.
+    const auto setPartialRotary = [&](double factor) {
+        if (factor == 1.0)
+            return;
+        if (c.family != ModelFamily::Phi3)
+            r.fail("partial_rotary_factor other than 1 is supported for phi3 only");
+        if (!(factor > 0 && factor < 1))
+            r.fail("partial_rotary_factor must be between 0 and 1");
+        c.rotaryDim = static_cast<int64_t>(static_cast<double>(c.headDim) * factor);
+        if (c.rotaryDim < 2 || c.rotaryDim % 2 != 0)
+            r.fail("partial_rotary_factor gives " + std::to_string(c.rotaryDim) +
+                   " rotary channels; they must be even");
+    };
     // RoPE: transformers 5 stores everything in rope_parameters; 4 uses rope_theta + rope_scaling.
     if (c.family == ModelFamily::Gemma3) {
         // Two RoPEs: the global layers' (default base 1e6, with rope_scaling) and the sliding layers' (base
@@ -238,9 +288,9 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         };
         const json &global = ofType("full_attention"), &local = ofType("sliding_attention");
         c.ropeTheta = r.number(global, "rope_theta", r.number(j, "rope_theta", 1000000.0));
-        c.ropeScaling = parseRopeScaling(r, global.empty() && r.has("rope_scaling") ? j["rope_scaling"] : global);
+        c.ropeScaling = parseRopeScaling(r, global.empty() && r.has("rope_scaling") ? j["rope_scaling"] : global, c);
         c.slidingRopeTheta = r.number(local, "rope_theta", r.number(j, "rope_local_base_freq", 10000.0));
-        c.slidingRopeScaling = parseRopeScaling(r, local);
+        c.slidingRopeScaling = parseRopeScaling(r, local, c);
         if (c.slidingRopeTheta <= 0)
             r.fail("the sliding layers' rope_theta must be positive");
     } else if (r.has("rope_parameters")) {
@@ -250,12 +300,12 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
         if (rp.contains("full_attention") && rp["full_attention"].is_object())
             r.fail("rope_parameters per layer type are supported for gemma3_text only");
         c.ropeTheta = r.number(rp, "rope_theta", r.number(j, "rope_theta", 10000.0));
-        c.ropeScaling = parseRopeScaling(r, rp);
-        if (rp.contains("partial_rotary_factor") && r.number(rp, "partial_rotary_factor", 1.0) != 1.0)
-            r.fail("partial_rotary_factor other than 1 is not supported");
+        setPartialRotary(r.number(rp, "partial_rotary_factor", r.number(j, "partial_rotary_factor", 1.0)));
+        c.ropeScaling = parseRopeScaling(r, rp, c);
     } else {
         c.ropeTheta = r.number(j, "rope_theta", 10000.0);
-        c.ropeScaling = parseRopeScaling(r, r.has("rope_scaling") ? j["rope_scaling"] : json());
+        setPartialRotary(r.number(j, "partial_rotary_factor", 1.0));
+        c.ropeScaling = parseRopeScaling(r, r.has("rope_scaling") ? j["rope_scaling"] : json(), c);
     }
     if (c.ropeTheta <= 0)
         r.fail("rope_theta must be positive");
@@ -282,6 +332,9 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     case ModelFamily::SmolLM3:
         c.qkvBias = c.outputBias = r.flag("attention_bias", false);
         c.mlpBias = r.flag("mlp_bias", false);
+        break;
+    case ModelFamily::Phi3:
+        c.fusedProjections = true;  // no biases in Phi-3
         break;
     case ModelFamily::Gemma2:
     case ModelFamily::Gemma3: {
@@ -329,7 +382,7 @@ ModelConfig ModelConfig::fromJson(const nlohmann::json &j, const std::string &so
     // list, read below, decides instead.
     const bool qwen =
         c.family == ModelFamily::Qwen2 || c.family == ModelFamily::Qwen3 || c.family == ModelFamily::SmolLM3;
-    if (c.family == ModelFamily::Mistral && r.has("sliding_window"))
+    if ((c.family == ModelFamily::Mistral || c.family == ModelFamily::Phi3) && r.has("sliding_window"))
         c.slidingWindow = r.positiveInt("sliding_window", kMaxPositions);
     if (gemma) {
         // Local and global layers alternate: Gemma 2 every other layer from the first; Gemma 3 every
@@ -390,9 +443,13 @@ std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
         const std::string p = "model.layers." + std::to_string(i) + ".";
         if (preNorms)
             t.push_back({p + "input_layernorm.weight", {H}});
-        t.push_back({p + "self_attn.q_proj.weight", {q, H}});
-        t.push_back({p + "self_attn.k_proj.weight", {kv, H}});
-        t.push_back({p + "self_attn.v_proj.weight", {kv, H}});
+        if (fusedProjections) {  // Phi-3: q|k|v rows in one tensor
+            t.push_back({p + "self_attn.qkv_proj.weight", {q + 2 * kv, H}});
+        } else {
+            t.push_back({p + "self_attn.q_proj.weight", {q, H}});
+            t.push_back({p + "self_attn.k_proj.weight", {kv, H}});
+            t.push_back({p + "self_attn.v_proj.weight", {kv, H}});
+        }
         t.push_back({p + "self_attn.o_proj.weight", {H, q}});
         if (qkvBias) {
             t.push_back({p + "self_attn.q_proj.bias", {q}});
@@ -410,8 +467,12 @@ std::vector<ExpectedTensor> ModelConfig::expectedTensors() const
             t.push_back({p + "pre_feedforward_layernorm.weight", {H}});
         if (postNorms)
             t.push_back({p + "post_feedforward_layernorm.weight", {H}});
-        t.push_back({p + "mlp.gate_proj.weight", {I, H}});
-        t.push_back({p + "mlp.up_proj.weight", {I, H}});
+        if (fusedProjections) {  // Phi-3: gate|up rows in one tensor
+            t.push_back({p + "mlp.gate_up_proj.weight", {2 * I, H}});
+        } else {
+            t.push_back({p + "mlp.gate_proj.weight", {I, H}});
+            t.push_back({p + "mlp.up_proj.weight", {I, H}});
+        }
         t.push_back({p + "mlp.down_proj.weight", {H, I}});
         if (mlpBias) {
             t.push_back({p + "mlp.gate_proj.bias", {I}});

@@ -146,7 +146,7 @@ LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
     : m_config(std::move(config)), m_weights(std::move(weights)), m_allLayers(m_weights.layers), m_rotary(m_config)
 {
     if (m_config.hasSlidingRope())
-        m_slidingRotary = RotaryEmbedding(m_config.headDim, m_config.slidingRopeTheta, m_config.slidingRopeScaling);
+        m_slidingRotary = RotaryEmbedding(m_config.ropeDim(), m_config.slidingRopeTheta, m_config.slidingRopeScaling);
 }
 
 RopeTables LlamaModel::ropeTables(int64_t P, int64_t T) const
@@ -288,7 +288,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     if (!m_config.usesRope(layer.originalIndex)) {  // SmolLM3's NoPE layers: positions only through the mask
         q = q.transpose(1, 2);
         k = k.transpose(1, 2);
-    } else if (fusable({&q, &k})) {
+    } else if (fusable({&q, &k}) && m_config.ropeDim() == D) {
         q = fused::rope(q, cos, sin).transpose(1, 2);  // (B, nh, T, D)
         k = fused::rope(k, cos, sin).transpose(1, 2);  // (B, nkv, T, D)
     } else {

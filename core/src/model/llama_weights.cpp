@@ -15,6 +15,30 @@ std::string projPath(Proj p)
     return std::string(p <= Proj::O ? "self_attn." : "mlp.") + projName(p);
 }
 
+ProjectionRows projectionRows(const ModelConfig &c, Proj p)
+{
+    if (!c.fusedProjections || p == Proj::O || p == Proj::Down)
+        return {projPath(p) + ".weight"};
+    const int64_t q = c.numHeads * c.headDim, kv = c.numKvHeads * c.headDim, I = c.intermediateSize;
+    switch (p) {
+    case Proj::Q: return {"self_attn.qkv_proj.weight", 0, q};
+    case Proj::K: return {"self_attn.qkv_proj.weight", q, kv};
+    case Proj::V: return {"self_attn.qkv_proj.weight", q + kv, kv};
+    case Proj::Gate: return {"mlp.gate_up_proj.weight", 0, I};  // transformers' chunk(2): gate first
+    case Proj::Up: return {"mlp.gate_up_proj.weight", I, I};
+    default: return {projPath(p) + ".weight"};
+    }
+}
+
+void splitFusedProjections(DecoderLayerWeights &layer, const ModelConfig &config)
+{
+    for (const Proj p : {Proj::Q, Proj::K, Proj::V, Proj::Gate, Proj::Up}) {
+        const ProjectionRows rows = projectionRows(config, p);
+        const at::Tensor &fused = p <= Proj::V ? layer.qkvProj : layer.gateUpProj;
+        layer.weight(p) = fused.narrow(0, rows.offset, rows.rows);  // contiguous: whole rows of a row-major matrix
+    }
+}
+
 const std::vector<LayerTensorSlot> &layerTensorSlots()
 {
     static const std::vector<LayerTensorSlot> slots = {
@@ -25,6 +49,7 @@ const std::vector<LayerTensorSlot> &layerTensorSlots()
         {"self_attn.k_proj.bias", &DecoderLayerWeights::kBias},
         {"self_attn.v_proj.weight", &DecoderLayerWeights::vProj},
         {"self_attn.v_proj.bias", &DecoderLayerWeights::vBias},
+        {"self_attn.qkv_proj.weight", &DecoderLayerWeights::qkvProj},
         {"self_attn.o_proj.weight", &DecoderLayerWeights::oProj},
         {"self_attn.o_proj.bias", &DecoderLayerWeights::oBias},
         {"self_attn.q_norm.weight", &DecoderLayerWeights::qNorm},
@@ -32,6 +57,7 @@ const std::vector<LayerTensorSlot> &layerTensorSlots()
         {"post_attention_layernorm.weight", &DecoderLayerWeights::postNorm},
         {"pre_feedforward_layernorm.weight", &DecoderLayerWeights::preFeedforwardNorm},
         {"post_feedforward_layernorm.weight", &DecoderLayerWeights::postFeedforwardNorm},
+        {"mlp.gate_up_proj.weight", &DecoderLayerWeights::gateUpProj},
         {"mlp.gate_proj.weight", &DecoderLayerWeights::gateProj},
         {"mlp.gate_proj.bias", &DecoderLayerWeights::gateBias},
         {"mlp.up_proj.weight", &DecoderLayerWeights::upProj},

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "layercut/model_config.h"
 #include "model/torch_compat.h"
 
 namespace lc {
@@ -21,6 +22,19 @@ constexpr size_t kProjections = 7;
 const char *projName(Proj p);
 /** "self_attn.q_proj", ..., "mlp.down_proj": the module path inside "model.layers.{i}.". */
 std::string projPath(Proj p);
+
+/**
+ * Where a projection's weight lies in the checkpoint: its own tensor, or rows of a fused one (Phi-3's
+ * qkv_proj and gate_up_proj). tensor is the name inside "model.layers.{i}.", e.g. "self_attn.qkv_proj.weight".
+ */
+struct ProjectionRows
+{
+    std::string tensor;
+    int64_t offset = 0;
+    int64_t rows = -1;  // -1: the whole tensor
+    bool fused() const { return rows >= 0; }
+};
+ProjectionRows projectionRows(const ModelConfig &config, Proj p);
 
 /**
  * A LoRA adapter on one projection (peft's lora.Linear): y = W x + scale · B (A dropout(x)).
@@ -51,6 +65,7 @@ struct DecoderLayerWeights
     at::Tensor gateProj, gateBias;   // [I, H], [I]
     at::Tensor upProj, upBias;       // [I, H], [I]
     at::Tensor downProj, downBias;   // [H, I], [H]
+    at::Tensor gateUpProj;           // [2I, H]: Phi-3's fused gate|up as loaded; gateProj, upProj are views of it
     // q|k|v fused for one GEMM; when set, qProj/kProj/vProj (and biases) are views into it, so memory
     // is not doubled. gate|up is deliberately not fused: with the fused SiLU·up kernel reading the strided
     // halves it measured the same as two GEMMs (H200, Llama-3-8B shape), and without it slower.
@@ -76,8 +91,10 @@ struct LayerTensorSlot
 /** Every tensor a decoder block of any family may hold. */
 const std::vector<LayerTensorSlot> &layerTensorSlots();
 
-/** Fuses q|k|v of every layer into one tensor and re-points the parts at views of it. */
+/** Fuses q|k|v of every layer into one tensor and re-points the parts at views of it (already fused: kept). */
 void fuseProjections(struct LlamaWeights &weights);
+/** Points each projection of a block loaded from fused tensors (Phi-3) at its rows of them. */
+void splitFusedProjections(struct DecoderLayerWeights &layer, const ModelConfig &config);
 
 struct LlamaWeights
 {

@@ -8,7 +8,7 @@
 namespace lc {
 
 RotaryEmbedding::RotaryEmbedding(const ModelConfig &config)
-    : RotaryEmbedding(config.headDim, config.ropeTheta, config.ropeScaling)
+    : RotaryEmbedding(config.ropeDim(), config.ropeTheta, config.ropeScaling)
 {}
 
 RotaryEmbedding::RotaryEmbedding(int64_t dim, double theta, const RopeScaling &rs)
@@ -30,6 +30,16 @@ RotaryEmbedding::RotaryEmbedding(int64_t dim, double theta, const RopeScaling &r
         const at::Tensor medium = (wavelen >= highFreqWavelen).logical_and(wavelen <= lowFreqWavelen);
         scaled = at::where(medium, smoothed, scaled);
         invFreq = scaled;
+    } else if (rs.type == RopeScaling::Type::LongRope) {
+        // inv_freq = 1 / (ext_factors * theta ** (arange(0, dim, 2) / dim))
+        const auto scaledBy = [&](const std::vector<double> &factors) {
+            const at::Tensor ext = at::tensor(factors, at::kDouble).to(at::kFloat);
+            return (1.0 / (ext * at::pow(theta, exponents))).contiguous();
+        };
+        invFreq = scaledBy(rs.shortFactor);
+        m_longInvFreq = scaledBy(rs.longFactor);
+        m_originalLength = rs.originalMaxPositions;
+        m_attentionFactor = rs.attentionFactor;
     }
     m_invFreq = invFreq.contiguous();
 }
@@ -37,14 +47,20 @@ RotaryEmbedding::RotaryEmbedding(int64_t dim, double theta, const RopeScaling &r
 std::pair<at::Tensor, at::Tensor> RotaryEmbedding::cosSin(int64_t length, at::Device device, at::ScalarType dtype) const
 {
     const at::Tensor positions = at::arange(length, at::TensorOptions().dtype(at::kLong).device(device)).to(at::kFloat);
-    const at::Tensor freqs = at::outer(positions, m_invFreq.to(device));  // [T, D/2]
-    const at::Tensor emb = at::cat({freqs, freqs}, -1);                   // [T, D]
+    const bool longer = m_longInvFreq.defined() && length > m_originalLength;
+    const at::Tensor freqs = at::outer(positions, (longer ? m_longInvFreq : m_invFreq).to(device));  // [T, R/2]
+    const at::Tensor emb = at::cat({freqs, freqs}, -1);                                              // [T, R]
+    if (m_attentionFactor != 1.0)
+        return {(emb.cos() * m_attentionFactor).to(dtype), (emb.sin() * m_attentionFactor).to(dtype)};
     return {emb.cos().to(dtype), emb.sin().to(dtype)};
 }
 
 at::Tensor RotaryEmbedding::apply(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin)
 {
-    const int64_t half = x.size(-1) / 2;
+    const int64_t R = cos.size(-1);
+    if (R < x.size(-1))  // partial rotary: the remaining channels pass through
+        return at::cat({apply(x.narrow(-1, 0, R), cos, sin), x.narrow(-1, R, x.size(-1) - R)}, -1);
+    const int64_t half = R / 2;
     const at::Tensor rotated = at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
     return x * cos + rotated * sin;
 }

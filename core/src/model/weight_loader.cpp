@@ -52,7 +52,8 @@ at::Tensor fuseRows(std::initializer_list<at::Tensor *> parts)
 void fuseProjections(LlamaWeights &weights)
 {
     for (DecoderLayerWeights &l : weights.layers) {
-        l.qkvProj = fuseRows({&l.qProj, &l.kProj, &l.vProj});
+        if (!l.qkvProj.defined())
+            l.qkvProj = fuseRows({&l.qProj, &l.kProj, &l.vProj});
         l.qkvBias = fuseRows({&l.qBias, &l.kBias, &l.vBias});
     }
 }
@@ -91,6 +92,9 @@ LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &c
         uploads.push_back({checkpoint.find(e.name).first, slot});
     }
     uploadTensors(uploads, device, dtype, totalBytes, progress, stop);
+    if (config.fusedProjections)
+        for (DecoderLayerWeights &layer : w.layers)
+            splitFusedProjections(layer, config);
     fuseProjections(w);
     if (config.tieWordEmbeddings)
         w.lmHead = w.embedTokens;
@@ -134,12 +138,15 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
     for (size_t i = 0; i < projections.size(); ++i) {
         upload(projections[i]);
         DecoderLayerWeights &layer = w.layers[i];
+        if (config.fusedProjections)  // each part is quantised from its rows; the fused tensors then go
+            splitFusedProjections(layer, config);
         for (size_t p = 0; p < kProjections; ++p) {
             throwIfStopped(stop);  // quantising a large projection takes a while on the CPU
             at::Tensor &dense = layer.weight(static_cast<Proj>(p));
             layer.nf4[p] = std::make_shared<const Nf4Weight>(quantizeNf4(dense, doubleQuantization));
             dense = at::Tensor();
         }
+        layer.qkvProj = at::Tensor(), layer.gateUpProj = at::Tensor();
     }
     fuseProjections(w);  // the q/k/v biases only: the weights are NF4 now
     if (config.tieWordEmbeddings)

@@ -260,6 +260,9 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const std::vector<int6
     for (const DecoderLayerWeights &layer : model.allLayers())
         if (layer.nf4[0])
             throw Error(healingMethodName(c.method) + " fine-tuning trains dense weights; load the model without NF4");
+    if (model.config().fusedProjections)  // trained parts would have to be written back into qkv_proj, gate_up_proj
+        throw Error(healingMethodName(c.method) + " fine-tuning of a checkpoint with fused projections (" +
+                    model.config().modelType + ": qkv_proj, gate_up_proj) is not supported yet; heal it with LoRA");
     LlamaWeights &w = model.mutableWeights();
     const bool tied = model.config().tieWordEmbeddings;
     if (c.method == HealingMethod::PartialLayers && tied)
