@@ -574,6 +574,38 @@ private slots:
         QVERIFY(!same("model.norm.weight", "model.norm.weight"));
     }
 
+    void fusedProjectionsTrainWhole()
+    {
+        // Phi-3: partial fine-tuning trains qkv_proj and gate_up_proj as the checkpoint holds them, and the
+        // export writes them back under those names: the reloaded model computes what the trained one did.
+        auto session = loadPruned("phi3_longrope");
+        HealingConfig c = tinyConfig(3);
+        c.method = HealingMethod::PartialLayers;
+        c.trainLastLayers = 1;
+        c.learningRate = 1e-2;
+        c.warmupSteps = 0;
+        const std::vector<float> before = logits(*session);
+        healModel(*session, c);
+        const std::vector<float> trained = logits(*session);
+        QVERIFY(relativeError(trained, before) > 1e-3);
+        QTemporaryDir dir;
+        const ExportResult e = exportHealedModel(*session, fs::path(dir.path().toStdString()) / "out");
+        const Checkpoint source = Checkpoint::open(kModels + "phi3_longrope");
+        const Checkpoint healed = Checkpoint::open(e.folder);
+        const auto same = [&](const std::string &from, const std::string &to) {
+            const TensorEntry *a = source.find(from).first, *b = healed.find(to).first;
+            return a && b && a->byteSize() == b->byteSize() && std::memcmp(a->data, b->data, a->byteSize()) == 0;
+        };
+        QVERIFY(same("model.layers.4.self_attn.qkv_proj.weight", "model.layers.2.self_attn.qkv_proj.weight"));
+        QVERIFY(!same("model.layers.5.self_attn.qkv_proj.weight", "model.layers.3.self_attn.qkv_proj.weight"));
+        QVERIFY(!same("model.layers.5.mlp.gate_up_proj.weight", "model.layers.3.mlp.gate_up_proj.weight"));
+        QVERIFY(!healed.find("model.layers.3.self_attn.q_proj.weight").first);
+        ModelSession reloaded;
+        reloaded.load(e.folder, testDevice());
+        QVERIFY2(relativeError(logits(reloaded), trained) < 1e-5,
+                 qPrintable(QString::number(relativeError(logits(reloaded), trained))));
+    }
+
     void badInput()
     {
         auto session = loadPruned();

@@ -62,15 +62,20 @@ std::vector<at::Tensor> trainableTensors(const DecoderLayerWeights &layer)
             out.push_back(adapter->a);
             out.push_back(adapter->b);
         }
-    const bool fusedQkv = layer.qkvProj.defined();
+    // A fused tensor trains whole; the parts that are views of it are not parameters of their own.
+    const bool fusedQkv = layer.qkvProj.defined(), fusedGateUp = layer.gateUpProj.defined();
     for (const at::Tensor *t :
          {&layer.inputNorm, &layer.qkvProj, &layer.qkvBias, &layer.oProj, &layer.oBias, &layer.qNorm, &layer.kNorm,
-          &layer.postNorm, &layer.preFeedforwardNorm, &layer.postFeedforwardNorm, &layer.gateProj, &layer.gateBias,
-          &layer.upProj, &layer.upBias, &layer.downProj, &layer.downBias})
+          &layer.postNorm, &layer.preFeedforwardNorm, &layer.postFeedforwardNorm, &layer.gateUpProj, &layer.gateBias,
+          &layer.upBias, &layer.downProj, &layer.downBias})
         if (t->defined() && t->requires_grad())
             out.push_back(*t);
     if (!fusedQkv)
         for (const at::Tensor *t : {&layer.qProj, &layer.qBias, &layer.kProj, &layer.kBias, &layer.vProj, &layer.vBias})
+            if (t->defined() && t->requires_grad())
+                out.push_back(*t);
+    if (!fusedGateUp)
+        for (const at::Tensor *t : {&layer.gateProj, &layer.upProj})
             if (t->defined() && t->requires_grad())
                 out.push_back(*t);
     return out;
@@ -361,7 +366,15 @@ at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::
 at::Tensor LlamaModel::feedForward(const DecoderLayerWeights &layer, const at::Tensor &x, const PassOptions &pass) const
 {
     // SwiGLU: down(silu(gate(x)) · up(x)); GeGLU (Gemma): down(gelu_tanh(gate(x)) · up(x))
-    const at::Tensor gate = project(layer, Proj::Gate, x, pass), up = project(layer, Proj::Up, x, pass);
+    at::Tensor gate, up;
+    if (layer.gateUpProj.defined()) {  // Phi-3's fused gate|up: one GEMM, then its halves, as transformers
+        const auto halves = at::linear(x, layer.gateUpProj).chunk(2, -1);
+        gate =
+            layer.lora[static_cast<size_t>(Proj::Gate)] ? halves[0] + loraDelta(layer, Proj::Gate, x, pass) : halves[0];
+        up = layer.lora[static_cast<size_t>(Proj::Up)] ? halves[1] + loraDelta(layer, Proj::Up, x, pass) : halves[1];
+    } else {
+        gate = project(layer, Proj::Gate, x, pass), up = project(layer, Proj::Up, x, pass);
+    }
     at::Tensor act;
     if (m_config.activation == Activation::GeluTanh)
         act = at::gelu(gate, "tanh") * up;

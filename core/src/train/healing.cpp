@@ -260,9 +260,6 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const std::vector<int6
     for (const DecoderLayerWeights &layer : model.allLayers())
         if (layer.nf4[0])
             throw Error(healingMethodName(c.method) + " fine-tuning trains dense weights; load the model without NF4");
-    if (model.config().fusedProjections)  // trained parts would have to be written back into qkv_proj, gate_up_proj
-        throw Error(healingMethodName(c.method) + " fine-tuning of a checkpoint with fused projections (" +
-                    model.config().modelType + ": qkv_proj, gate_up_proj) is not supported yet; heal it with LoRA");
     LlamaWeights &w = model.mutableWeights();
     const bool tied = model.config().tieWordEmbeddings;
     if (c.method == HealingMethod::PartialLayers && tied)
@@ -279,18 +276,20 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const std::vector<int6
     };
     if (full)
         unfreeze(w.embedTokens, "model.embed_tokens.weight");
+    // A block's tensors as the checkpoint holds them: what trains is what the export writes back by name
+    // (Phi-3's qkv_proj and gate_up_proj whole, the forward pass running them fused).
+    std::vector<std::pair<std::string, at::Tensor DecoderLayerWeights::*>> blockTensors;
+    for (const ExpectedTensor &t : model.config().expectedTensors())
+        if (const auto layer = splitLayerTensorName(t.name); layer && layer->layer == 0)
+            for (const auto &[name, slot] : layerTensorSlots())
+                if (layer->rest == name)
+                    blockTensors.emplace_back(name, slot);
     for (const int64_t index : blocks) {
         DecoderLayerWeights &layer = model.mutableLayers()[static_cast<size_t>(index)];
-        unfuseQkv(layer);
-        const std::string p = layerPrefix(index);
-        for (const auto &[name, slot] : layerTensorSlots())  // the norms; projections below
-            if (std::string_view(name).ends_with("norm.weight"))
-                unfreeze(layer.*slot, p + name);
-        for (size_t i = 0; i < kProjections; ++i) {
-            const auto proj = static_cast<Proj>(i);
-            unfreeze(layer.weight(proj), p + projPath(proj) + ".weight");
-            unfreeze(const_cast<at::Tensor &>(layer.bias(proj)), p + projPath(proj) + ".bias");
-        }
+        if (!model.config().fusedProjections)
+            unfuseQkv(layer);
+        for (const auto &[name, slot] : blockTensors)
+            unfreeze(layer.*slot, layerPrefix(index) + name);
     }
     if (!blocksOnly) {
         unfreeze(w.norm, "model.norm.weight");
