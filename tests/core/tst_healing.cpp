@@ -1,244 +1,25 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Healing on the tiny fixture models, on the CPU: LoRA at init is the base layer, merged weights give the
-// adapted model's logits, the loss falls, a resumed run repeats the uninterrupted curve, activation
-// checkpointing does not change the numbers, PEFT's files, partial fine-tuning, the schedule, bad input.
-#include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstring>
-#include <fstream>
-#include <map>
-
+// Healing runs on the tiny fixture models, on the CPU: LoRA at init is the base layer, the validation loss is
+// the forward pass's, the loss falls, micro-batches add up, a resumed run repeats the uninterrupted curve,
+// activation checkpointing changes nothing, bad input, progress, time left, cancel.
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "test_device.h"
-
+#include "healing_test_support.h"
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
-#include "layercut/healing.h"
 #include "layercut/json_file.h"
 #include "layercut/model_config.h"
-#include "layercut/model_session.h"
-#include "layercut/safetensors_file.h"
 #include "layercut/tokenizer.h"
 
 using namespace lc;
-using lc::test::testDevice;
-namespace fs = std::filesystem;
-
-namespace {
-
-const std::string kModels = std::string(LAYERCUT_FIXTURES_DIR) + "/models/";
-const std::string kCorpus = std::string(LAYERCUT_FIXTURES_DIR) + "/data/tiny_corpus.txt";
-
-/** A short QLoRA run on the tiny corpus: sequences of 32 tokens, batches of 4 in micro-batches of 2. */
-HealingConfig tinyConfig(int64_t steps)
-{
-    HealingConfig c;
-    c.trainData = kCorpus;
-    c.sequenceLength = 32;
-    c.batchSize = 4;
-    c.microBatchSize = 2;
-    c.steps = steps;
-    c.rank = 8;
-    c.alpha = 16;
-    c.learningRate = 3e-3;
-    if (steps > 2)
-        c.warmupSteps = 2;  // shorter runs: the automatic warmup (an explicit one must be shorter than the run)
-    c.evalEvery = 0;
-    c.validationSequences = 4;
-    return c;
-}
-
-std::unique_ptr<ModelSession> loadPruned(const std::string &family = "llama3_gqa_sharded")
-{
-    auto session = std::make_unique<ModelSession>();
-    session->load(kModels + family, testDevice());
-    session->applyPrunePlan(PrunePlan::dropBlock(session->info().config.numLayers, 2, 2));
-    return session;
-}
-
-TokenBatch probe()
-{
-    return TokenBatch::padded({{5, 17, 3, 99, 42, 7, 8}, {11, 12, 13}});
-}
-
-std::vector<float> logits(ModelSession &s)
-{
-    return s.forward(probe()).logits;
-}
-
-double relativeError(const std::vector<float> &a, const std::vector<float> &b)
-{
-    double diff = 0, scale = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        diff = std::max(diff, double(std::abs(a[i] - b[i])));
-        scale = std::max(scale, double(std::abs(b[i])));
-    }
-    return a.size() == b.size() ? diff / scale : INFINITY;
-}
-
-/** A validation text of its own: 400 lines of the corpus's words in a seeded order (no line is a training one). */
-void writeValidationText(const fs::path &path)
-{
-    const std::vector<std::string> words = {"Heal", "brown", "model",  "layer", "dog",   "prune", "quick",
-                                            "café", "lazy",  "stream", "fox",   "block", "angle", "residual"};
-    std::ofstream out(path);
-    uint32_t x = 12345;
-    for (int line = 0; line < 400; ++line) {
-        for (int w = 0; w < 12; ++w) {
-            x = x * 1664525u + 1013904223u;
-            out << (w ? " " : "") << words[(x >> 16) % words.size()];
-        }
-        out << " validation.\n";
-    }
-}
-
-/** The mean training loss of the last `count` steps: one step's loss is a single noisy batch. */
-double meanOfLastSteps(const HealingResult &r, size_t count)
-{
-    double sum = 0;
-    for (size_t i = r.steps.size() - count; i < r.steps.size(); ++i)
-        sum += r.steps[i].trainLoss;
-    return sum / static_cast<double>(count);
-}
-
-std::vector<double> losses(const HealingResult &r)
-{
-    std::vector<double> out;
-    for (const HealingStep &s : r.steps)
-        out.push_back(s.trainLoss);
-    return out;
-}
-
-/** The float32 master weights a run's checkpoint holds ("param/NAME"), by NAME. */
-std::map<std::string, std::vector<float>> checkpointMasters(const fs::path &checkpoint)
-{
-    std::map<std::string, std::vector<float>> masters;
-    const SafetensorsFile file(checkpoint / "training_state.safetensors");
-    for (const TensorEntry &t : file.tensors()) {
-        if (t.name.rfind("param/", 0) != 0)
-            continue;
-        std::vector<float> &values = masters[t.name.substr(6)];
-        values.resize(static_cast<size_t>(t.numel()));
-        std::memcpy(values.data(), t.data, t.byteSize());
-    }
-    return masters;
-}
-
-}  // namespace
+using namespace lc::healing_test;
 
 class TestHealing final : public QObject
 {
     Q_OBJECT
 
 private slots:
-    void schedule()
-    {
-        HealingConfig c;
-        c.learningRate = 1.0;
-        c.warmupSteps = 10;
-        c.steps = 110;
-        QCOMPARE(learningRateAt(c, 0), 0.0);  // transformers' first step, with warmup
-        QCOMPARE(learningRateAt(c, 5), 0.5);
-        QCOMPARE(learningRateAt(c, 10), 1.0);
-        QVERIFY(std::abs(learningRateAt(c, 60) - 0.5) < 1e-12);  // halfway through the cosine
-        QVERIFY(learningRateAt(c, 109) < 1e-3);
-        c.schedule = LrSchedule::Constant;
-        QCOMPARE(learningRateAt(c, 100), 1.0);
-    }
-
-    void automaticWarmup()
-    {
-        // Unset, the warmup is the paper's proportion: 100 of 5000 steps, 2%, at least 1 step.
-        HealingConfig c;
-        QVERIFY(!c.warmupSteps.has_value());
-        QCOMPARE(c.effectiveWarmupSteps(), int64_t(100));
-        c.steps = 40;
-        QCOMPARE(c.effectiveWarmupSteps(), int64_t(1));  // 0.8, at least 1
-        c.steps = 100;
-        QCOMPARE(c.effectiveWarmupSteps(), int64_t(2));
-        c.steps = 1000;
-        QCOMPARE(c.effectiveWarmupSteps(), int64_t(20));
-        c.steps = 1;
-        QCOMPARE(c.effectiveWarmupSteps(), int64_t(0));  // a single step trains: the warmup is shorter than the run
-        c.steps = 40;
-        c.learningRate = 1.0;
-        QCOMPARE(learningRateAt(c, 0), 0.0);
-        QCOMPARE(learningRateAt(c, 1), 1.0);  // the peak at the second step: a 40-step heal trains
-        // An explicit warmup is used as given.
-        c.warmupSteps = 0;
-        QCOMPARE(c.effectiveWarmupSteps(), int64_t(0));
-        QCOMPARE(learningRateAt(c, 0), 1.0);
-        c.warmupSteps = 10;
-        QCOMPARE(learningRateAt(c, 5), 0.5);
-    }
-
-    void warmupMustBeShorterThanTheRun()
-    {
-        HealingConfig c = tinyConfig(40);
-        c.warmupSteps = 39;
-        c.validate();
-        c.warmupSteps = 100;
-        try {
-            c.validate();
-            QFAIL("a warmup of 100 steps in a run of 40 was accepted");
-        } catch (const Error &e) {
-            const std::string what = e.what();
-            // It names the setting, both numbers and the way out.
-            QVERIFY2(what.find("warmup of 100 steps") != std::string::npos &&
-                         what.find("run of 40 steps") != std::string::npos &&
-                         what.find("2% of the steps (1 here)") != std::string::npos,
-                     e.what());
-        }
-        c.warmupSteps = 40;
-        QVERIFY_THROWS_EXCEPTION(Error, c.validate());
-        c.warmupSteps = -1;
-        QVERIFY_THROWS_EXCEPTION(Error, c.validate());
-        // healModel checks before it changes anything.
-        auto session = loadPruned();
-        c.warmupSteps = 100;
-        QVERIFY_THROWS_EXCEPTION(Error, healModel(*session, c));
-        QVERIFY(!isHealed(*session));
-    }
-
-    void settingsAreChecked_data()
-    {
-        QTest::addColumn<QString>("what");
-        QTest::newRow("batch") << "batch";
-        QTest::newRow("rank") << "rank";
-        QTest::newRow("target") << "target";
-        QTest::newRow("dropout") << "dropout";
-    }
-
-    void settingsAreChecked()
-    {
-        QFETCH(QString, what);
-        HealingConfig c = tinyConfig(2);
-        if (what == "batch")
-            c.microBatchSize = 3;
-        else if (what == "rank")
-            c.rank = 0;
-        else if (what == "target")
-            c.targetModules = {"ffn_proj"};
-        else
-            c.dropout = 1.0;
-        QVERIFY_THROWS_EXCEPTION(Error, c.validate());
-    }
-
-    void paperHints()
-    {
-        ModelConfig llama2;
-        llama2.family = ModelFamily::Llama;
-        llama2.vocabSize = 32000, llama2.numLayers = 32, llama2.hiddenSize = 4096;
-        QCOMPARE(paperHealingHint(llama2)->rank.value(), 2);
-        ModelConfig mistral = llama2;
-        mistral.family = ModelFamily::Mistral;
-        QCOMPARE(paperHealingHint(mistral)->learningRate.value(), 3e-6);
-        QVERIFY(!paperHealingHint(ModelConfig{}).has_value());
-    }
-
     void loraAtInitIsTheBaseModel()
     {
         // The first step of a warmup runs at learning rate 0: B stays zero, so the adapted model is the base
@@ -256,46 +37,6 @@ private slots:
         QCOMPARE(r.steps[0].learningRate, 0.0);
         QVERIFY(isHealed(*session));
         QCOMPARE(relativeError(logits(*session), base), 0.0);
-    }
-
-    void mergedWeightsGiveTheAdaptedLogits_data()
-    {
-        QTest::addColumn<QString>("family");
-        QTest::addColumn<double>("bound");
-        // float32 checkpoint: exact up to float32 rounding. float16 checkpoint: the merged weights are
-        // written in float16, as the source.
-        QTest::newRow("llama3, float32") << "llama3_gqa_sharded" << 1e-5;
-        QTest::newRow("qwen2, tied, q/k/v biases, float16") << "qwen2_tied_f16" << 5e-3;
-        QTest::newRow("olmo2, norms after each half") << "olmo2_postnorm" << 1e-5;
-        QTest::newRow("gemma2, four norms, soft-capping") << "gemma2_softcap" << 1e-5;
-        // Adapters on q, k, v and gate, up merge into their rows of qkv_proj and gate_up_proj.
-        QTest::newRow("phi3, fused projections") << "phi3_longrope" << 1e-5;
-    }
-
-    void mergedWeightsGiveTheAdaptedLogits()
-    {
-        QFETCH(QString, family);
-        QFETCH(double, bound);
-        auto session = loadPruned(family.toStdString());
-        const std::vector<float> base = logits(*session);
-        HealingConfig c = tinyConfig(6);
-        c.quantization = BaseQuantization::None;  // a dense base: W + s·B·A is what the adapted model computes
-        c.targetModules = allLinearModules();
-        c.learningRate = 1e-2;
-        healModel(*session, c);
-        const std::vector<float> adapted = logits(*session);
-        QVERIFY(relativeError(adapted, base) > 1e-3);  // the adapters learnt something
-
-        QTemporaryDir dir;
-        const ExportResult e = exportHealedModel(*session, fs::path(dir.path().toStdString()) / "merged");
-        QCOMPARE(e.layers, session->info().config.numLayers - 2);
-        ModelSession merged;
-        merged.load(e.folder, testDevice());
-        const std::vector<float> reloaded = logits(merged);
-        QVERIFY2(relativeError(reloaded, adapted) < bound,
-                 qPrintable(QString::number(relativeError(reloaded, adapted))));
-        const nlohmann::json record = readJsonFile(e.folder / "layercut.json");
-        QCOMPARE(record["healing"]["method"].get<std::string>(), std::string("lora"));
     }
 
     void validationLossIsTheForwardPassLoss_data()
@@ -511,99 +252,6 @@ private slots:
         c.learningRate *= 2;
         auto third = loadPruned();
         QVERIFY_THROWS_EXCEPTION(Error, healModel(*third, c));
-    }
-
-    void outputsInPeftLayout()
-    {
-        QTemporaryDir dir;
-        const fs::path out = dir.path().toStdString();
-        auto session = loadPruned();
-        HealingConfig c = tinyConfig(3);
-        c.outputDir = out;
-        const HealingResult r = healModel(*session, c);
-        QCOMPARE(r.adapterDir, out);
-        const nlohmann::json config = readJsonFile(out / "adapter_config.json");
-        QCOMPARE(config["peft_type"].get<std::string>(), std::string("LORA"));
-        QCOMPARE(config["r"].get<int>(), 8);
-        QCOMPARE(config["lora_alpha"].get<double>(), 16.0);
-        QCOMPARE(config["target_modules"].get<std::vector<std::string>>(), ffnModules());
-        const SafetensorsFile adapters(out / "adapter_model.safetensors");
-        QCOMPARE(adapters.tensors().size(), size_t(4 * 3 * 2));  // 4 kept layers × 3 targets × A, B
-        // Layers are numbered as in the pruned model (0..3), not the source (0, 1, 4, 5).
-        const TensorEntry *a = adapters.find("base_model.model.model.layers.3.mlp.down_proj.lora_A.weight");
-        QVERIFY(a);
-        QCOMPARE(a->dtype, std::string("F32"));
-        QCOMPARE(a->shape, (std::vector<int64_t>{8, 144}));
-        QCOMPARE(adapters.find("base_model.model.model.layers.3.mlp.down_proj.lora_B.weight")->shape,
-                 (std::vector<int64_t>{64, 8}));
-        QVERIFY(!adapters.find("base_model.model.model.layers.4.mlp.down_proj.lora_A.weight"));
-        // loss.csv: a header, the validation before training, then one row per step.
-        std::ifstream csv(out / "loss.csv");
-        std::string line;
-        std::getline(csv, line);
-        QCOMPARE(line, std::string("step,train_loss,val_loss,lr"));
-        int rows = 0;
-        while (std::getline(csv, line))
-            ++rows;
-        QCOMPARE(rows, 4);
-        QVERIFY(readJsonFile(out / "healing.json")["final_validation_loss"].is_number());
-    }
-
-    void partialFineTuningTrainsOnlyTheLastBlocks()
-    {
-        auto session = loadPruned();
-        HealingConfig c = tinyConfig(3);
-        c.method = HealingMethod::PartialLayers;
-        c.trainLastLayers = 1;
-        c.learningRate = 1e-2;
-        c.warmupSteps = 0;
-        healModel(*session, c);
-        QTemporaryDir dir;
-        const ExportResult e = exportHealedModel(*session, fs::path(dir.path().toStdString()) / "out");
-        const Checkpoint source = Checkpoint::open(kModels + "llama3_gqa_sharded");
-        const Checkpoint healed = Checkpoint::open(e.folder);
-        const auto same = [&](const std::string &from, const std::string &to) {
-            const TensorEntry *a = source.find(from).first, *b = healed.find(to).first;
-            return a->byteSize() == b->byteSize() && std::memcmp(a->data, b->data, a->byteSize()) == 0;
-        };
-        QVERIFY(same("model.embed_tokens.weight", "model.embed_tokens.weight"));
-        QVERIFY(same("model.layers.4.mlp.up_proj.weight", "model.layers.2.mlp.up_proj.weight"));   // frozen
-        QVERIFY(!same("model.layers.5.mlp.up_proj.weight", "model.layers.3.mlp.up_proj.weight"));  // trained
-        QVERIFY(!same("model.layers.5.self_attn.k_proj.weight", "model.layers.3.self_attn.k_proj.weight"));
-        QVERIFY(!same("lm_head.weight", "lm_head.weight"));
-        QVERIFY(!same("model.norm.weight", "model.norm.weight"));
-    }
-
-    void fusedProjectionsTrainWhole()
-    {
-        // Phi-3: partial fine-tuning trains qkv_proj and gate_up_proj as the checkpoint holds them, and the
-        // export writes them back under those names: the reloaded model computes what the trained one did.
-        auto session = loadPruned("phi3_longrope");
-        HealingConfig c = tinyConfig(3);
-        c.method = HealingMethod::PartialLayers;
-        c.trainLastLayers = 1;
-        c.learningRate = 1e-2;
-        c.warmupSteps = 0;
-        const std::vector<float> before = logits(*session);
-        healModel(*session, c);
-        const std::vector<float> trained = logits(*session);
-        QVERIFY(relativeError(trained, before) > 1e-3);
-        QTemporaryDir dir;
-        const ExportResult e = exportHealedModel(*session, fs::path(dir.path().toStdString()) / "out");
-        const Checkpoint source = Checkpoint::open(kModels + "phi3_longrope");
-        const Checkpoint healed = Checkpoint::open(e.folder);
-        const auto same = [&](const std::string &from, const std::string &to) {
-            const TensorEntry *a = source.find(from).first, *b = healed.find(to).first;
-            return a && b && a->byteSize() == b->byteSize() && std::memcmp(a->data, b->data, a->byteSize()) == 0;
-        };
-        QVERIFY(same("model.layers.4.self_attn.qkv_proj.weight", "model.layers.2.self_attn.qkv_proj.weight"));
-        QVERIFY(!same("model.layers.5.self_attn.qkv_proj.weight", "model.layers.3.self_attn.qkv_proj.weight"));
-        QVERIFY(!same("model.layers.5.mlp.gate_up_proj.weight", "model.layers.3.mlp.gate_up_proj.weight"));
-        QVERIFY(!healed.find("model.layers.3.self_attn.q_proj.weight").first);
-        ModelSession reloaded;
-        reloaded.load(e.folder, testDevice());
-        QVERIFY2(relativeError(logits(reloaded), trained) < 1e-5,
-                 qPrintable(QString::number(relativeError(logits(reloaded), trained))));
     }
 
     void badInput()
