@@ -252,9 +252,13 @@ at::Tensor LlamaModel::project(const DecoderLayerWeights &layer, Proj p, const a
     const size_t i = static_cast<size_t>(p);
     at::Tensor y = layer.nf4[i] ? nf4Linear(x, *layer.nf4[i], layer.bias(p), pass.checkpointing)
                                 : linear(x, layer.weight(p), layer.bias(p));
-    if (layer.lora[i])
-        y = y + loraDelta(layer, p, x, pass);
-    return y;
+    return withLora(layer, p, y, x, pass);
+}
+
+at::Tensor LlamaModel::withLora(const DecoderLayerWeights &layer, Proj p, const at::Tensor &y, const at::Tensor &x,
+                                const PassOptions &pass) const
+{
+    return layer.lora[static_cast<size_t>(p)] ? y + loraDelta(layer, p, x, pass) : y;
 }
 
 at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
@@ -267,13 +271,9 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     at::Tensor q, k, v;
     if (layer.qkvProj.defined()) {  // one GEMM, then split: (B, T, (nh + 2*nkv)*D)
         const auto parts = linear(x, layer.qkvProj, layer.qkvBias).split({nh * D, nkv * D, nkv * D}, -1);
-        q = parts[0], k = parts[1], v = parts[2];
-        if (layer.lora[0])
-            q = q + loraDelta(layer, Proj::Q, x, pass);
-        if (layer.lora[1])
-            k = k + loraDelta(layer, Proj::K, x, pass);
-        if (layer.lora[2])
-            v = v + loraDelta(layer, Proj::V, x, pass);
+        q = withLora(layer, Proj::Q, parts[0], x, pass);
+        k = withLora(layer, Proj::K, parts[1], x, pass);
+        v = withLora(layer, Proj::V, parts[2], x, pass);
     } else {
         q = project(layer, Proj::Q, x, pass);
         k = project(layer, Proj::K, x, pass);
@@ -369,9 +369,8 @@ at::Tensor LlamaModel::feedForward(const DecoderLayerWeights &layer, const at::T
     at::Tensor gate, up;
     if (layer.gateUpProj.defined()) {  // Phi-3's fused gate|up: one GEMM, then its halves, as transformers
         const auto halves = at::linear(x, layer.gateUpProj).chunk(2, -1);
-        gate =
-            layer.lora[static_cast<size_t>(Proj::Gate)] ? halves[0] + loraDelta(layer, Proj::Gate, x, pass) : halves[0];
-        up = layer.lora[static_cast<size_t>(Proj::Up)] ? halves[1] + loraDelta(layer, Proj::Up, x, pass) : halves[1];
+        gate = withLora(layer, Proj::Gate, halves[0], x, pass);
+        up = withLora(layer, Proj::Up, halves[1], x, pass);
     } else {
         gate = project(layer, Proj::Gate, x, pass), up = project(layer, Proj::Up, x, pass);
     }

@@ -134,6 +134,9 @@ private:
     at::Tensor feedForward(const DecoderLayerWeights &layer, const at::Tensor &x, const PassOptions &pass) const;
     /** W x + b for projection p, W dense or NF4, plus its LoRA adapter's contribution when attached. */
     at::Tensor project(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x, const PassOptions &pass) const;
+    /** y, plus the adapter's contribution when projection p of `layer` has one (x: the projection's input). */
+    at::Tensor withLora(const DecoderLayerWeights &layer, Proj p, const at::Tensor &y, const at::Tensor &x,
+                        const PassOptions &pass) const;
     /** The adapter's scale · B (A dropout(x)) in x's dtype. */
     at::Tensor loraDelta(const DecoderLayerWeights &layer, Proj p, const at::Tensor &x, const PassOptions &pass) const;
     at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight) const;

@@ -74,26 +74,24 @@ nlohmann::json configFor(nlohmann::json config, int64_t sourceLayers, const std:
                          const std::optional<DType> &dtype)
 {
     const auto L = static_cast<size_t>(sourceLayers);
-    // Gemma without layer_types: the default local/global pattern (Gemma 2 every other layer, Gemma 3 every
-    // sliding_window_pattern-th layer global) would not follow the blocks either.
+    // A per-layer setting given only as a default pattern (SmolLM3's every no_rope_layer_interval-th layer
+    // without RoPE; Gemma's local/global alternation) would not follow the blocks: the list is written out,
+    // as ModelConfig reads the pattern, then kept in step below.
     const std::string type = config.value("model_type", "");
-    if ((type == "gemma2" || type == "gemma3_text") &&
-        (!config.contains("layer_types") || config["layer_types"].is_null())) {
+    const auto absent = [&](const char *key) { return !config.contains(key) || config[key].is_null(); };
+    if (type == "smollm3" && absent("no_rope_layers")) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const bool rope : ModelConfig::fromJson(config, "config.json").ropeLayers)
+            list.push_back(rope ? 1 : 0);
+        config["no_rope_layers"] = list;
+    }
+    if ((type == "gemma2" || type == "gemma3_text") && absent("layer_types")) {
         nlohmann::json list = nlohmann::json::array();
         for (const bool sliding : ModelConfig::fromJson(config, "config.json").slidingLayers)
             list.push_back(sliding ? "sliding_attention" : "full_attention");
         config["layer_types"] = list;
     }
     config["num_hidden_layers"] = sources.size();
-    // SmolLM3 without no_rope_layers: the default pattern (every no_rope_layer_interval-th layer without RoPE)
-    // would not follow the blocks, so the list is written out, then kept in step below.
-    if (type == "smollm3" && !config.contains("no_rope_layers")) {
-        const int64_t interval = config.value("no_rope_layer_interval", int64_t{4});
-        nlohmann::json list = nlohmann::json::array();
-        for (int64_t i = 0; i < sourceLayers; ++i)
-            list.push_back(interval > 0 && (i + 1) % interval != 0 ? 1 : 0);
-        config["no_rope_layers"] = list;
-    }
     for (auto it = config.begin(); it != config.end(); ++it) {
         const bool perLayer =
             it.value().is_array() && it.value().size() == L && it.key().find("layer") != std::string::npos;

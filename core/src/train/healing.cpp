@@ -13,7 +13,6 @@
 #include <cmath>
 #include <cstring>
 #include <random>
-#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
