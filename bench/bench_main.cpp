@@ -4,12 +4,14 @@
 //   distances MODEL_DIR   angular-distance analysis tokens/s (random full-length sequences)
 //   heal MODEL_DIR        LoRA/QLoRA training tokens/s and peak GPU memory (random full-length documents)
 //   eval MODEL_DIR        k-shot MMLU questions/s (an MMLU-format folder, e.g. from bench/make_mmlu_like.py)
+//   generate MODEL_DIR    greedy generation tokens/s of a batch of prompts, N new tokens each
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -22,9 +24,11 @@
 #include "layercut/benchmark.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
+#include "layercut/generation.h"
 #include "layercut/healing.h"
 #include "layercut/layer_distances.h"
 #include "layercut/model_session.h"
+#include "layercut/tokenizer.h"
 
 namespace {
 
@@ -273,7 +277,7 @@ nlohmann::ordered_json benchHeal(const HealArgs &args)
 struct EvalArgs
 {
     std::string folder, data, device = "cuda", dtype = "bfloat16";
-    int64_t shots = 5, batchTokens = lc::EvalOptions{}.batchTokens, limit = 0, warmupLimit = 2;
+    int64_t shots = 5, batchTokens = lc::EvalOptions{}.batchTokens, limit = 0, warmupLimit = -1, repeat = 3;
     bool reusePrefix = true;
 };
 
@@ -287,8 +291,10 @@ CLI::App *addEvalCommand(CLI::App &app, EvalArgs &args)
     cmd->add_option("--shots", args.shots)->capture_default_str();
     cmd->add_option("--batch-tokens", args.batchTokens, "Tokens per forward pass")->capture_default_str();
     cmd->add_option("--limit", args.limit, "Timed questions per subject (0: all)")->capture_default_str();
-    cmd->add_option("--warmup-limit", args.warmupLimit, "Questions per subject of the untimed warm-up evaluation")
+    cmd->add_option("--warmup-limit", args.warmupLimit,
+                    "Questions per subject of the untimed warm-up evaluation (-1: as the timed ones, 0: none)")
         ->capture_default_str();
+    cmd->add_option("--repeat", args.repeat, "Timed evaluations (the best counts)")->capture_default_str();
     cmd->add_flag("--prefix-reuse,!--no-prefix-reuse", args.reusePrefix,
                   "Compute each subject's few-shot prefix once (keys and values shared by its questions)")
         ->capture_default_str();
@@ -306,20 +312,57 @@ nlohmann::ordered_json benchEval(const EvalArgs &args)
     o.shots = args.shots;
     o.batchTokens = args.batchTokens;
     o.reusePrefix = args.reusePrefix;
-    // One untimed evaluation of a few questions per subject: CUDA context, kernels, the allocator's blocks.
-    if (args.warmupLimit > 0) {
-        o.limit = args.warmupLimit;
+    // One untimed evaluation (by default of the same questions): CUDA context, kernels, cuBLAS's choices
+    // for every shape, the allocator's blocks, the GPU's clocks.
+    if (args.warmupLimit != 0) {
+        o.limit = args.warmupLimit > 0 ? args.warmupLimit : args.limit;
         lc::evaluateModel(session, o);
     }
     o.limit = args.limit;
     // Timed: everything evaluateModel does, reading and tokenising the files included (its results come
-    // back to the host batch by batch, so the GPU work is finished when it returns).
-    const auto start = std::chrono::steady_clock::now();
-    const lc::EvalResult r = lc::evaluateModel(session, o);
-    const double seconds = secondsSince(start);
+    // back to the host batch by batch, so the GPU work is finished when it returns). The best run counts.
+    std::vector<double> runs;
+    lc::EvalResult r;
+    for (int64_t i = 0; i < std::max<int64_t>(args.repeat, 1); ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        r = lc::evaluateModel(session, o);
+        runs.push_back(secondsSince(start));
+    }
+    const double seconds = *std::min_element(runs.begin(), runs.end());
     if (!r.mmlu || r.mmlu->overall.total == 0)
         throw lc::Error("'" + args.data + "': no MMLU questions were evaluated");
     const int64_t questions = r.mmlu->overall.total;
+    // Where the time goes: the tokenising evaluateModel does (context and context + " A" .. " D" per question),
+    // timed alone on the same threads' worth of work, one thread per core.
+    const lc::MmluData data = lc::readMmlu(args.data, args.shots);
+    std::vector<std::string> contexts;
+    for (const auto &[subject, test] : data.test) {
+        const auto &dev = data.dev.at(subject);
+        const std::string prefix = lc::mmluFewShotPrefix(
+            subject,
+            std::vector<lc::ChoiceQuestion>(dev.begin(), dev.begin() + std::min<int64_t>(args.shots, dev.size())));
+        for (size_t i = 0; i < test.size() && (args.limit == 0 || static_cast<int64_t>(i) < args.limit); ++i)
+            contexts.push_back(prefix + lc::mmluQuestionText(test[i]));
+    }
+    const auto tokenizeStart = std::chrono::steady_clock::now();
+    {
+        const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 16);
+        std::vector<std::thread> pool;
+        for (size_t t = 0; t < threads; ++t)
+            pool.emplace_back([&, t] {
+                for (size_t i = t; i < contexts.size(); i += threads) {
+                    session.tokenizer()->encode(contexts[i], true);
+                    for (const std::string &c : lc::mmluContinuations())
+                        session.tokenizer()->encode(contexts[i] + c, true);
+                }
+            });
+        for (std::thread &th : pool)
+            th.join();
+    }
+    const double tokenizeSeconds = secondsSince(tokenizeStart);
+    std::vector<int64_t> predictions;
+    for (const lc::QuestionResult &q : r.mmlu->questions)
+        predictions.push_back(q.prediction);
     return {{"impl", "layercut"},
             {"mode", "eval"},
             {"questions_per_second", static_cast<double>(questions) / seconds},
@@ -331,7 +374,68 @@ nlohmann::ordered_json benchEval(const EvalArgs &args)
             {"prefix_reuse", args.reusePrefix},
             {"batch_tokens", args.batchTokens},
             {"warmup_limit", args.warmupLimit},
-            {"load_seconds", loadSeconds}};
+            {"load_seconds", loadSeconds},
+            {"tokenize_seconds", tokenizeSeconds},
+            {"runs_seconds", runs},
+            {"predictions", predictions}};
+}
+
+struct GenerateArgs
+{
+    std::string folder, prompts, device = "cuda", dtype = "bfloat16";
+    int64_t batch = 32, maxNewTokens = 128;
+};
+
+CLI::App *addGenerateCommand(CLI::App &app, GenerateArgs &args)
+{
+    auto *cmd =
+        app.add_subcommand("generate", "Greedy generation tokens/s: every prompt continued by exactly N tokens");
+    cmd->add_option("MODEL_DIR", args.folder)->required();
+    cmd->add_option("--prompts", args.prompts, "JSON Lines with a `prompt` field")->required();
+    cmd->add_option("--device", args.device)->capture_default_str();
+    cmd->add_option("--dtype", args.dtype)->capture_default_str();
+    cmd->add_option("--batch", args.batch, "Prompts generated together")->capture_default_str();
+    cmd->add_option("--max-new-tokens", args.maxNewTokens)->capture_default_str();
+    return cmd;
+}
+
+nlohmann::ordered_json benchGenerate(const GenerateArgs &args)
+{
+    lc::ModelSession session;
+    session.load(args.folder, {.device = args.device, .dtype = lc::parseDType(args.dtype)});
+    std::vector<std::string> prompts;
+    std::ifstream in(args.prompts);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty())
+            prompts.push_back(nlohmann::json::parse(line).at("prompt").get<std::string>());
+    if (prompts.empty())
+        throw lc::Error("'" + args.prompts + "': no prompts");
+    lc::GenerationOptions o;
+    o.maxNewTokens = args.maxNewTokens;
+    o.stopAtEos = false;  // exactly N tokens per prompt on both sides
+    o.batchSize = args.batch;
+    lc::GenerationOptions warm = o;
+    warm.maxNewTokens = 4;
+    lc::generateText(
+        session, "",
+        std::vector<std::string>(prompts.begin(), prompts.begin() + std::min<size_t>(prompts.size(), args.batch)),
+        warm);
+    const auto start = std::chrono::steady_clock::now();
+    const lc::GenerationRun run = lc::generateText(session, "", prompts, o);
+    const double seconds = secondsSince(start);
+    std::vector<std::vector<int32_t>> tokens;
+    for (const lc::GeneratedText &g : run.outputs)
+        tokens.push_back(g.tokens);
+    return {{"impl", "layercut"},
+            {"mode", "generate"},
+            {"tokens_per_second", static_cast<double>(run.generatedTokens) / seconds},
+            {"prompts", prompts.size()},
+            {"batch", args.batch},
+            {"max_new_tokens", args.maxNewTokens},
+            {"generated_tokens", run.generatedTokens},
+            {"prompt_tokens", run.promptTokens},
+            {"seconds", seconds},
+            {"tokens", tokens}};
 }
 
 }  // namespace
@@ -343,16 +447,19 @@ int main(int argc, char **argv)
     Args args;
     HealArgs healArgs;
     EvalArgs evalArgs;
+    GenerateArgs generateArgs;
     auto *forward = addCommand(app, "forward", "Load time and forward tokens/s of a model folder", args);
     addCommand(app, "distances", "Angular-distance analysis tokens/s of a model folder", args);
     auto *heal = addHealCommand(app, healArgs);
     auto *eval = addEvalCommand(app, evalArgs);
+    auto *generate = addGenerateCommand(app, generateArgs);
     CLI11_PARSE(app, argc, argv);
     try {
-        const nlohmann::ordered_json result = heal->parsed()      ? benchHeal(healArgs)
-                                              : eval->parsed()    ? benchEval(evalArgs)
-                                              : forward->parsed() ? benchForward(args)
-                                                                  : benchDistances(args);
+        const nlohmann::ordered_json result = heal->parsed()       ? benchHeal(healArgs)
+                                              : eval->parsed()     ? benchEval(evalArgs)
+                                              : generate->parsed() ? benchGenerate(generateArgs)
+                                              : forward->parsed()  ? benchForward(args)
+                                                                   : benchDistances(args);
         std::cout << result.dump() << std::endl;
         return 0;
     } catch (const std::exception &e) {

@@ -33,10 +33,29 @@ if any(r.get("mode") == "heal" for r in rows):  # the healing benchmark: through
           f"a memory ratio below 1 that it needs less)")
     sys.exit(0)
 
+if any(r.get("mode") == "generate" for r in rows):  # the generation benchmark
+    hf, lc = best("transformers", "tokens_per_second", False), best("layercut", "tokens_per_second", False)
+    print(f"{'metric':<24}{'transformers':>14}{'LayerCut':>14}{'ratio':>9}")
+    print(f"{'generated tokens/s':<24}{hf:>14.0f}{lc:>14.0f}{lc / hf:>8.2f}x")
+    for r in rows[:1]:
+        print(f"  {r['prompts']} prompts in batches of {r['batch']}, {r['max_new_tokens']} new tokens each, greedy; "
+              f"transformers generate() left-padded, LayerCut's key/value cache")
+    print(f"({len(rows)} runs, best of each; a ratio above 1 means LayerCut is faster)")
+    sys.exit(0)
+
 if any(r.get("mode") == "eval" for r in rows):  # the evaluation benchmark: k-shot MMLU throughput
     hf, lc = best("transformers", "questions_per_second", False), best("layercut", "questions_per_second", False)
-    print(f"{'metric':<20}{'transformers':>14}{'LayerCut':>14}{'ratio':>9}")
-    print(f"{'MMLU questions/s':<20}{hf:>14.2f}{lc:>14.2f}{lc / hf:>8.2f}x")
+    hb = best("transformers-batched", "questions_per_second", False)
+    print(f"{'metric':<32}{'transformers':>14}{'LayerCut':>14}{'ratio':>9}")
+    if by.get("transformers-batched"):
+        print(f"{'MMLU questions/s (batched peer)':<32}{hb:>14.2f}{lc:>14.2f}{lc / hb:>8.2f}x")
+        same = [r["predictions"] == l["predictions"] for r in by["transformers-batched"] for l in by.get("layercut", [])
+                if "predictions" in l]
+        print(f"  predictions equal to the batched peer's: {all(same) if same else 'not compared'}")
+    print(f"{'MMLU questions/s (one at a time)':<32}{hf:>14.2f}{lc:>14.2f}{lc / hf:>8.2f}x")
+    for r in by.get("layercut", [])[:1]:
+        if "tokenize_seconds" in r:
+            print(f"  LayerCut: tokenising the prompts alone takes {r['tokenize_seconds']:.3f} s of {r['seconds']:.3f} s")
     for r in by.get("transformers", [])[:1]:
         print(f"  transformers: {r['questions']} questions, {r['shots']}-shot, {r['mean_prompt_tokens']:.0f} prompt "
               f"tokens on average, one pass per question ({r['forwards']} passes); accuracy {r['accuracy']:.3f}")

@@ -1083,6 +1083,14 @@ Press Per-Layer Importance in the Evaluation dock.</source>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
+    <message>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <source>%1 %2 of %3 prompts</source>
+        <translation>%1 第 %2 / %3 个提示</translation>
+    </message>
 </context>
 <context>
     <name>LayerStrip</name>

@@ -19,10 +19,12 @@ namespace {
  */
 void requireCountsInRange(CLI::App &app)
 {
-    static const std::set<std::string> kNonNegative = {
-        "samples", "loss-samples", "limit", "shots", "boolq-shots", "eval-every", "checkpoint-every", "max-length"};
-    static const std::set<std::string> kPositive = {"batch",       "batch-tokens", "loss-length", "steps",
-                                                    "micro-batch", "seq-len",      "rank"};
+    static const std::set<std::string> kNonNegative = {"samples",    "loss-samples",     "limit",
+                                                       "shots",      "boolq-shots",      "gsm8k-shots",
+                                                       "eval-every", "checkpoint-every", "max-length"};
+    static const std::set<std::string> kPositive = {"batch", "batch-tokens",   "loss-length",
+                                                    "steps", "micro-batch",    "seq-len",
+                                                    "rank",  "max-new-tokens", "generation-batch"};
     for (CLI::App *command : app.get_subcommands({}))
         for (CLI::Option *option : command->get_options()) {
             for (std::string name : option->get_lnames()) {
@@ -52,6 +54,7 @@ int main(int argc, char **argv)
     lc::cli::addExpandCommand(app, action);
     lc::cli::addHealCommand(app, action);
     lc::cli::addEvalCommand(app, action);
+    lc::cli::addGenerateCommand(app, action);
     lc::cli::addSweepCommand(app, action);
     requireCountsInRange(app);
     try {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// layercut-cli eval MODEL_DIR [--mmlu DIR_OR_FILE] [--boolq FILE] [--val-data FILE] --out FILE.json: MMLU and
-// BoolQ as lm-evaluation-harness scores them, and the held-out loss, of the model (optionally pruned first).
+// layercut-cli eval MODEL_DIR [--mmlu DIR_OR_FILE] [--boolq FILE] [--gsm8k FILE] [--val-data FILE] --out FILE.json:
+// MMLU, BoolQ and GSM8K as lm-evaluation-harness scores them, and the held-out loss, of the model (optionally
+// pruned first).
 #include "cli_output.h"
 #include "commands.h"
 #include "layercut/atomic_file.h"
@@ -18,7 +19,7 @@ struct EvalArgs
     PlanArgs plan;
     std::string planData;
     EvalOptions options;
-    std::string mmlu, boolq, valData;
+    std::string mmlu, boolq, gsm8k, gsm8kTrain, valData;
     bool noPrefixReuse = false, nf4 = false;
 };
 
@@ -28,24 +29,19 @@ void runEval(EvalArgs a)
     EvalOptions o = a.options;
     o.mmlu = a.mmlu;
     o.boolq = a.boolq;
+    o.gsm8k = a.gsm8k;
+    o.gsm8kTrain = a.gsm8kTrain;
     o.validationData = a.valData;
     o.reusePrefix = !a.noPrefixReuse;
-    if (o.mmlu.empty() && o.boolq.empty() && o.validationData.empty())
-        throw Error("nothing to evaluate: give --mmlu, --boolq or --val-data");
+    if (o.mmlu.empty() && o.boolq.empty() && o.gsm8k.empty() && o.validationData.empty())
+        throw Error("nothing to evaluate: give --mmlu, --boolq, --gsm8k or --val-data");
+    if (o.gsm8k.empty() && !o.gsm8kTrain.empty())
+        throw Error("--gsm8k-train gives GSM8K's few-shot examples: give --gsm8k too");
     ModelSession session;
     const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
     session.load(a.folder, load, progress);
-    if (a.plan.given()) {
-        PlanArgs planArgs = a.plan;
-        planArgs.sample.data = a.planData;
-        // eval's --max-length is the benchmarks' context window and bounds the distance sample as well.
-        if (o.maxLength > 0)
-            planArgs.sample.options.maxLength = o.maxLength;
-        const PlanRequest request = planArgs.request();
-        if (request.measuresDistances() && a.planData.empty())
-            throw Error("--strategy similarity needs --plan-data (to measure distances) or --distances FILE.json");
-        session.applyPrunePlan(choosePrunePlan(request, a.folder, load, &session, progress).plan);
-    }
+    // eval's --max-length is the benchmarks' context window and bounds the distance sample as well.
+    applyPlanArgs(session, a.plan, a.planData, a.folder, load, o.maxLength, progress);
     const EvalResult r = evaluateModel(session, o, progress);
     nlohmann::ordered_json j = evalResultToJson(r);
     j["model"] = a.folder;
@@ -53,11 +49,14 @@ void runEval(EvalArgs a)
     j["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
     j["shots"] = o.shots;
     j["boolq_shots"] = o.boolqShots;
+    if (r.gsm8k)
+        j["gsm8k_shots"] = o.gsm8kShots;
     writeFileAtomically(a.out, j.dump(1) + "\n");
     // stdout: the summary without the per-question lists and the per-subject numbers.
     nlohmann::ordered_json summary = evalResultToJson(r, /*questions=*/false);
-    for (const char *key : {"model", "layers", "dropped", "shots", "boolq_shots"})
-        summary[key] = j[key];
+    for (const char *key : {"model", "layers", "dropped", "shots", "boolq_shots", "gsm8k_shots"})
+        if (j.contains(key))
+            summary[key] = j[key];
     if (summary.contains("mmlu")) {
         summary["mmlu"].erase("subjects");
         summary["mmlu"].erase("subject_counts");
@@ -71,19 +70,30 @@ void runEval(EvalArgs a)
 void addEvalCommand(CLI::App &app, Action &action)
 {
     auto *cmd = app.add_subcommand(
-        "eval", "MMLU (k-shot) and BoolQ (0-shot) accuracy as lm-evaluation-harness scores them, and the held-out\n"
-                "loss, of the model (pruned first with the prune options); per-question results in --out.");
+        "eval", "MMLU (k-shot), BoolQ (0-shot) and GSM8K (k-shot, greedy generation) accuracy as\n"
+                "lm-evaluation-harness scores them, and the held-out loss, of the model (pruned first with the prune\n"
+                "options); per-question results in --out.");
     auto a = std::make_shared<EvalArgs>();
     EvalOptions &o = a->options;
     cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
     cmd->add_option("--out", a->out, "Result JSON file")->required();
     cmd->add_option("--mmlu", a->mmlu, "MMLU: the release folder (or its data/) or a JSON Lines file like cais/mmlu");
     cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines (original or super_glue)");
+    cmd->add_option("--gsm8k", a->gsm8k, "GSM8K test JSON Lines (question, answer): greedy generation, exact match");
+    cmd->add_option("--gsm8k-train", a->gsm8kTrain,
+                    "GSM8K problems whose first k are the few-shot examples (default: the --gsm8k file's first k, "
+                    "then not scored)");
+    cmd->add_option("--gsm8k-shots", o.gsm8kShots, "GSM8K few-shot examples")->capture_default_str();
+    cmd->add_option("--max-new-tokens", o.maxNewTokens, "Tokens generated per GSM8K question at most")
+        ->capture_default_str();
+    cmd->add_option("--generation-batch", o.generationBatch, "GSM8K questions generated together")
+        ->capture_default_str();
     cmd->add_option("--val-data", a->valData, "Text for the held-out loss (also reported divided by ln V)");
     cmd->add_option("--shots", o.shots, "MMLU few-shot examples (the first k dev rows)")->capture_default_str();
     cmd->add_option("--boolq-shots", o.boolqShots, "BoolQ few-shot examples (the file's first k rows, then not scored)")
         ->capture_default_str();
-    cmd->add_option("--limit", o.limit, "Questions per MMLU subject and of BoolQ (0: all)")->capture_default_str();
+    cmd->add_option("--limit", o.limit, "Questions per MMLU subject, of BoolQ and of GSM8K (0: all)")
+        ->capture_default_str();
     cmd->add_option("--max-length", o.maxLength,
                     "Context window (0: max_position_embeddings); also the tokens per document of the distance sample "
                     "(0: 2048)")

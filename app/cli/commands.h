@@ -18,6 +18,7 @@ void addPruneCommand(CLI::App &app, Action &action);
 void addExpandCommand(CLI::App &app, Action &action);
 void addHealCommand(CLI::App &app, Action &action);
 void addEvalCommand(CLI::App &app, Action &action);
+void addGenerateCommand(CLI::App &app, Action &action);
 void addSweepCommand(CLI::App &app, Action &action);
 
 }  // namespace lc::cli

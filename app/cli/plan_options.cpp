@@ -21,6 +21,20 @@ std::pair<int64_t, int64_t> parseBlock(const std::string &text)
 
 }  // namespace
 
+void applyPlanArgs(ModelSession &session, PlanArgs plan, const std::string &planData, const std::string &folder,
+                   const LoadOptions &load, int64_t maxLength, const ProgressFn &progress)
+{
+    if (!plan.given())
+        return;
+    plan.sample.data = planData;
+    if (maxLength > 0)
+        plan.sample.options.maxLength = maxLength;
+    const PlanRequest request = plan.request();
+    if (request.measuresDistances() && planData.empty())
+        throw Error("--strategy similarity needs --plan-data (to measure distances) or --distances FILE.json");
+    session.applyPrunePlan(choosePrunePlan(request, folder, load, &session, progress).plan);
+}
+
 PlanRequest PlanArgs::request() const
 {
     PlanRequest r;

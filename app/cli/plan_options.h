@@ -25,6 +25,13 @@ struct PlanArgs
     PlanRequest request() const;
 };
 
+/**
+ * Prunes the loaded `session` as `plan` asks (nothing when no plan option was given): measuring distances
+ * on `planData` for --strategy similarity, its documents cut at `maxLength` tokens when that is set.
+ */
+void applyPlanArgs(ModelSession &session, PlanArgs plan, const std::string &planData, const std::string &folder,
+                   const LoadOptions &load, int64_t maxLength, const ProgressFn &progress);
+
 /** --drop, --layers, --n, --fraction, --strategy, --distances. */
 void addPlanOptions(CLI::App *cmd, PlanArgs &args);
 

@@ -245,7 +245,8 @@ void Session::publishProgress()
     const double within = p.total > 0 ? std::clamp(double(p.current) / double(p.total), 0.0, 1.0) : -1.0;
     if (m_job == JobKind::Sweep || m_job == JobKind::Importance) {
         // The whole counts the sweep's points; a point's own evaluation fills its share in.
-        const double inner = p.stage == Stage::Evaluating && within > 0 ? within : 0.0;
+        const double inner =
+            (p.stage == Stage::Evaluating || p.stage == Stage::Generating) && within > 0 ? within : 0.0;
         p.fraction = p.points > 0 ? (double(std::max<qint64>(p.point, 0)) + inner) / double(p.points) : -1.0;
     } else if (m_job == JobKind::Heal && p.steps > 0) {
         p.fraction = double(p.step) / double(p.steps);  // steps count once they run; a checkpoint's stage is text

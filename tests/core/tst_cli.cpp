@@ -307,6 +307,46 @@ private slots:
         QVERIFY(runCli({"heal", "--help"}).out.contains("Replace an earlier run in --out"));
     }
 
+    void generateAndGsm8k()
+    {
+        // generate: greedy continuations as JSON; the same prompt twice in one batch gives the same tokens.
+        const QString model = kFixtures + "/models/mistral_window";
+        const Run g = runCli({"generate", model, "--prompt", "The quick brown fox", "--prompt", "Hello", "--prompt",
+                              "The quick brown fox", "--max-new-tokens", "12", "--no-eos", "--drop", "1:2"});
+        QVERIFY2(g.exitCode == 0, g.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(g.out).object();
+        QCOMPARE(j["layers"].toInt(), 5);  // the fixture's 6 blocks, block 1 dropped
+        const QJsonArray outputs = j["outputs"].toArray();
+        QCOMPARE(outputs.size(), 3);
+        QCOMPARE(outputs[0].toObject()["tokens"].toArray().size(), 12);
+        QCOMPARE(outputs[0].toObject()["tokens"], outputs[2].toObject()["tokens"]);
+        QCOMPARE(outputs[0].toObject()["finish"].toString(), QString("length"));
+        QCOMPARE(outputs[1].toObject()["logprobs"].toArray().size(), 12);
+        // eval --gsm8k: every question's generation, predictions and answer in --out; counts on stdout.
+        QTemporaryDir dir;
+        const QString out = dir.filePath("gsm8k.json");
+        const Run e =
+            runCli({"eval", kFixtures + "/models/qwen2_window", "--gsm8k", kFixtures + "/data/gsm8k_tiny.jsonl",
+                    "--gsm8k-shots", "2", "--max-new-tokens", "16", "--out", out});
+        QVERIFY2(e.exitCode == 0, e.err.constData());
+        const QJsonObject summary = QJsonDocument::fromJson(e.out).object();
+        QCOMPARE(summary["gsm8k"].toObject()["total"].toInt(), 3);
+        QVERIFY(!summary["gsm8k"].toObject().contains("questions"));
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject saved = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonArray questions = saved["gsm8k"].toObject()["questions"].toArray();
+        QCOMPARE(questions.size(), 3);
+        for (const char *key : {"generated", "prediction", "flexible_prediction", "answer", "correct"})
+            QVERIFY2(questions[0].toObject().contains(key), key);
+        QCOMPARE(questions[1].toObject()["answer"].toString(), QString("-5"));
+        QCOMPARE(saved["gsm8k_shots"].toInt(), 2);
+        // Options that cannot work are refused before anything loads.
+        const Run bad = runCli({"eval", model, "--gsm8k-train", kFixtures + "/data/gsm8k_tiny.jsonl", "--out", out});
+        QVERIFY(bad.exitCode != 0 && bad.err.contains("--gsm8k"));
+        QVERIFY(runCli({"generate", model, "--prompt", "x", "--max-new-tokens", "0"}).exitCode != 0);
+    }
+
     void errorsAreOneLine()
     {
         for (const QStringList &args : {QStringList{"info", "/nonexistent"},

@@ -23,6 +23,7 @@ QString JobTexts::stage(lc::Stage stage)
     case lc::Stage::Validating: return tr("Measuring the validation loss…");
     case lc::Stage::WritingCheckpoint: return tr("Writing a checkpoint…");
     case lc::Stage::Evaluating: return tr("Evaluating…");
+    case lc::Stage::Generating: return tr("Generating…");
     case lc::Stage::Sweep: return tr("Sweeping…");
     }
     return QString::fromLatin1(lc::stageName(stage));
@@ -42,6 +43,8 @@ QString JobTexts::progress(const lc::JobProgress &p)
         text = tr("%1 %2 of %3 samples").arg(text).arg(p.current).arg(p.total);
     else if ((p.stage == lc::Stage::MeasuringLoss || p.stage == lc::Stage::Evaluating) && p.total > 0)
         text = tr("%1 %2 of %3 sequences").arg(text).arg(p.current).arg(p.total);
+    else if (p.stage == lc::Stage::Generating && p.total > 0)
+        text = tr("%1 %2 of %3 prompts").arg(text).arg(p.current).arg(p.total);
     else if ((p.stage == lc::Stage::LoadingWeights || p.stage == lc::Stage::Exporting) && p.total > 1)
         text = tr("%1 %2 of %3")
                    .arg(text, format::bytes(static_cast<quint64>(p.current)),

@@ -68,6 +68,12 @@ struct EvalOptions
     std::filesystem::path mmlu;            // folder or .jsonl; empty: skip
     std::filesystem::path boolq;           // .jsonl; empty: skip
     std::filesystem::path validationData;  // text for the held-out loss; empty: skip
+    std::filesystem::path gsm8k;           // GSM8K test .jsonl; empty: skip
+    std::filesystem::path gsm8kTrain;      // where its few-shot examples come from (first k rows); empty: the test
+                                           // file's first k rows, then not scored
+    int64_t gsm8kShots = 5;                // the harness's num_fewshot for gsm8k
+    int64_t maxNewTokens = 256;            // generation's limit per question (the harness's max_gen_toks)
+    int64_t generationBatch = 32;          // questions decoded together
     int64_t shots = 5;                     // MMLU few-shot examples (the first k dev rows, as the harness)
     int64_t boolqShots = 0;                // BoolQ few-shot examples: the file's first k rows, then not scored
     int64_t limit = 0;                     // questions per MMLU subject and of BoolQ (0: all), like --limit
@@ -104,9 +110,33 @@ struct TaskResult
     std::vector<QuestionResult> questions;
 };
 
+/** One generated answer, scored as the harness's gsm8k task scores it (gsm8k.h). */
+struct GeneratedAnswer
+{
+    int64_t index = 0;               // 0-based row in the test file
+    std::string generated;           // the continuation, cut before its stop string
+    std::string prediction;          // strict-match: the "#### number", or "[invalid]"
+    std::string flexiblePrediction;  // flexible-extract: the last number, or "[invalid]"
+    std::string answer;              // the reference solution's number, normalised
+    bool correct = false;            // strict-match exact match
+    bool flexibleCorrect = false;
+    int64_t generatedTokens = 0;
+    std::string finish;  // "stop", "eos" or "length"
+};
+
+struct GenerativeResult
+{
+    Tally strict, flexible;  // exact match under each filter, over every question
+    int64_t shots = 0;
+    std::vector<GeneratedAnswer> questions;
+    int64_t promptTokens = 0, generatedTokens = 0;
+    double seconds = 0.0;  // generation alone
+};
+
 struct EvalResult
 {
     std::optional<TaskResult> mmlu, boolq;
+    std::optional<GenerativeResult> gsm8k;
     std::optional<LossResult> loss;
     double normalizedLoss = 0.0;      // loss / ln V: 1.0 is uniform guessing (Gromov et al.'s plots)
     std::filesystem::path lossData;   // the file the loss sample came from

@@ -28,6 +28,7 @@ enum class Stage {
     MeasuringDistances,  // samples measured
     MeasuringLoss,       // sequences measured
     Evaluating,          // sequences evaluated
+    Generating,          // prompts whose generation finished
     Exporting,           // bytes written
     Sweep,               // sweep points measured
 };
@@ -49,6 +50,7 @@ constexpr const char *stageName(Stage stage)
     case Stage::MeasuringDistances: return "measuring distances";
     case Stage::MeasuringLoss: return "measuring loss";
     case Stage::Evaluating: return "evaluating";
+    case Stage::Generating: return "generating";
     case Stage::Exporting: return "exporting";
     case Stage::Sweep: return "sweep";
     }

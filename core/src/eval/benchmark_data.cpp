@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MMLU and BoolQ files and the prompts lm-evaluation-harness builds from them (anchors.md §4): the
+// MMLU, BoolQ and GSM8K files and the prompts lm-evaluation-harness builds from them (anchors.md §4): the
 // default `mmlu` task's description, first-k dev examples and "Answer:" format, BoolQ's
 // "{passage}\nQuestion: {question}?\nAnswer:". Torch-free.
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include "layercut/json_file.h"
 #include "layercut/utf8.h"
 #include "layercut/evaluation.h"
+#include "layercut/gsm8k.h"
 #include "layercut/regular_file.h"
 
 namespace lc {
@@ -284,6 +285,21 @@ std::vector<ChoiceQuestion> readBoolq(const fs::path &path)
     });
     if (out.empty())
         throw Error("'" + path.string() + "': no BoolQ questions");
+    return out;
+}
+
+std::vector<MathProblem> readGsm8k(const fs::path &path)
+{
+    std::vector<MathProblem> out;
+    forEachJsonLine(path, [&](const nlohmann::json &j, int64_t row, const std::string &where) {
+        MathProblem p;
+        p.index = row;
+        p.question = textField(j, "question", where);
+        p.answer = textField(j, "answer", where);
+        out.push_back(std::move(p));
+    });
+    if (out.empty())
+        throw Error("'" + path.string() + "': no GSM8K problems");
     return out;
 }
 

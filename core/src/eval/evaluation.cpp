@@ -10,13 +10,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <exception>
-#include <mutex>
-#include <thread>
 
 #include "layercut/error.h"
+#include "layercut/generation.h"
+#include "layercut/gsm8k.h"
 #include "layercut/text_dataset.h"
 #include "layercut/tokenizer.h"
+#include "eval/parallel_for.h"
 #include "model/cpu_passes.h"
 #include "model/out_of_memory.h"
 #include "session/model_session_impl.h"
@@ -120,44 +120,29 @@ void usePrefixIfKept(Request &r, int p, const std::vector<Tokens> &prefixes)
 }
 
 /**
- * Runs make(i) for i in [0, n) on a few threads: tokenising every prompt and prompt+choice is the CPU work
- * of an evaluation (five encodes of a 600-token 5-shot prompt per MMLU question), and the tokenizer is
- * thread-safe. The results do not depend on the threads. Throws lc::Cancelled when `stop` fires (each
- * thread looks before every item).
+ * Prefix groups: consecutive prefixes whose padded keys/values (count × the longest) fit one pass of
+ * `batchTokens`, so that one pass computes them all and the questions continuing any of them share passes.
+ * Returns each prefix's group.
  */
-template <typename F>
-void parallelFor(size_t n, const std::stop_token &stop, F &&make)
+std::vector<int> prefixGroups(const std::vector<Tokens> &prefixes, int64_t batchTokens)
 {
-    const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 16);
-    if (n < 8 || threads == 1) {
-        for (size_t i = 0; i < n; ++i) {
-            throwIfStopped(stop);
-            make(i);
-        }
-        return;
+    std::vector<int64_t> lengths;
+    for (const Tokens &p : prefixes)
+        lengths.push_back(static_cast<int64_t>(p.size()));
+    std::vector<int> group(prefixes.size());
+    int g = 0;
+    for (const auto &[first, last] : passRanges(lengths, batchTokens)) {
+        for (size_t i = first; i < last; ++i)
+            group[i] = g;
+        ++g;
     }
-    std::vector<std::thread> pool;
-    std::exception_ptr error;
-    std::mutex errorMutex;
-    for (size_t t = 0; t < threads; ++t)
-        pool.emplace_back([&, t] {
-            try {
-                for (size_t i = t; i < n; i += threads) {
-                    throwIfStopped(stop);
-                    make(i);
-                }
-            } catch (...) {
-                const std::lock_guard lock(errorMutex);
-                error = std::current_exception();
-            }
-        });
-    for (std::thread &th : pool)
-        th.join();
-    if (error)
-        std::rethrow_exception(error);
+    return group;
 }
 
-/** Scores every row, batched by length (longest first) and grouped by shared prefix. */
+/**
+ * Scores every row, batched by length (longest first). The prefixes of a group run in one pass; a batch
+ * then holds rows of any prefix of that group, each attending to its own prefix's keys and values.
+ */
 int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::vector<Tokens> &prefixes,
                   int64_t batchTokens, const ProgressFn &progress, const std::stop_token &stop)
 {
@@ -166,24 +151,31 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::v
     // On the CPU passes of about a thousand tokens, so that a stop is seen soon (cpu_passes.h).
     batchTokens = passTokenLimit(device, batchTokens);
     int64_t computed = 0, done = 0;
-    std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
-        return a.prefix != b.prefix ? a.prefix < b.prefix : a.input.size() > b.input.size();
+    const std::vector<int> group = prefixGroups(prefixes, batchTokens);
+    const auto groupOf = [&](const Row &r) { return r.prefix < 0 ? -1 : group[static_cast<size_t>(r.prefix)]; };
+    std::stable_sort(rows.begin(), rows.end(), [&](const Row &a, const Row &b) {
+        return groupOf(a) != groupOf(b) ? groupOf(a) < groupOf(b) : a.input.size() > b.input.size();
     });
     const auto total = static_cast<int64_t>(rows.size());
     PrefixCache cache;
-    int cachedPrefix = -1;
+    int cachedGroup = -1;
+    size_t firstOfGroup = 0;  // the group's first prefix: row 0 of the cache
     for (size_t start = 0; start < rows.size();) {
         throwIfStopped(stop);
-        const int prefix = rows[start].prefix;
-        if (prefix >= 0 && prefix != cachedPrefix) {
-            const Tokens &p = prefixes[static_cast<size_t>(prefix)];
-            cache = model.encodePrefix(at::tensor(p, at::kLong).view({1, -1}).to(device), stop);
-            cachedPrefix = prefix;
-            computed += static_cast<int64_t>(p.size());
+        const int g = groupOf(rows[start]);
+        if (g >= 0 && g != cachedGroup) {
+            std::vector<std::vector<int64_t>> members;
+            firstOfGroup = static_cast<size_t>(std::find(group.begin(), group.end(), g) - group.begin());
+            for (size_t p = firstOfGroup; p < prefixes.size() && group[p] == g; ++p) {
+                members.push_back(prefixes[p]);
+                computed += static_cast<int64_t>(prefixes[p].size());
+            }
+            cache = model.encodePrefixes(members, stop);
+            cachedGroup = g;
         }
         const int64_t T = static_cast<int64_t>(rows[start].input.size());
         size_t end = start + 1;
-        while (end < rows.size() && rows[end].prefix == prefix &&
+        while (end < rows.size() && groupOf(rows[end]) == g &&
                static_cast<int64_t>(end - start + 1) * T <= std::max<int64_t>(batchTokens, T))
             ++end;
         const auto B = static_cast<int64_t>(end - start);
@@ -195,8 +187,11 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, const std::v
             mask[b].narrow(0, 0, n).fill_(1);
             computed += n;
         }
-        const at::Tensor hidden =
-            model.finalHidden(ids.to(device), mask.to(device), prefix >= 0 ? &cache : nullptr, stop);
+        std::vector<int64_t> prefixRows;  // each row's prefix within the group's cache
+        for (size_t r = start; r < end && g >= 0; ++r)
+            prefixRows.push_back(rows[r].prefix - static_cast<int64_t>(firstOfGroup));
+        const at::Tensor hidden = model.finalHidden(ids.to(device), mask.to(device), g >= 0 ? &cache : nullptr, stop,
+                                                    g >= 0 ? &prefixRows : nullptr);
         // Only the scored positions go through lm_head: (n, V) log-probabilities in float32.
         std::vector<int64_t> flat;
         for (int64_t b = 0; b < B; ++b)
@@ -255,6 +250,77 @@ TaskResult tally(std::vector<QuestionResult> questions, size_t choices)
     return t;
 }
 
+const char *finishName(FinishReason finish)
+{
+    switch (finish) {
+    case FinishReason::StopString: return "stop";
+    case FinishReason::EndOfSequence: return "eos";
+    case FinishReason::Length: return "length";
+    }
+    return "";
+}
+
+/** GSM8K k-shot: greedy generation of every question after the shared solved examples, then exact match. */
+GenerativeResult evaluateGsm8k(ModelSession &session, const EvalOptions &o, const ProgressFn &progress,
+                               const std::stop_token &stop)
+{
+    if (progress)
+        progress({Stage::ReadingData, 0, 1, 0});
+    std::vector<MathProblem> test = readGsm8k(o.gsm8k);
+    std::vector<MathProblem> shots;
+    if (o.gsm8kShots < 0)
+        throw Error("the number of GSM8K examples cannot be negative (" + std::to_string(o.gsm8kShots) + ")");
+    if (!o.gsm8kTrain.empty()) {
+        shots = readGsm8k(o.gsm8kTrain);
+        if (static_cast<int64_t>(shots.size()) < o.gsm8kShots)
+            throw Error("'" + o.gsm8kTrain.string() + "': " + std::to_string(shots.size()) +
+                        " problems, fewer than the " + std::to_string(o.gsm8kShots) + " few-shot examples asked for");
+        shots.resize(static_cast<size_t>(o.gsm8kShots));
+    } else {  // the harness's fewshot_split is train; one file has none, so its first k rows serve
+        if (o.gsm8kShots >= static_cast<int64_t>(test.size()))
+            throw Error("'" + o.gsm8k.string() + "': " + std::to_string(test.size()) +
+                        " problems leave none to score after " + std::to_string(o.gsm8kShots) +
+                        " few-shot examples (give the examples' own file with --gsm8k-train)");
+        shots.assign(test.begin(), test.begin() + o.gsm8kShots);
+        test.erase(test.begin(), test.begin() + o.gsm8kShots);
+    }
+    if (o.limit > 0 && static_cast<int64_t>(test.size()) > o.limit)
+        test.resize(static_cast<size_t>(o.limit));
+    std::vector<std::string> prompts;
+    for (const MathProblem &p : test)
+        prompts.push_back(gsm8kQuestionText(p));
+    GenerationOptions g;
+    g.maxNewTokens = o.maxNewTokens;
+    g.stopStrings = gsm8kStopStrings();
+    g.batchSize = o.generationBatch;
+    g.maxLength = o.maxLength;
+    const GenerationRun run = generateText(session, gsm8kFewShotPrefix(shots), prompts, g, {}, progress, stop);
+    GenerativeResult r;
+    r.shots = static_cast<int64_t>(shots.size());
+    r.promptTokens = run.promptTokens;
+    r.generatedTokens = run.generatedTokens;
+    r.seconds = run.seconds;
+    for (size_t i = 0; i < test.size(); ++i) {
+        const GeneratedText &out = run.outputs[i];
+        const ExtractedAnswer extracted = extractGsm8kAnswer(out.text);
+        GeneratedAnswer a;
+        a.index = test[i].index;
+        a.generated = out.text;
+        a.prediction = extracted.strict;
+        a.flexiblePrediction = extracted.flexible;
+        a.answer = normalizeGsm8kAnswer(test[i].answer);
+        a.correct = gsm8kCorrect(a.prediction, test[i].answer);
+        a.flexibleCorrect = gsm8kCorrect(a.flexiblePrediction, test[i].answer);
+        a.generatedTokens = static_cast<int64_t>(out.tokens.size());
+        a.finish = finishName(out.finish);
+        r.strict.correct += a.correct;
+        r.flexible.correct += a.flexibleCorrect;
+        r.questions.push_back(std::move(a));
+    }
+    r.strict.total = r.flexible.total = static_cast<int64_t>(r.questions.size());
+    return r;
+}
+
 }  // namespace
 
 EvalResult evaluateModel(ModelSession &session, const EvalOptions &o, const ProgressFn &progress, std::stop_token stop)
@@ -263,7 +329,7 @@ try {
     if (!impl.model)
         throw Error("no model is loaded");
     // Only the benchmarks need one: a held-out loss on token ids does not.
-    if (!impl.tokenizer && (!o.mmlu.empty() || !o.boolq.empty()))
+    if (!impl.tokenizer && (!o.mmlu.empty() || !o.boolq.empty() || !o.gsm8k.empty()))
         throw Error("'" + impl.info.folder.string() + "': no tokenizer to build the prompts with");
     const auto begin = std::chrono::steady_clock::now();
     const int64_t window = o.maxLength > 0 ? o.maxLength : std::max<int64_t>(impl.info.config.maxPositions, 1);
@@ -364,6 +430,11 @@ try {
                 rows.push_back(std::move(row));
         result.tokensComputed += scoreRows(impl, rows, boolqPrefixes, o.batchTokens, progress, stop);
         result.boolq = tally(std::move(questions), 2);
+    }
+
+    if (!o.gsm8k.empty()) {
+        result.gsm8k = evaluateGsm8k(session, o, progress, stop);
+        result.tokensComputed += result.gsm8k->promptTokens + result.gsm8k->generatedTokens;
     }
 
     if (!o.validationData.empty()) {

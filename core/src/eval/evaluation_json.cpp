@@ -107,6 +107,60 @@ TaskResult taskFromJson(const nlohmann::json &j)
     return t;
 }
 
+nlohmann::ordered_json generativeToJson(const GenerativeResult &g, bool questions)
+{
+    nlohmann::ordered_json j;
+    j["accuracy"] = g.strict.accuracy();  // strict-match, the harness's first filter
+    j["correct"] = g.strict.correct;
+    j["total"] = g.strict.total;
+    j["flexible_accuracy"] = g.flexible.accuracy();
+    j["flexible_correct"] = g.flexible.correct;
+    j["shots"] = g.shots;
+    j["prompt_tokens"] = g.promptTokens;
+    j["generated_tokens"] = g.generatedTokens;
+    j["seconds"] = g.seconds;
+    if (questions) {
+        nlohmann::ordered_json qs = nlohmann::ordered_json::array();
+        for (const GeneratedAnswer &a : g.questions)
+            qs.push_back({{"index", a.index},
+                          {"generated", a.generated},
+                          {"prediction", a.prediction},
+                          {"flexible_prediction", a.flexiblePrediction},
+                          {"answer", a.answer},
+                          {"correct", a.correct},
+                          {"flexible_correct", a.flexibleCorrect},
+                          {"generated_tokens", a.generatedTokens},
+                          {"finish", a.finish}});
+        j["questions"] = qs;
+    }
+    return j;
+}
+
+GenerativeResult generativeFromJson(const nlohmann::json &j)
+{
+    GenerativeResult g;
+    g.strict = {j.at("correct").get<int64_t>(), j.at("total").get<int64_t>()};
+    g.flexible = {j.value("flexible_correct", int64_t{0}), g.strict.total};
+    g.shots = j.value("shots", int64_t{0});
+    g.promptTokens = j.value("prompt_tokens", int64_t{0});
+    g.generatedTokens = j.value("generated_tokens", int64_t{0});
+    g.seconds = j.value("seconds", 0.0);
+    for (const auto &q : j.value("questions", nlohmann::json::array())) {
+        GeneratedAnswer a;
+        a.index = q.at("index").get<int64_t>();
+        a.generated = q.at("generated").get<std::string>();
+        a.prediction = q.at("prediction").get<std::string>();
+        a.flexiblePrediction = q.value("flexible_prediction", std::string());
+        a.answer = q.at("answer").get<std::string>();
+        a.correct = q.at("correct").get<bool>();
+        a.flexibleCorrect = q.value("flexible_correct", false);
+        a.generatedTokens = q.value("generated_tokens", int64_t{0});
+        a.finish = q.value("finish", std::string());
+        g.questions.push_back(std::move(a));
+    }
+    return g;
+}
+
 }  // namespace
 
 nlohmann::ordered_json lossToJson(const LossResult &loss)
@@ -130,6 +184,8 @@ nlohmann::ordered_json evalResultToJson(const EvalResult &r, bool questions)
         j["mmlu"] = taskToJson(*r.mmlu, true, questions);
     if (r.boolq)
         j["boolq"] = taskToJson(*r.boolq, false, questions);
+    if (r.gsm8k)
+        j["gsm8k"] = generativeToJson(*r.gsm8k, questions);
     if (r.loss) {
         nlohmann::ordered_json loss = lossToJson(*r.loss);
         loss["normalized"] = r.normalizedLoss;
@@ -150,6 +206,8 @@ EvalResult evalResultFromJson(const nlohmann::json &j)
         r.mmlu = taskFromJson(j.at("mmlu"));
     if (j.contains("boolq"))
         r.boolq = taskFromJson(j.at("boolq"));
+    if (j.contains("gsm8k"))
+        r.gsm8k = generativeFromJson(j.at("gsm8k"));
     if (j.contains("loss")) {
         const nlohmann::json &loss = j.at("loss");
         r.loss = lossFromJson(loss);

@@ -283,10 +283,17 @@ std::string evalCommand(const std::filesystem::path &model, const LoadOptions &l
         c.path("--mmlu", o.mmlu);
     if (!o.boolq.empty())
         c.path("--boolq", o.boolq);
+    if (!o.gsm8k.empty())
+        c.path("--gsm8k", o.gsm8k);
+    if (!o.gsm8kTrain.empty())
+        c.path("--gsm8k-train", o.gsm8kTrain);
     if (!o.validationData.empty())
         c.path("--val-data", o.validationData);
     c.changed("--shots", o.shots, d.shots)
         .changed("--boolq-shots", o.boolqShots, d.boolqShots)
+        .changed("--gsm8k-shots", o.gsm8kShots, d.gsm8kShots)
+        .changed("--max-new-tokens", o.maxNewTokens, d.maxNewTokens)
+        .changed("--generation-batch", o.generationBatch, d.generationBatch)
         .changed("--limit", o.limit, d.limit)
         .changed("--max-length", o.maxLength, d.maxLength)
         .changed("--batch-tokens", o.batchTokens, d.batchTokens)

@@ -4,6 +4,7 @@
 // Legend: B batch, T tokens, H hidden, nh query heads, nkv key/value heads, D head_dim, V vocabulary.
 #include "model/llama_model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 
@@ -108,6 +109,59 @@ at::Tensor attentionMask(int64_t B, int64_t T, int64_t P, const at::Tensor &keep
 }
 
 /**
+ * Which keys each query may attend to, (B, 1, T, Pmax + T) boolean, when sequence b continues a prefix of
+ * its own length lengths[b] ([B] int64) out of a cache padded to Pmax: that prefix's keys (its padding
+ * hidden), then the sequence causally without its right padding (`keep` [B, T], or undefined); within
+ * `window` positions when window > 0 (query t sits at position lengths[b] + t). A padded query also sees
+ * itself, as in attentionMask.
+ */
+at::Tensor prefixedAttentionMask(const at::Tensor &lengths, int64_t T, int64_t Pmax, const at::Tensor &keep,
+                                 int64_t window)
+{
+    const int64_t B = lengths.size(0);
+    const auto longs = at::TensorOptions().dtype(at::kLong).device(lengths.device());
+    const at::Tensor t = at::arange(T, longs);                                 // (T)
+    const at::Tensor j = at::arange(Pmax, longs);                              // (Pmax)
+    const at::Tensor length = lengths.view({B, 1, 1});                         // (B, 1, 1)
+    at::Tensor prefix = j.view({1, 1, Pmax}).lt(length).expand({B, T, Pmax});  // (B, T, Pmax)
+    if (window > 0)
+        prefix = prefix.logical_and((length + t.view({1, T, 1})).sub(j.view({1, 1, Pmax})).lt(window));
+    at::Tensor own = attentionMask(B, T, 0, keep, window, lengths.device()).squeeze(1);  // (B, T, T)
+    return at::cat({prefix, own.expand({B, T, T})}, 2).unsqueeze(1);                     // (B, 1, T, Pmax + T)
+}
+
+/**
+ * Which slots of `cache` each query of a step may attend to, (B, 1, T, used + T) boolean, for queries at
+ * `queries` [B, T] (int64) stored in slots used .. used+T-1: slots holding a token (valid) at positions up
+ * to the query's own, within `window` positions when window > 0. Each query also sees itself, so a padded
+ * query never has every key hidden (NaN would reach real rows through zero weights).
+ */
+at::Tensor cachedAttentionMask(const KvCache &cache, const at::Tensor &queries, int64_t window)
+{
+    const int64_t T = queries.size(1), S = cache.used + T;
+    const at::Tensor keyPositions = cache.positions.narrow(1, 0, S).unsqueeze(1);                       // (B, 1, S)
+    const at::Tensor query = queries.unsqueeze(2);                                                      // (B, T, 1)
+    at::Tensor allowed = cache.valid.narrow(1, 0, S).unsqueeze(1).logical_and(keyPositions.le(query));  // (B, T, S)
+    if (window > 0)
+        allowed = allowed.logical_and(query.sub(keyPositions).lt(window));
+    const auto slots = at::TensorOptions().dtype(at::kLong).device(queries.device());
+    const at::Tensor self = at::arange(0, S, slots).unsqueeze(0).eq(at::arange(cache.used, S, slots).unsqueeze(1));
+    return allowed.logical_or(self.unsqueeze(0)).unsqueeze(1);  // (B, 1, T, S)
+}
+
+/**
+ * A mask (B, 1, T, S) repeated for each of the g query heads that share a key/value head, (B, 1, g·T, S):
+ * the layout masked GQA attention reads (see attention()). Undefined stays undefined; g = 1 changes nothing.
+ */
+at::Tensor foldedForGroups(const at::Tensor &mask, int64_t g)
+{
+    if (!mask.defined() || g == 1)
+        return mask;
+    const int64_t B = mask.size(0), T = mask.size(2), S = mask.size(3);
+    return mask.unsqueeze(2).expand({B, 1, g, T, S}).reshape({B, 1, g * T, S});
+}
+
+/**
  * Attention as transformers' eager path computes it, for what SDPA cannot do (Gemma 2's soft-capping; torch
  * before 2.0): scores q kᵀ · scale in the compute dtype, capped at softcap · tanh(scores / softcap) when
  * softcap > 0, masked, softmax in float32, back to the compute dtype. q [B, nh, T, D]; k, v [B, nh, S, D]
@@ -139,7 +193,16 @@ AttentionMasks LlamaModel::attentionMasks(const at::Tensor &keep, int64_t B, int
         masks.full = attentionMask(B, T, P, padding, 0, device());
     const int64_t window = m_config.slidingWindow;
     masks.sliding = window > 0 && P + T > window ? attentionMask(B, T, P, padding, window, device()) : masks.full;
-    return masks;
+    return foldedForGroups(masks);
+}
+
+AttentionMasks LlamaModel::foldedForGroups(const AttentionMasks &masks) const
+{
+    const int64_t g = m_config.numHeads / m_config.numKvHeads;
+    AttentionMasks folded;
+    folded.full = lc::foldedForGroups(masks.full, g);
+    folded.sliding = masks.sliding.is_same(masks.full) ? folded.full : lc::foldedForGroups(masks.sliding, g);
+    return folded;
 }
 
 const at::Tensor &LlamaModel::maskOf(const DecoderLayerWeights &layer, const AttentionMasks &masks) const
@@ -161,6 +224,24 @@ RopeTables LlamaModel::ropeTables(int64_t P, int64_t T) const
         if (P > 0)
             cos = cos.narrow(0, P, T).contiguous(), sin = sin.narrow(0, P, T).contiguous();
         return std::pair{cos, sin};
+    };
+    RopeTables tables;
+    std::tie(tables.cos, tables.sin) = table(m_rotary);
+    if (m_config.hasSlidingRope())
+        std::tie(tables.slidingCos, tables.slidingSin) = table(m_slidingRotary);
+    else
+        tables.slidingCos = tables.cos, tables.slidingSin = tables.sin;
+    return tables;
+}
+
+RopeTables LlamaModel::ropeTablesAt(const at::Tensor &positions, int64_t last) const
+{
+    const int64_t B = positions.size(0), T = positions.size(1);
+    const at::Tensor flat = positions.reshape({-1}).to(device());
+    const auto table = [&](const RotaryEmbedding &rotary) {
+        // The table's length picks LongRoPE's factors, as transformers' max(position_ids) + 1 per pass.
+        const auto [cos, sin] = rotary.cosSin(last + 1, device(), dtype());  // (last + 1, R)
+        return std::pair{cos.index_select(0, flat).view({B, 1, T, -1}), sin.index_select(0, flat).view({B, 1, T, -1})};
     };
     RopeTables tables;
     std::tie(tables.cos, tables.sin) = table(m_rotary);
@@ -293,7 +374,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     if (!m_config.usesRope(layer.originalIndex)) {  // SmolLM3's NoPE layers: positions only through the mask
         q = q.transpose(1, 2);
         k = k.transpose(1, 2);
-    } else if (fusable({&q, &k}) && m_config.ropeDim() == D) {
+    } else if (fusable({&q, &k}) && m_config.ropeDim() == D && cos.dim() == 2) {
         q = fused::rope(q, cos, sin).transpose(1, 2);  // (B, nh, T, D)
         k = fused::rope(k, cos, sin).transpose(1, 2);  // (B, nkv, T, D)
     } else {
@@ -305,10 +386,19 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         extras->capture->keys.push_back(k);
         extras->capture->values.push_back(v);
     }
-    if (extras && extras->prefix) {  // keys and values of the shared prefix first: (B, nkv, P + T, D)
+    if (extras && extras->cache) {  // into the cache's next T slots; attend to every slot so far: (B, nkv, S, D)
+        KvCache &cache = *extras->cache;
+        at::Tensor &keys = cache.keys.at(extras->layer), &values = cache.values.at(extras->layer);
+        keys.narrow(2, cache.used, T).copy_(k);
+        values.narrow(2, cache.used, T).copy_(v);
+        k = keys.narrow(2, 0, cache.used + T);
+        v = values.narrow(2, 0, cache.used + T);
+    }
+    if (extras && extras->prefix) {  // keys and values of each sequence's prefix first: (B, nkv, P + T, D)
         const at::Tensor &pk = extras->prefix->keys.at(extras->layer), &pv = extras->prefix->values.at(extras->layer);
-        k = at::cat({pk.expand({B, nkv, pk.size(2), D}), k}, 2);
-        v = at::cat({pv.expand({B, nkv, pv.size(2), D}), v}, 2);
+        const at::Tensor &rows = extras->prefixRows;
+        k = at::cat({rows.defined() ? pk.index_select(0, rows) : pk.expand({B, nkv, pk.size(2), D}), k}, 2);
+        v = at::cat({rows.defined() ? pv.index_select(0, rows) : pv.expand({B, nkv, pv.size(2), D}), v}, 2);
     }
     const double scale = m_config.attentionScale(), softcap = m_config.attnLogitSoftcap;
     at::Tensor out;
@@ -319,6 +409,22 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         return project(layer, Proj::O, out.transpose(1, 2).reshape({B, T, nh * D}), pass);
     }
 #endif
+    if (nkv != nh && attnMask.defined()) {
+        // GQA under a mask: the g = nh / nkv query heads of one key/value head become g·T query rows of it,
+        // q (B, nkv, g·T, D), with the mask already repeated per head, (B, 1, g·T, S). Each row's scores are
+        // those repeat_kv would give, without copying the keys and values g times.
+        const int64_t g = nh / nkv;
+        const at::Tensor folded = q.reshape({B, nkv, g * T, D});
+        const at::Tensor &mask = attnMask;  // folded once per pass (foldedForGroups)
+#if LAYERCUT_HAS_SDPA
+        if (softcap == 0)
+            out = at::scaled_dot_product_attention(folded, k, v, mask, 0.0, false, scale);
+#endif
+        if (!out.defined())
+            out = eagerAttention(folded, k, v, mask, scale, softcap);
+        out = out.reshape({B, nh, T, D}).transpose(1, 2).reshape({B, T, nh * D});  // (B, T, nh*D)
+        return project(layer, Proj::O, out, pass);
+    }
     if (nkv != nh) {  // GQA: query head h reads key/value head h / (nh / nkv), as repeat_kv does
         k = k.repeat_interleave(nh / nkv, 1);  // (B, nh, T, D)
         v = v.repeat_interleave(nh / nkv, 1);
@@ -387,6 +493,7 @@ PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix, std::stop_token s
     const int64_t P = prefix.size(1);
     PrefixCache cache;
     cache.length = P;
+    cache.lengths = {P};
     AttentionExtras extras;
     extras.capture = &cache;
     const RopeTables rope = ropeTables(0, P);
@@ -401,16 +508,65 @@ PrefixCache LlamaModel::encodePrefix(const at::Tensor &prefix, std::stop_token s
     return cache;
 }
 
+PrefixCache LlamaModel::encodePrefixes(const std::vector<std::vector<int64_t>> &prefixes, std::stop_token stop) const
+{
+    const auto N = static_cast<int64_t>(prefixes.size());
+    int64_t P = 0;
+    for (const auto &p : prefixes)
+        P = std::max<int64_t>(P, static_cast<int64_t>(p.size()));
+    at::Tensor ids = at::zeros({N, P}, at::kLong), keep = at::zeros({N, P}, at::kLong);  // right-padded
+    PrefixCache cache;
+    cache.length = P;
+    for (int64_t n = 0; n < N; ++n) {
+        const auto &p = prefixes[static_cast<size_t>(n)];
+        const auto len = static_cast<int64_t>(p.size());
+        ids[n].narrow(0, 0, len).copy_(at::tensor(p, at::kLong));
+        keep[n].narrow(0, 0, len).fill_(1);
+        cache.lengths.push_back(len);
+    }
+    AttentionExtras extras;
+    extras.capture = &cache;
+    const RopeTables rope = ropeTables(0, P);
+    const AttentionMasks masks = attentionMasks(keep.to(device()), N, P, 0);
+    PassOptions pass;
+    pass.stop = stop;
+    at::Tensor x = embed(ids.to(device()));
+    for (const DecoderLayerWeights &layer : m_weights.layers) {
+        throwIfStopped(stop);
+        x = decoderLayer(layer, x, rope, maskOf(layer, masks), pass, &extras);
+    }
+    return cache;
+}
+
 at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask, const PrefixCache *prefix,
-                                   std::stop_token stop) const
+                                   std::stop_token stop, const std::vector<int64_t> *rows) const
 {
     const int64_t B = ids.size(0), T = ids.size(1), P = prefix ? prefix->length : 0;
-    const RopeTables rope = ropeTables(P, T);  // positions P .. P+T-1
-    // Every query sees the prefix (within its window on sliding layers), then the sequence causally without
-    // its padding.
-    const AttentionMasks masks = attentionMasks(mask, B, T, P);
+    RopeTables rope;
+    AttentionMasks masks;
     AttentionExtras extras;
     extras.prefix = P > 0 ? prefix : nullptr;
+    if (P > 0 && rows) {
+        // Each sequence after a prefix of its own: positions lengths[rows[b]] + t, that prefix's padding hidden.
+        std::vector<int64_t> lengths;
+        for (const int64_t r : *rows)
+            lengths.push_back(prefix->lengths.at(static_cast<size_t>(r)));
+        const at::Tensor start = at::tensor(lengths, at::kLong);
+        const int64_t last = *std::max_element(lengths.begin(), lengths.end()) + T - 1;
+        rope = ropeTablesAt(start.unsqueeze(1) + at::arange(T, at::kLong).unsqueeze(0), last);  // (B, 1, T, D)
+        const at::Tensor onDevice = start.to(device());
+        const at::Tensor keep = mask.defined() ? mask : at::Tensor();
+        masks.full = prefixedAttentionMask(onDevice, T, P, keep, 0);
+        masks.sliding = m_config.slidingWindow > 0 ? prefixedAttentionMask(onDevice, T, P, keep, m_config.slidingWindow)
+                                                   : masks.full;
+        masks = foldedForGroups(masks);
+        extras.prefixRows = at::tensor(*rows, at::kLong).to(device());
+    } else {
+        rope = ropeTables(P, T);  // positions P .. P+T-1
+        // Every query sees the prefix (within its window on sliding layers), then the sequence causally without
+        // its padding.
+        masks = attentionMasks(mask, B, T, P);
+    }
     PassOptions pass;
     pass.stop = stop;
     at::Tensor x = embed(ids);  // (B, T, H)
@@ -419,6 +575,65 @@ at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask
         extras.layer = l;
         x = decoderLayer(m_weights.layers[l], x, rope, maskOf(m_weights.layers[l], masks), pass, &extras);
     }
+    return rmsNorm(x, m_weights.norm);  // (B, T, H)
+}
+
+KvCache LlamaModel::newCache(int64_t B, int64_t capacity, const PrefixCache *prefix) const
+{
+    const int64_t P = prefix ? prefix->length : 0;
+    if (capacity <= P)
+        throw Error("a generation cache of " + std::to_string(capacity) + " tokens per row cannot hold a prefix of " +
+                    std::to_string(P));
+    const auto on = at::TensorOptions().device(device());
+    KvCache cache;
+    const int64_t nkv = m_config.numKvHeads, D = m_config.headDim;
+    for (size_t l = 0; l < m_weights.layers.size(); ++l) {
+        cache.keys.push_back(at::empty({B, nkv, capacity, D}, on.dtype(dtype())));
+        cache.values.push_back(at::empty({B, nkv, capacity, D}, on.dtype(dtype())));
+        if (P > 0) {  // every row starts from the prefix's keys and values: (1, nkv, P, D) repeated
+            cache.keys.back().narrow(2, 0, P).copy_(prefix->keys.at(l).expand({B, nkv, P, D}));
+            cache.values.back().narrow(2, 0, P).copy_(prefix->values.at(l).expand({B, nkv, P, D}));
+        }
+    }
+    cache.positions = at::arange(capacity, on.dtype(at::kLong)).unsqueeze(0).repeat({B, 1});
+    cache.valid = at::zeros({B, capacity}, on.dtype(at::kBool));
+    cache.valid.narrow(1, 0, P).fill_(true);
+    cache.used = P;
+    return cache;
+}
+
+at::Tensor LlamaModel::extend(const at::Tensor &ids, const at::Tensor &positions, const at::Tensor &keep,
+                              KvCache &cache, std::stop_token stop) const
+{
+    const int64_t T = ids.size(1);
+    if (cache.used + T > cache.capacity())
+        throw Error("the generation cache holds " + std::to_string(cache.capacity()) + " tokens per row; " +
+                    std::to_string(cache.used + T) + " were asked for");
+    const at::Tensor queries = positions.to(device());
+    cache.positions.narrow(1, cache.used, T).copy_(queries);
+    if (keep.defined())
+        cache.valid.narrow(1, cache.used, T).copy_(keep.to(device(), at::kBool));
+    else
+        cache.valid.narrow(1, cache.used, T).fill_(true);
+    // positions on the host (as the generation loop builds them) cost no device synchronisation here
+    const int64_t last = positions.max().item<int64_t>();
+    const RopeTables rope = ropeTablesAt(queries, last);  // (B, 1, T, D)
+    AttentionMasks masks;
+    masks.full = cachedAttentionMask(cache, queries, 0);
+    masks.sliding =
+        m_config.slidingWindow > 0 ? cachedAttentionMask(cache, queries, m_config.slidingWindow) : masks.full;
+    masks = foldedForGroups(masks);
+    AttentionExtras extras;
+    extras.cache = &cache;
+    PassOptions pass;
+    pass.stop = stop;
+    at::Tensor x = embed(ids.to(device()));  // (B, T, H)
+    for (size_t l = 0; l < m_weights.layers.size(); ++l) {
+        throwIfStopped(stop);
+        extras.layer = l;
+        x = decoderLayer(m_weights.layers[l], x, rope, maskOf(m_weights.layers[l], masks), pass, &extras);
+    }
+    cache.used += T;
     return rmsNorm(x, m_weights.norm);  // (B, T, H)
 }
 

@@ -19,11 +19,31 @@ using StateVisitor = std::function<void(int64_t index, const at::Tensor &x)>;
 /** Which layers a forward pass runs: the kept ones (after pruning) or every layer of the source. */
 enum class LayerSet { Kept, All };
 
-/** Keys and values of a shared prefix (few-shot examples), per kept layer: [1, nkv, P, D] after RoPE. */
+/**
+ * Keys and values of N prefixes (few-shot examples), per kept layer: [N, nkv, P, D] after RoPE, each prefix
+ * right-padded to the longest, P.
+ */
 struct PrefixCache
 {
     std::vector<at::Tensor> keys, values;
-    int64_t length = 0;  // P
+    int64_t length = 0;            // P
+    std::vector<int64_t> lengths;  // each prefix's own length (all P when N = 1)
+};
+
+/**
+ * What a batch of sequences has computed so far, for generation: per kept layer the keys and values of
+ * every token each row has run, in slots 0 .. used-1 of a preallocated capacity (a shared prefix, when
+ * there is one, copied into the first slots of every row). Rows advance together one slot per step; a
+ * row's padding (a shorter prompt, a finished row) stays in its slots, marked invalid, so rows keep
+ * positions of their own.
+ */
+struct KvCache
+{
+    std::vector<at::Tensor> keys, values;  // per kept layer: [B, nkv, capacity, D] after RoPE
+    at::Tensor positions;                  // [B, capacity] int64: each slot's position in its row's sequence
+    at::Tensor valid;                      // [B, capacity] bool: the slot holds a token (not padding)
+    int64_t used = 0;
+    int64_t capacity() const { return valid.defined() ? valid.size(1) : 0; }
 };
 
 /** What a forward pass does besides the usual: record a prefix's keys/values, or continue after one. */
@@ -31,13 +51,16 @@ struct AttentionExtras
 {
     PrefixCache *capture = nullptr;       // append each layer's keys and values
     const PrefixCache *prefix = nullptr;  // attend to these before the sequence's own keys
+    at::Tensor prefixRows;                // [B] int64: the prefix each sequence continues; undefined: prefix 0
+    KvCache *cache = nullptr;             // write the new keys/values into its slots, attend to all of them
     size_t layer = 0;                     // the kept layer being run (set by the loop)
 };
 
 /**
  * The attention masks of one pass: `full` for layers that see every earlier token, `sliding` for those that
- * see only the last sliding_window tokens. Each is (B, 1, T, P + T) boolean, or undefined where plain causal
- * attention is exact (so the causal flash kernel stays eligible).
+ * see only the last sliding_window tokens. Each is (B, 1, g·T, S) boolean (S keys; g = query heads per
+ * key/value head, the rows of query t repeated for each: LlamaModel::foldedForGroups), or undefined where
+ * plain causal attention is exact (so the causal flash kernel stays eligible).
  */
 struct AttentionMasks
 {
@@ -46,7 +69,8 @@ struct AttentionMasks
 
 /**
  * The rotation of one pass's positions: cos and sin [T, D] for the layers with the model's RoPE, and for the
- * sliding layers, which rotate with a base of their own in Gemma 3 (elsewhere the same tensors).
+ * sliding layers, which rotate with a base of their own in Gemma 3 (elsewhere the same tensors). Rows at
+ * positions of their own (generation) get [B, 1, T, D].
  */
 struct RopeTables
 {
@@ -105,13 +129,32 @@ public:
 
     /** Runs `prefix` [1, P] (no padding) and keeps every kept layer's keys and values. */
     PrefixCache encodePrefix(const at::Tensor &prefix, std::stop_token stop = {}) const;
+    /** Runs N prefixes in one pass (right-padded) and keeps every kept layer's keys and values. */
+    PrefixCache encodePrefixes(const std::vector<std::vector<int64_t>> &prefixes, std::stop_token stop = {}) const;
     /**
      * Hidden states after the final norm, [B, T, H], of ids [B, T] that continue `prefix` (positions
-     * P .. P+T-1; none: from 0); mask [B, T] marks right padding (or undefined). lm_head of row t equals the
-     * logits forward(prefix + ids) gives there. Callers project only the rows they need.
+     * P .. P+T-1; none: from 0); mask [B, T] marks right padding (or undefined). With `rows`, sequence b
+     * continues prefix rows[b] of a multi-prefix cache, from that prefix's own length. lm_head of row t
+     * equals the logits forward(prefix + ids) gives there. Callers project only the rows they need.
      */
     at::Tensor finalHidden(const at::Tensor &ids, const at::Tensor &mask, const PrefixCache *prefix = nullptr,
-                           std::stop_token stop = {}) const;
+                           std::stop_token stop = {}, const std::vector<int64_t> *rows = nullptr) const;
+
+    /**
+     * A cache for B rows of up to `capacity` tokens each (the prefix's included) on the model's device,
+     * holding `prefix` (or nothing) in every row's first slots: what extend() continues.
+     */
+    KvCache newCache(int64_t B, int64_t capacity, const PrefixCache *prefix = nullptr) const;
+    /**
+     * Runs ids [B, T] at positions [B, T] (int64, each row's own: after the prefix they start at P) after
+     * what `cache` holds, stores their keys and values in its next T slots, and returns the hidden states
+     * after the final norm, [B, T, H]. keep [B, T] (or undefined: all) marks real tokens: the others are
+     * padding no later token attends to. Each row sees the prefix, then its own valid slots causally (and
+     * within the window on sliding layers), exactly as a pass over its tokens alone would. Throws lc::Error
+     * when the cache is full.
+     */
+    at::Tensor extend(const at::Tensor &ids, const at::Tensor &positions, const at::Tensor &keep, KvCache &cache,
+                      std::stop_token stop = {}) const;
 
     /** Every layer's tensors, quantised weights and adapters, for healing to rewrite in place. */
     std::vector<DecoderLayerWeights> &mutableLayers() { return m_allLayers; }
@@ -142,8 +185,12 @@ private:
     at::Tensor rmsNorm(const at::Tensor &x, const at::Tensor &weight) const;
     /** cos/sin for positions P .. P+T-1. */
     RopeTables ropeTables(int64_t P, int64_t T) const;
+    /** cos/sin [B, 1, T, D] for each row's positions [B, T], the largest being `last`. */
+    RopeTables ropeTablesAt(const at::Tensor &positions, int64_t last) const;
     /** The masks for queries at positions P .. P+T-1 of a batch of B; keep [B, T] marks right padding. */
     AttentionMasks attentionMasks(const at::Tensor &keep, int64_t B, int64_t T, int64_t P) const;
+    /** Masks in the layout masked GQA attention reads: each repeated for the query heads of a key/value head. */
+    AttentionMasks foldedForGroups(const AttentionMasks &masks) const;
     /** The mask `layer` attends with. */
     const at::Tensor &maskOf(const DecoderLayerWeights &layer, const AttentionMasks &masks) const;
 

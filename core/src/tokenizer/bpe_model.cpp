@@ -77,8 +77,8 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t> &out) cons
         return;
     const bool cached = word.size() <= kCachedWordBytes;
     if (cached) {
-        std::lock_guard lock(m_cacheMutex);
-        const auto it = m_cache.find(std::string(word));
+        const std::shared_lock lock(m_cacheMutex);
+        const auto it = m_cache.find(word);
         if (it != m_cache.end()) {
             out.insert(out.end(), it->second.begin(), it->second.end());
             return;
@@ -90,7 +90,7 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t> &out) cons
     out.insert(out.end(), ids.begin(), ids.end());
     if (!cached)
         return;
-    std::lock_guard lock(m_cacheMutex);
+    const std::unique_lock lock(m_cacheMutex);
     if (m_cache.size() > 200'000)
         m_cache.clear();
     m_cache.emplace(std::string(word), std::move(ids));

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,8 +50,16 @@ private:
 
     // Longer words are not cached: a 10 MB line must not stay in memory as a cache key.
     static constexpr size_t kCachedWordBytes = 4096;
-    mutable std::mutex m_cacheMutex;  // word -> ids; BPE of a word is pure, so cache it
-    mutable std::unordered_map<std::string, std::vector<int32_t>> m_cache;
+    /** Lets the cache be searched with the string_view of a word, without copying it into a key. */
+    struct WordHash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    // word -> ids; BPE of a word is pure, so cache it. Lookups (nearly all calls once the cache is warm)
+    // share the lock: an evaluation tokenises on up to 16 threads at once.
+    mutable std::shared_mutex m_cacheMutex;
+    mutable std::unordered_map<std::string, std::vector<int32_t>, WordHash, std::equal_to<>> m_cache;
 };
 
 }  // namespace lc
