@@ -106,6 +106,10 @@
         <source>Preparing to heal…</source>
         <translation>正在准备修复…</translation>
     </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
 </context>
 <context>
     <name>ChartExports</name>
@@ -487,6 +491,107 @@
     <message>
         <source>%1 already exists. Replace it? The old folder is removed only once the new one is complete.</source>
         <translation>%1 已存在。要替换吗？只有在新文件夹完整写好后才会删除旧文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>GenerationView</name>
+    <message>
+        <source>Type a prompt, e.g. &quot;Question: What is the capital of France?\nAnswer:&quot;</source>
+        <translation>输入提示，例如 &quot;Question: What is the capital of France?\nAnswer:&quot;</translation>
+    </message>
+    <message>
+        <source>New tokens:</source>
+        <translation>新词元数：</translation>
+    </message>
+    <message>
+        <source>e.g. Question:, \n\n</source>
+        <translation>例如 Question:, \n\n</translation>
+    </message>
+    <message>
+        <source>Texts that end a continuation, separated by commas (\n for a line break). The model&apos;s end-of-sequence token always ends it.</source>
+        <translation>结束续写的文本，以逗号分隔（\n 表示换行）。模型的序列结束词元总会结束续写。</translation>
+    </message>
+    <message>
+        <source>Stop at:</source>
+        <translation>停止于：</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>原始</translation>
+    </message>
+    <message>
+        <source>Pruned</source>
+        <translation>剪枝后</translation>
+    </message>
+    <message>
+        <source>Healed</source>
+        <translation>修复后</translation>
+    </message>
+    <message>
+        <source>Models:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Each token&apos;s background: the probability its model gave it, from red (unlikely) through yellow to green (certain). Greedy decoding: each model picks its most likely token.</source>
+        <translation>每个词元的背景色：其模型给出的概率，从红色（不太可能）经黄色到绿色（确定）。贪心解码：每个模型选择最可能的词元。</translation>
+    </message>
+    <message>
+        <source>Original (%1 layers, the kept ones as healing&apos;s NF4 base)</source>
+        <translation>原始（%1 层，保留的层为修复时的 NF4 底座）</translation>
+    </message>
+    <message>
+        <source>Original (%1 layers)</source>
+        <translation>原始（%1 层）</translation>
+    </message>
+    <message>
+        <source>Pruned (%1 of %2 layers, healing&apos;s NF4 base)</source>
+        <translation>剪枝后（%2 层中的 %1 层，修复时的 NF4 底座）</translation>
+    </message>
+    <message>
+        <source>Pruned (%1 of %2 layers)</source>
+        <translation>剪枝后（%2 层中的 %1 层）</translation>
+    </message>
+    <message>
+        <source>Healed (%1 of %2 layers)</source>
+        <translation>修复后（%2 层中的 %1 层）</translation>
+    </message>
+    <message>
+        <source>Drop layers first: the model runs all of them.</source>
+        <translation>请先删除层：模型正在运行全部层。</translation>
+    </message>
+    <message>
+        <source>Heal the pruned model first.</source>
+        <translation>请先修复剪枝后的模型。</translation>
+    </message>
+    <message>
+        <source>Waiting…</source>
+        <translation>等待中…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s), mean log-probability %1</source>
+        <translation>
+            <numerusform>%n 个词元，平均对数概率 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 · stopped at &quot;%2&quot;</source>
+        <translation>%1 · 停止于 &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>%1 · end of sequence</source>
+        <translation>%1 · 序列结束</translation>
+    </message>
+    <message>
+        <source>%1 · token limit</source>
+        <translation>%1 · 达到词元上限</translation>
+    </message>
+    <message>
+        <source>Not available: %1</source>
+        <translation>不可用：%1</translation>
     </message>
 </context>
 <context>
@@ -1089,7 +1194,11 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     </message>
     <message>
         <source>%1 %2 of %3 prompts</source>
-        <translation>%1 第 %2 / %3 个提示</translation>
+        <translation>%1 %2 / %3 个提示</translation>
+    </message>
+    <message>
+        <source>The continuations could not be generated.</source>
+        <translation>无法生成续写。</translation>
     </message>
 </context>
 <context>

@@ -11,6 +11,7 @@
 #include "plots/sweep_chart.h"
 #include "result_titles.h"
 #include "widgets/evaluation_table.h"
+#include "widgets/generation_view.h"
 
 AnalysisTabs::AnalysisTabs(lc::Session *session, QWidget *parent) : QTabWidget(parent), m_session(session)
 {
@@ -24,12 +25,14 @@ AnalysisTabs::AnalysisTabs(lc::Session *session, QWidget *parent) : QTabWidget(p
     m_evaluationTable = new EvaluationTable(this);
     m_sweepChart = new SweepChart(this);
     m_importanceChart = new ImportanceChart(this);
+    m_generation = new GenerationView(session, this);
     setDocumentMode(true);
     addTab(distancesPage, tr("Distances"));
     addTab(m_lossChart, tr("Healing"));
     addTab(m_evaluationTable, tr("Evaluation"));
     addTab(m_sweepChart, tr("Sweep"));
     addTab(m_importanceChart, tr("Importance"));
+    addTab(m_generation, tr("Generate"));
     connectSession();
 }
 
@@ -73,6 +76,8 @@ void AnalysisTabs::connectSession()
         m_lossChart->setFinished(true);
     });
     connect(s, &lc::Session::jobStarted, this, [this](lc::JobKind kind) {
+        if (kind == lc::JobKind::Generate)
+            setCurrentWidget(m_generation);
         if (kind == lc::JobKind::Heal && !m_session->isRestoring()) {
             m_lossChart->reset(m_session->healingConfig().steps);  // "preparing" until the first step
             m_lossChart->setTitle(tr("Preparing to heal…"));

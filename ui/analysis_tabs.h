@@ -7,6 +7,7 @@ namespace lc {
 class Session;
 }
 class EvaluationTable;
+class GenerationView;
 class ImportanceChart;
 class LayerStrip;
 class LossChart;
@@ -15,7 +16,7 @@ class SweepChart;
 
 /**
  * The analysis page: the heatmap above the layer strip, the healing loss chart, the evaluation table,
- * the sweep chart and the importance chart, one tab each. It shows what the session holds as it changes,
+ * the sweep chart, the importance chart and the side-by-side generations, one tab each. It shows what the session holds as it changes,
  * brings the tab of a job that starts to the front, and turns clicks on the heatmap and strip into the
  * session's selection.
  */
@@ -32,6 +33,7 @@ public:
     EvaluationTable *evaluationTable() const { return m_evaluationTable; }
     SweepChart *sweepChart() const { return m_sweepChart; }
     ImportanceChart *importanceChart() const { return m_importanceChart; }
+    GenerationView *generationView() const { return m_generation; }
 
 private:
     void connectSession();
@@ -48,4 +50,5 @@ private:
     EvaluationTable *m_evaluationTable = nullptr;
     SweepChart *m_sweepChart = nullptr;
     ImportanceChart *m_importanceChart = nullptr;
+    GenerationView *m_generation = nullptr;
 };

@@ -55,16 +55,6 @@ std::vector<std::string> readPrompts(const std::filesystem::path &path)
     return prompts;
 }
 
-const char *finishText(FinishReason f)
-{
-    switch (f) {
-    case FinishReason::StopString: return "stop";
-    case FinishReason::EndOfSequence: return "eos";
-    case FinishReason::Length: return "length";
-    }
-    return "";
-}
-
 void runGenerate(const GenerateArgs &a)
 {
     std::vector<std::string> prompts = a.prompts;
@@ -95,7 +85,7 @@ void runGenerate(const GenerateArgs &a)
         nlohmann::ordered_json e;
         e["prompt"] = prompts[i];
         e["text"] = g.text;
-        e["finish"] = finishText(g.finish);
+        e["finish"] = finishReasonName(g.finish);
         if (g.finish == FinishReason::StopString)
             e["stop"] = g.stopString;
         e["prompt_tokens"] = g.promptTokens;

@@ -23,6 +23,7 @@ enum class JobKind {
     Evaluate,
     Sweep,
     Importance,  // the per-layer importance scan (a sweep of single layers)
+    Generate,    // greedy continuations of a prompt by the original, pruned and healed models
 };
 
 enum class JobOutcome {

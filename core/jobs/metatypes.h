@@ -5,6 +5,7 @@
 #include <QMetaType>
 
 #include "layercut/evaluation.h"
+#include "layercut/generation.h"
 #include "layercut/healing.h"
 #include "layercut/sweep.h"
 #include "layercut/layer_distances.h"
@@ -30,3 +31,19 @@ Q_DECLARE_METATYPE(lc::EvalResult)
 Q_DECLARE_METATYPE(lc::SweepOptions)
 Q_DECLARE_METATYPE(lc::SweepPoint)
 Q_DECLARE_METATYPE(lc::SweepResult)
+Q_DECLARE_METATYPE(lc::GeneratedText)
+Q_DECLARE_METATYPE(lc::ModelVariant)
+
+namespace lc {
+
+/** What the generation panel asks for: one prompt, continued by each variant in turn. */
+struct GenerationRequest
+{
+    std::string prompt;
+    std::vector<ModelVariant> variants;
+    GenerationOptions options;
+};
+
+}  // namespace lc
+
+Q_DECLARE_METATYPE(lc::GenerationRequest)

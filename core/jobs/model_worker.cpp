@@ -12,6 +12,9 @@ namespace lc {
 ModelWorker::ModelWorker(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<lc::Stage>();
+    qRegisterMetaType<lc::GeneratedText>();
+    qRegisterMetaType<lc::ModelVariant>();
+    qRegisterMetaType<lc::GenerationRequest>();
     qRegisterMetaType<lc::ModelInfo>();
     qRegisterMetaType<lc::LoadOptions>();
     qRegisterMetaType<lc::LayerDistances>();
@@ -158,6 +161,26 @@ void ModelWorker::evaluate(const EvalOptions &options, std::stop_token stop)
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
         emit evaluated(evaluateModel(m_session, options, progressReporter(), stop));
+    });
+}
+
+void ModelWorker::generate(const GenerationRequest &request, std::stop_token stop)
+{
+    guarded([&] {
+        if (!m_session.isLoaded())
+            throw Error("no model is loaded");
+        for (const ModelVariant variant : request.variants) {
+            try {
+                generateAs(
+                    m_session, variant, "", {request.prompt}, request.options,
+                    [&](size_t, const GeneratedText &soFar) { emit generationStep(variant, soFar); },
+                    progressReporter(), stop);
+            } catch (const Cancelled &) {
+                throw;
+            } catch (const Error &e) {  // this variant cannot run; the others still can
+                emit generationUnavailable(variant, QString::fromUtf8(e.what()));
+            }
+        }
     });
 }
 

@@ -70,6 +70,12 @@ public:
      */
     void sweep(const lc::SweepOptions &options, std::stop_token stop);
 
+    /**
+     * Continues the request's prompt with each of its variants in turn (generateAs). Emits generationStep per
+     * new token, generationUnavailable for a variant that no longer exists in memory, then jobFinished.
+     */
+    void generate(const lc::GenerationRequest &request, std::stop_token stop);
+
     /** Merges the healed model's adapters into the checkpoint's weights and writes it. Emits exported. */
     void exportHealedModel(const QString &target, const lc::ExportOptions &options, std::stop_token stop);
 
@@ -92,6 +98,8 @@ signals:
     /** Emitted first with the points a resumed result file already held (`resumed` = true), then live. */
     void sweepPoint(const lc::SweepPoint &point, bool resumed);
     void sweepFinished(const lc::SweepResult &result);
+    void generationStep(lc::ModelVariant variant, const lc::GeneratedText &soFar);
+    void generationUnavailable(lc::ModelVariant variant, const QString &reason);
     /** After every job: what the model in memory runs now. The GUI's state follows it, never guesses it. */
     void modelStateChanged(const lc::PrunePlan &plan, bool healed);
     void cancelled();

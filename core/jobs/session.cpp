@@ -89,9 +89,13 @@ void Session::connectWorker()
         for (std::optional<TaskResult> *task : {&m_evaluation->result.mmlu, &m_evaluation->result.boolq})
             if (*task)
                 (*task)->questions.clear();
+        if (m_evaluation->result.gsm8k)
+            m_evaluation->result.gsm8k->questions.clear();
         emit evaluationChanged();
         markModified();
     });
+    connect(w, &ModelWorker::generationStep, this, &Session::generationStep);
+    connect(w, &ModelWorker::generationUnavailable, this, &Session::generationUnavailable);
     connect(w, &ModelWorker::sweepPoint, this, [this](const SweepPoint &point, bool resumed) {
         const bool perLayer = m_job == JobKind::Importance;
         std::optional<ProjectSweep> &sweep = perLayer ? m_importance : m_sweep;
@@ -454,6 +458,13 @@ bool Session::evaluate(const EvalOptions &options)
     if (!hasModel())
         return false;
     return beginJob(JobKind::Evaluate, [options](ModelWorker *w, std::stop_token stop) { w->evaluate(options, stop); });
+}
+
+bool Session::generate(const GenerationRequest &request)
+{
+    if (!hasModel() || request.variants.empty() || request.prompt.empty())
+        return false;
+    return beginJob(JobKind::Generate, [request](ModelWorker *w, std::stop_token stop) { w->generate(request, stop); });
 }
 
 bool Session::sweep(SweepOptions options)

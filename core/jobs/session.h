@@ -172,6 +172,11 @@ public:
     bool sweep(SweepOptions options);
     /** True when a sweep now would lose what healing taught the model in memory. */
     bool sweepDiscardsHealing() const { return m_healed; }
+    /**
+     * Continues `request.prompt` with each variant (original, pruned, healed) in turn, streamed token by token
+     * (generationStep). Not saved with the project.
+     */
+    bool generate(const GenerationRequest &request);
     /** Asks the running job to stop; cancelRequested() at once, jobEnded() when it has. */
     void cancel();
 
@@ -217,6 +222,10 @@ signals:
     void sweepPointAdded(const lc::SweepPoint &point, bool perLayer, bool resumed);
     /** The sweep ended (or was put back); sweep(perLayer) holds it. */
     void sweepChanged(bool perLayer);
+    /** One more token of `variant`'s continuation: `soFar` holds all of it. */
+    void generationStep(lc::ModelVariant variant, const lc::GeneratedText &soFar);
+    /** `variant` could not run: `reason` is the core's, in English. */
+    void generationUnavailable(lc::ModelVariant variant, const QString &reason);
     /** The view's metric, normalisation or tab changed. */
     void viewChanged();
     /** restore() set the inputs, paths and view: the docks show them. */

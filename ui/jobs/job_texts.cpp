@@ -76,6 +76,7 @@ QString JobTexts::failure(lc::JobKind kind)
     case lc::JobKind::Evaluate: return tr("The model could not be evaluated.");
     case lc::JobKind::Sweep: return tr("The sweep could not be run.");
     case lc::JobKind::Importance: return tr("The importance scan could not be run.");
+    case lc::JobKind::Generate: return tr("The continuations could not be generated.");
     case lc::JobKind::None: break;
     }
     return tr("The job failed.");

@@ -113,6 +113,7 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
             return {QString::fromStdString(lc::sweepCommand(model, s.loadOptions(), request.settings)), std::nullopt};
         }
         case lc::JobKind::Open:
+        case lc::JobKind::Generate:
         case lc::JobKind::None: break;
         }
     } catch (const std::exception &e) {

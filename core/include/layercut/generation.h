@@ -29,14 +29,18 @@ enum class FinishReason { StopString, EndOfSequence, Length };
 /** One prompt's continuation. */
 struct GeneratedText
 {
-    std::string text;              // decoded, cut before the stop string; without the EOS token
-    std::vector<int32_t> tokens;   // every id generated, the one that ended it included
-    std::vector<double> logprobs;  // each token's log-probability under the model (float32 log-softmax)
+    std::string text;                 // decoded, cut before the stop string; without the EOS token
+    std::vector<std::string> pieces;  // the text each token added: they join to `text` (one per token)
+    std::vector<int32_t> tokens;      // every id generated, the one that ended it included
+    std::vector<double> logprobs;     // each token's log-probability under the model (float32 log-softmax)
     FinishReason finish = FinishReason::Length;
     std::string stopString;    // the one that ended it (FinishReason::StopString)
     int64_t promptTokens = 0;  // what the model read before the first new token
     bool done = false;         // no more tokens follow (streamed steps)
 };
+
+/** "stop", "eos" or "length", as the JSON results spell them. */
+const char *finishReasonName(FinishReason finish);
 
 /** Called after each new token of each prompt, in order: prompt index and its continuation so far. */
 using GenerationStepFn = std::function<void(size_t prompt, const GeneratedText &soFar)>;
@@ -60,6 +64,19 @@ GenerationRun generateText(ModelSession &session, const std::string &sharedPrefi
                            const std::vector<std::string> &prompts, const GenerationOptions &options,
                            const GenerationStepFn &step = {}, const ProgressFn &progress = {},
                            std::stop_token stop = {});
+
+/** Which model a generation runs: the checkpoint's, the pruned one before healing, or the model as it is. */
+enum class ModelVariant { Original, Pruned, Healed };
+
+/**
+ * generateText() with the session's model as `variant`: every layer without the healing's adapters, the
+ * layers the plan keeps without them, or as it is now; the model is as it was afterwards. After QLoRA the
+ * kept layers' base is the NF4 one healing quantised. Throws lc::Error when the variant no longer exists in
+ * memory (a fine-tuning run rewrote the weights themselves).
+ */
+GenerationRun generateAs(ModelSession &session, ModelVariant variant, const std::string &sharedPrefix,
+                         const std::vector<std::string> &prompts, const GenerationOptions &options,
+                         const GenerationStepFn &step = {}, const ProgressFn &progress = {}, std::stop_token stop = {});
 
 /** The ids that end a generation: generation_config.json's eos_token_id, else config.json's, and the tokenizer's. */
 std::vector<int32_t> endOfSequenceIds(const ModelSession &session);

@@ -250,16 +250,6 @@ TaskResult tally(std::vector<QuestionResult> questions, size_t choices)
     return t;
 }
 
-const char *finishName(FinishReason finish)
-{
-    switch (finish) {
-    case FinishReason::StopString: return "stop";
-    case FinishReason::EndOfSequence: return "eos";
-    case FinishReason::Length: return "length";
-    }
-    return "";
-}
-
 /** GSM8K k-shot: greedy generation of every question after the shared solved examples, then exact match. */
 GenerativeResult evaluateGsm8k(ModelSession &session, const EvalOptions &o, const ProgressFn &progress,
                                const std::stop_token &stop)
@@ -312,7 +302,7 @@ GenerativeResult evaluateGsm8k(ModelSession &session, const EvalOptions &o, cons
         a.correct = gsm8kCorrect(a.prediction, test[i].answer);
         a.flexibleCorrect = gsm8kCorrect(a.flexiblePrediction, test[i].answer);
         a.generatedTokens = static_cast<int64_t>(out.tokens.size());
-        a.finish = finishName(out.finish);
+        a.finish = finishReasonName(out.finish);
         r.strict.correct += a.correct;
         r.flexible.correct += a.flexibleCorrect;
         r.questions.push_back(std::move(a));

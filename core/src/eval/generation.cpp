@@ -16,6 +16,7 @@
 #include "eval/parallel_for.h"
 #include "model/out_of_memory.h"
 #include "session/model_session_impl.h"
+#include "train/healing_state.h"
 
 namespace lc {
 namespace {
@@ -58,6 +59,31 @@ std::pair<size_t, size_t> firstStop(const std::string &text, const std::vector<s
             if (const size_t at = text.find(stops[s]); at < first.first)
                 first = {at, s};
     return first;
+}
+
+/**
+ * Makes `pieces` (one per token, the newest last) join to `text`: the pieces keep what they share with it,
+ * and the newest gets the rest. A byte-level token ending inside a character decodes as U+FFFD until the
+ * next completes it, and a stop string cuts the end, so earlier pieces can shrink.
+ */
+void alignPieces(std::vector<std::string> &pieces, const std::string &text)
+{
+    size_t kept = 0;  // bytes of `text` the pieces before the newest still match
+    for (size_t i = 0; i + 1 < pieces.size(); ++i) {
+        std::string &p = pieces[i];
+        size_t same = 0;
+        while (same < p.size() && kept + same < text.size() && p[same] == text[kept + same])
+            ++same;
+        if (same < p.size()) {
+            p.resize(same);
+            for (size_t j = i + 1; j + 1 < pieces.size(); ++j)
+                pieces[j].clear();
+            kept += same;
+            break;
+        }
+        kept += same;
+    }
+    pieces.back() = text.substr(std::min(kept, text.size()));
 }
 
 /** Greedy choice and its log-probability for hidden states [B, H] after the final norm. */
@@ -175,6 +201,7 @@ private:
             return true;
         out.tokens.push_back(token);
         out.logprobs.push_back(logprob);
+        out.pieces.emplace_back();
         ++m_run.generatedTokens;
         if (std::find(m_eos.begin(), m_eos.end(), token) != m_eos.end()) {
             out.finish = FinishReason::EndOfSequence;
@@ -191,6 +218,7 @@ private:
                 out.done = true;
             }
         }
+        alignPieces(out.pieces, out.text);
         if (m_step)
             m_step(prompt, out);
         if (out.done && m_finishedOne)
@@ -209,6 +237,16 @@ private:
 };
 
 }  // namespace
+
+const char *finishReasonName(FinishReason finish)
+{
+    switch (finish) {
+    case FinishReason::StopString: return "stop";
+    case FinishReason::EndOfSequence: return "eos";
+    case FinishReason::Length: return "length";
+    }
+    return "";
+}
 
 std::vector<int32_t> endOfSequenceIds(const ModelSession &session)
 {
@@ -312,6 +350,49 @@ try {
     throwIfOutOfMemory(e, SessionInternals::of(session).deviceName(),
                        "generating for " + std::to_string(o.batchSize) + " prompts at once", "use a smaller batch");
     throw;
+}
+
+GenerationRun generateAs(ModelSession &session, ModelVariant variant, const std::string &sharedPrefix,
+                         const std::vector<std::string> &prompts, const GenerationOptions &options,
+                         const GenerationStepFn &step, const ProgressFn &progress, std::stop_token stop)
+{
+    ModelSession::Impl &impl = SessionInternals::of(session);
+    if (!impl.model || variant == ModelVariant::Healed)
+        return generateText(session, sharedPrefix, prompts, options, step, progress, stop);
+    if (impl.healing && !impl.healing->trained.empty())
+        throw Error("healing fine-tuned the weights themselves: the model before healing is no longer in memory "
+                    "(open the model again to compare with it)");
+    LlamaModel &model = *impl.model;
+    std::vector<DecoderLayerWeights> &layers = model.mutableLayers();
+    // Adapters off (and, for the original, every layer on) for this run; the model comes back as it was.
+    struct Restore
+    {
+        LlamaModel &model;
+        std::vector<DecoderLayerWeights> &layers;
+        std::vector<std::array<std::shared_ptr<LoraAdapter>, kProjections>> adapters;
+        std::vector<int64_t> kept;
+        ~Restore()
+        {
+            for (size_t i = 0; i < adapters.size(); ++i)
+                layers[i].lora = adapters[i];
+            model.keepLayers(kept);
+            model.refreshKeptLayers();
+        }
+    } restore{model, layers, {}, {}};
+    for (const DecoderLayerWeights &layer : model.weights().layers)
+        restore.kept.push_back(layer.originalIndex);
+    for (DecoderLayerWeights &layer : layers) {
+        restore.adapters.push_back(layer.lora);
+        layer.lora = {};
+    }
+    if (variant == ModelVariant::Original) {
+        std::vector<int64_t> all(layers.size());
+        for (size_t i = 0; i < all.size(); ++i)
+            all[i] = static_cast<int64_t>(i);
+        model.keepLayers(all);
+    }
+    model.refreshKeptLayers();
+    return generateText(session, sharedPrefix, prompts, options, step, progress, stop);
 }
 
 }  // namespace lc

@@ -2,13 +2,12 @@
 // lm-evaluation-harness's gsm8k task (lm_eval/tasks/gsm8k/gsm8k.yaml, version 3): prompts, stop strings,
 // the strict-match and flexible-extract regex filters (lm_eval/filters/extraction.py: findall, the
 // chosen match, its first non-empty group, stripped; "[invalid]" when none) and exact_match's
-// regexes_to_ignore and ignore_case. Python's and ECMAScript's regexes agree on these patterns:
-// leftmost match, alternatives tried in order.
+// regexes_to_ignore and ignore_case. The two patterns are matched by scanners that do what Python's re
+// does with them (leftmost, greedy, alternatives in order).
 #include "layercut/gsm8k.h"
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 namespace lc {
 namespace {
@@ -24,15 +23,60 @@ std::string stripped(const std::string &s)
     return first < last ? std::string(first, last) : std::string();
 }
 
-/** The first non-empty group of a match (the whole match when the pattern has no groups), stripped. */
-std::string chosenGroup(const std::smatch &m)
+bool isDigit(char c)
 {
-    if (m.size() == 1)
-        return stripped(m.str(0));
-    for (size_t g = 1; g < m.size(); ++g)
-        if (m[g].matched && m[g].length() > 0)
-            return stripped(m.str(g));
+    return c >= '0' && c <= '9';
+}
+
+/** Length of the run of characters from `at` that `inClass` accepts. */
+template <typename F>
+size_t runLength(const std::string &s, size_t at, F inClass)
+{
+    size_t n = 0;
+    while (at + n < s.size() && inClass(s[at + n]))
+        ++n;
+    return n;
+}
+
+/**
+ * The first match of "#### (-?[0-9.,]+)", its group; empty when none. A scanner, not std::regex: libstdc++'s
+ * regex recurses once per character matched, and a model can generate a long run of digits.
+ */
+std::string strictMatch(const std::string &s)
+{
+    const auto number = [](char c) { return isDigit(c) || c == '.' || c == ','; };
+    for (size_t at = s.find("#### "); at != std::string::npos; at = s.find("#### ", at + 1)) {
+        const size_t first = at + 5;
+        const size_t sign = first < s.size() && s[first] == '-' ? 1 : 0;
+        if (const size_t run = runLength(s, first + sign, number); run > 0)
+            return s.substr(first, sign + run);
+    }
     return {};
+}
+
+/**
+ * The last match of findall("(-?[$0-9.,]{2,})|(-?[0-9]+)"), as Python's leftmost, greedy, first-alternative
+ * matching finds them one after another; empty when none.
+ */
+std::string lastFlexibleMatch(const std::string &s)
+{
+    const auto amount = [](char c) { return isDigit(c) || c == '$' || c == '.' || c == ','; };
+    std::string last;
+    for (size_t at = 0; at < s.size();) {
+        const size_t sign = s[at] == '-' ? 1 : 0;
+        size_t length = 0;
+        if (const size_t run = runLength(s, at + sign, amount); run >= 2)
+            length = sign + run;  // the first alternative, "-" taken when it can be
+        else if (const size_t digits = runLength(s, at + sign, isDigit); digits > 0)
+            length = sign + digits;  // the second
+        if (length == 0) {
+            ++at;
+            continue;
+        }
+        last = s.substr(at, length);
+        at += length;
+    }
+    return last;
 }
 
 }  // namespace
@@ -58,21 +102,11 @@ const std::vector<std::string> &gsm8kStopStrings()
 
 ExtractedAnswer extractGsm8kAnswer(const std::string &generated)
 {
-    static const std::regex strict("#### (-?[0-9.,]+)");
-    static const std::regex flexible("(-?[$0-9.,]{2,})|(-?[0-9]+)");
     ExtractedAnswer out{kInvalid, kInvalid};
-    std::smatch m;
-    if (std::regex_search(generated, m, strict))  // take_first of findall
-        out.strict = chosenGroup(m);
-    std::string last;
-    bool any = false;
-    for (auto it = std::sregex_iterator(generated.begin(), generated.end(), flexible); it != std::sregex_iterator();
-         ++it) {  // group_select -1: the last match
-        last = chosenGroup(*it);
-        any = true;
-    }
-    if (any)
-        out.flexible = last;
+    if (const std::string strict = stripped(strictMatch(generated)); !strict.empty())
+        out.strict = strict;
+    if (const std::string flexible = stripped(lastFlexibleMatch(generated)); !flexible.empty())
+        out.flexible = flexible;
     return out;
 }
 

@@ -217,14 +217,9 @@ LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
         m_slidingRotary = RotaryEmbedding(m_config.ropeDim(), m_config.slidingRopeTheta, m_config.slidingRopeScaling);
 }
 
-RopeTables LlamaModel::ropeTables(int64_t P, int64_t T) const
+RopeTables
+LlamaModel::rotations(const std::function<std::pair<at::Tensor, at::Tensor>(const RotaryEmbedding &)> &table) const
 {
-    const auto table = [&](const RotaryEmbedding &rotary) {
-        auto [cos, sin] = rotary.cosSin(P + T, device(), dtype());  // (P + T, D)
-        if (P > 0)
-            cos = cos.narrow(0, P, T).contiguous(), sin = sin.narrow(0, P, T).contiguous();
-        return std::pair{cos, sin};
-    };
     RopeTables tables;
     std::tie(tables.cos, tables.sin) = table(m_rotary);
     if (m_config.hasSlidingRope())
@@ -234,22 +229,25 @@ RopeTables LlamaModel::ropeTables(int64_t P, int64_t T) const
     return tables;
 }
 
+RopeTables LlamaModel::ropeTables(int64_t P, int64_t T) const
+{
+    return rotations([&](const RotaryEmbedding &rotary) {
+        auto [cos, sin] = rotary.cosSin(P + T, device(), dtype());  // (P + T, D)
+        if (P > 0)
+            cos = cos.narrow(0, P, T).contiguous(), sin = sin.narrow(0, P, T).contiguous();
+        return std::pair{cos, sin};
+    });
+}
+
 RopeTables LlamaModel::ropeTablesAt(const at::Tensor &positions, int64_t last) const
 {
     const int64_t B = positions.size(0), T = positions.size(1);
     const at::Tensor flat = positions.reshape({-1}).to(device());
-    const auto table = [&](const RotaryEmbedding &rotary) {
+    return rotations([&](const RotaryEmbedding &rotary) {
         // The table's length picks LongRoPE's factors, as transformers' max(position_ids) + 1 per pass.
         const auto [cos, sin] = rotary.cosSin(last + 1, device(), dtype());  // (last + 1, R)
         return std::pair{cos.index_select(0, flat).view({B, 1, T, -1}), sin.index_select(0, flat).view({B, 1, T, -1})};
-    };
-    RopeTables tables;
-    std::tie(tables.cos, tables.sin) = table(m_rotary);
-    if (m_config.hasSlidingRope())
-        std::tie(tables.slidingCos, tables.slidingSin) = table(m_slidingRotary);
-    else
-        tables.slidingCos = tables.cos, tables.slidingSin = tables.sin;
-    return tables;
+    });
 }
 
 at::Tensor LlamaModel::embed(const at::Tensor &ids) const

@@ -187,6 +187,8 @@ private:
     RopeTables ropeTables(int64_t P, int64_t T) const;
     /** cos/sin [B, 1, T, D] for each row's positions [B, T], the largest being `last`. */
     RopeTables ropeTablesAt(const at::Tensor &positions, int64_t last) const;
+    /** `table` of the model's rotary embedding, and of the sliding layers' one (the same one elsewhere). */
+    RopeTables rotations(const std::function<std::pair<at::Tensor, at::Tensor>(const RotaryEmbedding &)> &table) const;
     /** The masks for queries at positions P .. P+T-1 of a batch of B; keep [B, T] marks right padding. */
     AttentionMasks attentionMasks(const at::Tensor &keep, int64_t B, int64_t T, int64_t P) const;
     /** Masks in the layout masked GQA attention reads: each repeated for the query heads of a key/value head. */
