@@ -330,7 +330,7 @@ try {
     });
     PrefixCache prefixCache;
     if (!order.empty() && order.front()->usesPrefix) {
-        prefixCache = model.encodePrefix(at::tensor(prefix, at::kLong).view({1, -1}).to(model.device()), stop);
+        prefixCache = model.encodePrefixes({prefix}, stop);
         run.promptTokens += P;
     }
     for (size_t first = 0; first < order.size();) {

@@ -127,8 +127,6 @@ public:
     /** lm_head on hidden states after the final norm, [..., H] -> [..., V], soft-capped where the family does. */
     at::Tensor logits(const at::Tensor &hidden) const;
 
-    /** Runs `prefix` [1, P] (no padding) and keeps every kept layer's keys and values. */
-    PrefixCache encodePrefix(const at::Tensor &prefix, std::stop_token stop = {}) const;
     /** Runs N prefixes in one pass (right-padded) and keeps every kept layer's keys and values. */
     PrefixCache encodePrefixes(const std::vector<std::vector<int64_t>> &prefixes, std::stop_token stop = {}) const;
     /**
