@@ -241,10 +241,6 @@
         <translation>全部</translation>
     </message>
     <message>
-        <source>Questions per MMLU subject and of BoolQ; all when 0</source>
-        <translation>每个 MMLU 学科及 BoolQ 的题目数；为 0 时使用全部</translation>
-    </message>
-    <message>
         <source>Limit per subject:</source>
         <translation>每学科上限：</translation>
     </message>
@@ -360,6 +356,58 @@
         <source>BoolQ shots:</source>
         <translation>BoolQ 示例数：</translation>
     </message>
+    <message>
+        <source>GSM8K:</source>
+        <translation>GSM8K：</translation>
+    </message>
+    <message>
+        <source>Choose GSM8K</source>
+        <translation>选择 GSM8K</translation>
+    </message>
+    <message>
+        <source>none: skip GSM8K</source>
+        <translation>无：跳过 GSM8K</translation>
+    </message>
+    <message>
+        <source>GSM8K problems as JSON Lines (question, answer): the model solves each by greedy generation and the final number must match, as lm-evaluation-harness scores it</source>
+        <translation>JSON Lines 格式的 GSM8K 题目（question、answer）：模型以贪心生成逐题求解，最终数字须与答案一致，与 lm-evaluation-harness 的评分相同</translation>
+    </message>
+    <message>
+        <source>GSM8K examples:</source>
+        <translation>GSM8K 示例：</translation>
+    </message>
+    <message>
+        <source>Choose GSM8K Examples</source>
+        <translation>选择 GSM8K 示例</translation>
+    </message>
+    <message>
+        <source>the GSM8K file&apos;s first rows</source>
+        <translation>GSM8K 文件的前几行</translation>
+    </message>
+    <message>
+        <source>Solved problems whose first rows are the few-shot examples (GSM8K&apos;s train.jsonl, as the harness takes them); empty: the GSM8K file&apos;s first rows, then not scored</source>
+        <translation>已解答的题目，其前几行作为少样本示例（GSM8K 的 train.jsonl，与评测框架的取法相同）；为空时：取 GSM8K 文件的前几行，这些行不再计分</translation>
+    </message>
+    <message>
+        <source>Solved GSM8K problems before each question (the harness&apos;s default is 5)</source>
+        <translation>每道题前给出的已解答 GSM8K 题目数（评测框架默认 5）</translation>
+    </message>
+    <message>
+        <source>GSM8K shots:</source>
+        <translation>GSM8K 示例数：</translation>
+    </message>
+    <message>
+        <source>Tokens the model may write per GSM8K answer at most (the harness&apos;s default is 256); it stops earlier at &quot;Question:&quot;, a blank line or its end-of-text token</source>
+        <translation>模型每个 GSM8K 答案最多可写的词元数（评测框架默认 256）；遇到 &quot;Question:&quot;、空行或其文本结束词元时提前停止</translation>
+    </message>
+    <message>
+        <source>GSM8K answer tokens:</source>
+        <translation>GSM8K 答案词元数：</translation>
+    </message>
+    <message>
+        <source>Questions per MMLU subject, of BoolQ and of GSM8K; all when 0</source>
+        <translation>每个 MMLU 科目、BoolQ 和 GSM8K 的题目数；为 0 时全部</translation>
+    </message>
 </context>
 <context>
     <name>EvaluationTable</name>
@@ -444,6 +492,32 @@
     <message>
         <source>held-out loss %1 nats per token, %2 of ln V (perplexity %3) on %4</source>
         <translation>留出损失 %1 奈特/词元，为 ln V 的 %2（困惑度 %3），基于 %4</translation>
+    </message>
+    <message>
+        <source>GSM8K: %1 strict, %2 flexible (%3 tokens generated at %4 per second)</source>
+        <translation>GSM8K：严格匹配 %1，宽松提取 %2（生成 %3 个词元，每秒 %4 个）</translation>
+    </message>
+    <message>
+        <source>GSM8K, strict match</source>
+        <translation>GSM8K，严格匹配</translation>
+    </message>
+    <message>
+        <source>the &quot;#### number&quot; answer</source>
+        <translation>“#### 数字”形式的答案</translation>
+    </message>
+    <message>
+        <source>GSM8K, flexible extract</source>
+        <translation>GSM8K，宽松提取</translation>
+    </message>
+    <message>
+        <source>the last number</source>
+        <translation>最后一个数字</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n GSM8K prompt(s) cut at the start to leave room for the answer</source>
+        <translation>
+            <numerusform>%n 个 GSM8K 提示的开头被截去，以便为答案留出空间</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -991,10 +1065,6 @@ Press Per-Layer Importance in the Evaluation dock.</source>
         <translation>请先选择要评测的内容。</translation>
     </message>
     <message>
-        <source>Set the MMLU folder or file, the BoolQ file or text for the held-out loss in the Evaluation dock.</source>
-        <translation>请在“评测”面板中设置 MMLU 文件夹或文件、BoolQ 文件，或用于留出损失的文本。</translation>
-    </message>
-    <message>
         <source>Choose a dataset first.</source>
         <translation>请先选择数据集。</translation>
     </message>
@@ -1025,6 +1095,10 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     <message>
         <source>These healing settings cannot be used.</source>
         <translation>无法使用这些修复设置。</translation>
+    </message>
+    <message>
+        <source>Set the MMLU folder or file, the BoolQ or GSM8K file, or text for the held-out loss in the Evaluation dock.</source>
+        <translation>请在“评测”面板中设置 MMLU 文件夹或文件、BoolQ 或 GSM8K 文件，或用于留出损失的文本。</translation>
     </message>
 </context>
 <context>
@@ -1609,10 +1683,6 @@ The curves start with its first step.</source>
         <translation>评测模型(&amp;E)</translation>
     </message>
     <message>
-        <source>Score the model as it is now on MMLU, BoolQ and the held-out loss</source>
-        <translation>以 MMLU、BoolQ 和留出损失为模型当前状态评分</translation>
-    </message>
-    <message>
         <source>Run &amp;Sweep</source>
         <translation>运行扫描(&amp;S)</translation>
     </message>
@@ -1749,6 +1819,10 @@ The curves start with its first step.</source>
     <message>
         <source>blocks %1</source>
         <translation>块 %1</translation>
+    </message>
+    <message>
+        <source>Score the model as it is now on MMLU, BoolQ, GSM8K and the held-out loss</source>
+        <translation>按模型当前状态在 MMLU、BoolQ、GSM8K 和留出损失上评分</translation>
     </message>
 </context>
 <context>
@@ -2455,6 +2529,10 @@ Set one up in the Evaluation dock and press Run Sweep.</source>
     <message>
         <source>Baselines:</source>
         <translation>基线：</translation>
+    </message>
+    <message>
+        <source>GSM8K</source>
+        <translation>GSM8K</translation>
     </message>
 </context>
 <context>

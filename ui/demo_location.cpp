@@ -59,3 +59,13 @@ QString DemoLocation::boolq() const
 {
     return m_root + QStringLiteral("/data/boolq.jsonl");
 }
+
+QString DemoLocation::gsm8k() const
+{
+    return m_root + QStringLiteral("/data/gsm8k/test.jsonl");
+}
+
+QString DemoLocation::gsm8kTrain() const
+{
+    return m_root + QStringLiteral("/data/gsm8k/train.jsonl");
+}

@@ -34,6 +34,8 @@ public:
     /** MMLU in the release layout (data/dev, data/test). */
     QString mmlu() const;
     QString boolq() const;
+    QString gsm8k() const;       // data/gsm8k/test.jsonl
+    QString gsm8kTrain() const;  // data/gsm8k/train.jsonl: the few-shot examples
 
 private:
     QString m_root;

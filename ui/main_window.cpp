@@ -192,7 +192,7 @@ void MainWindow::createActions()
     QMenu *evaluate = menuBar()->addMenu(tr("&Evaluate"));
     add(evaluate, tr("&Evaluate Model"), "evaluateAction", &MainWindow::evaluateModel,
         QKeySequence(Qt::CTRL | Qt::Key_E))
-        ->setToolTip(tr("Score the model as it is now on MMLU, BoolQ and the held-out loss"));
+        ->setToolTip(tr("Score the model as it is now on MMLU, BoolQ, GSM8K and the held-out loss"));
     add(evaluate, tr("Run &Sweep"), "sweepAction", [this] {
         runSweep(false);
     })->setToolTip(tr("Evaluate the model with growing fractions of its layers dropped"));
@@ -360,7 +360,8 @@ void MainWindow::pushInputs()
         return;
     m_session->setAnalysisInputs({m_analysis->dataFile(), m_analysis->datasetOptions(), m_analysis->batchSize()});
     m_session->setInputPaths({m_healing->trainData(), m_healing->validationData(), m_evaluation->mmlu(),
-                              m_evaluation->boolq(), m_evaluation->validationData()});
+                              m_evaluation->boolq(), m_evaluation->validationData(), m_evaluation->gsm8k(),
+                              m_evaluation->gsm8kTrain()});
 }
 
 void MainWindow::showInputs()
@@ -376,6 +377,7 @@ void MainWindow::showInputs()
     m_evaluation->setMmlu(paths.evaluationMmlu);
     m_evaluation->setBoolq(paths.evaluationBoolq);
     m_evaluation->setValidationData(paths.evaluationValidation);
+    m_evaluation->setGsm8k(paths.evaluationGsm8k, paths.evaluationGsm8kTrain);
     m_showingInputs = false;
     pushInputs();  // the dock's own settings (sample size, batch) complete what the project set
 }

@@ -2,10 +2,10 @@
 // layercut-cli eval MODEL_DIR [--mmlu DIR_OR_FILE] [--boolq FILE] [--gsm8k FILE] [--val-data FILE] --out FILE.json:
 // MMLU, BoolQ and GSM8K as lm-evaluation-harness scores them, and the held-out loss, of the model (optionally
 // pruned first).
+#include "benchmark_options.h"
 #include "cli_output.h"
 #include "commands.h"
 #include "layercut/atomic_file.h"
-#include "layercut/error.h"
 #include "layercut/evaluation.h"
 #include "layercut/evaluation_json.h"
 #include "plan_options.h"
@@ -19,7 +19,7 @@ struct EvalArgs
     PlanArgs plan;
     std::string planData;
     EvalOptions options;
-    std::string mmlu, boolq, gsm8k, gsm8kTrain, valData;
+    BenchmarkArgs benchmarks;
     bool noPrefixReuse = false, nf4 = false;
 };
 
@@ -27,16 +27,8 @@ void runEval(EvalArgs a)
 {
     const auto progress = stderrProgress();
     EvalOptions o = a.options;
-    o.mmlu = a.mmlu;
-    o.boolq = a.boolq;
-    o.gsm8k = a.gsm8k;
-    o.gsm8kTrain = a.gsm8kTrain;
-    o.validationData = a.valData;
+    a.benchmarks.applyTo(o);
     o.reusePrefix = !a.noPrefixReuse;
-    if (o.mmlu.empty() && o.boolq.empty() && o.gsm8k.empty() && o.validationData.empty())
-        throw Error("nothing to evaluate: give --mmlu, --boolq, --gsm8k or --val-data");
-    if (o.gsm8k.empty() && !o.gsm8kTrain.empty())
-        throw Error("--gsm8k-train gives GSM8K's few-shot examples: give --gsm8k too");
     ModelSession session;
     const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
     session.load(a.folder, load, progress);
@@ -77,30 +69,12 @@ void addEvalCommand(CLI::App &app, Action &action)
     EvalOptions &o = a->options;
     cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
     cmd->add_option("--out", a->out, "Result JSON file")->required();
-    cmd->add_option("--mmlu", a->mmlu, "MMLU: the release folder (or its data/) or a JSON Lines file like cais/mmlu");
-    cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines (original or super_glue)");
-    cmd->add_option("--gsm8k", a->gsm8k, "GSM8K test JSON Lines (question, answer): greedy generation, exact match");
-    cmd->add_option("--gsm8k-train", a->gsm8kTrain,
-                    "GSM8K problems whose first k are the few-shot examples (default: the --gsm8k file's first k, "
-                    "then not scored)");
-    cmd->add_option("--gsm8k-shots", o.gsm8kShots, "GSM8K few-shot examples")->capture_default_str();
-    cmd->add_option("--max-new-tokens", o.maxNewTokens, "Tokens generated per GSM8K question at most")
-        ->capture_default_str();
-    cmd->add_option("--generation-batch", o.generationBatch, "GSM8K questions generated together")
-        ->capture_default_str();
-    cmd->add_option("--val-data", a->valData, "Text for the held-out loss (also reported divided by ln V)");
-    cmd->add_option("--shots", o.shots, "MMLU few-shot examples (the first k dev rows)")->capture_default_str();
-    cmd->add_option("--boolq-shots", o.boolqShots, "BoolQ few-shot examples (the file's first k rows, then not scored)")
-        ->capture_default_str();
-    cmd->add_option("--limit", o.limit, "Questions per MMLU subject, of BoolQ and of GSM8K (0: all)")
-        ->capture_default_str();
+    addBenchmarkOptions(cmd, a->benchmarks, o);
     cmd->add_option("--max-length", o.maxLength,
                     "Context window (0: max_position_embeddings); also the tokens per document of the distance sample "
                     "(0: 2048)")
         ->capture_default_str();
     cmd->add_option("--batch-tokens", o.batchTokens, "Tokens per forward pass")->capture_default_str();
-    cmd->add_option("--loss-samples", o.lossSequences, "Documents for the held-out loss")->capture_default_str();
-    cmd->add_option("--loss-length", o.lossLength, "Tokens per document for the held-out loss")->capture_default_str();
     cmd->add_flag("--no-prefix-reuse", a->noPrefixReuse, "Run every MMLU prompt whole (same numbers, slower)");
     addPlanOptions(cmd, a->plan);
     cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity");

@@ -77,6 +77,7 @@ void runGenerate(const GenerateArgs &a)
     j["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
     j["prompt_tokens"] = run.promptTokens;
     j["generated_tokens"] = run.generatedTokens;
+    j["truncated_prompts"] = run.truncatedPrompts;
     j["seconds"] = run.seconds;
     j["tokens_per_second"] = run.seconds > 0 ? static_cast<double>(run.generatedTokens) / run.seconds : 0.0;
     nlohmann::ordered_json outputs = nlohmann::ordered_json::array();

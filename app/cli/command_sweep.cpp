@@ -3,6 +3,7 @@
 // ... --out FILE.json: accuracy and loss against the fraction of layers dropped (Gromov et al.'s headline
 // figure); `--per-layer` drops each layer alone instead (Llama SLayer's importance scan).
 
+#include "benchmark_options.h"
 #include "cli_output.h"
 #include "commands.h"
 #include "healing_options.h"
@@ -18,12 +19,18 @@ namespace {
 struct SweepArgs
 {
     std::string folder, out, fractions = "0,0.1,0.2,0.3,0.4,0.5", strategies = "similarity", data, planData,
-                             device = "cpu", dtype, mmlu, boolq, valData, distances, cache;
+                             device = "cpu", dtype, distances, cache;
     SweepOptions options;
+    BenchmarkArgs benchmarks;
     HealingArgs healing;  // every point's healing run, as heal's options with a heal- prefix
     PlanSample sample;    // the distance sample, with every command's defaults
     bool perLayer = false, planDataGiven = false, nf4 = false;
 };
+
+std::string number(const std::optional<double> &v)
+{
+    return v ? std::to_string(*v) : "-";
+}
 
 void runSweepCommand(SweepArgs a)
 {
@@ -49,9 +56,7 @@ void runSweepCommand(SweepArgs a)
     o.distancesCache = a.cache;
     if (!a.distances.empty())
         o.distances = distancesFromJson(readJsonFile(a.distances), a.distances);
-    o.eval.mmlu = a.mmlu;
-    o.eval.boolq = a.boolq;
-    o.eval.validationData = a.valData;
+    a.benchmarks.applyTo(o.eval);
     o.resultFile = a.out;
     o.healing = a.healing.resolved();
     o.healing.trainData = a.data;
@@ -60,10 +65,10 @@ void runSweepCommand(SweepArgs a)
     const SweepResult r = runSweep(
         session, o,
         [](const SweepPoint &p) {
-            std::fprintf(
-                stderr, "%s %.3f (%zu dropped)%s: mmlu %s  boolq %s  loss %s\n", strategyName(p.strategy).c_str(),
-                p.fraction, p.dropped.size(), p.healed ? " healed" : "", p.mmlu ? std::to_string(*p.mmlu).c_str() : "-",
-                p.boolq ? std::to_string(*p.boolq).c_str() : "-", p.loss ? std::to_string(*p.loss).c_str() : "-");
+            std::fprintf(stderr, "%s %.3f (%zu dropped)%s: mmlu %s  boolq %s  gsm8k %s  loss %s\n",
+                         strategyName(p.strategy).c_str(), p.fraction, p.dropped.size(), p.healed ? " healed" : "",
+                         number(p.mmlu).c_str(), number(p.boolq).c_str(), number(p.gsm8k).c_str(),
+                         number(p.loss).c_str());
         },
         progress);
     nlohmann::ordered_json summary = sweepToJson(r, o);
@@ -76,9 +81,10 @@ void runSweepCommand(SweepArgs a)
 void addSweepCommand(CLI::App &app, Action &action)
 {
     auto *cmd = app.add_subcommand(
-        "sweep", "Accuracy (MMLU, BoolQ) and loss against the fraction of layers dropped, per strategy, unhealed and\n"
-                 "(with --heal-steps) healed; --per-layer drops each layer alone. Each point is saved to --out as it\n"
-                 "comes; running again with the same settings resumes.");
+        "sweep",
+        "Accuracy (MMLU, BoolQ, GSM8K) and loss against the fraction of layers dropped, per strategy, unhealed and\n"
+        "(with --heal-steps) healed; --per-layer drops each layer alone. Each point is saved to --out as it\n"
+        "comes; running again with the same settings resumes.");
     auto a = std::make_shared<SweepArgs>();
     SweepOptions &o = a->options;
     cmd->add_option("MODEL_DIR", a->folder, "Model folder")->required();
@@ -97,16 +103,7 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->add_option("--cache", a->cache,
                     "Folder caching measured distances per model, data and settings (the GUI's is "
                     "~/.cache/LayerCut/layercut/distances): read instead of measuring, written after");
-    cmd->add_option("--mmlu", a->mmlu, "MMLU release folder or JSON Lines");
-    cmd->add_option("--boolq", a->boolq, "BoolQ JSON Lines");
-    cmd->add_option("--val-data", a->valData, "Text for the held-out loss");
-    cmd->add_option("--shots", o.eval.shots, "MMLU few-shot examples")->capture_default_str();
-    cmd->add_option("--boolq-shots", o.eval.boolqShots, "BoolQ few-shot examples (the file's first k rows)")
-        ->capture_default_str();
-    cmd->add_option("--limit", o.eval.limit, "Questions per MMLU subject and of BoolQ (0: all)")->capture_default_str();
-    cmd->add_option("--loss-samples", o.eval.lossSequences, "Documents for the held-out loss")->capture_default_str();
-    cmd->add_option("--loss-length", o.eval.lossLength, "Tokens per document for the held-out loss")
-        ->capture_default_str();
+    addBenchmarkOptions(cmd, a->benchmarks, o.eval);
     cmd->add_option("--heal-steps", o.healSteps, "Heal each point for this many steps and evaluate again (0: no)")
         ->capture_default_str();
     addHealingOptions(cmd, a->healing, "heal-");

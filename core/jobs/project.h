@@ -53,6 +53,7 @@ struct Project
     // The docks' data files (empty: not set).
     QString analysisData, healingTrainData, healingValidationData;
     QString evaluationMmlu, evaluationBoolq, evaluationValidationData;
+    QString evaluationGsm8k, evaluationGsm8kTrain;
 
     lc::LayerDistances distances;          // empty(): not measured
     std::vector<int64_t> selection;        // the selected layers, original numbers, sorted; empty: none

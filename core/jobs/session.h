@@ -37,6 +37,7 @@ struct InputPaths
 {
     QString healingTrain, healingValidation;
     QString evaluationMmlu, evaluationBoolq, evaluationValidation;
+    QString evaluationGsm8k, evaluationGsm8kTrain;  // the test problems, and where the few-shot examples come from
     bool operator==(const InputPaths &) const = default;
 };
 

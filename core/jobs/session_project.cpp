@@ -42,6 +42,8 @@ Project Session::snapshot() const
     p.evaluationMmlu = m_paths.evaluationMmlu;
     p.evaluationBoolq = m_paths.evaluationBoolq;
     p.evaluationValidationData = m_paths.evaluationValidation;
+    p.evaluationGsm8k = m_paths.evaluationGsm8k;
+    p.evaluationGsm8kTrain = m_paths.evaluationGsm8kTrain;
     return p;
 }
 
@@ -54,8 +56,9 @@ bool Session::restore(const Project &project, bool measure)
     m_unrestored.reset();
     m_measureAfterRestore = measure;
     m_analysisInputs.dataFile = project.analysisData;
-    m_paths = {project.healingTrainData, project.healingValidationData, project.evaluationMmlu, project.evaluationBoolq,
-               project.evaluationValidationData};
+    m_paths = {project.healingTrainData,    project.healingValidationData,    project.evaluationMmlu,
+               project.evaluationBoolq,     project.evaluationValidationData, project.evaluationGsm8k,
+               project.evaluationGsm8kTrain};
     m_view = {project.heatmapMetric, project.normalizeRows, project.currentTab};
     emit inputsRestored();
     if (project.modelFolder.isEmpty() || !open(project.modelFolder, project.load)) {

@@ -341,6 +341,17 @@ private slots:
             QVERIFY2(questions[0].toObject().contains(key), key);
         QCOMPARE(questions[1].toObject()["answer"].toString(), QString("-5"));
         QCOMPARE(saved["gsm8k_shots"].toInt(), 2);
+        // sweep --gsm8k: each point's strict and flexible accuracy, on stderr as it comes and in the file.
+        const QString sweepFile = dir.filePath("sweep.json");
+        const Run s = runCli({"sweep", kFixtures + "/models/qwen2_window", "--fractions", "0,0.34", "--strategy",
+                              "reverse", "--gsm8k", kFixtures + "/data/gsm8k_tiny.jsonl", "--gsm8k-shots", "2",
+                              "--max-new-tokens", "8", "--out", sweepFile});
+        QVERIFY2(s.exitCode == 0, s.err.constData());
+        QVERIFY2(s.err.contains("gsm8k 0."), s.err.constData());
+        const QJsonArray points = QJsonDocument::fromJson(s.out).object()["points"].toArray();
+        QCOMPARE(points.size(), 2);
+        for (const auto &p : points)
+            QVERIFY(p.toObject()["gsm8k"].isDouble() && p.toObject()["gsm8k_flexible"].isDouble());
         // Options that cannot work are refused before anything loads.
         const Run bad = runCli({"eval", model, "--gsm8k-train", kFixtures + "/data/gsm8k_tiny.jsonl", "--out", out});
         QVERIFY(bad.exitCode != 0 && bad.err.contains("--gsm8k"));

@@ -214,6 +214,26 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, generateText(none, "", {"x"}, plain(4)));
     }
 
+    // A prompt longer than the window less the new tokens loses its start, as the harness cuts it, and the
+    // run says how many did.
+    void longPromptsAreCutAndCounted()
+    {
+        ModelSession s;
+        s.load(model("llama3_gqa_sharded"), testDevice());
+        GenerationOptions o = plain(8);
+        o.maxLength = 40;  // room for 32 prompt tokens
+        std::string longText;
+        for (int i = 0; i < 40; ++i)
+            longText += " word" + std::to_string(i);
+        const GenerationRun run = generateText(s, "", {"Hello", longText}, o);
+        QCOMPARE(run.truncatedPrompts, int64_t(1));
+        QVERIFY(run.outputs[0].promptTokens < 32);
+        QCOMPARE(run.outputs[1].promptTokens, int64_t(32));
+        QCOMPARE(run.outputs[1].tokens.size(), size_t(8));
+        o.maxLength = 0;  // the fixture's 256
+        QCOMPARE(generateText(s, "", {"Hello", longText}, o).truncatedPrompts, int64_t(0));
+    }
+
     void gsm8kPromptsAsTheHarness()
     {
         const std::vector<MathProblem> p = readGsm8k(kGsm8k);

@@ -307,6 +307,10 @@ private slots:
         panel->setValidationData(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
         panel->setShots(1);
         panel->setLimit(0);
+        // GSM8K's examples are the file's first two rows; three problems are solved, in 8 tokens at most.
+        panel->setGsm8k(LAYERCUT_FIXTURES_DIR "/data/gsm8k_tiny.jsonl", QString());
+        panel->setGsm8kShots(2);
+        panel->setMaxNewTokens(8);
 
         // One evaluation of the pruned model: a row per subject, per category, overall and BoolQ.
         QSignalSpy evaluated(session.computeThread()->worker(), &lc::ModelWorker::evaluated);
@@ -315,12 +319,14 @@ private slots:
         QVERIFY(waitIdle(session));
         QCOMPARE(evaluated.count(), 1);
         const auto result = evaluated.first().at(0).value<lc::EvalResult>();
-        QVERIFY(result.mmlu && result.boolq && result.loss);
+        QVERIFY(result.mmlu && result.boolq && result.gsm8k && result.loss);
+        QCOMPARE(result.gsm8k->strict.total, int64_t(3));
+        QCOMPARE(result.gsm8k->shots, int64_t(2));
         EvaluationTable *table = window.analysisTabs()->evaluationTable();
         QCOMPARE(window.analysisTabs()->currentWidget(), table);
         const int subjects = static_cast<int>(result.mmlu->subjects.size());
         QCOMPARE(subjects, 2);
-        QCOMPARE(table->table()->rowCount(), 1 + static_cast<int>(result.mmlu->categories.size()) + subjects + 1);
+        QCOMPARE(table->table()->rowCount(), 1 + static_cast<int>(result.mmlu->categories.size()) + subjects + 1 + 2);
         const int anatomy = table->rowOf("anatomy");
         QVERIFY(anatomy >= 0);
         const lc::Tally &tally = result.mmlu->subjects.at("anatomy");
@@ -330,6 +336,10 @@ private slots:
         QVERIFY(table->rowOf("high school us history") >= 0);
         QVERIFY(table->rowOf("BoolQ") >= 0);
         QVERIFY(table->summaryText().contains("BoolQ"));
+        const int gsm8k = table->rowOf("GSM8K, strict match");
+        QVERIFY(gsm8k >= 0 && table->rowOf("GSM8K, flexible extract") >= 0);
+        QCOMPARE(table->table()->item(gsm8k, EvaluationTable::QuestionsColumn)->text(), QString("3"));
+        QVERIFY(table->summaryText().contains("GSM8K"));
         // Sorting by questions puts the largest subject last.
         table->table()->sortByColumn(EvaluationTable::QuestionsColumn, Qt::AscendingOrder);
         QCOMPARE(table->table()->item(table->table()->rowCount() - 1, EvaluationTable::SubjectColumn)->text(),
@@ -354,10 +364,11 @@ private slots:
         SweepChart *chart = window.analysisTabs()->sweepChart();
         QCOMPARE(window.analysisTabs()->currentWidget(), chart);
         QCOMPARE(chart->points().size(), size_t(4));
-        // MMLU, BoolQ and the loss for each strategy, unhealed: two points each.
-        QCOMPARE(chart->seriesCount(), 6);
+        // MMLU, BoolQ, GSM8K and the loss for each strategy, unhealed: two points each.
+        QCOMPARE(chart->seriesCount(), 8);
         for (const lc::PruneStrategy strategy : {lc::PruneStrategy::Deepest, lc::PruneStrategy::Reverse})
-            for (const auto m : {SweepChart::Measure::Mmlu, SweepChart::Measure::Boolq, SweepChart::Measure::Loss})
+            for (const auto m : {SweepChart::Measure::Mmlu, SweepChart::Measure::Boolq, SweepChart::Measure::Gsm8k,
+                                 SweepChart::Measure::Loss})
                 QCOMPARE(chart->graph(m, strategy, false)->dataCount(), 2);
         QVERIFY(chart->boolqMajorityLine().has_value());
         QVERIFY(QFile::exists(file));

@@ -33,6 +33,8 @@ Project sampleProject(const QString &dir)
     p.healingValidationData = "/far/away/validation.txt";
     p.evaluationMmlu = dir + "/data/mmlu";
     p.evaluationBoolq = QDir::cleanPath(dir + "/../boolq.jsonl");
+    p.evaluationGsm8k = dir + "/data/gsm8k/test.jsonl";
+    p.evaluationGsm8kTrain = dir + "/data/gsm8k/train.jsonl";
     p.distances = syntheticDistances();
     p.selection = {1, 2};
     p.plan = lc::PrunePlan::dropBlock(6, 1, 2);
@@ -230,6 +232,8 @@ private slots:
         QCOMPARE(q.healingValidationData, p.healingValidationData);
         QCOMPARE(q.evaluationMmlu, p.evaluationMmlu);
         QCOMPARE(q.evaluationBoolq, p.evaluationBoolq);
+        QCOMPARE(q.evaluationGsm8k, p.evaluationGsm8k);
+        QCOMPARE(q.evaluationGsm8kTrain, p.evaluationGsm8kTrain);
         QCOMPARE(q.evaluationValidationData, QString());
         // Distances come back bit for bit (NaN where undefined).
         QCOMPARE(q.distances.numLayers, p.distances.numLayers);

@@ -200,6 +200,57 @@ private slots:
         QVERIFY(!chart.plot()->legend->outerRect().intersects(chart.lossRect()->rect()));
     }
 
+    // GSM8K (strict match) is the third benchmark: its own line style and marker, the strategy's colour, a key
+    // entry of its own, and its columns in the CSV.
+    void gsm8kIsTheThirdBenchmark()
+    {
+        SweepChart chart;
+        chart.resize(900, 640);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        chart.reset(16);
+        const double gsm8k[] = {0.92, 0.81, 0.35, 0.04}, mmlu[] = {0.78, 0.74, 0.62, 0.41};
+        for (int i = 0; i < 4; ++i) {
+            lc::SweepPoint p =
+                makePoint("reverse", 0.125 * i, false, mmlu[i], 0.9 - 0.1 * i, 0.5 + i, layers(16 - 2 * i, 2 * i));
+            p.gsm8k = gsm8k[i];
+            p.gsm8kFlexible = gsm8k[i] + 0.02;
+            chart.addPoint(p);
+        }
+        chart.plot()->replot();
+        saveScreenshot(&chart, QStringLiteral("sweep_chart_gsm8k"));
+        using M = SweepChart::Measure;
+        QCPGraph *line = chart.graph(M::Gsm8k, lc::PruneStrategy::Reverse, false);
+        QVERIFY(line);
+        QCOMPARE(line->dataCount(), 4);
+        QCOMPARE(line->data()->at(2)->key, 25.0);
+        QCOMPARE(line->data()->at(2)->value, 35.0);  // the strict match, in percent
+        QCOMPARE(line->keyAxis()->axisRect(), chart.accuracyRect());
+        QCPGraph *mmluLine = chart.graph(M::Mmlu, lc::PruneStrategy::Reverse, false);
+        QCPGraph *boolqLine = chart.graph(M::Boolq, lc::PruneStrategy::Reverse, false);
+        QCOMPARE(line->pen().color(), mmluLine->pen().color());
+        for (QCPGraph *other : {mmluLine, boolqLine}) {
+            QVERIFY(line->pen().style() != other->pen().style());
+            QVERIFY(line->scatterStyle().shape() != other->scatterStyle().shape());
+        }
+        QVERIFY(chart.accuracyRect()->axis(QCPAxis::atLeft)->range().contains(4));
+        const QStringList legend = chart.legendTexts();
+        QVERIFY2(legend.contains("GSM8K"), qPrintable(legend.join(" | ")));
+        QCOMPARE(legend.indexOf("GSM8K"), legend.indexOf("BoolQ") + 1);
+        QCOMPARE(chart.legendGraph("GSM8K")->pen().style(), line->pen().style());
+        const std::string csv = chart.csv();
+        QVERIFY2(csv.find("reverse,0.25,4,12 13 14 15,false,0.62,0.7,0.35,0.37,2.5,0.25\n") != std::string::npos,
+                 csv.c_str());
+        const lc::SweepResult back =
+            lc::sweepFromJson(nlohmann::json::parse(lc::sweepToJson(chart.result(), {}).dump()), "test");
+        QCOMPARE(back.points[3].gsm8k.value(), 0.04);
+        QCOMPARE(back.points[3].gsm8kFlexible.value(), 0.06);
+        // Without GSM8K points, no GSM8K key.
+        chart.reset(16);
+        chart.addPoint(makePoint("reverse", 0.0, false, 0.6, 0.8, 2.0));
+        QVERIFY(!chart.legendTexts().contains("GSM8K"));
+    }
+
     void keysCountTheLayersDropped()
     {
         // A tenth of 16 layers drops 2 of them: the point sits at 2/16 = 12.5 %, not at the 10 % asked for.
@@ -258,9 +309,9 @@ private slots:
             QVERIFY2(QFileInfo(path).size() > 1000, qPrintable(path));
         }
         const std::string csv = chart.csv();
-        QVERIFY(csv.starts_with(
-            "strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,loss,normalized_loss\n"));
-        QVERIFY(csv.find("similarity,0.25,3,2 3 4,false,0.4,0.6,3,0.3\n") != std::string::npos);
+        QVERIFY(csv.starts_with("strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,gsm8k,"
+                                "gsm8k_flexible,loss,normalized_loss\n"));
+        QVERIFY(csv.find("similarity,0.25,3,2 3 4,false,0.4,0.6,,,3,0.3\n") != std::string::npos);
         lc::SweepOptions options;
         options.fractions = {0, 0.25};
         const std::string json = lc::sweepToJson(chart.result(), options).dump();

@@ -4,6 +4,8 @@
 #
 #   bash tools/demo/build_demo_model.sh data WORK        the world's corpus and held-out questions (pure Python)
 #   bash tools/demo/build_demo_model.sh tokenizer WORK   spm_train on the corpus -> WORK/tokenizer.model (Debian: sentencepiece)
+#   bash tools/demo/build_demo_model.sh gsm8k WORK       GSM8K-format word problems in the world, and the second
+#                                                        phase's corpus: solved problems mixed with the first's
 #   bash tools/demo/build_demo_model.sh train WORK BUILD [TOKENIZER]
 #                                                        on a GPU machine with torch + transformers: a random Llama
 #                                                        (init_demo_model.py), every parameter trained by LayerCut's
@@ -11,8 +13,12 @@
 #                                                        by layercut-cli eval and checked against transformers
 #   bash tools/demo/build_demo_model.sh install WORK     copies the trained model and the data into resources/demo/
 #
-# The shipped demo was built with: data + tokenizer here (Debian 12, sentencepiece 0.1.97), train on one H100
-# (tools/gpu-build.sh BUILD layercut-cli first), install here. Steps are deterministic up to GPU arithmetic.
+# The shipped demo was built in two phases. First: data + tokenizer here (Debian 12, sentencepiece 0.1.97),
+# train on one H100 (tools/gpu-build.sh BUILD layercut-cli first). Second, the arithmetic: gsm8k, then train
+# again on one H200 from the first phase's model on 1,024-token sequences:
+#   DEMO_INIT=FIRST_PHASE_MODEL DEMO_CORPUS=WORK/corpus_gsm8k.jsonl DEMO_STEPS=1200 DEMO_LR=1e-3 DEMO_WARMUP=50 \
+#   DEMO_SEQ=1024 DEMO_BATCH=32 bash tools/demo/build_demo_model.sh train WORK BUILD
+# (FIRST_PHASE_MODEL: a copy of the first phase's WORK/trained/merged), then install here. Steps are deterministic up to GPU arithmetic.
 set -euo pipefail
 step=${1:-}
 work=${2:-}
@@ -25,10 +31,17 @@ mkdir -p "$work"
 # tokens/s on one H100 instead of 190k). DEMO_INIT=FOLDER goes on from a trained model instead of a random one.
 STEPS=${DEMO_STEPS:-3000}
 LR=${DEMO_LR:-2e-3}
+WARMUP=${DEMO_WARMUP:-100}
+SEQ=${DEMO_SEQ:-512}
+BATCH=${DEMO_BATCH:-64}
 
 case "$step" in
 data)
     python3 "$here/tools/demo/make_demo_data.py" "$work" --corpus
+    ;;
+gsm8k)
+    [ -f "$work/corpus.jsonl" ] || python3 "$here/tools/demo/make_demo_data.py" "$work" --corpus
+    python3 "$here/tools/demo/make_demo_gsm8k.py" "$work" --corpus
     ;;
 tokenizer)
     # Llama-2's sentencepiece settings: BPE, byte fallback, digits split, no normalisation.
@@ -42,6 +55,7 @@ train)
     tokenizer=${4:-$here/resources/demo/model/tokenizer.model}
     cli="$build/bin/layercut-cli"
     [ -f "$work/corpus.jsonl" ] || python3 "$here/tools/demo/make_demo_data.py" "$work" --corpus
+    corpus=${DEMO_CORPUS:-$work/corpus.jsonl}
     rm -rf "$work/trained"
     start=${DEMO_INIT:-}  # a model to go on training from (the second phase), or none: a random one
     if [ -z "$start" ]; then
@@ -49,17 +63,22 @@ train)
         python3 "$here/tools/demo/init_demo_model.py" "$tokenizer" "$work/init"
         start="$work/init"
     fi
-    TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 "$cli" heal "$start" --method full --data "$work/corpus.jsonl" --val-data "$work/data/validation.txt" \
-        --device cuda --dtype float32 --steps "$STEPS" --batch 64 --micro-batch 64 --seq-len 512 --lr "$LR" \
-        --warmup 100 --schedule cosine --weight-decay 0.1 --clip 1.0 --no-checkpointing --eval-every 250 \
+    TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 "$cli" heal "$start" --method full --data "$corpus" --val-data "$work/data/validation.txt" \
+        --device cuda --dtype float32 --steps "$STEPS" --batch "$BATCH" --micro-batch "$BATCH" --seq-len "$SEQ" --lr "$LR" \
+        --warmup "$WARMUP" --schedule cosine --weight-decay 0.1 --clip 1.0 --no-checkpointing --eval-every 250 \
         --val-sequences 64 --seed "${DEMO_SEED:-0}" --merge --out-dtype bfloat16 --out "$work/trained" | tee "$work/heal.json"
-    "$cli" eval "$work/trained/merged" --mmlu "$work/data/mmlu" --boolq "$work/data/boolq.jsonl" \
+    gsm8k=()
+    [ -f "$work/data/gsm8k/test.jsonl" ] &&
+        gsm8k=(--gsm8k "$work/data/gsm8k/test.jsonl" --gsm8k-train "$work/data/gsm8k/train.jsonl")
+    "$cli" eval "$work/trained/merged" --mmlu "$work/data/mmlu" --boolq "$work/data/boolq.jsonl" "${gsm8k[@]}" \
         --val-data "$work/data/validation.txt" --device cuda --out "$work/eval.json"
     python3 - "$work/eval.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(f"MMLU 5-shot {r['mmlu']['accuracy']:.3f}  BoolQ 0-shot {r['boolq']['accuracy']:.3f}  "
       f"loss {r['loss']['loss']:.4f} ({r['loss']['normalized']:.4f} of ln V)")
+if "gsm8k" in r:
+    print(f"GSM8K 5-shot strict {r['gsm8k']['accuracy']:.3f}  flexible {r['gsm8k']['flexible_accuracy']:.3f}")
 for s, a in sorted(r["mmlu"]["subjects"].items()):
     print(f"  {s:<24}{a:.3f}")
 PY

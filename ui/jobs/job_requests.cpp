@@ -11,7 +11,7 @@ namespace {
 
 bool hasBenchmark(const lc::EvalOptions &o)
 {
-    return !o.mmlu.empty() || !o.boolq.empty() || !o.validationData.empty();
+    return !o.mmlu.empty() || !o.boolq.empty() || !o.gsm8k.empty() || !o.validationData.empty();
 }
 
 template <typename Settings>
@@ -25,7 +25,8 @@ JobRequest<Settings> refused(Refusal r)
 Refusal JobRequests::noBenchmarks()
 {
     return {tr("Choose what to evaluate first."),
-            tr("Set the MMLU folder or file, the BoolQ file or text for the held-out loss in the Evaluation dock.")};
+            tr("Set the MMLU folder or file, the BoolQ or GSM8K file, or text for the held-out loss in the Evaluation "
+               "dock.")};
 }
 
 std::optional<Refusal> JobRequests::distances(const AnalysisPanel &analysis)

@@ -16,6 +16,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QScrollArea>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QVBoxLayout>
@@ -91,6 +92,24 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
             tr("JSON Lines (*.jsonl *.json);;All files (*)"));
     m_boolq->setPlaceholderText(tr("none: skip BoolQ"));
     m_boolq->setToolTip(tr("BoolQ questions as JSON Lines (question, passage, answer or label)"));
+    pathRow(form, m_gsm8k, tr("GSM8K:"), settings::evaluationGsm8k.value(), {Browse::OpenFile}, tr("Choose GSM8K"),
+            tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+    m_gsm8k->setPlaceholderText(tr("none: skip GSM8K"));
+    m_gsm8k->setToolTip(tr("GSM8K problems as JSON Lines (question, answer): the model solves each by greedy "
+                           "generation and the final number must match, as lm-evaluation-harness scores it"));
+    pathRow(form, m_gsm8kTrain, tr("GSM8K examples:"), settings::evaluationGsm8kTrain.value(), {Browse::OpenFile},
+            tr("Choose GSM8K Examples"), tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+    m_gsm8kTrain->setPlaceholderText(tr("the GSM8K file's first rows"));
+    m_gsm8kTrain->setToolTip(tr("Solved problems whose first rows are the few-shot examples (GSM8K's train.jsonl, "
+                                "as the harness takes them); empty: the GSM8K file's first rows, then not scored"));
+    // GSM8K's release keeps train.jsonl beside test.jsonl: the harness's examples, filled in where none are set.
+    connect(m_gsm8k, &QLineEdit::textChanged, this, [this](const QString &text) {
+        const QFileInfo test(QDir::fromNativeSeparators(text.trimmed()));
+        const QString train = test.dir().filePath(QStringLiteral("train.jsonl"));
+        if (m_gsm8kTrain->text().trimmed().isEmpty() && test.fileName() == QLatin1String("test.jsonl") &&
+            QFileInfo::exists(train))
+            m_gsm8kTrain->setText(QDir::toNativeSeparators(train));
+    });
     pathRow(form, m_validation, tr("Loss data:"), settings::evaluationValidationData.value(), {Browse::OpenFile},
             tr("Choose Validation Text"), tr("Datasets (*.txt *.jsonl *.json *.gz);;All files (*)"));
     m_validation->setPlaceholderText(tr("the analysis data"));
@@ -106,11 +125,22 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
     m_boolqShots->setToolTip(tr("Solved BoolQ examples before each question, taken from the file's first rows "
                                 "and then not scored (the harness's default is 0)"));
     form->addRow(tr("BoolQ shots:"), m_boolqShots);
+    m_gsm8kShots = new QSpinBox(this);
+    m_gsm8kShots->setRange(0, 25);
+    m_gsm8kShots->setValue(settings::evaluationGsm8kShots.value());
+    m_gsm8kShots->setToolTip(tr("Solved GSM8K problems before each question (the harness's default is 5)"));
+    form->addRow(tr("GSM8K shots:"), m_gsm8kShots);
+    m_maxNewTokens = new QSpinBox(this);
+    m_maxNewTokens->setRange(1, 4096);
+    m_maxNewTokens->setValue(settings::evaluationMaxNewTokens.value());
+    m_maxNewTokens->setToolTip(tr("Tokens the model may write per GSM8K answer at most (the harness's default is "
+                                  "256); it stops earlier at \"Question:\", a blank line or its end-of-text token"));
+    form->addRow(tr("GSM8K answer tokens:"), m_maxNewTokens);
     m_limit = new QSpinBox(this);
     m_limit->setRange(0, 1000000);
     m_limit->setSpecialValueText(tr("all"));
     m_limit->setValue(settings::evaluationLimit.value());
-    m_limit->setToolTip(tr("Questions per MMLU subject and of BoolQ; all when 0"));
+    m_limit->setToolTip(tr("Questions per MMLU subject, of BoolQ and of GSM8K; all when 0"));
     form->addRow(tr("Limit per subject:"), m_limit);
     m_evaluate = new QPushButton(tr("Evaluate Model"), this);
     m_evaluate->setToolTip(tr("Evaluate the model as it is now: pruned and healed as the other docks left it"));
@@ -176,6 +206,10 @@ lc::EvalOptions EvaluationPanel::evalOptions() const
     lc::EvalOptions o;
     o.mmlu = toPath(m_mmlu->text());
     o.boolq = toPath(m_boolq->text());
+    o.gsm8k = toPath(m_gsm8k->text());
+    o.gsm8kTrain = o.gsm8k.empty() ? std::filesystem::path() : toPath(m_gsm8kTrain->text());
+    o.gsm8kShots = m_gsm8kShots->value();
+    o.maxNewTokens = m_maxNewTokens->value();
     o.validationData = toPath(m_validation->text().trimmed().isEmpty() ? m_defaultData : m_validation->text());
     o.shots = m_shots->value();
     o.boolqShots = m_boolqShots->value();
@@ -273,6 +307,10 @@ void EvaluationPanel::rememberSettings() const
     settings::evaluationMmlu.setValue(m_mmlu->text().trimmed());
     settings::evaluationBoolq.setValue(m_boolq->text().trimmed());
     settings::evaluationValidationData.setValue(m_validation->text().trimmed());
+    settings::evaluationGsm8k.setValue(m_gsm8k->text().trimmed());
+    settings::evaluationGsm8kTrain.setValue(m_gsm8kTrain->text().trimmed());
+    settings::evaluationGsm8kShots.setValue(m_gsm8kShots->value());
+    settings::evaluationMaxNewTokens.setValue(m_maxNewTokens->value());
     settings::evaluationShots.setValue(m_shots->value());
     settings::evaluationBoolqShots.setValue(m_boolqShots->value());
     settings::evaluationLimit.setValue(m_limit->value());
@@ -294,6 +332,12 @@ void EvaluationPanel::setValidationData(const QString &path)
 {
     m_validation->setText(QDir::toNativeSeparators(path));
 }
+void EvaluationPanel::setGsm8k(const QString &path, const QString &examples)
+{
+    const QSignalBlocker block(m_gsm8k);  // as the project has them: no examples filled in
+    m_gsm8k->setText(QDir::toNativeSeparators(path));
+    m_gsm8kTrain->setText(QDir::toNativeSeparators(examples));
+}
 QString EvaluationPanel::mmlu() const
 {
     return QDir::fromNativeSeparators(m_mmlu->text().trimmed());
@@ -306,6 +350,14 @@ QString EvaluationPanel::validationData() const
 {
     return QDir::fromNativeSeparators(m_validation->text().trimmed());
 }
+QString EvaluationPanel::gsm8k() const
+{
+    return QDir::fromNativeSeparators(m_gsm8k->text().trimmed());
+}
+QString EvaluationPanel::gsm8kTrain() const
+{
+    return QDir::fromNativeSeparators(m_gsm8kTrain->text().trimmed());
+}
 void EvaluationPanel::setShots(int shots)
 {
     m_shots->setValue(shots);
@@ -313,6 +365,14 @@ void EvaluationPanel::setShots(int shots)
 void EvaluationPanel::setLimit(int limit)
 {
     m_limit->setValue(limit);
+}
+void EvaluationPanel::setGsm8kShots(int shots)
+{
+    m_gsm8kShots->setValue(shots);
+}
+void EvaluationPanel::setMaxNewTokens(int tokens)
+{
+    m_maxNewTokens->setValue(tokens);
 }
 void EvaluationPanel::setFractions(const QString &text)
 {

@@ -15,7 +15,7 @@ class QPushButton;
 class QSpinBox;
 
 /**
- * The settings of an evaluation (MMLU, BoolQ, held-out loss) with Evaluate Model, and of a sweep over prune
+ * The settings of an evaluation (MMLU, BoolQ, GSM8K, held-out loss) with Evaluate Model, and of a sweep over prune
  * fractions and strategies with Run Sweep and Per-Layer Importance. It only describes the work: MainWindow
  * starts it on the compute thread and adds what other docks own (the analysis data, the healing config).
  */
@@ -53,12 +53,18 @@ public:
     void setMmlu(const QString &path);
     void setBoolq(const QString &path);
     void setValidationData(const QString &path);
+    /** The GSM8K problems and where their few-shot examples come from (empty: the problems' first rows). */
+    void setGsm8k(const QString &path, const QString &examples);
     /** The fields as typed (an empty validation field stays empty here). */
     QString mmlu() const;
     QString boolq() const;
     QString validationData() const;
+    QString gsm8k() const;
+    QString gsm8kTrain() const;
     void setShots(int shots);
     void setLimit(int limit);
+    void setGsm8kShots(int shots);
+    void setMaxNewTokens(int tokens);
     void setFractions(const QString &text);
     /** Strategy names as the core spells them: "similarity", "deepest", "reverse". */
     void setStrategies(const QStringList &names);
@@ -74,9 +80,10 @@ signals:
 
 private:
     QString m_defaultData, m_modelName;
-    QLineEdit *m_mmlu = nullptr, *m_boolq = nullptr, *m_validation = nullptr, *m_fractions = nullptr,
-              *m_resultFile = nullptr;
-    QSpinBox *m_shots = nullptr, *m_boolqShots = nullptr, *m_limit = nullptr, *m_healSteps = nullptr;
+    QLineEdit *m_mmlu = nullptr, *m_boolq = nullptr, *m_gsm8k = nullptr, *m_gsm8kTrain = nullptr,
+              *m_validation = nullptr, *m_fractions = nullptr, *m_resultFile = nullptr;
+    QSpinBox *m_shots = nullptr, *m_boolqShots = nullptr, *m_gsm8kShots = nullptr, *m_maxNewTokens = nullptr,
+             *m_limit = nullptr, *m_healSteps = nullptr;
     QCheckBox *m_similarity = nullptr, *m_deepest = nullptr, *m_reverse = nullptr;
     QGroupBox *m_sweepBox = nullptr;
     QPushButton *m_evaluate = nullptr, *m_sweep = nullptr, *m_importance = nullptr;

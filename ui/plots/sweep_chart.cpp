@@ -32,16 +32,40 @@ QCPScatterStyle::ScatterShape measureShape(SweepChart::Measure measure)
     switch (measure) {
     case SweepChart::Measure::Mmlu: return QCPScatterStyle::ssCircle;
     case SweepChart::Measure::Boolq: return QCPScatterStyle::ssSquare;
+    case SweepChart::Measure::Gsm8k: return QCPScatterStyle::ssTriangle;
     case SweepChart::Measure::Loss: return QCPScatterStyle::ssDiamond;
     }
     return QCPScatterStyle::ssCircle;
 }
 
-/** The line of a measure: MMLU solid, BoolQ dashed (readable in greyscale too); the loss has its own rect. */
+/**
+ * The line of a measure: MMLU solid, BoolQ dashed, GSM8K dash-dot-dotted (readable in greyscale too); the loss
+ * has its own rect.
+ */
 Qt::PenStyle measureStyle(SweepChart::Measure measure)
 {
-    return measure == SweepChart::Measure::Boolq ? Qt::DashLine : Qt::SolidLine;
+    switch (measure) {
+    case SweepChart::Measure::Boolq: return Qt::DashLine;
+    case SweepChart::Measure::Gsm8k: return Qt::DashDotDotLine;
+    case SweepChart::Measure::Mmlu:
+    case SweepChart::Measure::Loss: break;
+    }
+    return Qt::SolidLine;
 }
+
+QString measureText(SweepChart::Measure measure)
+{
+    switch (measure) {
+    case SweepChart::Measure::Mmlu: return SweepChart::tr("MMLU");
+    case SweepChart::Measure::Boolq: return SweepChart::tr("BoolQ");
+    case SweepChart::Measure::Gsm8k: return SweepChart::tr("GSM8K");
+    case SweepChart::Measure::Loss: break;
+    }
+    return SweepChart::tr("Loss");
+}
+
+const SweepChart::Measure kAccuracyMeasures[] = {SweepChart::Measure::Mmlu, SweepChart::Measure::Boolq,
+                                                 SweepChart::Measure::Gsm8k};
 
 /** Healed: a heavier line and filled markers; not healed: a lighter line and hollow markers. */
 QPen seriesPen(SweepChart::Measure measure, const QColor &color, bool healed)
@@ -66,6 +90,7 @@ std::optional<double> valueOf(const lc::SweepPoint &p, SweepChart::Measure measu
     switch (measure) {
     case SweepChart::Measure::Mmlu: return p.mmlu ? std::optional<double>(100 * *p.mmlu) : std::nullopt;
     case SweepChart::Measure::Boolq: return p.boolq ? std::optional<double>(100 * *p.boolq) : std::nullopt;
+    case SweepChart::Measure::Gsm8k: return p.gsm8k ? std::optional<double>(100 * *p.gsm8k) : std::nullopt;
     case SweepChart::Measure::Loss: return p.normalizedLoss;
     }
     return std::nullopt;
@@ -155,9 +180,8 @@ SweepChart::SweepChart(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlo
         g->setScatterStyle(scatter);
         return g;
     };
-    for (const Measure m : {Measure::Mmlu, Measure::Boolq})
-        m_measureKeys[m] = key(m == Measure::Mmlu ? tr("MMLU") : tr("BoolQ"), seriesPen(m, kKeyColor, true),
-                               seriesScatter(m, kKeyColor, true));
+    for (const Measure m : kAccuracyMeasures)
+        m_measureKeys[m] = key(measureText(m), seriesPen(m, kKeyColor, true), seriesScatter(m, kKeyColor, true));
     for (const bool healed : {true, false})
         m_stateKeys[healed] = key(healed ? tr("healed") : tr("not healed"), seriesPen(Measure::Mmlu, kKeyColor, healed),
                                   seriesScatter(Measure::Mmlu, kKeyColor, healed));
@@ -246,9 +270,7 @@ QCPGraph *SweepChart::series(Measure measure, lc::PruneStrategy strategy, bool h
     const QColor color = strategyColor(strategy);
     g->setPen(seriesPen(measure, color, healed));
     g->setScatterStyle(seriesScatter(measure, color, healed));
-    const QString benchmark = measure == Measure::Mmlu    ? tr("MMLU")
-                              : measure == Measure::Boolq ? tr("BoolQ")
-                                                          : tr("Loss");
+    const QString benchmark = measureText(measure);
     g->setName(healed ? tr("%1, %2, healed").arg(benchmark, strategyText(strategy))
                       : tr("%1, %2").arg(benchmark, strategyText(strategy)));
     m_graphs[{measure, strategy, healed}] = g;
@@ -372,7 +394,7 @@ void SweepChart::addPoint(const lc::SweepPoint &point)
         *same = point;
     else
         m_points.push_back(point);
-    for (const Measure m : {Measure::Mmlu, Measure::Boolq, Measure::Loss})
+    for (const Measure m : {Measure::Mmlu, Measure::Boolq, Measure::Gsm8k, Measure::Loss})
         rebuildSeries(m, point.strategy, point.healed);
     m_empty->setVisible(false);
     rescale();
@@ -387,7 +409,7 @@ void SweepChart::rescale()
         lo = std::min(lo, 100 * *m_boolqMajority), hi = std::max(hi, 100 * *m_boolqMajority);
     for (const lc::SweepPoint &p : m_points) {
         maxX = std::max(maxX, droppedPercent(p));
-        for (const Measure m : {Measure::Mmlu, Measure::Boolq})
+        for (const Measure m : kAccuracyMeasures)
             if (const auto v = valueOf(p, m); v && std::isfinite(*v))
                 lo = std::min(lo, *v), hi = std::max(hi, *v);
         if (p.normalizedLoss && std::isfinite(*p.normalizedLoss)) {
@@ -430,14 +452,16 @@ lc::SweepResult SweepChart::result() const
 
 std::string SweepChart::csvOf(const lc::SweepResult &result)
 {
-    std::string out = "strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,loss,normalized_loss\n";
+    std::string out =
+        "strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,gsm8k,gsm8k_flexible,loss,normalized_loss\n";
     for (const lc::SweepPoint &p : result.points) {
         std::string layers;
         for (const int64_t l : p.dropped)
             layers += (layers.empty() ? "" : " ") + std::to_string(l);
         out += lc::strategyName(p.strategy) + "," + csvNumber(p.fraction) + "," + std::to_string(p.dropped.size()) +
                "," + layers + "," + (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," + csvNumber(p.boolq) +
-               "," + csvNumber(p.loss) + "," + csvNumber(p.normalizedLoss) + "\n";
+               "," + csvNumber(p.gsm8k) + "," + csvNumber(p.gsm8kFlexible) + "," + csvNumber(p.loss) + "," +
+               csvNumber(p.normalizedLoss) + "\n";
     }
     return out;
 }

@@ -23,7 +23,8 @@ class QCustomPlot;
  * The paper's headline plot as a sweep streams in: above, benchmark accuracy against the fraction of
  * layers dropped over thin grey baselines for MMLU chance (dotted) and the BoolQ majority class
  * (dash-dotted); below, the held-out loss divided by ln V. Each series is told apart without colour: the
- * benchmark by its line (MMLU solid with circles, BoolQ dashed with squares), healing by its marker and
+ * benchmark by its line (MMLU solid with circles, BoolQ dashed with squares, GSM8K's strict match
+ * dash-dot-dotted with triangles), healing by its marker and
  * weight (healed: filled markers, a heavier line; not healed: hollow markers, a lighter line); the strategy
  * by its colour. The legend is a key with one row per encoding. Importance-scan points (strategy Single)
  * are not drawn here.
@@ -34,7 +35,7 @@ class SweepChart final : public QWidget
 
 public:
     /** The series a point feeds: accuracy on one benchmark, or the normalised loss. */
-    enum class Measure { Mmlu, Boolq, Loss };
+    enum class Measure { Mmlu, Boolq, Gsm8k, Loss };
 
     explicit SweepChart(QWidget *parent = nullptr);
 
@@ -51,7 +52,10 @@ public:
     /** The points as received, and as an lc::SweepResult for sweepToJson. */
     const std::vector<lc::SweepPoint> &points() const { return m_points; }
     lc::SweepResult result() const;
-    /** One row per point: strategy, fraction, layers dropped, healed, mmlu, boolq, loss, normalized loss. */
+    /**
+     * One row per point: strategy, fraction, layers dropped, healed, mmlu, boolq, gsm8k (strict), gsm8k_flexible,
+     * loss, normalized loss.
+     */
     std::string csv() const { return csvOf(result()); }
     static std::string csvOf(const lc::SweepResult &result);
 

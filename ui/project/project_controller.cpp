@@ -232,6 +232,8 @@ void ProjectController::openDemo()
     p.healingValidationData = p.evaluationValidationData = existing(demo.validationData());
     p.evaluationMmlu = existing(demo.mmlu());
     p.evaluationBoolq = existing(demo.boolq());
+    p.evaluationGsm8k = existing(demo.gsm8k());
+    p.evaluationGsm8kTrain = existing(demo.gsm8kTrain());
     setModified(false);
     updateTitle();
     m_session->restore(p, /*measure=*/true);

@@ -148,7 +148,9 @@ void write(const QString &path, const Project &p)
                  {"healing_validation", store(p.healingValidationData)},
                  {"evaluation_mmlu", store(p.evaluationMmlu)},
                  {"evaluation_boolq", store(p.evaluationBoolq)},
-                 {"evaluation_validation", store(p.evaluationValidationData)}};
+                 {"evaluation_validation", store(p.evaluationValidationData)},
+                 {"evaluation_gsm8k", store(p.evaluationGsm8k)},
+                 {"evaluation_gsm8k_train", store(p.evaluationGsm8kTrain)}};
     j["distances"] = p.distances.empty() ? Json() : Json(lc::distancesToJson(p.distances));
     // A block as [first, last] (what format 1 always held); any other set of layers as a list beside it.
     if (const auto block = lc::asRange(p.selection))
@@ -221,6 +223,8 @@ Project read(const QString &path)
         p.evaluationMmlu = pathAt(d, "evaluation_mmlu");
         p.evaluationBoolq = pathAt(d, "evaluation_boolq");
         p.evaluationValidationData = pathAt(d, "evaluation_validation");
+        p.evaluationGsm8k = pathAt(d, "evaluation_gsm8k");
+        p.evaluationGsm8kTrain = pathAt(d, "evaluation_gsm8k_train");
     });
     section(path, "distances", [&] {
         if (j.contains("distances") && !j["distances"].is_null())

@@ -36,7 +36,8 @@ inline const Setting<int> analysisMaxLength{"analysis/maxLength", 1024};
 inline const Setting<int> analysisBatch{"analysis/batch", 4};
 // Healing: defaults are HealingConfig's (Gromov et al.'s setup), so they are stated once, in the core.
 inline const lc::HealingConfig kHealingDefaults;
-inline const Setting<QString> healingMethod{"healing/method", QStringLiteral("qlora")};  // qlora, lora, partial, full, blocks
+inline const Setting<QString> healingMethod{"healing/method",
+                                            QStringLiteral("qlora")};  // qlora, lora, partial, full, blocks
 inline const Setting<QString> healingTargets{"healing/targets", QStringLiteral("ffn")};  // ffn, all
 inline const Setting<qint64> healingRank{"healing/rank", kHealingDefaults.rank};
 inline const Setting<double> healingAlpha{"healing/alpha", 0.0};  // 0: follows the rank (alpha = r)
@@ -66,6 +67,10 @@ inline const Setting<QString> evaluationBoolq{"evaluation/boolq"};              
 inline const Setting<QString> evaluationValidationData{"evaluation/validationData"};  // empty: the analysis data
 inline const Setting<int> evaluationShots{"evaluation/shots", 5};
 inline const Setting<int> evaluationBoolqShots{"evaluation/boolqShots", 0};
+inline const Setting<QString> evaluationGsm8k{"evaluation/gsm8k"};            // .jsonl; empty: skip
+inline const Setting<QString> evaluationGsm8kTrain{"evaluation/gsm8kTrain"};  // empty: the test file's first rows
+inline const Setting<int> evaluationGsm8kShots{"evaluation/gsm8kShots", 5};
+inline const Setting<int> evaluationMaxNewTokens{"evaluation/maxNewTokens", 256};
 inline const Setting<int> evaluationLimit{"evaluation/limit", 0};  // questions per subject; 0: all
 inline const Setting<QString> sweepFractions{"evaluation/sweepFractions", QStringLiteral("0, 0.1, 0.2, 0.3, 0.4, 0.5")};
 inline const Setting<QStringList> sweepStrategies{"evaluation/sweepStrategies",

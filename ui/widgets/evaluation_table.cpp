@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The per-subject results table. Numeric columns sort by value (the display text is formatted), and the
-// summary rows (overall, categories, BoolQ) are bold so they stand out wherever sorting puts them.
+// summary rows (overall, categories, BoolQ, GSM8K) are bold so they stand out wherever sorting puts them.
 #include "widgets/evaluation_table.h"
 
 #include <cmath>
@@ -128,6 +128,18 @@ void EvaluationTable::setResult(const lc::EvalResult &result, const QString &cap
         const lc::TaskResult &t = *result.boolq;
         summary << tr("BoolQ: %1 (majority class %2)").arg(percent(t.overall.accuracy()), percent(t.majorityBaseline));
         addRow(tr("BoolQ"), QString(), t.overall, true);
+    }
+    if (result.gsm8k) {
+        const lc::GenerativeResult &g = *result.gsm8k;
+        summary << tr("GSM8K: %1 strict, %2 flexible (%3 tokens generated at %4 per second)")
+                       .arg(percent(g.strict.accuracy()), percent(g.flexible.accuracy()),
+                            format::count(g.generatedTokens),
+                            format::count(g.seconds > 0 ? static_cast<int64_t>(g.generatedTokens / g.seconds) : 0));
+        if (g.truncatedPrompts > 0)
+            summary << tr("%n GSM8K prompt(s) cut at the start to leave room for the answer", nullptr,
+                          static_cast<int>(g.truncatedPrompts));
+        addRow(tr("GSM8K, strict match"), tr("the \"#### number\" answer"), g.strict, true);
+        addRow(tr("GSM8K, flexible extract"), tr("the last number"), g.flexible, false);
     }
     if (result.loss)
         summary << tr("held-out loss %1 nats per token, %2 of ln V (perplexity %3) on %4")

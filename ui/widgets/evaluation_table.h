@@ -9,9 +9,10 @@ class QLabel;
 class QTableWidget;
 
 /**
- * One evaluation's results: a summary line (MMLU overall, BoolQ against its majority class, the held-out
- * loss and its value over ln V) above a sortable table with a row per MMLU subject, per category and
- * overall, and BoolQ: name, category, accuracy, correct answers and questions.
+ * One evaluation's results: a summary line (MMLU overall, BoolQ against its majority class, GSM8K, the
+ * held-out loss and its value over ln V) above a sortable table with a row per MMLU subject, per category
+ * and overall, BoolQ, and GSM8K under both of the harness's answer filters: name, category, accuracy,
+ * correct answers and questions.
  */
 class EvaluationTable final : public QWidget
 {

@@ -130,7 +130,8 @@ struct GenerativeResult
     int64_t shots = 0;
     std::vector<GeneratedAnswer> questions;
     int64_t promptTokens = 0, generatedTokens = 0;
-    double seconds = 0.0;  // generation alone
+    int64_t truncatedPrompts = 0;  // prompts cut from the left to fit the context window with the new tokens
+    double seconds = 0.0;          // generation alone
 };
 
 struct EvalResult

@@ -50,6 +50,7 @@ struct GenerationRun
     std::vector<GeneratedText> outputs;  // one per prompt, in order
     int64_t promptTokens = 0;            // tokens run to read the prompts (the shared prefix once)
     int64_t generatedTokens = 0;         // tokens generated, over all prompts
+    int64_t truncatedPrompts = 0;        // prompts cut from the left to leave maxNewTokens in the window
     double seconds = 0.0;
 };
 

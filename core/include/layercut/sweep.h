@@ -53,6 +53,7 @@ struct SweepPoint
     std::vector<int64_t> dropped;                        // original 0-based layers
     bool healed = false;
     std::optional<double> mmlu, boolq, loss, normalizedLoss;
+    std::optional<double> gsm8k, gsm8kFlexible;  // exact match: strict-match and flexible-extract
     double seconds = 0.0;
     /**
      * Unset when this point was measured. Otherwise the strategy whose point drops the same layers (healed

@@ -289,6 +289,7 @@ GenerativeResult evaluateGsm8k(ModelSession &session, const EvalOptions &o, cons
     r.shots = static_cast<int64_t>(shots.size());
     r.promptTokens = run.promptTokens;
     r.generatedTokens = run.generatedTokens;
+    r.truncatedPrompts = run.truncatedPrompts;
     r.seconds = run.seconds;
     for (size_t i = 0; i < test.size(); ++i) {
         const GeneratedText &out = run.outputs[i];

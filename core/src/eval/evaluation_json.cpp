@@ -118,6 +118,7 @@ nlohmann::ordered_json generativeToJson(const GenerativeResult &g, bool question
     j["shots"] = g.shots;
     j["prompt_tokens"] = g.promptTokens;
     j["generated_tokens"] = g.generatedTokens;
+    j["truncated_prompts"] = g.truncatedPrompts;
     j["seconds"] = g.seconds;
     if (questions) {
         nlohmann::ordered_json qs = nlohmann::ordered_json::array();
@@ -144,6 +145,7 @@ GenerativeResult generativeFromJson(const nlohmann::json &j)
     g.shots = j.value("shots", int64_t{0});
     g.promptTokens = j.value("prompt_tokens", int64_t{0});
     g.generatedTokens = j.value("generated_tokens", int64_t{0});
+    g.truncatedPrompts = j.value("truncated_prompts", int64_t{0});
     g.seconds = j.value("seconds", 0.0);
     for (const auto &q : j.value("questions", nlohmann::json::array())) {
         GeneratedAnswer a;

@@ -297,11 +297,13 @@ try {
     const Tokens prefix = sharedPrefix.empty() ? Tokens() : encode(sharedPrefix);
     const auto P = static_cast<int64_t>(prefix.size());
     std::vector<PromptRow> rows(prompts.size());
+    std::vector<int64_t> encodedLength(prompts.size());
     parallelFor(prompts.size(), stop, [&](size_t i) {
         Tokens whole = encode(sharedPrefix + prompts[i]);
         if (whole.empty())
             throw Error("prompt " + std::to_string(i + 1) + " has no tokens");
         const auto n = static_cast<int64_t>(whole.size());
+        encodedLength[i] = n;
         rows[i].prompt = i;
         if (P > 0 && n > P && n <= room && std::equal(prefix.begin(), prefix.end(), whole.begin())) {
             rows[i].usesPrefix = true;
@@ -310,8 +312,10 @@ try {
             rows[i].input.assign(whole.begin() + std::max<int64_t>(0, n - room), whole.end());
         }
     });
-
     GenerationRun run;
+    for (size_t i = 0; i < prompts.size(); ++i)  // counted, so that results can say that prompts lost their start
+        run.truncatedPrompts += encodedLength[i] > room;
+
     run.outputs.resize(prompts.size());
     const std::vector<int32_t> eos = o.stopAtEos ? endOfSequenceIds(session) : std::vector<int32_t>();
     int64_t finished = 0;

@@ -61,6 +61,11 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &mode
     s["loss_length"] = o.eval.lossLength;
     s["data_files"] = {dataStamp(o.eval.mmlu), dataStamp(o.eval.boolq), dataStamp(o.eval.validationData),
                        dataStamp(o.distanceData), o.healSteps > 0 ? dataStamp(o.healing.trainData) : ""};
+    if (!o.eval.gsm8k.empty()) {  // only then, so that files of sweeps without GSM8K stay resumable
+        s["data_files"].push_back(dataStamp(o.eval.gsm8k));
+        s["data_files"].push_back(o.eval.gsm8kTrain.empty() ? "" : dataStamp(o.eval.gsm8kTrain));
+        s["max_new_tokens"] = o.eval.maxNewTokens;
+    }
     if (!o.perLayer &&
         std::find(o.strategies.begin(), o.strategies.end(), PruneStrategy::Similarity) != o.strategies.end()) {
         s["distance_samples"] = o.distanceOptions.samples;
@@ -120,8 +125,8 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
     for (const double f : o.fractions)
         if (!(f >= 0 && f < 1))
             throw Error("prune fractions must lie in [0, 1), not " + std::to_string(f));
-    if (o.eval.mmlu.empty() && o.eval.boolq.empty() && o.eval.validationData.empty())
-        throw Error("the sweep has nothing to measure: give MMLU, BoolQ or validation data");
+    if (o.eval.mmlu.empty() && o.eval.boolq.empty() && o.eval.gsm8k.empty() && o.eval.validationData.empty())
+        throw Error("the sweep has nothing to measure: give MMLU, BoolQ, GSM8K or validation data");
     if (o.healSteps > 0 && o.healing.trainData.empty())
         throw Error("healing during the sweep needs training data");
     if (o.healSteps > 0) {
@@ -236,6 +241,10 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
         if (e.boolq) {
             p.boolq = e.boolq->overall.accuracy();
             result.boolqMajority = e.boolq->majorityBaseline;
+        }
+        if (e.gsm8k) {
+            p.gsm8k = e.gsm8k->strict.accuracy();
+            p.gsm8kFlexible = e.gsm8k->flexible.accuracy();
         }
         if (e.loss) {
             p.loss = e.loss->loss;

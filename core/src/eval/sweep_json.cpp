@@ -32,6 +32,11 @@ nlohmann::ordered_json sweepSettingsToJson(const SweepOptions &o)
     s["shots"] = o.eval.shots;
     if (o.eval.boolqShots > 0)
         s["boolq_shots"] = o.eval.boolqShots;
+    if (!o.eval.gsm8k.empty()) {
+        s["gsm8k"] = o.eval.gsm8k.string();
+        s["gsm8k_train"] = o.eval.gsm8kTrain.string();
+        s["gsm8k_shots"] = o.eval.gsm8kShots;
+    }
     s["limit"] = o.eval.limit;
     s["distance_data"] = o.distanceData.string();
     s["per_layer"] = o.perLayer;
@@ -47,6 +52,10 @@ SweepOptions sweepOptionsFromJson(const nlohmann::json &s)
     o.eval.validationData = s.value("validation_data", std::string());
     o.eval.shots = s.value("shots", o.eval.shots);
     o.eval.boolqShots = s.value("boolq_shots", o.eval.boolqShots);
+    o.eval.gsm8k = s.value("gsm8k", std::string());
+    o.eval.gsm8kTrain = s.value("gsm8k_train", std::string());
+    o.eval.gsm8kShots = s.value("gsm8k_shots", o.eval.gsm8kShots);
+    o.eval.maxNewTokens = s.value("max_new_tokens", o.eval.maxNewTokens);
     o.eval.limit = s.value("limit", o.eval.limit);
     o.distanceData = s.value("distance_data", std::string());
     o.perLayer = s.value("per_layer", false);
@@ -89,6 +98,10 @@ nlohmann::ordered_json sweepToJson(const SweepResult &r, const SweepOptions &o)
         e["healed"] = p.healed;
         e["mmlu"] = optional(p.mmlu);
         e["boolq"] = optional(p.boolq);
+        if (p.gsm8k || p.gsm8kFlexible) {
+            e["gsm8k"] = optional(p.gsm8k);
+            e["gsm8k_flexible"] = optional(p.gsm8kFlexible);
+        }
         e["loss"] = optional(p.loss);
         e["normalized_loss"] = optional(p.normalizedLoss);
         e["seconds"] = p.seconds;
@@ -116,6 +129,8 @@ SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
             p.healed = e.at("healed").get<bool>();
             p.mmlu = optionalFrom(e, "mmlu");
             p.boolq = optionalFrom(e, "boolq");
+            p.gsm8k = optionalFrom(e, "gsm8k");
+            p.gsm8kFlexible = optionalFrom(e, "gsm8k_flexible");
             p.loss = optionalFrom(e, "loss");
             p.normalizedLoss = optionalFrom(e, "normalized_loss");
             p.seconds = e.value("seconds", 0.0);

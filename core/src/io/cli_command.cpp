@@ -270,15 +270,12 @@ std::string healCommand(const std::filesystem::path &model, const LoadOptions &l
     return c.str();
 }
 
-std::string evalCommand(const std::filesystem::path &model, const LoadOptions &load, const EvalOptions &o,
-                        const PrunePlan &plan, const std::filesystem::path &out)
+namespace {
+
+/** The options of cli/benchmark_options.h, shared by eval and sweep: the files, then what differs from the defaults. */
+void addBenchmarks(Command &c, const EvalOptions &o)
 {
-    if (o.excludeDocuments && !o.excludeDocuments->empty())
-        noOption("Leaving given documents out of the loss");
     const EvalOptions d;
-    Command c("eval");
-    c.arg(model.string()).path("--out", out);
-    addPlan(c, plan);
     if (!o.mmlu.empty())
         c.path("--mmlu", o.mmlu);
     if (!o.boolq.empty())
@@ -295,11 +292,25 @@ std::string evalCommand(const std::filesystem::path &model, const LoadOptions &l
         .changed("--max-new-tokens", o.maxNewTokens, d.maxNewTokens)
         .changed("--generation-batch", o.generationBatch, d.generationBatch)
         .changed("--limit", o.limit, d.limit)
-        .changed("--max-length", o.maxLength, d.maxLength)
-        .changed("--batch-tokens", o.batchTokens, d.batchTokens)
-        .flag("--no-prefix-reuse", !o.reusePrefix)
         .changed("--loss-samples", o.lossSequences, d.lossSequences)
         .changed("--loss-length", o.lossLength, d.lossLength);
+}
+
+}  // namespace
+
+std::string evalCommand(const std::filesystem::path &model, const LoadOptions &load, const EvalOptions &o,
+                        const PrunePlan &plan, const std::filesystem::path &out)
+{
+    if (o.excludeDocuments && !o.excludeDocuments->empty())
+        noOption("Leaving given documents out of the loss");
+    const EvalOptions d;
+    Command c("eval");
+    c.arg(model.string()).path("--out", out);
+    addPlan(c, plan);
+    addBenchmarks(c, o);
+    c.changed("--max-length", o.maxLength, d.maxLength)
+        .changed("--batch-tokens", o.batchTokens, d.batchTokens)
+        .flag("--no-prefix-reuse", !o.reusePrefix);
     addLoad(c, load, true);
     return c.str();
 }
@@ -334,18 +345,7 @@ std::string sweepCommand(const std::filesystem::path &model, const LoadOptions &
     if (o.distanceData != healData)
         c.path("--plan-data", o.distanceData);
     addSampleOptions(c, o.distanceOptions);
-    const EvalOptions d;
-    if (!o.eval.mmlu.empty())
-        c.path("--mmlu", o.eval.mmlu);
-    if (!o.eval.boolq.empty())
-        c.path("--boolq", o.eval.boolq);
-    if (!o.eval.validationData.empty())
-        c.path("--val-data", o.eval.validationData);
-    c.changed("--shots", o.eval.shots, d.shots)
-        .changed("--boolq-shots", o.eval.boolqShots, d.boolqShots)
-        .changed("--limit", o.eval.limit, d.limit)
-        .changed("--loss-samples", o.eval.lossSequences, d.lossSequences)
-        .changed("--loss-length", o.eval.lossLength, d.lossLength);
+    addBenchmarks(c, o.eval);
     if (o.healSteps > 0) {
         c.option("--heal-steps", number(o.healSteps));
         addHealing(c, o.healing, "--heal-");
