@@ -112,6 +112,71 @@
     </message>
 </context>
 <context>
+    <name>BenchmarkQuestionPicker</name>
+    <message>
+        <source>Benchmark question:</source>
+        <translation>基准测试题目：</translation>
+    </message>
+    <message>
+        <source>GSM8K</source>
+        <translation>GSM8K</translation>
+    </message>
+    <message>
+        <source>MMLU</source>
+        <translation>MMLU</translation>
+    </message>
+    <message>
+        <source>BoolQ</source>
+        <translation>BoolQ</translation>
+    </message>
+    <message>
+        <source>A question of the file set in the Evaluation dock, asked as the evaluation asks it</source>
+        <translation>“评测”面板中所设文件里的一道题，提问方式与评测相同</translation>
+    </message>
+    <message>
+        <source>No. </source>
+        <translation>第 </translation>
+    </message>
+    <message>
+        <source>The question&apos;s place in the file (MMLU: over the subjects in alphabetical order)</source>
+        <translation>题目在文件中的序号（MMLU：按科目字母顺序连续编号）</translation>
+    </message>
+    <message>
+        <source> shots</source>
+        <translation> 个示例</translation>
+    </message>
+    <message>
+        <source>Solved examples before the question (the harness&apos;s defaults: 5 for GSM8K and MMLU, none for BoolQ)</source>
+        <translation>题目前给出的已解答示例数（评测框架默认：GSM8K 与 MMLU 为 5，BoolQ 为 0）</translation>
+    </message>
+    <message>
+        <source>Use Question</source>
+        <translation>使用此题</translation>
+    </message>
+    <message>
+        <source>Put the question&apos;s prompt, its stop strings and a fitting number of new tokens into the form</source>
+        <translation>将该题的提示、停止字符串和合适的新词元数填入表单</translation>
+    </message>
+    <message>
+        <source>Reference answer: %1</source>
+        <translation>参考答案：%1</translation>
+    </message>
+    <message>
+        <source>Reference answer: %1 (%2; %3)</source>
+        <translation>参考答案：%1（%2；%3）</translation>
+    </message>
+    <message>
+        <source>Set the %1 file in the Evaluation dock first.</source>
+        <translation>请先在“评测”面板中设置 %1 文件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The file has %n question(s) to ask.</source>
+        <translation>
+            <numerusform>该文件共有 %n 道可提问的题目。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ChartExports</name>
     <message>
         <source>PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)</source>

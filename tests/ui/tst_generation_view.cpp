@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Generate tab: one prompt continued by the original, the pruned and the healed model side by side,
 // each column what the core's generation gives for that model alone, streamed token by token.
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -13,7 +14,10 @@
 #include "test_app.h"
 #include "ui_test_support.h"
 #include "widget_screenshot.h"
+#include "widgets/benchmark_question_picker.h"
 #include "widgets/generation_view.h"
+#include "layercut/evaluation.h"
+#include "layercut/gsm8k.h"
 
 namespace {
 
@@ -97,6 +101,80 @@ private slots:
             finals[step.at(0).value<lc::ModelVariant>()] = step.at(1).value<lc::GeneratedText>();
         QVERIFY(finals.at(lc::ModelVariant::Healed).logprobs != finals.at(lc::ModelVariant::Pruned).logprobs);
         saveScreenshot(&app.window, QStringLiteral("generation-view"));
+    }
+
+    // A benchmark question from the Evaluation dock's files, asked as the evaluation asks it: the prompt, the
+    // stop strings and the new tokens go into the form, the reference answer beside the picker.
+    void picksBenchmarkQuestions()
+    {
+        TestApp app;
+        lc::Session &session = app.session;
+        app.window.show();
+        app.window.openModel(kModel);
+        QVERIFY(waitIdle(session));
+        const std::string gsm8k = LAYERCUT_FIXTURES_DIR "/data/gsm8k_tiny.jsonl";
+        const std::string mmlu = LAYERCUT_FIXTURES_DIR "/data/mmlu";
+        GenerationView *view = app.window.analysisTabs()->generationView();
+        BenchmarkQuestionPicker *picker = view->questionPicker();
+        // Nothing set in the dock: said so.
+        picker->setTask(BenchmarkQuestionPicker::Task::Gsm8k);
+        QVERIFY(!picker->chosen());
+        QVERIFY2(picker->message().contains("Evaluation dock"), qPrintable(picker->message()));
+
+        lc::InputPaths paths = session.inputPaths();
+        paths.evaluationGsm8k = QString::fromStdString(gsm8k);
+        paths.evaluationMmlu = QString::fromStdString(mmlu);
+        paths.evaluationBoolq = LAYERCUT_FIXTURES_DIR "/data/boolq_tiny.jsonl";
+        session.setInputPaths(paths);
+        // GSM8K without an examples file: its first 5 rows are the examples, which leaves none of 5 to ask.
+        QVERIFY(!picker->chosen());
+        QVERIFY2(picker->message().contains("has 0 question"), qPrintable(picker->message()));
+        // With the examples from a file of their own, the third problem after them, exactly as evaluated.
+        paths.evaluationGsm8kTrain = QString::fromStdString(gsm8k);
+        session.setInputPaths(paths);
+        picker->setNumber(3);
+        QTest::mouseClick(picker->findChild<QPushButton *>("useQuestionButton"), Qt::LeftButton);
+        const std::vector<lc::MathProblem> p = lc::readGsm8k(gsm8k);
+        QCOMPARE(view->prompt().toStdString(), lc::gsm8kFewShotPrefix(p) + lc::gsm8kQuestionText(p[2]));
+        QCOMPARE(view->stopStrings(), QString("Question:, </s>, <|im_end|>, \\n\\n"));
+        QCOMPARE(view->request().options.maxNewTokens, int64_t(256));
+        QCOMPARE(view->request().options.stopStrings, lc::gsm8kStopStrings());
+        QCOMPARE(picker->message(), QString("Reference answer: 800"));
+        // MMLU: over the subjects in alphabetical order, after the subject's five dev questions.
+        picker->setTask(BenchmarkQuestionPicker::Task::Mmlu);
+        picker->setNumber(1);
+        QVERIFY(!picker->chosen());  // the fixture's subjects have 2 dev questions, fewer than the default 5
+        QVERIFY2(picker->message().contains("anatomy_dev.csv"), qPrintable(picker->message()));
+        picker->setShots(2);
+        const std::optional<BenchmarkPrompt> first = picker->chosen();
+        QVERIFY2(first, qPrintable(picker->message()));
+        const lc::MmluData data = lc::readMmlu(mmlu, 2);
+        const auto &[subject, questions] = *data.test.begin();
+        QCOMPARE(first->prompt.toStdString(),
+                 lc::mmluFewShotPrefix(subject, data.dev.at(subject)) + lc::mmluQuestionText(questions.front()));
+        QCOMPARE(first->maxNewTokens, 2);
+        QVERIFY(first->reference.startsWith(QString("Reference answer: ") +
+                                            QChar(static_cast<char16_t>(u'A' + questions.front().answer))));
+        // BoolQ past its end: how many there are.
+        picker->setTask(BenchmarkQuestionPicker::Task::Boolq);
+        picker->setNumber(100000);
+        QVERIFY(!picker->chosen());
+        QVERIFY2(picker->message().contains(QString::number(lc::readBoolq(paths.evaluationBoolq.toStdString()).size())),
+                 qPrintable(picker->message()));
+        // The chosen GSM8K problem generates like any prompt.
+        picker->setTask(BenchmarkQuestionPicker::Task::Gsm8k);
+        picker->setNumber(3);
+        QTest::mouseClick(picker->findChild<QPushButton *>("useQuestionButton"), Qt::LeftButton);
+        view->setMaxNewTokens(6);
+        QVERIFY(view->generate());
+        QVERIFY(waitIdle(session, 120000));
+        lc::ModelSession s;
+        s.load(kModel.toStdString(), {});
+        lc::GenerationOptions o;
+        o.maxNewTokens = 6;
+        o.stopStrings = lc::gsm8kStopStrings();
+        QCOMPARE(view->columnText(lc::ModelVariant::Original).toStdString(),
+                 lc::generateText(s, "", {view->prompt().toStdString()}, o).outputs[0].text);
     }
 
     void colorsFollowProbability()

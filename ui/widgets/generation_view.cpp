@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include "jobs/session.h"
+#include "widgets/benchmark_question_picker.h"
 
 namespace {
 
@@ -41,11 +42,23 @@ std::vector<std::string> parseStops(const QString &text)
     return stops;
 }
 
+/** The inverse of parseStops: {"a", "\n\n"} -> "a, \n\n". */
+QString stopsText(const QStringList &stops)
+{
+    QStringList escaped;
+    for (QString s : stops)
+        escaped
+            << s.replace(QLatin1String("\n"), QLatin1String("\\n")).replace(QLatin1String("\t"), QLatin1String("\\t"));
+    return escaped.join(QLatin1String(", "));
+}
+
 }  // namespace
 
 GenerationView::GenerationView(lc::Session *session, QWidget *parent) : QWidget(parent), m_session(session)
 {
     auto *layout = new QVBoxLayout(this);
+    m_picker = new BenchmarkQuestionPicker(session, this);
+    layout->addWidget(m_picker);
     auto *top = new QHBoxLayout;
     m_prompt = new QPlainTextEdit(this);
     m_prompt->setObjectName(QStringLiteral("generationPrompt"));
@@ -103,6 +116,11 @@ GenerationView::GenerationView(lc::Session *session, QWidget *parent) : QWidget(
     layout->addWidget(legend);
 
     connect(m_generate, &QPushButton::clicked, this, &GenerationView::generate);
+    connect(m_picker, &BenchmarkQuestionPicker::questionChosen, this, [this](const BenchmarkPrompt &p) {
+        m_prompt->setPlainText(p.prompt);
+        m_stops->setText(stopsText(p.stops));
+        m_maxTokens->setValue(p.maxNewTokens);
+    });
     connect(m_session, &lc::Session::generationStep, this, &GenerationView::showStep);
     connect(m_session, &lc::Session::generationUnavailable, this, &GenerationView::showUnavailable);
     connect(m_session, &lc::Session::busyChanged, this, &GenerationView::showAvailability);
@@ -163,6 +181,16 @@ lc::GenerationRequest GenerationView::request() const
 void GenerationView::setPrompt(const QString &prompt)
 {
     m_prompt->setPlainText(prompt);
+}
+
+QString GenerationView::prompt() const
+{
+    return m_prompt->toPlainText();
+}
+
+QString GenerationView::stopStrings() const
+{
+    return m_stops->text();
 }
 
 void GenerationView::setMaxNewTokens(int tokens)

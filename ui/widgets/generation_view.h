@@ -10,6 +10,7 @@
 namespace lc {
 class Session;
 }
+class BenchmarkQuestionPicker;
 class QCheckBox;
 class QLabel;
 class QLineEdit;
@@ -22,7 +23,8 @@ class QTextBrowser;
  * Side-by-side generations: a prompt, continued greedily by the original model (every layer), the pruned
  * one (before healing) and the healed one, streamed token by token into three columns, each token's
  * background coloured by the probability its model gave it. What a user looks at to believe a pruned model
- * still works. The prompt and the settings are the view's own; the work runs as the session's Generate job.
+ * still works. The prompt is typed or a benchmark question (BenchmarkQuestionPicker), and the settings are
+ * the view's own; the work runs as the session's Generate job.
  */
 class GenerationView final : public QWidget
 {
@@ -35,6 +37,9 @@ public:
     lc::GenerationRequest request() const;
     void setPrompt(const QString &prompt);
     void setMaxNewTokens(int tokens);
+    BenchmarkQuestionPicker *questionPicker() const { return m_picker; }
+    QString prompt() const;
+    QString stopStrings() const;  // as typed: comma-separated, \n escaped
     /** A column's text as shown (for tests). */
     QString columnText(lc::ModelVariant variant) const;
     /** Starts the request now; false when the session is busy or there is nothing to run. */
@@ -50,6 +55,7 @@ private:
     QString columnTitle(lc::ModelVariant variant) const;
 
     lc::Session *m_session;
+    BenchmarkQuestionPicker *m_picker = nullptr;
     QPlainTextEdit *m_prompt = nullptr;
     QSpinBox *m_maxTokens = nullptr;
     QLineEdit *m_stops = nullptr;
