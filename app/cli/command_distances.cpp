@@ -17,7 +17,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
     struct Args
     {
         std::string folder, out, csv, device = "cpu", dtype;
-        bool nf4 = false;
+        bool nf4 = false, stream = false;
         PlanSample sample;  // the same defaults as every command that chooses a plan by similarity
     };
     auto args = std::make_shared<Args>();
@@ -33,6 +33,10 @@ void addDistancesCommand(CLI::App &app, Action &action)
     cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", args->dtype,
                     "float32, bfloat16 or float16 (default: float32 on CPU, the checkpoint's on CUDA)");
+    cmd->add_flag("--stream", args->stream,
+                  "Block by block over all documents: the device holds one batch of one block's activations however "
+                  "deep the model, the documents' residual streams wait in host memory (2 x tokens x hidden size "
+                  "values); last-token distances and Block Influence as usual, no all-token means");
     cmd->add_flag("--nf4", args->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
     cmd->callback([&action, args] {
         action = [args] {
@@ -45,8 +49,8 @@ void addDistancesCommand(CLI::App &app, Action &action)
             DatasetOptions options = sample.options;
             options.vocabSize = info.config.vocabSize;
             const TokenizedDataset data = readTokenized(sample.data, session.tokenizer(), options);
-            const LayerDistances d =
-                computeLayerDistances(session, data.sequences, {.batchSize = sample.batchSize}, progress);
+            const LayerDistances d = computeLayerDistances(
+                session, data.sequences, {.batchSize = sample.batchSize, .streamed = args->stream}, progress);
             nlohmann::ordered_json j = distancesToJson(d);
             j["settings"] = {{"model", info.folder.string()},
                              {"data", sample.data.string()},
@@ -58,7 +62,8 @@ void addDistancesCommand(CLI::App &app, Action &action)
                              {"dtype", info.computeDtype},
                              {"documents", data.documents},
                              {"skipped_empty", data.skippedEmpty},
-                             {"truncated", data.truncated}};
+                             {"truncated", data.truncated},
+                             {"streamed", args->stream}};
             writeFileAtomically(args->out, j.dump(1) + "\n");
             if (!args->csv.empty())
                 writeFileAtomically(args->csv, distancesToCsv(d));

@@ -195,6 +195,53 @@ private slots:
             QVERIFY(std::abs(one.blockInfluence[i] - all.blockInfluence[i]) < 1e-5);
     }
 
+    // The streamed pass (block by block over all sequences, streams in host memory) gives the ordinary pass's
+    // last-token distances and Block Influence, for families with padding, windows, NoPE layers, soft-capping
+    // and post-norms; it measures no all-token means.
+    void streamedEqualsOnePass_data()
+    {
+        QTest::addColumn<QString>("family");
+        for (const char *f : {"llama2_spm_classic", "mistral_window", "gemma2_softcap", "smollm3_nope",
+                              "olmo2_postnorm", "qwen3_qknorm"})
+            QTest::newRow(f) << f;
+    }
+
+    void streamedEqualsOnePass()
+    {
+        QFETCH(QString, family);
+        ModelSession session;
+        session.load(LAYERCUT_FIXTURES_DIR "/models/" + family.toStdString(), {});
+        const std::vector<std::vector<int64_t>> seqs = {
+            {1, 5, 9, 200, 31, 7, 8, 99, 100, 3}, {1, 77, 12}, {1, 40, 41, 42, 5, 6}, {1, 2}, {1, 30, 31, 32, 33}};
+        const LayerDistances whole = computeLayerDistances(session, seqs, {.batchSize = 3});
+        int64_t reports = 0;
+        const LayerDistances streamed = computeLayerDistances(session, seqs, {.batchSize = 3, .streamed = true},
+                                                              [&](const Progress &) { ++reports; });
+        QCOMPARE(streamed.samples, whole.samples);
+        QCOMPARE(streamed.tokens, whole.tokens);
+        QCOMPARE(reports, whole.numLayers + 1);  // the start, then each block
+        double largest = 0;
+        for (size_t i = 0; i < whole.angular.size(); ++i) {
+            QCOMPARE(std::isnan(streamed.angular[i]), std::isnan(whole.angular[i]));
+            if (!std::isnan(whole.angular[i]))
+                largest = std::max(largest, std::abs(streamed.angular[i] - whole.angular[i]));
+            QVERIFY(std::isnan(streamed.allTokens[i]));
+        }
+        for (size_t i = 0; i < whole.blockInfluence.size(); ++i)
+            largest = std::max(largest, std::abs(streamed.blockInfluence[i] - whole.blockInfluence[i]));
+        QVERIFY2(largest < 1e-6, qPrintable(QString::number(largest)));
+        QCOMPARE(streamed.optimalStart(2), whole.optimalStart(2));
+        // A stop during the streamed pass ends it.
+        std::stop_source stop;
+        QVERIFY_THROWS_EXCEPTION(Cancelled, computeLayerDistances(
+                                                session, seqs, {.batchSize = 3, .streamed = true},
+                                                [&](const Progress &p) {
+                                                    if (p.current > 0)
+                                                        stop.request_stop();
+                                                },
+                                                stop.get_token()));
+    }
+
     void cancelStopsWithinABatch()
     {
         ModelSession session;

@@ -75,10 +75,19 @@ private:
 struct DistanceOptions
 {
     int64_t batchSize = 8;  // sequences per forward pass (padded to the longest)
+    /**
+     * Block by block over all sequences instead of all blocks per batch: the residual stream of every
+     * sequence is kept in host memory between blocks, so the device holds one batch's activations of one
+     * block, however deep the model. The last-token distances and Block Influence equal the ordinary pass's;
+     * the all-token means are not measured (they need every earlier state of every token). Host memory:
+     * 2 × sequences × tokens × H values of the compute dtype.
+     */
+    bool streamed = false;
 };
 
 /**
- * Runs every sequence through the loaded model once and measures all (l, n) from the same pass.
+ * Runs every sequence through the loaded model once and measures all (l, n) from the same pass (or, with
+ * options.streamed, block by block).
  * Reports progress per batch (sequences done, tokens done); throws lc::Cancelled within one layer of
  * `stop` firing.
  */

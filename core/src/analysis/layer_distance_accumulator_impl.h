@@ -23,6 +23,7 @@ struct LayerDistanceAccumulator::Impl
     at::Tensor sumCos;   // (S, S) float64: Σ over real tokens of cos
     int64_t samples = 0;
     int64_t tokens = 0;
+    bool allTokensMeasured = true;  // false: the streamed pass, which keeps no token's earlier states
 
     explicit Impl(int64_t layers);
     /**
@@ -30,6 +31,10 @@ struct LayerDistanceAccumulator::Impl
      * (B) the position of each sequence's last real token.
      */
     void addBatch(const at::Tensor &states, const at::Tensor &mask, const at::Tensor &lastIndex);
+    /** The streamed pass's sums: each sequence's last real token at every state, (n, S, H)... */
+    void addLastTokenStates(const at::Tensor &states);
+    /** ...and, per block l, cos(x^(l), x^(l+1)) of the real tokens of x (N, H) and y (N, H), weighted by real (N). */
+    void addAdjacentStates(int64_t l, const at::Tensor &x, const at::Tensor &y, const at::Tensor &real);
     LayerDistances result() const;
 };
 

@@ -30,6 +30,87 @@ at::Tensor pairwiseCos(const at::Tensor &states)
     return (gram / (norm.unsqueeze(2) * norm.unsqueeze(1))).clamp(-1.0, 1.0);
 }
 
+/** Sequences in batches of up to batchSize, longest first, each cut into passes of about passTokens tokens. */
+std::vector<std::vector<std::vector<int64_t>>> passesOf(const std::vector<std::vector<int64_t>> &sequences,
+                                                        int64_t batchSize, int64_t passTokens)
+{
+    // Longest first, so each batch pads little; sums do not depend on the order.
+    std::vector<size_t> order(sequences.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return sequences[a].size() > sequences[b].size(); });
+    std::vector<std::vector<std::vector<int64_t>>> passes;
+    for (size_t start = 0; start < order.size(); start += static_cast<size_t>(batchSize)) {
+        std::vector<std::vector<int64_t>> batch;
+        for (size_t i = start; i < std::min(order.size(), start + static_cast<size_t>(batchSize)); ++i)
+            if (!sequences[order[i]].empty())
+                batch.push_back(sequences[order[i]]);
+        // On the CPU the batch runs in passes of about a thousand tokens, so a stop is seen within half a
+        // block of one of them (the sums do not depend on the batching).
+        std::vector<int64_t> lengths;
+        for (const auto &s : batch)
+            lengths.push_back(static_cast<int64_t>(s.size()));
+        for (const auto &[first, last] : passRanges(lengths, passTokens))
+            passes.emplace_back(batch.begin() + static_cast<std::ptrdiff_t>(first),
+                                batch.begin() + static_cast<std::ptrdiff_t>(last));
+    }
+    return passes;
+}
+
+/**
+ * The streamed pass: every pass's residual stream (B, T, H) lives on the host between blocks and visits the
+ * device for one block at a time; each sequence's last-token state at every boundary is kept, (n, S, H)
+ * once all blocks ran, and each block's input and output give Block Influence as they pass.
+ */
+void measureStreamed(ModelSession::Impl &impl, const std::vector<std::vector<std::vector<int64_t>>> &passes,
+                     int64_t total, LayerDistanceAccumulator::Impl &sums, const ProgressFn &progress,
+                     std::stop_token stop)
+{
+    const LlamaModel &model = *impl.model;
+    const std::vector<DecoderLayerWeights> &layers = model.allLayers();
+    const auto L = static_cast<int64_t>(layers.size());
+    const int64_t H = model.config().hiddenSize;
+    struct Pass
+    {
+        at::Tensor ids, mask, rows;  // rows: each sequence's last real token in the flattened (B·T) stream
+        at::Tensor stream;           // (B, T, H) on the host, between blocks
+        int64_t first = 0;           // its first sequence's row in `last`
+    };
+    std::vector<Pass> state;
+    int64_t sequences = 0;
+    for (const auto &batch : passes) {
+        const TokenBatch tokens = TokenBatch::padded(batch);
+        auto [ids, mask] = impl.toTensors(tokens);
+        const at::Tensor lastIndex = (mask.sum(1) - 1).cpu();
+        const at::Tensor rows = at::arange(tokens.batch, lastIndex.options()) * tokens.length + lastIndex;
+        state.push_back({ids, mask, rows, model.embed(ids).cpu(), sequences});
+        sequences += tokens.batch;
+        sums.tokens += mask.sum().item<int64_t>();
+    }
+    // (n, S, H): every sequence's last-token state entering each block, and leaving the last.
+    at::Tensor last = at::empty({sequences, L + 1, H}, at::TensorOptions().dtype(model.dtype()));
+    const auto keepLast = [&](const Pass &p, int64_t l, const at::Tensor &stream) {
+        last.narrow(0, p.first, p.rows.size(0)).select(1, l).copy_(stream.reshape({-1, H}).index_select(0, p.rows));
+    };
+    for (int64_t l = 0; l < L; ++l) {
+        for (Pass &p : state) {
+            const int64_t B = p.ids.size(0), T = p.ids.size(1);
+            if (l == 0)
+                keepLast(p, 0, p.stream);
+            const at::Tensor x = p.stream.to(model.device());
+            const at::Tensor y =
+                model.runBlock(layers[static_cast<size_t>(l)], x, model.blockInputs(p.mask, B, T), stop);
+            sums.addAdjacentStates(l, x.reshape({B * T, H}), y.reshape({B * T, H}), p.mask.reshape({B * T}));
+            p.stream = y.cpu();
+            keepLast(p, l + 1, p.stream);
+        }
+        if (progress)
+            progress({Stage::MeasuringDistances, (l + 1) * total / L, total, sums.tokens});
+    }
+    sums.allTokensMeasured = false;
+    sums.addLastTokenStates(last);
+}
+
 }  // namespace
 
 LayerDistanceAccumulator::Impl::Impl(int64_t layers) : numLayers(layers)
@@ -59,9 +140,24 @@ void LayerDistanceAccumulator::Impl::addBatch(const at::Tensor &states, const at
     sumCos += cosines.cpu();
     // The last real token of each sequence: row b·T + last_b.
     const at::Tensor rows = at::arange(B, lastIndex.options()) * T + lastIndex;
-    sumLast += (at::acos(pairwiseCos(states.index_select(0, rows.to(states.device())))) / M_PI).sum(0).cpu();
-    samples += B;
+    addLastTokenStates(states.index_select(0, rows.to(states.device())));
     tokens += mask.sum().item<int64_t>();
+}
+
+void LayerDistanceAccumulator::Impl::addLastTokenStates(const at::Tensor &states)
+{
+    sumLast += (at::acos(pairwiseCos(states)) / M_PI).sum(0).cpu();
+    samples += states.size(0);
+}
+
+void LayerDistanceAccumulator::Impl::addAdjacentStates(int64_t l, const at::Tensor &x, const at::Tensor &y,
+                                                       const at::Tensor &real)
+{
+    // As pairwiseCos computes the pair: float64 dot products and norms, clamped.
+    const at::Tensor a = x.to(at::kDouble), b = y.to(at::kDouble);
+    const at::Tensor norms = ((a * a).sum(1).sqrt() * (b * b).sum(1).sqrt()).clamp_min(1e-300);
+    const at::Tensor cos = ((a * b).sum(1) / norms).clamp(-1.0, 1.0);  // (N)
+    sumCos[l][l + 1] += (cos * real.to(cos.device(), at::kDouble)).sum().cpu();
 }
 
 LayerDistances LayerDistanceAccumulator::Impl::result() const
@@ -82,7 +178,7 @@ LayerDistances LayerDistanceAccumulator::Impl::result() const
             const size_t i = static_cast<size_t>(n * S + l);
             if (samples > 0)
                 d.angular[i] = last[l][l + n] / static_cast<double>(samples);
-            if (tokens > 0)
+            if (tokens > 0 && allTokensMeasured)
                 d.allTokens[i] = all[l][l + n] / static_cast<double>(tokens);
         }
     for (int64_t l = 0; l < L; ++l)
@@ -123,34 +219,20 @@ try {
     // Always the source model's layers, pruned or not: the heatmap describes the checkpoint, and a prune
     // plan refers to its layer numbers.
     const int64_t L = static_cast<int64_t>(model.allLayers().size()), S = L + 1;
-    const int64_t batchSize = std::max<int64_t>(1, options.batchSize);
     LayerDistanceAccumulator accumulator(L);
-    // Longest first, so each batch pads little; sums do not depend on the order.
-    std::vector<size_t> order(sequences.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return sequences[a].size() > sequences[b].size(); });
     int64_t done = 0;
     const auto total = static_cast<int64_t>(sequences.size());
     if (progress)
         progress({Stage::MeasuringDistances, 0, total, 0});
     const int64_t H = model.config().hiddenSize;
-    const int64_t passTokens = passTokenLimit(model.device());
+    const auto passes = passesOf(sequences, std::max<int64_t>(1, options.batchSize), passTokenLimit(model.device()));
     c10::InferenceMode inference;
-    for (size_t start = 0; start < order.size(); start += static_cast<size_t>(batchSize)) {
-        throwIfStopped(stop);
-        std::vector<std::vector<int64_t>> batch;
-        for (size_t i = start; i < std::min(order.size(), start + static_cast<size_t>(batchSize)); ++i)
-            if (!sequences[order[i]].empty())
-                batch.push_back(sequences[order[i]]);
-        // On the CPU the batch runs in passes of about a thousand tokens, so a stop is seen within half a
-        // block of one of them (the sums do not depend on the batching).
-        std::vector<int64_t> lengths;
-        for (const auto &s : batch)
-            lengths.push_back(static_cast<int64_t>(s.size()));
-        for (const auto &[first, last] : passRanges(lengths, passTokens)) {
-            const TokenBatch tokens = TokenBatch::padded({batch.begin() + static_cast<std::ptrdiff_t>(first),
-                                                          batch.begin() + static_cast<std::ptrdiff_t>(last)});
+    if (options.streamed)
+        measureStreamed(impl, passes, total, accumulator.impl(), progress, stop);
+    else
+        for (const auto &pass : passes) {
+            throwIfStopped(stop);
+            const TokenBatch tokens = TokenBatch::padded(pass);
             const auto [ids, mask] = impl.toTensors(tokens);
             const int64_t B = tokens.batch, T = tokens.length;
             // (N, S, H) in the compute dtype (exact: the Gram converts to float64): each state is written
@@ -170,13 +252,13 @@ try {
             if (progress)  // tokens counted once, in addBatch
                 progress({Stage::MeasuringDistances, done, total, accumulator.impl().tokens});
         }
-    }
     LayerDistances result = accumulator.result();
     // A suspect measurement (activations that overflowed, say in float16) must not pass for a result: the
     // GUI would show it and cache it in place of a good one.
     for (int64_t n = 1; n <= result.numLayers; ++n)
         for (int64_t l = 0; l + n <= result.numLayers; ++l)
-            if (!std::isfinite(result.angularAt(n, l)) || !std::isfinite(result.allTokensAt(n, l)))
+            if (!std::isfinite(result.angularAt(n, l)) ||
+                (!options.streamed && !std::isfinite(result.allTokensAt(n, l))))
                 throw Error("the distance d(" + std::to_string(l) + ", " + std::to_string(n) +
                             ") is not a number: the model's residual stream overflowed or is NaN in " +
                             session.info().computeDtype + " (try float32 or bfloat16); nothing was kept");

@@ -569,22 +569,31 @@ at::Tensor LlamaModel::trainingHidden(const at::Tensor &ids, const PassOptions &
     return rmsNorm(x, m_weights.norm);  // (B, T, H)
 }
 
+BlockInputs LlamaModel::blockInputs(const at::Tensor &mask, int64_t B, int64_t T) const
+{
+    // Padding: keys at padded positions are hidden; causal order as usual; sliding layers cut at the window.
+    return {ropeTables(0, T), attentionMasks(mask, B, T, 0)};  // rope (T, D)
+}
+
+at::Tensor LlamaModel::runBlock(const DecoderLayerWeights &layer, const at::Tensor &x, const BlockInputs &inputs,
+                                std::stop_token stop) const
+{
+    throwIfStopped(stop);
+    PassOptions pass;
+    pass.stop = stop;
+    return decoderLayer(layer, x, inputs.rope, maskOf(layer, inputs.masks), pass);
+}
+
 at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, const StateVisitor &visit,
                                bool wantLogits, LayerSet which, std::stop_token stop) const
 {
     const std::vector<DecoderLayerWeights> &layers = which == LayerSet::All ? m_allLayers : m_weights.layers;
-    const int64_t B = ids.size(0), T = ids.size(1);
-    const RopeTables rope = ropeTables(0, T);  // (T, D)
-    // Padding: keys at padded positions are hidden; causal order as usual; sliding layers cut at the window.
-    const AttentionMasks masks = attentionMasks(mask, B, T, 0);
-    PassOptions pass;
-    pass.stop = stop;
+    const BlockInputs inputs = blockInputs(mask, ids.size(0), ids.size(1));
     at::Tensor x = embed(ids);  // (B, T, H)
     for (size_t l = 0; l < layers.size(); ++l) {
-        throwIfStopped(stop);
         if (visit)
             visit(static_cast<int64_t>(l), x);
-        x = decoderLayer(layers[l], x, rope, maskOf(layers[l], masks), pass);
+        x = runBlock(layers[l], x, inputs, stop);
     }
     if (visit)
         visit(static_cast<int64_t>(layers.size()), x);

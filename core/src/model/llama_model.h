@@ -77,6 +77,13 @@ struct RopeTables
     at::Tensor cos, sin, slidingCos, slidingSin;
 };
 
+/** What every block of one inference pass over a batch shares: its rotation and its attention masks. */
+struct BlockInputs
+{
+    RopeTables rope;
+    AttentionMasks masks;
+};
+
 /** How a training forward pass runs; the default is inference (no dropout). */
 struct PassOptions
 {
@@ -122,6 +129,14 @@ public:
     at::Tensor decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
                             const at::Tensor &attnMask, const PassOptions &pass = {},
                             AttentionExtras *extras = nullptr) const;
+    /**
+     * Block by block instead of forward()'s whole pass (the streamed distances): blockInputs() for a batch of
+     * ids [B, T] with `mask` (right padding, or undefined), then runBlock() on its residual stream x [B, T, H]
+     * for each layer in turn; the same numbers as forward().
+     */
+    BlockInputs blockInputs(const at::Tensor &mask, int64_t B, int64_t T) const;
+    at::Tensor runBlock(const DecoderLayerWeights &layer, const at::Tensor &x, const BlockInputs &inputs,
+                        std::stop_token stop = {}) const;
     /** The residual stream entering the first block: the embeddings of ids [B, T], [B, T, H] (× √H for Gemma). */
     at::Tensor embed(const at::Tensor &ids) const;
     /** lm_head on hidden states after the final norm, [..., H] -> [..., V], soft-capped where the family does. */
