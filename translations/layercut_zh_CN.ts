@@ -732,6 +732,18 @@
         <source>Not available: %1</source>
         <translation>不可用：%1</translation>
     </message>
+    <message numerus="yes">
+        <source>Pruned (%1 of %2 layers, %n new block(s) untrained)</source>
+        <translation>
+            <numerusform>剪枝后（%2 层中的 %1 层，%n 个未训练的新块）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Healed (%1 of %2 layers, %n new block(s))</source>
+        <translation>
+            <numerusform>修复后（%2 层中的 %1 层，%n 个新块）</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>HealingPanel</name>
@@ -1042,8 +1054,8 @@
         <translation>仅插入的块（知识注入）</translation>
     </message>
     <message>
-        <source>Train only the blocks an expansion inserted (the model folder&apos;s layercut.json lists them, as layercut-cli expand writes it), at full rank; everything else stays frozen</source>
-        <translation>只训练扩展时插入的块（模型文件夹中 layercut-cli expand 写入的 layercut.json 列出了它们），全秩训练；其余全部保持冻结</translation>
+        <source>Train only the new blocks, at full rank, with everything else frozen: those inserted on the layer strip (right-click a layer), else those an expansion inserted (the model folder&apos;s layercut.json lists them, as layercut-cli expand writes it)</source>
+        <translation>只以满秩训练新块，其余全部冻结：即在层条上插入的块（右键单击某层），否则为扩展时插入的块（由 layercut-cli expand 写入模型文件夹的 layercut.json 列出）</translation>
     </message>
 </context>
 <context>
@@ -1106,6 +1118,12 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     <message>
         <source>The model runs unhealed: %1, which its healing needs, is gone.</source>
         <translation>模型以未修复状态运行：其修复所需的 %1 已不存在。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new block(s) inserted.</source>
+        <translation>
+            <numerusform>已插入 %n 个新块。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1393,10 +1411,6 @@ Press Per-Layer Importance in the Evaluation dock.</source>
         <translation>未选择</translation>
     </message>
     <message>
-        <source>Click or drag to select layers; Ctrl-click adds or removes a layer, Shift-click extends the selection from the last layer clicked.</source>
-        <translation>点击或拖动以选择层；按住 Ctrl 点击可添加或移除一层，按住 Shift 点击可从上次点击的层扩展选择。</translation>
-    </message>
-    <message>
         <source>Block Influence:</source>
         <translation>块影响度：</translation>
     </message>
@@ -1411,6 +1425,64 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     <message>
         <source>dropped</source>
         <translation>已删除</translation>
+    </message>
+    <message>
+        <source>a copy of layer %1 (LLaMA Pro)</source>
+        <translation>第 %1 层的副本（LLaMA Pro）</translation>
+    </message>
+    <message>
+        <source>the mean of layers %1 and %2 (Llama SLayer)</source>
+        <translation>第 %1 层与第 %2 层的平均（Llama SLayer）</translation>
+    </message>
+    <message>
+        <source>a copy of layer %1, the last (Llama SLayer&apos;s mean)</source>
+        <translation>第 %1 层（最后一层）的副本（Llama SLayer 的平均）</translation>
+    </message>
+    <message>
+        <source>New block after layer %1
+Starts as %2, with o_proj and down_proj zero: the identity until trained (Healing: Inserted blocks only)</source>
+        <translation>第 %1 层之后的新块
+初始为%2，o_proj 与 down_proj 为零：训练前为恒等映射（修复：仅插入的块）</translation>
+    </message>
+    <message>
+        <source>Insert Averaged Block After Layer %1</source>
+        <translation>在第 %1 层之后插入平均块</translation>
+    </message>
+    <message>
+        <source>Llama SLayer: every tensor the mean of this layer and the next</source>
+        <translation>Llama SLayer：每个张量取本层与下一层的平均</translation>
+    </message>
+    <message>
+        <source>Insert Copied Block After Layer %1</source>
+        <translation>在第 %1 层之后插入复制块</translation>
+    </message>
+    <message>
+        <source>LLaMA Pro: a copy of this layer</source>
+        <translation>LLaMA Pro：本层的副本</translation>
+    </message>
+    <message>
+        <source>Remove the Block Inserted After Layer %1</source>
+        <translation>移除第 %1 层之后插入的块</translation>
+    </message>
+    <message>
+        <source>Apply Llama SLayer&apos;s S Strategy</source>
+        <translation>应用 Llama SLayer 的 S 策略</translation>
+    </message>
+    <message>
+        <source>New averaged blocks after layers 1, 3, …, L/2 − 1, and the last 2 layers dropped</source>
+        <translation>在第 1、3、…、L/2 − 1 层之后插入平均新块，并删除最后 2 层</translation>
+    </message>
+    <message>
+        <source>A new block follows it</source>
+        <translation>其后有一个新块</translation>
+    </message>
+    <message>
+        <source>Click or drag to select layers; Ctrl-click adds or removes a layer, Shift-click extends the selection from the last layer clicked. Right-click a layer to insert a new block after it.</source>
+        <translation>单击或拖动以选择层；Ctrl+单击添加或移除一层，Shift+单击从上次单击的层扩展选择。右键单击某层可在其后插入新块。</translation>
+    </message>
+    <message>
+        <source>inserted</source>
+        <translation>已插入</translation>
     </message>
 </context>
 <context>
@@ -1888,6 +1960,22 @@ The curves start with its first step.</source>
     <message>
         <source>Score the model as it is now on MMLU, BoolQ, GSM8K and the held-out loss</source>
         <translation>按模型当前状态在 MMLU、BoolQ、GSM8K 和留出损失上评分</translation>
+    </message>
+    <message>
+        <source>&amp;Insert Block After Selection</source>
+        <translation>在所选层之后插入块(&amp;I)</translation>
+    </message>
+    <message>
+        <source>A new block after the last selected layer, the mean of it and the next (Llama SLayer): the identity until trained. Right-click a layer on the strip for more</source>
+        <translation>在最后一个所选层之后插入新块，取该层与下一层的平均（Llama SLayer）：训练前为恒等映射。在层条上右键单击某层可查看更多选项</translation>
+    </message>
+    <message>
+        <source>Apply Llama SLayer&apos;s &amp;S Strategy</source>
+        <translation>应用 Llama SLayer 的 S 策略(&amp;S)</translation>
+    </message>
+    <message>
+        <source>New averaged blocks after layers 1, 3, …, L/2 − 1 and the last 2 layers dropped; train them with Healing: Inserted blocks only</source>
+        <translation>在第 1、3、…、L/2 − 1 层之后插入平均新块并删除最后 2 层；用“修复：仅插入的块”训练它们</translation>
     </message>
 </context>
 <context>
@@ -2454,6 +2542,12 @@ The curves start with its first step.</source>
     <message>
         <source>%1 parameters (%2% of the model)</source>
         <translation>%1 个参数（占模型的 %2%）</translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n new block(s), after layer(s) %1</source>
+        <translation>
+            <numerusform>以及 %n 个新块，位于第 %1 层之后</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -53,7 +53,19 @@ void AnalysisTabs::connectSession()
         m_heatmap->setFocus();
     });
     connect(s, &lc::Session::selectionChanged, this, &AnalysisTabs::showSelection);
-    connect(s, &lc::Session::planChanged, this, [this] { m_strip->setDropped(m_session->plan().dropped()); });
+    connect(s, &lc::Session::planChanged, this, [this] {
+        m_strip->setDropped(m_session->plan().dropped());
+        std::vector<lc::PlannedBlock> inserted;
+        for (const lc::PlannedBlock &b : m_session->blocks().blocks)
+            if (b.inserted)
+                inserted.push_back(b);
+        m_strip->setInserted(inserted);
+    });
+    // Blocks inserted from the strip's context menu (or its Insert key) run at once, with the loss check.
+    connect(m_strip, &LayerStrip::insertRequested, s,
+            [s](int after, lc::BlockInit init) { s->insertBlock(after, init); });
+    connect(m_strip, &LayerStrip::removeInsertedRequested, s, [s](int after) { s->removeInsertedBlock(after); });
+    connect(m_strip, &LayerStrip::sStrategyRequested, s, &lc::Session::applySStrategy);
     connect(s, &lc::Session::inputsRestored, this, &AnalysisTabs::showView);
     connect(s, &lc::Session::viewChanged, this, &AnalysisTabs::showView);
 
@@ -123,6 +135,7 @@ void AnalysisTabs::showModel()
     m_strip->setLayerCount(static_cast<int>(layers));
     m_strip->setScores({});
     m_strip->setDropped({});
+    m_strip->setInserted({});
     m_heatmap->setDistances({});
     showSelection();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QAction>
@@ -169,6 +170,19 @@ void MainWindow::createActions()
     drop->setToolTip(tr("Run the model without the selected layers and compare the held-out loss"));
     QAction *restore = add(prune, tr("&Restore All Layers"), "restoreAction", &MainWindow::restoreAllLayers);
     prune->addSeparator();
+    add(prune, tr("&Insert Block After Selection"), "insertBlockAction",
+        [this] {
+            pushInputs();
+            m_session->insertBlock(m_session->selection().back(), lc::BlockInit::Average);
+        })
+        ->setToolTip(tr("A new block after the last selected layer, the mean of it and the next (Llama SLayer): the "
+                        "identity until trained. Right-click a layer on the strip for more"));
+    add(prune, tr("Apply Llama SLayer's &S Strategy"), "sStrategyAction", [this] {
+        pushInputs();
+        m_session->applySStrategy();
+    })->setToolTip(tr("New averaged blocks after layers 1, 3, …, L/2 − 1 and the last 2 layers dropped; train them "
+                      "with Healing: Inserted blocks only"));
+    prune->addSeparator();
     prune->addAction(exportModel);
     add(prune, tr("Export Plan as &mergekit YAML…"), "mergekitAction", [this] {
         m_scripts->mergekitYaml();
@@ -290,7 +304,7 @@ void MainWindow::connectSession()
     connect(s, &lc::Session::planChanged, this, [this] {
         const lc::PrunePlan &plan = m_session->plan();
         const lc::PruneCheck &check = m_session->pruneCheck();
-        m_selection->setPruneResult(plan, check.before, check.after, check.heldOut);
+        m_selection->setPruneResult(plan, m_session->blocks(), check.before, check.after, check.heldOut);
     });
     connect(s, &lc::Session::healingFinished, this, [this](const lc::HealingResult &result) {
         const QString text = ResultTitles::healingOutcome(result);
@@ -395,9 +409,17 @@ void MainWindow::updateActions()
     enable("heatmapImageAction", idle && !s.distances().empty());
     enable("heatmapDataAction", idle && !s.distances().empty());
     enable("dropAction", loaded && !s.selection().empty());
-    enable("restoreAction", loaded && s.plan().prunesAnything());
-    enable("exportModelAction", loaded && s.plan().prunesAnything());
-    enable("mergekitAction", s.hasModel() && (s.plan().prunesAnything() || !s.selection().empty()));
+    enable("restoreAction", loaded && s.changesModel());
+    enable("exportModelAction", loaded && s.changesModel());
+    enable("mergekitAction", s.hasModel() && !s.blocks().insertsAnything() &&
+                                 (s.plan().prunesAnything() || !s.selection().empty()));
+    // A new block goes after a kept layer with none there yet; a healed model's blocks stay as they trained.
+    const std::vector<int64_t> &kept = s.plan().kept, inserted = s.blocks().insertedAfter();
+    const bool canInsert = loaded && !s.isHealed() && !s.selection().empty() &&
+                           std::binary_search(kept.begin(), kept.end(), s.selection().back()) &&
+                           std::find(inserted.begin(), inserted.end(), s.selection().back()) == inserted.end();
+    enable("insertBlockAction", canInsert);
+    enable("sStrategyAction", loaded && !s.isHealed() && s.modelInfo().config.numLayers >= 4);
     enable("copyCommandMenu", s.hasModel());
     enable("healAction", loaded);
     m_healing->setStartEnabled(loaded);
@@ -477,10 +499,10 @@ void MainWindow::restoreAllLayers()
 void MainWindow::exportModel(bool healed)
 {
     const lc::Session &s = *m_session;
-    if (s.isBusy() || !(healed ? s.isHealed() : s.plan().prunesAnything()))
+    if (s.isBusy() || !(healed ? s.isHealed() : s.changesModel()))
         return;
-    const QString name =
-        QStringLiteral("%1-%2-%3").arg(s.modelName(), healed ? "healed" : "pruned").arg(s.plan().kept.size());
+    const QString kind = healed ? "healed" : s.blocks().insertsAnything() ? "expanded" : "pruned";
+    const QString name = QStringLiteral("%1-%2-%3").arg(s.modelName(), kind).arg(s.blocks().size());
     ExportModelDialog dialog(export_folder::suggestedPath(name), QString::fromStdString(s.modelInfo().checkpointDtype),
                              this);
     if (healed)

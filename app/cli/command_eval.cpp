@@ -37,8 +37,7 @@ void runEval(EvalArgs a)
     const EvalResult r = evaluateModel(session, o, progress);
     nlohmann::ordered_json j = evalResultToJson(r);
     j["model"] = a.folder;
-    j["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
-    j["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
+    addPlanSummary(j, session);
     j["shots"] = o.shots;
     j["boolq_shots"] = o.boolqShots;
     if (r.gsm8k)
@@ -77,6 +76,7 @@ void addEvalCommand(CLI::App &app, Action &action)
     cmd->add_option("--batch-tokens", o.batchTokens, "Tokens per forward pass")->capture_default_str();
     cmd->add_flag("--no-prefix-reuse", a->noPrefixReuse, "Run every MMLU prompt whole (same numbers, slower)");
     addPlanOptions(cmd, a->plan);
+    addExpandOptions(cmd, a->plan.expand, "--insert-after", /*inMemory=*/true);
     cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity");
     addSampleOptions(cmd, a->plan.sample, /*seed=*/true, /*maxLength=*/false);
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();

@@ -73,8 +73,7 @@ void runGenerate(const GenerateArgs &a)
     const GenerationRun run = generateText(session, a.prefix, prompts, o, {}, progress);
     nlohmann::ordered_json j;
     j["model"] = a.folder;
-    j["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
-    j["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
+    addPlanSummary(j, session);
     j["prompt_tokens"] = run.promptTokens;
     j["generated_tokens"] = run.generatedTokens;
     j["truncated_prompts"] = run.truncatedPrompts;
@@ -126,6 +125,7 @@ void addGenerateCommand(CLI::App &app, Action &action)
         ->capture_default_str();
     cmd->add_option("--out", a->out, "Also write the JSON to this file");
     addPlanOptions(cmd, a->plan);
+    addExpandOptions(cmd, a->plan.expand, "--insert-after", /*inMemory=*/true);
     cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity");
     addSampleOptions(cmd, a->plan.sample, /*seed=*/true, /*maxLength=*/false);
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();

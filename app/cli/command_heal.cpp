@@ -59,6 +59,7 @@ void runHeal(HealArgs a)
         metric = parseDistanceMetric(a.metric);
     if (chosen)
         session.applyPrunePlan(chosen->plan);
+    applyExpandArgs(session, a.plan.expand, chosen.has_value());
 
     HealingCallbacks callbacks;
     callbacks.progress = progress;
@@ -79,9 +80,7 @@ void runHeal(HealArgs a)
     // printed before: the settings that matter most and the first and last numbers.
     nlohmann::ordered_json head;
     head["out"] = a.out;
-    head["layers"] = static_cast<int64_t>(session.prunePlan().kept.size());
-    head["dropped"] = PrunePlan::ranges(session.prunePlan().dropped());
-    head["dropped_layers"] = session.prunePlan().dropped();
+    addPlanSummary(head, session, /*droppedList=*/true);
     head["method"] = healingMethodName(c.method);
     if (c.method == HealingMethod::Lora) {
         head["quantization"] = quantizationName(c.quantization);
@@ -136,6 +135,7 @@ void addHealCommand(CLI::App &app, Action &action)
                     "Folder for adapters, loss.csv, healing.json, checkpoints/ (and merged/); without it the run "
                     "writes nothing");
     addPlanOptions(cmd, a->plan);
+    addExpandOptions(cmd, a->plan.expand, "--insert-after", /*inMemory=*/true);
     cmd->add_option("--plan-data", a->planData,
                     "Text to measure distances on for --strategy similarity (default: --data)");
     addSampleOptions(cmd, a->plan.sample, /*seed=*/false);  // --seed is the run's seed, below

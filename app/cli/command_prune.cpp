@@ -47,8 +47,8 @@ void runPrune(const PruneArgs &a)
     nlohmann::ordered_json result;
     if (!a.data.empty()) {  // the quick check: held-out loss before and after, as the GUI's Selection dock shows it
         LossCheck check;
-        const LossCheck::Result r =
-            check.run(session, plan, a.data, request.sample.options, a.lossSamples, request.sample.batchSize, progress);
+        const LossCheck::Result r = check.run(session, BlockPlan::of(plan), a.data, request.sample.options,
+                                              a.lossSamples, request.sample.batchSize, progress);
         result["loss_check"] = {{"sequences", r.before.sequences},
                                 {"held_out", r.heldOut},
                                 {"excluded_trained_documents", r.excludedTrained},

@@ -25,7 +25,7 @@ void applyPlanArgs(ModelSession &session, PlanArgs plan, const std::string &plan
                    const LoadOptions &load, int64_t maxLength, const ProgressFn &progress)
 {
     if (!plan.given())
-        return;
+        return applyExpandArgs(session, plan.expand, false);
     plan.sample.data = planData;
     if (maxLength > 0)
         plan.sample.options.maxLength = maxLength;
@@ -33,6 +33,26 @@ void applyPlanArgs(ModelSession &session, PlanArgs plan, const std::string &plan
     if (request.measuresDistances() && planData.empty())
         throw Error("--strategy similarity needs --plan-data (to measure distances) or --distances FILE.json");
     session.applyPrunePlan(choosePrunePlan(request, folder, load, &session, progress).plan);
+    applyExpandArgs(session, plan.expand, true);
+}
+
+void addPlanSummary(nlohmann::ordered_json &j, const ModelSession &session, bool droppedList)
+{
+    const BlockPlan &plan = session.blockPlan();
+    j["layers"] = plan.size();
+    j["dropped"] = PrunePlan::ranges(plan.droppedOriginals());
+    if (droppedList)
+        j["dropped_layers"] = plan.droppedOriginals();
+    if (plan.insertsAnything())
+        j["inserted_after"] = plan.insertedAfter();
+}
+
+void applyExpandArgs(ModelSession &session, const ExpandArgs &expand, bool pruned)
+{
+    if (!expand.given())
+        return;
+    session.applyBlockPlan(pruned ? expand.insertInto(session.blockPlan())
+                                  : expand.plan(session.info().config.numLayers));
 }
 
 PlanRequest PlanArgs::request() const

@@ -4,6 +4,7 @@
 
 #include <QMetaType>
 
+#include "layercut/block_plan.h"
 #include "layercut/evaluation.h"
 #include "layercut/generation.h"
 #include "layercut/healing.h"
@@ -20,6 +21,7 @@ Q_DECLARE_METATYPE(lc::LoadOptions)
 Q_DECLARE_METATYPE(lc::LayerDistances)
 Q_DECLARE_METATYPE(lc::DatasetOptions)
 Q_DECLARE_METATYPE(lc::PrunePlan)
+Q_DECLARE_METATYPE(lc::BlockPlan)
 Q_DECLARE_METATYPE(lc::LossResult)
 Q_DECLARE_METATYPE(lc::ExportOptions)
 Q_DECLARE_METATYPE(lc::HealingConfig)

@@ -20,6 +20,7 @@ ModelWorker::ModelWorker(QObject *parent) : QObject(parent)
     qRegisterMetaType<lc::LayerDistances>();
     qRegisterMetaType<lc::DatasetOptions>();
     qRegisterMetaType<lc::PrunePlan>();
+    qRegisterMetaType<lc::BlockPlan>();
     qRegisterMetaType<lc::LossResult>();
     qRegisterMetaType<lc::ExportOptions>();
     qRegisterMetaType<lc::HealingConfig>();
@@ -46,7 +47,7 @@ void ModelWorker::guarded(const std::function<void()> &job)
         emit failed(QString::fromStdString(userMessage(e)));
     }
     if (m_session.isLoaded())
-        emit modelStateChanged(m_session.prunePlan(), isHealed(m_session));
+        emit modelStateChanged(m_session.blockPlan(), isHealed(m_session));
     emit jobFinished();
 }
 
@@ -95,14 +96,14 @@ void ModelWorker::measureDistances(const QString &dataFile, const DatasetOptions
     });
 }
 
-void ModelWorker::pruneModel(const PrunePlan &plan, const QString &dataFile, const DatasetOptions &analysisOptions,
+void ModelWorker::pruneModel(const BlockPlan &plan, const QString &dataFile, const DatasetOptions &analysisOptions,
                              int lossSamples, int batchSize, std::stop_token stop)
 {
     guarded([&] {
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
         if (dataFile.isEmpty()) {
-            m_session.applyPrunePlan(plan);
+            m_session.applyBlockPlan(plan);
             emit pruned(plan, {}, {}, false);
             return;
         }
@@ -112,14 +113,17 @@ void ModelWorker::pruneModel(const PrunePlan &plan, const QString &dataFile, con
     });
 }
 
-void ModelWorker::exportModel(const PrunePlan &plan, const QString &target, const ExportOptions &options,
-                              std::stop_token stop)
+void ModelWorker::exportModel(const BlockPlan &blocks, const PrunePlan &plan, const QString &target,
+                              const ExportOptions &options, std::stop_token stop)
 {
     guarded([&] {
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
+        const std::filesystem::path folder = m_session.info().folder;
         const ExportResult r =
-            exportPrunedModel(m_session.info().folder, plan, target.toStdString(), options, progressReporter(), stop);
+            blocks.insertsAnything()
+                ? exportExpandedModel(folder, blocks, target.toStdString(), options, progressReporter(), stop)
+                : exportPrunedModel(folder, plan, target.toStdString(), options, progressReporter(), stop);
         emit exported(QString::fromStdString(r.folder.string()), r.shards, static_cast<qint64>(r.bytes));
     });
 }
@@ -134,11 +138,11 @@ void ModelWorker::heal(const HealingConfig &config, std::shared_ptr<std::atomic<
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
         if (isHealed(m_session)) {
-            // Another run starts from the checkpoint's weights with the same layers dropped.
-            const PrunePlan plan = m_session.prunePlan();
+            // Another run starts from the checkpoint's weights with the same blocks (new ones afresh).
+            const BlockPlan plan = m_session.blockPlan();
             const std::filesystem::path folder = m_session.info().folder;
             m_session.load(folder, m_loadOptions, progressReporter(), stop);
-            m_session.applyPrunePlan(plan);
+            m_session.applyBlockPlan(plan);
             m_lossCheck.reset();
         }
         HealingCallbacks callbacks;
@@ -189,7 +193,7 @@ void ModelWorker::sweep(const SweepOptions &options, std::stop_token stop)
     guarded([&] {
         if (!m_session.isLoaded())
             throw Error("no model is loaded");
-        const PrunePlan before = m_session.prunePlan();
+        const BlockPlan before = m_session.blockPlan();
         if (isHealed(m_session)) {
             const std::filesystem::path folder = m_session.info().folder;  // load() clears the info first
             m_session.load(folder, m_loadOptions, progressReporter(), stop);
@@ -199,12 +203,12 @@ void ModelWorker::sweep(const SweepOptions &options, std::stop_token stop)
         struct PlanBack
         {
             ModelSession &session;
-            const PrunePlan &plan;
+            const BlockPlan &plan;
             ~PlanBack()
             {
                 try {
-                    if (session.isLoaded() && session.prunePlan().kept != plan.kept)
-                        session.applyPrunePlan(plan);
+                    if (session.isLoaded() && session.blockPlan() != plan)
+                        session.applyBlockPlan(plan);
                 } catch (const std::exception &) {
                     // Same model, same layer count: it cannot throw; modelStateChanged reports what runs.
                 }

@@ -41,16 +41,20 @@ public:
                           const QString &cacheDir, std::stop_token stop);
 
     /**
-     * Makes the loaded model run only `plan.kept`. With a `dataFile`, first measures the loss of the whole
-     * model and then of the pruned one on up to `lossSamples` documents the analysis (`analysisOptions`)
-     * did not use. Emits pruned, cancelled (the previous plan stays) or failed.
+     * Makes the loaded model run `plan`'s blocks (some of the checkpoint's, maybe new ones among them). With a
+     * `dataFile`, first measures the loss of every block in memory and then of the plan's on up to
+     * `lossSamples` documents the analysis (`analysisOptions`) did not use. Emits pruned, cancelled (the
+     * previous plan stays) or failed.
      */
-    void pruneModel(const lc::PrunePlan &plan, const QString &dataFile, const lc::DatasetOptions &analysisOptions,
+    void pruneModel(const lc::BlockPlan &plan, const QString &dataFile, const lc::DatasetOptions &analysisOptions,
                     int lossSamples, int batchSize, std::stop_token stop);
 
-    /** Writes the loaded model's checkpoint with `plan` applied to `target`. Emits exported, cancelled or failed. */
-    void exportModel(const lc::PrunePlan &plan, const QString &target, const lc::ExportOptions &options,
-                     std::stop_token stop);
+    /**
+     * Writes the loaded model's checkpoint with `blocks` applied to `target`: pruned as `plan` records it
+     * (what chose the layers) when nothing is inserted, else expanded. Emits exported, cancelled or failed.
+     */
+    void exportModel(const lc::BlockPlan &blocks, const lc::PrunePlan &plan, const QString &target,
+                     const lc::ExportOptions &options, std::stop_token stop);
 
     /**
      * Heals the loaded model as it is pruned now (reloading it first when an earlier run healed it).
@@ -87,7 +91,7 @@ signals:
     void modelLoaded(const lc::ModelInfo &info);
     void distancesReady(const lc::LayerDistances &distances, bool fromCache);
     /** `before`/`after` have tokens == 0 when no data was given; `heldOut` when none was analysed. */
-    void pruned(const lc::PrunePlan &plan, const lc::LossResult &before, const lc::LossResult &after, bool heldOut);
+    void pruned(const lc::BlockPlan &plan, const lc::LossResult &before, const lc::LossResult &after, bool heldOut);
     void exported(const QString &folder, int shards, qint64 bytes);
     /** A healing run begins: `history` holds the steps of the checkpoint it resumes from (else empty). */
     void healingStarted(const lc::HealingConfig &config, qint64 trainableParameters, const lc::HealingResult &history);
@@ -101,7 +105,7 @@ signals:
     void generationStep(lc::ModelVariant variant, const lc::GeneratedText &soFar);
     void generationUnavailable(lc::ModelVariant variant, const QString &reason);
     /** After every job: what the model in memory runs now. The GUI's state follows it, never guesses it. */
-    void modelStateChanged(const lc::PrunePlan &plan, bool healed);
+    void modelStateChanged(const lc::BlockPlan &plan, bool healed);
     void cancelled();
     void failed(const QString &message);
     void jobFinished();

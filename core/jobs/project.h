@@ -58,6 +58,7 @@ struct Project
     lc::LayerDistances distances;          // empty(): not measured
     std::vector<int64_t> selection;        // the selected layers, original numbers, sorted; empty: none
     lc::PrunePlan plan;                    // the layers applied now; sourceLayers 0 when nothing is dropped
+    lc::BlockPlan blocks;                  // the blocks that run, when some are inserted; else sourceLayers 0
     lc::LossResult lossBefore, lossAfter;  // the quick check of the plan (tokens 0: not measured)
     bool heldOut = false;
     std::vector<ProjectHealingRun> healingRuns;  // in order; the chart shows the last

@@ -10,6 +10,7 @@
 
 #include "jobs/compute_thread.h"
 #include "layercut/analysis_cache.h"
+#include "layercut/error.h"
 
 namespace lc {
 
@@ -38,8 +39,8 @@ void Session::connectWorker()
         markModified();
     });
     connect(w, &ModelWorker::pruned, this,
-            [this](const PrunePlan &plan, const LossResult &before, const LossResult &after, bool heldOut) {
-                m_plan = plan;
+            [this](const BlockPlan &plan, const LossResult &before, const LossResult &after, bool heldOut) {
+                takeBlocks(plan, m_requested);
                 m_healed = false;  // what healing learnt belonged to the layers it ran with
                 // A project's plan goes back without measuring: its saved check stays.
                 if (m_restore != RestoreStage::ApplyingPlan)
@@ -285,6 +286,7 @@ void Session::onLoaded(const ModelInfo &info)
 void Session::clearResults()
 {
     m_plan = PrunePlan::keepAll(m_info.config.numLayers);
+    m_blocks = BlockPlan::of(m_plan);
     m_healed = false;
     m_check = {};
     m_distances = {};
@@ -295,17 +297,25 @@ void Session::clearResults()
     m_importance.reset();
 }
 
-void Session::onModelState(const PrunePlan &plan, bool healed)
+void Session::onModelState(const BlockPlan &plan, bool healed)
 {
-    const bool samePlan = plan.kept == m_plan.kept && plan.sourceLayers == m_plan.sourceLayers;
-    if (samePlan && healed == m_healed)
+    const bool changed = takeBlocks(plan, m_plan);
+    if (!changed && healed == m_healed)
         return;
-    if (!samePlan) {
-        m_plan = plan;
+    if (changed)
         m_check = {};
-    }
     m_healed = healed;
     emit planChanged();
+}
+
+bool Session::takeBlocks(const BlockPlan &blocks, const PrunePlan &record)
+{
+    if (blocks == m_blocks && blocks.keptOriginals() == m_plan.kept)
+        return false;
+    m_blocks = blocks;
+    m_plan = blocks.keptOriginals() == record.kept && blocks.sourceLayers == record.sourceLayers ? record
+                                                                                                 : blocks.prunePlan();
+    return true;
 }
 
 void Session::onJobFinished()
@@ -398,29 +408,73 @@ bool Session::dropSelection()
 
 bool Session::restoreAllLayers()
 {
-    return hasModel() && m_plan.prunesAnything() && applyPlan(PrunePlan::keepAll(m_info.config.numLayers));
+    const PrunePlan all = PrunePlan::keepAll(m_info.config.numLayers);
+    return hasModel() && changesModel() && applyBlocks(BlockPlan::of(all), all);
 }
 
 bool Session::applyPlan(const PrunePlan &plan)
 {
     if (!hasModel())
         return false;
+    // New blocks stay where the layer they follow stays.
+    BlockPlan blocks = BlockPlan::of(plan);
+    for (const PlannedBlock &b : m_blocks.blocks)
+        if (b.inserted && std::binary_search(plan.kept.begin(), plan.kept.end(), b.source))
+            blocks = blocks.withInsertions({b.source}, b.init);
+    return applyBlocks(blocks, plan);
+}
+
+bool Session::insertBlock(int64_t after, BlockInit init)
+{
+    if (!hasModel() || m_healed)  // what healing trained is tied to the blocks it ran with
+        return false;
+    try {
+        return applyBlocks(m_blocks.withInsertions({after}, init), m_plan);
+    } catch (const Error &) {  // dropped, or a block is there already
+        return false;
+    }
+}
+
+bool Session::removeInsertedBlock(int64_t after)
+{
+    BlockPlan blocks = m_blocks;
+    const auto n =
+        std::erase_if(blocks.blocks, [after](const PlannedBlock &b) { return b.inserted && b.source == after; });
+    return hasModel() && !m_healed && n > 0 && applyBlocks(blocks, m_plan);
+}
+
+bool Session::applySStrategy()
+{
+    if (!hasModel() || m_healed || m_info.config.numLayers < 4)
+        return false;
+    const BlockPlan blocks = BlockPlan::sStrategy(m_info.config.numLayers);
+    PrunePlan record = blocks.prunePlan();
+    record.method = "s-strategy";
+    return applyBlocks(blocks, record);
+}
+
+bool Session::applyBlocks(const BlockPlan &blocks, const PrunePlan &record)
+{
+    if (!hasModel() || isBusy())
+        return false;
     // The quick check reads the analysis data: documents the analysis did not sample.
     const AnalysisInputs in = m_analysisInputs;
-    return beginJob(JobKind::Prune, [plan, in](ModelWorker *w, std::stop_token stop) {
-        w->pruneModel(plan, in.dataFile, in.options, 16, in.batchSize, stop);
+    m_requested = record;
+    return beginJob(JobKind::Prune, [blocks, in](ModelWorker *w, std::stop_token stop) {
+        w->pruneModel(blocks, in.dataFile, in.options, 16, in.batchSize, stop);
     });
 }
 
 bool Session::exportPruned(const QString &target, ExportOptions options)
 {
-    if (!hasModel() || !m_plan.prunesAnything())
+    if (!hasModel() || !changesModel())
         return false;
     if (!options.metric && m_plan.distance >= 0)
         options.metric = metric();
     const PrunePlan plan = m_plan;
-    return beginJob(JobKind::Export, [plan, target, options](ModelWorker *w, std::stop_token stop) {
-        w->exportModel(plan, target, options, stop);
+    const BlockPlan blocks = m_blocks;
+    return beginJob(JobKind::Export, [blocks, plan, target, options](ModelWorker *w, std::stop_token stop) {
+        w->exportModel(blocks, plan, target, options, stop);
     });
 }
 

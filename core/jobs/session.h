@@ -97,7 +97,12 @@ public:
     QString modelName() const;
     /** How the loaded model was opened. */
     const LoadOptions &loadOptions() const { return m_loadOptions; }
+    /** The checkpoint's layers dropped now, and what chose them (method, distance). */
     const PrunePlan &plan() const { return m_plan; }
+    /** The blocks that run now: the checkpoint's kept ones and any new ones inserted among them. */
+    const BlockPlan &blocks() const { return m_blocks; }
+    /** True when the model differs from the checkpoint: layers dropped or blocks inserted. */
+    bool changesModel() const { return m_plan.prunesAnything() || m_blocks.insertsAnything(); }
     /** True once the model in memory has been healed (also by a cancelled run), until another model or plan. */
     bool isHealed() const { return m_healed; }
     const PruneCheck &pruneCheck() const { return m_check; }
@@ -153,11 +158,21 @@ public:
     void select(std::vector<int64_t> layers);
     /** Runs the model without the selected layers, with the quick held-out loss check on the analysis data. */
     bool dropSelection();
-    /** Runs every layer again. */
+    /** Runs every layer of the checkpoint again, without inserted blocks. */
     bool restoreAllLayers();
-    /** Applies `plan` with the loss check. */
+    /** Applies `plan` with the loss check; inserted blocks after kept layers stay. */
     bool applyPlan(const PrunePlan &plan);
-    /** Writes the checkpoint without the dropped layers to `target`. */
+    /**
+     * Inserts a new block after layer `after` (kept, none inserted there yet) that starts as the identity
+     * (Llama SLayer's average or LLaMA Pro's copy), with the loss check; false when it cannot go there, and
+     * while the model is healed (as for the two commands below).
+     */
+    bool insertBlock(int64_t after, BlockInit init);
+    /** Removes the block inserted after layer `after`; false when there is none. */
+    bool removeInsertedBlock(int64_t after);
+    /** Llama SLayer's S strategy: averaged blocks after 1, 3, …, L/2 − 1, the last 2 layers dropped. */
+    bool applySStrategy();
+    /** Writes the checkpoint without the dropped layers, with the inserted blocks, to `target`. */
     bool exportPruned(const QString &target, ExportOptions options);
     /** Heals the model as pruned now. A config that does not validate fails the job with the core's reason. */
     bool heal(const HealingConfig &config);
@@ -252,7 +267,11 @@ private:
     /** Works out the job's fraction, rate and time left from what it reported, and emits progressChanged. */
     void publishProgress();
     void onLoaded(const ModelInfo &info);
-    void onModelState(const PrunePlan &plan, bool healed);
+    void onModelState(const BlockPlan &plan, bool healed);
+    /** Applies `blocks` (with the loss check); `record` says what chose the layers it drops. */
+    bool applyBlocks(const BlockPlan &blocks, const PrunePlan &record);
+    /** Takes `blocks` as the plan in force; `record` when it drops the same layers, else a plain list. */
+    bool takeBlocks(const BlockPlan &blocks, const PrunePlan &record);
     void onJobFinished();
     void clearResults();
     void markModified();
@@ -274,6 +293,8 @@ private:
     ModelInfo m_info;
     LoadOptions m_loadOptions, m_pendingLoad;
     PrunePlan m_plan;
+    BlockPlan m_blocks;
+    PrunePlan m_requested;  // the plan the running Prune job applies, with what chose it
     bool m_healed = false;
     PruneCheck m_check;
     HealingConfig m_healingConfig;

@@ -26,6 +26,8 @@ Project Session::snapshot() const
             p.lossAfter = m_check.after;
             p.heldOut = m_check.heldOut;
         }
+        if (m_blocks.insertsAnything())
+            p.blocks = m_blocks;
         p.healingRuns = m_runs;
         p.evaluation = m_evaluation;
         if (m_sweep && !m_sweep->result.points.empty())
@@ -99,12 +101,14 @@ bool Session::restoreResults()
     }
     m_view.currentTab = p.currentTab;
     emit inputsRestored();
-    if (!fits || (p.plan.prunesAnything() && p.plan.sourceLayers != layers))
+    const bool prunes = p.plan.prunesAnything(), inserts = p.blocks.insertsAnything();
+    if (!fits || (prunes && p.plan.sourceLayers != layers) || (inserts && p.blocks.sourceLayers != layers))
         emit restoreNotice(RestoreNotice::LayersDiffer, QString());
-    if (p.plan.prunesAnything() && p.plan.sourceLayers == layers) {
+    if ((prunes && p.plan.sourceLayers == layers) || (inserts && p.blocks.sourceLayers == layers)) {
         // Applied without the loss check (its numbers come from the project), so nothing is measured again.
         m_restore = RestoreStage::ApplyingPlan;
-        const PrunePlan plan = p.plan;
+        const BlockPlan plan = inserts && p.blocks.sourceLayers == layers ? p.blocks : BlockPlan::of(p.plan);
+        m_requested = prunes ? p.plan : PrunePlan::keepAll(layers);
         if (beginJob(JobKind::Prune,
                      [plan](ModelWorker *w, std::stop_token stop) { w->pruneModel(plan, QString(), {}, 0, 1, stop); }))
             return true;

@@ -283,6 +283,62 @@ private slots:
         QVERIFY(help.out.contains("default: 2% of the steps, at least 1 (the paper: 100 of 5000)"));
     }
 
+    // Knowledge injection in one command: the S strategy built in memory, its new block trained alone, the
+    // expanded model merged and written; generate runs inserted blocks as the identity they start as.
+    void injectInMemory()
+    {
+        QTemporaryDir dir;
+        const QString model = kFixtures + "/models/qwen3_qknorm", out = dir.filePath("injected");
+        const Run r = runCli({"heal",
+                              model,
+                              "--data",
+                              kFixtures + "/data/tiny_corpus.txt",
+                              "--method",
+                              "blocks",
+                              "--s-strategy",
+                              "--steps",
+                              "3",
+                              "--batch",
+                              "2",
+                              "--micro-batch",
+                              "2",
+                              "--seq-len",
+                              "32",
+                              "--warmup",
+                              "0",
+                              "--lr",
+                              "1e-2",
+                              "--eval-every",
+                              "0",
+                              "--merge",
+                              "--out",
+                              out});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["layers"].toInt(), 5);  // 6 blocks, one inserted after 1, the last 2 dropped
+        QCOMPARE(o["inserted_after"].toArray(), QJsonArray({1}));
+        QCOMPARE(o["dropped"].toString(), QString("4–5"));
+        QFile config(out + "/merged/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(config.readAll()).object()["num_hidden_layers"].toInt(), 5);
+        QFile record(out + "/merged/layercut.json");
+        QVERIFY(record.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(record.readAll()).object()["inserted_after"].toArray(), QJsonArray({1}));
+
+        const QStringList prompt = {"--prompt", "The quick brown fox", "--max-new-tokens", "8", "--no-eos"};
+        const Run expanded =
+            runCli(QStringList{"generate", model, "--insert-after", "0,2", "--init", "copy", "--drop", "5:6"} + prompt);
+        QVERIFY2(expanded.exitCode == 0, expanded.err.constData());
+        const QJsonObject e = QJsonDocument::fromJson(expanded.out).object();
+        QCOMPARE(e["layers"].toInt(), 7);
+        QCOMPARE(e["inserted_after"].toArray(), QJsonArray({0, 2}));
+        const Run pruned = runCli(QStringList{"generate", model, "--drop", "5:6"} + prompt);
+        QCOMPARE(e["outputs"], QJsonDocument::fromJson(pruned.out).object()["outputs"]);
+        // Inserting after a dropped block is one line naming it.
+        const Run bad = runCli(QStringList{"generate", model, "--insert-after", "5", "--drop", "5:6"} + prompt);
+        QVERIFY2(bad.exitCode != 0 && bad.err.contains("after block 5: it is dropped"), bad.err.constData());
+    }
+
     // A second run into a folder holding a run is refused, naming the folder, unless --force (or --resume
     // from one of its checkpoints); --force replaces the old run's checkpoints.
     void healRefusesAnotherRunsFolder()

@@ -261,6 +261,41 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Error, healCommand(kModel, LoadOptions(), quick, plan, &merge));
     }
 
+    void insertedBlocks()
+    {
+        // The S strategy in memory is --drop and --insert-after; expand writes it with --drop-last. Each runs.
+        QTemporaryDir dir;
+        const BlockPlan slayer = BlockPlan::sStrategy(6);
+        HealingConfig c;
+        c.method = HealingMethod::Blocks;
+        c.quantization = BaseQuantization::None;
+        c.trainData = kFixtures + "/data/tiny_corpus.txt";
+        c.steps = 1;
+        c.batchSize = 2;
+        c.microBatchSize = 2;
+        c.sequenceLength = 32;
+        c.evalEvery = 0;
+        c.warmupSteps = 0;
+        c.outputDir = (fs::path(dir.path().toStdString()) / "injected").string();
+        const std::string heal = healCommand(kModel, LoadOptions(), c, slayer);
+        QVERIFY2(contains(heal, " --drop 4:6 --insert-after 1 ") && !contains(heal, "--init"), heal.c_str());
+        RUN_OK(heal);
+        const std::string expand =
+            expandCommand(kModel, slayer, {}, fs::path(dir.path().toStdString()) / "slayer");
+        QVERIFY2(contains(expand, " expand ") && contains(expand, " --after 1 --drop-last 2 "), expand.c_str());
+        RUN_OK(expand);
+        const BlockPlan copies = BlockPlan::expand(6, {0, 2}, BlockInit::Copy);
+        QVERIFY(contains(evalCommand(kModel, LoadOptions(), EvalOptions(), copies, "e.json"),
+                         " --insert-after 0,2 --init copy"));
+        // What the options cannot say is refused: two initialisations, layers dropped in the middle.
+        const BlockPlan mixed = BlockPlan::of(PrunePlan::keepAll(6))
+                                    .withInsertions({0}, BlockInit::Copy)
+                                    .withInsertions({2}, BlockInit::Average);
+        QVERIFY_THROWS_EXCEPTION(Error, healCommand(kModel, LoadOptions(), c, mixed));
+        const BlockPlan middle = BlockPlan::of(PrunePlan::dropBlock(6, 2, 1)).withInsertions({0}, BlockInit::Average);
+        QVERIFY_THROWS_EXCEPTION(Error, expandCommand(kModel, middle, {}, "x"));
+    }
+
     void eval()
     {
         QTemporaryDir dir;

@@ -399,8 +399,10 @@ private slots:
         const ProgressFn count = [&](const Progress &p) {
             baselines += p.stage == Stage::ReadingData && p.current == 0;
         };
-        const LossCheck::Result a = check.run(session, PrunePlan::dropBlock(6, 2, 2), corpus, analysis, 8, 4, count);
-        const LossCheck::Result b = check.run(session, PrunePlan::dropBlock(6, 1, 1), corpus, analysis, 8, 4, count);
+        const LossCheck::Result a =
+            check.run(session, BlockPlan::of(PrunePlan::dropBlock(6, 2, 2)), corpus, analysis, 8, 4, count);
+        const LossCheck::Result b =
+            check.run(session, BlockPlan::of(PrunePlan::dropBlock(6, 1, 1)), corpus, analysis, 8, 4, count);
         QCOMPARE(baselines, 1);
         QVERIFY(a.heldOut && b.heldOut);
         QCOMPARE(a.before.loss, b.before.loss);
@@ -418,8 +420,8 @@ private slots:
         stop.request_stop();
         session.applyPrunePlan(PrunePlan::dropBlock(6, 4, 1));
         check.reset();
-        QVERIFY_THROWS_EXCEPTION(
-            Cancelled, check.run(session, PrunePlan::dropBlock(6, 2, 2), corpus, analysis, 8, 4, {}, stop.get_token()));
+        QVERIFY_THROWS_EXCEPTION(Cancelled, check.run(session, BlockPlan::of(PrunePlan::dropBlock(6, 2, 2)), corpus,
+                                                      analysis, 8, 4, {}, stop.get_token()));
         QCOMPARE(session.prunePlan().dropped(), (std::vector<int64_t>{4}));
     }
 };

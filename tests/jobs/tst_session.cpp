@@ -308,6 +308,67 @@ private slots:
         QCOMPARE(again.lossBefore.loss, saved.lossBefore.loss);
     }
 
+    void insertsBlocksTrainsThemAndSavesThem()
+    {
+        // New blocks from the GUI's commands: inserted after kept layers, kept when other layers drop, gone with
+        // the layer they follow; the S strategy; trained alone; exported expanded; saved and put back.
+        Session s;
+        s.setDistancesCacheDir(m_cache->path());
+        QVERIFY(s.open(kModel, {}));
+        QVERIFY(waitIdle(s));
+        s.setAnalysisInputs(tinyAnalysis());
+        QVERIFY(s.insertBlock(1, BlockInit::Average));
+        QVERIFY(waitIdle(s));
+        QCOMPARE(s.blocks().insertedAfter(), (std::vector<int64_t>{1}));
+        QVERIFY(s.changesModel() && !s.plan().prunesAnything());
+        // The new block is the identity: the quick check's loss does not move.
+        QCOMPARE(s.pruneCheck().after.loss, s.pruneCheck().before.loss);
+        QVERIFY(!s.insertBlock(1, BlockInit::Copy));  // one there already
+        QVERIFY(s.insertBlock(3, BlockInit::Copy));
+        QVERIFY(waitIdle(s));
+        s.select({3, 4});
+        QVERIFY(s.dropSelection());
+        QVERIFY(waitIdle(s));
+        QCOMPARE(s.plan().dropped(), (std::vector<int64_t>{3, 4}));
+        QCOMPARE(s.blocks().insertedAfter(), (std::vector<int64_t>{1}));  // the block after 3 went with it
+        QVERIFY(!s.insertBlock(4, BlockInit::Average));                    // dropped
+        QVERIFY(s.removeInsertedBlock(1));
+        QVERIFY(waitIdle(s));
+        QVERIFY(!s.blocks().insertsAnything());
+        QVERIFY(s.applySStrategy());
+        QVERIFY(waitIdle(s));
+        QCOMPARE(s.blocks(), BlockPlan::sStrategy(6));
+        QCOMPARE(s.plan().dropped(), (std::vector<int64_t>{4, 5}));
+
+        // Knowledge injection: only the new block trains.
+        HealingConfig c = tinyHealing();
+        c.method = HealingMethod::Blocks;
+        c.quantization = BaseQuantization::None;
+        QVERIFY(s.heal(c));
+        QVERIFY(waitIdle(s, 120000));
+        QVERIFY(s.isHealed());
+        QVERIFY(!s.insertBlock(0, BlockInit::Average));  // a healed model's blocks stay as they trained
+        QVERIFY(!s.applySStrategy());
+        QTemporaryDir out;
+        QSignalSpy exported(&s, &Session::exported);
+        QVERIFY(s.exportPruned(out.filePath("expanded"), {}));
+        QVERIFY(waitIdle(s));
+        QCOMPARE(exported.count(), 1);
+        QFile record(out.filePath("expanded/layercut.json"));
+        QVERIFY(record.open(QIODevice::ReadOnly));
+        QVERIFY(record.readAll().contains("\"inserted_after\""));
+
+        const Project saved = s.snapshot();
+        QCOMPARE(saved.blocks, BlockPlan::sStrategy(6));
+        Session t;
+        t.setDistancesCacheDir(m_cache->path());
+        QSignalSpy restored(&t, &Session::restored);
+        QVERIFY(t.restore(saved));
+        QVERIFY(QTest::qWaitFor([&] { return restored.count() == 1; }, 120000));
+        QCOMPARE(t.blocks(), BlockPlan::sStrategy(6));
+        QCOMPARE(t.plan().dropped(), (std::vector<int64_t>{4, 5}));
+    }
+
     void restoreOfAMissingModelKeepsTheProject()
     {
         Project p;

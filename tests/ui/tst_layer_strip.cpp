@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The layer strip on its own: any set of layers can be selected (a drag, Ctrl-click, Shift-click), the set
 // is reported on every change and shown without emitting when set from outside; several runs are drawn as
-// several blocks; the shading is explained by a caption and a tooltip per box.
+// several blocks; the shading is explained by a caption and a tooltip per box; inserted blocks are markers
+// on the boundary after their layer, and the context menu and the Insert key ask for blocks.
 #include <cmath>
 
 #include <QHelpEvent>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QTest>
 #include <QToolTip>
@@ -160,6 +162,64 @@ private slots:
         const QColor heavy = image.pixelColor(m_strip->layerCenter(0) + QPoint(12, 6));
         const QColor light = image.pixelColor(m_strip->layerCenter(2) + QPoint(12, 6));
         QVERIFY2(heavy.lightness() < light.lightness(), qPrintable(heavy.name() + " " + light.name()));
+    }
+
+    void insertedBlocksAndTheirRequests()
+    {
+        m_strip->setDropped({5});
+        m_strip->setInserted({{1, true, lc::BlockInit::Average}, {3, true, lc::BlockInit::Copy}});
+        const QImage image = m_strip->grab().toImage();
+        saveScreenshot(m_strip.get(), QStringLiteral("layer_strip_inserted"));
+        // Each marker sits on the boundary after its layer, drawn in its initialisation's colour.
+        const QRectF marker = m_strip->insertedMarkerRect(1);
+        QVERIFY(!marker.isEmpty());
+        QVERIFY(marker.center().x() > m_strip->layerCenter(1).x() && marker.center().x() < m_strip->layerCenter(2).x());
+        QVERIFY(m_strip->insertedMarkerRect(2).isEmpty());
+        const auto fill = [&](int after) {
+            const QRectF r = m_strip->insertedMarkerRect(after);
+            return image.pixelColor((r.topLeft() + QPointF(2.5, 4.5)).toPoint());
+        };
+        QVERIFY2(fill(1).green() > 120 && fill(1).red() < 90, qPrintable(fill(1).name()));  // averaged: green
+        QVERIFY2(fill(3).blue() > 100 && fill(3).red() < 60, qPrintable(fill(3).name()));   // copied: teal
+        QVERIFY(m_strip->insertedToolTip(1).contains("mean of layers 1 and 2"));
+        QVERIFY(m_strip->insertedToolTip(3).contains("copy of layer 3"));
+        QVERIFY(m_strip->layerToolTip(1).contains("A new block follows it"));
+        QVERIFY(m_strip->legendText().isEmpty());  // no scores; the header's swatches say "dropped", "inserted"
+
+        QSignalSpy inserts(m_strip.get(), &LayerStrip::insertRequested);
+        QSignalSpy removals(m_strip.get(), &LayerStrip::removeInsertedRequested);
+        QSignalSpy sStrategy(m_strip.get(), &LayerStrip::sStrategyRequested);
+        const auto actionsOf = [&](int layer) {
+            std::unique_ptr<QMenu> menu(m_strip->contextMenuFor(layer));
+            QList<QAction *> list = menu->actions();
+            for (QAction *a : list)
+                a->setParent(m_strip.get());  // outlive the menu
+            return list;
+        };
+        // After layer 1: a block is there, so inserting is off and removing is offered.
+        const QList<QAction *> at1 = actionsOf(1);
+        QVERIFY(!at1[0]->isEnabled() && !at1[1]->isEnabled());
+        QVERIFY(at1[2]->text().contains("Remove"));
+        at1[2]->trigger();
+        QCOMPARE(removals.count(), 1);
+        QCOMPARE(removals.takeFirst().at(0).toInt(), 1);
+        // After the dropped layer 5: nothing can go there.
+        QVERIFY(!actionsOf(5)[0]->isEnabled());
+        // After layer 2: an averaged or a copied block.
+        const QList<QAction *> at2 = actionsOf(2);
+        at2[0]->trigger();
+        at2[1]->trigger();
+        QCOMPARE(inserts.count(), 2);
+        QCOMPARE(inserts[0].at(1).value<lc::BlockInit>(), lc::BlockInit::Average);
+        QCOMPARE(inserts[1].at(1).value<lc::BlockInit>(), lc::BlockInit::Copy);
+        at2.back()->trigger();
+        QCOMPARE(sStrategy.count(), 1);
+        // The Insert key: after the last selected layer.
+        m_strip->setSelectedLayers({2, 4});
+        m_strip->setFocus();
+        QTest::keyClick(m_strip.get(), Qt::Key_Insert);
+        QCOMPARE(inserts.count(), 3);
+        QCOMPARE(inserts[2].at(0).toInt(), 4);
     }
 
     void manyLayers()

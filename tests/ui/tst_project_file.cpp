@@ -39,6 +39,7 @@ Project sampleProject(const QString &dir)
     p.selection = {1, 2};
     p.plan = lc::PrunePlan::dropBlock(6, 1, 2);
     p.plan.distance = 0.375;
+    p.blocks = lc::BlockPlan::of(p.plan).withInsertions({3}, lc::BlockInit::Copy);
     p.lossBefore = {2.5, 100, 4};
     p.lossAfter = {3.125, 100, 4};
     p.heldOut = true;
@@ -251,6 +252,7 @@ private slots:
         QCOMPARE(q.plan.dropped(), (std::vector<int64_t>{1, 2}));
         QCOMPARE(q.plan.method, p.plan.method);
         QCOMPARE(q.plan.distance, p.plan.distance);
+        QCOMPARE(q.blocks, p.blocks);  // with the block inserted after 3, a copy
         QCOMPARE(q.lossAfter.loss, p.lossAfter.loss);
         QCOMPARE(q.lossBefore.sequences, p.lossBefore.sequences);
         QVERIFY(q.heldOut);
@@ -390,6 +392,10 @@ private slots:
             << QByteArray("{\"format\": 1, \"model\": {\"folder\": \"m\"}, \"prune\": {\"source_layers\": 3, "
                           "\"dropped\": [7], \"loss_before\": {}, \"loss_after\": {}}}")
             << "\"prune\" section";
+        QTest::newRow("bad blocks")
+            << QByteArray("{\"format\": 1, \"model\": {\"folder\": \"m\"}, \"blocks\": {\"source_layers\": 3, "
+                          "\"blocks\": [{\"source\": 0}, {\"source\": 2, \"inserted\": true}]}}")
+            << "\"blocks\" section";
         QTest::newRow("bad distances")
             << QByteArray("{\"format\": 1, \"model\": {\"folder\": \"m\"}, \"distances\": {\"num_layers\": \"x\"}}")
             << "\"distances\" section";

@@ -100,7 +100,8 @@ private slots:
         QCOMPARE(rowText(panel, "Layers dropped:"), QStringLiteral("—"));
         QCOMPARE(panel.prunedText(), QStringLiteral("—"));
         // Dropping 2–3: the model's rows say so, the selection's rows still describe the selection.
-        panel.setPruneResult(lc::PrunePlan::dropBlock(6, 2, 2), {}, {}, true);
+        const lc::PrunePlan dropped = lc::PrunePlan::dropBlock(6, 2, 2);
+        panel.setPruneResult(dropped, lc::BlockPlan::of(dropped), {}, {}, true);
         QVERIFY2(rowText(panel, "Layers dropped:").startsWith("2–3 (2 layer"),
                  qPrintable(rowText(panel, "Layers dropped:")));
         QCOMPARE(panel.prunedText(), rowText(panel, "Layers dropped:"));
@@ -110,8 +111,12 @@ private slots:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         saveScreenshot(&panel, QStringLiteral("selection_panel"));
+        // A new block after 1 of the pruned model: the running row says so; the loss still waits for data.
+        panel.setPruneResult(dropped, lc::BlockPlan::of(dropped).withInsertions({1}, lc::BlockInit::Average), {}, {},
+                             true);
+        QCOMPARE(panel.runningText(), QStringLiteral("4 of 6 layers\nand 1 new block(s), after layer(s) 1"));
         // Restored: nothing dropped.
-        panel.setPruneResult(lc::PrunePlan::keepAll(6), {}, {}, true);
+        panel.setPruneResult(lc::PrunePlan::keepAll(6), lc::BlockPlan::of(lc::PrunePlan::keepAll(6)), {}, {}, true);
         QCOMPARE(panel.prunedText(), QStringLiteral("none"));
         QCOMPARE(panel.runningText(), QStringLiteral("all 6 layers"));
     }

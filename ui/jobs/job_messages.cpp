@@ -21,10 +21,12 @@ JobMessages::JobMessages(const lc::Session *session, QObject *parent) : QObject(
             emit message(tr("Model loaded in %1 s.").arg(QLocale().toString(m_session->jobSeconds(), 'f', 1)), 5000);
         } else if (kind == lc::JobKind::Prune && !m_session->isRestoring()) {
             const lc::PrunePlan &plan = m_session->plan();
-            emit message(plan.prunesAnything()
-                             ? tr("Running %1 of %2 layers.").arg(plan.kept.size()).arg(plan.sourceLayers)
-                             : tr("Running all %1 layers.").arg(plan.sourceLayers),
-                         5000);
+            QString text = plan.prunesAnything()
+                               ? tr("Running %1 of %2 layers.").arg(plan.kept.size()).arg(plan.sourceLayers)
+                               : tr("Running all %1 layers.").arg(plan.sourceLayers);
+            if (const auto added = static_cast<int>(m_session->blocks().insertedAfter().size()); added > 0)
+                text += QLatin1Char(' ') + tr("%n new block(s) inserted.", nullptr, added);
+            emit message(text, 5000);
         }
     });
     connect(session, &lc::Session::restoreNotice, this, [this](lc::RestoreNotice notice, const QString &file) {

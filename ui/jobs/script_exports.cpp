@@ -64,6 +64,10 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
         }
         case lc::JobKind::Prune:
         case lc::JobKind::Export: {
+            if (s.blocks().insertsAnything()) {  // the model with its new blocks: expand writes it
+                const std::string target = name + "-expanded-" + std::to_string(s.blocks().size());
+                return {QString::fromStdString(lc::expandCommand(model, s.blocks(), {}, target)), std::nullopt};
+            }
             const auto p = plan();
             if (p.refusal)
                 return refusedBy(p.refusal);
@@ -74,7 +78,7 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
             const auto request = JobRequests::healing(*m_docks.healing);
             if (request.refusal)
                 return refusedBy(request.refusal);
-            return {QString::fromStdString(lc::healCommand(model, s.loadOptions(), request.settings, s.plan())),
+            return {QString::fromStdString(lc::healCommand(model, s.loadOptions(), request.settings, s.blocks())),
                     std::nullopt};
         }
         case lc::JobKind::ExportHealed:
@@ -86,7 +90,7 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
                 if (kind == lc::JobKind::ExportHealed)
                     return {{}, Refusal{tr("Heal the model first."), QString()}};
                 return {QString::fromStdString(
-                            lc::evalCommand(model, s.loadOptions(), request.settings, s.plan(), name + "-eval.json")),
+                            lc::evalCommand(model, s.loadOptions(), request.settings, s.blocks(), name + "-eval.json")),
                         std::nullopt};
             }
             // The CLI attaches no adapters: the healed model is the run again with --merge, evaluated from
@@ -97,11 +101,11 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
                         Refusal{tr("This healing run has no layercut-cli command."),
                                 tr("It saved nothing: set an output folder in the Healing dock and heal again.")}};
             const lc::ExportOptions merge;
-            std::string command = lc::healCommand(model, s.loadOptions(), run, s.plan(), &merge);
+            std::string command = lc::healCommand(model, s.loadOptions(), run, s.blocks(), &merge);
             if (kind == lc::JobKind::Evaluate)
-                command += " && " + lc::evalCommand(run.outputDir / "merged", s.loadOptions(), request.settings,
-                                                    lc::PrunePlan::keepAll(static_cast<int64_t>(s.plan().kept.size())),
-                                                    name + "-healed-eval.json");
+                command +=
+                    " && " + lc::evalCommand(run.outputDir / "merged", s.loadOptions(), request.settings,
+                                             lc::PrunePlan::keepAll(s.blocks().size()), name + "-healed-eval.json");
             return {QString::fromStdString(command), std::nullopt};
         }
         case lc::JobKind::Sweep:

@@ -111,8 +111,9 @@ HealingPanel::HealingPanel(QWidget *parent) : QWidget(parent)
                           Qt::ToolTipRole);
     m_method->setItemData(3, tr("Train every weight, embeddings included: needs the most memory"), Qt::ToolTipRole);
     m_method->setItemData(4,
-                          tr("Train only the blocks an expansion inserted (the model folder's layercut.json lists "
-                             "them, as layercut-cli expand writes it), at full rank; everything else stays frozen"),
+                          tr("Train only the new blocks, at full rank, with everything else frozen: those inserted "
+                             "on the layer strip (right-click a layer), else those an expansion inserted (the model "
+                             "folder's layercut.json lists them, as layercut-cli expand writes it)"),
                           Qt::ToolTipRole);
     form->addRow(tr("Train:"), m_method);
     m_targets = new QComboBox(this);

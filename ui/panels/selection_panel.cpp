@@ -71,28 +71,34 @@ void SelectionPanel::setActions(QAction *drop, QAction *restore, QAction *export
     m_buttons->addStretch(1);
 }
 
-void SelectionPanel::setPruneResult(const lc::PrunePlan &plan, const lc::LossResult &before,
-                                    const lc::LossResult &after, bool heldOut)
+void SelectionPanel::setPruneResult(const lc::PrunePlan &plan, const lc::BlockPlan &blocks,
+                                    const lc::LossResult &before, const lc::LossResult &after, bool heldOut)
 {
     const int L = static_cast<int>(plan.sourceLayers), K = static_cast<int>(plan.kept.size());
-    const std::vector<int64_t> dropped = plan.dropped();
-    m_running->setText(plan.prunesAnything() ? tr("%1 of %2 layers").arg(K).arg(L) : tr("all %1 layers").arg(L));
+    const std::vector<int64_t> dropped = plan.dropped(), inserted = blocks.insertedAfter();
+    QString running = plan.prunesAnything() ? tr("%1 of %2 layers").arg(K).arg(L) : tr("all %1 layers").arg(L);
+    if (!inserted.empty())
+        running +=
+            QLatin1Char('\n') + tr("and %n new block(s), after layer(s) %1", nullptr, static_cast<int>(inserted.size()))
+                                    .arg(rangesText(inserted));
+    m_running->setText(running);
     m_pruned->setText(plan.prunesAnything()
                           ? tr("%1 (%n layer(s))", nullptr, static_cast<int>(dropped.size())).arg(rangesText(dropped))
                           : tr("none"));
+    const bool changes = plan.prunesAnything() || !inserted.empty();
     if (before.tokens == 0) {
-        m_loss->setText(plan.prunesAnything() ? tr("choose analysis data to check the loss") : QStringLiteral("—"));
+        m_loss->setText(changes ? tr("choose analysis data to check the loss") : QStringLiteral("—"));
         return;
     }
     const auto loss = [](const lc::LossResult &r) {
         return tr("%1 (perplexity %2)")
             .arg(QLocale().toString(r.loss, 'f', 3), QLocale().toString(r.perplexity(), 'f', 1));
     };
-    QString text = plan.prunesAnything() ? tr("before %1, after %2: %3%4")
-                                               .arg(loss(before), loss(after),
-                                                    after.loss >= before.loss ? QStringLiteral("+") : QString(),
-                                                    QLocale().toString(after.loss - before.loss, 'f', 3))
-                                         : loss(before);
+    QString text =
+        changes ? tr("before %1, after %2: %3%4")
+                      .arg(loss(before), loss(after), after.loss >= before.loss ? QStringLiteral("+") : QString(),
+                           QLocale().toString(after.loss - before.loss, 'f', 3))
+                : loss(before);
     text += QLatin1Char('\n') +
             tr("%n held-out sequence(s), %1 tokens", nullptr, static_cast<int>(before.sequences)).arg(before.tokens);
     if (!heldOut)

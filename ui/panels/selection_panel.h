@@ -35,8 +35,8 @@ public:
     /** Buttons for the window's prune actions, under the selection. */
     void setActions(QAction *drop, QAction *restore, QAction *exportModel);
     /** The plan now applied and its quick check (before/after tokens == 0: no data to check with). */
-    void setPruneResult(const lc::PrunePlan &plan, const lc::LossResult &before, const lc::LossResult &after,
-                        bool heldOut);
+    void setPruneResult(const lc::PrunePlan &plan, const lc::BlockPlan &blocks, const lc::LossResult &before,
+                        const lc::LossResult &after, bool heldOut);
     /** The selected layers, which a drop would remove: "1, 3–4 (3 layers)". */
     QString droppedText() const;
     /** The layers that would remain after dropping the selection: "0, 2, 5 (3 layers)". */

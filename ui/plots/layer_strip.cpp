@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QContextMenuEvent>
 #include <QHelpEvent>
+#include <QKeyEvent>
 #include <QLinearGradient>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -23,6 +26,8 @@ constexpr double kBarHeight = 5;      // the selection bar under the boxes
 const QColor kSelectedFill(0xe0, 0x45, 0x3a);
 const QColor kSelectedOutline(0x9b, 0x1c, 0x13);
 const QColor kUnscoredFill(0x5e, 0xc4, 0xe8);
+const QColor kAveragedFill(0x2e, 0x9d, 0x5b);  // an inserted block, mean of its neighbours (SLayer)
+const QColor kCopiedFill(0x1f, 0x7a, 0x8c);    // an inserted block, copy of the layer before (LLaMA Pro)
 
 /** The shade of a score at `t` in [0, 1] of the range shown: lighter and paler low, darker and bluer high. */
 QColor scoreColor(double t)
@@ -50,6 +55,7 @@ LayerStrip::LayerStrip(QWidget *parent) : QWidget(parent)
 {
     setMouseTracking(false);
     setAttribute(Qt::WA_Hover, false);
+    setFocusPolicy(Qt::ClickFocus);  // the Insert key
 }
 
 void LayerStrip::setLayerCount(int count)
@@ -112,6 +118,117 @@ void LayerStrip::setDropped(const std::vector<int64_t> &layers)
 {
     m_dropped = layers;
     update();
+}
+
+void LayerStrip::setInserted(const std::vector<lc::PlannedBlock> &inserted)
+{
+    m_inserted = inserted;
+    update();
+}
+
+const lc::PlannedBlock *LayerStrip::insertedAfter(int after) const
+{
+    for (const lc::PlannedBlock &b : m_inserted)
+        if (b.source == after)
+            return &b;
+    return nullptr;
+}
+
+QRectF LayerStrip::insertedMarkerRect(int after) const
+{
+    if (!insertedAfter(after) || after < 0 || after >= m_count)
+        return {};
+    // On the boundary after the layer's box (inside the strip after the last one), narrower than a box.
+    const QRectF box = boxRect(after);
+    const double w = std::clamp(box.width() * 0.45, 7.0, 14.0), h = box.height() * 0.8;
+    const double x = std::min(box.right() + 0.5 - w / 2, static_cast<double>(width()) - w - 1);
+    return {x, box.center().y() - h / 2, w, h};
+}
+
+int LayerStrip::markerAt(const QPoint &pos) const
+{
+    for (const lc::PlannedBlock &b : m_inserted)
+        if (insertedMarkerRect(static_cast<int>(b.source)).adjusted(-1, -1, 1, 1).contains(pos))
+            return static_cast<int>(b.source);
+    return -1;
+}
+
+QString LayerStrip::insertedToolTip(int after) const
+{
+    const lc::PlannedBlock *b = insertedAfter(after);
+    if (!b)
+        return {};
+    const QString how =
+        b->init == lc::BlockInit::Copy
+            ? tr("a copy of layer %1 (LLaMA Pro)").arg(after)
+            : (after + 1 < m_count ? tr("the mean of layers %1 and %2 (Llama SLayer)").arg(after).arg(after + 1)
+                                   : tr("a copy of layer %1, the last (Llama SLayer's mean)").arg(after));
+    return tr("New block after layer %1\nStarts as %2, with o_proj and down_proj zero: the identity until "
+              "trained (Healing: Inserted blocks only)")
+        .arg(after)
+        .arg(how);
+}
+
+QMenu *LayerStrip::contextMenuFor(int index)
+{
+    auto *menu = new QMenu(this);
+    if (index >= 0 && index < m_count) {
+        const bool free = !insertedAfter(index) && !isDropped(index);
+        QAction *average = menu->addAction(tr("Insert Averaged Block After Layer %1").arg(index));
+        average->setToolTip(tr("Llama SLayer: every tensor the mean of this layer and the next"));
+        average->setEnabled(free);
+        connect(average, &QAction::triggered, this,
+                [this, index] { emit insertRequested(index, lc::BlockInit::Average); });
+        QAction *copy = menu->addAction(tr("Insert Copied Block After Layer %1").arg(index));
+        copy->setToolTip(tr("LLaMA Pro: a copy of this layer"));
+        copy->setEnabled(free);
+        connect(copy, &QAction::triggered, this, [this, index] { emit insertRequested(index, lc::BlockInit::Copy); });
+        if (insertedAfter(index)) {
+            QAction *remove = menu->addAction(tr("Remove the Block Inserted After Layer %1").arg(index));
+            connect(remove, &QAction::triggered, this, [this, index] { emit removeInsertedRequested(index); });
+        }
+        menu->addSeparator();
+    }
+    QAction *s = menu->addAction(tr("Apply Llama SLayer's S Strategy"));
+    s->setToolTip(tr("New averaged blocks after layers 1, 3, …, L/2 − 1, and the last 2 layers dropped"));
+    s->setEnabled(m_count >= 4);
+    connect(s, &QAction::triggered, this, &LayerStrip::sStrategyRequested);
+    return menu;
+}
+
+void LayerStrip::contextMenuEvent(QContextMenuEvent *event)
+{
+    const int marker = markerAt(event->pos());
+    QMenu *menu = contextMenuFor(marker >= 0 ? marker : boxAt(event->pos()));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(event->globalPos());
+}
+
+void LayerStrip::keyPressEvent(QKeyEvent *event)
+{
+    // Insert: a new (averaged) block after the last selected layer.
+    if (event->key() == Qt::Key_Insert && selectedLast() >= 0 && !insertedAfter(selectedLast()) &&
+        !isDropped(selectedLast())) {
+        emit insertRequested(selectedLast(), lc::BlockInit::Average);
+        return;
+    }
+    QWidget::keyPressEvent(event);
+}
+
+void LayerStrip::paintInserted(QPainter &p)
+{
+    for (const lc::PlannedBlock &b : m_inserted) {
+        const QRectF r = insertedMarkerRect(static_cast<int>(b.source));
+        if (r.isEmpty())
+            continue;
+        p.setPen(QPen(Qt::white, 1.5));
+        p.setBrush(b.init == lc::BlockInit::Copy ? kCopiedFill : kAveragedFill);
+        p.drawRoundedRect(r, 2.5, 2.5);
+        const QPointF c = r.center();
+        const double arm = std::min(r.width(), r.height()) * 0.28;
+        p.drawLine(c - QPointF(arm, 0), c + QPointF(arm, 0));
+        p.drawLine(c - QPointF(0, arm), c + QPointF(0, arm));
+    }
 }
 
 QRectF LayerStrip::boxRect(int index) const
@@ -181,6 +298,8 @@ QString LayerStrip::layerToolTip(int index) const
         lines << tr("Dropped from the model");
     else
         lines << tr("Not selected");
+    if (insertedAfter(index))
+        lines << tr("A new block follows it");
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -188,11 +307,14 @@ bool LayerStrip::event(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip) {
         auto *help = static_cast<QHelpEvent *>(event);
-        if (const int i = boxAt(help->pos()); i >= 0) {
+        if (const int m = markerAt(help->pos()); m >= 0) {
+            QToolTip::showText(help->globalPos(), insertedToolTip(m), this, insertedMarkerRect(m).toAlignedRect());
+        } else if (const int i = boxAt(help->pos()); i >= 0) {
             QToolTip::showText(help->globalPos(), layerToolTip(i), this, boxRect(i).toAlignedRect());
         } else {
             const QString hint = tr("Click or drag to select layers; Ctrl-click adds or removes a layer, "
-                                    "Shift-click extends the selection from the last layer clicked.");
+                                    "Shift-click extends the selection from the last layer clicked. Right-click "
+                                    "a layer to insert a new block after it.");
             const QString legend = legendText();
             QToolTip::showText(help->globalPos(), legend.isEmpty() ? hint : legend + QLatin1Char('\n') + hint, this);
         }
@@ -206,13 +328,15 @@ void LayerStrip::paintLegend(QPainter &p, const QRectF &area)
     // Right-aligned on the header line: "Block Influence  low [gradient] high", and the dropped marker.
     const QFontMetricsF fm(p.font());
     const QString title = tr("Block Influence:");
-    const QString low = tr("low"), high = tr("high"), droppedLabel = tr("dropped");
+    const QString low = tr("low"), high = tr("high"), droppedLabel = tr("dropped"), insertedLabel = tr("inserted");
     const double gradientWidth = 56, gap = 4, swatch = 10;
     double needed =
         fm.horizontalAdvance(title) + fm.horizontalAdvance(low) + fm.horizontalAdvance(high) + gradientWidth + 4 * gap;
-    const bool withDropped = !m_dropped.empty();
+    const bool withDropped = !m_dropped.empty(), withInserted = !m_inserted.empty();
     if (withDropped)
         needed += 3 * gap + swatch + fm.horizontalAdvance(droppedLabel);
+    if (withInserted)
+        needed += 3 * gap + swatch + fm.horizontalAdvance(insertedLabel);
     if (needed > area.width())
         return;  // too narrow: the tooltips still say it
     double x = area.right() - needed;
@@ -247,6 +371,14 @@ void LayerStrip::paintLegend(QPainter &p, const QRectF &area)
         x += swatch + gap;
         text(droppedLabel);
     }
+    if (withInserted) {
+        x += 2 * gap;
+        p.setPen(Qt::NoPen);
+        p.setBrush(kAveragedFill);
+        p.drawRoundedRect(QRectF(x, cy - swatch / 2, swatch, swatch), 2, 2);
+        x += swatch + gap;
+        text(insertedLabel);
+    }
 }
 
 void LayerStrip::paintEvent(QPaintEvent *)
@@ -257,7 +389,7 @@ void LayerStrip::paintEvent(QPaintEvent *)
     const QString title = headerText();
     p.setPen(palette().color(QPalette::WindowText));
     p.drawText(header, Qt::AlignLeft | Qt::AlignVCenter, title);
-    if (!m_scores.empty() || !m_dropped.empty()) {
+    if (!m_scores.empty() || !m_dropped.empty() || !m_inserted.empty()) {
         const double used = QFontMetricsF(p.font()).horizontalAdvance(title) + 16;
         paintLegend(p, header.adjusted(used, 0, -2, 0));
     }
@@ -306,6 +438,7 @@ void LayerStrip::paintEvent(QPaintEvent *)
         p.setBrush(kSelectedOutline);
         p.drawRoundedRect(QRectF(run.left(), run.bottom() + 2, run.width(), kBarHeight - 1), 1.5, 1.5);
     }
+    paintInserted(p);
 }
 
 void LayerStrip::updateDrag(int layer)

@@ -169,6 +169,8 @@ void write(const QString &path, const Project &p)
                       {"held_out", p.heldOut}};
     else
         j["prune"] = nullptr;
+    if (p.blocks.insertsAnything())  // new blocks among the kept layers
+        j["blocks"] = {{"source_layers", p.blocks.sourceLayers}, {"blocks", p.blocks.blocksJson()}};
     Json runs = Json::array();
     for (const ProjectHealingRun &run : p.healingRuns)
         runs.push_back(runToJson(run, [&dir](const QString &s) { return storedPath(s, dir); }));
@@ -253,6 +255,12 @@ Project read(const QString &path)
         p.lossBefore = lc::lossFromJson(pr.at("loss_before"));
         p.lossAfter = lc::lossFromJson(pr.at("loss_after"));
         p.heldOut = pr.value("held_out", false);
+    });
+    section(path, "blocks", [&] {
+        if (!j.contains("blocks") || j["blocks"].is_null())
+            return;
+        const nlohmann::json &b = j["blocks"];
+        p.blocks = lc::BlockPlan::fromBlocksJson(b.at("source_layers").get<int64_t>(), b.at("blocks"), "blocks");
     });
     section(path, "healing_runs", [&] {
         for (const nlohmann::json &r : j.value("healing_runs", nlohmann::json::array()))

@@ -134,6 +134,7 @@ QString GenerationView::columnTitle(lc::ModelVariant variant) const
 {
     const qint64 all = m_session->modelInfo().config.numLayers;
     const auto kept = static_cast<qint64>(m_session->plan().kept.size());
+    const auto added = static_cast<int>(m_session->blocks().insertedAfter().size());
     // QLoRA quantised the kept layers for healing: the columns without adapters run that NF4 base.
     const bool nf4Base = m_session->isHealed() && !m_session->healingRuns().empty() &&
                          m_session->healingRuns().back().config.quantization == lc::BaseQuantization::Nf4;
@@ -142,9 +143,14 @@ QString GenerationView::columnTitle(lc::ModelVariant variant) const
         return nf4Base ? tr("Original (%1 layers, the kept ones as healing's NF4 base)").arg(all)
                        : tr("Original (%1 layers)").arg(all);
     case lc::ModelVariant::Pruned:
+        if (added > 0)  // new blocks, untrained: the identity
+            return tr("Pruned (%1 of %2 layers, %n new block(s) untrained)", nullptr, added).arg(kept).arg(all);
         return nf4Base ? tr("Pruned (%1 of %2 layers, healing's NF4 base)").arg(kept).arg(all)
                        : tr("Pruned (%1 of %2 layers)").arg(kept).arg(all);
-    case lc::ModelVariant::Healed: return tr("Healed (%1 of %2 layers)").arg(kept).arg(all);
+    case lc::ModelVariant::Healed:
+        if (added > 0)
+            return tr("Healed (%1 of %2 layers, %n new block(s))", nullptr, added).arg(kept).arg(all);
+        return tr("Healed (%1 of %2 layers)").arg(kept).arg(all);
     }
     return {};
 }
@@ -152,8 +158,7 @@ QString GenerationView::columnTitle(lc::ModelVariant variant) const
 void GenerationView::showAvailability()
 {
     const bool model = m_session->hasModel();
-    const bool pruned =
-        model && m_session->plan().kept.size() < static_cast<size_t>(m_session->modelInfo().config.numLayers);
+    const bool pruned = model && m_session->changesModel();
     const std::array<bool, 3> available = {model, pruned || m_session->isHealed(), m_session->isHealed()};
     for (size_t i = 0; i < 3; ++i) {
         m_use[i]->setEnabled(available[i]);

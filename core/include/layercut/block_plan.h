@@ -25,6 +25,12 @@ enum class BlockInit {
 std::string blockInitName(BlockInit init);
 BlockInit parseBlockInit(const std::string &name);
 
+/**
+ * True for the tensors of an inserted block that start as zeros ("self_attn.o_proj.*", "mlp.down_proj.*": the
+ * name after "model.layers.{i}."), so that each residual branch adds nothing and the block is the identity.
+ */
+bool zeroedInInsertedBlock(const std::string &tensorName);
+
 /** One block of a model made from a checkpoint. */
 struct PlannedBlock
 {
@@ -32,7 +38,11 @@ struct PlannedBlock
     bool inserted = false;  // a new block
     BlockInit init = BlockInit::Average;
 
-    bool operator==(const PlannedBlock &) const = default;
+    /** The same block: an original's init means nothing, so only inserted blocks compare it. */
+    bool operator==(const PlannedBlock &o) const
+    {
+        return source == o.source && inserted == o.inserted && (!inserted || init == o.init);
+    }
 };
 
 /**
@@ -54,6 +64,11 @@ struct BlockPlan
      */
     static BlockPlan expand(int64_t sourceLayers, const std::vector<int64_t> &after, BlockInit init,
                             int64_t dropLast = 0);
+    /**
+     * This plan with a new block after each of `after` (kept originals, none twice, none with a block inserted
+     * after it already). Throws lc::Error naming the index otherwise.
+     */
+    BlockPlan withInsertions(const std::vector<int64_t> &after, BlockInit init) const;
     /** Llama SLayer's S strategy: averaged blocks after 1, 3, …, L/2 − 1 (the first half), the last 2 dropped. */
     static BlockPlan sStrategy(int64_t sourceLayers);
     /** The original blocks after which SLayer's S strategy inserts: 1, 3, …, L/2 − 1. */
@@ -71,11 +86,28 @@ struct BlockPlan
     /** The PrunePlan of the original blocks kept (meaningful for a plan that inserts nothing). */
     PrunePlan prunePlan() const;
 
+    /**
+     * The model a session holds in memory for this plan: every original block, each followed by the blocks this
+     * plan inserts after it. The plan runs the blocks of its layout at layoutIndices(), so dropping or restoring
+     * an original never rebuilds an inserted block, and a block's name in memory ("model.layers.{k}.…", what
+     * healing trains and an export's TensorReplacer is asked for) is its layout index. Without insertions the
+     * layout is the checkpoint and the indices are the kept originals.
+     */
+    BlockPlan layout() const;
+    /** Each block's index in layout(). */
+    std::vector<int64_t> layoutIndices() const;
+    /** The blocks of layout() that `layoutIndices` name (ascending), as a plan; throws lc::Error for an index outside it. */
+    BlockPlan pickFromLayout(const std::vector<int64_t> &layoutIndices) const;
+
     /** Throws lc::Error unless the blocks are as described above. */
     void validate() const;
 
     /** [{"source": i, "inserted": false}, {"source": i, "inserted": true, "init": "average"}, …] */
     nlohmann::ordered_json blocksJson() const;
+    /** The plan blocksJson() wrote, for a checkpoint of `sourceLayers`; throws lc::Error naming `where`. */
+    static BlockPlan fromBlocksJson(int64_t sourceLayers, const nlohmann::json &blocks, const std::string &where);
+
+    bool operator==(const BlockPlan &) const = default;
 };
 
 }  // namespace lc

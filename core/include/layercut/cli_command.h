@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "layercut/block_plan.h"
 #include "layercut/evaluation.h"
 #include "layercut/healing.h"
 #include "layercut/model_export.h"
@@ -53,6 +54,9 @@ std::string pruneCommand(const std::filesystem::path &model, const PrunePlan &pl
  */
 std::string healCommand(const std::filesystem::path &model, const LoadOptions &load, const HealingConfig &config,
                         const PrunePlan &plan, const ExportOptions *merge = nullptr);
+/** The same with blocks inserted in memory (--insert-after, --init); one initialisation for all of them. */
+std::string healCommand(const std::filesystem::path &model, const LoadOptions &load, const HealingConfig &config,
+                        const BlockPlan &plan, const ExportOptions *merge = nullptr);
 
 /**
  * `layercut-cli eval`: `options` on `model` with `plan`'s layers dropped, the result written to `out`. A
@@ -63,6 +67,15 @@ std::string healCommand(const std::filesystem::path &model, const LoadOptions &l
  */
 std::string evalCommand(const std::filesystem::path &model, const LoadOptions &load, const EvalOptions &options,
                         const PrunePlan &plan, const std::filesystem::path &out);
+std::string evalCommand(const std::filesystem::path &model, const LoadOptions &load, const EvalOptions &options,
+                        const BlockPlan &plan, const std::filesystem::path &out);
+
+/**
+ * `layercut-cli expand`: `plan`'s blocks written to `target`. Only what expand's options say: new blocks of
+ * one initialisation, and the last K originals dropped (anything else throws).
+ */
+std::string expandCommand(const std::filesystem::path &model, const BlockPlan &plan, const ExportOptions &options,
+                          const std::filesystem::path &target);
 
 /**
  * `layercut-cli sweep`: the sweep or importance scan (options.perLayer) `options` on `model`, resumed from

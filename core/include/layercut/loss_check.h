@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "layercut/block_plan.h"
 #include "layercut/model_session.h"
 #include "layercut/progress.h"
 #include "layercut/prune_plan.h"
@@ -33,10 +34,11 @@ public:
     };
 
     /**
-     * Applies `plan` to `session` and measures. Throws lc::Cancelled when `stop` fires and lc::Error for bad
+     * Applies `plan` to `session` and measures; `before` is every block the plan's layout holds (the
+     * checkpoint's, and any inserted ones). Throws lc::Cancelled when `stop` fires and lc::Error for bad
      * data; then the session keeps the plan it had before.
      */
-    Result run(ModelSession &session, const PrunePlan &plan, const std::filesystem::path &data,
+    Result run(ModelSession &session, const BlockPlan &plan, const std::filesystem::path &data,
                const DatasetOptions &analysis, int64_t lossSamples, int64_t batchSize, const ProgressFn &progress = {},
                std::stop_token stop = {});
     void reset() { m_key.clear(); }

@@ -22,9 +22,10 @@ namespace lc {
 struct TensorEntry;
 
 /**
- * Computes a tensor of the export instead of copying it: called with the tensor's name in the source
- * checkpoint, its entry there and the dtype to write; returns the bytes (same shape, that dtype), or
- * nullopt to copy the checkpoint's tensor as usual. Used to write healed weights.
+ * Computes a tensor of the export instead of copying it: called with the tensor's name in a session running
+ * the plan (blocks numbered by BlockPlan::layout(): the checkpoint's numbers when nothing is inserted), the
+ * checkpoint entry it comes from (for an inserted block, its source block's) and the dtype to write; returns
+ * the bytes (same shape, that dtype), or nullopt to write the tensor as usual. Used to write healed weights.
  */
 using TensorReplacer = std::function<std::optional<std::vector<std::byte>>(
     const std::string &sourceName, const TensorEntry &entry, const std::string &dtype)>;

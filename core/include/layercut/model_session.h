@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "layercut/block_plan.h"
 #include "layercut/document_ids.h"
 #include "layercut/dtype.h"
 #include "layercut/model_config.h"
@@ -132,12 +133,26 @@ public:
     /**
      * Runs only `plan.kept` from now on, without reloading: forward passes and losses see the pruned
      * model. The dropped layers stay in memory, so another plan (or PrunePlan::keepAll) applies at once.
-     * Distance analysis always measures every layer of the source. Throws lc::Error for a plan made for
-     * a different number of layers.
+     * Distance analysis measures every block in memory. Throws lc::Error for a plan made for a different
+     * number of layers. The same as applyBlockPlan(BlockPlan::of(plan)): blocks inserted before go.
      */
     void applyPrunePlan(const PrunePlan &plan);
-    /** The plan in force (keepAll after load). */
+    /**
+     * Runs `plan`'s blocks from now on: the checkpoint's blocks it keeps, and new ones inserted among them
+     * (LLaMA Pro, Llama SLayer), built in memory from the loaded weights, exactly the identity until trained.
+     * The model in memory is the plan's layout (BlockPlan::layout(): every original block, each followed by
+     * those inserted after it); changing which originals run never rebuilds an inserted block, so what it
+     * learnt stays. Throws lc::Error for a plan of another model or an invalid one, and for a plan that
+     * inserts or removes blocks once the model is healed.
+     */
+    void applyBlockPlan(const BlockPlan &plan);
+    /**
+     * The blocks that run, numbered by their place in memory (blockPlan().layout()): without insertions,
+     * the checkpoint's numbers. keepAll after load.
+     */
     const PrunePlan &prunePlan() const;
+    /** The plan in force in the checkpoint's terms. */
+    const BlockPlan &blockPlan() const;
 
     /**
      * The language-model loss of the model as it is now (pruned or not) on `sequences`, in batches of

@@ -67,7 +67,7 @@ void measureStreamed(ModelSession::Impl &impl, const std::vector<std::vector<std
                      std::stop_token stop)
 {
     const LlamaModel &model = *impl.model;
-    const std::vector<DecoderLayerWeights> &layers = model.allLayers();
+    const std::vector<DecoderLayerWeights> layers = model.checkpointLayers();
     const auto L = static_cast<int64_t>(layers.size());
     const int64_t H = model.config().hiddenSize;
     struct Pass
@@ -216,9 +216,9 @@ try {
     if (!impl.model)
         throw Error("no model is loaded");
     const LlamaModel &model = *impl.model;
-    // Always the source model's layers, pruned or not: the heatmap describes the checkpoint, and a prune
-    // plan refers to its layer numbers.
-    const int64_t L = static_cast<int64_t>(model.allLayers().size()), S = L + 1;
+    // Always the source model's layers, pruned or not, without inserted blocks: the heatmap describes the
+    // checkpoint, and a plan refers to its layer numbers.
+    const int64_t L = impl.info.config.numLayers, S = L + 1;
     LayerDistanceAccumulator accumulator(L);
     int64_t done = 0;
     const auto total = static_cast<int64_t>(sequences.size());

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "layercut/checkpoint.h"
 #include "layercut/error.h"
 #include "layercut/json_file.h"
 #include "layercut/tokenizer.h"
@@ -363,10 +364,20 @@ GenerationRun generateAs(ModelSession &session, ModelVariant variant, const std:
     ModelSession::Impl &impl = SessionInternals::of(session);
     if (!impl.model || variant == ModelVariant::Healed)
         return generateText(session, sharedPrefix, prompts, options, step, progress, stop);
-    if (impl.healing && !impl.healing->trained.empty())
+    LlamaModel &model = *impl.model;
+    // Weights trained in place are gone as they were, unless only inserted blocks trained and the checkpoint's
+    // blocks alone (the original) are asked for.
+    const auto onlyInsertedTrained = [&] {
+        for (const TrainedWeight &w : impl.healing->trained) {
+            const auto layer = splitLayerTensorName(w.name);
+            if (!layer || !model.allLayers()[static_cast<size_t>(layer->layer)].inserted)
+                return false;
+        }
+        return true;
+    };
+    if (impl.healing && !impl.healing->trained.empty() && !(variant == ModelVariant::Original && onlyInsertedTrained()))
         throw Error("healing fine-tuned the weights themselves: the model before healing is no longer in memory "
                     "(open the model again to compare with it)");
-    LlamaModel &model = *impl.model;
     std::vector<DecoderLayerWeights> &layers = model.mutableLayers();
     // Adapters off (and, for the original, every layer on) for this run; the model comes back as it was.
     struct Restore
@@ -389,11 +400,12 @@ GenerationRun generateAs(ModelSession &session, ModelVariant variant, const std:
         restore.adapters.push_back(layer.lora);
         layer.lora = {};
     }
-    if (variant == ModelVariant::Original) {
-        std::vector<int64_t> all(layers.size());
-        for (size_t i = 0; i < all.size(); ++i)
-            all[i] = static_cast<int64_t>(i);
-        model.keepLayers(all);
+    if (variant == ModelVariant::Original) {  // every block of the checkpoint, none inserted
+        std::vector<int64_t> originals;
+        for (const DecoderLayerWeights &layer : layers)
+            if (!layer.inserted)
+                originals.push_back(layer.originalIndex);
+        model.keepLayers(originals);
     }
     model.refreshKeptLayers();
     return generateText(session, sharedPrefix, prompts, options, step, progress, stop);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "layercut/error.h"
@@ -105,6 +106,23 @@ void addPlan(Command &c, const PrunePlan &plan)
         c.option("--drop", std::to_string(dropped.front()) + ":" + std::to_string(dropped.back() + 1));
     else
         c.option("--layers", joined(dropped));
+}
+
+/** The blocks inserted after kept layers: --insert-after (or --after) LIST, and --init copy when they copy. */
+void addInsertions(Command &c, const BlockPlan &plan, const std::string &afterOption)
+{
+    if (!plan.insertsAnything())
+        return;
+    std::optional<BlockInit> init;
+    for (const PlannedBlock &b : plan.blocks)
+        if (b.inserted) {
+            if (init && *init != b.init)
+                noOption("New blocks of different initialisations in one plan");
+            init = b.init;
+        }
+    c.option(afterOption, joined(plan.insertedAfter()));
+    if (init == BlockInit::Copy)
+        c.option("--init", blockInitName(*init));
 }
 
 /** --samples, --max-length, --seed of a distance sample, where they differ from every command's defaults. */
@@ -245,6 +263,31 @@ std::string pruneCommand(const std::filesystem::path &model, const PrunePlan &pl
 std::string healCommand(const std::filesystem::path &model, const LoadOptions &load, const HealingConfig &config,
                         const PrunePlan &plan, const ExportOptions *merge)
 {
+    return healCommand(model, load, config, BlockPlan::of(plan), merge);
+}
+
+std::string expandCommand(const std::filesystem::path &model, const BlockPlan &plan, const ExportOptions &options,
+                          const std::filesystem::path &target)
+{
+    if (!plan.insertsAnything())
+        throw Error("the plan inserts no block: there is nothing to expand");
+    const std::vector<int64_t> dropped = plan.droppedOriginals();
+    if (!dropped.empty() && (dropped.back() != plan.sourceLayers - 1 ||
+                             dropped.back() - dropped.front() + 1 != static_cast<int64_t>(dropped.size())))
+        noOption("Dropping layers other than the last ones while inserting blocks in an export");
+    Command c("expand");
+    c.arg(model.string());
+    addInsertions(c, plan, "--after");
+    if (!dropped.empty())
+        c.option("--drop-last", number(static_cast<int64_t>(dropped.size())));
+    c.path("--out", target);
+    addExport(c, options);
+    return c.str();
+}
+
+std::string healCommand(const std::filesystem::path &model, const LoadOptions &load, const HealingConfig &config,
+                        const BlockPlan &plan, const ExportOptions *merge)
+{
     if (config.trainData.empty())
         throw Error("healing needs a training data file");
     const HealingConfig d;
@@ -252,7 +295,8 @@ std::string healCommand(const std::filesystem::path &model, const LoadOptions &l
     c.arg(model.string()).path("--data", config.trainData);
     if (!config.outputDir.empty())
         c.path("--out", config.outputDir);
-    addPlan(c, plan);
+    addPlan(c, plan.prunePlan());
+    addInsertions(c, plan, "--insert-after");
     addHealing(c, config, "--");
     c.option("--steps", number(config.steps))
         .changed("--eval-every", config.evalEvery, d.evalEvery)
@@ -301,12 +345,19 @@ void addBenchmarks(Command &c, const EvalOptions &o)
 std::string evalCommand(const std::filesystem::path &model, const LoadOptions &load, const EvalOptions &o,
                         const PrunePlan &plan, const std::filesystem::path &out)
 {
+    return evalCommand(model, load, o, BlockPlan::of(plan), out);
+}
+
+std::string evalCommand(const std::filesystem::path &model, const LoadOptions &load, const EvalOptions &o,
+                        const BlockPlan &plan, const std::filesystem::path &out)
+{
     if (o.excludeDocuments && !o.excludeDocuments->empty())
         noOption("Leaving given documents out of the loss");
     const EvalOptions d;
     Command c("eval");
     c.arg(model.string()).path("--out", out);
-    addPlan(c, plan);
+    addPlan(c, plan.prunePlan());
+    addInsertions(c, plan, "--insert-after");
     addBenchmarks(c, o);
     c.changed("--max-length", o.maxLength, d.maxLength)
         .changed("--batch-tokens", o.batchTokens, d.batchTokens)

@@ -204,6 +204,29 @@ void LlamaModel::keepLayers(const std::vector<int64_t> &originalIndices)
     m_weights.layers = std::move(kept);
 }
 
+void LlamaModel::setBlocks(std::vector<DecoderLayerWeights> blocks, ModelConfig config)
+{
+    for (size_t k = 0; k < blocks.size(); ++k)
+        if (blocks[k].originalIndex != static_cast<int64_t>(k))
+            throw Error("internal: block " + std::to_string(k) + " is numbered " +
+                        std::to_string(blocks[k].originalIndex));
+    if (config.numLayers != static_cast<int64_t>(blocks.size()))
+        throw Error("internal: a config of " + std::to_string(config.numLayers) + " layers for " +
+                    std::to_string(blocks.size()) + " blocks");
+    m_allLayers = std::move(blocks);
+    m_weights.layers = m_allLayers;
+    m_config = std::move(config);
+}
+
+std::vector<DecoderLayerWeights> LlamaModel::checkpointLayers() const
+{
+    std::vector<DecoderLayerWeights> layers;
+    for (const DecoderLayerWeights &layer : m_allLayers)
+        if (!layer.inserted)
+            layers.push_back(layer);
+    return layers;
+}
+
 void LlamaModel::refreshKeptLayers()
 {
     for (DecoderLayerWeights &kept : m_weights.layers)
@@ -587,7 +610,9 @@ at::Tensor LlamaModel::runBlock(const DecoderLayerWeights &layer, const at::Tens
 at::Tensor LlamaModel::forward(const at::Tensor &ids, const at::Tensor &mask, const StateVisitor &visit,
                                bool wantLogits, LayerSet which, std::stop_token stop) const
 {
-    const std::vector<DecoderLayerWeights> &layers = which == LayerSet::All ? m_allLayers : m_weights.layers;
+    std::vector<DecoderLayerWeights> checkpoint;
+    const std::vector<DecoderLayerWeights> &layers =
+        which == LayerSet::All ? (checkpoint = checkpointLayers()) : m_weights.layers;
     const BlockInputs inputs = blockInputs(mask, ids.size(0), ids.size(1));
     at::Tensor x = embed(ids);  // (B, T, H)
     for (size_t l = 0; l < layers.size(); ++l) {

@@ -16,7 +16,10 @@ namespace lc {
  */
 using StateVisitor = std::function<void(int64_t index, const at::Tensor &x)>;
 
-/** Which layers a forward pass runs: the kept ones (after pruning) or every layer of the source. */
+/**
+ * Which layers a forward pass runs: the kept ones (after pruning, with any inserted), or every layer of the
+ * source checkpoint and no inserted one (what distances describe).
+ */
 enum class LayerSet { Kept, All };
 
 /**
@@ -169,6 +172,13 @@ public:
     at::Tensor extend(const at::Tensor &ids, const at::Tensor &positions, const at::Tensor &keep, KvCache &cache,
                       std::stop_token stop = {}) const;
 
+    /**
+     * Makes `blocks` the model's blocks (every one kept) and `config` its config, whose per-layer lists follow
+     * them: the checkpoint's blocks with new ones among them (model/block_layout.h). Each block's originalIndex
+     * must be its place in `blocks`.
+     */
+    void setBlocks(std::vector<DecoderLayerWeights> blocks, ModelConfig config);
+
     /** Every layer's tensors, quantised weights and adapters, for healing to rewrite in place. */
     std::vector<DecoderLayerWeights> &mutableLayers() { return m_allLayers; }
     LlamaWeights &mutableWeights() { return m_weights; }
@@ -178,7 +188,9 @@ public:
     const ModelConfig &config() const { return m_config; }
     /** The weights with the kept layers only (all of them until keepLayers()). */
     const LlamaWeights &weights() const { return m_weights; }
-    /** Every layer of the source checkpoint, in order. */
+    /** The source checkpoint's blocks, in order, without inserted ones (shallow copies). */
+    std::vector<DecoderLayerWeights> checkpointLayers() const;
+    /** Every block in memory, in order: the source checkpoint's, and any inserted among them (setBlocks). */
     const std::vector<DecoderLayerWeights> &allLayers() const { return m_allLayers; }
     at::Device device() const { return m_weights.embedTokens.device(); }
     at::ScalarType dtype() const { return m_weights.embedTokens.scalar_type(); }

@@ -50,7 +50,8 @@ struct LoraAdapter
 
 struct DecoderLayerWeights
 {
-    int64_t originalIndex = 0;  // the layer's number in the source checkpoint (stays after pruning)
+    int64_t originalIndex = 0;  // the block's number in memory: the checkpoint's, or its BlockPlan::layout() index
+    bool inserted = false;      // a new block among the checkpoint's (BlockPlan), not one of them
     // attention
     at::Tensor inputNorm;     // [H]
     at::Tensor qProj, qBias;  // [nh*D, H], [nh*D] (bias optional)
@@ -93,6 +94,7 @@ const std::vector<LayerTensorSlot> &layerTensorSlots();
 
 /** Fuses q|k|v of every layer into one tensor and re-points the parts at views of it (already fused: kept). */
 void fuseProjections(struct LlamaWeights &weights);
+void fuseProjections(DecoderLayerWeights &layer);
 /** Points each projection of a block loaded from fused tensors (Phi-3) at its rows of them. */
 void splitFusedProjections(struct DecoderLayerWeights &layer, const ModelConfig &config);
 

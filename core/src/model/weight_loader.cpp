@@ -51,11 +51,15 @@ at::Tensor fuseRows(std::initializer_list<at::Tensor *> parts)
 
 void fuseProjections(LlamaWeights &weights)
 {
-    for (DecoderLayerWeights &l : weights.layers) {
-        if (!l.qkvProj.defined())
-            l.qkvProj = fuseRows({&l.qProj, &l.kProj, &l.vProj});
-        l.qkvBias = fuseRows({&l.qBias, &l.kBias, &l.vBias});
-    }
+    for (DecoderLayerWeights &l : weights.layers)
+        fuseProjections(l);
+}
+
+void fuseProjections(DecoderLayerWeights &l)
+{
+    if (!l.qkvProj.defined())
+        l.qkvProj = fuseRows({&l.qProj, &l.kProj, &l.vProj});
+    l.qkvBias = fuseRows({&l.qBias, &l.kBias, &l.vBias});
 }
 
 namespace {

@@ -22,6 +22,11 @@ BlockInit parseBlockInit(const std::string &name)
     throw Error("unknown initialisation '" + name + "' for a new block (copy or average)");
 }
 
+bool zeroedInInsertedBlock(const std::string &rest)
+{
+    return rest.rfind("self_attn.o_proj.", 0) == 0 || rest.rfind("mlp.down_proj.", 0) == 0;
+}
+
 BlockPlan BlockPlan::of(const PrunePlan &plan)
 {
     BlockPlan p;
@@ -57,6 +62,31 @@ BlockPlan BlockPlan::expand(int64_t L, const std::vector<int64_t> &after, BlockI
         p.blocks.push_back({i, false, init});
         if (positions.count(i))
             p.blocks.push_back({i, true, init});
+    }
+    return p;
+}
+
+BlockPlan BlockPlan::withInsertions(const std::vector<int64_t> &after, BlockInit init) const
+{
+    const std::vector<int64_t> kept = keptOriginals(), already = insertedAfter();
+    std::set<int64_t> positions;
+    for (const int64_t i : after) {
+        if (i < 0 || i >= sourceLayers)
+            throw Error("cannot insert a block after block " + std::to_string(i) + ": the model's blocks are 0–" +
+                        std::to_string(sourceLayers - 1));
+        if (!std::binary_search(kept.begin(), kept.end(), i))
+            throw Error("cannot insert a block after block " + std::to_string(i) + ": it is dropped");
+        if (std::find(already.begin(), already.end(), i) != already.end())
+            throw Error("block " + std::to_string(i) + " has a block inserted after it already");
+        if (!positions.insert(i).second)
+            throw Error("block " + std::to_string(i) + " is named twice to insert after");
+    }
+    BlockPlan p;
+    p.sourceLayers = sourceLayers;
+    for (const PlannedBlock &b : blocks) {
+        p.blocks.push_back(b);
+        if (!b.inserted && positions.count(b.source))
+            p.blocks.push_back({b.source, true, init});
     }
     return p;
 }
@@ -121,6 +151,52 @@ PrunePlan BlockPlan::prunePlan() const
     return p;
 }
 
+BlockPlan BlockPlan::layout() const
+{
+    BlockPlan all;
+    all.sourceLayers = sourceLayers;
+    for (int64_t i = 0; i < sourceLayers; ++i) {
+        all.blocks.push_back({i, false, BlockInit::Average});
+        for (const PlannedBlock &b : blocks)
+            if (b.inserted && b.source == i)
+                all.blocks.push_back(b);
+    }
+    return all;
+}
+
+std::vector<int64_t> BlockPlan::layoutIndices() const
+{
+    // Original i sits after the originals before it and every block inserted after them.
+    std::vector<int64_t> start(static_cast<size_t>(std::max<int64_t>(sourceLayers, 0)) + 1, 0);
+    for (int64_t i = 0; i < sourceLayers; ++i) {
+        int64_t inserted = 0;
+        for (const PlannedBlock &b : blocks)
+            inserted += b.inserted && b.source == i;
+        start[static_cast<size_t>(i) + 1] = start[static_cast<size_t>(i)] + 1 + inserted;
+    }
+    std::vector<int64_t> indices;
+    int64_t sinceOriginal = 0;
+    for (const PlannedBlock &b : blocks) {
+        sinceOriginal = b.inserted ? sinceOriginal + 1 : 0;
+        indices.push_back(start[static_cast<size_t>(b.source)] + sinceOriginal);
+    }
+    return indices;
+}
+
+BlockPlan BlockPlan::pickFromLayout(const std::vector<int64_t> &layoutIndices) const
+{
+    const BlockPlan all = layout();
+    BlockPlan p;
+    p.sourceLayers = sourceLayers;
+    for (const int64_t k : layoutIndices) {
+        if (k < 0 || k >= all.size())
+            throw Error("block " + std::to_string(k) + " does not exist: the model in memory has blocks 0–" +
+                        std::to_string(all.size() - 1));
+        p.blocks.push_back(all.blocks[static_cast<size_t>(k)]);
+    }
+    return p;
+}
+
 void BlockPlan::validate() const
 {
     if (blocks.empty())
@@ -152,6 +228,28 @@ nlohmann::ordered_json BlockPlan::blocksJson() const
         list.push_back(j);
     }
     return list;
+}
+
+BlockPlan BlockPlan::fromBlocksJson(int64_t sourceLayers, const nlohmann::json &blocks, const std::string &where)
+{
+    BlockPlan p;
+    p.sourceLayers = sourceLayers;
+    if (!blocks.is_array())
+        throw Error(where + ": the blocks are not a list");
+    for (const nlohmann::json &b : blocks) {
+        if (!b.is_object() || !b.contains("source") || !b["source"].is_number_integer())
+            throw Error(where + ": a block without its source: " + b.dump());
+        PlannedBlock block{b["source"].get<int64_t>(), b.value("inserted", false), BlockInit::Average};
+        if (block.inserted)
+            block.init = parseBlockInit(b.value("init", std::string("average")));
+        p.blocks.push_back(block);
+    }
+    try {
+        p.validate();
+    } catch (const Error &e) {
+        throw Error(where + ": " + e.what());
+    }
+    return p;
 }
 
 }  // namespace lc

@@ -7,7 +7,7 @@
 
 namespace lc {
 
-LossCheck::Result LossCheck::run(ModelSession &session, const PrunePlan &plan, const std::filesystem::path &data,
+LossCheck::Result LossCheck::run(ModelSession &session, const BlockPlan &plan, const std::filesystem::path &data,
                                  const DatasetOptions &analysis, int64_t lossSamples, int64_t batchSize,
                                  const ProgressFn &progress, std::stop_token stop)
 {
@@ -16,8 +16,8 @@ LossCheck::Result LossCheck::run(ModelSession &session, const PrunePlan &plan, c
     const std::string key = fileStamp(std::filesystem::absolute(data)) + std::to_string(analysis.samples) + ";" +
                             std::to_string(analysis.maxLength) + ";" + std::to_string(analysis.seed) + ";" +
                             std::to_string(lossSamples) + ";" + session.info().folder.string() + ";" +
-                            std::to_string(session.trainedDocuments().size());
-    const PrunePlan previous = session.prunePlan();
+                            std::to_string(session.trainedDocuments().size()) + ";" + plan.layout().blocksJson().dump();
+    const BlockPlan previous = session.blockPlan();
     try {
         if (m_key != key) {
             const HeldOutDocuments held = heldOutDocuments(readDocuments(data, progress, stop), analysis, lossSamples);
@@ -36,18 +36,18 @@ LossCheck::Result LossCheck::run(ModelSession &session, const PrunePlan &plan, c
             } catch (const Error &e) {
                 throw Error("'" + data.string() + "': " + e.what());
             }
-            m_key.clear();  // until the baseline below is measured
-            session.applyPrunePlan(PrunePlan::keepAll(session.info().config.numLayers));
+            m_key.clear();                          // until the baseline below is measured
+            session.applyBlockPlan(plan.layout());  // every block, in memory as the plan will have it
             fresh.before = session.languageModelLoss(m_sequences, batchSize, progress, stop);
             m_baseline = fresh;
             m_key = key;
         }
-        session.applyPrunePlan(plan);
+        session.applyBlockPlan(plan);
         Result r = m_baseline;
-        r.after = plan.prunesAnything() ? session.languageModelLoss(m_sequences, batchSize, progress, stop) : r.before;
+        r.after = plan == plan.layout() ? r.before : session.languageModelLoss(m_sequences, batchSize, progress, stop);
         return r;
     } catch (...) {
-        session.applyPrunePlan(previous);  // a cancelled or failed check changes nothing
+        session.applyBlockPlan(previous);  // a cancelled or failed check changes nothing
         throw;
     }
 }

@@ -33,22 +33,15 @@ namespace fs = std::filesystem;
 struct PlannedTensor
 {
     std::string name;
-    std::string sourceName;
+    std::string memoryName;  // in a session with the plan in force (BlockPlan::layout() numbering): what replace takes
     const TensorEntry *entry = nullptr;
     std::string dtype;  // dtype written
     uint64_t bytes = 0;
     // An inserted block's tensor: zero (o_proj, down_proj), or the mean of `entry` and `partner` (the same
     // tensor of the next block), or with neither a copy of `entry`.
-    bool inserted = false;
     bool zero = false;
     const TensorEntry *partner = nullptr;
 };
-
-/** An inserted block's tensors that are zero, so that the block starts as the identity. */
-bool zeroedInInsertedBlock(const std::string &rest)
-{
-    return rest.rfind("self_attn.o_proj.", 0) == 0 || rest.rfind("mlp.down_proj.", 0) == 0;
-}
 
 bool isFloating(const std::string &dtype)
 {
@@ -164,6 +157,10 @@ ExportResult exportBlocks(const fs::path &source, const BlockPlan &plan, nlohman
     // An original block's tensors go to its new index; a block inserted after it gets a planned copy of each.
     std::map<int64_t, int64_t> newIndex;
     std::multimap<int64_t, std::pair<int64_t, BlockInit>> insertedAfter;  // source -> (new index, init)
+    const std::vector<int64_t> memoryIndex = plan.layoutIndices();
+    const auto memoryName = [&](int64_t k, const std::string &rest) {
+        return "model.layers." + std::to_string(memoryIndex[static_cast<size_t>(k)]) + "." + rest;
+    };
     for (int64_t k = 0; k < plan.size(); ++k) {
         const PlannedBlock &b = plan.blocks[static_cast<size_t>(k)];
         if (b.inserted)
@@ -185,7 +182,7 @@ ExportResult exportBlocks(const fs::path &source, const BlockPlan &plan, nlohman
                 const auto [k, init] = n->second;
                 PlannedTensor copy = t;
                 copy.name = "model.layers." + std::to_string(k) + "." + layer->rest;
-                copy.inserted = true;
+                copy.memoryName = memoryName(k, layer->rest);
                 copy.zero = isFloating(entry->dtype) && zeroedInInsertedBlock(layer->rest);
                 const std::string next = "model.layers." + std::to_string(layer->layer + 1) + "." + layer->rest;
                 if (!copy.zero && init == BlockInit::Average && isFloating(entry->dtype))
@@ -196,6 +193,7 @@ ExportResult exportBlocks(const fs::path &source, const BlockPlan &plan, nlohman
             if (it == newIndex.end())
                 continue;  // a dropped layer
             t.name = "model.layers." + std::to_string(it->second) + "." + layer->rest;
+            t.memoryName = memoryName(it->second, layer->rest);
             ordered.push_back({{1, it->second, layer->rest}, t});
         } else {
             ordered.push_back({{name.find("embed") != std::string::npos ? 0 : 2, 0, name}, t});
@@ -236,10 +234,9 @@ ExportResult exportBlocks(const fs::path &source, const BlockPlan &plan, nlohman
             for (const PlannedTensor *t : shards[s]) {
                 const void *data = t->entry->data;
                 std::optional<std::vector<std::byte>> replacement;
-                if (options.replace && !t->inserted &&
-                    (replacement = options.replace(t->sourceName, *t->entry, t->dtype))) {
+                if (options.replace && (replacement = options.replace(t->memoryName, *t->entry, t->dtype))) {
                     if (replacement->size() != t->bytes)
-                        throw Error("internal: replacement of '" + t->sourceName + "' has " +
+                        throw Error("internal: replacement of '" + t->memoryName + "' has " +
                                     std::to_string(replacement->size()) + " bytes, not " + std::to_string(t->bytes));
                     replaced.push_back(std::move(*replacement));
                     data = replaced.back().data();
@@ -314,12 +311,17 @@ ExportResult exportPrunedModel(const fs::path &source, const PrunePlan &plan, co
 ExportResult exportExpandedModel(const fs::path &source, const BlockPlan &plan, const fs::path &target,
                                  const ExportOptions &options, const ProgressFn &progress, std::stop_token stop)
 {
+    return exportBlocks(source, plan, expandRecord(source, plan), target, options, progress, stop);
+}
+
+nlohmann::ordered_json expandRecord(const fs::path &source, const BlockPlan &plan)
+{
     PrunePlan kept = plan.prunePlan();
     kept.method = plan.insertsAnything() ? "expand" : "list";
     nlohmann::ordered_json record = pruneRecord(source, kept, std::nullopt);
     record["inserted_after"] = plan.insertedAfter();
     record["blocks"] = plan.blocksJson();
-    return exportBlocks(source, plan, record, target, options, progress, stop);
+    return record;
 }
 
 nlohmann::ordered_json pruneRecord(const fs::path &source, const PrunePlan &plan,

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "layercut/block_plan.h"
 #include "layercut/layer_distances.h"
 #include "layercut/prune_plan.h"
 
@@ -16,5 +17,7 @@ namespace lc {
 /** software, created, source, source_layers, kept_layers, dropped_layers, dropped_ranges, method, metric, distance. */
 nlohmann::ordered_json pruneRecord(const std::filesystem::path &source, const PrunePlan &plan,
                                    const std::optional<DistanceMetric> &metric);
+/** The same for a plan that inserts blocks: the originals kept (method "expand"), inserted_after and blocks. */
+nlohmann::ordered_json expandRecord(const std::filesystem::path &source, const BlockPlan &plan);
 
 }  // namespace lc

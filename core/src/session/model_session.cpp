@@ -10,6 +10,7 @@
 #include "model/out_of_memory.h"
 #include "model/weight_loader.h"
 #include "session/model_session_impl.h"
+#include "model/block_layout.h"
 #include "train/healing_state.h"
 
 namespace lc {
@@ -124,6 +125,7 @@ try {
     m_impl->tokenizer = std::move(tokenizer);
     m_impl->info = info;
     m_impl->plan = PrunePlan::keepAll(info.config.numLayers);
+    m_impl->blockPlan = BlockPlan::of(m_impl->plan);
     m_impl->trainedDocuments = std::move(trained);
     return info;
 } catch (const std::exception &e) {
@@ -139,6 +141,7 @@ void ModelSession::unload()
     m_impl->tokenizer.reset();
     m_impl->info = {};
     m_impl->plan = {};
+    m_impl->blockPlan = {};
     m_impl->healing.reset();
     m_impl->trainedDocuments = {};
 }
@@ -221,19 +224,45 @@ try {
 
 void ModelSession::applyPrunePlan(const PrunePlan &plan)
 {
+    applyBlockPlan(BlockPlan::of(plan));
+    m_impl->plan.method = plan.method;  // the same blocks: what chose them is recorded with healing runs
+}
+
+void ModelSession::applyBlockPlan(const BlockPlan &plan)
+{
     if (!m_impl->model)
         throw Error("no model is loaded");
     const int64_t L = m_impl->info.config.numLayers;
     if (plan.sourceLayers != L)
-        throw Error("the prune plan is for a model of " + std::to_string(plan.sourceLayers) + " layers; this one has " +
+        throw Error("the plan is for a model of " + std::to_string(plan.sourceLayers) + " layers; this one has " +
                     std::to_string(L));
-    m_impl->model->keepLayers(plan.kept);
-    m_impl->plan = plan;
+    plan.validate();
+    LlamaModel &model = *m_impl->model;
+    const BlockPlan layout = plan.layout(), currentLayout = m_impl->blockPlan.layout();
+    if (layout != currentLayout) {
+        if (m_impl->healing)
+            throw Error("blocks cannot be inserted or removed once the model in memory is healed: export it and "
+                        "open the export, or open the model afresh");
+        model.setBlocks(layoutBlocks(model.allLayers(), currentLayout, layout, m_impl->info.config),
+                        configForLayout(m_impl->info.config, layout));
+    }
+    PrunePlan kept;
+    kept.sourceLayers = layout.size();
+    kept.kept = plan.layoutIndices();
+    kept.method = plan.insertsAnything() ? "expand" : "list";
+    model.keepLayers(kept.kept);
+    m_impl->plan = kept;
+    m_impl->blockPlan = plan;
 }
 
 const PrunePlan &ModelSession::prunePlan() const
 {
     return m_impl->plan;
+}
+
+const BlockPlan &ModelSession::blockPlan() const
+{
+    return m_impl->blockPlan;
 }
 
 LossResult ModelSession::languageModelLoss(const std::vector<std::vector<int64_t>> &sequences, int64_t batchSize,

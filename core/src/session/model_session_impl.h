@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "layercut/block_plan.h"
 #include "layercut/model_session.h"
 #include "layercut/tokenizer.h"
 #include "model/llama_model.h"
@@ -16,7 +17,8 @@ struct ModelSession::Impl
     std::optional<LlamaModel> model;
     std::unique_ptr<Tokenizer> tokenizer;
     ModelInfo info;
-    PrunePlan plan;
+    PrunePlan plan;       // the blocks that run, by their index in memory (blockPlan.layout())
+    BlockPlan blockPlan;  // the same blocks, by the checkpoint's (what exports and projects record)
     std::shared_ptr<struct HealingState> healing;  // set once a healing run changed the model
     DocumentIds trainedDocuments;                  // the folder's trained_documents.txt and this session's healing
 

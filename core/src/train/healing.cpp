@@ -216,10 +216,12 @@ void unfuseQkv(DecoderLayerWeights &layer)
 }
 
 /**
- * The blocks that train without LoRA, in the checkpoint's numbering: every kept block (full), the last k
- * (partial), or the chosen ones (blocks: as given, else those the folder's layercut.json marks inserted).
+ * The blocks that train without LoRA, numbered in memory: every kept block (full), the last k (partial), or
+ * the chosen ones (blocks: as given, else those inserted in memory by the plan in force, else those the
+ * folder's layercut.json marks inserted).
  */
-std::vector<int64_t> blocksToTrain(const HealingConfig &c, const PrunePlan &plan, const fs::path &folder)
+std::vector<int64_t> blocksToTrain(const HealingConfig &c, const PrunePlan &plan, const LlamaModel &model,
+                                   const fs::path &folder)
 {
     if (c.method == HealingMethod::Full)
         return plan.kept;
@@ -229,6 +231,10 @@ std::vector<int64_t> blocksToTrain(const HealingConfig &c, const PrunePlan &plan
     }
     std::vector<int64_t> blocks = c.trainBlocks;
     const fs::path record = folder / "layercut.json";
+    if (blocks.empty())
+        for (const int64_t k : plan.kept)
+            if (model.allLayers()[static_cast<size_t>(k)].inserted)
+                blocks.push_back(k);
     if (blocks.empty()) {
         if (fs::exists(record)) {
             const nlohmann::json j = readJsonFile(record);
@@ -239,7 +245,7 @@ std::vector<int64_t> blocksToTrain(const HealingConfig &c, const PrunePlan &plan
         }
         if (blocks.empty())
             throw Error("'" + folder.string() + "' has no inserted blocks (its layercut.json, written by `expand`, " +
-                        "lists none): name the blocks to train");
+                        "lists none) and none are inserted in memory: insert some, or name the blocks to train");
     }
     for (const int64_t b : blocks)
         if (!std::binary_search(plan.kept.begin(), plan.kept.end(), b))
@@ -256,8 +262,9 @@ std::vector<Trainable> unfreezeWeights(LlamaModel &model, const std::vector<int6
 {
     const bool full = c.method == HealingMethod::Full;
     const bool blocksOnly = c.method == HealingMethod::Blocks;
-    for (const DecoderLayerWeights &layer : model.allLayers())
-        if (layer.nf4[0])
+    // What trains must be dense; frozen blocks may stay NF4 (inserted blocks are dense on an NF4 base).
+    for (const int64_t index : blocks)
+        if (model.allLayers()[static_cast<size_t>(index)].nf4[0])
             throw Error(healingMethodName(c.method) + " fine-tuning trains dense weights; load the model without NF4");
     LlamaWeights &w = model.mutableWeights();
     const bool tied = model.config().tieWordEmbeddings;
@@ -381,7 +388,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     throwIfStopped(stop);
 
     const std::vector<int64_t> denseBlocks =
-        c.method == HealingMethod::Lora ? std::vector<int64_t>() : blocksToTrain(c, plan, impl.info.folder);
+        c.method == HealingMethod::Lora ? std::vector<int64_t>() : blocksToTrain(c, plan, model, impl.info.folder);
 
     // From here on the model changes; the session remembers it (a cancelled run keeps what it learnt), and
     // what it trains on stays out of every later loss sample.
@@ -410,7 +417,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         result.trainableParameters += t.master.numel();
     int64_t startStep = 0;
     if (!c.resumeFrom.empty())
-        startStep = resumeCheckpoint(c.resumeFrom, trainables, c, plan, result);
+        startStep = resumeCheckpoint(c.resumeFrom, trainables, c, plan, impl.blockPlan, result);
     if (!earlier.empty())
         removeEarlierRun(c.outputDir);  // overwriteOutput: the new run starts, the old one's files go
     if (cb.started)
@@ -570,10 +577,12 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
             ran.trainBlocks = denseBlocks;
         writeHealingSummary(c.outputDir, impl.info.folder, plan, ran, result, seconds);
         // As a pruned export has: which layers of which checkpoint the adapters were trained on.
-        nlohmann::ordered_json record =
-            pruneRecord(impl.info.folder, plan,
-                        plan.method == strategyName(PruneStrategy::Similarity) ? std::optional(DistanceMetric::Angular)
-                                                                               : std::nullopt);
+        nlohmann::ordered_json record = impl.blockPlan.insertsAnything()
+                                            ? expandRecord(impl.info.folder, impl.blockPlan)
+                                            : pruneRecord(impl.info.folder, plan,
+                                                          plan.method == strategyName(PruneStrategy::Similarity)
+                                                              ? std::optional(DistanceMetric::Angular)
+                                                              : std::nullopt);
         record["healing"] = healingConfigToJson(ran);
         writeFileAtomically(c.outputDir / "layercut.json", record.dump(2) + "\n");
     }

@@ -16,12 +16,14 @@ namespace fs = std::filesystem;
 namespace {
 
 /** What must match for a checkpoint to resume this run: the settings (minus monitoring) and the layers. */
-nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan)
+nlohmann::ordered_json fingerprint(const HealingConfig &c, const PrunePlan &plan, const BlockPlan &blocks)
 {
     nlohmann::ordered_json j = healingConfigKey(c);
     j.erase("activation_checkpointing");  // changes memory, not the numbers
     j["kept_layers"] = plan.kept;
     j["source_layers"] = plan.sourceLayers;
+    if (blocks.insertsAnything())  // which blocks are new, and how they started
+        j["blocks"] = blocks.blocksJson();
     return j;
 }
 
@@ -52,7 +54,7 @@ void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std
     writeSafetensors(tmp / "training_state.safetensors", tensors);
     nlohmann::ordered_json state;
     state["step"] = step;
-    state["fingerprint"] = fingerprint(c, session.prunePlan());
+    state["fingerprint"] = fingerprint(c, session.prunePlan(), session.blockPlan());
     state["steps"] = healingStepsToJson(history.steps);
     state["validation"] = validationPointsToJson(history.validation);
     writeFileAtomically(tmp / "trainer_state.json", state.dump(1) + "\n");
@@ -60,10 +62,10 @@ void writeCheckpoint(const fs::path &dir, const ModelSession &session, const std
 }
 
 int64_t resumeCheckpoint(const fs::path &dir, std::vector<Trainable> &trainables, const HealingConfig &c,
-                         const PrunePlan &plan, HealingResult &history)
+                         const PrunePlan &plan, const BlockPlan &blocks, HealingResult &history)
 {
     const nlohmann::json state = readJsonFile(dir / "trainer_state.json");
-    const nlohmann::json expected = nlohmann::json::parse(fingerprint(c, plan).dump());
+    const nlohmann::json expected = nlohmann::json::parse(fingerprint(c, plan, blocks).dump());
     // The layers first: adapters trained on other layers do not fit this model, whatever else matches.
     if (state.contains("fingerprint") && state["fingerprint"].is_object()) {
         const nlohmann::json &f = state["fingerprint"];

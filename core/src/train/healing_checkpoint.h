@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "layercut/block_plan.h"
 #include "layercut/healing.h"
 #include "train/optimizer.h"
 
@@ -19,9 +20,10 @@ void writeCheckpoint(const std::filesystem::path &dir, const ModelSession &sessi
 
 /**
  * Restores trainables, optimizer state and curves from `dir`; returns the step to continue from. Refuses,
- * naming the file, a checkpoint of other layers or other settings.
+ * naming the file, a checkpoint of other layers (`plan`: the blocks that ran, numbered in memory; `blocks`:
+ * the same in the checkpoint's terms, with any inserted ones) or other settings.
  */
 int64_t resumeCheckpoint(const std::filesystem::path &dir, std::vector<Trainable> &trainables, const HealingConfig &c,
-                         const PrunePlan &plan, HealingResult &history);
+                         const PrunePlan &plan, const BlockPlan &blocks, HealingResult &history);
 
 }  // namespace lc

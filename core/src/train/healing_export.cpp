@@ -66,6 +66,15 @@ std::pair<at::Tensor, at::Tensor> moduleAdapter(const DecoderLayerWeights &layer
     return {at::cat(as, 0), b};
 }
 
+/** The tensor of `layer` a checkpoint calls `rest` (after "model.layers.{i}."). */
+const at::Tensor &memoryTensor(const DecoderLayerWeights &layer, const std::string &rest)
+{
+    for (const auto &[name, slot] : layerTensorSlots())
+        if (rest == name && (layer.*slot).defined())
+            return layer.*slot;
+    throw Error("internal: an inserted block has no tensor '" + rest + "'");
+}
+
 }  // namespace
 
 void writePeftAdapter(const ModelSession &session, const fs::path &folder)
@@ -111,7 +120,8 @@ void writePeftAdapter(const ModelSession &session, const fs::path &folder)
     // The adapters belong to the pruned model (layers renumbered 0..K-1); naming the unpruned source here
     // would let AutoPeftModel attach them to the wrong blocks without a word, so a pruned base stays
     // unnamed: load the pruned export and call PeftModel.from_pretrained(pruned, folder).
-    config["base_model_name_or_path"] = impl.plan.prunesAnything() ? std::string() : impl.info.folder.string();
+    const bool checkpointAsIs = impl.blockPlan == BlockPlan::of(PrunePlan::keepAll(impl.info.config.numLayers));
+    config["base_model_name_or_path"] = checkpointAsIs ? impl.info.folder.string() : std::string();
     config["r"] = c.rank;
     config["lora_alpha"] = c.alpha;
     config["lora_dropout"] = c.dropout;
@@ -176,9 +186,11 @@ ExportResult exportHealedModel(ModelSession &session, const fs::path &target, co
                 if (!adapter || layer->rest != source.tensor)
                     continue;
                 // W + (alpha/r)·B·A on the checkpoint's own weight (its rows of a fused one), in float32 on the
-                // model's device.
+                // model's device; an inserted block's W is in memory only (dense: it is never NF4).
                 if (!result.defined())
-                    result = viewOf(entry).to(model.device(), at::kFloat).clone();
+                    result = (l.inserted ? memoryTensor(l, layer->rest) : viewOf(entry).to(model.device()))
+                                 .to(at::kFloat)
+                                 .clone();
                 at::Tensor rows = source.fused() ? result.narrow(0, source.offset, source.rows) : result;
                 rows.addmm_(adapter->b.detach(), adapter->a.detach(), 1.0, adapter->scale);
             }
@@ -190,6 +202,8 @@ ExportResult exportHealedModel(ModelSession &session, const fs::path &target, co
         std::memcpy(bytes.data(), out.data_ptr(), bytes.size());
         return bytes;
     };
+    if (impl.blockPlan.insertsAnything())
+        return exportExpandedModel(impl.info.folder, impl.blockPlan, target, o, progress, stop);
     return exportPrunedModel(impl.info.folder, impl.plan, target, o, progress, stop);
 }
 
