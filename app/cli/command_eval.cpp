@@ -45,7 +45,7 @@ void runEval(EvalArgs a)
     writeFileAtomically(a.out, j.dump(1) + "\n");
     // stdout: the summary without the per-question lists and the per-subject numbers.
     nlohmann::ordered_json summary = evalResultToJson(r, /*questions=*/false);
-    for (const char *key : {"model", "layers", "dropped", "shots", "boolq_shots", "gsm8k_shots"})
+    for (const char *key : {"model", "layers", "dropped", "inserted_after", "shots", "boolq_shots", "gsm8k_shots"})
         if (j.contains(key))
             summary[key] = j[key];
     if (summary.contains("mmlu")) {
