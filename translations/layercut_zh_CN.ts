@@ -2412,6 +2412,14 @@ The curves start with its first step.</source>
         <source>Saved %1: run mergekit-yaml on it to build the pruned model.</source>
         <translation>已保存 %1：对其运行 mergekit-yaml 即可生成剪枝后的模型。</translation>
     </message>
+    <message>
+        <source>Type a prompt and choose a model first.</source>
+        <translation>请先输入提示并选择模型。</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
 </context>
 <context>
     <name>SelectionPanel</name>

@@ -71,7 +71,7 @@ MainWindow::MainWindow(lc::Session *session, QWidget *parent)
     connect(m_chartExports, &ChartExports::saved, this, [this](const QString &path) {
         statusBar()->showMessage(tr("Saved %1.").arg(QDir::toNativeSeparators(path)), 5000);
     });
-    m_scripts = new ScriptExports(session, {m_analysis, m_healing, m_evaluation}, this);
+    m_scripts = new ScriptExports(session, {m_analysis, m_healing, m_evaluation, m_tabs->generationView()}, this);
     connect(m_scripts, &ScriptExports::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
     createActions();
@@ -177,11 +177,13 @@ void MainWindow::createActions()
         })
         ->setToolTip(tr("A new block after the last selected layer, the mean of it and the next (Llama SLayer): the "
                         "identity until trained. Right-click a layer on the strip for more"));
-    add(prune, tr("Apply Llama SLayer's &S Strategy"), "sStrategyAction", [this] {
-        pushInputs();
-        m_session->applySStrategy();
-    })->setToolTip(tr("New averaged blocks after layers 1, 3, …, L/2 − 1 and the last 2 layers dropped; train them "
-                      "with Healing: Inserted blocks only"));
+    add(prune, tr("Apply Llama SLayer's &S Strategy"), "sStrategyAction",
+        [this] {
+            pushInputs();
+            m_session->applySStrategy();
+        })
+        ->setToolTip(tr("New averaged blocks after layers 1, 3, …, L/2 − 1 and the last 2 layers dropped; train them "
+                        "with Healing: Inserted blocks only"));
     prune->addSeparator();
     prune->addAction(exportModel);
     add(prune, tr("Export Plan as &mergekit YAML…"), "mergekitAction", [this] {
@@ -411,8 +413,8 @@ void MainWindow::updateActions()
     enable("dropAction", loaded && !s.selection().empty());
     enable("restoreAction", loaded && s.changesModel());
     enable("exportModelAction", loaded && s.changesModel());
-    enable("mergekitAction", s.hasModel() && !s.blocks().insertsAnything() &&
-                                 (s.plan().prunesAnything() || !s.selection().empty()));
+    enable("mergekitAction",
+           s.hasModel() && !s.blocks().insertsAnything() && (s.plan().prunesAnything() || !s.selection().empty()));
     // A new block goes after a kept layer with none there yet; a healed model's blocks stay as they trained.
     const std::vector<int64_t> &kept = s.plan().kept, inserted = s.blocks().insertedAfter();
     const bool canInsert = loaded && !s.isHealed() && !s.selection().empty() &&

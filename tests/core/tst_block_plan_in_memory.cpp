@@ -13,6 +13,7 @@
 #include "layercut/block_plan.h"
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
+#include "layercut/generation.h"
 #include "layercut/healing.h"
 #include "layercut/json_file.h"
 #include "layercut/layer_distances.h"
@@ -181,6 +182,16 @@ private slots:
         QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
         const nlohmann::json record = readJsonFile(healed / "layercut.json");
         QVERIFY(record["inserted_after"] == nlohmann::json({1}));
+
+        // The original runs without the new block (only it trained); the unhealed plan no longer exists.
+        const GenerationOptions greedy{.maxNewTokens = 8, .stopAtEos = false};
+        ModelSession fresh;
+        fresh.load(source, {.device = "cpu"});
+        const std::vector<std::string> prompt = {"The quick brown fox"};
+        QCOMPARE(generateAs(session, ModelVariant::Original, "", prompt, greedy).outputs[0].tokens,
+                 generateText(fresh, "", prompt, greedy).outputs[0].tokens);
+        QVERIFY_THROWS_EXCEPTION(Error, generateAs(session, ModelVariant::Pruned, "", prompt, greedy));
+        QCOMPARE(maxAbsDiff(session.forward(ref.batch).logits, healedLogits), 0.0);  // as it was
 
         // Dropping an original and bringing it back keeps what the inserted block learnt.
         BlockPlan dropped = plan;

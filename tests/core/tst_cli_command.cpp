@@ -280,10 +280,19 @@ private slots:
         const std::string heal = healCommand(kModel, LoadOptions(), c, slayer);
         QVERIFY2(contains(heal, " --drop 4:6 --insert-after 1 ") && !contains(heal, "--init"), heal.c_str());
         RUN_OK(heal);
-        const std::string expand =
-            expandCommand(kModel, slayer, {}, fs::path(dir.path().toStdString()) / "slayer");
+        const std::string expand = expandCommand(kModel, slayer, {}, fs::path(dir.path().toStdString()) / "slayer");
         QVERIFY2(contains(expand, " expand ") && contains(expand, " --after 1 --drop-last 2 "), expand.c_str());
         RUN_OK(expand);
+        GenerationOptions greedy;
+        greedy.maxNewTokens = 4;
+        greedy.stopStrings = {"\n\n", "Question:"};
+        greedy.stopAtEos = false;
+        const std::string generate =
+            generateCommand(kModel, LoadOptions(), "It's a \"test\"\nof quoting", greedy, slayer);
+        QVERIFY2(contains(generate, " --stop Question: ") && contains(generate, " --no-eos") &&
+                     contains(generate, " --drop 4:6 --insert-after 1"),
+                 generate.c_str());
+        RUN_OK(generate);
         const BlockPlan copies = BlockPlan::expand(6, {0, 2}, BlockInit::Copy);
         QVERIFY(contains(evalCommand(kModel, LoadOptions(), EvalOptions(), copies, "e.json"),
                          " --insert-after 0,2 --init copy"));

@@ -26,6 +26,7 @@
 #include "panels/model_summary_panel.h"
 #include "panels/selection_panel.h"
 #include "plots/layer_strip.h"
+#include "widgets/generation_view.h"
 #include "plots/loss_chart.h"
 #include "plots/similarity_heatmap.h"
 #include "plots/sweep_chart.h"
@@ -418,6 +419,16 @@ private slots:
         const QString distances = QGuiApplication::clipboard()->text();
         QVERIFY2(distances.startsWith("layercut-cli distances ") && distances.contains("tiny_corpus.txt"),
                  qPrintable(distances));
+        // The Generate tab's prompt: the checkpoint and the pruned model, each a generate command.
+        GenerationView *view = app.window.analysisTabs()->generationView();
+        view->setPrompt("The city of Limgrun");
+        view->setMaxNewTokens(12);
+        app.window.action("copyGenerateCommand")->trigger();
+        const QString generate = QGuiApplication::clipboard()->text();
+        QVERIFY2(generate.startsWith("layercut-cli generate ") && generate.count("layercut-cli generate ") == 2 &&
+                     generate.contains("'The city of Limgrun'") && generate.contains("--max-new-tokens 12") &&
+                     generate.contains(" --layers 1,4"),
+                 qPrintable(generate));
     }
 
     void showsLoadErrors()

@@ -14,6 +14,7 @@
 #include "panels/analysis_panel.h"
 #include "panels/evaluation_panel.h"
 #include "panels/healing_panel.h"
+#include "widgets/generation_view.h"
 #include "widgets/error_box.h"
 
 namespace {
@@ -95,17 +96,41 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
             }
             // The CLI attaches no adapters: the healed model is the run again with --merge, evaluated from
             // the merged folder it writes (its plan applied already).
-            const lc::HealingConfig &run = s.healingRuns().back().config;
-            if (run.outputDir.empty())
-                return {{},
-                        Refusal{tr("This healing run has no layercut-cli command."),
-                                tr("It saved nothing: set an output folder in the Healing dock and heal again.")}};
-            const lc::ExportOptions merge;
-            std::string command = lc::healCommand(model, s.loadOptions(), run, s.blocks(), &merge);
+            const auto healed = healedRun();
+            if (healed.refusal)
+                return refusedBy(healed.refusal);
+            std::string command = healed.settings;
             if (kind == lc::JobKind::Evaluate)
-                command +=
-                    " && " + lc::evalCommand(run.outputDir / "merged", s.loadOptions(), request.settings,
-                                             lc::PrunePlan::keepAll(s.blocks().size()), name + "-healed-eval.json");
+                command += " && " + lc::evalCommand(s.healingRuns().back().config.outputDir / "merged", s.loadOptions(),
+                                                    request.settings, lc::PrunePlan::keepAll(s.blocks().size()),
+                                                    name + "-healed-eval.json");
+            return {QString::fromStdString(command), std::nullopt};
+        }
+        case lc::JobKind::Generate: {
+            if (!m_docks.generation)
+                break;
+            // One command per model of the form: the checkpoint, the plan, the healed run's merged folder.
+            const lc::GenerationRequest request = m_docks.generation->request();
+            if (request.prompt.empty() || request.variants.empty())
+                return {{}, Refusal{tr("Type a prompt and choose a model first."), QString()}};
+            const lc::BlockPlan all = lc::BlockPlan::of(lc::PrunePlan::keepAll(s.modelInfo().config.numLayers));
+            std::string command;
+            for (const lc::ModelVariant variant : request.variants) {
+                std::string next;
+                if (variant == lc::ModelVariant::Healed) {
+                    const auto healed = healedRun();
+                    if (healed.refusal)
+                        return refusedBy(healed.refusal);
+                    next = healed.settings + " && " +
+                           lc::generateCommand(s.healingRuns().back().config.outputDir / "merged", s.loadOptions(),
+                                               request.prompt, request.options,
+                                               lc::BlockPlan::of(lc::PrunePlan::keepAll(s.blocks().size())));
+                } else {
+                    next = lc::generateCommand(model, s.loadOptions(), request.prompt, request.options,
+                                               variant == lc::ModelVariant::Original ? all : s.blocks());
+                }
+                command += (command.empty() ? "" : " && ") + next;
+            }
             return {QString::fromStdString(command), std::nullopt};
         }
         case lc::JobKind::Sweep:
@@ -117,13 +142,26 @@ JobRequest<QString> ScriptExports::command(lc::JobKind kind) const
             return {QString::fromStdString(lc::sweepCommand(model, s.loadOptions(), request.settings)), std::nullopt};
         }
         case lc::JobKind::Open:
-        case lc::JobKind::Generate:
         case lc::JobKind::None: break;
         }
     } catch (const std::exception &e) {
         return {{}, Refusal{tr("This job has no layercut-cli command."), QString::fromUtf8(e.what())}};
     }
     return {{}, Refusal{tr("This job has no layercut-cli command."), QString()}};
+}
+
+JobRequest<std::string> ScriptExports::healedRun() const
+{
+    const lc::Session &s = *m_session;
+    if (!s.isHealed() || s.healingRuns().empty())
+        return {{}, Refusal{tr("Heal the model first."), QString()}};
+    const lc::HealingConfig &run = s.healingRuns().back().config;
+    if (run.outputDir.empty())
+        return {{},
+                Refusal{tr("This healing run has no layercut-cli command."),
+                        tr("It saved nothing: set an output folder in the Healing dock and heal again.")}};
+    const lc::ExportOptions merge;
+    return {lc::healCommand(s.modelInfo().folder, s.loadOptions(), run, s.blocks(), &merge), std::nullopt};
 }
 
 QMenu *ScriptExports::commandMenu(QWidget *parent)
@@ -144,6 +182,7 @@ QMenu *ScriptExports::commandMenu(QWidget *parent)
         {lc::JobKind::Evaluate, "copyEvaluateCommand", tr("E&valuate")},
         {lc::JobKind::Sweep, "copySweepCommand", tr("&Sweep")},
         {lc::JobKind::Importance, "copyImportanceCommand", tr("Per-&Layer Importance")},
+        {lc::JobKind::Generate, "copyGenerateCommand", tr("&Generate")},
     };
     for (const auto &e : entries) {
         QAction *a = menu->addAction(e.text, this, [this, kind = e.kind] { copyCommand(kind); });

@@ -14,6 +14,7 @@ class Session;
 }
 class AnalysisPanel;
 class EvaluationPanel;
+class GenerationView;
 class HealingPanel;
 class QMenu;
 class QWidget;
@@ -24,6 +25,7 @@ struct JobDocks
     const AnalysisPanel *analysis = nullptr;
     const HealingPanel *healing = nullptr;
     const EvaluationPanel *evaluation = nullptr;
+    const GenerationView *generation = nullptr;  // the Generate tab's form
 };
 
 class ScriptExports final : public QObject
@@ -52,6 +54,8 @@ private:
     void copyCommand(lc::JobKind kind);
     /** The plan in force, else the selection as a plan; refused when neither drops a layer. */
     JobRequest<lc::PrunePlan> plan() const;
+    /** `heal ... --merge` for the last healing run (its merged folder is what the CLI runs as the healed model). */
+    JobRequest<std::string> healedRun() const;
 
     const lc::Session *m_session;
     JobDocks m_docks;

@@ -16,6 +16,7 @@
 
 #include "layercut/block_plan.h"
 #include "layercut/evaluation.h"
+#include "layercut/generation.h"
 #include "layercut/healing.h"
 #include "layercut/model_export.h"
 #include "layercut/model_session.h"
@@ -69,6 +70,13 @@ std::string evalCommand(const std::filesystem::path &model, const LoadOptions &l
                         const PrunePlan &plan, const std::filesystem::path &out);
 std::string evalCommand(const std::filesystem::path &model, const LoadOptions &load, const EvalOptions &options,
                         const BlockPlan &plan, const std::filesystem::path &out);
+
+/**
+ * `layercut-cli generate`: `prompt` continued greedily by `model` with `plan`'s blocks, with `options`' new
+ * tokens, stop strings, batch and window (stopAtEos false: --no-eos).
+ */
+std::string generateCommand(const std::filesystem::path &model, const LoadOptions &load, const std::string &prompt,
+                            const GenerationOptions &options, const BlockPlan &plan);
 
 /**
  * `layercut-cli expand`: `plan`'s blocks written to `target`. Only what expand's options say: new blocks of

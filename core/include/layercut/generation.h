@@ -72,8 +72,9 @@ enum class ModelVariant { Original, Pruned, Healed };
 /**
  * generateText() with the session's model as `variant`: every layer without the healing's adapters, the
  * layers the plan keeps without them, or as it is now; the model is as it was afterwards. After QLoRA the
- * kept layers' base is the NF4 one healing quantised. Throws lc::Error when the variant no longer exists in
- * memory (a fine-tuning run rewrote the weights themselves).
+ * kept layers' base is the NF4 one healing quantised. Inserted blocks are not the checkpoint's: the original
+ * runs without them. Throws lc::Error when the variant no longer exists in memory (a fine-tuning run rewrote
+ * the weights themselves; the original still runs when only inserted blocks trained).
  */
 GenerationRun generateAs(ModelSession &session, ModelVariant variant, const std::string &sharedPrefix,
                          const std::vector<std::string> &prompts, const GenerationOptions &options,

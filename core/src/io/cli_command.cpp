@@ -266,6 +266,25 @@ std::string healCommand(const std::filesystem::path &model, const LoadOptions &l
     return healCommand(model, load, config, BlockPlan::of(plan), merge);
 }
 
+std::string generateCommand(const std::filesystem::path &model, const LoadOptions &load, const std::string &prompt,
+                            const GenerationOptions &o, const BlockPlan &plan)
+{
+    GenerationOptions d;
+    d.maxNewTokens = 64;  // the command's own default
+    Command c("generate");
+    c.arg(model.string()).option("--prompt", prompt);
+    c.option("--max-new-tokens", number(o.maxNewTokens));
+    for (const std::string &stop : o.stopStrings)
+        c.option("--stop", stop);
+    c.flag("--no-eos", !o.stopAtEos)
+        .changed("--batch", o.batchSize, d.batchSize)
+        .changed("--max-length", o.maxLength, d.maxLength);
+    addPlan(c, plan.prunePlan());
+    addInsertions(c, plan, "--insert-after");
+    addLoad(c, load, true);
+    return c.str();
+}
+
 std::string expandCommand(const std::filesystem::path &model, const BlockPlan &plan, const ExportOptions &options,
                           const std::filesystem::path &target)
 {
