@@ -9,8 +9,8 @@
 #include "model/cpu_passes.h"
 #include "model/out_of_memory.h"
 #include "model/weight_loader.h"
-#include "session/model_session_impl.h"
 #include "model/block_layout.h"
+#include "session/model_session_impl.h"
 #include "train/healing_state.h"
 
 namespace lc {
@@ -225,7 +225,7 @@ try {
 void ModelSession::applyPrunePlan(const PrunePlan &plan)
 {
     applyBlockPlan(BlockPlan::of(plan));
-    m_impl->plan.method = plan.method;  // the same blocks: what chose them is recorded with healing runs
+    m_impl->plan = plan;  // the same blocks and numbers, with what chose them (recorded with healing runs)
 }
 
 void ModelSession::applyBlockPlan(const BlockPlan &plan)
