@@ -398,10 +398,6 @@
         <translation>逐层重要性</translation>
     </message>
     <message>
-        <source>Drop each layer alone and measure what it costs</source>
-        <translation>单独删除每一层，并测量其代价</translation>
-    </message>
-    <message>
         <source>none: skip the loss</source>
         <translation>无：跳过损失</translation>
     </message>
@@ -472,6 +468,74 @@
     <message>
         <source>Questions per MMLU subject, of BoolQ and of GSM8K; all when 0</source>
         <translation>每个 MMLU 科目、BoolQ 和 GSM8K 的题目数；为 0 时全部</translation>
+    </message>
+    <message>
+        <source>off: only drop layers</source>
+        <translation>关闭：只删除层</translation>
+    </message>
+    <message>
+        <source>Also insert a new block after each layer, train only it for this many steps on the new facts (with the Healing dock&apos;s settings) and ask the questions about them</source>
+        <translation>另外在每一层之后插入一个新块，只用新知识训练它这么多步（使用“修复”停靠窗口的设置），然后就这些知识提问</translation>
+    </message>
+    <message>
+        <source>Injection steps per layer:</source>
+        <translation>每层注入步数：</translation>
+    </message>
+    <message>
+        <source>Averaged with the next layer</source>
+        <translation>与下一层取平均</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>How each new block starts (Llama SLayer averages, LLaMA Pro copies); either way it is the identity until trained</source>
+        <translation>每个新块的初始化方式（Llama SLayer 取平均，LLaMA Pro 复制）；无论哪种，训练前它都是恒等映射</translation>
+    </message>
+    <message>
+        <source>New block:</source>
+        <translation>新块：</translation>
+    </message>
+    <message>
+        <source>New facts:</source>
+        <translation>新知识：</translation>
+    </message>
+    <message>
+        <source>Choose the Text to Inject</source>
+        <translation>选择要注入的文本</translation>
+    </message>
+    <message>
+        <source>Text about facts the model has not seen: what each new block is trained on</source>
+        <translation>关于模型未见过的事实的文本：每个新块用它训练</translation>
+    </message>
+    <message>
+        <source>MMLU on them:</source>
+        <translation>相关 MMLU：</translation>
+    </message>
+    <message>
+        <source>Choose MMLU on the New Facts</source>
+        <translation>选择关于新知识的 MMLU</translation>
+    </message>
+    <message>
+        <source>MMLU-format questions about the new facts, asked with the shots and limit above</source>
+        <translation>关于新知识的 MMLU 格式问题，按上面的示例数和上限提问</translation>
+    </message>
+    <message>
+        <source>BoolQ on them:</source>
+        <translation>相关 BoolQ：</translation>
+    </message>
+    <message>
+        <source>Choose BoolQ on the New Facts</source>
+        <translation>选择关于新知识的 BoolQ</translation>
+    </message>
+    <message>
+        <source>BoolQ-format questions about the new facts</source>
+        <translation>关于新知识的 BoolQ 格式问题</translation>
+    </message>
+    <message>
+        <source>Drop each layer alone and measure what it costs; with injection steps, also insert and train a block after each layer and measure what it learnt</source>
+        <translation>逐一单独删除每一层并测量其代价；设置了注入步数时，还会在每一层之后插入并训练一个块，测量它学到了什么</translation>
     </message>
 </context>
 <context>
@@ -1090,6 +1154,26 @@ Press Per-Layer Importance in the Evaluation dock.</source>
         <translation>尚无重要性扫描。
 请在“评测”面板中点击“逐层重要性”。</translation>
     </message>
+    <message>
+        <source>New facts learnt by a block inserted after it (points)</source>
+        <translation>其后插入的块学到的新知识（百分点）</translation>
+    </message>
+    <message>
+        <source>New facts learnt by a block inserted after it (BoolQ points)</source>
+        <translation>其后插入的块学到的新知识（BoolQ 百分点）</translation>
+    </message>
+    <message>
+        <source>New facts learnt by a block inserted after it (MMLU points)</source>
+        <translation>其后插入的块学到的新知识（MMLU 百分点）</translation>
+    </message>
+    <message>
+        <source>Layer (dropped alone, or followed by a new block trained on new facts)</source>
+        <translation>层（单独删除，或在其后接一个用新知识训练的新块）</translation>
+    </message>
+    <message>
+        <source>Accuracy lost, and gained on new facts (percentage points)</source>
+        <translation>损失的准确率，以及在新知识上获得的准确率（百分点）</translation>
+    </message>
 </context>
 <context>
     <name>JobMessages</name>
@@ -1182,6 +1266,14 @@ Press Per-Layer Importance in the Evaluation dock.</source>
     <message>
         <source>Set the MMLU folder or file, the BoolQ or GSM8K file, or text for the held-out loss in the Evaluation dock.</source>
         <translation>请在“评测”面板中设置 MMLU 文件夹或文件、BoolQ 或 GSM8K 文件，或用于留出损失的文本。</translation>
+    </message>
+    <message>
+        <source>Choose the new facts first.</source>
+        <translation>请先选择新知识。</translation>
+    </message>
+    <message>
+        <source>The injection probe trains each new block on a text of facts the model has not seen and then asks MMLU- or BoolQ-format questions about them. Set both in the Per-Layer Importance box, or set the injection steps to off.</source>
+        <translation>注入探针用模型未见过的事实文本训练每个新块，然后就这些事实提出 MMLU 或 BoolQ 格式的问题。请在“逐层重要性”框中设置两者，或把注入步数设为关闭。</translation>
     </message>
 </context>
 <context>
@@ -1832,10 +1924,6 @@ The curves start with its first step.</source>
         <translation>逐层重要性(&amp;L)</translation>
     </message>
     <message>
-        <source>Drop each layer alone and measure what it costs</source>
-        <translation>单独删除每一层，并测量其代价</translation>
-    </message>
-    <message>
         <source>Export Sweep Chart &amp;Image…</source>
         <translation>导出扫描图表图像(&amp;I)…</translation>
     </message>
@@ -1976,6 +2064,18 @@ The curves start with its first step.</source>
     <message>
         <source>New averaged blocks after layers 1, 3, …, L/2 − 1 and the last 2 layers dropped; train them with Healing: Inserted blocks only</source>
         <translation>在第 1、3、…、L/2 − 1 层之后插入平均新块并删除最后 2 层；用“修复：仅插入的块”训练它们</translation>
+    </message>
+    <message>
+        <source>Drop each layer alone and measure what it costs; with injection steps set in the Evaluation dock, also insert and train a block after each layer</source>
+        <translation>逐一单独删除每一层并测量其代价；在“评估”停靠窗口设置了注入步数时，还会在每一层之后插入并训练一个块</translation>
+    </message>
+    <message>
+        <source>Measured a block inserted after layer %1 and trained on the new facts.</source>
+        <translation>已测量在第 %1 层之后插入并用新知识训练的块。</translation>
+    </message>
+    <message>
+        <source>%1: what dropping each layer costs, and what a new block after it learns (%2 steps)</source>
+        <translation>%1：删除每一层的代价，以及其后的新块学到了什么（%2 步）</translation>
     </message>
 </context>
 <context>

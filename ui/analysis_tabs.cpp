@@ -158,7 +158,8 @@ void AnalysisTabs::showSweep(bool perLayer)
     const qint64 layers = m_session->modelInfo().config.numLayers;
     if (perLayer) {
         m_importanceChart->reset(layers);
-        m_importanceChart->setTitle(ResultTitles::importanceTitle(m_session->modelName()));
+        m_importanceChart->setTitle(
+            ResultTitles::importanceTitle(m_session->modelName(), sweep ? sweep->options.injection.steps : 0));
         for (const lc::SweepPoint &p : sweep ? sweep->result.points : std::vector<lc::SweepPoint>{})
             m_importanceChart->addPoint(p);
     } else {

@@ -212,9 +212,9 @@ void MainWindow::createActions()
     add(evaluate, tr("Run &Sweep"), "sweepAction", [this] {
         runSweep(false);
     })->setToolTip(tr("Evaluate the model with growing fractions of its layers dropped"));
-    add(evaluate, tr("Per-&Layer Importance"), "importanceAction", [this] {
-        runSweep(true);
-    })->setToolTip(tr("Drop each layer alone and measure what it costs"));
+    add(evaluate, tr("Per-&Layer Importance"), "importanceAction", [this] { runSweep(true); })
+        ->setToolTip(tr("Drop each layer alone and measure what it costs; with injection steps set in the Evaluation "
+                        "dock, also insert and train a block after each layer"));
     evaluate->addSeparator();
     add(evaluate, tr("Export Sweep Chart &Image…"), "sweepImageAction", [this] { m_chartExports->sweepChartImage(); });
     add(evaluate, tr("Export Sweep &Data…"), "sweepDataAction", [this] { m_chartExports->sweepData(); });
@@ -321,10 +321,13 @@ void MainWindow::connectSession()
     connect(s, &lc::Session::sweepStarted, this, [this] { m_evaluation->setStatus(QString()); });
     connect(s, &lc::Session::sweepPointAdded, this, [this](const lc::SweepPoint &point, bool, bool resumed) {
         if (!resumed)
-            m_evaluation->setStatus(tr("Measured %1, %2 layer(s) dropped%3.")
-                                        .arg(SweepChart::strategyText(point.strategy))
-                                        .arg(point.dropped.size())
-                                        .arg(point.healed ? tr(", healed") : QString()));
+            m_evaluation->setStatus(point.insertedAfter
+                                        ? tr("Measured a block inserted after layer %1 and trained on the new facts.")
+                                              .arg(*point.insertedAfter)
+                                        : tr("Measured %1, %2 layer(s) dropped%3.")
+                                              .arg(SweepChart::strategyText(point.strategy))
+                                              .arg(point.dropped.size())
+                                              .arg(point.healed ? tr(", healed") : QString()));
         updateActions();
     });
     connect(s, &lc::Session::sweepChanged, this, [this](bool perLayer) {

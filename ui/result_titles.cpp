@@ -52,8 +52,12 @@ QString ResultTitles::sweepTitle(const QString &model, qint64 healSteps)
                          : tr("%1: accuracy and loss against layers dropped").arg(model);
 }
 
-QString ResultTitles::importanceTitle(const QString &model)
+QString ResultTitles::importanceTitle(const QString &model, qint64 injectionSteps)
 {
+    if (injectionSteps > 0)
+        return tr("%1: what dropping each layer costs, and what a new block after it learns (%2 steps)")
+            .arg(model)
+            .arg(injectionSteps);
     return tr("%1: what dropping each layer alone costs").arg(model);
 }
 

@@ -38,5 +38,6 @@ public:
      * shows says it, so a user sees that none of its documents was trained on.
      */
     static QString lossSample(const QString &file, qint64 documents, qint64 excludedTrained);
-    static QString importanceTitle(const QString &model);
+    /** With `injectionSteps` > 0 the title names the injection probe too. */
+    static QString importanceTitle(const QString &model, qint64 injectionSteps = 0);
 };

@@ -408,6 +408,41 @@ private slots:
         QCOMPARE(points.size(), 2);
         for (const auto &p : points)
             QVERIFY(p.toObject()["gsm8k"].isDouble() && p.toObject()["gsm8k_flexible"].isDouble());
+        // sweep --per-layer --inject-steps: the probe's second kind, a block after each layer trained on the
+        // corpus; its points say so on stderr and in the file. Without --per-layer it is refused.
+        const Run probe = runCli({"sweep",
+                                  kFixtures + "/models/qwen2_window",
+                                  "--per-layer",
+                                  "--inject-steps",
+                                  "1",
+                                  "--inject-init",
+                                  "copy",
+                                  "--inject-data",
+                                  kFixtures + "/data/tiny_corpus.txt",
+                                  "--inject-boolq",
+                                  kFixtures + "/data/boolq_tiny.jsonl",
+                                  "--heal-seq-len",
+                                  "16",
+                                  "--heal-batch",
+                                  "2",
+                                  "--val-data",
+                                  kFixtures + "/data/tiny_corpus.txt",
+                                  "--loss-samples",
+                                  "2",
+                                  "--loss-length",
+                                  "16",
+                                  "--out",
+                                  dir.filePath("probe.json")});
+        QVERIFY2(probe.exitCode == 0, probe.err.constData());
+        QVERIFY2(probe.err.contains("block inserted after 1") && probe.err.contains("injected mmlu -  boolq 0."),
+                 probe.err.constData());
+        const QJsonObject probed = QJsonDocument::fromJson(probe.out).object();
+        QCOMPARE(probed["points"].toArray().size(), 1 + 2 * probed["layers"].toInt());
+        QCOMPARE(probed["points"].toArray().last().toObject()["inserted_after"].toInt(), probed["layers"].toInt() - 1);
+        QCOMPARE(probed["settings"].toObject()["inject_init"].toString(), QString("copy"));
+        const Run notPerLayer = runCli({"sweep", kFixtures + "/models/qwen2_window", "--inject-steps", "1", "--out",
+                                        dir.filePath("refused.json")});
+        QVERIFY(notPerLayer.exitCode != 0 && notPerLayer.err.contains("--per-layer"));
         // Options that cannot work are refused before anything loads.
         const Run bad = runCli({"eval", model, "--gsm8k-train", kFixtures + "/data/gsm8k_tiny.jsonl", "--out", out});
         QVERIFY(bad.exitCode != 0 && bad.err.contains("--gsm8k"));

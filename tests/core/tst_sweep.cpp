@@ -329,6 +329,117 @@ private slots:
             QCOMPARE(r.points[static_cast<size_t>(i) + 1].dropped, (std::vector<int64_t>{i}));
     }
 
+    // Llama SLayer's probe of the second kind: after the removals, a block inserted after each layer, trained
+    // alone on the injection corpus and asked the injected questions; the same numbers as doing it by hand,
+    // cancellable and resumable, and the session ends as the checkpoint.
+    void importanceProbeInsertsTrainsAndAsks()
+    {
+        QTemporaryDir dir;
+        const fs::path model = kFixtures + "/models/llama3_gqa_sharded";
+        ModelSession s;
+        s.load(model, testDevice());
+        SweepOptions o;
+        o.perLayer = true;
+        o.eval.validationData = kFixtures + "/data/tiny_corpus.txt";
+        o.eval.lossSequences = 4;
+        o.eval.lossLength = 32;
+        o.eval.shots = 1;
+        o.eval.limit = 2;
+        o.injection.steps = 2;
+        o.injection.init = BlockInit::Copy;
+        o.injection.trainData = kFixtures + "/data/tiny_corpus.txt";
+        o.injection.mmlu = kMmlu;  // stands for questions on new facts
+        o.healing.sequenceLength = 32;
+        o.healing.batchSize = 2;
+        o.healing.warmupSteps = 0;
+        o.healing.learningRate = 1e-2;
+        o.resultFile = fs::path(dir.path().toStdString()) / "importance.json";
+
+        // Cancelled at the ninth point, the second insertion: the file holds the eight before it.
+        std::stop_source stop;
+        int seen = 0;
+        const SweepResult partial = runSweep(
+            s, o,
+            [&](const SweepPoint &) {
+                if (++seen == 8)
+                    stop.request_stop();
+            },
+            {}, stop.get_token());
+        QVERIFY(partial.cancelled);
+        QCOMPARE(sweepFromJson(readJsonFile(o.resultFile), "importance.json").points.size(), size_t(8));
+        QVERIFY(!isHealed(s));
+        QVERIFY(s.blockPlan() == BlockPlan::of(PrunePlan::keepAll(6)));
+
+        seen = 0;
+        const SweepResult r = runSweep(s, o, [&](const SweepPoint &) { ++seen; });
+        QVERIFY(!r.cancelled);
+        QCOMPARE(seen, 5);
+        QCOMPARE(r.points.size(), size_t(13));  // the whole model, 6 layers dropped, 6 blocks inserted
+        const SweepPoint &whole = r.points[0];
+        QVERIFY(whole.dropped.empty() && !whole.insertedAfter && whole.injectedMmlu && !whole.injectedBoolq);
+        for (int64_t i = 0; i < 6; ++i) {
+            const SweepPoint &removed = r.points[static_cast<size_t>(1 + i)];
+            QCOMPARE(removed.dropped, (std::vector<int64_t>{i}));
+            QVERIFY(!removed.insertedAfter && !removed.injectedMmlu);
+            const SweepPoint &inserted = r.points[static_cast<size_t>(7 + i)];
+            QVERIFY(inserted.dropped.empty() && !inserted.healed);
+            QCOMPARE(inserted.insertedAfter.value(), i);
+            QVERIFY(inserted.injectedMmlu && inserted.loss);
+            QVERIFY(*inserted.loss != *whole.loss);  // the inserted block trained (the identity before)
+        }
+        QVERIFY(!isHealed(s));
+        QVERIFY(s.blockPlan() == BlockPlan::of(PrunePlan::keepAll(6)));
+
+        // Layer 3's point is what inserting, training and asking by hand gives.
+        s.applyBlockPlan(BlockPlan::of(PrunePlan::keepAll(6)).withInsertions({3}, BlockInit::Copy));
+        HealingConfig h = o.healing;
+        h.steps = o.injection.steps;
+        h.method = HealingMethod::Blocks;
+        h.trainData = o.injection.trainData;
+        healModel(s, h);
+        EvalOptions asked = o.eval;
+        asked.mmlu = o.injection.mmlu;
+        asked.validationData.clear();
+        QCOMPARE(evaluateModel(s, asked).mmlu->overall.accuracy(), r.points[10].injectedMmlu.value());
+        QCOMPARE(evaluateModel(s, o.eval).loss->loss, r.points[10].loss.value());
+        s.load(model, testDevice());
+
+        // The file keeps the probe; its settings read back, and other probe settings do not resume it.
+        const nlohmann::json file = readJsonFile(o.resultFile);
+        const SweepResult back = sweepFromJson(file, "importance.json");
+        QCOMPARE(back.points[10].insertedAfter.value(), int64_t(3));
+        QCOMPARE(back.points[10].injectedMmlu.value(), r.points[10].injectedMmlu.value());
+        const SweepOptions settings = sweepOptionsFromJson(file["settings"]);
+        QCOMPARE(settings.injection.steps, int64_t(2));
+        QCOMPARE(settings.healSteps, int64_t(0));
+        QVERIFY(settings.injection.init == BlockInit::Copy);
+        QCOMPARE(settings.injection.mmlu, fs::path(kMmlu));
+        QVERIFY(settings.healing.method == HealingMethod::Blocks);
+        for (const auto &[key, change] : std::vector<std::pair<std::string, std::function<void(SweepOptions &)>>>{
+                 {"inject_steps", [](SweepOptions &x) { x.injection.steps = 3; }},
+                 {"inject_init", [](SweepOptions &x) { x.injection.init = BlockInit::Average; }},
+                 {"heal_learning_rate", [](SweepOptions &x) { x.healing.learningRate = 1e-3; }}}) {
+            SweepOptions other = o;
+            change(other);
+            try {
+                runSweep(s, other);
+                QFAIL(("a probe with another " + key + " resumed the file").c_str());
+            } catch (const Error &e) {
+                QVERIFY2(QString(e.what()).contains(QString::fromStdString(key)), e.what());
+            }
+        }
+        // The probe needs its corpus and its questions, and belongs to the per-layer scan.
+        SweepOptions bad = o;
+        bad.resultFile.clear();
+        bad.injection.mmlu.clear();
+        QVERIFY_THROWS_EXCEPTION(Error, runSweep(s, bad));
+        bad = o;
+        bad.resultFile.clear();
+        bad.perLayer = false;
+        bad.fractions = {0.0};
+        QVERIFY_THROWS_EXCEPTION(Error, runSweep(s, bad));
+    }
+
     // GSM8K is the sweep's third benchmark: each point's strict and flexible accuracy are evaluateModel's for
     // that plan, the file keeps them, and the generation settings are part of the resume key.
     void sweepScoresGsm8k()

@@ -29,6 +29,7 @@
 #include "widgets/generation_view.h"
 #include "plots/loss_chart.h"
 #include "plots/similarity_heatmap.h"
+#include "plots/importance_chart.h"
 #include "plots/sweep_chart.h"
 #include "ui_test_support.h"
 #include "widgets/evaluation_table.h"
@@ -377,6 +378,63 @@ private slots:
         QCOMPARE(window.analysisTabs()->layerStrip()->dropped(), (std::vector<int64_t>{2, 3}));
         QVERIFY(!session.isHealed());
         QVERIFY(!panel->status().isEmpty());
+    }
+
+    // The Per-Layer Importance box's injection probe: refused without its facts; then, from the dock, a block
+    // inserted after each layer and trained with the Healing dock's settings, a green bar per layer, and the
+    // model as it was.
+    void runsTheInjectionProbe()
+    {
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        window.show();
+        QVERIFY(openAndDrop(app));
+        EvaluationPanel *panel = window.evaluationPanel();
+        panel->setMmlu(LAYERCUT_FIXTURES_DIR "/data/mmlu");
+        panel->setValidationData(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
+        panel->setShots(1);
+        panel->setLimit(2);
+        QTemporaryDir dir;
+        panel->setResultFile(dir.filePath("sweep.json"));
+        lc::InjectionProbe probe;
+        probe.steps = 2;
+        probe.init = lc::BlockInit::Copy;
+        panel->setInjectionProbe(probe);
+        window.runSweep(true);
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY((box = window.findChild<QMessageBox *>("errorBox")) != nullptr);
+        QVERIFY2(box->text().contains("new facts"), qPrintable(box->text()));
+        delete box;
+        QVERIFY(!session.isBusy());
+
+        probe.trainData = LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt";
+        probe.mmlu = LAYERCUT_FIXTURES_DIR "/data/mmlu";
+        panel->setInjectionProbe(probe);
+        QCOMPARE(panel->injectionProbe().mmlu, probe.mmlu);
+        lc::HealingConfig healing = window.healingPanel()->config();
+        healing.sequenceLength = 32;
+        healing.batchSize = 2;
+        healing.microBatchSize = 2;
+        healing.warmupSteps = 0;
+        window.healingPanel()->setConfig(healing);
+        QSignalSpy points(session.computeThread()->worker(), &lc::ModelWorker::sweepPoint);
+        QSignalSpy failed(session.computeThread()->worker(), &lc::ModelWorker::failed);
+        window.runSweep(true);
+        QVERIFY(session.isBusy());
+        QVERIFY(waitIdle(session, 120000));
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(0).toString()));
+        QCOMPARE(points.count(), 13);  // the whole model, 6 layers dropped, 6 blocks inserted
+        ImportanceChart *chart = window.analysisTabs()->importanceChart();
+        QCOMPARE(window.analysisTabs()->currentWidget(), chart);
+        QCOMPARE(chart->injectionBars()->dataCount(), 6);
+        QCOMPARE(chart->accuracyBars()->dataCount(), 6);
+        QVERIFY(panel->status().contains("Finished"));
+        const auto &scan = session.sweep(true);
+        QVERIFY(scan && scan->options.injection.steps == 2 && scan->result.points.size() == 13);
+        QCOMPARE(session.plan().dropped(), (std::vector<int64_t>{2, 3}));
+        QVERIFY(!session.isHealed());
+        QVERIFY(QFile::exists(dir.filePath("sweep-importance.json")));
     }
 
     void dropsAnySetOfLayers()

@@ -339,6 +339,43 @@ private slots:
         QCOMPARE(chart.result().points.size(), size_t(3));
     }
 
+    // The injection probe's points are bars of their own (gain on the new facts over the whole model), never the
+    // whole model, kept by the chart's result and in its CSV.
+    void importanceBarsOfTheInjectionProbe()
+    {
+        ImportanceChart chart;
+        chart.reset(3);
+        lc::SweepPoint whole = makePoint("single", 0.0, false, 0.6, std::nullopt, 2.0);
+        whole.injectedMmlu = 0.25;
+        chart.addPoint(whole);
+        chart.addPoint(makePoint("single", 1.0 / 3, false, 0.5, std::nullopt, 2.5, {1}));
+        lc::SweepPoint inserted = makePoint("single", 0.0, false, 0.5, std::nullopt, 2.25);
+        inserted.insertedAfter = 1;
+        inserted.injectedMmlu = 0.5;
+        chart.addPoint(inserted);
+        QCOMPARE(*chart.lossIncrease()[1], 0.5);  // the reference is still the whole model
+        QCOMPARE(chart.injectionBars()->dataCount(), 1);
+        QCOMPARE(*chart.injectionGain()[1], 0.25);
+        QVERIFY(!chart.injectionGain()[0]);
+        inserted.injectedMmlu = 0.75;  // the same layer again (a resumed scan) replaces it
+        chart.addPoint(inserted);
+        QCOMPARE(chart.injectionBars()->dataCount(), 1);
+        QCOMPARE(*chart.injectionGain()[1], 0.5);
+        QVERIFY(chart.injectionBars()->visible() && chart.plot()->yAxis2->visible());
+        const lc::SweepResult r = chart.result();
+        QCOMPARE(r.points.size(), size_t(3));
+        const std::string csv = SweepChart::csvOf(r);
+        QVERIFY2(csv.find("normalized_loss,inserted_after,injected_mmlu,injected_boolq\n") != std::string::npos,
+                 csv.c_str());
+        QVERIFY2(csv.find("single,0,0,,false,0.5,,,,2.25,0.225,1,0.75,\n") != std::string::npos, csv.c_str());
+        QVERIFY2(csv.find("single,0,0,,false,0.6,,,,2,0.2,,0.25,\n") != std::string::npos, csv.c_str());
+        // Without the probe the table is the sweep's.
+        chart.reset(3);
+        chart.addPoint(makePoint("single", 0.0, false, 0.6, std::nullopt, 2.0));
+        QVERIFY(SweepChart::csvOf(chart.result()).find("inserted_after") == std::string::npos);
+        QVERIFY(!chart.injectionBars()->visible());
+    }
+
 private:
     static inline QStringList s_complaints;
     static inline QtMessageHandler s_previousHandler = nullptr;

@@ -55,6 +55,18 @@ JobRequest<lc::EvalOptions> JobRequests::evaluation(const EvaluationPanel &evalu
     return {options, std::nullopt};
 }
 
+JobRequest<lc::SweepOptions> JobRequests::checkedHealing(const lc::SweepOptions &options)
+{
+    const bool trains = options.perLayer ? options.injection.enabled() : options.healSteps > 0;
+    try {
+        if (trains)
+            options.healing.validate();
+    } catch (const std::exception &e) {
+        return refused<lc::SweepOptions>({tr("These healing settings cannot be used."), QString::fromUtf8(e.what())});
+    }
+    return {options, std::nullopt};
+}
+
 JobRequest<lc::SweepOptions> JobRequests::sweep(const AnalysisPanel &analysis, const HealingPanel &healing,
                                                 const EvaluationPanel &evaluation, bool perLayer)
 {
@@ -66,8 +78,22 @@ JobRequest<lc::SweepOptions> JobRequests::sweep(const AnalysisPanel &analysis, c
     }
     if (!hasBenchmark(options.eval))
         return refused<lc::SweepOptions>(noBenchmarks());
+    if (perLayer && options.injection.enabled()) {
+        // Each probe point trains its new block with the healing dock's settings (the sweep makes it Blocks).
+        options.healing = healing.config();
+        options.healing.method = lc::HealingMethod::Blocks;
+        options.healing.trainBlocks.clear();
+        options.healing.steps = options.injection.steps;
+        options.healing.trainData = options.injection.trainData;
+        if (options.injection.trainData.empty() || (options.injection.mmlu.empty() && options.injection.boolq.empty()))
+            return refused<lc::SweepOptions>(
+                {tr("Choose the new facts first."),
+                 tr("The injection probe trains each new block on a text of facts the model has not seen and then "
+                    "asks MMLU- or BoolQ-format questions about them. Set both in the Per-Layer Importance box, or "
+                    "set the injection steps to off.")});
+    }
     if (perLayer)
-        return {options, std::nullopt};
+        return checkedHealing(options);
     const bool similarity = std::find(options.strategies.begin(), options.strategies.end(),
                                       lc::PruneStrategy::Similarity) != options.strategies.end();
     if (similarity) {
@@ -86,12 +112,6 @@ JobRequest<lc::SweepOptions> JobRequests::sweep(const AnalysisPanel &analysis, c
             return refused<lc::SweepOptions>(
                 {tr("Choose training data first."),
                  tr("Healing trains on text: set it in the Healing dock, or choose the analysis data.")});
-        try {
-            options.healing.validate();
-        } catch (const std::exception &e) {
-            return refused<lc::SweepOptions>(
-                {tr("These healing settings cannot be used."), QString::fromUtf8(e.what())});
-        }
     }
-    return {options, std::nullopt};
+    return checkedHealing(options);
 }

@@ -48,5 +48,7 @@ public:
                                               const EvaluationPanel &evaluation, bool perLayer);
 
 private:
+    /** `options`, or refused when the healing settings its points train with (healed points, the probe) cannot train. */
+    static JobRequest<lc::SweepOptions> checkedHealing(const lc::SweepOptions &options);
     static Refusal noBenchmarks();
 };

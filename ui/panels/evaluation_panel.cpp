@@ -3,7 +3,10 @@
 // Benchmark files and choices are remembered between sessions through app_settings.h.
 #include "panels/evaluation_panel.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -177,17 +180,53 @@ EvaluationPanel::EvaluationPanel(QWidget *parent) : QWidget(parent)
             tr("Choose Result File"), tr("JSON (*.json)"));
     m_resultFile->setToolTip(tr("Written after every point; a file of an interrupted sweep with the same settings is "
                                 "resumed"));
-    auto *buttons = new QHBoxLayout;
     m_sweep = new QPushButton(tr("Run Sweep"), this);
     m_sweep->setToolTip(tr("Evaluate the model at every fraction and strategy, unhealed and healed"));
     connect(m_sweep, &QPushButton::clicked, this, &EvaluationPanel::sweepRequested);
-    m_importance = new QPushButton(tr("Per-Layer Importance"), this);
-    m_importance->setToolTip(tr("Drop each layer alone and measure what it costs"));
-    connect(m_importance, &QPushButton::clicked, this, &EvaluationPanel::importanceRequested);
-    buttons->addWidget(m_sweep);
-    buttons->addWidget(m_importance);
-    form->addRow(buttons);
+    form->addRow(m_sweep);
     layout->addWidget(m_sweepBox);
+
+    // Llama SLayer's probe of both kinds: drop each layer; insert a block after each layer and inject facts.
+    m_importanceBox = new QGroupBox(tr("Per-Layer Importance"), this);
+    form = newForm(m_importanceBox);
+    m_probeSteps = new QSpinBox(this);
+    m_probeSteps->setRange(0, 1000000);
+    m_probeSteps->setSpecialValueText(tr("off: only drop layers"));
+    m_probeSteps->setValue(settings::probeSteps.value());
+    m_probeSteps->setToolTip(tr("Also insert a new block after each layer, train only it for this many steps on the "
+                                "new facts (with the Healing dock's settings) and ask the questions about them"));
+    form->addRow(tr("Injection steps per layer:"), m_probeSteps);
+    m_probeInit = new QComboBox(this);
+    m_probeInit->addItem(tr("Averaged with the next layer"), QStringLiteral("average"));
+    m_probeInit->addItem(tr("Copied"), QStringLiteral("copy"));
+    m_probeInit->setCurrentIndex(std::max(0, m_probeInit->findData(settings::probeInit.value())));
+    m_probeInit->setToolTip(tr("How each new block starts (Llama SLayer averages, LLaMA Pro copies); either way it "
+                               "is the identity until trained"));
+    form->addRow(tr("New block:"), m_probeInit);
+    const QString datasets = tr("Datasets (*.txt *.jsonl *.json *.gz);;All files (*)");
+    const QString jsonLines = tr("JSON Lines (*.jsonl *.json);;All files (*)");
+    pathRow(form, m_probeData, tr("New facts:"), settings::probeData.value(), {Browse::OpenFile},
+            tr("Choose the Text to Inject"), datasets);
+    m_probeData->setToolTip(tr("Text about facts the model has not seen: what each new block is trained on"));
+    pathRow(form, m_probeMmlu, tr("MMLU on them:"), settings::probeMmlu.value(), {Browse::Folder, Browse::OpenFile},
+            tr("Choose MMLU on the New Facts"), jsonLines);
+    m_probeMmlu->setToolTip(tr("MMLU-format questions about the new facts, asked with the shots and limit above"));
+    pathRow(form, m_probeBoolq, tr("BoolQ on them:"), settings::probeBoolq.value(), {Browse::OpenFile},
+            tr("Choose BoolQ on the New Facts"), jsonLines);
+    m_probeBoolq->setToolTip(tr("BoolQ-format questions about the new facts"));
+    const auto probeFieldsEnabled = [this] {
+        for (QWidget *w : {static_cast<QWidget *>(m_probeInit), static_cast<QWidget *>(m_probeData),
+                           static_cast<QWidget *>(m_probeMmlu), static_cast<QWidget *>(m_probeBoolq)})
+            w->setEnabled(m_probeSteps->value() > 0);
+    };
+    connect(m_probeSteps, &QSpinBox::valueChanged, this, probeFieldsEnabled);
+    probeFieldsEnabled();
+    m_importance = new QPushButton(tr("Per-Layer Importance"), this);
+    m_importance->setToolTip(tr("Drop each layer alone and measure what it costs; with injection steps, also insert "
+                                "and train a block after each layer and measure what it learnt"));
+    connect(m_importance, &QPushButton::clicked, this, &EvaluationPanel::importanceRequested);
+    form->addRow(m_importance);
+    layout->addWidget(m_importanceBox);
     layout->addStretch(1);
     scroll->setWidget(content);
     outer->addWidget(scroll, 1);
@@ -241,8 +280,10 @@ lc::SweepOptions EvaluationPanel::sweepOptions(bool perLayer) const
     o.eval = evalOptions();
     o.perLayer = perLayer;
     o.resultFile = toPath(resultFile(perLayer));
-    if (perLayer)
+    if (perLayer) {
+        o.injection = injectionProbe();
         return o;
+    }
     o.fractions = parseFractions(m_fractions->text());
     o.strategies.clear();
     if (m_similarity->isChecked())
@@ -318,6 +359,32 @@ void EvaluationPanel::rememberSettings() const
     settings::sweepStrategies.setValue(strategies());
     settings::sweepHealSteps.setValue(m_healSteps->value());
     settings::sweepResultFile.setValue(m_resultFile->text().trimmed());
+    settings::probeSteps.setValue(m_probeSteps->value());
+    settings::probeInit.setValue(m_probeInit->currentData().toString());
+    settings::probeData.setValue(m_probeData->text().trimmed());
+    settings::probeMmlu.setValue(m_probeMmlu->text().trimmed());
+    settings::probeBoolq.setValue(m_probeBoolq->text().trimmed());
+}
+
+void EvaluationPanel::setInjectionProbe(const lc::InjectionProbe &probe)
+{
+    m_probeSteps->setValue(static_cast<int>(probe.steps));
+    m_probeInit->setCurrentIndex(
+        std::max(0, m_probeInit->findData(QString::fromStdString(lc::blockInitName(probe.init)))));
+    m_probeData->setText(QDir::toNativeSeparators(QString::fromStdString(probe.trainData.string())));
+    m_probeMmlu->setText(QDir::toNativeSeparators(QString::fromStdString(probe.mmlu.string())));
+    m_probeBoolq->setText(QDir::toNativeSeparators(QString::fromStdString(probe.boolq.string())));
+}
+
+lc::InjectionProbe EvaluationPanel::injectionProbe() const
+{
+    lc::InjectionProbe p;
+    p.steps = m_probeSteps->value();
+    p.init = lc::parseBlockInit(m_probeInit->currentData().toString().toStdString());
+    p.trainData = toPath(m_probeData->text());
+    p.mmlu = toPath(m_probeMmlu->text());
+    p.boolq = toPath(m_probeBoolq->text());
+    return p;
 }
 
 void EvaluationPanel::setMmlu(const QString &path)

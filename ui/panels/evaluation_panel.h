@@ -8,6 +8,7 @@
 #include "jobs/metatypes.h"
 
 class QCheckBox;
+class QComboBox;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -15,8 +16,9 @@ class QPushButton;
 class QSpinBox;
 
 /**
- * The settings of an evaluation (MMLU, BoolQ, GSM8K, held-out loss) with Evaluate Model, and of a sweep over prune
- * fractions and strategies with Run Sweep and Per-Layer Importance. It only describes the work: MainWindow
+ * The settings of an evaluation (MMLU, BoolQ, GSM8K, held-out loss) with Evaluate Model, of a sweep over prune
+ * fractions and strategies with Run Sweep, and of the per-layer importance scan (with its injection probe) with
+ * Per-Layer Importance. It only describes the work: MainWindow
  * starts it on the compute thread and adds what other docks own (the analysis data, the healing config).
  */
 class EvaluationPanel final : public QWidget
@@ -71,6 +73,9 @@ public:
     QStringList strategies() const;
     void setHealSteps(int steps);
     void setResultFile(const QString &path);
+    /** The importance scan's injection probe (steps 0: only layers dropped); paths as typed. */
+    void setInjectionProbe(const lc::InjectionProbe &probe);
+    lc::InjectionProbe injectionProbe() const;
 
 signals:
     void evaluateRequested();
@@ -83,9 +88,11 @@ private:
     QLineEdit *m_mmlu = nullptr, *m_boolq = nullptr, *m_gsm8k = nullptr, *m_gsm8kTrain = nullptr,
               *m_validation = nullptr, *m_fractions = nullptr, *m_resultFile = nullptr;
     QSpinBox *m_shots = nullptr, *m_boolqShots = nullptr, *m_gsm8kShots = nullptr, *m_maxNewTokens = nullptr,
-             *m_limit = nullptr, *m_healSteps = nullptr;
+             *m_limit = nullptr, *m_healSteps = nullptr, *m_probeSteps = nullptr;
+    QLineEdit *m_probeData = nullptr, *m_probeMmlu = nullptr, *m_probeBoolq = nullptr;
+    QComboBox *m_probeInit = nullptr;
     QCheckBox *m_similarity = nullptr, *m_deepest = nullptr, *m_reverse = nullptr;
-    QGroupBox *m_sweepBox = nullptr;
+    QGroupBox *m_sweepBox = nullptr, *m_importanceBox = nullptr;
     QPushButton *m_evaluate = nullptr, *m_sweep = nullptr, *m_importance = nullptr;
     QLabel *m_status = nullptr;
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The per-layer importance chart: grouped bars against the layer index, rebuilt as each point arrives
-// (a scan has one point per layer, so rebuilding is cheap).
+// (a scan has one or two points per layer, so rebuilding is cheap).
 #include "plots/importance_chart.h"
 
 #include <algorithm>
@@ -13,6 +13,19 @@ namespace {
 
 const QColor kLossColor(31, 119, 180);
 const QColor kAccuracyColor(230, 85, 13);
+const QColor kInjectionColor(44, 160, 44);
+
+/** Replaces the point of the same layer in `points`, or adds it. */
+void upsert(std::vector<lc::SweepPoint> &points, const lc::SweepPoint &point)
+{
+    const auto same = std::find_if(points.begin(), points.end(), [&](const lc::SweepPoint &p) {
+        return p.dropped == point.dropped && p.insertedAfter == point.insertedAfter;
+    });
+    if (same != points.end())
+        *same = point;
+    else
+        points.push_back(point);
+}
 
 }  // namespace
 
@@ -40,6 +53,12 @@ ImportanceChart::ImportanceChart(QWidget *parent) : QWidget(parent), m_plot(new 
     m_accuracyBars->setBrush(kAccuracyColor);
     m_accuracyBars->setWidth(0.38);
     m_accuracyBars->setBarsGroup(group);
+    m_injectionBars = new QCPBars(m_plot->xAxis, m_plot->yAxis2);
+    m_injectionBars->setName(tr("New facts learnt by a block inserted after it (points)"));
+    m_injectionBars->setPen(QPen(kInjectionColor.darker(120)));
+    m_injectionBars->setBrush(kInjectionColor);
+    m_injectionBars->setWidth(0.38);
+    m_injectionBars->setBarsGroup(group);
 
     m_plot->xAxis->setLabel(tr("Layer dropped alone"));
     m_plot->yAxis->setLabel(tr("Held-out loss increase"));
@@ -66,6 +85,7 @@ void ImportanceChart::reset(qint64 layers)
 {
     m_layers = layers;
     m_points.clear();
+    m_inserted.clear();
     m_whole.reset();
     m_title->setText(tr("Per-layer importance"));
     rebuild();
@@ -81,15 +101,13 @@ void ImportanceChart::addPoint(const lc::SweepPoint &point)
 {
     if (point.strategy != lc::PruneStrategy::Single)
         return;
-    if (point.dropped.empty()) {
+    if (point.insertedAfter) {
+        upsert(m_inserted, point);
+        m_layers = std::max<qint64>(m_layers, *point.insertedAfter + 1);
+    } else if (point.dropped.empty()) {
         m_whole = point;
     } else {
-        const auto same = std::find_if(m_points.begin(), m_points.end(),
-                                       [&](const lc::SweepPoint &p) { return p.dropped == point.dropped; });
-        if (same != m_points.end())
-            *same = point;
-        else
-            m_points.push_back(point);
+        upsert(m_points, point);
         m_layers = std::max<qint64>(m_layers, point.dropped.front() + 1);
     }
     rebuild();
@@ -117,6 +135,23 @@ std::vector<std::optional<double>> ImportanceChart::accuracyDrop() const
     return out;
 }
 
+std::vector<std::optional<double>> ImportanceChart::injectionGain() const
+{
+    std::vector<std::optional<double>> out(static_cast<size_t>(m_layers));
+    if (!m_whole)
+        return out;
+    const bool mmlu = m_whole->injectedMmlu.has_value();
+    const std::optional<double> before = mmlu ? m_whole->injectedMmlu : m_whole->injectedBoolq;
+    if (!before)
+        return out;
+    for (const lc::SweepPoint &p : m_inserted) {
+        const std::optional<double> after = mmlu ? p.injectedMmlu : p.injectedBoolq;
+        if (after && *p.insertedAfter < m_layers)
+            out[static_cast<size_t>(*p.insertedAfter)] = *after - *before;
+    }
+    return out;
+}
+
 lc::SweepResult ImportanceChart::result() const
 {
     lc::SweepResult r;
@@ -124,29 +159,50 @@ lc::SweepResult ImportanceChart::result() const
     if (m_whole)
         r.points.push_back(*m_whole);
     r.points.insert(r.points.end(), m_points.begin(), m_points.end());
+    r.points.insert(r.points.end(), m_inserted.begin(), m_inserted.end());
     return r;
 }
 
 void ImportanceChart::rebuild()
 {
-    QVector<double> x, loss, ax, accuracy;
+    QVector<double> x, loss, ax, accuracy, ix, injection;
     const auto increase = lossIncrease();
     const auto drop = accuracyDrop();
+    const auto gain = injectionGain();
     for (size_t i = 0; i < increase.size(); ++i) {
         if (increase[i])
             x << static_cast<double>(i), loss << *increase[i];
         if (drop[i])
             ax << static_cast<double>(i), accuracy << 100 * *drop[i];
+        if (gain[i])
+            ix << static_cast<double>(i), injection << 100 * *gain[i];
     }
     m_lossBars->setData(x, loss, true);
-    m_accuracyBars->setData(ax, accuracy, true);
-    m_accuracyBars->setVisible(!ax.isEmpty());
-    if (ax.isEmpty())
-        m_accuracyBars->removeFromLegend();
-    else
-        m_accuracyBars->addToLegend();
-    m_plot->yAxis2->setVisible(!ax.isEmpty());
-    m_empty->setVisible(x.isEmpty() && ax.isEmpty());
+    const auto show = [](QCPBars *bars, const QVector<double> &keys, const QVector<double> &values) {
+        bars->setData(keys, values, true);
+        bars->setVisible(!keys.isEmpty());
+        if (keys.isEmpty())
+            bars->removeFromLegend();
+        else
+            bars->addToLegend();
+    };
+    show(m_accuracyBars, ax, accuracy);
+    const bool boolqProbe = m_whole && !m_whole->injectedMmlu && m_whole->injectedBoolq;
+    m_injectionBars->setName(boolqProbe ? tr("New facts learnt by a block inserted after it (BoolQ points)")
+                                        : tr("New facts learnt by a block inserted after it (MMLU points)"));
+    show(m_injectionBars, ix, injection);
+    // Two or three bars a layer: each narrower when the probe's bars are there.
+    const double width = ix.isEmpty() ? 0.38 : 0.27;
+    for (QCPBars *bars : {m_lossBars, m_accuracyBars, m_injectionBars})
+        bars->setWidth(width);
+    m_plot->xAxis->setLabel(ix.isEmpty()
+                                ? tr("Layer dropped alone")
+                                : tr("Layer (dropped alone, or followed by a new block trained on new facts)"));
+    m_plot->yAxis2->setLabel(ix.isEmpty() ? tr("MMLU accuracy lost (percentage points)")
+                                          : tr("Accuracy lost, and gained on new facts (percentage points)"));
+    accuracy += injection;  // one right axis for both
+    m_plot->yAxis2->setVisible(!accuracy.isEmpty());
+    m_empty->setVisible(x.isEmpty() && accuracy.isEmpty());
     m_plot->xAxis->setRange(-0.7, std::max<double>(static_cast<double>(m_layers), 1.0) - 0.3);
     const auto span = [](const QVector<double> &v, double minPad) {
         double lo = 0, hi = 0;

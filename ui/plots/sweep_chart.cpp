@@ -452,8 +452,12 @@ lc::SweepResult SweepChart::result() const
 
 std::string SweepChart::csvOf(const lc::SweepResult &result)
 {
+    const bool probe = std::any_of(result.points.begin(), result.points.end(), [](const lc::SweepPoint &p) {
+        return p.insertedAfter || p.injectedMmlu || p.injectedBoolq;
+    });
     std::string out =
-        "strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,gsm8k,gsm8k_flexible,loss,normalized_loss\n";
+        "strategy,fraction,layers_dropped,dropped_layers,healed,mmlu,boolq,gsm8k,gsm8k_flexible,loss,normalized_loss";
+    out += probe ? ",inserted_after,injected_mmlu,injected_boolq\n" : "\n";
     for (const lc::SweepPoint &p : result.points) {
         std::string layers;
         for (const int64_t l : p.dropped)
@@ -461,7 +465,11 @@ std::string SweepChart::csvOf(const lc::SweepResult &result)
         out += lc::strategyName(p.strategy) + "," + csvNumber(p.fraction) + "," + std::to_string(p.dropped.size()) +
                "," + layers + "," + (p.healed ? "true" : "false") + "," + csvNumber(p.mmlu) + "," + csvNumber(p.boolq) +
                "," + csvNumber(p.gsm8k) + "," + csvNumber(p.gsm8kFlexible) + "," + csvNumber(p.loss) + "," +
-               csvNumber(p.normalizedLoss) + "\n";
+               csvNumber(p.normalizedLoss);
+        if (probe)
+            out += "," + (p.insertedAfter ? std::to_string(*p.insertedAfter) : std::string()) + "," +
+                   csvNumber(p.injectedMmlu) + "," + csvNumber(p.injectedBoolq);
+        out += "\n";
     }
     return out;
 }

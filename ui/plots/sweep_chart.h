@@ -54,7 +54,8 @@ public:
     lc::SweepResult result() const;
     /**
      * One row per point: strategy, fraction, layers dropped, healed, mmlu, boolq, gsm8k (strict), gsm8k_flexible,
-     * loss, normalized loss.
+     * loss, normalized loss; an importance scan with the injection probe adds inserted_after, injected_mmlu and
+     * injected_boolq.
      */
     std::string csv() const { return csvOf(result()); }
     static std::string csvOf(const lc::SweepResult &result);

@@ -59,7 +59,8 @@ ProjectSweep sweepFromJson(const nlohmann::json &j, const std::string &source,
     lc::SweepOptions &o = sweep.options;
     o = lc::sweepOptionsFromJson(j.value("settings", nlohmann::json::object()));
     for (std::filesystem::path *p :
-         {&o.eval.mmlu, &o.eval.boolq, &o.eval.validationData, &o.distanceData, &o.healing.trainData})
+         {&o.eval.mmlu, &o.eval.boolq, &o.eval.validationData, &o.distanceData, &o.healing.trainData,
+          &o.injection.trainData, &o.injection.mmlu, &o.injection.boolq})
         *p = text(resolve(qtext(p->string())));
     return sweep;
 }

@@ -77,6 +77,11 @@ inline const Setting<QStringList> sweepStrategies{"evaluation/sweepStrategies",
                                                   {QStringLiteral("similarity"), QStringLiteral("deepest")}};
 inline const Setting<int> sweepHealSteps{"evaluation/sweepHealSteps", 0};     // 0: no healing
 inline const Setting<QString> sweepResultFile{"evaluation/sweepResultFile"};  // empty: named after the model
+inline const Setting<int> probeSteps{"evaluation/probeSteps", 0};  // importance scan's insertion probe; 0: off
+inline const Setting<QString> probeInit{"evaluation/probeInit", QStringLiteral("average")};
+inline const Setting<QString> probeData{"evaluation/probeData"};  // the injection corpus
+inline const Setting<QString> probeMmlu{"evaluation/probeMmlu"};  // questions on the injected facts
+inline const Setting<QString> probeBoolq{"evaluation/probeBoolq"};
 inline const Setting<QByteArray> windowGeometry{"window/geometry"};
 inline const Setting<QByteArray> windowState{"window/state"};  // docks and toolbar
 inline const Setting<QStringList> recentProjects{"project/recent"};

@@ -96,8 +96,6 @@ struct BlockPlan
     BlockPlan layout() const;
     /** Each block's index in layout(). */
     std::vector<int64_t> layoutIndices() const;
-    /** The blocks of layout() that `layoutIndices` name (ascending), as a plan; throws lc::Error for an index outside it. */
-    BlockPlan pickFromLayout(const std::vector<int64_t> &layoutIndices) const;
 
     /** Throws lc::Error unless the blocks are as described above. */
     void validate() const;

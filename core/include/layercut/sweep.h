@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The paper's headline experiment: accuracy and loss against the fraction of layers dropped, for one or
-// more strategies, unhealed and healed; and Llama SLayer's per-layer importance scan (drop each layer alone).
+// more strategies, unhealed and healed; and Llama SLayer's per-layer importance probe of both kinds (drop each
+// layer alone; insert a new block after each layer, train it alone on new facts and ask about them).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "layercut/block_plan.h"
 #include "layercut/evaluation.h"
 #include "layercut/healing.h"
 #include "layercut/plan_choice.h"
@@ -20,6 +22,22 @@
 #include "layercut/text_dataset.h"
 
 namespace lc {
+
+/**
+ * The importance probe's second kind (Llama SLayer, method.md §7): for each original layer i, a new block is
+ * inserted after it (initialised as `init`, the identity), trained alone for `steps` steps on `trainData`
+ * with the sweep's healing settings (SweepOptions::healing, its method Blocks), and asked the questions of
+ * `mmlu` and `boolq` about the injected facts; then the checkpoint is reloaded for the next layer.
+ */
+struct InjectionProbe
+{
+    int64_t steps = 0;  // > 0: the probe runs (per-layer scans only)
+    BlockInit init = BlockInit::Average;
+    std::filesystem::path trainData;    // the injection corpus: text about facts the model has not seen
+    std::filesystem::path mmlu, boolq;  // questions on those facts; shots, limit and lengths are the sweep's
+
+    bool enabled() const { return steps > 0; }
+};
 
 struct SweepOptions
 {
@@ -39,10 +57,12 @@ struct SweepOptions
      */
     std::optional<LayerDistances> distances;
     int64_t healSteps = 0;  // > 0: each point is also healed (HealingConfig below) and evaluated again
-    HealingConfig healing;  // steps replaced by healSteps; outputDir and resumeFrom ignored
+    HealingConfig healing;  // steps replaced by healSteps (the probe: injection.steps); outputDir and resumeFrom
+                            // ignored
     EvalOptions eval;
     std::filesystem::path resultFile;  // written after every point; an existing one is resumed
     bool perLayer = false;             // the importance scan: drop each single layer instead
+    InjectionProbe injection;          // with perLayer: also insert and train a block after each layer
 };
 
 /** One evaluated model: a strategy and fraction, healed or not. */
@@ -54,6 +74,14 @@ struct SweepPoint
     bool healed = false;
     std::optional<double> mmlu, boolq, loss, normalizedLoss;
     std::optional<double> gsm8k, gsm8kFlexible;  // exact match: strict-match and flexible-extract
+    /**
+     * The injection probe's points: a new block inserted after this original layer and trained (nothing
+     * dropped, healed false). The other numbers are then those of the trained model on the ordinary benchmarks
+     * (what the block made the model forget).
+     */
+    std::optional<int64_t> insertedAfter;
+    /** Accuracy on the injected facts (InjectionProbe's mmlu and boolq): the whole model's and the probe's points. */
+    std::optional<double> injectedMmlu, injectedBoolq;
     double seconds = 0.0;
     /**
      * Unset when this point was measured. Otherwise the strategy whose point drops the same layers (healed
@@ -83,7 +111,7 @@ struct SweepResult
 nlohmann::ordered_json sweepToJson(const SweepResult &result, const SweepOptions &options);
 /** Reads what sweepToJson wrote; throws lc::Error naming `source` when malformed. */
 SweepResult sweepFromJson(const nlohmann::json &json, const std::string &source);
-/** The settings that title a sweep's chart: its data files, shots, limit, per_layer, heal_steps. */
+/** The settings that title a sweep's chart: its data files, shots, limit, per_layer, heal_steps, inject_*. */
 nlohmann::ordered_json sweepSettingsToJson(const SweepOptions &options);
 /**
  * The options a result file's "settings" record: those of sweepSettingsToJson, and where runSweep

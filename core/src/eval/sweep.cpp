@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The sweep: for each strategy and fraction, prune (in memory), evaluate, optionally heal and evaluate
 // again, reloading the checkpoint after each healing run; every point is saved as it comes, so a sweep
-// can be cancelled and resumed.
+// can be cancelled and resumed. The per-layer scan drops each layer alone and, with an injection probe, inserts
+// a block after each layer and trains it on new facts.
 #include "layercut/sweep.h"
 
 #include <chrono>
@@ -28,9 +29,45 @@ struct Task
 {
     PruneStrategy strategy = PruneStrategy::Similarity;
     double fraction = 0.0;
-    PrunePlan plan;     // empty until known: a similarity plan needs the distances
-    int64_t count = 0;  // layers to drop
+    PrunePlan plan;                      // empty until known: a similarity plan needs the distances
+    int64_t count = 0;                   // layers to drop
+    std::optional<int64_t> insertAfter;  // the injection probe: a block inserted after this layer and trained
 };
+
+/**
+ * The training each point runs, if any: healing for healSteps (a sweep's healed points), or for the injection
+ * probe its steps on its corpus, training only the inserted block.
+ */
+std::optional<HealingConfig> pointTraining(const SweepOptions &o)
+{
+    HealingConfig h = o.healing;
+    if (o.perLayer && o.injection.enabled()) {
+        h.steps = o.injection.steps;
+        h.method = HealingMethod::Blocks;
+        h.trainBlocks.clear();  // the inserted block
+        h.trainData = o.injection.trainData;
+    } else if (!o.perLayer && o.healSteps > 0) {
+        h.steps = o.healSteps;
+    } else {
+        return std::nullopt;
+    }
+    h.outputDir.clear();
+    h.resumeFrom.clear();
+    h.evalEvery = 0;
+    return h;
+}
+
+/** The evaluation of the injected facts: the probe's questions, asked as the sweep asks its own. */
+EvalOptions injectedEval(const SweepOptions &o)
+{
+    EvalOptions e = o.eval;
+    e.mmlu = o.injection.mmlu;
+    e.boolq = o.injection.boolq;
+    e.validationData.clear();
+    e.gsm8k.clear();
+    e.gsm8kTrain.clear();
+    return e;
+}
 
 /** A data file's identity in the resume key: its path, and its size and time when it is a file. */
 std::string dataStamp(const fs::path &path)
@@ -59,8 +96,13 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &mode
     s["context_length"] = o.eval.maxLength;
     s["loss_samples"] = o.eval.lossSequences;
     s["loss_length"] = o.eval.lossLength;
+    const std::optional<HealingConfig> training = pointTraining(o);
     s["data_files"] = {dataStamp(o.eval.mmlu), dataStamp(o.eval.boolq), dataStamp(o.eval.validationData),
-                       dataStamp(o.distanceData), o.healSteps > 0 ? dataStamp(o.healing.trainData) : ""};
+                       dataStamp(o.distanceData), training ? dataStamp(training->trainData) : ""};
+    if (o.perLayer && o.injection.enabled()) {
+        s["data_files"].push_back(dataStamp(o.injection.mmlu));
+        s["data_files"].push_back(dataStamp(o.injection.boolq));
+    }
     if (!o.eval.gsm8k.empty()) {  // only then, so that files of sweeps without GSM8K stay resumable
         s["data_files"].push_back(dataStamp(o.eval.gsm8k));
         s["data_files"].push_back(o.eval.gsm8kTrain.empty() ? "" : dataStamp(o.eval.gsm8kTrain));
@@ -72,14 +114,14 @@ nlohmann::ordered_json settingsJson(const SweepOptions &o, const ModelInfo &mode
         s["distance_max_length"] = o.distanceOptions.maxLength;
         s["distance_seed"] = o.distanceOptions.seed;
     }
-    if (o.healSteps > 0) {
-        HealingConfig h = o.healing;
-        h.steps = o.healSteps;
-        nlohmann::ordered_json c = healingConfigKey(h);
+    if (training) {
+        nlohmann::ordered_json c = healingConfigKey(*training);
         c.erase("activation_checkpointing");  // memory, not numbers
+        if (o.perLayer)
+            c.erase("steps");  // the probe's are inject_steps; heal_steps stays the sweep's own (0)
         for (auto &[key, value] : c.items())
             s["heal_" + key] = value;
-        s["heal_data"] = o.healing.trainData.string();
+        s["heal_data"] = training->trainData.string();
     }
     return s;
 }
@@ -105,7 +147,7 @@ bool samePoint(const SweepPoint &p, const Task &t, bool healed)
     // The dropped layers too: the importance scan's points share strategy and fraction. A plan not chosen
     // yet is the one the file recorded: the settings that choose it are part of the resume key.
     return p.strategy == t.strategy && std::abs(p.fraction - t.fraction) < 1e-9 && p.healed == healed &&
-           (t.plan.kept.empty() || p.dropped == t.plan.dropped());
+           p.insertedAfter == t.insertAfter && (t.plan.kept.empty() || p.dropped == t.plan.dropped());
 }
 
 }  // namespace
@@ -129,11 +171,17 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
         throw Error("the sweep has nothing to measure: give MMLU, BoolQ, GSM8K or validation data");
     if (o.healSteps > 0 && o.healing.trainData.empty())
         throw Error("healing during the sweep needs training data");
-    if (o.healSteps > 0) {
-        HealingConfig h = o.healing;  // as each point heals, checked before the first point rather than at it
-        h.steps = o.healSteps;
-        h.validate();
+    if (o.injection.enabled()) {
+        if (!o.perLayer)
+            throw Error("the injection probe is part of the per-layer importance scan");
+        if (o.injection.trainData.empty())
+            throw Error("the injection probe needs a corpus of the facts to inject");
+        if (o.injection.mmlu.empty() && o.injection.boolq.empty())
+            throw Error("the injection probe needs MMLU or BoolQ questions about the injected facts");
     }
+    const std::optional<HealingConfig> training = pointTraining(o);
+    if (training)
+        training->validate();  // as each point trains, checked before the first point rather than at it
     const ModelInfo info = session.info();
     const int64_t L = info.config.numLayers;
     LoadOptions reload{info.device, parseDType(info.computeDtype)};
@@ -163,6 +211,10 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
         tasks.push_back({PruneStrategy::Single, 0.0, PrunePlan::keepAll(L)});
         for (int64_t i = 0; i < L; ++i)
             tasks.push_back({PruneStrategy::Single, 1.0 / static_cast<double>(L), PrunePlan::dropList(L, {i})});
+        // The second kind after the first: removal points are quick, each insertion point trains.
+        if (o.injection.enabled())
+            for (int64_t i = 0; i < L; ++i)
+                tasks.push_back({PruneStrategy::Single, 0.0, PrunePlan::keepAll(L), 0, i});
     } else {
         for (const PruneStrategy s : o.strategies) {
             for (const double f : o.fractions) {
@@ -197,7 +249,7 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
     // measured (the unpruned model always) is recorded under this task without measuring it again.
     const auto copyMeasured = [&](const Task &t, bool healed) {
         const auto same = std::find_if(result.points.begin(), result.points.end(), [&](const SweepPoint &p) {
-            return p.healed == healed && p.dropped == t.plan.dropped();
+            return p.healed == healed && p.dropped == t.plan.dropped() && p.insertedAfter == t.insertAfter;
         });
         if (same == result.points.end())
             return false;
@@ -228,14 +280,25 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
                                              reload, &session, progress, stop);
         t.plan = PrunePlan::forCount(L, t.count, t.strategy, &*distances);
     };
-    const auto measure = [&](const Task &t, bool healed, const EvalOptions &eval) {
-        const auto begin = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    // `begin`: when the point's work began (a probe point's includes its training).
+    const auto measure = [&](const Task &t, bool healed, const EvalOptions &eval,
+                             Clock::time_point begin = Clock::now()) {
         const EvalResult e = evaluateModel(session, eval, progress, stop);
         SweepPoint p;
         p.strategy = t.strategy;
         p.fraction = t.fraction;
         p.dropped = t.plan.dropped();
         p.healed = healed;
+        p.insertedAfter = t.insertAfter;
+        // What the probe injects is asked of the whole model (the base line) and of every probe point.
+        if (o.perLayer && o.injection.enabled() && (t.insertAfter || p.dropped.empty())) {
+            const EvalResult injected = evaluateModel(session, injectedEval(o), progress, stop);
+            if (injected.mmlu)
+                p.injectedMmlu = injected.mmlu->overall.accuracy();
+            if (injected.boolq)
+                p.injectedBoolq = injected.boolq->overall.accuracy();
+        }
         if (e.mmlu)
             p.mmlu = e.mmlu->overall.accuracy();
         if (e.boolq) {
@@ -250,24 +313,21 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
             p.loss = e.loss->loss;
             p.normalizedLoss = e.normalizedLoss;
         }
-        p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+        p.seconds = std::chrono::duration<double>(Clock::now() - begin).count();
         record(p);
     };
 
     try {
-        const bool wantHealed = o.healSteps > 0 && !o.perLayer;
+        const bool wantHealed = o.healSteps > 0 && !o.perLayer;  // healed points (the probe's train unhealed)
         const bool allDone = std::all_of(tasks.begin(), tasks.end(), [&](const Task &t) {
             return done(t, false) && (!wantHealed || done(t, true));
         });
         // With healing, every point's loss leaves out what the healing runs train on, healed or not: the
         // unhealed and healed losses are then measured on the same documents.
         EvalOptions eval = o.eval;
-        if (!allDone && wantHealed && !o.eval.validationData.empty()) {
-            HealingConfig h = o.healing;
-            h.steps = o.healSteps;
+        if (!allDone && training && !o.eval.validationData.empty())
             eval.excludeDocuments =
-                std::make_shared<const DocumentIds>(healingTrainingDocuments(session, h, progress, stop));
-        }
+                std::make_shared<const DocumentIds>(healingTrainingDocuments(session, *training, progress, stop));
         int64_t index = 0;
         for (Task &t : tasks) {
             ++index;
@@ -277,6 +337,16 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
             if (done(t, false) && (!wantHealed || done(t, true)))
                 continue;
             choosePlan(t);
+            if (t.insertAfter) {
+                // A new block after the layer, the identity until trained; then only it trains.
+                const Clock::time_point begin = Clock::now();
+                session.applyBlockPlan(BlockPlan::of(t.plan).withInsertions({*t.insertAfter}, o.injection.init));
+                if (healModel(session, *training, {}, stop).cancelled)
+                    throw Cancelled();
+                measure(t, false, eval, begin);
+                session.load(info.folder, reload, {}, stop);  // the next point starts from the checkpoint again
+                continue;
+            }
             if (!done(t, false) && !copyMeasured(t, false)) {
                 session.applyPrunePlan(t.plan);
                 measure(t, false, eval);
@@ -284,12 +354,7 @@ SweepResult runSweep(ModelSession &session, const SweepOptions &o,
             if (!wantHealed || done(t, true) || copyMeasured(t, true))
                 continue;
             session.applyPrunePlan(t.plan);
-            HealingConfig h = o.healing;
-            h.steps = o.healSteps;
-            h.outputDir.clear();
-            h.resumeFrom.clear();
-            h.evalEvery = 0;
-            const HealingResult healed = healModel(session, h, {}, stop);
+            const HealingResult healed = healModel(session, *training, {}, stop);
             if (healed.cancelled)
                 throw Cancelled();
             measure(t, true, eval);

@@ -41,6 +41,13 @@ nlohmann::ordered_json sweepSettingsToJson(const SweepOptions &o)
     s["distance_data"] = o.distanceData.string();
     s["per_layer"] = o.perLayer;
     s["heal_steps"] = o.healSteps;
+    if (o.perLayer && o.injection.enabled()) {  // only then, so that earlier scans' files stay resumable
+        s["inject_steps"] = o.injection.steps;
+        s["inject_init"] = blockInitName(o.injection.init);
+        s["inject_data"] = o.injection.trainData.string();
+        s["inject_mmlu"] = o.injection.mmlu.string();
+        s["inject_boolq"] = o.injection.boolq.string();
+    }
     return s;
 }
 
@@ -60,6 +67,12 @@ SweepOptions sweepOptionsFromJson(const nlohmann::json &s)
     o.distanceData = s.value("distance_data", std::string());
     o.perLayer = s.value("per_layer", false);
     o.healSteps = s.value("heal_steps", int64_t{0});
+    o.injection.steps = s.value("inject_steps", int64_t{0});
+    if (s.contains("inject_init"))
+        o.injection.init = parseBlockInit(s.at("inject_init").get<std::string>());
+    o.injection.trainData = s.value("inject_data", std::string());
+    o.injection.mmlu = s.value("inject_mmlu", std::string());
+    o.injection.boolq = s.value("inject_boolq", std::string());
     // The rest of the resume key, where runSweep recorded it.
     o.eval.maxLength = s.value("context_length", o.eval.maxLength);
     o.eval.lossSequences = s.value("loss_samples", o.eval.lossSequences);
@@ -70,7 +83,7 @@ SweepOptions sweepOptionsFromJson(const nlohmann::json &s)
     nlohmann::json healing = nlohmann::json::object();
     constexpr std::string_view kHeal = "heal_";
     for (const auto &[key, value] : s.items())
-        if (key.starts_with(kHeal) && key != "heal_steps" && key != "heal_data")
+        if (key.starts_with(kHeal) && key != "heal_steps" && key != "heal_data")  // the probe's training too
             healing[key.substr(kHeal.size())] = value;
     if (!healing.empty())
         o.healing = healingConfigFromJson(healing);
@@ -104,6 +117,12 @@ nlohmann::ordered_json sweepToJson(const SweepResult &r, const SweepOptions &o)
         }
         e["loss"] = optional(p.loss);
         e["normalized_loss"] = optional(p.normalizedLoss);
+        if (p.insertedAfter)
+            e["inserted_after"] = *p.insertedAfter;
+        if (p.injectedMmlu || p.injectedBoolq) {
+            e["injected_mmlu"] = optional(p.injectedMmlu);
+            e["injected_boolq"] = optional(p.injectedBoolq);
+        }
         e["seconds"] = p.seconds;
         if (p.copiedFrom)
             e["copied_from"] = strategyName(*p.copiedFrom);
@@ -133,6 +152,10 @@ SweepResult sweepFromJson(const nlohmann::json &j, const std::string &source)
             p.gsm8kFlexible = optionalFrom(e, "gsm8k_flexible");
             p.loss = optionalFrom(e, "loss");
             p.normalizedLoss = optionalFrom(e, "normalized_loss");
+            if (e.contains("inserted_after"))
+                p.insertedAfter = e.at("inserted_after").get<int64_t>();
+            p.injectedMmlu = optionalFrom(e, "injected_mmlu");
+            p.injectedBoolq = optionalFrom(e, "injected_boolq");
             p.seconds = e.value("seconds", 0.0);
             if (e.contains("copied_from"))
                 p.copiedFrom = parseStrategy(e.at("copied_from").get<std::string>());

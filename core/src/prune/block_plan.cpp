@@ -183,20 +183,6 @@ std::vector<int64_t> BlockPlan::layoutIndices() const
     return indices;
 }
 
-BlockPlan BlockPlan::pickFromLayout(const std::vector<int64_t> &layoutIndices) const
-{
-    const BlockPlan all = layout();
-    BlockPlan p;
-    p.sourceLayers = sourceLayers;
-    for (const int64_t k : layoutIndices) {
-        if (k < 0 || k >= all.size())
-            throw Error("block " + std::to_string(k) + " does not exist: the model in memory has blocks 0–" +
-                        std::to_string(all.size() - 1));
-        p.blocks.push_back(all.blocks[static_cast<size_t>(k)]);
-    }
-    return p;
-}
-
 void BlockPlan::validate() const
 {
     if (blocks.empty())
