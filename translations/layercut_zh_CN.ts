@@ -2278,6 +2278,58 @@ The curves start with its first step.</source>
         <source>fused q|k|v and gate|up projections</source>
         <translation>融合的 q|k|v 与 gate|up 投影</translation>
     </message>
+    <message>
+        <source>GPU Memory Needed (Estimate)</source>
+        <translation>所需 GPU 显存（估计）</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>Distances</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Healing</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>Free now</source>
+        <translation>当前可用</translation>
+    </message>
+    <message>
+        <source>%1 (NF4 blocks, the rest %2)</source>
+        <translation>%1（块为 NF4，其余为 %2）</translation>
+    </message>
+    <message>
+        <source>%1 for 8 × 2,048 tokens per pass</source>
+        <translation>%1，每次前向 8 × 2,048 个词元</translation>
+    </message>
+    <message>
+        <source>%1 for 16,384 tokens per pass, held-out loss included</source>
+        <translation>%1，每次前向 16,384 个词元，含留出损失</translation>
+    </message>
+    <message>
+        <source>%1 for QLoRA on 1 × 2,048 tokens</source>
+        <translation>%1，QLoRA，1 × 2,048 个词元</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1 of %2 on %3</source>
+        <translation>%3 上 %2 中的 %1</translation>
+    </message>
+    <message>
+        <source>no GPU in use: the estimates are for a GPU, in %1</source>
+        <translation>未使用 GPU：估计值针对 GPU，精度为 %1</translation>
+    </message>
 </context>
 <context>
     <name>PreferencesDialog</name>

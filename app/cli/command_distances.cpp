@@ -3,6 +3,7 @@
 // optimal start per block size, the all-token variant and Block Influence, from one pass over the data.
 #include "cli_output.h"
 #include "commands.h"
+#include "memory_check.h"
 #include "layercut/atomic_file.h"
 #include "layercut/layer_distances.h"
 #include "layercut/text_dataset.h"
@@ -17,7 +18,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
     struct Args
     {
         std::string folder, out, csv, device = "cpu", dtype;
-        bool nf4 = false, stream = false;
+        bool nf4 = false, stream = false, noMemoryCheck = false;
         PlanSample sample;  // the same defaults as every command that chooses a plan by similarity
     };
     auto args = std::make_shared<Args>();
@@ -38,12 +39,19 @@ void addDistancesCommand(CLI::App &app, Action &action)
                   "deep the model, the documents' residual streams wait in host memory (2 x tokens x hidden size "
                   "values); last-token distances and Block Influence as usual, no all-token means");
     cmd->add_flag("--nf4", args->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
+    addMemoryCheckOption(cmd, args->noMemoryCheck);
     cmd->callback([&action, args] {
         action = [args] {
             const auto progress = stderrProgress();
+            const LoadOptions load = loadOptions(args->device, args->dtype, args->nf4);
+            MemorySetup memory;
+            memory.sequences = args->sample.batchSize;
+            memory.length = args->sample.options.maxLength;
+            memory.stream = args->stream;
+            const std::optional<MemoryEstimate> estimate =
+                checkMemory(args->folder, load, MemoryJob::Distances, memory, args->noMemoryCheck);
             ModelSession session;
-            const ModelInfo info =
-                session.load(args->folder, loadOptions(args->device, args->dtype, args->nf4), progress);
+            const ModelInfo info = session.load(args->folder, load, progress);
             // Token ids (JSON Lines with input_ids) need no tokenizer; text does (readTokenized says so).
             const PlanSample &sample = args->sample;
             DatasetOptions options = sample.options;
@@ -72,6 +80,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
             summary["samples"] = d.samples;
             summary["tokens"] = d.tokens;
             summary["skipped_empty"] = data.skippedEmpty;
+            summary["memory"] = memoryJson(estimate, info.device);
             nlohmann::ordered_json best = nlohmann::ordered_json::array();
             for (int64_t n = 1; n <= d.numLayers; ++n)
                 best.push_back(

@@ -8,6 +8,7 @@
 #include "layercut/atomic_file.h"
 #include "layercut/evaluation.h"
 #include "layercut/evaluation_json.h"
+#include "memory_check.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -20,7 +21,7 @@ struct EvalArgs
     std::string planData;
     EvalOptions options;
     BenchmarkArgs benchmarks;
-    bool noPrefixReuse = false, nf4 = false;
+    bool noPrefixReuse = false, nf4 = false, noMemoryCheck = false;
 };
 
 void runEval(EvalArgs a)
@@ -31,6 +32,8 @@ void runEval(EvalArgs a)
     o.reusePrefix = !a.noPrefixReuse;
     ModelSession session;
     const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
+    const std::optional<MemoryEstimate> estimate =
+        checkMemory(a.folder, load, MemoryJob::Evaluation, evaluationMemory(o), a.noMemoryCheck);
     session.load(a.folder, load, progress);
     // eval's --max-length is the benchmarks' context window and bounds the distance sample as well.
     applyPlanArgs(session, a.plan, a.planData, a.folder, load, o.maxLength, progress);
@@ -52,6 +55,7 @@ void runEval(EvalArgs a)
         summary["mmlu"].erase("subjects");
         summary["mmlu"].erase("subject_counts");
     }
+    summary["memory"] = memoryJson(estimate, session.info().device);
     summary["out"] = a.out;
     printJson(summary);
 }
@@ -82,6 +86,7 @@ void addEvalCommand(CLI::App &app, Action &action)
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
+    addMemoryCheckOption(cmd, a->noMemoryCheck);
     cmd->callback([&action, a] { action = [a] { runEval(*a); }; });
 }
 

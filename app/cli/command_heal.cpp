@@ -12,6 +12,7 @@
 #include "layercut/error.h"
 #include "layercut/healing.h"
 #include "layercut/healing_json.h"
+#include "memory_check.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -22,7 +23,7 @@ struct HealArgs
     std::string folder, out, data, planData, device = "cpu", dtype, resume, outDtype, shardSize = "5GB", metric;
     PlanArgs plan;
     HealingArgs healing;
-    bool merge = false, force = false;
+    bool merge = false, force = false, noMemoryCheck = false;
 };
 
 void runHeal(HealArgs a)
@@ -43,6 +44,10 @@ void runHeal(HealArgs a)
     // QLoRA: quantise while loading, so the dense model is never on the device whole.
     load.nf4 = c.method == HealingMethod::Lora && c.quantization == BaseQuantization::Nf4;
     load.nf4DoubleQuantization = c.doubleQuantization;
+    MemorySetup memory;
+    memory.healing = c;
+    const std::optional<MemoryEstimate> estimate =
+        checkMemory(a.folder, load, MemoryJob::Healing, memory, a.noMemoryCheck);
     // The plan is prune's: the same options choose the same layers, on the unquantised weights. With NF4 it is
     // chosen before the quantised model is loaded, so the dense copy it measures on is gone by then.
     PlanArgs planArgs = a.plan;
@@ -105,6 +110,7 @@ void runHeal(HealArgs a)
     }
     if (!r.validation.empty())
         head["initial_validation_loss"] = r.validation.front().loss;
+    head["memory"] = memoryJson(estimate, session.info().device);  // before the merge's export
     if (a.merge) {
         ExportOptions options;
         options.maxShardBytes = parseByteSize(a.shardSize, "--shard-size");
@@ -165,6 +171,7 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->add_flag("--force", a->force,
                   "Replace an earlier run in --out (its checkpoints, adapters and summary files; without --resume "
                   "from one of its checkpoints the run refuses such a folder), and out/merged if it exists");
+    addMemoryCheckOption(cmd, a->noMemoryCheck);
     cmd->callback([&action, a] { action = [a] { runHeal(*a); }; });
 }
 

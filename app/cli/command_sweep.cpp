@@ -13,6 +13,7 @@
 #include "layercut/json_file.h"
 #include "layercut/layer_distances.h"
 #include "layercut/sweep.h"
+#include "memory_check.h"
 #include "plan_options.h"
 
 namespace lc::cli {
@@ -26,7 +27,7 @@ struct SweepArgs
     BenchmarkArgs benchmarks;
     HealingArgs healing;  // every point's healing run, as heal's options with a heal- prefix
     PlanSample sample;    // the distance sample, with every command's defaults
-    bool perLayer = false, planDataGiven = false, nf4 = false;
+    bool perLayer = false, planDataGiven = false, nf4 = false, noMemoryCheck = false;
 };
 
 std::string number(const std::optional<double> &v)
@@ -65,8 +66,18 @@ void runSweepCommand(SweepArgs a)
     o.resultFile = a.out;
     o.healing = a.healing.resolved();
     o.healing.trainData = a.data;
+    // Each point evaluates, and heals or trains a probe block when asked: both must fit.
+    const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
+    MemorySetup memory = evaluationMemory(o.eval);
+    checkMemory(a.folder, load, MemoryJob::Evaluation, memory, a.noMemoryCheck);
+    if (o.healSteps > 0 || (o.perLayer && o.injection.enabled())) {
+        memory.healing = o.healing;
+        if (o.perLayer)
+            memory.healing.method = HealingMethod::Blocks;  // the probe trains its one new block
+        checkMemory(a.folder, load, MemoryJob::Healing, memory, a.noMemoryCheck);
+    }
     ModelSession session;
-    session.load(a.folder, loadOptions(a.device, a.dtype, a.nf4), progress);
+    session.load(a.folder, load, progress);
     const SweepResult r = runSweep(
         session, o,
         [](const SweepPoint &p) {
@@ -137,6 +148,7 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype");
     cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
+    addMemoryCheckOption(cmd, a->noMemoryCheck);
     cmd->callback([&action, a] { action = [a] { runSweepCommand(*a); }; });
 }
 

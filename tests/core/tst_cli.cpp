@@ -39,6 +39,13 @@ private slots:
         QCOMPARE(j["dtype"].toString(), QString("float32"));
         QCOMPARE(j["shards"].toInt(), 4);
         QVERIFY(j["parameters"].toInteger() > 0);
+        // Each job's GPU memory at the defaults, in the checkpoint's float32 and with NF4 weights.
+        const QJsonObject memory = j["gpu_memory_bytes"].toObject();
+        for (const char *format : {"float32", "nf4"})
+            for (const char *job : {"distances", "evaluation", "healing"})
+                QVERIFY2(memory[format].toObject()[job].toInteger() > 0, job);
+        QVERIFY(memory["nf4"].toObject()["distances"].toInteger() <
+                memory["float32"].toObject()["distances"].toInteger());
     }
 
     void tokenize_data()
@@ -124,6 +131,10 @@ private slots:
                               kFixtures + "/data/tiny_corpus.txt", "--samples", "10", "--batch", "4", "--out", out,
                               "--csv", csv});
         QVERIFY2(r.exitCode == 0, r.err.constData());
+        // The summary's memory: the estimate; on the CPU no allocator peak.
+        const QJsonObject memory = QJsonDocument::fromJson(r.out).object()["memory"].toObject();
+        QVERIFY(memory["estimated_bytes"].toInteger() > memory["estimated_weights_bytes"].toInteger());
+        QVERIFY(!memory.contains("peak_allocated_bytes"));
         QFile f(out);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QJsonObject j = QJsonDocument::fromJson(f.readAll()).object();

@@ -90,6 +90,12 @@ private slots:
         QCOMPARE(window.summaryPanel()->fieldText("window"), QString("none (full attention)"));
         QCOMPARE(window.summaryPanel()->fieldText("features"), QString("norms before attention and MLP, q/k/v biases"));
         QVERIFY(window.windowTitle().contains("qwen2_tied_f16"));
+        // What a GPU would need, in the checkpoint's float16, and that none is in use.
+        QVERIFY2(window.summaryPanel()->fieldText("memWeights").endsWith("(float16)"),
+                 qPrintable(window.summaryPanel()->fieldText("memWeights")));
+        for (const char *job : {"memDistances", "memEvaluation", "memHealing"})
+            QVERIFY2(window.summaryPanel()->fieldText(job).contains(" for "), job);
+        QVERIFY(window.summaryPanel()->fieldText("memFree").contains("no GPU"));
     }
 
     void measuresAndSelects()

@@ -10,6 +10,8 @@
 #include <QVBoxLayout>
 
 #include "format.h"
+#include "layercut/device_memory.h"
+#include "layercut/memory_plan.h"
 
 ModelSummaryPanel::ModelSummaryPanel(QWidget *parent) : QWidget(parent)
 {
@@ -28,33 +30,45 @@ ModelSummaryPanel::ModelSummaryPanel(QWidget *parent) : QWidget(parent)
     auto *box = new QGroupBox(tr("Model"), this);
     m_form = new QFormLayout(box);
     m_form->setLabelAlignment(Qt::AlignRight);
-    addField("family", tr("Family"));
-    addField("architecture", tr("Architecture"));
-    addField("layers", tr("Layers"));
-    addField("hidden", tr("Hidden size"));
-    addField("intermediate", tr("Intermediate size"));
-    addField("heads", tr("Attention heads"));
-    addField("kvHeads", tr("Key/value heads"));
-    addField("headDim", tr("Head dimension"));
-    addField("vocab", tr("Vocabulary"));
-    addField("parameters", tr("Parameters"));
-    addField("perLayer", tr("Parameters per layer"));
-    addField("rope", tr("RoPE"));
-    addField("tied", tr("Tied embeddings"));
-    addField("window", tr("Sliding window"));
-    addField("features", tr("Block features"));
-    addField("checkpoint", tr("Checkpoint"));
-    addField("tokenizer", tr("Tokenizer"));
-    addField("device", tr("Running on"));
+    addField("family", tr("Family"), m_form);
+    addField("architecture", tr("Architecture"), m_form);
+    addField("layers", tr("Layers"), m_form);
+    addField("hidden", tr("Hidden size"), m_form);
+    addField("intermediate", tr("Intermediate size"), m_form);
+    addField("heads", tr("Attention heads"), m_form);
+    addField("kvHeads", tr("Key/value heads"), m_form);
+    addField("headDim", tr("Head dimension"), m_form);
+    addField("vocab", tr("Vocabulary"), m_form);
+    addField("parameters", tr("Parameters"), m_form);
+    addField("perLayer", tr("Parameters per layer"), m_form);
+    addField("rope", tr("RoPE"), m_form);
+    addField("tied", tr("Tied embeddings"), m_form);
+    addField("window", tr("Sliding window"), m_form);
+    addField("features", tr("Block features"), m_form);
+    addField("checkpoint", tr("Checkpoint"), m_form);
+    addField("tokenizer", tr("Tokenizer"), m_form);
+    addField("device", tr("Running on"), m_form);
     layout->addWidget(box);
+
+    // What each job needs on a GPU, estimated from the config before it starts (memory_plan.h).
+    auto *memory = new QGroupBox(tr("GPU Memory Needed (Estimate)"), this);
+    m_memoryForm = new QFormLayout(memory);
+    m_memoryForm->setLabelAlignment(Qt::AlignRight);
+    addField("memWeights", tr("Weights"), m_memoryForm);
+    addField("memDistances", tr("Distances"), m_memoryForm);
+    addField("memEvaluation", tr("Evaluation"), m_memoryForm);
+    addField("memHealing", tr("Healing"), m_memoryForm);
+    addField("memFree", tr("Free now"), m_memoryForm);
+    m_fields["memFree"]->setWordWrap(true);
+    layout->addWidget(memory);
     layout->addStretch(1);
 }
 
-void ModelSummaryPanel::addField(const QString &key, const QString &label)
+void ModelSummaryPanel::addField(const QString &key, const QString &label, QFormLayout *form)
 {
     auto *value = new QLabel(this);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_form->addRow(label + QLatin1Char(':'), value);
+    form->addRow(label + QLatin1Char(':'), value);
     m_fields.insert(key, value);
 }
 
@@ -135,4 +149,40 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
                                                               : QString::fromStdString(info.tokenizerKind));
     m_fields["device"]->setText(
         tr("%1, %2").arg(QString::fromStdString(info.device), QString::fromStdString(info.computeDtype)));
+    showMemory(info);
+}
+
+void ModelSummaryPanel::showMemory(const lc::ModelInfo &info)
+{
+    // On a GPU as loaded; on the CPU what a GPU would need with the checkpoint's dtype.
+    const lc::ModelConfig &c = info.config;
+    const bool gpu = info.device.rfind("cuda", 0) == 0;
+    lc::MemorySetup s;
+    if (gpu)
+        s.dtype = lc::parseDType(info.computeDtype);
+    else if (c.torchDtype == "float32" || c.torchDtype == "float16")
+        s.dtype = lc::parseDType(c.torchDtype);
+    s.nf4 = info.weightStorage == "nf4";
+    const QString dtype = QString::fromStdString(lc::dtypeName(s.dtype));
+    try {
+        const lc::MemoryEstimate d = lc::estimateMemory(c, lc::MemoryJob::Distances, s);
+        m_fields["memWeights"]->setText(s.nf4 ? tr("%1 (NF4 blocks, the rest %2)").arg(format::bytes(d.weights), dtype)
+                                              : tr("%1 (%2)").arg(format::bytes(d.weights), dtype));
+        m_fields["memDistances"]->setText(tr("%1 for 8 × 2,048 tokens per pass").arg(format::bytes(d.total())));
+        m_fields["memEvaluation"]->setText(
+            tr("%1 for 16,384 tokens per pass, held-out loss included")
+                .arg(format::bytes(lc::estimateMemory(c, lc::MemoryJob::Evaluation, s).total())));
+        m_fields["memHealing"]->setText(
+            tr("%1 for QLoRA on 1 × 2,048 tokens")
+                .arg(format::bytes(lc::estimateMemory(c, lc::MemoryJob::Healing, s).total())));
+    } catch (const std::exception &) {
+        for (const char *key : {"memWeights", "memDistances", "memEvaluation", "memHealing"})
+            m_fields[key]->setText(tr("unknown"));
+    }
+    const std::optional<lc::DeviceMemory> free = gpu ? lc::deviceMemory(info.device) : std::nullopt;
+    m_fields["memFree"]->setText(free ? tr("%1 of %2 on %3")
+                                            .arg(format::bytes(static_cast<quint64>(free->freeBytes)),
+                                                 format::bytes(static_cast<quint64>(free->totalBytes)),
+                                                 QString::fromStdString(info.device))
+                                      : tr("no GPU in use: the estimates are for a GPU, in %1").arg(dtype));
 }

@@ -8,7 +8,10 @@
 
 class QLabel;
 
-/** The loaded model at a glance: architecture, sizes, parameters, dtype, device and tokenizer. */
+/**
+ * The loaded model at a glance: architecture, sizes, parameters, dtype, device and tokenizer; and the GPU memory
+ * each job needs at the commands' defaults (memory_plan.h), beside what the device has free.
+ */
 class ModelSummaryPanel final : public QWidget
 {
     Q_OBJECT
@@ -21,10 +24,11 @@ public:
     QString fieldText(const QString &field) const;
 
 private:
-    void addField(const QString &key, const QString &label);
+    void addField(const QString &key, const QString &label, class QFormLayout *form);
+    void showMemory(const lc::ModelInfo &info);
 
     QLabel *m_title = nullptr;
     QLabel *m_folder = nullptr;
     QMap<QString, QLabel *> m_fields;
-    class QFormLayout *m_form = nullptr;
+    class QFormLayout *m_form = nullptr, *m_memoryForm = nullptr;
 };

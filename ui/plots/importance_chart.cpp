@@ -40,25 +40,21 @@ ImportanceChart::ImportanceChart(QWidget *parent) : QWidget(parent), m_plot(new 
     m_plot->plotLayout()->insertRow(0);
     m_plot->plotLayout()->addElement(0, 0, m_title);
 
+    // One group of bars per layer: loss on the left axis, accuracy in points on the right.
     auto *group = new QCPBarsGroup(m_plot);
-    m_lossBars = new QCPBars(m_plot->xAxis, m_plot->yAxis);
-    m_lossBars->setName(tr("Loss increase (nats per token)"));
-    m_lossBars->setPen(QPen(kLossColor.darker(120)));
-    m_lossBars->setBrush(kLossColor);
-    m_lossBars->setWidth(0.38);
-    m_lossBars->setBarsGroup(group);
-    m_accuracyBars = new QCPBars(m_plot->xAxis, m_plot->yAxis2);
-    m_accuracyBars->setName(tr("MMLU accuracy lost (points)"));
-    m_accuracyBars->setPen(QPen(kAccuracyColor.darker(120)));
-    m_accuracyBars->setBrush(kAccuracyColor);
-    m_accuracyBars->setWidth(0.38);
-    m_accuracyBars->setBarsGroup(group);
-    m_injectionBars = new QCPBars(m_plot->xAxis, m_plot->yAxis2);
-    m_injectionBars->setName(tr("New facts learnt by a block inserted after it (points)"));
-    m_injectionBars->setPen(QPen(kInjectionColor.darker(120)));
-    m_injectionBars->setBrush(kInjectionColor);
-    m_injectionBars->setWidth(0.38);
-    m_injectionBars->setBarsGroup(group);
+    const auto bars = [&](QCPAxis *axis, const QString &name, const QColor &color) {
+        auto *b = new QCPBars(m_plot->xAxis, axis);
+        b->setName(name);
+        b->setPen(QPen(color.darker(120)));
+        b->setBrush(color);
+        b->setWidth(0.38);
+        b->setBarsGroup(group);
+        return b;
+    };
+    m_lossBars = bars(m_plot->yAxis, tr("Loss increase (nats per token)"), kLossColor);
+    m_accuracyBars = bars(m_plot->yAxis2, tr("MMLU accuracy lost (points)"), kAccuracyColor);
+    m_injectionBars =
+        bars(m_plot->yAxis2, tr("New facts learnt by a block inserted after it (points)"), kInjectionColor);
 
     m_plot->xAxis->setLabel(tr("Layer dropped alone"));
     m_plot->yAxis->setLabel(tr("Held-out loss increase"));

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The memory check before a job loads anything: its estimate against the CUDA device's free memory, refused
+// with what would fit instead (memory_plan.h), unless --no-memory-check.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "layercut/evaluation.h"
+#include "layercut/memory_plan.h"
+#include "layercut/model_session.h"
+
+namespace lc::cli {
+
+/** --no-memory-check: run even when the estimate exceeds the free memory. */
+void addMemoryCheckOption(CLI::App *cmd, bool &skip);
+
+/**
+ * The estimate of `job` on the model in `folder` loaded as `load` (`setup`'s dtype and NF4 are taken from `load`:
+ * the checkpoint's dtype on CUDA when none is given). Throws lc::Error with memoryAdvice() when it exceeds what
+ * the CUDA device has free, unless `skip`; on the CPU or without CUDA it only estimates. nullopt when the
+ * folder's config.json cannot be read: loading then says why.
+ */
+std::optional<MemoryEstimate> checkMemory(const std::filesystem::path &folder, const LoadOptions &load, MemoryJob job,
+                                          MemorySetup setup, bool skip);
+
+/** The evaluation's largest batches: tokens per pass, the held-out loss's documents, GSM8K's prompts. */
+MemorySetup evaluationMemory(const EvalOptions &options);
+
+/**
+ * A summary's "memory": {"estimated_bytes", "estimated_weights_bytes", …, and on CUDA "peak_allocated_bytes"};
+ * null without an estimate.
+ */
+nlohmann::ordered_json memoryJson(const std::optional<MemoryEstimate> &estimate, const std::string &device);
+
+}  // namespace lc::cli

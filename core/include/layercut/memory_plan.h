@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Memory planning: what a job will need on the accelerator, estimated from the model's config and the job's
+// settings before anything loads, and when it will not fit, what would (NF4 weights, a smaller batch,
+// streaming the blocks) — said up front instead of failing in the middle. Torch-free.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "layercut/dtype.h"
+#include "layercut/healing.h"
+#include "layercut/model_config.h"
+
+namespace lc {
+
+enum class MemoryJob {
+    Distances,   // angular distances: forward passes keeping every layer's states of a batch
+    Evaluation,  // MMLU/BoolQ scoring and the held-out loss: forward passes of batchTokens tokens
+    Healing,     // training (QLoRA, LoRA, partial, full, blocks)
+};
+std::string memoryJobName(MemoryJob job);  // "distances", "evaluation", "healing"
+
+/** How the job runs: the weights' format and the largest batch. */
+struct MemorySetup
+{
+    DType dtype = DType::BFloat16;  // compute dtype: dense weights and activations
+    bool nf4 = false;               // the blocks' linear weights as NF4 (QLoRA's base)
+    bool doubleQuantization = true;
+    int64_t layers = -1;          // blocks kept; -1: all of the config's
+    int64_t sequences = 8;        // distances: sequences per forward pass
+    int64_t length = 2048;        // distances: tokens per sequence; evaluation: the loss's documents and the context
+    int64_t batchTokens = 16384;  // evaluation: tokens per forward pass
+    bool heldOutLoss = true;      // evaluation: the held-out loss runs (whole logits of a batch)
+    int64_t generationBatch = 0;  // evaluation: GSM8K prompts decoded together, each up to `length` (0: none)
+    bool stream = false;          // distances --stream: one block's weights on the device at a time
+    HealingConfig healing;        // healing: method, micro-batch, length, rank, targets, checkpointing
+};
+
+/** Bytes a job needs on its device, by what they hold. */
+struct MemoryEstimate
+{
+    int64_t weights = 0;      // embeddings, blocks and head in their formats (one block when streamed)
+    int64_t activations = 0;  // the largest batch's forward (and backward) at its peak
+    int64_t training = 0;     // trainable parameters with their float32 masters, gradients and AdamW moments
+    int64_t overhead = 0;     // the allocator's slack and the kernels' workspaces
+
+    int64_t total() const { return weights + activations + training + overhead; }
+};
+
+/** The estimate for `job` on a model of `config` run as `setup` says. Throws lc::Error for an impossible setup. */
+MemoryEstimate estimateMemory(const ModelConfig &config, MemoryJob job, const MemorySetup &setup);
+
+/** A change to the job that makes it fit, with the estimate after it. */
+struct MemoryProposal
+{
+    std::string change;  // what to pass instead, as the CLI spells it: "--nf4", "--batch 2", "--stream"
+    std::string what;    // in words: "NF4 weights", "2 sequences per batch", ...
+    MemorySetup setup;
+    MemoryEstimate estimate;
+};
+
+/**
+ * When the estimate exceeds `availableBytes`: the changes that fit, the least intrusive first (a smaller batch
+ * before NF4 weights before streaming), each alone and then combined. Empty when it fits or nothing does.
+ */
+std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob job, const MemorySetup &setup,
+                                            int64_t availableBytes);
+
+/** "12.3 GB" (powers of 10, as GPU makers state memory). */
+std::string formatBytes(int64_t bytes);
+
+/**
+ * The refusal's text when the job does not fit: its need by part, what the device has, and the proposals.
+ * `device` names it ("cuda:0").
+ */
+std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup, const std::string &device,
+                         int64_t availableBytes);
+
+}  // namespace lc

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "layercut/device_memory.h"
+
+#if LAYERCUT_TORCH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <cuda_runtime_api.h>
+#endif
+
+namespace lc {
+namespace {
+
+/** The CUDA device index "cuda" or "cuda:N" names, if it exists. */
+std::optional<int> cudaIndex(const std::string &device)
+{
+#if LAYERCUT_TORCH_CUDA
+    if (device.rfind("cuda", 0) != 0)
+        return std::nullopt;
+    int index = 0;
+    if (device.size() > 5 && device[4] == ':') {
+        try {
+            index = std::stoi(device.substr(5));
+        } catch (const std::exception &) {
+            return std::nullopt;
+        }
+    }
+    if (index < 0 || index >= static_cast<int>(c10::cuda::device_count()))
+        return std::nullopt;
+    return index;
+#else
+    (void)device;
+    return std::nullopt;
+#endif
+}
+
+}  // namespace
+
+std::optional<DeviceMemory> deviceMemory(const std::string &device)
+{
+#if LAYERCUT_TORCH_CUDA
+    const std::optional<int> index = cudaIndex(device);
+    if (!index)
+        return std::nullopt;
+    const c10::cuda::CUDAGuard guard(static_cast<c10::DeviceIndex>(*index));
+    size_t free = 0, total = 0;
+    if (cudaMemGetInfo(&free, &total) != cudaSuccess)
+        return std::nullopt;
+    return DeviceMemory{static_cast<int64_t>(free), static_cast<int64_t>(total)};
+#else
+    (void)device;
+    return std::nullopt;
+#endif
+}
+
+std::optional<int64_t> peakAllocatedBytes(const std::string &device)
+{
+    const std::optional<int> index = cudaIndex(device);
+    if (!index)
+        return std::nullopt;
+#if LAYERCUT_TORCH_CUDA
+    return c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(*index))
+        .allocated_bytes[0]
+        .peak;  // [0]: all pools
+#else
+    return std::nullopt;
+#endif
+}
+
+}  // namespace lc

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Memory planning: the weights counted exactly from the config, the job estimates against peaks measured on
+// GPUs (docs/bench), and the proposals that fit when the job does not.
+#include <QTest>
+
+#include "layercut/error.h"
+#include "layercut/memory_plan.h"
+
+using namespace lc;
+
+namespace {
+
+/** Llama-3-8B's config.json sizes. */
+ModelConfig llama3_8b()
+{
+    return ModelConfig::fromJsonText(R"({"model_type": "llama", "architectures": ["LlamaForCausalLM"],
+        "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32, "num_attention_heads": 32,
+        "num_key_value_heads": 8, "vocab_size": 128256, "max_position_embeddings": 8192, "rms_norm_eps": 1e-5,
+        "rope_theta": 500000.0, "tie_word_embeddings": false, "torch_dtype": "bfloat16"})",
+                                     "llama3-8b/config.json");
+}
+
+/** The demo model's sizes (docs/demo-model.md). */
+ModelConfig demo()
+{
+    return ModelConfig::fromJsonText(R"({"model_type": "llama", "hidden_size": 256, "intermediate_size": 512,
+        "num_hidden_layers": 16, "num_attention_heads": 8, "num_key_value_heads": 4, "vocab_size": 2048,
+        "max_position_embeddings": 1024, "tie_word_embeddings": false})",
+                                     "demo/config.json");
+}
+
+double allocated(const MemoryEstimate &e)
+{
+    return static_cast<double>(e.total() - e.overhead);
+}
+
+}  // namespace
+
+class TestMemoryPlan final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    // Dense weights are every parameter in the compute dtype; NF4 keeps the embeddings and head dense.
+    void weightsFromTheConfig()
+    {
+        const ModelConfig c = llama3_8b();
+        MemorySetup s;
+        const MemoryEstimate dense = estimateMemory(c, MemoryJob::Distances, s);
+        QCOMPARE(dense.weights, c.parameterCount() * 2);
+        s.dtype = DType::Float32;
+        QCOMPARE(estimateMemory(c, MemoryJob::Distances, s).weights, c.parameterCount() * 4);
+        s.dtype = DType::BFloat16;
+        s.nf4 = true;
+        const MemoryEstimate nf4 = estimateMemory(c, MemoryJob::Distances, s);
+        const int64_t outer = 2 * 128256 * 4096 * 2 + 4096 * 2;
+        // 0.516 bytes per block weight with double quantisation, 0.5625 without.
+        const double perWeight =
+            static_cast<double>(nf4.weights - outer) / static_cast<double>(32 * c.parametersPerLayer());
+        QVERIFY2(perWeight > 0.51 && perWeight < 0.52, qPrintable(QString::number(perWeight)));
+        s.doubleQuantization = false;
+        QVERIFY(estimateMemory(c, MemoryJob::Distances, s).weights > nf4.weights);
+    }
+
+    // Against the caching allocator's peaks measured on an H100 (docs/bench/*-2026-11-22.log): the estimate
+    // before the allocator's slack lies within -5 % and +15 % of each (over, not under: it decides what fits).
+    void healingAgainstMeasuredPeaks()
+    {
+        // QLoRA of Llama-3-8B, rank 64 on the MLP, 2 x 2048 tokens, checkpointing: 11,471,647,232 bytes.
+        MemorySetup qlora;
+        qlora.healing.method = HealingMethod::Lora;
+        qlora.healing.quantization = BaseQuantization::Nf4;
+        qlora.healing.rank = 64;
+        qlora.healing.batchSize = 2;
+        qlora.healing.microBatchSize = 2;
+        qlora.healing.sequenceLength = 2048;
+        const double ratio = allocated(estimateMemory(llama3_8b(), MemoryJob::Healing, qlora)) / 11471647232.0;
+        QVERIFY2(ratio > 0.95 && ratio < 1.15, qPrintable(QString::number(ratio)));
+        // Full fine-tuning of the demo model in float32, 64 x 512 tokens, no checkpointing: 19,730,045,440 bytes.
+        MemorySetup full;
+        full.dtype = DType::Float32;
+        full.healing.method = HealingMethod::Full;
+        full.healing.batchSize = 64;
+        full.healing.microBatchSize = 64;
+        full.healing.sequenceLength = 512;
+        full.healing.activationCheckpointing = false;
+        const double fullRatio = allocated(estimateMemory(demo(), MemoryJob::Healing, full)) / 19730045440.0;
+        QVERIFY2(fullRatio > 0.95 && fullRatio < 1.15, qPrintable(QString::number(fullRatio)));
+        // Checkpointing keeps one block's activations instead of sixteen.
+        full.healing.activationCheckpointing = true;
+        QVERIFY(allocated(estimateMemory(demo(), MemoryJob::Healing, full)) < 0.3 * 19730045440.0);
+    }
+
+    // Against the peaks measured on an H200 with an 8-layer Llama-3-8B-shaped checkpoint
+    // (docs/bench/memory-h200-2026-12-02.log): within -5 % and +25 % before the allocator's slack.
+    void analysesAgainstMeasuredPeaks()
+    {
+        ModelConfig c = llama3_8b();
+        c.numLayers = 8;
+        const auto ratio = [&](MemoryJob job, const MemorySetup &s, double peak) {
+            return allocated(estimateMemory(c, job, s)) / peak;
+        };
+        MemorySetup d;  // 8 documents of 2048 tokens per pass
+        QVERIFY(qAbs(ratio(MemoryJob::Distances, d, 8.91e9) - 1.1) < 0.15);
+        d.sequences = 4;
+        QVERIFY(qAbs(ratio(MemoryJob::Distances, d, 7.31e9) - 1.1) < 0.15);
+        d.sequences = 8;
+        d.stream = true;
+        QVERIFY(qAbs(ratio(MemoryJob::Distances, d, 8.04e9) - 1.1) < 0.15);
+        d.stream = false;
+        d.nf4 = true;
+        QVERIFY(qAbs(ratio(MemoryJob::Distances, d, 6.44e9) - 1.1) < 0.15);
+        MemorySetup e;  // MMLU and the held-out loss, 16384 tokens per pass, documents of 2048
+        QVERIFY(qAbs(ratio(MemoryJob::Evaluation, e, 26.63e9) - 1.1) < 0.15);
+        MemorySetup full;  // full fine-tuning, 4 x 1024 tokens, no accumulation
+        full.healing.method = HealingMethod::Full;
+        full.healing.batchSize = 4;
+        full.healing.microBatchSize = 4;
+        full.healing.sequenceLength = 1024;
+        QVERIFY(qAbs(ratio(MemoryJob::Healing, full, 56.69e9) - 1.1) < 0.15);
+    }
+
+    // The parts grow as the code allocates them: distances keep every layer's states of a batch, evaluation's
+    // held-out loss whole logits, and streaming neither.
+    void activationsScaleWithTheirSettings()
+    {
+        const ModelConfig c = llama3_8b();
+        MemorySetup s;
+        s.sequences = 4;
+        const MemoryEstimate four = estimateMemory(c, MemoryJob::Distances, s);
+        s.sequences = 8;
+        const MemoryEstimate eight = estimateMemory(c, MemoryJob::Distances, s);
+        QVERIFY(eight.activations > four.activations * 1.8 && eight.weights == four.weights);
+        // 33 states of 8 x 2048 tokens of 4096 values in bfloat16.
+        QVERIFY(eight.activations > int64_t{33} * 8 * 2048 * 4096 * 2);
+        // Streamed, no batch holds every layer's states.
+        s.stream = true;
+        QVERIFY(estimateMemory(c, MemoryJob::Distances, s).activations <=
+                eight.activations - int64_t{33} * 8 * 2048 * 4096 * 2 + 16 * 8 * 2048);  // token ids stay
+        MemorySetup e;
+        e.batchTokens = 16384;
+        e.length = 2048;
+        // float32 log_softmax and logits of 16384 tokens over 128256 entries, and the bfloat16 logits.
+        QVERIFY(estimateMemory(c, MemoryJob::Evaluation, e).activations > int64_t{16384} * 128256 * 10);
+        e.batchTokens = 4096;
+        QVERIFY(estimateMemory(c, MemoryJob::Evaluation, e).activations < int64_t{16384} * 128256 * 5);
+        QVERIFY_THROWS_EXCEPTION(Error, estimateMemory(ModelConfig{}, MemoryJob::Distances, s));
+        s.layers = 40;
+        QVERIFY_THROWS_EXCEPTION(Error, estimateMemory(c, MemoryJob::Distances, s));
+    }
+
+    // When it does not fit: each proposal fits, the least intrusive first, and the refusal names them.
+    void proposalsFit()
+    {
+        const ModelConfig c = llama3_8b();
+        MemorySetup s;  // bf16, 8 sequences of 2048
+        const int64_t need = estimateMemory(c, MemoryJob::Distances, s).total();
+        QVERIFY(memoryProposals(c, MemoryJob::Distances, s, need).empty());  // it fits
+        const int64_t available = int64_t{24} * 1000 * 1000 * 1000;          // a 24 GB card
+        QVERIFY(need > available);
+        const std::vector<MemoryProposal> p = memoryProposals(c, MemoryJob::Distances, s, available);
+        QVERIFY(p.size() >= 2);
+        for (const MemoryProposal &x : p)
+            QVERIFY2(x.estimate.total() <= available, x.change.c_str());
+        QVERIFY2(p[0].change.starts_with("--batch "), p[0].change.c_str());
+        QVERIFY(p[0].setup.sequences < 8);
+        QVERIFY(std::any_of(p.begin(), p.end(), [](const MemoryProposal &x) { return x.change == "--nf4"; }));
+        const std::string advice = memoryAdvice(c, MemoryJob::Distances, s, "cuda:0", available);
+        QVERIFY2(advice.find("distances needs about") == 0 && advice.find("cuda:0") != std::string::npos &&
+                     advice.find("--nf4") != std::string::npos && advice.find("24.0 GB free") != std::string::npos,
+                 advice.c_str());
+        // QLoRA instead of LoRA on the dense base, for LoRA healing on a small card.
+        MemorySetup lora;
+        lora.healing.quantization = BaseQuantization::None;
+        lora.healing.microBatchSize = 1;
+        const std::vector<MemoryProposal> q =
+            memoryProposals(c, MemoryJob::Healing, lora, int64_t{16} * 1000 * 1000 * 1000);
+        QVERIFY(std::any_of(q.begin(), q.end(), [](const MemoryProposal &x) { return x.change == "--quant nf4"; }));
+        // Nothing fits a tiny card: the advice says so.
+        QVERIFY(memoryProposals(c, MemoryJob::Healing, lora, int64_t{1} << 30).empty());
+        QVERIFY(memoryAdvice(c, MemoryJob::Healing, lora, "cuda:1", int64_t{1} << 30).find("no smaller batch") !=
+                std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestMemoryPlan)
+#include "tst_memory_plan.moc"
