@@ -2323,12 +2323,12 @@ The curves start with its first step.</source>
         <translation>未知</translation>
     </message>
     <message>
-        <source>%1 of %2 on %3</source>
-        <translation>%3 上 %2 中的 %1</translation>
-    </message>
-    <message>
         <source>no GPU in use: the estimates are for a GPU, in %1</source>
         <translation>未使用 GPU：估计值针对 GPU，精度为 %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 on %3, with this model&apos;s weights already loaded</source>
+        <translation>%3 上 %2 中的 %1（此模型的权重已载入）</translation>
     </message>
 </context>
 <context>

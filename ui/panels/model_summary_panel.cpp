@@ -180,7 +180,8 @@ void ModelSummaryPanel::showMemory(const lc::ModelInfo &info)
             m_fields[key]->setText(tr("unknown"));
     }
     const std::optional<lc::DeviceMemory> free = gpu ? lc::deviceMemory(info.device) : std::nullopt;
-    m_fields["memFree"]->setText(free ? tr("%1 of %2 on %3")
+    // Measured with this model loaded: its weights, which every estimate counts, already take their share.
+    m_fields["memFree"]->setText(free ? tr("%1 of %2 on %3, with this model's weights already loaded")
                                             .arg(format::bytes(static_cast<quint64>(free->freeBytes)),
                                                  format::bytes(static_cast<quint64>(free->totalBytes)),
                                                  QString::fromStdString(info.device))
