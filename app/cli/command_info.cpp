@@ -13,17 +13,16 @@ namespace {
  * What each job needs on a GPU at the commands' defaults (distances 8 x 2048 tokens, evaluation 16384 tokens
  * with the held-out loss, QLoRA healing 1 x 2048), with dense weights in the checkpoint's dtype and with NF4.
  */
-nlohmann::ordered_json memoryEstimates(const ModelConfig &config)
+nlohmann::ordered_json memoryEstimates(const ModelInfo &info)
 {
     nlohmann::ordered_json j;
     for (const bool nf4 : {false, true}) {
         MemorySetup s;
-        if (config.torchDtype == "float32" || config.torchDtype == "float16")
-            s.dtype = parseDType(config.torchDtype);
+        s.dtype = acceleratorDType(info.checkpointDtype);  // what loading on a GPU computes in
         s.nf4 = nf4;
         nlohmann::ordered_json jobs;
         for (const MemoryJob job : {MemoryJob::Distances, MemoryJob::Evaluation, MemoryJob::Healing})
-            jobs[memoryJobName(job)] = estimateMemory(config, job, s).total();
+            jobs[memoryJobName(job)] = estimateMemory(info.config, job, s).total();
         j[nf4 ? "nf4" : dtypeName(s.dtype)] = jobs;
     }
     return j;
@@ -49,7 +48,7 @@ void addInfoCommand(CLI::App &app, Action &action)
                 }
             }
             nlohmann::ordered_json j = infoJson(info);
-            j["gpu_memory_bytes"] = memoryEstimates(info.config);
+            j["gpu_memory_bytes"] = memoryEstimates(info);
             printJson(j);
         };
     });

@@ -20,13 +20,9 @@ std::optional<MemoryEstimate> checkMemory(const std::filesystem::path &folder, c
     ModelConfig config;
     MemoryEstimate estimate;
     try {
-        config = ModelConfig::fromFile(folder / "config.json");
-        // As loading resolves it: the given dtype, else the checkpoint's on CUDA (bfloat16 when it names none).
-        setup.dtype = DType::BFloat16;
-        if (load.dtype)
-            setup.dtype = *load.dtype;
-        else if (config.torchDtype == "float32" || config.torchDtype == "float16")
-            setup.dtype = parseDType(config.torchDtype);
+        const ModelInfo info = ModelSession::inspect(folder);  // config and tensor headers, no weights
+        config = info.config;
+        setup.dtype = ModelSession::computeDType(info, load);  // as loading will resolve it
         setup.nf4 = setup.nf4 || load.nf4;
         setup.doubleQuantization = load.nf4DoubleQuantization;
         estimate = estimateMemory(config, job, setup);

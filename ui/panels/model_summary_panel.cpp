@@ -158,10 +158,7 @@ void ModelSummaryPanel::showMemory(const lc::ModelInfo &info)
     const lc::ModelConfig &c = info.config;
     const bool gpu = info.device.rfind("cuda", 0) == 0;
     lc::MemorySetup s;
-    if (gpu)
-        s.dtype = lc::parseDType(info.computeDtype);
-    else if (c.torchDtype == "float32" || c.torchDtype == "float16")
-        s.dtype = lc::parseDType(c.torchDtype);
+    s.dtype = gpu ? lc::parseDType(info.computeDtype) : lc::acceleratorDType(info.checkpointDtype);
     s.nf4 = info.weightStorage == "nf4";
     const QString dtype = QString::fromStdString(lc::dtypeName(s.dtype));
     try {

@@ -49,6 +49,12 @@ struct MemoryEstimate
     int64_t total() const { return weights + activations + training + overhead; }
 };
 
+/**
+ * The dtype a checkpoint stored as `checkpointDtype` ("bfloat16", "float16", "float32", …) computes in on a GPU
+ * when none is asked for: bfloat16 and float16 as stored, anything else in float32 (ModelSession::computeDType).
+ */
+DType acceleratorDType(const std::string &checkpointDtype);
+
 /** The estimate for `job` on a model of `config` run as `setup` says. Throws lc::Error for an impossible setup. */
 MemoryEstimate estimateMemory(const ModelConfig &config, MemoryJob job, const MemorySetup &setup);
 

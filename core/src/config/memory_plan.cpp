@@ -205,6 +205,11 @@ MemoryEstimate healing(const Shape &x, const MemorySetup &s, int64_t b)
 
 }  // namespace
 
+DType acceleratorDType(const std::string &checkpointDtype)
+{
+    return checkpointDtype == "bfloat16" || checkpointDtype == "float16" ? parseDType(checkpointDtype) : DType::Float32;
+}
+
 std::string memoryJobName(MemoryJob job)
 {
     switch (job) {

@@ -6,6 +6,7 @@
 
 #include "layercut/checkpoint.h"
 #include "layercut/error.h"
+#include "layercut/memory_plan.h"
 #include "model/cpu_passes.h"
 #include "model/out_of_memory.h"
 #include "model/weight_loader.h"
@@ -85,9 +86,8 @@ ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
 
 DType ModelSession::computeDType(const ModelInfo &info, const LoadOptions &options)
 {
-    const bool floating = info.checkpointDtype == "bfloat16" || info.checkpointDtype == "float16";
-    return options.dtype.value_or(parseDevice(options.device).is_cpu() || !floating ? DType::Float32
-                                                                                    : parseDType(info.checkpointDtype));
+    return options.dtype.value_or(parseDevice(options.device).is_cpu() ? DType::Float32
+                                                                       : acceleratorDType(info.checkpointDtype));
 }
 
 ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
