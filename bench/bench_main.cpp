@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -329,6 +330,11 @@ nlohmann::ordered_json benchEval(const EvalArgs &args)
         runs.push_back(secondsSince(start));
     }
     const double seconds = *std::min_element(runs.begin(), runs.end());
+    // LAYERCUT_TRACE=FILE: one more evaluation, recorded (operators and kernels) for bench/trace_summary.py.
+    if (const char *trace = std::getenv("LAYERCUT_TRACE"); trace && lc::startTrace()) {
+        lc::evaluateModel(session, o);
+        lc::stopTrace(trace);
+    }
     if (!r.mmlu || r.mmlu->overall.total == 0)
         throw lc::Error("'" + args.data + "': no MMLU questions were evaluated");
     const int64_t questions = r.mmlu->overall.total;
@@ -423,6 +429,15 @@ nlohmann::ordered_json benchGenerate(const GenerateArgs &args)
     const auto start = std::chrono::steady_clock::now();
     const lc::GenerationRun run = lc::generateText(session, "", prompts, o);
     const double seconds = secondsSince(start);
+    if (const char *trace = std::getenv("LAYERCUT_TRACE"); trace && lc::startTrace()) {  // as in benchEval
+        lc::GenerationOptions few = o;
+        few.maxNewTokens = 16;
+        lc::generateText(
+            session, "",
+            std::vector<std::string>(prompts.begin(), prompts.begin() + std::min<size_t>(prompts.size(), args.batch)),
+            few);
+        lc::stopTrace(trace);
+    }
     std::vector<std::vector<int32_t>> tokens;
     for (const lc::GeneratedText &g : run.outputs)
         tokens.push_back(g.tokens);

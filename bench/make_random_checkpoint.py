@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Writes a Llama-3-8B-shaped checkpoint with random bf16 weights, sharded like transformers (<= 5 GB).
+"""Writes a Llama-3-8B- (or 70B-) shaped checkpoint with random bf16 weights, sharded like transformers (<= 5 GB).
 
-usage: make_random_checkpoint.py OUT_DIR [--layers N]   (needs torch and safetensors; uses the GPU if present)
+usage: make_random_checkpoint.py OUT_DIR [--layers N] [--shape 8b|70b]
+       (needs torch and safetensors; uses the GPU if present)
 """
 import argparse
 import json
@@ -20,6 +21,10 @@ CONFIG = {
     "tie_word_embeddings": False, "attention_bias": False, "mlp_bias": False, "bos_token_id": 128000,
     "eos_token_id": 128001, "torch_dtype": "bfloat16",
 }
+
+# Llama-3-70B's sizes; the rest as the 8B (Llama 3.1's RoPE scaling, untied head).
+SHAPE_70B = {"hidden_size": 8192, "intermediate_size": 28672, "num_hidden_layers": 80, "num_attention_heads": 64,
+             "num_key_value_heads": 8}
 
 
 def shapes(c):
@@ -44,9 +49,12 @@ def shapes(c):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--layers", type=int, default=32)
+    ap.add_argument("--layers", type=int, default=None, help="default: the shape's (32 or 80)")
+    ap.add_argument("--shape", choices=["8b", "70b"], default="8b")
     args = ap.parse_args()
-    cfg = dict(CONFIG, num_hidden_layers=args.layers)
+    cfg = dict(CONFIG, **(SHAPE_70B if args.shape == "70b" else {}))
+    if args.layers is not None:
+        cfg["num_hidden_layers"] = args.layers
     os.makedirs(args.out, exist_ok=True)
     dev = "cuda" if torch.cuda.is_available() else "cpu"
     g = torch.Generator(device=dev).manual_seed(0)

@@ -37,6 +37,9 @@ if any(r.get("mode") == "generate" for r in rows):  # the generation benchmark
     hf, lc = best("transformers", "tokens_per_second", False), best("layercut", "tokens_per_second", False)
     print(f"{'metric':<24}{'transformers':>14}{'LayerCut':>14}{'ratio':>9}")
     print(f"{'generated tokens/s':<24}{hf:>14.0f}{lc:>14.0f}{lc / hf:>8.2f}x")
+    if by.get("transformers-no-cudnn-sdp"):
+        hn = best("transformers-no-cudnn-sdp", "tokens_per_second", False)
+        print(f"{'  peer without cuDNN SDPA':<24}{hn:>14.0f}{lc:>14.0f}{lc / hn:>8.2f}x")
     for r in rows[:1]:
         print(f"  {r['prompts']} prompts in batches of {r['batch']}, {r['max_new_tokens']} new tokens each, greedy; "
               f"transformers generate() left-padded, LayerCut's key/value cache")

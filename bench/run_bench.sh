@@ -19,7 +19,8 @@
 #                EVAL_QUESTIONS (per subject) EVAL_BATCH_TOKENS EVAL_PREFIX_REUSE=1|0
 #     generate   greedy generation tokens/s, every prompt continued by exactly GEN_TOKENS tokens in batches of
 #                GEN_BATCH: layercut-bench generate against transformers generate() (bench/hf_generate.py); the
-#                prompts are GEN_PROMPTS 5-shot MMLU-like contexts (about 600 tokens each)     (issue 18)
+#                prompts are GEN_PROMPTS 5-shot MMLU-like contexts (about 600 tokens each); the second peer
+#                keeps SDPA off cuDNN's kernels (--no-cudnn-sdp), as LayerCut does                (issue 18)
 set -euo pipefail
 mode=$1
 build=$2
@@ -68,7 +69,7 @@ with open(sys.argv[3], "w", encoding="utf-8") as f:
 PY
     peer_args=(--prompts "$prompts" --batch "${GEN_BATCH:-32}" --max-new-tokens "${GEN_TOKENS:-128}")
     lc_args=("${peer_args[@]}")
-    second_peer=()
+    second_peer=("${peer_args[@]}" --no-cudnn-sdp)
 fi
 results=$(mktemp)
 run_hf() {

@@ -2079,6 +2079,81 @@ The curves start with its first step.</source>
     </message>
 </context>
 <context>
+    <name>MemoryFit</name>
+    <message>
+        <source>Batch %1 in the Analysis dock</source>
+        <translation>分析面板中批大小设为 %1</translation>
+    </message>
+    <message>
+        <source>%1 tokens per pass (layercut-cli eval --batch-tokens %1)</source>
+        <translation>每次前向 %1 个词元（layercut-cli eval --batch-tokens %1）</translation>
+    </message>
+    <message>
+        <source>Micro-batch %1 in the Healing dock</source>
+        <translation>修复面板中微批大小设为 %1</translation>
+    </message>
+    <message>
+        <source>Activation checkpointing in the Healing dock</source>
+        <translation>在修复面板中启用激活检查点</translation>
+    </message>
+    <message>
+        <source>QLoRA as the Healing dock&apos;s method</source>
+        <translation>修复面板的方法选 QLoRA</translation>
+    </message>
+    <message>
+        <source>NF4 weights in the toolbar (the model loads again)</source>
+        <translation>工具栏中选 NF4 权重（模型将重新加载）</translation>
+    </message>
+    <message>
+        <source>layercut-cli distances --stream (one block at a time from the checkpoint)</source>
+        <translation>layercut-cli distances --stream（每次从检查点读取一个块）</translation>
+    </message>
+    <message>
+        <source>, and </source>
+        <translation>，并且</translation>
+    </message>
+    <message>
+        <source>Measuring distances</source>
+        <translation>测量距离</translation>
+    </message>
+    <message>
+        <source>The evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Healing</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>weights %1, activations %2</source>
+        <translation>权重 %1，激活 %2</translation>
+    </message>
+    <message>
+        <source>%1, training state %2</source>
+        <translation>%1，训练状态 %2</translation>
+    </message>
+    <message>
+        <source>%1 needs about %2 on %3 (%4), which has %5 for LayerCut.</source>
+        <translation>%1 在 %3 上约需 %2（%4），而该设备可供 LayerCut 使用的只有 %5。</translation>
+    </message>
+    <message>
+        <source>No smaller batch, NF4 weights or streaming would fit it: a device with more memory would.</source>
+        <translation>更小的批、NF4 权重或流式处理都放不下：需要内存更大的设备。</translation>
+    </message>
+    <message>
+        <source>What would fit:</source>
+        <translation>可以放下的做法：</translation>
+    </message>
+    <message>
+        <source>%1 (about %2)</source>
+        <translation>%1（约 %2）</translation>
+    </message>
+    <message>
+        <source>Start anyway?</source>
+        <translation>仍要开始吗？</translation>
+    </message>
+</context>
+<context>
     <name>ModelSummaryPanel</name>
     <message>
         <source>Model</source>
@@ -2360,6 +2435,22 @@ The curves start with its first step.</source>
     <message>
         <source>Open models on:</source>
         <translation>默认打开模型的设备：</translation>
+    </message>
+    <message>
+        <source> GB</source>
+        <translation> GB</translation>
+    </message>
+    <message>
+        <source>the device&apos;s free memory</source>
+        <translation>设备的空闲内存</translation>
+    </message>
+    <message>
+        <source>Before a job starts, its estimated memory is checked against this budget (and the GPU&apos;s free memory): on a shared GPU, or to size work for a smaller one. Checked on the CPU too.</source>
+        <translation>任务开始前，会将其估计的内存需求与此预算（以及 GPU 的空闲内存）比较：适用于共享 GPU，或为更小的 GPU 规划任务。在 CPU 上同样检查。</translation>
+    </message>
+    <message>
+        <source>Memory budget:</source>
+        <translation>内存预算：</translation>
     </message>
 </context>
 <context>

@@ -481,6 +481,11 @@ void MainWindow::measureDistances()
     pushInputs();
     if (refused(JobRequests::distances(*m_analysis)))
         return;
+    lc::MemorySetup memory;
+    memory.sequences = m_analysis->batchSize();
+    memory.length = m_analysis->datasetOptions().maxLength;
+    if (!m_questions->memory(*m_session, lc::MemoryJob::Distances, memory))
+        return;
     m_analysis->rememberSettings();
     m_session->measureDistances();
 }
@@ -526,7 +531,9 @@ void MainWindow::startHealing()
     if (m_session->isBusy() || !m_session->hasModel() || refused(request.refusal))
         return;
     lc::HealingConfig config = request.settings;
-    if (!m_questions->healingOutput(config))
+    lc::MemorySetup memory;
+    memory.healing = config;
+    if (!m_questions->memory(*m_session, lc::MemoryJob::Healing, memory) || !m_questions->healingOutput(config))
         return;
     m_healing->rememberSettings();
     m_healing->setStatus(QString());
@@ -537,7 +544,8 @@ void MainWindow::startHealing()
 void MainWindow::evaluateModel()
 {
     const auto request = JobRequests::evaluation(*m_evaluation);
-    if (m_session->isBusy() || !m_session->hasModel() || refused(request.refusal))
+    if (m_session->isBusy() || !m_session->hasModel() || refused(request.refusal) ||
+        !m_questions->memory(*m_session, lc::MemoryJob::Evaluation, lc::evaluationMemorySetup(request.settings)))
         return;
     m_evaluation->rememberSettings();
     m_evaluation->setStatus(QString());
@@ -551,6 +559,9 @@ void MainWindow::runSweep(bool perLayer)
     const auto request = JobRequests::sweep(*m_analysis, *m_healing, *m_evaluation, perLayer);
     if (refused(request.refusal))
         return;
+    for (const lc::MemoryJobSetup &part : lc::sweepMemorySetups(request.settings))
+        if (!m_questions->memory(*m_session, part.job, part.setup))
+            return;
     if (!m_questions->sweep(*m_session))
         return;
     m_evaluation->rememberSettings();

@@ -18,7 +18,8 @@ void addDistancesCommand(CLI::App &app, Action &action)
     struct Args
     {
         std::string folder, out, csv, device = "cpu", dtype;
-        bool nf4 = false, stream = false, noMemoryCheck = false;
+        bool nf4 = false, stream = false;
+        MemoryCheckArgs memoryCheck;
         PlanSample sample;  // the same defaults as every command that chooses a plan by similarity
     };
     auto args = std::make_shared<Args>();
@@ -35,21 +36,24 @@ void addDistancesCommand(CLI::App &app, Action &action)
     cmd->add_option("--dtype", args->dtype,
                     "float32, bfloat16 or float16 (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--stream", args->stream,
-                  "Block by block over all documents: the device holds one batch of one block's activations however "
-                  "deep the model, the documents' residual streams wait in host memory (2 x tokens x hidden size "
-                  "values); last-token distances and Block Influence as usual, no all-token means");
+                  "Block by block over all documents, each block read from the memory-mapped checkpoint when its "
+                  "turn comes (the next one while it runs): the device holds the embeddings, the head, two blocks "
+                  "and one batch of one block's activations however deep the model. Costs: the documents' residual "
+                  "streams wait in host memory (2 x tokens x hidden size values) and cross to the device and back "
+                  "once per block; last-token distances and Block Influence as usual, no all-token means");
     cmd->add_flag("--nf4", args->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
-    addMemoryCheckOption(cmd, args->noMemoryCheck);
+    addMemoryCheckOption(cmd, args->memoryCheck);
     cmd->callback([&action, args] {
         action = [args] {
             const auto progress = stderrProgress();
-            const LoadOptions load = loadOptions(args->device, args->dtype, args->nf4);
+            LoadOptions load = loadOptions(args->device, args->dtype, args->nf4);
+            load.blocksOnDemand = args->stream;
             MemorySetup memory;
             memory.sequences = args->sample.batchSize;
             memory.length = args->sample.options.maxLength;
             memory.stream = args->stream;
             const std::optional<MemoryEstimate> estimate =
-                checkMemory(args->folder, load, MemoryJob::Distances, memory, args->noMemoryCheck);
+                checkMemory(args->folder, load, MemoryJob::Distances, memory, args->memoryCheck);
             ModelSession session;
             const ModelInfo info = session.load(args->folder, load, progress);
             // Token ids (JSON Lines with input_ids) need no tokenizer; text does (readTokenized says so).

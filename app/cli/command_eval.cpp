@@ -21,7 +21,8 @@ struct EvalArgs
     std::string planData;
     EvalOptions options;
     BenchmarkArgs benchmarks;
-    bool noPrefixReuse = false, nf4 = false, noMemoryCheck = false;
+    bool noPrefixReuse = false, nf4 = false;
+    MemoryCheckArgs memoryCheck;
 };
 
 void runEval(EvalArgs a)
@@ -33,7 +34,7 @@ void runEval(EvalArgs a)
     ModelSession session;
     const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
     const std::optional<MemoryEstimate> estimate =
-        checkMemory(a.folder, load, MemoryJob::Evaluation, evaluationMemory(o), a.noMemoryCheck);
+        checkMemory(a.folder, load, MemoryJob::Evaluation, evaluationMemorySetup(o), a.memoryCheck);
     session.load(a.folder, load, progress);
     // eval's --max-length is the benchmarks' context window and bounds the distance sample as well.
     applyPlanArgs(session, a.plan, a.planData, a.folder, load, o.maxLength, progress);
@@ -86,7 +87,7 @@ void addEvalCommand(CLI::App &app, Action &action)
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
-    addMemoryCheckOption(cmd, a->noMemoryCheck);
+    addMemoryCheckOption(cmd, a->memoryCheck);
     cmd->callback([&action, a] { action = [a] { runEval(*a); }; });
 }
 

@@ -23,7 +23,8 @@ struct HealArgs
     std::string folder, out, data, planData, device = "cpu", dtype, resume, outDtype, shardSize = "5GB", metric;
     PlanArgs plan;
     HealingArgs healing;
-    bool merge = false, force = false, noMemoryCheck = false;
+    bool merge = false, force = false;
+    MemoryCheckArgs memoryCheck;
 };
 
 void runHeal(HealArgs a)
@@ -47,7 +48,7 @@ void runHeal(HealArgs a)
     MemorySetup memory;
     memory.healing = c;
     const std::optional<MemoryEstimate> estimate =
-        checkMemory(a.folder, load, MemoryJob::Healing, memory, a.noMemoryCheck);
+        checkMemory(a.folder, load, MemoryJob::Healing, memory, a.memoryCheck);
     // The plan is prune's: the same options choose the same layers, on the unquantised weights. With NF4 it is
     // chosen before the quantised model is loaded, so the dense copy it measures on is gone by then.
     PlanArgs planArgs = a.plan;
@@ -171,7 +172,7 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->add_flag("--force", a->force,
                   "Replace an earlier run in --out (its checkpoints, adapters and summary files; without --resume "
                   "from one of its checkpoints the run refuses such a folder), and out/merged if it exists");
-    addMemoryCheckOption(cmd, a->noMemoryCheck);
+    addMemoryCheckOption(cmd, a->memoryCheck);
     cmd->callback([&action, a] { action = [a] { runHeal(*a); }; });
 }
 

@@ -27,7 +27,8 @@ struct SweepArgs
     BenchmarkArgs benchmarks;
     HealingArgs healing;  // every point's healing run, as heal's options with a heal- prefix
     PlanSample sample;    // the distance sample, with every command's defaults
-    bool perLayer = false, planDataGiven = false, nf4 = false, noMemoryCheck = false;
+    bool perLayer = false, planDataGiven = false, nf4 = false;
+    MemoryCheckArgs memoryCheck;
 };
 
 std::string number(const std::optional<double> &v)
@@ -66,16 +67,9 @@ void runSweepCommand(SweepArgs a)
     o.resultFile = a.out;
     o.healing = a.healing.resolved();
     o.healing.trainData = a.data;
-    // Each point evaluates, and heals or trains a probe block when asked: both must fit.
     const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
-    MemorySetup memory = evaluationMemory(o.eval);
-    checkMemory(a.folder, load, MemoryJob::Evaluation, memory, a.noMemoryCheck);
-    if (o.healSteps > 0 || (o.perLayer && o.injection.enabled())) {
-        memory.healing = o.healing;
-        if (o.perLayer)
-            memory.healing.method = HealingMethod::Blocks;  // the probe trains its one new block
-        checkMemory(a.folder, load, MemoryJob::Healing, memory, a.noMemoryCheck);
-    }
+    for (const MemoryJobSetup &part : sweepMemorySetups(o))
+        checkMemory(a.folder, load, part.job, part.setup, a.memoryCheck);
     ModelSession session;
     session.load(a.folder, load, progress);
     const SweepResult r = runSweep(
@@ -148,7 +142,7 @@ void addSweepCommand(CLI::App &app, Action &action)
     cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype");
     cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
-    addMemoryCheckOption(cmd, a->noMemoryCheck);
+    addMemoryCheckOption(cmd, a->memoryCheck);
     cmd->callback([&action, a] { action = [a] { runSweepCommand(*a); }; });
 }
 

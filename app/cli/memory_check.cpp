@@ -7,16 +7,20 @@
 
 namespace lc::cli {
 
-void addMemoryCheckOption(CLI::App *cmd, bool &skip)
+void addMemoryCheckOption(CLI::App *cmd, MemoryCheckArgs &check)
 {
-    cmd->add_flag("--no-memory-check", skip,
+    cmd->add_flag("--no-memory-check", check.skip,
                   "Start even when the estimated GPU memory exceeds what the device has free (the estimate is "
                   "checked before loading, with what would fit instead)");
+    cmd->add_option("--memory-budget", check.budget,
+                    "Plan for at most this much device memory (40GB, 24GiB, ...): on a shared GPU, or to size a job "
+                    "for a smaller one; checked on the CPU too");
 }
 
 std::optional<MemoryEstimate> checkMemory(const std::filesystem::path &folder, const LoadOptions &load, MemoryJob job,
-                                          MemorySetup setup, bool skip)
+                                          MemorySetup setup, const MemoryCheckArgs &check)
 {
+    const int64_t budget = check.budget.empty() ? 0 : parseByteSize(check.budget);
     ModelConfig config;
     MemoryEstimate estimate;
     try {
@@ -29,21 +33,10 @@ std::optional<MemoryEstimate> checkMemory(const std::filesystem::path &folder, c
     } catch (const Error &) {
         return std::nullopt;  // loading reports what is wrong with the folder
     }
-    const std::optional<DeviceMemory> memory = skip ? std::nullopt : deviceMemory(load.device);
-    if (memory && estimate.total() > memory->freeBytes)
-        throw Error(memoryAdvice(config, job, setup, load.device, memory->freeBytes) +
-                    " (--no-memory-check starts anyway)");
+    const std::optional<int64_t> usable = check.skip ? std::nullopt : usableMemory(load.device, budget);
+    if (usable && estimate.total() > *usable)
+        throw Error(memoryAdvice(config, job, setup, load.device, *usable) + " (--no-memory-check starts anyway)");
     return estimate;
-}
-
-MemorySetup evaluationMemory(const EvalOptions &options)
-{
-    MemorySetup s;
-    s.batchTokens = options.batchTokens;
-    s.length = options.lossLength;
-    s.heldOutLoss = !options.validationData.empty();
-    s.generationBatch = options.gsm8k.empty() ? 0 : options.generationBatch;
-    return s;
 }
 
 nlohmann::ordered_json memoryJson(const std::optional<MemoryEstimate> &estimate, const std::string &device)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The memory check before a job loads anything: its estimate against the CUDA device's free memory, refused
-// with what would fit instead (memory_plan.h), unless --no-memory-check.
+// The memory check before a job loads anything: its estimate against the CUDA device's free memory (or
+// --memory-budget), refused with what would fit instead (memory_plan.h), unless --no-memory-check.
 #pragma once
 
 #include <filesystem>
@@ -9,26 +9,29 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "layercut/evaluation.h"
 #include "layercut/memory_plan.h"
 #include "layercut/model_session.h"
 
 namespace lc::cli {
 
-/** --no-memory-check: run even when the estimate exceeds the free memory. */
-void addMemoryCheckOption(CLI::App *cmd, bool &skip);
+/** How a command checks: --no-memory-check, --memory-budget SIZE. */
+struct MemoryCheckArgs
+{
+    bool skip = false;
+    std::string budget;  // empty: the device's free memory alone
+};
+
+/** --no-memory-check: run even when the estimate exceeds the free memory; --memory-budget: plan for less. */
+void addMemoryCheckOption(CLI::App *cmd, MemoryCheckArgs &check);
 
 /**
  * The estimate of `job` on the model in `folder` loaded as `load` (`setup`'s dtype and NF4 are taken from `load`:
  * the checkpoint's dtype on CUDA when none is given). Throws lc::Error with memoryAdvice() when it exceeds what
- * the CUDA device has free, unless `skip`; on the CPU or without CUDA it only estimates. nullopt when the
- * folder's config.json cannot be read: loading then says why.
+ * the CUDA device has free, or the budget (also on the CPU), unless `check.skip`; else it only estimates.
+ * nullopt when the folder's config.json cannot be read: loading then says why.
  */
 std::optional<MemoryEstimate> checkMemory(const std::filesystem::path &folder, const LoadOptions &load, MemoryJob job,
-                                          MemorySetup setup, bool skip);
-
-/** The evaluation's largest batches: tokens per pass, the held-out loss's documents, GSM8K's prompts. */
-MemorySetup evaluationMemory(const EvalOptions &options);
+                                          MemorySetup setup, const MemoryCheckArgs &check);
 
 /**
  * A summary's "memory": {"estimated_bytes", "estimated_weights_bytes", …, and on CUDA "peak_allocated_bytes"};

@@ -159,6 +159,29 @@ private slots:
         const Run bad = runCli(
             {"distances", kFixtures + "/models/llama3_gqa_sharded", "--data", "/nonexistent.jsonl", "--out", out});
         QVERIFY(bad.exitCode != 0 && bad.err.contains("/nonexistent.jsonl"));
+        // Streamed, each block read from the checkpoint when its turn comes: the same last-token distances.
+        const QString streamedOut = dir.filePath("s.json");
+        const Run streamed = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
+                                     kFixtures + "/data/tiny_corpus.txt", "--samples", "10", "--batch", "4", "--stream",
+                                     "--out", streamedOut});
+        QVERIFY2(streamed.exitCode == 0, streamed.err.constData());
+        QFile sf(streamedOut);
+        QVERIFY(sf.open(QIODevice::ReadOnly));
+        const QJsonArray streamedAngular = QJsonDocument::fromJson(sf.readAll()).object()["angular_distance"].toArray();
+        for (int n = 1; n < angular.size(); ++n)
+            for (int l = 0; l + n < angular.size(); ++l)
+                QVERIFY(std::abs(streamedAngular[n].toArray()[l].toDouble() - angular[n].toArray()[l].toDouble()) <
+                        1e-6);
+        // Over the memory budget (checked on the CPU too): refused before loading, with what would fit.
+        const Run over = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
+                                 kFixtures + "/data/tiny_corpus.txt", "--memory-budget", "1kB", "--out", out});
+        QVERIFY2(over.exitCode == 1 && over.err.contains("distances needs about") &&
+                     over.err.contains("1 kB available") && over.err.contains("--no-memory-check"),
+                 over.err.constData());
+        const Run notASize = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
+                                     kFixtures + "/data/tiny_corpus.txt", "--memory-budget", "lots", "--out", out});
+        QVERIFY2(notASize.exitCode == 1 && notASize.err.contains("'lots' is not a memory size"),
+                 notASize.err.constData());
     }
 
     void prune()

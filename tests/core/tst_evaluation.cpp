@@ -307,6 +307,41 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(lc::Error, evaluateModel(s, k));  // no question left to score
     }
 
+    // On a GPU in bfloat16 (the fused kernels and the attention kernels a user's bf16 checkpoint meets), rows
+    // of several subjects continuing their shared prefixes give the log-likelihoods of the whole contexts,
+    // within bfloat16's precision. The gpu entry tst_evaluation_cuda_bf16 runs it.
+    void prefixReuseInBfloat16OnTheGpu_data()
+    {
+        QTest::addColumn<QString>("fixture");
+        QTest::newRow("llama3, grouped queries") << "llama3_gqa_sharded";
+        QTest::newRow("qwen3, q/k norms") << "qwen3_qknorm";
+    }
+
+    void prefixReuseInBfloat16OnTheGpu()
+    {
+        QFETCH(QString, fixture);
+        LoadOptions load = testDevice();
+        if (load.device == "cpu")
+            QSKIP("the flash kernels run on CUDA (LAYERCUT_TEST_DEVICE=cuda)");
+        load.dtype = DType::BFloat16;
+        ModelSession s;
+        s.load(kFixtures + "/models/" + fixture.toStdString(), load);
+        EvalOptions o;
+        o.mmlu = kMmlu;
+        o.shots = 2;
+        o.batchTokens = 300;  // several batches, rows of several subjects' prefixes in one
+        const EvalResult apart = evaluateModel(s, o);
+        o.reusePrefix = false;
+        const EvalResult whole = evaluateModel(s, o);
+        double largest = 0;
+        for (size_t i = 0; i < whole.mmlu->questions.size(); ++i)
+            for (size_t c = 0; c < 4; ++c)
+                largest = std::max(largest, std::abs(whole.mmlu->questions[i].loglikelihoods[c] -
+                                                     apart.mmlu->questions[i].loglikelihoods[c]));
+        QVERIFY2(largest < 0.05, qPrintable(QString::number(largest)));
+        qInfo("largest |difference| of a log-likelihood: %.2e", largest);
+    }
+
     void tallyAndJson()
     {
         ModelSession s;

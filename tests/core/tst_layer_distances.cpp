@@ -15,6 +15,7 @@
 #include "layercut/error.h"
 #include "layercut/file_tree.h"
 #include "layercut/layer_distances.h"
+#include "test_device.h"
 #include "layercut/model_session.h"
 #include "reference_data.h"
 
@@ -201,19 +202,31 @@ private slots:
     void streamedEqualsOnePass_data()
     {
         QTest::addColumn<QString>("family");
+        QTest::addColumn<bool>("blocksOnDemand");
         for (const char *f : {"llama2_spm_classic", "mistral_window", "gemma2_softcap", "smollm3_nope",
-                              "olmo2_postnorm", "qwen3_qknorm"})
-            QTest::newRow(f) << f;
+                              "olmo2_postnorm", "qwen3_qknorm", "phi3_longrope"})
+            for (const bool onDemand : {false, true})
+                QTest::addRow("%s%s", f, onDemand ? " blocks on demand" : "") << QString(f) << onDemand;
     }
 
     void streamedEqualsOnePass()
     {
         QFETCH(QString, family);
+        QFETCH(bool, blocksOnDemand);
+        const std::string folder = LAYERCUT_FIXTURES_DIR "/models/" + family.toStdString();
+        LoadOptions load = test::testDevice();  // the gpu entry runs it on CUDA
         ModelSession session;
-        session.load(LAYERCUT_FIXTURES_DIR "/models/" + family.toStdString(), {});
+        session.load(folder, load);
         const std::vector<std::vector<int64_t>> seqs = {
             {1, 5, 9, 200, 31, 7, 8, 99, 100, 3}, {1, 77, 12}, {1, 40, 41, 42, 5, 6}, {1, 2}, {1, 30, 31, 32, 33}};
         const LayerDistances whole = computeLayerDistances(session, seqs, {.batchSize = 3});
+        if (blocksOnDemand) {
+            // The blocks stay in the checkpoint until the streamed pass reads each; nothing else can run.
+            load.blocksOnDemand = true;
+            session.load(folder, load);
+            QVERIFY_THROWS_EXCEPTION(Error, computeLayerDistances(session, seqs, {.batchSize = 3}));
+            QVERIFY_THROWS_EXCEPTION(Error, session.forward(TokenBatch::single(seqs[0])));
+        }
         int64_t reports = 0;
         const LayerDistances streamed = computeLayerDistances(session, seqs, {.batchSize = 3, .streamed = true},
                                                               [&](const Progress &) { ++reports; });
@@ -240,6 +253,24 @@ private slots:
                                                         stop.request_stop();
                                                 },
                                                 stop.get_token()));
+    }
+
+    // Blocks fetched from the checkpoint in NF4 are quantised as a whole NF4 load quantises them.
+    void blocksOnDemandInNf4()
+    {
+        const std::string folder = LAYERCUT_FIXTURES_DIR "/models/llama3_gqa_sharded";
+        const std::vector<std::vector<int64_t>> seqs = {{1, 5, 9, 200, 31, 7}, {1, 77, 12}, {1, 40, 41, 42}};
+        LoadOptions load = test::testDevice();
+        load.nf4 = true;
+        ModelSession session;
+        session.load(folder, load);
+        const LayerDistances loaded = computeLayerDistances(session, seqs, {.batchSize = 2, .streamed = true});
+        load.blocksOnDemand = true;
+        session.load(folder, load);
+        const LayerDistances fetched = computeLayerDistances(session, seqs, {.batchSize = 2, .streamed = true});
+        for (size_t i = 0; i < loaded.angular.size(); ++i)
+            if (!std::isnan(loaded.angular[i]))
+                QCOMPARE(fetched.angular[i], loaded.angular[i]);
     }
 
     void cancelStopsWithinABatch()

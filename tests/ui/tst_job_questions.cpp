@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the window asks before a healing run into a folder that holds another run: nothing for an empty or
-// new folder, and the answer decides whether the run may replace the earlier one.
+// new folder, and the answer decides whether the run may replace the earlier one. Before a job whose memory
+// estimate exceeds what the device has: the need, and what would fit as the window's settings name it.
 #include <fstream>
 
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "jobs/job_questions.h"
+#include "jobs/memory_fit.h"
+#include "layercut/model_config.h"
 
 class TestJobQuestions : public QObject
 {
@@ -54,6 +57,41 @@ private slots:
         config.resumeFrom = config.outputDir / "checkpoints" / "step-000010";
         QVERIFY(questions.healingOutput(config));
         QVERIFY(asked.isEmpty());
+    }
+
+    void memoryQuestionSaysWhatWouldFit()
+    {
+        lc::ModelInfo info;  // a Llama-3-8B shape loaded in bfloat16 on a GPU
+        info.config = lc::ModelConfig::fromJsonText(
+            R"({"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32,
+                "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 128256,
+                "tie_word_embeddings": false, "torch_dtype": "bfloat16"})",
+            "llama3-8b/config.json");
+        info.checkpointDtype = info.computeDtype = "bfloat16";
+        info.device = "cuda:0";
+        lc::MemorySetup s = MemoryFit::loadedSetup(info, 32);
+        QCOMPARE(s.dtype, lc::DType::BFloat16);
+        QVERIFY(!s.nf4);
+        s.sequences = 8, s.length = 2048;
+        const int64_t need = lc::estimateMemory(info.config, lc::MemoryJob::Distances, s).total();
+        // It fits, or nothing is known of the device: nothing to ask.
+        QVERIFY(MemoryFit::question(info, lc::MemoryJob::Distances, s, need).isEmpty());
+        QVERIFY(MemoryFit::question(info, lc::MemoryJob::Distances, s, std::nullopt).isEmpty());
+        // A 24 GB card: a smaller batch in the Analysis dock, NF4 from the toolbar, streaming from the CLI.
+        const QString q = MemoryFit::question(info, lc::MemoryJob::Distances, s, int64_t{24'000'000'000});
+        for (const char *part : {"Measuring distances needs about", "cuda:0", "Batch ", "in the Analysis dock",
+                                 "NF4 weights in the toolbar", "layercut-cli distances --stream", "Start anyway?"})
+            QVERIFY2(q.contains(part), qPrintable(part + QStringLiteral(" in: ") + q));
+        // LoRA on the dense model on a 16 GB card: QLoRA instead.
+        lc::MemorySetup lora = s;
+        lora.healing.quantization = lc::BaseQuantization::None;
+        lora.healing.microBatchSize = 1;
+        const QString h = MemoryFit::question(info, lc::MemoryJob::Healing, lora, int64_t{16'000'000'000});
+        QVERIFY2(h.startsWith("Healing needs about") && h.contains("training state") &&
+                     h.contains("QLoRA as the Healing dock's method"),
+                 qPrintable(h));
+        // Nothing fits 1 GB: said so.
+        QVERIFY(MemoryFit::question(info, lc::MemoryJob::Healing, lora, int64_t{1} << 30).contains("No smaller batch"));
     }
 };
 

@@ -17,6 +17,8 @@
 #include <qcustomplot.h>
 
 #include "jobs/compute_thread.h"
+#include "jobs/job_questions.h"
+#include "settings/app_settings.h"
 #include "widgets/load_options_bar.h"
 #include "analysis_tabs.h"
 #include "test_app.h"
@@ -96,6 +98,46 @@ private slots:
         for (const char *job : {"memDistances", "memEvaluation", "memHealing"})
             QVERIFY2(window.summaryPanel()->fieldText(job).contains(" for "), job);
         QVERIFY(window.summaryPanel()->fieldText("memFree").contains("no GPU"));
+    }
+
+    // A job estimated to need more than the memory budget (Preferences) is asked about first, with what would
+    // fit; No keeps it from starting, Yes starts it anyway.
+    void asksBeforeAJobOverTheMemoryBudget()
+    {
+        TestApp app;
+        MainWindow &window = app.window;
+        lc::Session &session = app.session;
+        session.setDistancesCacheDir(m_cache->path());
+        window.show();
+        window.openModel(LAYERCUT_FIXTURES_DIR "/models/llama2_spm_classic");
+        QVERIFY(waitIdle(session));
+        window.analysisPanel()->setDataFile(LAYERCUT_FIXTURES_DIR "/data/tiny_corpus.txt");
+        settings::memoryBudgetGB.setValue(1e-6);  // 1 kB: nothing fits
+        QStringList asked;
+        bool answer = false;
+        window.questions().setAsk([&](const QString &question) {
+            asked << question;
+            return answer;
+        });
+        QSignalSpy ready(session.computeThread()->worker(), &lc::ModelWorker::distancesReady);
+        window.measureDistances();
+        QCOMPARE(asked.size(), 1);
+        QVERIFY2(asked[0].startsWith("Measuring distances needs about") && asked[0].contains(" on cpu ") &&
+                     asked[0].contains("for LayerCut") && asked[0].endsWith("Start anyway?"),
+                 qPrintable(asked[0]));
+        QVERIFY(!session.isBusy());
+        QCOMPARE(ready.count(), 0);
+        answer = true;
+        window.measureDistances();
+        QVERIFY(waitIdle(session));
+        QCOMPARE(ready.count(), 1);
+        // Within the budget: nothing to ask.
+        settings::memoryBudgetGB.setValue(1000.0);
+        asked.clear();
+        window.measureDistances();
+        QVERIFY(waitIdle(session));
+        QVERIFY(asked.isEmpty());
+        settings::memoryBudgetGB.setValue(0.0);
     }
 
     void measuresAndSelects()

@@ -5,6 +5,7 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
 
@@ -33,6 +34,18 @@ PreferencesDialog::PreferencesDialog(QWidget *parent) : QDialog(parent)
         m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
     form->addRow(tr("Open models on:"), m_device);
 
+    m_budget = new QDoubleSpinBox(this);
+    m_budget->setObjectName("memoryBudget");
+    m_budget->setRange(0, 100'000);
+    m_budget->setDecimals(1);
+    m_budget->setSuffix(tr(" GB"));
+    m_budget->setSpecialValueText(tr("the device's free memory"));
+    m_budget->setToolTip(tr("Before a job starts, its estimated memory is checked against this budget (and the "
+                            "GPU's free memory): on a shared GPU, or to size work for a smaller one. Checked on "
+                            "the CPU too."));
+    m_budget->setValue(settings::memoryBudgetGB.value());
+    form->addRow(tr("Memory budget:"), m_budget);
+
     setLanguage(settings::language.value());
     m_device->setCurrentIndex(std::max(0, m_device->findData(settings::device.value())));
 
@@ -52,6 +65,11 @@ void PreferencesDialog::setLanguage(const QString &code)
     m_language->setCurrentIndex(std::max(0, m_language->findData(code)));
 }
 
+double PreferencesDialog::memoryBudgetGB() const
+{
+    return m_budget->value();
+}
+
 QString PreferencesDialog::device() const
 {
     return m_device->currentData().toString();
@@ -61,5 +79,6 @@ void PreferencesDialog::accept()
 {
     settings::language.setValue(language());
     settings::device.setValue(device());
+    settings::memoryBudgetGB.setValue(memoryBudgetGB());
     QDialog::accept();
 }

@@ -4,10 +4,12 @@
 #include <QDialog>
 
 class QComboBox;
+class QDoubleSpinBox;
 
 /**
  * The app's preferences: the interface language (applied at the next start, when main() installs the
- * translators) and the device models open on by default. Accepting stores them in the settings.
+ * translators), the device models open on by default, and the memory budget jobs are planned within.
+ * Accepting stores them in the settings.
  */
 class PreferencesDialog final : public QDialog
 {
@@ -21,10 +23,13 @@ public:
     void setLanguage(const QString &code);
     /** "cpu" or "cuda". */
     QString device() const;
+    /** The most memory a job may plan for, in GB; 0: the device's free memory. */
+    double memoryBudgetGB() const;
 
     void accept() override;
 
 private:
     QComboBox *m_language = nullptr;
     QComboBox *m_device = nullptr;
+    QDoubleSpinBox *m_budget = nullptr;
 };

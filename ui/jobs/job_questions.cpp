@@ -4,7 +4,10 @@
 #include <QMessageBox>
 #include <QWidget>
 
+#include "jobs/memory_fit.h"
 #include "jobs/session.h"
+#include "layercut/device_memory.h"
+#include "settings/app_settings.h"
 
 JobQuestions::JobQuestions(QWidget *parent)
     : m_ask([parent](const QString &question) {
@@ -18,6 +21,16 @@ bool JobQuestions::sweep(const lc::Session &session) const
     return !session.sweepDiscardsHealing() ||
            m_ask(tr("The sweep runs from the checkpoint's weights: what healing taught the model in memory is lost "
                     "(its adapters stay saved). Run it?"));
+}
+
+bool JobQuestions::memory(const lc::Session &session, lc::MemoryJob job, lc::MemorySetup setup) const
+{
+    const lc::ModelInfo &info = session.modelInfo();
+    const lc::MemorySetup loaded = MemoryFit::loadedSetup(info, static_cast<int64_t>(session.blocks().size()));
+    setup.dtype = loaded.dtype, setup.nf4 = loaded.nf4, setup.layers = loaded.layers;
+    const auto budget = static_cast<int64_t>(settings::memoryBudgetGB.value() * 1e9);
+    const QString question = MemoryFit::question(info, job, setup, lc::usableMemory(info.device, budget));
+    return question.isEmpty() || m_ask(question);
 }
 
 bool JobQuestions::healingOutput(lc::HealingConfig &config) const

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include "layercut/healing.h"
+#include "layercut/memory_plan.h"
 
 class QWidget;
 
@@ -30,6 +31,13 @@ public:
 
     /** A sweep runs from the checkpoint's weights: may it lose what healing taught the model in memory? */
     bool sweep(const lc::Session &session) const;
+    /**
+     * When `job` run as `setup` (memory_plan.h; the loaded model's dtype, weight format and kept layers are
+     * filled in here) is estimated to need more than the device has for LayerCut (its free memory and what
+     * the model already holds, within Preferences' memory budget): may it start anyway? The question says
+     * what would fit. True when it fits or nothing is known.
+     */
+    bool memory(const lc::Session &session, lc::MemoryJob job, lc::MemorySetup setup) const;
     /**
      * When config.outputDir holds another healing run, may this one replace it? Yes sets
      * config.overwriteOutput; true also when there is nothing to replace.

@@ -30,6 +30,8 @@ inline const Setting<QString> lastModelDir{"model/lastDir"};
 inline const Setting<QString> device{"model/device", QStringLiteral("cpu")};
 inline const Setting<QString> dtype{"model/dtype"};  // empty: automatic
 inline const Setting<bool> nf4{"model/nf4", false};  // load the linear weights as NF4
+// The most memory (GB) a job may plan for on its device; 0: the device's free memory alone.
+inline const Setting<double> memoryBudgetGB{"model/memoryBudgetGB", 0.0};
 inline const Setting<QString> analysisData{"analysis/data"};
 inline const Setting<int> analysisSamples{"analysis/samples", 200};
 inline const Setting<int> analysisMaxLength{"analysis/maxLength", 1024};

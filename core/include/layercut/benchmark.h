@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace lc {
 
@@ -20,5 +21,13 @@ struct ForwardBenchmark
  * after the clock. Throws lc::Error when no model is loaded.
  */
 ForwardBenchmark benchmarkForward(ModelSession &session, int64_t batch, int64_t length, int iterations, int warmup = 2);
+
+/**
+ * Starts recording libtorch's operators and GPU kernels (Kineto, in libtorch 2 built with CUDA); false, and
+ * nothing recorded, where this build cannot. For finding where a benchmark's time goes.
+ */
+bool startTrace();
+/** Ends the recording startTrace() began and writes it to `file` as a Chrome trace (JSON). */
+void stopTrace(const std::string &file);
 
 }  // namespace lc

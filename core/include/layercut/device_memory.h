@@ -12,6 +12,7 @@ struct DeviceMemory
 {
     int64_t freeBytes = 0;  // what the driver reports free now (other processes' use already subtracted)
     int64_t totalBytes = 0;
+    int64_t reservedBytes = 0;  // held by this process's caching allocator (a loaded model's weights among them)
 };
 
 /**
@@ -19,6 +20,13 @@ struct DeviceMemory
  * that does not exist (loading reports that).
  */
 std::optional<DeviceMemory> deviceMemory(const std::string &device);
+
+/**
+ * What a job of this process may plan to use on `device`: its free memory and what this process already holds
+ * there (a job's estimate counts the loaded weights), at most `budget` bytes when one is set (> 0). For the CPU
+ * only a budget says anything; nullopt when nothing is known.
+ */
+std::optional<int64_t> usableMemory(const std::string &device, int64_t budget = 0);
 
 /**
  * The most bytes libtorch's caching allocator held allocated on a CUDA device since the process began: what a

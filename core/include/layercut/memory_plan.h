@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "layercut/dtype.h"
+#include "layercut/evaluation.h"
 #include "layercut/healing.h"
 #include "layercut/model_config.h"
+#include "layercut/sweep.h"
 
 namespace lc {
 
@@ -34,14 +36,14 @@ struct MemorySetup
     int64_t batchTokens = 16384;  // evaluation: tokens per forward pass
     bool heldOutLoss = true;      // evaluation: the held-out loss runs (whole logits of a batch)
     int64_t generationBatch = 0;  // evaluation: GSM8K prompts decoded together, each up to `length` (0: none)
-    bool stream = false;          // distances --stream: one block's weights on the device at a time
+    bool stream = false;          // distances --stream: blocks fetched from the checkpoint, two on the device at most
     HealingConfig healing;        // healing: method, micro-batch, length, rank, targets, checkpointing
 };
 
 /** Bytes a job needs on its device, by what they hold. */
 struct MemoryEstimate
 {
-    int64_t weights = 0;      // embeddings, blocks and head in their formats (one block when streamed)
+    int64_t weights = 0;      // embeddings, blocks and head in their formats (two blocks when streamed)
     int64_t activations = 0;  // the largest batch's forward (and backward) at its peak
     int64_t training = 0;     // trainable parameters with their float32 masters, gradients and AdamW moments
     int64_t overhead = 0;     // the allocator's slack and the kernels' workspaces
@@ -54,6 +56,18 @@ struct MemoryEstimate
  * when none is asked for: bfloat16 and float16 as stored, anything else in float32 (ModelSession::computeDType).
  */
 DType acceleratorDType(const std::string &checkpointDtype);
+
+/** An evaluation's largest batches: tokens per pass, the held-out loss's documents, GSM8K's prompts. */
+MemorySetup evaluationMemorySetup(const EvalOptions &options);
+
+/** One job of several that must each fit. */
+struct MemoryJobSetup
+{
+    MemoryJob job;
+    MemorySetup setup;
+};
+/** What a sweep runs at each point: the evaluation, and healing or the probe's block training when asked. */
+std::vector<MemoryJobSetup> sweepMemorySetups(const SweepOptions &options);
 
 /** The estimate for `job` on a model of `config` run as `setup` says. Throws lc::Error for an impossible setup. */
 MemoryEstimate estimateMemory(const ModelConfig &config, MemoryJob job, const MemorySetup &setup);
@@ -76,6 +90,9 @@ std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob
 
 /** "12.3 GB" (powers of 10, as GPU makers state memory). */
 std::string formatBytes(int64_t bytes);
+
+/** "40GB", "40 G", "24GiB", "500MB", "8000000000": bytes. Throws lc::Error for anything else, or for 0. */
+int64_t parseByteSize(const std::string &text);
 
 /**
  * The refusal's text when the job does not fit: its need by part, what the device has, and the proposals.

@@ -32,6 +32,12 @@ struct LoadOptions
      */
     bool nf4 = false;
     bool nf4DoubleQuantization = true;
+    /**
+     * Leave the decoder blocks in the memory-mapped checkpoint: only the embeddings, the final norm and the
+     * head go to the device. Streamed distances then fetch each block when they reach it (the device holds
+     * one block, two while the next is read, however deep the model); every other job refuses such a model.
+     */
+    bool blocksOnDemand = false;
 };
 
 /** What a user wants to know about a checkpoint; filled without loading weights by inspect(). */

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 #include <numeric>
 
@@ -69,6 +70,17 @@ void measureStreamed(ModelSession::Impl &impl, const std::vector<std::vector<std
     const LlamaModel &model = *impl.model;
     const std::vector<DecoderLayerWeights> layers = model.checkpointLayers();
     const auto L = static_cast<int64_t>(layers.size());
+    // Blocks on demand: block l + 1 is read from the checkpoint while block l runs (the file's pages and the
+    // copies to the device overlap the computation); the device holds at most those two.
+    const auto fetch = [&](int64_t l) {
+        return std::async(std::launch::async, [&impl, l, stop] {
+            c10::InferenceMode inference;  // the thread's own mode: the weights are never trained here
+            return impl.fetchBlock(l, stop);
+        });
+    };
+    std::future<DecoderLayerWeights> next;
+    if (impl.blocksOnDemand())
+        next = fetch(0);
     const int64_t H = model.config().hiddenSize;
     struct Pass
     {
@@ -93,13 +105,19 @@ void measureStreamed(ModelSession::Impl &impl, const std::vector<std::vector<std
         last.narrow(0, p.first, p.rows.size(0)).select(1, l).copy_(stream.reshape({-1, H}).index_select(0, p.rows));
     };
     for (int64_t l = 0; l < L; ++l) {
+        DecoderLayerWeights fetched;
+        if (next.valid()) {
+            fetched = next.get();
+            if (l + 1 < L)
+                next = fetch(l + 1);
+        }
+        const DecoderLayerWeights &block = impl.blocksOnDemand() ? fetched : layers[static_cast<size_t>(l)];
         for (Pass &p : state) {
             const int64_t B = p.ids.size(0), T = p.ids.size(1);
             if (l == 0)
                 keepLast(p, 0, p.stream);
             const at::Tensor x = p.stream.to(model.device());
-            const at::Tensor y =
-                model.runBlock(layers[static_cast<size_t>(l)], x, model.blockInputs(p.mask, B, T), stop);
+            const at::Tensor y = model.runBlock(block, x, model.blockInputs(p.mask, B, T), stop);
             sums.addAdjacentStates(l, x.reshape({B * T, H}), y.reshape({B * T, H}), p.mask.reshape({B * T}));
             p.stream = y.cpu();
             keepLast(p, l + 1, p.stream);
@@ -216,6 +234,9 @@ try {
     if (!impl.model)
         throw Error("no model is loaded");
     const LlamaModel &model = *impl.model;
+    if (impl.blocksOnDemand() && !options.streamed)
+        throw Error("the model's blocks were left in the checkpoint, which only streamed distances can run "
+                    "(--stream); load it whole for the one pass");
     // Always the source model's layers, pruned or not, without inserted blocks: the heatmap describes the
     // checkpoint, and a plan refers to its layer numbers.
     const int64_t L = impl.info.config.numLayers, S = L + 1;

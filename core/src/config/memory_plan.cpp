@@ -6,6 +6,7 @@
 #include "layercut/memory_plan.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -105,7 +106,9 @@ MemoryEstimate distances(const Shape &x, const MemorySetup &s, int64_t b)
     const int64_t B = std::max<int64_t>(1, s.sequences), T = std::max<int64_t>(1, s.length), N = B * T;
     const int64_t states = x.layers + 1;  // the checkpoint's blocks' states, whatever is pruned
     MemoryEstimate e;
-    e.weights = outerBytes(x, b) + x.layers * blockBytes(x, b, s.nf4, s.doubleQuantization);
+    // Streamed, the blocks come from the checkpoint one at a time: the one running and the next being read.
+    e.weights = outerBytes(x, b) +
+                (s.stream ? std::min<int64_t>(2, x.layers) : x.layers) * blockBytes(x, b, s.nf4, s.doubleQuantization);
     const int64_t forward = blockActivations(x, B, T, b, s.nf4) + maskBytes(x, B, T, T, b);
     if (s.stream) {
         // One batch of one block: its input and output and, for Block Influence, both in float64 with squares.
@@ -220,6 +223,29 @@ std::string memoryJobName(MemoryJob job)
     return "?";
 }
 
+MemorySetup evaluationMemorySetup(const EvalOptions &options)
+{
+    MemorySetup s;
+    s.batchTokens = options.batchTokens;
+    s.length = options.lossLength;
+    s.heldOutLoss = !options.validationData.empty();
+    s.generationBatch = options.gsm8k.empty() ? 0 : options.generationBatch;
+    return s;
+}
+
+std::vector<MemoryJobSetup> sweepMemorySetups(const SweepOptions &options)
+{
+    MemorySetup s = evaluationMemorySetup(options.eval);
+    std::vector<MemoryJobSetup> jobs{{MemoryJob::Evaluation, s}};
+    if (options.healSteps > 0 || (options.perLayer && options.injection.enabled())) {
+        s.healing = options.healing;
+        if (options.perLayer)
+            s.healing.method = HealingMethod::Blocks;  // the probe trains its one new block
+        jobs.push_back({MemoryJob::Healing, s});
+    }
+    return jobs;
+}
+
 MemoryEstimate estimateMemory(const ModelConfig &config, MemoryJob job, const MemorySetup &setup)
 {
     const Shape x = shapeOf(config, setup);
@@ -331,6 +357,38 @@ std::string formatBytes(int64_t bytes)
     return text;
 }
 
+int64_t parseByteSize(const std::string &text)
+{
+    size_t end = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &end);
+    } catch (const std::exception &) {
+        end = 0;
+    }
+    std::string unit = text.substr(end);
+    unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
+    std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
+    static const std::pair<const char *, double> units[] = {{"", 1},
+                                                            {"B", 1},
+                                                            {"KB", 1e3},
+                                                            {"K", 1e3},
+                                                            {"MB", 1e6},
+                                                            {"M", 1e6},
+                                                            {"GB", 1e9},
+                                                            {"G", 1e9},
+                                                            {"TB", 1e12},
+                                                            {"T", 1e12},
+                                                            {"KIB", 1024.0},
+                                                            {"MIB", 1048576.0},
+                                                            {"GIB", 1073741824.0},
+                                                            {"TIB", 1099511627776.0}};
+    for (const auto &[name, scale] : units)
+        if (end > 0 && unit == name && value > 0 && std::isfinite(value) && value * scale < 9e18)
+            return static_cast<int64_t>(value * scale);
+    throw Error("'" + text + "' is not a memory size (e.g. 40GB, 500MB, 24GiB)");
+}
+
 std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup, const std::string &device,
                          int64_t availableBytes)
 {
@@ -339,7 +397,7 @@ std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemoryS
                        formatBytes(e.weights) + ", activations " + formatBytes(e.activations);
     if (e.training > 0)
         text += ", training state " + formatBytes(e.training);
-    text += "), which has " + formatBytes(availableBytes) + " free";
+    text += "), which has " + formatBytes(availableBytes) + " available";
     const std::vector<MemoryProposal> proposals = memoryProposals(config, job, setup, availableBytes);
     if (proposals.empty())
         return text +

@@ -325,6 +325,7 @@ try {
         if (progress)
             progress({Stage::Generating, finished, static_cast<int64_t>(prompts.size()), run.generatedTokens});
     };
+    const WithoutCudnnAttention withoutCudnn;  // per-step shapes: cuDNN would plan every step anew
     BatchDecoder decoder(model, tokenizer, o, eos, run, step, finishedOne, stop);
     // Longest prompts first, those that share the prefix apart from those that do not: less padding.
     std::vector<const PromptRow *> order;

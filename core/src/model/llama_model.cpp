@@ -387,6 +387,10 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
 at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
                                     const at::Tensor &attnMask, const PassOptions &pass, AttentionExtras *extras) const
 {
+    if (layer.onDemand)
+        throw Error("block " + std::to_string(layer.originalIndex) +
+                    " was left in the checkpoint (the model was loaded for streamed distances only): load it whole "
+                    "for this");
     if (m_config.postNorms) {
         // Each half's output is normalised before it joins the residual stream; its input too in Gemma
         // (input_layernorm, pre_feedforward_layernorm), not in OLMo 2.

@@ -52,6 +52,7 @@ struct DecoderLayerWeights
 {
     int64_t originalIndex = 0;  // the block's number in memory: the checkpoint's, or its BlockPlan::layout() index
     bool inserted = false;      // a new block among the checkpoint's (BlockPlan), not one of them
+    bool onDemand = false;      // a placeholder: its tensors are still in the checkpoint (loadLlamaBlock fetches them)
     // attention
     at::Tensor inputNorm;     // [H]
     at::Tensor qProj, qBias;  // [nh*D, H], [nh*D] (bias optional)

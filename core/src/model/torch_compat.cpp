@@ -5,6 +5,21 @@
 
 namespace lc {
 
+WithoutCudnnAttention::WithoutCudnnAttention()
+{
+#if LAYERCUT_HAS_CUDNN_SDP_SWITCH
+    m_was = at::globalContext().userEnabledCuDNNSDP();
+    at::globalContext().setSDPUseCuDNN(false);
+#endif
+}
+
+WithoutCudnnAttention::~WithoutCudnnAttention()
+{
+#if LAYERCUT_HAS_CUDNN_SDP_SWITCH
+    at::globalContext().setSDPUseCuDNN(m_was);
+#endif
+}
+
 at::ScalarType toScalarType(DType dtype)
 {
     switch (dtype) {

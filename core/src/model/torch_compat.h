@@ -18,7 +18,28 @@
 // Its enable_gqa argument (shared key/value heads without repeat_kv) arrived in 2.5.
 #define LAYERCUT_HAS_SDPA_GQA (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5))
 
+// at::Context's switch for cuDNN's scaled_dot_product_attention kernels arrived in 2.3.
+#define LAYERCUT_HAS_CUDNN_SDP_SWITCH                                                                                  \
+    (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3))
+
 namespace lc {
+
+/**
+ * Keeps scaled_dot_product_attention off cuDNN's kernels while it lives (the process-wide switch, restored
+ * after). Generation asks for it: cuDNN plans each new key length afresh, 2.3 ms of host time per call
+ * measured on an H200 (libtorch 2.11), while a decode step's attention is microseconds of GPU time.
+ */
+class WithoutCudnnAttention
+{
+public:
+    WithoutCudnnAttention();
+    ~WithoutCudnnAttention();
+    WithoutCudnnAttention(const WithoutCudnnAttention &) = delete;
+    WithoutCudnnAttention &operator=(const WithoutCudnnAttention &) = delete;
+
+private:
+    bool m_was = false;
+};
 
 at::ScalarType toScalarType(DType dtype);
 /** The ATen type of a safetensors dtype string; throws lc::Error for types the core does not read. */

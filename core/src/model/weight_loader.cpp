@@ -2,6 +2,7 @@
 // Loading by checkpoint names: each expected name maps to one slot of LlamaWeights.
 #include "model/weight_loader.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "layercut/error.h"
@@ -73,6 +74,24 @@ LlamaWeights emptyWeights(const ModelConfig &config)
     return w;
 }
 
+/**
+ * A loaded block's dense projections replaced by NF4 weights (fused ones split into their rows first), each
+ * dense weight freed as soon as it is quantised.
+ */
+void quantizeProjections(DecoderLayerWeights &layer, const ModelConfig &config, bool doubleQuantization,
+                         const std::stop_token &stop)
+{
+    if (config.fusedProjections)  // each part is quantised from its rows; the fused tensors then go
+        splitFusedProjections(layer, config);
+    for (size_t p = 0; p < kProjections; ++p) {
+        throwIfStopped(stop);  // quantising a large projection takes a while on the CPU
+        at::Tensor &dense = layer.weight(static_cast<Proj>(p));
+        layer.nf4[p] = std::make_shared<const Nf4Weight>(quantizeNf4(dense, doubleQuantization));
+        dense = at::Tensor();
+    }
+    layer.qkvProj = at::Tensor(), layer.gateUpProj = at::Tensor();
+}
+
 /** True for "model.layers.{i}.{self_attn,mlp}.*_proj.weight": what NF4 loading quantises. */
 bool isProjectionWeight(const std::string &name)
 {
@@ -141,21 +160,69 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
     upload(rest);
     for (size_t i = 0; i < projections.size(); ++i) {
         upload(projections[i]);
-        DecoderLayerWeights &layer = w.layers[i];
-        if (config.fusedProjections)  // each part is quantised from its rows; the fused tensors then go
-            splitFusedProjections(layer, config);
-        for (size_t p = 0; p < kProjections; ++p) {
-            throwIfStopped(stop);  // quantising a large projection takes a while on the CPU
-            at::Tensor &dense = layer.weight(static_cast<Proj>(p));
-            layer.nf4[p] = std::make_shared<const Nf4Weight>(quantizeNf4(dense, doubleQuantization));
-            dense = at::Tensor();
-        }
-        layer.qkvProj = at::Tensor(), layer.gateUpProj = at::Tensor();
+        quantizeProjections(w.layers[i], config, doubleQuantization, stop);
     }
     fuseProjections(w);  // the q/k/v biases only: the weights are NF4 now
     if (config.tieWordEmbeddings)
         w.lmHead = w.embedTokens;
     return w;
+}
+
+LlamaWeights loadLlamaWeightsWithoutBlocks(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
+                                           at::ScalarType dtype, const ProgressFn &progress,
+                                           const std::stop_token &stop)
+{
+    checkpoint.checkAgainst(config);  // every block too: a bad one should fail now, not deep into a pass
+    LlamaWeights w = emptyWeights(config);
+    for (DecoderLayerWeights &layer : w.layers)
+        layer.onDemand = true;
+    std::vector<TensorUpload> uploads;
+    uint64_t bytes = 0;
+    for (const auto &e : config.expectedTensors()) {
+        if (splitLayerTensorName(e.name))
+            continue;
+        at::Tensor *slot = slotFor(w, e.name);
+        if (!slot)
+            throw Error("internal: no slot for tensor '" + e.name + "'");
+        uploads.push_back({checkpoint.find(e.name).first, slot});
+        bytes += uploads.back().entry->byteSize();
+    }
+    uploadTensors(uploads, device, dtype, bytes, progress, stop);
+    if (config.tieWordEmbeddings)
+        w.lmHead = w.embedTokens;
+    return w;
+}
+
+DecoderLayerWeights loadLlamaBlock(const Checkpoint &checkpoint, const ModelConfig &config, int64_t index,
+                                   at::Device device, at::ScalarType dtype, bool nf4, bool doubleQuantization,
+                                   const std::stop_token &stop)
+{
+    DecoderLayerWeights layer;
+    layer.originalIndex = index;
+    std::vector<TensorUpload> uploads;
+    uint64_t bytes = 0;
+    for (const auto &e : config.expectedTensors()) {
+        const auto name = splitLayerTensorName(e.name);
+        if (!name || name->layer != index)
+            continue;
+        const auto slot = std::find_if(layerTensorSlots().begin(), layerTensorSlots().end(),
+                                       [&](const LayerTensorSlot &s) { return name->rest == s.name; });
+        if (slot == layerTensorSlots().end())
+            throw Error("internal: no slot for tensor '" + e.name + "'");
+        const TensorEntry *entry = checkpoint.find(e.name).first;
+        if (!entry)  // checked at load; the folder changed since
+            throw Error("the checkpoint no longer has tensor '" + e.name + "'");
+        uploads.push_back({entry, &(layer.*(slot->slot))});
+        bytes += entry->byteSize();
+    }
+    uploadTensors(uploads, device, dtype, bytes, {}, stop);
+    if (nf4) {
+        quantizeProjections(layer, config, doubleQuantization, stop);
+    } else if (config.fusedProjections) {
+        splitFusedProjections(layer, config);
+    }
+    fuseProjections(layer);
+    return layer;
 }
 
 }  // namespace lc

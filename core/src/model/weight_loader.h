@@ -26,4 +26,21 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
                                  at::ScalarType dtype, bool doubleQuantization, const ProgressFn &progress,
                                  const std::stop_token &stop);
 
+/**
+ * Blocks on demand (LoadOptions::blocksOnDemand): the embeddings, the final norm and the head on the device,
+ * every decoder block an empty placeholder (DecoderLayerWeights::onDemand) whose tensors stay in the
+ * memory-mapped checkpoint until loadLlamaBlock() fetches them. Checks the whole checkpoint first, as above.
+ */
+LlamaWeights loadLlamaWeightsWithoutBlocks(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
+                                           at::ScalarType dtype, const ProgressFn &progress,
+                                           const std::stop_token &stop);
+
+/**
+ * Decoder block `index` of the checkpoint on `device`, as the loaders above hold it (projections as NF4 when
+ * `nf4`): what a streamed pass runs and then drops. Throws lc::Cancelled when `stop` fires.
+ */
+DecoderLayerWeights loadLlamaBlock(const Checkpoint &checkpoint, const ModelConfig &config, int64_t index,
+                                   at::Device device, at::ScalarType dtype, bool nf4, bool doubleQuantization,
+                                   const std::stop_token &stop);
+
 }  // namespace lc

@@ -3,6 +3,11 @@
 
 #include <chrono>
 
+#if LAYERCUT_TORCH_CUDA && __has_include(<torch/csrc/autograd/profiler_kineto.h>)
+#include <torch/csrc/autograd/profiler_kineto.h>
+#define LAYERCUT_TRACE 1
+#endif
+
 #include "layercut/error.h"
 #include "session/model_session_impl.h"
 
@@ -43,6 +48,30 @@ ForwardBenchmark benchmarkForward(ModelSession &session, int64_t batch, int64_t 
     r.secondsPerIteration = seconds / iterations;
     r.tokensPerSecond = static_cast<double>(batch * length) / r.secondsPerIteration;
     return r;
+}
+
+bool startTrace()
+{
+#if LAYERCUT_TRACE
+    namespace profiler = torch::autograd::profiler;
+    const torch::profiler::impl::ProfilerConfig config(torch::profiler::impl::ProfilerState::KINETO);
+    const std::set<torch::profiler::impl::ActivityType> activities{torch::profiler::impl::ActivityType::CPU,
+                                                                   torch::profiler::impl::ActivityType::CUDA};
+    profiler::prepareProfiler(config, activities);
+    profiler::enableProfiler(config, activities);
+    return true;
+#else
+    return false;
+#endif
+}
+
+void stopTrace(const std::string &file)
+{
+#if LAYERCUT_TRACE
+    torch::autograd::profiler::disableProfiler()->save(file);
+#else
+    (void)file;
+#endif
 }
 
 }  // namespace lc

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "layercut/device_memory.h"
 
+#include <algorithm>
+
 #if LAYERCUT_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
@@ -46,11 +48,28 @@ std::optional<DeviceMemory> deviceMemory(const std::string &device)
     size_t free = 0, total = 0;
     if (cudaMemGetInfo(&free, &total) != cudaSuccess)
         return std::nullopt;
-    return DeviceMemory{static_cast<int64_t>(free), static_cast<int64_t>(total)};
+    int64_t reserved = 0;
+    try {  // the allocator refuses a device it has not served yet: nothing of ours is there
+        reserved = c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(*index))
+                       .reserved_bytes[0]
+                       .current;
+    } catch (const std::exception &) {
+    }
+    return DeviceMemory{static_cast<int64_t>(free), static_cast<int64_t>(total), reserved};
 #else
     (void)device;
     return std::nullopt;
 #endif
+}
+
+std::optional<int64_t> usableMemory(const std::string &device, int64_t budget)
+{
+    std::optional<int64_t> usable;
+    if (const std::optional<DeviceMemory> memory = deviceMemory(device))
+        usable = memory->freeBytes + memory->reservedBytes;
+    if (budget > 0)
+        usable = usable ? std::min(*usable, budget) : budget;
+    return usable;
 }
 
 std::optional<int64_t> peakAllocatedBytes(const std::string &device)

@@ -114,10 +114,12 @@ try {
         trained = DocumentIds::load(folder / kTrainedDocumentsFile);
     throwIfStopped(stop);
     unload();  // the device's memory goes to the new weights
-    LlamaWeights weights = options.nf4
-                               ? loadLlamaWeightsNf4(ckpt, info.config, device, toScalarType(dtype),
-                                                     options.nf4DoubleQuantization, progress, stop)
-                               : loadLlamaWeights(ckpt, info.config, device, toScalarType(dtype), progress, stop);
+    LlamaWeights weights =
+        options.blocksOnDemand
+            ? loadLlamaWeightsWithoutBlocks(ckpt, info.config, device, toScalarType(dtype), progress, stop)
+        : options.nf4 ? loadLlamaWeightsNf4(ckpt, info.config, device, toScalarType(dtype),
+                                            options.nf4DoubleQuantization, progress, stop)
+                      : loadLlamaWeights(ckpt, info.config, device, toScalarType(dtype), progress, stop);
     info.weightStorage = options.nf4 ? "nf4" : "";
     info.device = device.str();
     info.computeDtype = dtypeName(dtype);
@@ -127,6 +129,9 @@ try {
     m_impl->plan = PrunePlan::keepAll(info.config.numLayers);
     m_impl->blockPlan = BlockPlan::of(m_impl->plan);
     m_impl->trainedDocuments = std::move(trained);
+    if (options.blocksOnDemand)
+        m_impl->blockSource = ckpt;
+    m_impl->loaded = options;
     return info;
 } catch (const std::exception &e) {
     throwIfOutOfMemory(e, options.device, "loading the weights of '" + folder.string() + "'",
@@ -144,6 +149,8 @@ void ModelSession::unload()
     m_impl->blockPlan = {};
     m_impl->healing.reset();
     m_impl->trainedDocuments = {};
+    m_impl->blockSource.reset();
+    m_impl->loaded = {};
 }
 
 const DocumentIds &ModelSession::trainedDocuments() const
@@ -164,6 +171,14 @@ const ModelInfo &ModelSession::info() const
 const Tokenizer *ModelSession::tokenizer() const
 {
     return m_impl->tokenizer.get();
+}
+
+DecoderLayerWeights ModelSession::Impl::fetchBlock(int64_t index, const std::stop_token &stop) const
+{
+    if (!model || !blockSource)
+        throw Error("internal: no blocks to fetch from a checkpoint");
+    return loadLlamaBlock(*blockSource, info.config, index, model->device(), model->dtype(), loaded.nf4,
+                          loaded.nf4DoubleQuantization, stop);
 }
 
 std::pair<at::Tensor, at::Tensor> ModelSession::Impl::toTensors(const TokenBatch &batch) const

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "layercut/block_plan.h"
+#include "layercut/checkpoint.h"
 #include "layercut/model_session.h"
 #include "layercut/tokenizer.h"
 #include "model/llama_model.h"
@@ -21,9 +22,16 @@ struct ModelSession::Impl
     BlockPlan blockPlan;  // the same blocks, by the checkpoint's (what exports and projects record)
     std::shared_ptr<struct HealingState> healing;  // set once a healing run changed the model
     DocumentIds trainedDocuments;                  // the folder's trained_documents.txt and this session's healing
+    // LoadOptions::blocksOnDemand: the checkpoint the blocks are fetched from, and the format they load in.
+    std::optional<Checkpoint> blockSource;
+    LoadOptions loaded;
 
     /** ids and mask of `batch` as [B, T] int64 tensors on the model's device; validates the ids. */
     std::pair<at::Tensor, at::Tensor> toTensors(const TokenBatch &batch) const;
+    /** Whether the blocks were left in the checkpoint (LoadOptions::blocksOnDemand). */
+    bool blocksOnDemand() const { return blockSource.has_value(); }
+    /** Checkpoint block `index` on the model's device, in the loaded format (blocks on demand only). */
+    DecoderLayerWeights fetchBlock(int64_t index, const std::stop_token &stop) const;
     /** "cpu", "cuda:0", …: where the model's weights are (for messages). */
     std::string deviceName() const { return model ? model->device().str() : info.device; }
 };
