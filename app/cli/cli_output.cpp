@@ -150,7 +150,7 @@ uint64_t parseByteSize(const std::string &text, const std::string &option)
     }
     const std::string unit = text.substr(used);
     for (const auto &[name, factor] : units)
-        if (used > 0 && unit == name && value > 0)
+        if (used > 0 && unit == name && value > 0 && value * static_cast<double>(factor) < 9e18)  // fits int64
             return static_cast<uint64_t>(value * static_cast<double>(factor));
     throw Error(option + ": '" + text + "' is not a size (e.g. 5GB, 500MB, 2GiB or a byte count)");
 }

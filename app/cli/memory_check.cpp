@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "memory_check.h"
 
+#include "cli_output.h"
 #include "layercut/device_memory.h"
 #include "layercut/error.h"
 #include "layercut/model_config.h"
@@ -20,7 +21,8 @@ void addMemoryCheckOption(CLI::App *cmd, MemoryCheckArgs &check)
 std::optional<MemoryEstimate> checkMemory(const std::filesystem::path &folder, const LoadOptions &load, MemoryJob job,
                                           MemorySetup setup, const MemoryCheckArgs &check)
 {
-    const int64_t budget = check.budget.empty() ? 0 : parseByteSize(check.budget);
+    const auto budget =
+        check.budget.empty() ? int64_t{0} : static_cast<int64_t>(parseByteSize(check.budget, "--memory-budget"));
     ModelConfig config;
     MemoryEstimate estimate;
     try {

@@ -174,14 +174,17 @@ private slots:
                         1e-6);
         // Over the memory budget (checked on the CPU too): refused before loading, with what would fit.
         const Run over = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
-                                 kFixtures + "/data/tiny_corpus.txt", "--memory-budget", "1kB", "--out", out});
+                                 kFixtures + "/data/tiny_corpus.txt", "--memory-budget", "1KB", "--out", out});
         QVERIFY2(over.exitCode == 1 && over.err.contains("distances needs about") &&
                      over.err.contains("1 kB available") && over.err.contains("--no-memory-check"),
                  over.err.constData());
-        const Run notASize = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
-                                     kFixtures + "/data/tiny_corpus.txt", "--memory-budget", "lots", "--out", out});
-        QVERIFY2(notASize.exitCode == 1 && notASize.err.contains("'lots' is not a memory size"),
-                 notASize.err.constData());
+        for (const char *bad : {"lots", "-1GB", "0", "1e30GB"}) {
+            const Run notASize = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
+                                         kFixtures + "/data/tiny_corpus.txt", "--memory-budget", bad, "--out", out});
+            QVERIFY2(notASize.exitCode == 1 &&
+                         notASize.err.contains("--memory-budget: '" + QByteArray(bad) + "' is not a size"),
+                     notASize.err.constData());
+        }
     }
 
     void prune()

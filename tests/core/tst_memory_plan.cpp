@@ -213,18 +213,6 @@ private slots:
         s.stream = false;
         QVERIFY(estimateMemory(c, MemoryJob::Distances, s).weights > 5 * deep.weights);
     }
-
-    void byteSizes()
-    {
-        QCOMPARE(parseByteSize("40GB"), int64_t{40} * 1000 * 1000 * 1000);
-        QCOMPARE(parseByteSize("40 g"), int64_t{40} * 1000 * 1000 * 1000);
-        QCOMPARE(parseByteSize("1.5TB"), int64_t{1500} * 1000 * 1000 * 1000);
-        QCOMPARE(parseByteSize("24GiB"), int64_t{24} << 30);
-        QCOMPARE(parseByteSize("500MB"), int64_t{500} * 1000 * 1000);
-        QCOMPARE(parseByteSize("8000000000"), int64_t{8} * 1000 * 1000 * 1000);
-        for (const char *bad : {"", "GB", "0", "-1GB", "40 parsecs", "nan", "1e30GB"})
-            QVERIFY_THROWS_EXCEPTION(Error, parseByteSize(bad));
-    }
 };
 
 QTEST_APPLESS_MAIN(TestMemoryPlan)

@@ -91,9 +91,6 @@ std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob
 /** "12.3 GB" (powers of 10, as GPU makers state memory). */
 std::string formatBytes(int64_t bytes);
 
-/** "40GB", "40 G", "24GiB", "500MB", "8000000000": bytes. Throws lc::Error for anything else, or for 0. */
-int64_t parseByteSize(const std::string &text);
-
 /**
  * The refusal's text when the job does not fit: its need by part, what the device has, and the proposals.
  * `device` names it ("cuda:0").

@@ -6,7 +6,6 @@
 #include "layercut/memory_plan.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -355,38 +354,6 @@ std::string formatBytes(int64_t bytes)
     else
         std::snprintf(text, sizeof text, "%.0f kB", v / 1e3);
     return text;
-}
-
-int64_t parseByteSize(const std::string &text)
-{
-    size_t end = 0;
-    double value = 0;
-    try {
-        value = std::stod(text, &end);
-    } catch (const std::exception &) {
-        end = 0;
-    }
-    std::string unit = text.substr(end);
-    unit.erase(std::remove(unit.begin(), unit.end(), ' '), unit.end());
-    std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
-    static const std::pair<const char *, double> units[] = {{"", 1},
-                                                            {"B", 1},
-                                                            {"KB", 1e3},
-                                                            {"K", 1e3},
-                                                            {"MB", 1e6},
-                                                            {"M", 1e6},
-                                                            {"GB", 1e9},
-                                                            {"G", 1e9},
-                                                            {"TB", 1e12},
-                                                            {"T", 1e12},
-                                                            {"KIB", 1024.0},
-                                                            {"MIB", 1048576.0},
-                                                            {"GIB", 1073741824.0},
-                                                            {"TIB", 1099511627776.0}};
-    for (const auto &[name, scale] : units)
-        if (end > 0 && unit == name && value > 0 && std::isfinite(value) && value * scale < 9e18)
-            return static_cast<int64_t>(value * scale);
-    throw Error("'" + text + "' is not a memory size (e.g. 40GB, 500MB, 24GiB)");
 }
 
 std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup, const std::string &device,
