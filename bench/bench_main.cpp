@@ -7,6 +7,7 @@
 //   generate MODEL_DIR    greedy generation tokens/s of a batch of prompts, N new tokens each
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -367,8 +368,14 @@ nlohmann::ordered_json benchEval(const EvalArgs &args)
     }
     const double tokenizeSeconds = secondsSince(tokenizeStart);
     std::vector<int64_t> predictions;
-    for (const lc::QuestionResult &q : r.mmlu->questions)
+    std::vector<std::vector<double>> loglikelihoods;  // per question, " A" .. " D", for print_table's comparison
+    for (const lc::QuestionResult &q : r.mmlu->questions) {
         predictions.push_back(q.prediction);
+        std::vector<double> rounded;
+        for (const double ll : q.loglikelihoods)
+            rounded.push_back(std::round(ll * 1e5) / 1e5);
+        loglikelihoods.push_back(std::move(rounded));
+    }
     return {{"impl", "layercut"},
             {"mode", "eval"},
             {"questions_per_second", static_cast<double>(questions) / seconds},
@@ -383,7 +390,8 @@ nlohmann::ordered_json benchEval(const EvalArgs &args)
             {"load_seconds", loadSeconds},
             {"tokenize_seconds", tokenizeSeconds},
             {"runs_seconds", runs},
-            {"predictions", predictions}};
+            {"predictions", predictions},
+            {"loglikelihoods", loglikelihoods}};
 }
 
 struct GenerateArgs

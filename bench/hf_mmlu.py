@@ -161,7 +161,7 @@ def batched_scores(model, tokenizer, items, batch_tokens, phase=Phases(False)):
         for b, r in enumerate(rows):
             scores[r] = logprobs[b]
         i = j
-    return [s.argmax() for s in scores], stats
+    return [s.argmax() for s in scores], stats, scores
 
 
 def cache_layer(cache, layer):
@@ -199,7 +199,7 @@ def main():
                 torch.cuda.synchronize()
                 start = time.perf_counter()
                 phase = Phases(args.profile)
-                predictions, stats = batched_scores(model, tokenizer, items, args.batch_tokens, phase)
+                predictions, stats, scores = batched_scores(model, tokenizer, items, args.batch_tokens, phase)
                 predictions = torch.stack(predictions).tolist()
                 runs.append(time.perf_counter() - start)
                 if args.profile:
@@ -210,7 +210,8 @@ def main():
         print(json.dumps({"impl": "transformers-batched", "mode": "eval", "questions_per_second": len(items) / seconds,
                           "questions": len(items), "mean_prompt_tokens": stats["tokens"] / len(items),
                           "seconds": seconds, "forwards": stats["forwards"], "shots": args.shots,
-                          "accuracy": correct / len(items), "runs_seconds": runs, "predictions": predictions}))
+                          "accuracy": correct / len(items), "runs_seconds": runs, "predictions": predictions,
+                          "loglikelihoods": [[round(x, 5) for x in s.tolist()] for s in scores]}))
         return
     questions = questions_of(args.data, args.shots)
     timed = questions[: args.questions or None]

@@ -52,9 +52,23 @@ if any(r.get("mode") == "eval" for r in rows):  # the evaluation benchmark: k-sh
     print(f"{'metric':<32}{'transformers':>14}{'LayerCut':>14}{'ratio':>9}")
     if by.get("transformers-batched"):
         print(f"{'MMLU questions/s (batched peer)':<32}{hb:>14.2f}{lc:>14.2f}{lc / hb:>8.2f}x")
-        same = [r["predictions"] == l["predictions"] for r in by["transformers-batched"] for l in by.get("layercut", [])
-                if "predictions" in l]
-        print(f"  predictions equal to the batched peer's: {all(same) if same else 'not compared'}")
+        peer, ours = by["transformers-batched"][0], next((l for l in by.get("layercut", []) if "predictions" in l), None)
+        if ours is None:
+            print("  predictions: not compared")
+        else:
+            equal = sum(a == b for a, b in zip(peer["predictions"], ours["predictions"]))
+            print(f"  predictions equal to the batched peer's: {equal} of {len(peer['predictions'])}")
+            if "loglikelihoods" in peer and "loglikelihoods" in ours:
+                # Where the two disagree, how far apart the two choices are in each one's scores: a flip of a near
+                # tie by rounding (bfloat16 sums in another order), or a real difference.
+                lp, lo = peer["loglikelihoods"], ours["loglikelihoods"]
+                largest = max(abs(x - y) for a, b in zip(lp, lo) for x, y in zip(a, b))
+                print(f"  largest |log-likelihood difference| of any choice: {largest:.4f}")
+                gaps = [(abs(lp[i][p] - lp[i][o]), abs(lo[i][p] - lo[i][o]))
+                        for i, (p, o) in enumerate(zip(peer["predictions"], ours["predictions"])) if p != o]
+                if gaps:
+                    print(f"  where they differ, the two choices lie within {max(g[0] for g in gaps):.4f} in the "
+                          f"peer's scores and {max(g[1] for g in gaps):.4f} in LayerCut's")
     print(f"{'MMLU questions/s (one at a time)':<32}{hf:>14.2f}{lc:>14.2f}{lc / hf:>8.2f}x")
     for r in by.get("layercut", [])[:1]:
         if "tokenize_seconds" in r:

@@ -16,7 +16,7 @@
 #                per subject) against two transformers peers (bench/hf_mmlu.py): the same prefix-reuse algorithm
 #                batched (--batched), and a loop of one pass per question (issues 6, 18)
 #                settings: EVAL_DATA (default: mmlu-like beside the checkpoint) EVAL_SHOTS EVAL_SUBJECTS
-#                EVAL_QUESTIONS (per subject) EVAL_BATCH_TOKENS EVAL_PREFIX_REUSE=1|0
+#                EVAL_QUESTIONS (per subject) EVAL_BATCH_TOKENS EVAL_PREFIX_REUSE=1|0 EVAL_DTYPE=bfloat16|float32
 #     generate   greedy generation tokens/s, every prompt continued by exactly GEN_TOKENS tokens in batches of
 #                GEN_BATCH: layercut-bench generate against transformers generate() (bench/hf_generate.py); the
 #                prompts are GEN_PROMPTS 5-shot MMLU-like contexts (about 600 tokens each); the second peer
@@ -45,6 +45,7 @@ if [ "$mode" = heal ]; then
     lc_args=("${peer_args[@]}" --quant "${HEAL_QUANT:-nf4}")
 fi
 second_peer=()
+dtype=${EVAL_DTYPE:-bfloat16}  # eval: float32 shows the predictions equal without bfloat16's near-tie flips
 if [ "$mode" = eval ] || [ "$mode" = generate ]; then
     # Deterministic, so rewriting it each time is cheap and keeps the data and the checkpoint's tokenizer in step.
     data=${EVAL_DATA:-$(dirname "$ckpt")/mmlu-like}
@@ -52,6 +53,7 @@ if [ "$mode" = eval ] || [ "$mode" = generate ]; then
         --tokenizer-into "$ckpt" >&2
     peer_args=(--data "$data" --shots "${EVAL_SHOTS:-5}")
     lc_args=("${peer_args[@]}" --batch-tokens "${EVAL_BATCH_TOKENS:-16384}")
+    peer_args+=(--dtype "$dtype")
     second_peer=("${peer_args[@]}" --batched --batch-tokens "${EVAL_BATCH_TOKENS:-16384}")
     if [ "${EVAL_PREFIX_REUSE:-1}" = 0 ]; then lc_args+=(--no-prefix-reuse); fi
 fi
@@ -76,7 +78,7 @@ run_hf() {
     python3 "$here/$peer" "$ckpt" "${peer_args[@]}" 2>/dev/null | tee -a "$results"
     if [ ${#second_peer[@]} -gt 0 ]; then python3 "$here/$peer" "$ckpt" "${second_peer[@]}" 2>/dev/null | tee -a "$results"; fi
 }
-run_lc() { "$build/bin/layercut-bench" "$mode" "$ckpt" --device cuda --dtype bfloat16 "${lc_args[@]}" | tee -a "$results"; }
+run_lc() { "$build/bin/layercut-bench" "$mode" "$ckpt" --device cuda --dtype "$dtype" "${lc_args[@]}" | tee -a "$results"; }
 gpu_state() { nvidia-smi --query-gpu=temperature.gpu,clocks.sm,power.draw --format=csv,noheader >&2 || true; }
 for i in $(seq "$rounds"); do
     if (( i % 2 )); then first=run_hf second=run_lc; else first=run_lc second=run_hf; fi

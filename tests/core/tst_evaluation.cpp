@@ -253,7 +253,9 @@ private slots:
         o.mmlu = kMmlu;
         o.boolq = kBoolq;
         o.shots = 2;
-        o.batchTokens = 300;  // several batches
+        // Several batches; their rows differ in length, so the passes run packed (PackedTokens: projections on
+        // the real tokens only) and the prefix pass of two subjects' prefixes too.
+        o.batchTokens = 300;
         const EvalResult r = evaluateModel(s, o);
         const MmluData d = readMmlu(kMmlu, 2);
         QCOMPARE(r.mmlu->overall.total, int64_t(5));

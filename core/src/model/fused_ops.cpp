@@ -42,7 +42,12 @@ std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor &, const at::Tenso
     notBuilt();
 }
 
-at::Tensor rope(const at::Tensor &, const at::Tensor &, const at::Tensor &)
+at::Tensor rope(const at::Tensor &, const at::Tensor &, const at::Tensor &, bool)
+{
+    notBuilt();
+}
+
+at::Tensor prefixConcat(const at::Tensor &, const at::Tensor &, const at::Tensor &)
 {
     notBuilt();
 }

@@ -26,6 +26,12 @@ struct alignas(sizeof(T) * V) Pack
     T v[V];
 };
 
+/** Element strides of a 4-D tensor's batch, token and head dimensions (its last dimension is contiguous). */
+struct Strides3
+{
+    int64_t b, t, h;
+};
+
 template <typename T>
 __device__ __forceinline__ float f(T value)
 {
@@ -97,10 +103,11 @@ __global__ void rmsNormKernel(const T *__restrict__ x, const T *__restrict__ del
 
 // One thread per pack of the first half of a head row: writes elements i..i+V and i+half..i+half+V.
 // out[i] = T(T(x[i]·cos[i]) + T(−x[i+half]·sin[i])), out[i+half] = T(T(x[i+half]·cos[i+half]) + T(x[i]·sin[i+half])).
+// cos/sin rows: (b, t) at b * tableStrideB + t * D (tableStrideB 0: one table for every row).
 template <typename T, int V>
 __global__ void ropeKernel(const T *__restrict__ x, const T *__restrict__ cos, const T *__restrict__ sin,
-                           T *__restrict__ out, int64_t Tn, int64_t heads, int64_t D, int64_t strideB, int64_t strideT,
-                           int64_t strideH, int64_t total)
+                           T *__restrict__ out, int64_t Tn, int64_t heads, int64_t D, Strides3 in, Strides3 to,
+                           int64_t tableStrideB, int64_t total)
 {
     using P = Pack<T, V>;
     const int64_t half = D / 2, packsPerHalf = half / V;
@@ -111,14 +118,13 @@ __global__ void ropeKernel(const T *__restrict__ x, const T *__restrict__ cos, c
         const int64_t head = rest % heads;
         rest /= heads;
         const int64_t t = rest % Tn, b = rest / Tn;
-        const T *xr = x + b * strideB + t * strideT + head * strideH;
-        T *outr = out + ((b * Tn + t) * heads + head) * D;
+        const T *xr = x + b * in.b + t * in.t + head * in.h;
+        T *outr = out + b * to.b + t * to.t + head * to.h;
+        const T *cr = cos + b * tableStrideB + t * D, *sr = sin + b * tableStrideB + t * D;
         const int64_t i = pack * V;
         const P x1 = *reinterpret_cast<const P *>(xr + i), x2 = *reinterpret_cast<const P *>(xr + half + i);
-        const P c1 = *reinterpret_cast<const P *>(cos + t * D + i),
-                c2 = *reinterpret_cast<const P *>(cos + t * D + half + i);
-        const P s1 = *reinterpret_cast<const P *>(sin + t * D + i),
-                s2 = *reinterpret_cast<const P *>(sin + t * D + half + i);
+        const P c1 = *reinterpret_cast<const P *>(cr + i), c2 = *reinterpret_cast<const P *>(cr + half + i);
+        const P s1 = *reinterpret_cast<const P *>(sr + i), s2 = *reinterpret_cast<const P *>(sr + half + i);
         P o1, o2;
 #pragma unroll
         for (int j = 0; j < V; ++j) {
@@ -127,6 +133,28 @@ __global__ void ropeKernel(const T *__restrict__ x, const T *__restrict__ cos, c
         }
         *reinterpret_cast<P *>(outr + i) = o1;
         *reinterpret_cast<P *>(outr + half + i) = o2;
+    }
+}
+
+// One thread per pack of an output row (b, head, s): s < P copies prefix row rows[b] (0 without rows),
+// s >= P copies x's row s - P. out is [B, h, P + T, D] contiguous.
+template <typename T, int V>
+__global__ void prefixConcatKernel(const T *__restrict__ prefix, const int64_t *__restrict__ rows,
+                                   const T *__restrict__ x, T *__restrict__ out, int64_t heads, int64_t P, int64_t Tn,
+                                   int64_t D, Strides3 pre, int64_t preStrideN, Strides3 in, int64_t total)
+{
+    using Q = Pack<T, V>;
+    const int64_t packsPerRow = D / V, S = P + Tn;
+    for (int64_t idx = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; idx < total;
+         idx += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+        const int64_t col = (idx % packsPerRow) * V;
+        int64_t rest = idx / packsPerRow;
+        const int64_t s = rest % S;
+        rest /= S;
+        const int64_t head = rest % heads, b = rest / heads;
+        const T *src = s < P ? prefix + (rows ? rows[b] : 0) * preStrideN + head * pre.h + s * pre.t
+                             : x + b * in.b + head * in.h + (s - P) * in.t;
+        *reinterpret_cast<Q *>(out + idx * V) = *reinterpret_cast<const Q *>(src + col);
     }
 }
 
@@ -246,32 +274,74 @@ std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor &x, const at::Tens
     return launchRmsNorm(x, &delta, weight, eps);
 }
 
-at::Tensor rope(const at::Tensor &x, const at::Tensor &cosIn, const at::Tensor &sinIn)
+at::Tensor rope(const at::Tensor &x, const at::Tensor &cosIn, const at::Tensor &sinIn, bool headsFirst)
 {
     check(x.dim() == 4 && x.stride(3) == 1, "rope expects [B, T, h, D] with D contiguous");
     const c10::cuda::CUDAGuard guard(x.device());
     const int64_t B = x.size(0), Tn = x.size(1), heads = x.size(2), D = x.size(3);
     const at::Tensor cos = cosIn.to(x.scalar_type()).contiguous(), sin = sinIn.to(x.scalar_type()).contiguous();
-    check(D % 2 == 0 && cos.size(0) == Tn && cos.size(1) == D && sin.sizes() == cos.sizes(),
-          "rope's cos/sin do not match [T, D]");
-    at::Tensor out = at::empty({B, Tn, heads, D}, x.options());
+    const bool perRow = cos.dim() == 4;  // [B, 1, T, D]
+    check(D % 2 == 0 && sin.sizes() == cos.sizes() && cos.size(-2) == Tn && cos.size(-1) == D &&
+              (cos.dim() == 2 || (perRow && cos.size(0) == B && cos.size(1) == 1)),
+          "rope's cos/sin are neither [T, D] nor [B, 1, T, D]");
+    at::Tensor out = headsFirst ? at::empty({B, heads, Tn, D}, x.options()) : at::empty({B, Tn, heads, D}, x.options());
     if (out.numel() == 0)
         return out;
+    const Strides3 in{x.stride(0), x.stride(1), x.stride(2)};
+    const Strides3 to = headsFirst ? Strides3{out.stride(0), out.stride(2), out.stride(1)}
+                                   : Strides3{out.stride(0), out.stride(1), out.stride(2)};
+    const int64_t tableStrideB = perRow ? Tn * D : 0;
     const cudaStream_t stream = at::cuda::getCurrentCUDAStream();
     AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "lc_rope", [&] {
         using T = scalar_t;
         const int64_t half = D / 2;
         const int width = packWidth<T>({x.data_ptr(), cos.data_ptr(), sin.data_ptr(), out.data_ptr()},
-                                       {half, x.stride(0), x.stride(1), x.stride(2)});
+                                       {half, in.b, in.t, in.h});
         const int64_t total = B * Tn * heads * (half / width);
         constexpr int threads = 256;
         const auto go = [&](auto kernel) {
             kernel<<<gridFor(total, threads), threads, 0, stream>>>(x.data_ptr<T>(), cos.data_ptr<T>(),
                                                                     sin.data_ptr<T>(), out.data_ptr<T>(), Tn, heads, D,
-                                                                    x.stride(0), x.stride(1), x.stride(2), total);
+                                                                    in, to, tableStrideB, total);
         };
         constexpr int W = 16 / sizeof(T);
         width == W ? go(ropeKernel<T, W>) : go(ropeKernel<T, 1>);
+    });
+    C10_CUDA_KERNEL_LAUNCH_CHECK();
+    return out;
+}
+
+at::Tensor prefixConcat(const at::Tensor &prefix, const at::Tensor &rows, const at::Tensor &x)
+{
+    check(prefix.dim() == 4 && x.dim() == 4 && prefix.stride(3) == 1 && x.stride(3) == 1,
+          "prefixConcat expects [N, h, P, D] and [B, h, T, D] with D contiguous");
+    check(prefix.size(1) == x.size(1) && prefix.size(3) == x.size(3) && prefix.scalar_type() == x.scalar_type(),
+          "prefixConcat's prefix and rows differ in heads, head size or dtype");
+    check(rows.defined() ? (rows.dim() == 1 && rows.size(0) == x.size(0) && rows.scalar_type() == at::kLong &&
+                            rows.device() == x.device())
+                         : prefix.size(0) >= 1,
+          "prefixConcat's rows are not [B] int64 on the device");
+    const c10::cuda::CUDAGuard guard(x.device());
+    const int64_t B = x.size(0), heads = x.size(1), P = prefix.size(2), Tn = x.size(2), D = x.size(3);
+    at::Tensor out = at::empty({B, heads, P + Tn, D}, x.options());
+    if (out.numel() == 0)
+        return out;
+    const at::Tensor index = rows.defined() ? rows.contiguous() : at::Tensor();
+    const Strides3 pre{0, prefix.stride(2), prefix.stride(1)}, in{x.stride(0), x.stride(2), x.stride(1)};
+    const cudaStream_t stream = at::cuda::getCurrentCUDAStream();
+    AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "lc_prefix_concat", [&] {
+        using T = scalar_t;
+        const int width = packWidth<T>({prefix.data_ptr(), x.data_ptr(), out.data_ptr()},
+                                       {D, prefix.stride(0), pre.t, pre.h, in.b, in.t, in.h});
+        const int64_t total = out.numel() / width;
+        constexpr int threads = 256;
+        const auto go = [&](auto kernel) {
+            kernel<<<gridFor(total, threads), threads, 0, stream>>>(
+                prefix.data_ptr<T>(), index.defined() ? index.data_ptr<int64_t>() : nullptr, x.data_ptr<T>(),
+                out.data_ptr<T>(), heads, P, Tn, D, pre, prefix.stride(0), in, total);
+        };
+        constexpr int W = 16 / sizeof(T);
+        width == W ? go(prefixConcatKernel<T, W>) : go(prefixConcatKernel<T, 1>);
     });
     C10_CUDA_KERNEL_LAUNCH_CHECK();
     return out;

@@ -26,10 +26,19 @@ std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor &x, const at::Tens
                                              double eps);
 
 /**
- * Rotary embedding, x * cos + rotate_half(x) * sin: x [B, T, h, D] (any strides, D contiguous),
- * cos, sin [T, D] -> [B, T, h, D] contiguous.
+ * Rotary embedding, x * cos + rotate_half(x) * sin: x [B, T, h, D] (any strides, D contiguous); cos, sin
+ * [T, D] shared by every row, or [B, 1, T, D] for rows at positions of their own (a prefix of each row's
+ * own length before them, a generation step). Returns [B, T, h, D] contiguous, or with headsFirst
+ * [B, h, T, D] contiguous: the layout whose view (B, h/g, g·T, D) the masked grouped-query attention reads.
  */
-at::Tensor rope(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin);
+at::Tensor rope(const at::Tensor &x, const at::Tensor &cos, const at::Tensor &sin, bool headsFirst = false);
+
+/**
+ * Each row's prefix keys (or values), then its own: prefix [N, h, P, D] (any strides, D contiguous), rows
+ * [B] int64 on x's device (row b continues prefix rows[b]; undefined: every row prefix 0), x [B, h, T, D]
+ * (any strides, D contiguous) -> [B, h, P + T, D] contiguous. One pass, where index_select then cat make two.
+ */
+at::Tensor prefixConcat(const at::Tensor &prefix, const at::Tensor &rows, const at::Tensor &x);
 
 /** silu(gate) * up: [..., I] each (rows may be strided views), -> [..., I] contiguous. */
 at::Tensor siluMul(const at::Tensor &gate, const at::Tensor &up);

@@ -290,7 +290,10 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
 {
     const bool sliding = m_config.isSlidingLayer(layer.originalIndex);
     const at::Tensor &cos = sliding ? rope.slidingCos : rope.cos, &sin = sliding ? rope.slidingSin : rope.sin;
-    const int64_t B = x.size(0), T = x.size(1);
+    // Packed (x is (1, N, H), the real tokens of a padded batch): the projections run on the N tokens, then
+    // queries, keys and values take the padded (B, T) layout the masks describe, and the output is packed again.
+    const PackedTokens *packed = extras && extras->packed.active() ? &extras->packed : nullptr;
+    const int64_t B = packed ? packed->B : x.size(0), T = packed ? packed->T : x.size(1);
     const int64_t nh = m_config.numHeads, nkv = m_config.numKvHeads, D = m_config.headDim;
     at::Tensor q, k, v;
     if (layer.qkvProj.defined()) {  // one GEMM, then split: (B, T, (nh + 2*nkv)*D)
@@ -303,6 +306,8 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         k = project(layer, Proj::K, x, pass);
         v = project(layer, Proj::V, x, pass);
     }
+    if (packed)
+        q = packed->unpack(q), k = packed->unpack(k), v = packed->unpack(v);
     if (m_config.qkNormWhole) {  // OLMo 2: RMSNorm over the whole projection, (B, T, nh*D) and (B, T, nkv*D)
         q = rmsNorm(q.contiguous(), layer.qNorm);
         k = rmsNorm(k.contiguous(), layer.kNorm);
@@ -317,8 +322,11 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     if (!m_config.usesRope(layer.originalIndex)) {  // SmolLM3's NoPE layers: positions only through the mask
         q = q.transpose(1, 2);
         k = k.transpose(1, 2);
-    } else if (fusable({&q, &k}) && m_config.ropeDim() == D && cos.dim() == 2) {
-        q = fused::rope(q, cos, sin).transpose(1, 2);  // (B, nh, T, D)
+    } else if (fusable({&q, &k}) && m_config.ropeDim() == D) {
+        // Masked grouped-query attention reads q as (B, nkv, g·T, D): written heads-first, that is a view.
+        const bool foldedQueries = nkv != nh && attnMask.defined();
+        q = foldedQueries ? fused::rope(q, cos, sin, /*headsFirst=*/true)  // (B, nh, T, D)
+                          : fused::rope(q, cos, sin).transpose(1, 2);
         k = fused::rope(k, cos, sin).transpose(1, 2);  // (B, nkv, T, D)
     } else {
         q = RotaryEmbedding::apply(q.transpose(1, 2), cos, sin);
@@ -340,8 +348,13 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     if (extras && extras->prefix) {  // keys and values of each sequence's prefix first: (B, nkv, P + T, D)
         const at::Tensor &pk = extras->prefix->keys.at(extras->layer), &pv = extras->prefix->values.at(extras->layer);
         const at::Tensor &rows = extras->prefixRows;
-        k = at::cat({rows.defined() ? pk.index_select(0, rows) : pk.expand({B, nkv, pk.size(2), D}), k}, 2);
-        v = at::cat({rows.defined() ? pv.index_select(0, rows) : pv.expand({B, nkv, pv.size(2), D}), v}, 2);
+        if (fusable({&k, &v})) {
+            k = fused::prefixConcat(pk, rows, k);
+            v = fused::prefixConcat(pv, rows, v);
+        } else {
+            k = at::cat({rows.defined() ? pk.index_select(0, rows) : pk.expand({B, nkv, pk.size(2), D}), k}, 2);
+            v = at::cat({rows.defined() ? pv.index_select(0, rows) : pv.expand({B, nkv, pv.size(2), D}), v}, 2);
+        }
     }
     const double scale = m_config.attentionScale(), softcap = m_config.attnLogitSoftcap;
     at::Tensor out;
@@ -349,7 +362,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     // Unpadded: is_causal with no mask keeps the flash kernel, which reads shared key/value heads itself.
     if (!attnMask.defined() && softcap == 0) {
         out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, scale, /*enable_gqa=*/nkv != nh);
-        return project(layer, Proj::O, out.transpose(1, 2).reshape({B, T, nh * D}), pass);
+        return outputProjection(layer, out.transpose(1, 2).reshape({B, T, nh * D}), pass, packed);
     }
 #endif
     if (nkv != nh && attnMask.defined()) {
@@ -366,7 +379,7 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         if (!out.defined())
             out = eagerAttention(folded, k, v, mask, scale, softcap);
         out = out.reshape({B, nh, T, D}).transpose(1, 2).reshape({B, T, nh * D});  // (B, T, nh*D)
-        return project(layer, Proj::O, out, pass);
+        return outputProjection(layer, out, pass, packed);
     }
     if (nkv != nh) {  // GQA: query head h reads key/value head h / (nh / nkv), as repeat_kv does
         k = k.repeat_interleave(nh / nkv, 1);  // (B, nh, T, D)
@@ -381,7 +394,13 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
     if (!out.defined())
         out = eagerAttention(q, k, v, attnMask, scale, softcap);
     out = out.transpose(1, 2).reshape({B, T, nh * D});  // (B, T, nh*D)
-    return project(layer, Proj::O, out, pass);
+    return outputProjection(layer, out, pass, packed);
+}
+
+at::Tensor LlamaModel::outputProjection(const DecoderLayerWeights &layer, const at::Tensor &attended,
+                                        const PassOptions &pass, const PackedTokens *packed) const
+{
+    return project(layer, Proj::O, packed ? packed->pack(attended) : attended, pass);
 }
 
 at::Tensor LlamaModel::decoderLayer(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
@@ -454,10 +473,14 @@ PrefixCache LlamaModel::encodePrefixes(const std::vector<std::vector<int64_t>> &
     AttentionExtras extras;
     extras.capture = &cache;
     const RopeTables rope = ropeTables(0, P);
-    const AttentionMasks masks = attentionMasks(keep.to(device()), N, P, 0);
+    const at::Tensor keepOnDevice = keep.to(device());
+    const AttentionMasks masks = attentionMasks(keepOnDevice, N, P, 0);
     PassOptions pass;
     pass.stop = stop;
+    extras.packed = PackedTokens::of(keepOnDevice);  // the prefixes' padding is not run
     at::Tensor x = embed(ids.to(device()));
+    if (extras.packed.active())
+        x = extras.packed.pack(x);  // (1, N, H)
     for (const DecoderLayerWeights &layer : m_weights.layers) {
         throwIfStopped(stop);
         x = decoderLayer(layer, x, rope, maskOf(layer, masks), pass, &extras);
@@ -496,13 +519,17 @@ at::Tensor LlamaModel::finalHidden(const at::Tensor &ids, const at::Tensor &mask
     }
     PassOptions pass;
     pass.stop = stop;
-    at::Tensor x = embed(ids);  // (B, T, H)
+    extras.packed = PackedTokens::of(mask);  // only the real tokens go through the token-wise steps
+    at::Tensor x = embed(ids);               // (B, T, H)
+    if (extras.packed.active())
+        x = extras.packed.pack(x);  // (1, N, H)
     for (size_t l = 0; l < m_weights.layers.size(); ++l) {
         throwIfStopped(stop);
         extras.layer = l;
         x = decoderLayer(m_weights.layers[l], x, rope, maskOf(m_weights.layers[l], masks), pass, &extras);
     }
-    return rmsNorm(x, m_weights.norm);  // (B, T, H)
+    x = rmsNorm(x, m_weights.norm);
+    return extras.packed.active() ? extras.packed.unpack(x) : x;  // (B, T, H)
 }
 
 KvCache LlamaModel::newCache(int64_t B, int64_t capacity, const PrefixCache *prefix) const

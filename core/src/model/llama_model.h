@@ -6,6 +6,7 @@
 
 #include "layercut/model_config.h"
 #include "model/llama_weights.h"
+#include "model/packed_tokens.h"
 #include "model/rotary_embedding.h"
 
 namespace lc {
@@ -57,6 +58,7 @@ struct AttentionExtras
     at::Tensor prefixRows;                // [B] int64: the prefix each sequence continues; undefined: prefix 0
     KvCache *cache = nullptr;             // write the new keys/values into its slots, attend to all of them
     size_t layer = 0;                     // the kept layer being run (set by the loop)
+    PackedTokens packed;                  // active: x is (1, N, H), the real tokens of a padded (B, T) batch
 };
 
 /**
@@ -198,6 +200,9 @@ public:
 private:
     at::Tensor attention(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
                          const at::Tensor &attnMask, const PassOptions &pass, AttentionExtras *extras) const;
+    /** o_proj of attention's output (B, T, nh·D), packed first to (1, N, nh·D) when the pass is packed. */
+    at::Tensor outputProjection(const DecoderLayerWeights &layer, const at::Tensor &attended, const PassOptions &pass,
+                                const PackedTokens *packed) const;
     /** The block's feed-forward on x [B, T, H] (already normalised where the family does so first). */
     at::Tensor feedForward(const DecoderLayerWeights &layer, const at::Tensor &x, const PassOptions &pass) const;
     /** W x + b for projection p, W dense or NF4, plus its LoRA adapter's contribution when attached. */
