@@ -32,7 +32,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
     cmd->add_option("--csv", args->csv, "Also write the distances as CSV");
     addSampleOptions(cmd, args->sample);
     cmd->add_option("--batch", args->sample.batchSize, "Documents per forward pass")->capture_default_str();
-    cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--device", args->device, kDeviceHelp)->capture_default_str();
     cmd->add_option("--dtype", args->dtype,
                     "float32, bfloat16 or float16 (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--stream", args->stream,

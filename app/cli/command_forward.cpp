@@ -18,7 +18,7 @@ void addForwardCommand(CLI::App &app, Action &action)
     cmd->add_option("MODEL_DIR", args->folder, "Model folder")->required();
     cmd->add_option("--ids", args->ids, "Comma-separated token ids, e.g. 5,17,3")->required();
     cmd->add_option("--out", args->out, "Output .safetensors: logits [T, V], states [L+1, T, H] (float32)")->required();
-    cmd->add_option("--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--device", args->device, kDeviceHelp)->capture_default_str();
     cmd->add_option("--dtype", args->dtype,
                     "float32, bfloat16 or float16 (default: float32 on CPU, the "
                     "checkpoint's dtype on CUDA)");

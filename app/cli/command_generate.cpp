@@ -128,7 +128,7 @@ void addGenerateCommand(CLI::App &app, Action &action)
     addExpandOptions(cmd, a->plan.expand, "--insert-after", /*inMemory=*/true);
     cmd->add_option("--plan-data", a->planData, "Text to measure distances on for --strategy similarity");
     addSampleOptions(cmd, a->plan.sample, /*seed=*/true, /*maxLength=*/false);
-    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--device", a->device, kDeviceHelp)->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load, computing in --dtype");
     cmd->callback([&action, a] { action = [a] { runGenerate(*a); }; });

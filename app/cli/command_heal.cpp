@@ -157,7 +157,7 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->add_option("--seed", c.seed,
                     "Seed for data order, adapter initialisation and dropout, and for the distance sample")
         ->capture_default_str();
-    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N (healing runs on one device)")->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--merge", a->merge,
                   "Also write out/merged: the pruned model with the adapters merged (transformers loads it)");

@@ -112,7 +112,7 @@ void addPruneCommand(CLI::App &app, Action &action)
     cmd->add_option("--loss-samples", a->lossSamples, "Held-out documents for the loss check (none of the --samples)")
         ->capture_default_str();
     cmd->add_option("--batch", a->plan.sample.batchSize, "Documents per forward pass")->capture_default_str();
-    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N (for distances and the loss check)")
+    cmd->add_option("--device", a->device, std::string(kDeviceHelp) + "; for distances and the loss check")
         ->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype for distances and the loss check");
     cmd->add_option("--out-dtype", a->outDtype,

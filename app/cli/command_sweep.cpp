@@ -139,7 +139,7 @@ void addSweepCommand(CLI::App &app, Action &action)
     addHealingOptions(cmd, a->healing, "heal-");
     cmd->add_option("--heal-seed", a->healing.config.seed, "Seed of each healing run (data order, adapters, dropout)")
         ->capture_default_str();
-    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N")->capture_default_str();
+    cmd->add_option("--device", a->device, kDeviceHelp)->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype");
     cmd->add_flag("--nf4", a->nf4, "Store the linear weights as NF4 at load (QLoRA's base), computing in --dtype");
     addMemoryCheckOption(cmd, a->memoryCheck);

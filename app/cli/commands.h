@@ -10,6 +10,10 @@ namespace lc::cli {
 
 using Action = std::function<void()>;
 
+/** --device's help, the same for every command that loads a model. */
+inline constexpr const char *kDeviceHelp =
+    "cpu, cuda or cuda:N; or several GPUs, cuda:0,cuda:1 (the blocks spread over them by free memory)";
+
 void addInfoCommand(CLI::App &app, Action &action);
 void addTokenizeCommand(CLI::App &app, Action &action);
 void addForwardCommand(CLI::App &app, Action &action);

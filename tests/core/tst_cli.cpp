@@ -159,19 +159,40 @@ private slots:
         const Run bad = runCli(
             {"distances", kFixtures + "/models/llama3_gqa_sharded", "--data", "/nonexistent.jsonl", "--out", out});
         QVERIFY(bad.exitCode != 0 && bad.err.contains("/nonexistent.jsonl"));
+        // The same distances measured another way (extra options): the largest |difference| of any d(l, n).
+        const auto differenceWith = [&](const QStringList &extra) -> double {
+            const QString otherOut = dir.filePath("other.json");
+            const Run other = runCli(QStringList{"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
+                                                 kFixtures + "/data/tiny_corpus.txt", "--samples", "10", "--batch", "4",
+                                                 "--out", otherOut} +
+                                     extra);
+            if (other.exitCode != 0)
+                return qInfo("%s", other.err.constData()), INFINITY;
+            QFile file(otherOut);
+            if (!file.open(QIODevice::ReadOnly))
+                return INFINITY;
+            const QJsonArray a = QJsonDocument::fromJson(file.readAll()).object()["angular_distance"].toArray();
+            double largest = 0;
+            for (int n = 1; n < angular.size(); ++n)
+                for (int l = 0; l + n < angular.size(); ++l)
+                    largest =
+                        std::max(largest, std::abs(a[n].toArray()[l].toDouble() - angular[n].toArray()[l].toDouble()));
+            return largest;
+        };
         // Streamed, each block read from the checkpoint when its turn comes: the same last-token distances.
-        const QString streamedOut = dir.filePath("s.json");
-        const Run streamed = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
-                                     kFixtures + "/data/tiny_corpus.txt", "--samples", "10", "--batch", "4", "--stream",
-                                     "--out", streamedOut});
-        QVERIFY2(streamed.exitCode == 0, streamed.err.constData());
-        QFile sf(streamedOut);
-        QVERIFY(sf.open(QIODevice::ReadOnly));
-        const QJsonArray streamedAngular = QJsonDocument::fromJson(sf.readAll()).object()["angular_distance"].toArray();
-        for (int n = 1; n < angular.size(); ++n)
-            for (int l = 0; l + n < angular.size(); ++l)
-                QVERIFY(std::abs(streamedAngular[n].toArray()[l].toDouble() - angular[n].toArray()[l].toDouble()) <
-                        1e-6);
+        QVERIFY(differenceWith({"--stream"}) < 1e-6);
+        // The blocks over two devices (the CPU twice here; tst_block_placement_cuda crosses GPU and CPU): the same
+        // distances. A list with an empty entry, and streaming over several devices, are refused by name.
+        QCOMPARE(differenceWith({"--device", "cpu,cpu"}), 0.0);
+        const Run emptyEntry = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
+                                       kFixtures + "/data/tiny_corpus.txt", "--device", "cpu,,cpu", "--out", out});
+        QVERIFY2(emptyEntry.exitCode == 1 && emptyEntry.err.contains("'cpu,,cpu' has an empty entry"),
+                 emptyEntry.err.constData());
+        const Run streamedSpread =
+            runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
+                    kFixtures + "/data/tiny_corpus.txt", "--stream", "--device", "cpu,cpu", "--out", out});
+        QVERIFY2(streamedSpread.exitCode == 1 && streamedSpread.err.contains("streamed distances run on one device"),
+                 streamedSpread.err.constData());
         // Over the memory budget (checked on the CPU too): refused before loading, with what would fit.
         const Run over = runCli({"distances", kFixtures + "/models/llama3_gqa_sharded", "--data",
                                  kFixtures + "/data/tiny_corpus.txt", "--memory-budget", "1KB", "--out", out});

@@ -24,7 +24,8 @@ std::optional<DeviceMemory> deviceMemory(const std::string &device);
 /**
  * What a job of this process may plan to use on `device`: its free memory and what this process already holds
  * there (a job's estimate counts the loaded weights), at most `budget` bytes when one is set (> 0). For the CPU
- * only a budget says anything; nullopt when nothing is known.
+ * only a budget says anything; nullopt when nothing is known. A list ("cuda:0,cuda:1", a model placed over
+ * several) sums its devices' (each within the budget); nullopt when any is unknown.
  */
 std::optional<int64_t> usableMemory(const std::string &device, int64_t budget = 0);
 

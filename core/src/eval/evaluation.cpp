@@ -237,14 +237,14 @@ int64_t scoreRows(ModelSession::Impl &impl, std::vector<Row> &rows, PrefixPasses
         for (int64_t b = 0; b < B; ++b)
             for (const auto &[pos, choice, token] : rows[start + static_cast<size_t>(b)].targets)
                 flat.push_back(b * T + pos);
-        const at::Tensor positions = at::tensor(flat, at::kLong).to(device);
+        const at::Tensor positions = at::tensor(flat, at::kLong).to(hidden.device());  // the last of several
         const at::Tensor logprobs =
             at::log_softmax(model.logits(hidden.reshape({B * T, -1}).index_select(0, positions)).to(at::kFloat), -1);
         std::vector<int64_t> tokens;
         for (int64_t b = 0; b < B; ++b)
             for (const auto &[pos, choice, token] : rows[start + static_cast<size_t>(b)].targets)
                 tokens.push_back(token);
-        const at::Tensor picked = logprobs.gather(1, at::tensor(tokens, at::kLong).to(device).unsqueeze(1))
+        const at::Tensor picked = logprobs.gather(1, at::tensor(tokens, at::kLong).to(logprobs.device()).unsqueeze(1))
                                       .squeeze(1)
                                       .to(at::kCPU, at::kDouble)
                                       .contiguous();

@@ -102,10 +102,10 @@ std::pair<std::vector<int64_t>, std::vector<double>> pick(const LlamaModel &mode
 /** Keeps the cache's rows `rows` (indices into its batch), dropping finished ones. */
 void keepCacheRows(KvCache &cache, const at::Tensor &rows)
 {
-    for (at::Tensor &k : cache.keys)
-        k = k.index_select(0, rows);
+    for (at::Tensor &k : cache.keys)  // each layer's slots on its device
+        k = k.index_select(0, rows.to(k.device()));
     for (at::Tensor &v : cache.values)
-        v = v.index_select(0, rows);
+        v = v.index_select(0, rows.to(v.device()));
     cache.positions = cache.positions.index_select(0, rows);
     cache.valid = cache.valid.index_select(0, rows);
 }
@@ -144,7 +144,7 @@ public:
             m_run.promptTokens += n;
         }
         const at::Tensor hidden = m_model.extend(ids, positions, keep, cache, m_stop);  // (B, T, H)
-        const at::Tensor last = at::tensor(lastRow, at::kLong).to(m_model.device());
+        const at::Tensor last = at::tensor(lastRow, at::kLong).to(hidden.device());     // the last of several
         auto [tokens, logprobs] = pick(m_model, hidden.reshape({B * T, -1}).index_select(0, last));
 
         std::vector<size_t> active(rows.size());  // cache row -> index into rows

@@ -87,6 +87,8 @@ struct BlockInputs
 {
     RopeTables rope;
     AttentionMasks masks;
+    /** The same on `device` (a copy only where a tensor is elsewhere; shared tensors stay shared). */
+    void moveTo(at::Device device);
 };
 
 /** How a training forward pass runs; the default is inference (no dropout). */
@@ -200,6 +202,13 @@ public:
 private:
     at::Tensor attention(const DecoderLayerWeights &layer, const at::Tensor &x, const RopeTables &rope,
                          const at::Tensor &attnMask, const PassOptions &pass, AttentionExtras *extras) const;
+    /**
+     * Before `layer` runs: x and the pass's inputs on its device. A model placed over several devices moves
+     * them once where a run of blocks ends; on one device nothing moves.
+     */
+    void follow(const DecoderLayerWeights &layer, at::Tensor &x, BlockInputs &inputs, AttentionExtras *extras) const;
+    /** The final norm, x first moved to its device (the last of several, whichever block ran last). */
+    at::Tensor finalNorm(const at::Tensor &x) const;
     /** o_proj of attention's output (B, T, nh·D), packed first to (1, N, nh·D) when the pass is packed. */
     at::Tensor outputProjection(const DecoderLayerWeights &layer, const at::Tensor &attended, const PassOptions &pass,
                                 const PackedTokens *packed) const;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/llama_weights.h"
 
+#include "layercut/error.h"
+
 namespace lc {
 
 const char *projName(Proj p)
@@ -28,6 +30,14 @@ ProjectionRows projectionRows(const ModelConfig &c, Proj p)
     case Proj::Up: return {"mlp.gate_up_proj.weight", I, I};
     default: return {projPath(p) + ".weight"};
     }
+}
+
+at::Device DecoderLayerWeights::device() const
+{
+    for (const at::Tensor *t : {&inputNorm, &postNorm, &preFeedforwardNorm, &postFeedforwardNorm})
+        if (t->defined())
+            return t->device();
+    throw Error("internal: block " + std::to_string(originalIndex) + " holds no tensor to tell its device");
 }
 
 void splitFusedProjections(DecoderLayerWeights &layer, const ModelConfig &config)

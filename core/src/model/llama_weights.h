@@ -78,6 +78,8 @@ struct DecoderLayerWeights
     std::array<std::shared_ptr<const Nf4Weight>, kProjections> nf4;
     std::array<std::shared_ptr<LoraAdapter>, kProjections> lora;
 
+    /** The device its tensors are on (its norms are never quantised); a placeholder's: none, throws. */
+    at::Device device() const;
     /** The dense weight / bias slot of a projection. */
     at::Tensor &weight(Proj p);
     const at::Tensor &weight(Proj p) const;

@@ -7,6 +7,7 @@
 
 #include "layercut/error.h"
 #include "model/tensor_upload.h"
+#include "model/block_placement.h"
 #include "model/nf4.h"
 
 namespace lc {
@@ -101,51 +102,102 @@ bool isProjectionWeight(const std::string &name)
 
 }  // namespace
 
-LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
+namespace {
+
+/** Where checkpoint tensor `name` goes: its block's device; the embeddings the first, the norm and head the last. */
+at::Device deviceOf(const BlockPlacement &placement, const std::string &name)
+{
+    if (const auto layer = splitLayerTensorName(name))
+        return placement.ofBlock(layer->layer);
+    return name == "model.embed_tokens.weight" ? placement.first() : placement.last();
+}
+
+/** Uploads groups of tensors, each group to its device, with progress over the whole load. */
+class PlacedUploads
+{
+public:
+    PlacedUploads(at::ScalarType dtype, uint64_t totalBytes, const ProgressFn &progress, const std::stop_token &stop)
+        : m_dtype(dtype), m_totalBytes(totalBytes), m_progress(progress), m_stop(stop)
+    {}
+
+    void operator()(const std::vector<TensorUpload> &uploads, at::Device device)
+    {
+        uint64_t bytes = 0;
+        for (const TensorUpload &u : uploads)
+            bytes += u.entry->byteSize();
+        uploadTensors(
+            uploads, device, m_dtype, bytes,
+            [&](const Progress &p) {
+                if (m_progress)
+                    m_progress(
+                        {p.stage, static_cast<int64_t>(m_before) + p.current, static_cast<int64_t>(m_totalBytes), 0});
+            },
+            m_stop);
+        m_before += bytes;
+    }
+
+    /** Each upload to its tensor's device (placement), one group per device in order (the CPU listed twice: once). */
+    void placed(const std::vector<std::pair<TensorUpload, at::Device>> &uploads, const BlockPlacement &placement)
+    {
+        for (auto device = placement.devices.begin(); device != placement.devices.end(); ++device) {
+            if (std::find(placement.devices.begin(), device, *device) != device)
+                continue;
+            std::vector<TensorUpload> group;
+            for (const auto &[u, d] : uploads)
+                if (d == *device)
+                    group.push_back(u);
+            if (!group.empty())
+                (*this)(group, *device);
+        }
+    }
+
+private:
+    at::ScalarType m_dtype;
+    uint64_t m_totalBytes;
+    const ProgressFn &m_progress;
+    const std::stop_token &m_stop;
+    uint64_t m_before = 0;
+};
+
+/** The head of a tied model: the embeddings, or their copy on the last device when those differ. */
+void tieHead(LlamaWeights &w, const BlockPlacement &placement)
+{
+    w.lmHead = placement.first() == placement.last() ? w.embedTokens : w.embedTokens.to(placement.last());
+}
+
+}  // namespace
+
+LlamaWeights loadLlamaWeights(const Checkpoint &checkpoint, const ModelConfig &config, const BlockPlacement &placement,
                               at::ScalarType dtype, const ProgressFn &progress, const std::stop_token &stop)
 {
     // Validate everything before copying anything, so a bad checkpoint fails fast.
     const uint64_t totalBytes = checkpoint.checkAgainst(config);
     LlamaWeights w = emptyWeights(config);
-    std::vector<TensorUpload> uploads;
+    std::vector<std::pair<TensorUpload, at::Device>> uploads;
     for (const auto &e : config.expectedTensors()) {
         at::Tensor *slot = slotFor(w, e.name);
         if (!slot)
             throw Error("internal: no slot for tensor '" + e.name + "'");
-        uploads.push_back({checkpoint.find(e.name).first, slot});
+        uploads.push_back({{checkpoint.find(e.name).first, slot}, deviceOf(placement, e.name)});
     }
-    uploadTensors(uploads, device, dtype, totalBytes, progress, stop);
+    PlacedUploads(dtype, totalBytes, progress, stop).placed(uploads, placement);
     if (config.fusedProjections)
         for (DecoderLayerWeights &layer : w.layers)
             splitFusedProjections(layer, config);
     fuseProjections(w);
     if (config.tieWordEmbeddings)
-        w.lmHead = w.embedTokens;
+        tieHead(w, placement);
     return w;
 }
 
-LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig &config, at::Device device,
-                                 at::ScalarType dtype, bool doubleQuantization, const ProgressFn &progress,
-                                 const std::stop_token &stop)
+LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig &config,
+                                 const BlockPlacement &placement, at::ScalarType dtype, bool doubleQuantization,
+                                 const ProgressFn &progress, const std::stop_token &stop)
 {
     const uint64_t totalBytes = checkpoint.checkAgainst(config);
     LlamaWeights w = emptyWeights(config);
-    // Progress over the whole load: each upload call reports its own bytes, offset by those before it.
-    uint64_t before = 0;
-    const auto upload = [&](const std::vector<TensorUpload> &uploads) {
-        uint64_t bytes = 0;
-        for (const TensorUpload &u : uploads)
-            bytes += u.entry->byteSize();
-        uploadTensors(
-            uploads, device, dtype, bytes,
-            [&](const Progress &p) {
-                if (progress)
-                    progress({p.stage, static_cast<int64_t>(before) + p.current, static_cast<int64_t>(totalBytes), 0});
-            },
-            stop);
-        before += bytes;
-    };
-    std::vector<TensorUpload> rest;
+    PlacedUploads upload(dtype, totalBytes, progress, stop);
+    std::vector<std::pair<TensorUpload, at::Device>> rest;
     std::vector<std::vector<TensorUpload>> projections(static_cast<size_t>(config.numLayers));
     for (const auto &e : config.expectedTensors()) {
         at::Tensor *slot = slotFor(w, e.name);
@@ -155,16 +207,16 @@ LlamaWeights loadLlamaWeightsNf4(const Checkpoint &checkpoint, const ModelConfig
         if (isProjectionWeight(e.name))
             projections[static_cast<size_t>(splitLayerTensorName(e.name)->layer)].push_back(u);
         else
-            rest.push_back(u);
+            rest.push_back({u, deviceOf(placement, e.name)});
     }
-    upload(rest);
+    upload.placed(rest, placement);
     for (size_t i = 0; i < projections.size(); ++i) {
-        upload(projections[i]);
+        upload(projections[i], placement.ofBlock(static_cast<int64_t>(i)));
         quantizeProjections(w.layers[i], config, doubleQuantization, stop);
     }
     fuseProjections(w);  // the q/k/v biases only: the weights are NF4 now
     if (config.tieWordEmbeddings)
-        w.lmHead = w.embedTokens;
+        tieHead(w, placement);
     return w;
 }
 

@@ -64,6 +64,11 @@ std::optional<DeviceMemory> deviceMemory(const std::string &device)
 
 std::optional<int64_t> usableMemory(const std::string &device, int64_t budget)
 {
+    if (const size_t comma = device.find(','); comma != std::string::npos) {  // a model over several devices
+        const std::optional<int64_t> first = usableMemory(device.substr(0, comma), budget);
+        const std::optional<int64_t> rest = usableMemory(device.substr(comma + 1), budget);
+        return first && rest ? std::optional<int64_t>(*first + *rest) : std::nullopt;
+    }
     std::optional<int64_t> usable;
     if (const std::optional<DeviceMemory> memory = deviceMemory(device))
         usable = memory->freeBytes + memory->reservedBytes;

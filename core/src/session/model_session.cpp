@@ -5,9 +5,11 @@
 #include <cmath>
 
 #include "layercut/checkpoint.h"
+#include "layercut/device_memory.h"
 #include "layercut/error.h"
 #include "layercut/memory_plan.h"
 #include "model/cpu_passes.h"
+#include "model/block_placement.h"
 #include "model/out_of_memory.h"
 #include "model/weight_loader.h"
 #include "model/block_layout.h"
@@ -75,6 +77,37 @@ void requireFolder(const std::filesystem::path &folder)
         throw Error("'" + folder.string() + "': " + (ec ? ec.message() : std::string("not a folder")));
 }
 
+/**
+ * The blocks over `devices` in proportion to the room each has now (free memory; equal shares where that is not
+ * known, as for the CPU), by the checkpoint's bytes per block.
+ */
+BlockPlacement placeOver(const std::vector<at::Device> &devices, const Checkpoint &ckpt, const ModelConfig &config)
+{
+    std::vector<uint64_t> blockBytes(static_cast<size_t>(config.numLayers), 0);
+    uint64_t first = 0, last = 0;
+    for (const auto &e : config.expectedTensors()) {
+        const TensorEntry *entry = ckpt.find(e.name).first;
+        if (!entry)  // the loader names what is missing
+            continue;
+        if (const auto layer = splitLayerTensorName(e.name))
+            blockBytes.at(static_cast<size_t>(layer->layer)) += entry->byteSize();
+        else
+            (e.name == "model.embed_tokens.weight" ? first : last) += entry->byteSize();
+    }
+    if (config.tieWordEmbeddings)
+        last += first;  // the head is a copy of the embeddings on the last device
+    std::vector<uint64_t> room;
+    for (const at::Device &d : devices) {
+        const std::optional<int64_t> usable = usableMemory(d.str());
+        if (!usable) {
+            room.clear();
+            break;
+        }
+        room.push_back(static_cast<uint64_t>(std::max<int64_t>(*usable, 0)));
+    }
+    return placeBlocks(devices, blockBytes, first, last, room);
+}
+
 }  // namespace
 
 ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
@@ -86,8 +119,8 @@ ModelInfo ModelSession::inspect(const std::filesystem::path &folder)
 
 DType ModelSession::computeDType(const ModelInfo &info, const LoadOptions &options)
 {
-    return options.dtype.value_or(parseDevice(options.device).is_cpu() ? DType::Float32
-                                                                       : acceleratorDType(info.checkpointDtype));
+    return options.dtype.value_or(
+        parseDevices(options.device).front().is_cpu() ? DType::Float32 : acceleratorDType(info.checkpointDtype));
 }
 
 ModelInfo ModelSession::load(const std::filesystem::path &folder, const LoadOptions &options,
@@ -97,7 +130,10 @@ try {
     // leaves the model in memory (and the window showing it) as it was.
     requireFolder(folder);
     const ModelConfig config = ModelConfig::fromFile(folder / "config.json");
-    const at::Device device = parseDevice(options.device);
+    const std::vector<at::Device> devices = parseDevices(options.device);
+    const at::Device device = devices.front();
+    if (devices.size() > 1 && options.blocksOnDemand)
+        throw Error("streamed distances run on one device, not on '" + options.device + "'");
     if (progress)
         progress({Stage::OpeningCheckpoint, 0, 1});
     const Checkpoint ckpt = Checkpoint::open(folder);
@@ -114,14 +150,18 @@ try {
         trained = DocumentIds::load(folder / kTrainedDocumentsFile);
     throwIfStopped(stop);
     unload();  // the device's memory goes to the new weights
+    const BlockPlacement placement = devices.size() > 1 ? placeOver(devices, ckpt, info.config)
+                                                        : BlockPlacement::single(device, info.config.numLayers);
     LlamaWeights weights =
         options.blocksOnDemand
             ? loadLlamaWeightsWithoutBlocks(ckpt, info.config, device, toScalarType(dtype), progress, stop)
-        : options.nf4 ? loadLlamaWeightsNf4(ckpt, info.config, device, toScalarType(dtype),
+        : options.nf4 ? loadLlamaWeightsNf4(ckpt, info.config, placement, toScalarType(dtype),
                                             options.nf4DoubleQuantization, progress, stop)
-                      : loadLlamaWeights(ckpt, info.config, device, toScalarType(dtype), progress, stop);
+                      : loadLlamaWeights(ckpt, info.config, placement, toScalarType(dtype), progress, stop);
     info.weightStorage = options.nf4 ? "nf4" : "";
     info.device = device.str();
+    for (size_t d = 1; d < devices.size(); ++d)
+        info.device += "," + devices[d].str();
     info.computeDtype = dtypeName(dtype);
     m_impl->model.emplace(info.config, std::move(weights));
     m_impl->tokenizer = std::move(tokenizer);
@@ -132,6 +172,7 @@ try {
     if (options.blocksOnDemand)
         m_impl->blockSource = ckpt;
     m_impl->loaded = options;
+    m_impl->placement = placement;
     return info;
 } catch (const std::exception &e) {
     throwIfOutOfMemory(e, options.device, "loading the weights of '" + folder.string() + "'",
@@ -151,6 +192,7 @@ void ModelSession::unload()
     m_impl->trainedDocuments = {};
     m_impl->blockSource.reset();
     m_impl->loaded = {};
+    m_impl->placement = {};
 }
 
 const DocumentIds &ModelSession::trainedDocuments() const
@@ -309,8 +351,9 @@ try {
             const int64_t T = ids.size(1);
             // (B, T-1, V): position t predicts t+1
             const at::Tensor logits = model.forward(ids, mask, {}, true, LayerSet::Kept, stop).narrow(1, 0, T - 1);
-            const at::Tensor targets = ids.narrow(1, 1, T - 1);               // (B, T-1)
-            const at::Tensor real = mask.narrow(1, 1, T - 1).to(at::kFloat);  // target is a real token
+            // (B, T-1), where the logits are (the last device of several)
+            const at::Tensor targets = ids.narrow(1, 1, T - 1).to(logits.device());
+            const at::Tensor real = mask.narrow(1, 1, T - 1).to(logits.device(), at::kFloat);  // a real target
             // float32 log-softmax, as transformers' loss upcasts the logits.
             const at::Tensor nll =
                 -at::log_softmax(logits.to(at::kFloat), -1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);

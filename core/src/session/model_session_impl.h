@@ -9,6 +9,7 @@
 #include "layercut/checkpoint.h"
 #include "layercut/model_session.h"
 #include "layercut/tokenizer.h"
+#include "model/block_placement.h"
 #include "model/llama_model.h"
 
 namespace lc {
@@ -25,6 +26,7 @@ struct ModelSession::Impl
     // LoadOptions::blocksOnDemand: the checkpoint the blocks are fetched from, and the format they load in.
     std::optional<Checkpoint> blockSource;
     LoadOptions loaded;
+    BlockPlacement placement;  // where each checkpoint block lives: one device, or runs over several
 
     /** ids and mask of `batch` as [B, T] int64 tensors on the model's device; validates the ids. */
     std::pair<at::Tensor, at::Tensor> toTensors(const TokenBatch &batch) const;

@@ -356,8 +356,11 @@ bool isHealed(const ModelSession &session)
 
 HealingResult healModel(ModelSession &session, const HealingConfig &c, const HealingCallbacks &cb, std::stop_token stop)
 {
-    c.validate();
     ModelSession::Impl &impl = SessionInternals::of(session);
+    if (impl.model && impl.placement.spread())
+        throw Error("healing runs on one device so far, and the model is placed over " + impl.info.device +
+                    ": load it on one GPU (in NF4 a 70B model heals on one H200)");
+    c.validate();
     if (!impl.model)
         throw Error("no model is loaded");
     if (impl.healing)
