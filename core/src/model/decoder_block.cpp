@@ -150,12 +150,12 @@ at::Tensor LlamaModel::attention(const DecoderLayerWeights &layer, const at::Ten
         k = project(layer, Proj::K, x, pass);
         v = project(layer, Proj::V, x, pass);
     }
-    if (packed)
-        q = packed->unpack(q), k = packed->unpack(k), v = packed->unpack(v);
     if (m_config.qkNormWhole) {  // OLMo 2: RMSNorm over the whole projection, (B, T, nh*D) and (B, T, nkv*D)
         q = rmsNorm(q.contiguous(), layer.qNorm);
         k = rmsNorm(k.contiguous(), layer.kNorm);
     }
+    if (packed)  // token-wise steps done: the padded layout from here
+        q = packed->unpack(q), k = packed->unpack(k), v = packed->unpack(v);
     q = q.view({B, T, nh, D});   // (B, T, nh, D)
     k = k.view({B, T, nkv, D});  // (B, T, nkv, D)
     v = v.view({B, T, nkv, D});
