@@ -224,6 +224,29 @@
     </message>
 </context>
 <context>
+    <name>DeviceComboBox</name>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>GPU %1 (%2)</source>
+        <translation>GPU %1（%2）</translation>
+    </message>
+    <message>
+        <source>All %1 GPUs, the layers spread over them</source>
+        <translation>全部 %1 块 GPU，各层分布于其上</translation>
+    </message>
+    <message>
+        <source>Where the model opens. All GPUs: contiguous runs of layers on each GPU by its free memory, the hidden states passing from one to the next; the results equal one GPU&apos;s.</source>
+        <translation>模型在何处打开。全部 GPU：按各 GPU 的空闲显存为其分配连续的若干层，隐藏状态依次从一块传到下一块；结果与单块 GPU 相同。</translation>
+    </message>
+</context>
+<context>
     <name>EvaluationPanel</name>
     <message>
         <source>Folder…</source>
@@ -1584,14 +1607,6 @@ Starts as %2, with o_proj and down_proj zero: the identity until trained (Healin
         <translation>设备：</translation>
     </message>
     <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>CUDA GPU</source>
-        <translation>CUDA GPU</translation>
-    </message>
-    <message>
         <source>Precision:</source>
         <translation>精度：</translation>
     </message>
@@ -2133,14 +2148,6 @@ The curves start with its first step.</source>
         <translation>%1，训练状态 %2</translation>
     </message>
     <message>
-        <source>%1 needs about %2 on %3 (%4), which has %5 for LayerCut.</source>
-        <translation>%1 在 %3 上约需 %2（%4），而该设备可供 LayerCut 使用的只有 %5。</translation>
-    </message>
-    <message>
-        <source>No smaller batch, NF4 weights or streaming would fit it: a device with more memory would.</source>
-        <translation>更小的批、NF4 权重或流式处理都放不下：需要内存更大的设备。</translation>
-    </message>
-    <message>
         <source>What would fit:</source>
         <translation>可以放下的做法：</translation>
     </message>
@@ -2151,6 +2158,38 @@ The curves start with its first step.</source>
     <message>
         <source>Start anyway?</source>
         <translation>仍要开始吗？</translation>
+    </message>
+    <message>
+        <source>All %1 GPUs as the toolbar&apos;s device (the model loads again)</source>
+        <translation>工具栏的设备选全部 %1 块 GPU（模型将重新加载）</translation>
+    </message>
+    <message>
+        <source>%1 on %2 (%3)</source>
+        <translation>%2 上 %1（%3）</translation>
+    </message>
+    <message>
+        <source>%1 needs about %2, which have %3 for LayerCut.</source>
+        <translation>%1 约需 %2，而这些设备可供 LayerCut 使用的分别为 %3。</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> 和 </translation>
+    </message>
+    <message>
+        <source>%1 needs about %2, which has %3 for LayerCut.</source>
+        <translation>%1 约需 %2，而该设备可供 LayerCut 使用的为 %3。</translation>
+    </message>
+    <message>
+        <source>No smaller batch, NF4 weights, more GPUs or streaming would fit it: devices with more memory would.</source>
+        <translation>更小的批、NF4 权重、更多 GPU 或流式处理都放不下：需要显存更大的设备。</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2 上 %1</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
     </message>
 </context>
 <context>
@@ -2402,8 +2441,20 @@ The curves start with its first step.</source>
         <translation>未使用 GPU：估计值针对 GPU，精度为 %1</translation>
     </message>
     <message>
-        <source>%1 of %2 on %3, with this model&apos;s weights already loaded</source>
-        <translation>%3 上 %2 中的 %1（此模型的权重已载入）</translation>
+        <source>%1 on %2</source>
+        <translation>%2 上 %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 on %3</source>
+        <translation>%3 上 %1 / %2</translation>
+    </message>
+    <message>
+        <source>%1, with this model&apos;s weights already loaded</source>
+        <translation>%1，已包含本模型已加载的权重</translation>
+    </message>
+    <message>
+        <source>no GPU in use: the estimates are for GPUs with these parts, in %1</source>
+        <translation>未使用 GPU：估计值针对分别承载这些部分的 GPU，精度为 %1</translation>
     </message>
 </context>
 <context>
@@ -2423,14 +2474,6 @@ The curves start with its first step.</source>
     <message>
         <source>A new language takes effect after LayerCut is restarted.</source>
         <translation>更改的语言将在重新启动 LayerCut 后生效。</translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>CUDA GPU</source>
-        <translation>CUDA GPU</translation>
     </message>
     <message>
         <source>Open models on:</source>

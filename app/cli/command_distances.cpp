@@ -52,7 +52,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
             memory.sequences = args->sample.batchSize;
             memory.length = args->sample.options.maxLength;
             memory.stream = args->stream;
-            const std::optional<MemoryEstimate> estimate =
+            const std::optional<PlannedMemory> estimate =
                 checkMemory(args->folder, load, MemoryJob::Distances, memory, args->memoryCheck);
             ModelSession session;
             const ModelInfo info = session.load(args->folder, load, progress);
@@ -84,7 +84,7 @@ void addDistancesCommand(CLI::App &app, Action &action)
             summary["samples"] = d.samples;
             summary["tokens"] = d.tokens;
             summary["skipped_empty"] = data.skippedEmpty;
-            summary["memory"] = memoryJson(estimate, info.device);
+            summary["memory"] = memoryJson(estimate);
             nlohmann::ordered_json best = nlohmann::ordered_json::array();
             for (int64_t n = 1; n <= d.numLayers; ++n)
                 best.push_back(

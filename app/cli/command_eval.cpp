@@ -33,7 +33,7 @@ void runEval(EvalArgs a)
     o.reusePrefix = !a.noPrefixReuse;
     ModelSession session;
     const LoadOptions load = loadOptions(a.device, a.dtype, a.nf4);
-    const std::optional<MemoryEstimate> estimate =
+    const std::optional<PlannedMemory> estimate =
         checkMemory(a.folder, load, MemoryJob::Evaluation, evaluationMemorySetup(o), a.memoryCheck);
     session.load(a.folder, load, progress);
     // eval's --max-length is the benchmarks' context window and bounds the distance sample as well.
@@ -56,7 +56,7 @@ void runEval(EvalArgs a)
         summary["mmlu"].erase("subjects");
         summary["mmlu"].erase("subject_counts");
     }
-    summary["memory"] = memoryJson(estimate, session.info().device);
+    summary["memory"] = memoryJson(estimate);
     summary["out"] = a.out;
     printJson(summary);
 }

@@ -47,7 +47,7 @@ void runHeal(HealArgs a)
     load.nf4DoubleQuantization = c.doubleQuantization;
     MemorySetup memory;
     memory.healing = c;
-    const std::optional<MemoryEstimate> estimate =
+    const std::optional<PlannedMemory> estimate =
         checkMemory(a.folder, load, MemoryJob::Healing, memory, a.memoryCheck);
     // The plan is prune's: the same options choose the same layers, on the unquantised weights. With NF4 it is
     // chosen before the quantised model is loaded, so the dense copy it measures on is gone by then.
@@ -111,7 +111,7 @@ void runHeal(HealArgs a)
     }
     if (!r.validation.empty())
         head["initial_validation_loss"] = r.validation.front().loss;
-    head["memory"] = memoryJson(estimate, session.info().device);  // before the merge's export
+    head["memory"] = memoryJson(estimate);  // before the merge's export
     if (a.merge) {
         ExportOptions options;
         options.maxShardBytes = parseByteSize(a.shardSize, "--shard-size");
@@ -157,7 +157,7 @@ void addHealCommand(CLI::App &app, Action &action)
     cmd->add_option("--seed", c.seed,
                     "Seed for data order, adapter initialisation and dropout, and for the distance sample")
         ->capture_default_str();
-    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N (healing runs on one device)")->capture_default_str();
+    cmd->add_option("--device", a->device, kDeviceHelp)->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "Compute dtype (default: float32 on CPU, the checkpoint's on CUDA)");
     cmd->add_flag("--merge", a->merge,
                   "Also write out/merged: the pruned model with the adapters merged (transformers loads it)");

@@ -18,40 +18,62 @@ void addMemoryCheckOption(CLI::App *cmd, MemoryCheckArgs &check)
                     "for a smaller one; checked on the CPU too");
 }
 
-std::optional<MemoryEstimate> checkMemory(const std::filesystem::path &folder, const LoadOptions &load, MemoryJob job,
-                                          MemorySetup setup, const MemoryCheckArgs &check)
+std::optional<PlannedMemory> checkMemory(const std::filesystem::path &folder, const LoadOptions &load, MemoryJob job,
+                                         MemorySetup setup, const MemoryCheckArgs &check)
 {
     const auto budget =
         check.budget.empty() ? int64_t{0} : static_cast<int64_t>(parseByteSize(check.budget, "--memory-budget"));
+    // Each listed device with what it may use; unknown for one (the CPU without a budget): no check, and the
+    // estimate splits the model in equal shares.
+    const std::optional<MemoryRoom> room = memoryRoom(load.device, budget);
     ModelConfig config;
-    MemoryEstimate estimate;
+    PlannedMemory planned;
+    planned.devices = deviceList(load.device);
     try {
         const ModelInfo info = ModelSession::inspect(folder);  // config and tensor headers, no weights
         config = info.config;
         setup.dtype = ModelSession::computeDType(info, load);  // as loading will resolve it
         setup.nf4 = setup.nf4 || load.nf4;
         setup.doubleQuantization = load.nf4DoubleQuantization;
-        estimate = estimateMemory(config, job, setup);
+        planned.perDevice = estimateMemoryPerDevice(
+            config, job, setup, room ? room->available : std::vector<int64_t>(planned.devices.size(), 0));
+        planned.total = sumOf(planned.perDevice);
     } catch (const Error &) {
         return std::nullopt;  // loading reports what is wrong with the folder
     }
-    const std::optional<int64_t> usable = check.skip ? std::nullopt : usableMemory(load.device, budget);
-    if (usable && estimate.total() > *usable)
-        throw Error(memoryAdvice(config, job, setup, load.device, *usable) + " (--no-memory-check starts anyway)");
-    return estimate;
+    if (room && !check.skip && !fitsMemory(planned.perDevice, room->available))
+        throw Error(memoryAdvice(config, job, setup, *room) + " (--no-memory-check starts anyway)");
+    return planned;
 }
 
-nlohmann::ordered_json memoryJson(const std::optional<MemoryEstimate> &estimate, const std::string &device)
+nlohmann::ordered_json memoryJson(const std::optional<PlannedMemory> &planned)
 {
-    if (!estimate)
+    if (!planned)
         return nullptr;
-    nlohmann::ordered_json j;
-    j["estimated_bytes"] = estimate->total();
-    j["estimated_weights_bytes"] = estimate->weights;
-    j["estimated_activations_bytes"] = estimate->activations;
-    j["estimated_training_bytes"] = estimate->training;
-    if (const std::optional<int64_t> peak = peakAllocatedBytes(device))
-        j["peak_allocated_bytes"] = *peak;
+    const auto entry = [](const MemoryEstimate &e) {
+        nlohmann::ordered_json j;
+        j["estimated_bytes"] = e.total();
+        j["estimated_weights_bytes"] = e.weights;
+        j["estimated_activations_bytes"] = e.activations;
+        j["estimated_training_bytes"] = e.training;
+        return j;
+    };
+    nlohmann::ordered_json j = entry(planned->total);
+    std::optional<int64_t> peak = 0;
+    nlohmann::ordered_json devices = nlohmann::ordered_json::array();
+    for (size_t d = 0; d < planned->devices.size() && d < planned->perDevice.size(); ++d) {
+        nlohmann::ordered_json one{{"device", planned->devices[d]}};
+        one.update(entry(planned->perDevice[d]));
+        const std::optional<int64_t> p = peakAllocatedBytes(planned->devices[d]);
+        if (p)
+            one["peak_allocated_bytes"] = *p;
+        peak = peak && p ? std::optional<int64_t>(*peak + *p) : std::nullopt;
+        devices.push_back(one);
+    }
+    if (peak)
+        j["peak_allocated_bytes"] = *peak;  // over all the devices
+    if (devices.size() > 1)
+        j["devices"] = devices;
     return j;
 }
 

@@ -20,6 +20,16 @@ ModelConfig llama3_8b()
                                      "llama3-8b/config.json");
 }
 
+/** Llama-3-70B's config.json sizes. */
+ModelConfig llama3_70b()
+{
+    return ModelConfig::fromJsonText(R"({"model_type": "llama", "architectures": ["LlamaForCausalLM"],
+        "hidden_size": 8192, "intermediate_size": 28672, "num_hidden_layers": 80, "num_attention_heads": 64,
+        "num_key_value_heads": 8, "vocab_size": 128256, "max_position_embeddings": 8192, "rms_norm_eps": 1e-5,
+        "rope_theta": 500000.0, "tie_word_embeddings": false, "torch_dtype": "bfloat16"})",
+                                     "llama3-70b/config.json");
+}
+
 /** The demo model's sizes (docs/demo-model.md). */
 ModelConfig demo()
 {
@@ -197,6 +207,78 @@ private slots:
         QVERIFY(memoryProposals(c, MemoryJob::Healing, lora, int64_t{1} << 30).empty());
         QVERIFY(memoryAdvice(c, MemoryJob::Healing, lora, "cuda:1", int64_t{1} << 30).find("no smaller batch") !=
                 std::string::npos);
+    }
+
+    // A model over several GPUs: each holds its run of blocks (the embeddings on the first, the head on the
+    // last), the parts add up to the whole, and the check is per device.
+    void perDeviceEstimates()
+    {
+        const ModelConfig c = llama3_70b();
+        const int64_t h200 = int64_t{140} * 1000 * 1000 * 1000;
+        for (const MemoryJob job : {MemoryJob::Distances, MemoryJob::Evaluation, MemoryJob::Healing}) {
+            MemorySetup s;
+            s.healing.quantization = BaseQuantization::None;  // LoRA on the dense base: the weights split too
+            s.healing.microBatchSize = 1;
+            const MemoryEstimate whole = estimateMemory(c, job, s);
+            const std::vector<MemoryEstimate> one = estimateMemoryPerDevice(c, job, s, {h200});
+            QCOMPARE(one.size(), size_t(1));
+            QCOMPARE(one[0].total(), whole.total());
+            const std::vector<MemoryEstimate> two = estimateMemoryPerDevice(c, job, s, {h200, h200});
+            QCOMPARE(two.size(), size_t(2));
+            // The weights add up to the whole's (blocks and embeddings once; the head on the last).
+            QCOMPARE(two[0].weights + two[1].weights, whole.weights);
+            QCOMPARE(two[0].training + two[1].training, whole.training);
+            // Balanced: neither holds more than 55 % of the weights.
+            QVERIFY(two[0].weights < whole.weights * 55 / 100 && two[1].weights < whole.weights * 55 / 100);
+            // Each device's part is less than the whole, so what one GPU cannot hold two can.
+            QVERIFY(two[0].total() < whole.total() && two[1].total() < whole.total());
+            QVERIFY2(!fitsMemory(one, {h200}), memoryJobName(job).c_str());
+            QVERIFY2(fitsMemory(two, {h200, h200}), memoryJobName(job).c_str());
+        }
+        // The distances' states of every layer stay on the first device.
+        const std::vector<MemoryEstimate> d = estimateMemoryPerDevice(c, MemoryJob::Distances, {}, {1, 1});
+        QVERIFY(d[0].activations > 4 * d[1].activations);
+        // Three times the room on the second device: about three quarters of the blocks there.
+        const std::vector<MemoryEstimate> skew = estimateMemoryPerDevice(c, MemoryJob::Evaluation, {}, {1, 3});
+        QVERIFY(skew[1].weights > 2 * skew[0].weights);
+        // A tied head is copied to the last device.
+        ModelConfig tied = c;
+        tied.tieWordEmbeddings = true;
+        const std::vector<MemoryEstimate> t = estimateMemoryPerDevice(tied, MemoryJob::Distances, {}, {1, 1});
+        QCOMPARE(t[0].weights + t[1].weights,
+                 estimateMemory(tied, MemoryJob::Distances, {}).weights + int64_t{128256} * 8192 * 2);
+
+        // One H200 of two: the proposals offer the second GPU (the same numbers) before NF4 weights.
+        MemorySetup s;
+        MemoryRoom room = MemoryRoom::one("cuda:0", h200);
+        room.spareDevices = {"cuda:1"};
+        room.spareAvailable = {h200};
+        const std::vector<MemoryProposal> p = memoryProposals(c, MemoryJob::Evaluation, s, room);
+        const auto gpus = std::find_if(p.begin(), p.end(),
+                                       [](const MemoryProposal &x) { return x.change == "--device cuda:0,cuda:1"; });
+        const auto nf4 = std::find_if(p.begin(), p.end(), [](const MemoryProposal &x) { return x.change == "--nf4"; });
+        QVERIFY(gpus != p.end() && nf4 != p.end() && gpus < nf4);
+        QCOMPARE(gpus->perDevice.size(), size_t(2));
+        QVERIFY(fitsMemory(gpus->perDevice, {h200, h200}));
+        QCOMPARE(gpus->devices, (std::vector<std::string>{"cuda:0", "cuda:1"}));
+        QVERIFY(memoryAdvice(c, MemoryJob::Evaluation, s, room).find("--device cuda:0,cuda:1 (2 GPUs") !=
+                std::string::npos);
+        // Two GPUs too small for bf16: the advice names each, and NF4 over both fits.
+        const int64_t small = int64_t{48} * 1000 * 1000 * 1000;
+        const MemoryRoom pair{{"cuda:0", "cuda:1"}, {small, small}, {}, {}};
+        const std::string advice = memoryAdvice(c, MemoryJob::Distances, s, pair);
+        QVERIFY2(advice.find("on cuda:0 (weights") != std::string::npos && advice.find(" and ") != std::string::npos &&
+                     advice.find("on cuda:1 (weights") != std::string::npos &&
+                     advice.find("which have 48.0 GB and 48.0 GB available") != std::string::npos,
+                 advice.c_str());
+        const std::vector<MemoryProposal> q = memoryProposals(c, MemoryJob::Distances, s, pair);
+        const auto both =
+            std::find_if(q.begin(), q.end(), [](const MemoryProposal &x) { return x.change.starts_with("--nf4"); });
+        QVERIFY(both != q.end() && both->perDevice.size() == 2);
+        // Streaming runs on one device: proposed for the first alone.
+        for (const MemoryProposal &x : q)
+            if (x.setup.stream)
+                QVERIFY2(x.change.ends_with("--device cuda:0") && x.perDevice.size() == 1, x.change.c_str());
     }
 
     // Streamed distances fetch the blocks from the checkpoint: two on the device, however deep the model.

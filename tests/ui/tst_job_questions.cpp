@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the window asks before a healing run into a folder that holds another run: nothing for an empty or
 // new folder, and the answer decides whether the run may replace the earlier one. Before a job whose memory
-// estimate exceeds what the device has: the need, and what would fit as the window's settings name it.
+// estimate exceeds what the device has: the need (on each GPU of a model placed over several), and what would fit
+// as the window's settings name it (more GPUs among it). The devices a model can open on.
 #include <fstream>
 
 #include <QTemporaryDir>
@@ -10,6 +11,7 @@
 #include "jobs/job_questions.h"
 #include "jobs/memory_fit.h"
 #include "layercut/model_config.h"
+#include "widgets/device_combo_box.h"
 
 class TestJobQuestions : public QObject
 {
@@ -75,10 +77,11 @@ private slots:
         s.sequences = 8, s.length = 2048;
         const int64_t need = lc::estimateMemory(info.config, lc::MemoryJob::Distances, s).total();
         // It fits, or nothing is known of the device: nothing to ask.
-        QVERIFY(MemoryFit::question(info, lc::MemoryJob::Distances, s, need).isEmpty());
+        QVERIFY(MemoryFit::question(info, lc::MemoryJob::Distances, s, lc::MemoryRoom::one("cuda:0", need)).isEmpty());
         QVERIFY(MemoryFit::question(info, lc::MemoryJob::Distances, s, std::nullopt).isEmpty());
         // A 24 GB card: a smaller batch in the Analysis dock, NF4 from the toolbar, streaming from the CLI.
-        const QString q = MemoryFit::question(info, lc::MemoryJob::Distances, s, int64_t{24'000'000'000});
+        const QString q =
+            MemoryFit::question(info, lc::MemoryJob::Distances, s, lc::MemoryRoom::one("cuda:0", 24'000'000'000));
         for (const char *part : {"Measuring distances needs about", "cuda:0", "Batch ", "in the Analysis dock",
                                  "NF4 weights in the toolbar", "layercut-cli distances --stream", "Start anyway?"})
             QVERIFY2(q.contains(part), qPrintable(part + QStringLiteral(" in: ") + q));
@@ -86,12 +89,49 @@ private slots:
         lc::MemorySetup lora = s;
         lora.healing.quantization = lc::BaseQuantization::None;
         lora.healing.microBatchSize = 1;
-        const QString h = MemoryFit::question(info, lc::MemoryJob::Healing, lora, int64_t{16'000'000'000});
+        const QString h =
+            MemoryFit::question(info, lc::MemoryJob::Healing, lora, lc::MemoryRoom::one("cuda:0", 16'000'000'000));
         QVERIFY2(h.startsWith("Healing needs about") && h.contains("training state") &&
                      h.contains("QLoRA as the Healing dock's method"),
                  qPrintable(h));
         // Nothing fits 1 GB: said so.
-        QVERIFY(MemoryFit::question(info, lc::MemoryJob::Healing, lora, int64_t{1} << 30).contains("No smaller batch"));
+        QVERIFY(MemoryFit::question(info, lc::MemoryJob::Healing, lora, lc::MemoryRoom::one("cuda:0", int64_t{1} << 30))
+                    .contains("No smaller batch"));
+
+        // A model over two GPUs: the need on each, and on a machine with a second GPU the job offered there.
+        info.device = "cuda:0,cuda:1";
+        const lc::MemoryRoom pair{{"cuda:0", "cuda:1"}, {12'000'000'000, 12'000'000'000}, {}, {}};
+        const QString two = MemoryFit::question(info, lc::MemoryJob::Distances, s, pair);
+        QVERIFY2(two.contains("on cuda:0 (weights") && two.contains("on cuda:1 (weights") &&
+                     two.contains("which have 12.00 GB and 12.00 GB"),
+                 qPrintable(two));
+        lc::MemoryRoom spare = lc::MemoryRoom::one("cuda:0", 20'000'000'000);
+        spare.spareDevices = {"cuda:1"};
+        spare.spareAvailable = {20'000'000'000};
+        const QString more = MemoryFit::question(info, lc::MemoryJob::Distances, s, spare);
+        QVERIFY2(more.contains("All 2 GPUs as the toolbar's device"), qPrintable(more));
+    }
+
+    // The devices a model opens on: the CPU, one GPU, or each of several and all of them together.
+    void deviceChoices()
+    {
+        QCOMPARE(DeviceComboBox::choices({}).size(), 1);
+        QCOMPARE(DeviceComboBox::choices({"cuda:0"}).back().device, QString("cuda"));
+        const QList<DeviceComboBox::Choice> two = DeviceComboBox::choices({"cuda:0", "cuda:1"});
+        QCOMPARE(two.size(), 4);
+        QCOMPARE(two.back().device, QString("cuda:0,cuda:1"));
+        DeviceComboBox box(two, nullptr);
+        box.setDevice("cuda");  // saved on a machine with one GPU: the first
+        QCOMPARE(box.device(), QString("cuda:0"));
+        box.setDevice("cuda:0,cuda:1");
+        QCOMPARE(box.device(), QString("cuda:0,cuda:1"));
+        box.setDevice("cuda:1,cuda:0");  // this machine's GPUs in another order: kept as the project has it
+        QCOMPARE(box.device(), QString("cuda:1,cuda:0"));
+        box.setDevice("cuda:0,cuda:2");  // a GPU this machine lacks: the CPU
+        QCOMPARE(box.device(), QString("cpu"));
+        DeviceComboBox one(DeviceComboBox::choices({"cuda:0"}), nullptr);
+        one.setDevice("cuda:0");
+        QCOMPARE(one.device(), QString("cuda"));
     }
 };
 

@@ -9,8 +9,8 @@
 #include <QFormLayout>
 #include <QLabel>
 
-#include "layercut/model_session.h"
 #include "settings/app_settings.h"
+#include "widgets/device_combo_box.h"
 
 PreferencesDialog::PreferencesDialog(QWidget *parent) : QDialog(parent)
 {
@@ -27,11 +27,7 @@ PreferencesDialog::PreferencesDialog(QWidget *parent) : QDialog(parent)
     restart->setWordWrap(true);
     form->addRow(QString(), restart);
 
-    m_device = new QComboBox(this);
-    m_device->setObjectName("device");
-    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
-    if (lc::ModelSession::cudaAvailable())
-        m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    m_device = new DeviceComboBox(this);
     form->addRow(tr("Open models on:"), m_device);
 
     m_budget = new QDoubleSpinBox(this);
@@ -47,7 +43,7 @@ PreferencesDialog::PreferencesDialog(QWidget *parent) : QDialog(parent)
     form->addRow(tr("Memory budget:"), m_budget);
 
     setLanguage(settings::language.value());
-    m_device->setCurrentIndex(std::max(0, m_device->findData(settings::device.value())));
+    m_device->setDevice(settings::device.value());
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -72,7 +68,7 @@ double PreferencesDialog::memoryBudgetGB() const
 
 QString PreferencesDialog::device() const
 {
-    return m_device->currentData().toString();
+    return m_device->device();
 }
 
 void PreferencesDialog::accept()

@@ -4,6 +4,7 @@
 #include <QDialog>
 
 class QComboBox;
+class DeviceComboBox;
 class QDoubleSpinBox;
 
 /**
@@ -30,6 +31,6 @@ public:
 
 private:
     QComboBox *m_language = nullptr;
-    QComboBox *m_device = nullptr;
+    DeviceComboBox *m_device = nullptr;
     QDoubleSpinBox *m_budget = nullptr;
 };

@@ -31,6 +31,9 @@ QString MemoryFit::change(lc::MemoryJob job, const lc::MemorySetup &from, const 
         parts << tr("Activation checkpointing in the Healing dock");
     if (to.healing.quantization != from.healing.quantization)
         parts << tr("QLoRA as the Healing dock's method");
+    if (proposal.devices.size() > 1 && to.nf4 == from.nf4 && to.stream == from.stream &&
+        parts.isEmpty())  // the same job on more of the machine's GPUs
+        parts << tr("All %1 GPUs as the toolbar's device (the model loads again)").arg(proposal.devices.size());
     if (to.nf4 != from.nf4)
         parts << tr("NF4 weights in the toolbar (the model loads again)");
     if (to.stream != from.stream)  // the window holds every block; the command line reads one at a time
@@ -41,17 +44,17 @@ QString MemoryFit::change(lc::MemoryJob job, const lc::MemorySetup &from, const 
 }
 
 QString MemoryFit::question(const lc::ModelInfo &info, lc::MemoryJob job, const lc::MemorySetup &setup,
-                            std::optional<int64_t> usable)
+                            const std::optional<lc::MemoryRoom> &room)
 {
-    if (!usable)
+    if (!room)
         return {};
-    lc::MemoryEstimate need;
+    std::vector<lc::MemoryEstimate> need;
     std::vector<lc::MemoryProposal> proposals;
     try {
-        need = lc::estimateMemory(info.config, job, setup);
-        if (need.total() <= *usable)
+        need = lc::estimateMemoryPerDevice(info.config, job, setup, room->available);
+        if (lc::fitsMemory(need, room->available))
             return {};
-        proposals = lc::memoryProposals(info.config, job, setup, *usable);
+        proposals = lc::memoryProposals(info.config, job, setup, *room);
     } catch (const std::exception &) {
         return {};  // a config without usable sizes: nothing to say
     }
@@ -59,19 +62,30 @@ QString MemoryFit::question(const lc::ModelInfo &info, lc::MemoryJob job, const 
     const QString what = job == lc::MemoryJob::Distances    ? tr("Measuring distances")
                          : job == lc::MemoryJob::Evaluation ? tr("The evaluation")
                                                             : tr("Healing");
-    QString parts = tr("weights %1, activations %2").arg(bytes(need.weights), bytes(need.activations));
-    if (need.training > 0)
-        parts = tr("%1, training state %2").arg(parts, bytes(need.training));
-    const QString device = QString::fromStdString(info.device.empty() ? std::string("cpu") : info.device);
-    QString text = tr("%1 needs about %2 on %3 (%4), which has %5 for LayerCut.")
-                       .arg(what, bytes(need.total()), device, parts, bytes(*usable));
+    QStringList needs, has;
+    for (size_t d = 0; d < need.size() && d < room->devices.size(); ++d) {
+        QString parts = tr("weights %1, activations %2").arg(bytes(need[d].weights), bytes(need[d].activations));
+        if (need[d].training > 0)
+            parts = tr("%1, training state %2").arg(parts, bytes(need[d].training));
+        needs << tr("%1 on %2 (%3)").arg(bytes(need[d].total()), QString::fromStdString(room->devices[d]), parts);
+        has << bytes(room->available[d]);
+    }
+    QString text = need.size() > 1 ? tr("%1 needs about %2, which have %3 for LayerCut.")
+                                         .arg(what, needs.join(tr(" and ")), has.join(tr(" and ")))
+                                   : tr("%1 needs about %2, which has %3 for LayerCut.").arg(what, needs[0], has[0]);
     if (proposals.empty()) {
-        text += QStringLiteral("\n\n") +
-                tr("No smaller batch, NF4 weights or streaming would fit it: a device with more memory would.");
+        text += QStringLiteral("\n\n") + tr("No smaller batch, NF4 weights, more GPUs or streaming would fit it: "
+                                            "devices with more memory would.");
     } else {
         text += QStringLiteral("\n\n") + tr("What would fit:");
-        for (const lc::MemoryProposal &p : proposals)
-            text += QStringLiteral("\n• ") + tr("%1 (about %2)").arg(change(job, setup, p), bytes(p.estimate.total()));
+        for (const lc::MemoryProposal &p : proposals) {
+            QStringList each;
+            for (size_t d = 0; p.perDevice.size() > 1 && d < p.perDevice.size(); ++d)
+                each << tr("%1 on %2").arg(bytes(p.perDevice[d].total()), QString::fromStdString(p.devices[d]));
+            text += QStringLiteral("\n• ") +
+                    tr("%1 (about %2)")
+                        .arg(change(job, setup, p), each.isEmpty() ? bytes(p.estimate.total()) : each.join(tr(", ")));
+        }
     }
     return text + QStringLiteral("\n\n") + tr("Start anyway?");
 }

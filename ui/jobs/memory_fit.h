@@ -23,12 +23,13 @@ public:
     static lc::MemorySetup loadedSetup(const lc::ModelInfo &info, int64_t keptLayers);
 
     /**
-     * The question to ask before `job` runs as `setup` on `info`'s model when its estimate exceeds `usable`
-     * bytes (lc::usableMemory): the need by part, what the device has, what would fit, "Start anyway?".
-     * Empty when it fits, when nothing is known of the device (nullopt), or when the config cannot be estimated.
+     * The question to ask before `job` runs as `setup` on `info`'s model when its estimate on a device of `room`
+     * (lc::memoryRoom: each device the model is placed over, and the machine's other GPUs) exceeds what that
+     * device has: the need by part on each, what each has, what would fit, "Start anyway?". Empty when it fits,
+     * when nothing is known of the devices (nullopt), or when the config cannot be estimated.
      */
     static QString question(const lc::ModelInfo &info, lc::MemoryJob job, const lc::MemorySetup &setup,
-                            std::optional<int64_t> usable);
+                            const std::optional<lc::MemoryRoom> &room);
 
 private:
     /** What `proposal` changes in `from`, as the window's settings name it. */

@@ -147,40 +147,62 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
             .arg(QString::fromStdString(info.checkpointDtype), format::bytes(info.checkpointBytes)));
     m_fields["tokenizer"]->setText(info.tokenizerKind.empty() ? tr("none")
                                                               : QString::fromStdString(info.tokenizerKind));
+    // Over several devices, which blocks each holds.
     m_fields["device"]->setText(
-        tr("%1, %2").arg(QString::fromStdString(info.device), QString::fromStdString(info.computeDtype)));
+        tr("%1, %2").arg(QString::fromStdString(info.placement.empty() ? info.device : info.placement),
+                         QString::fromStdString(info.computeDtype)));
     showMemory(info);
 }
 
 void ModelSummaryPanel::showMemory(const lc::ModelInfo &info)
 {
-    // On a GPU as loaded; on the CPU what a GPU would need with the checkpoint's dtype.
+    // On a GPU as loaded; on the CPU what a GPU would need with the checkpoint's dtype. A model placed over
+    // several devices: each one's part, its blocks placed by what each has free (as loading placed them).
     const lc::ModelConfig &c = info.config;
     const bool gpu = info.device.rfind("cuda", 0) == 0;
     lc::MemorySetup s;
     s.dtype = gpu ? lc::parseDType(info.computeDtype) : lc::acceleratorDType(info.checkpointDtype);
     s.nf4 = info.weightStorage == "nf4";
     const QString dtype = QString::fromStdString(lc::dtypeName(s.dtype));
+    const std::vector<std::string> devices = lc::deviceList(info.device.empty() ? "cpu" : info.device);
+    const std::optional<lc::MemoryRoom> room = lc::memoryRoom(info.device.empty() ? "cpu" : info.device);
+    const std::vector<int64_t> shares = room ? room->available : std::vector<int64_t>(devices.size(), 0);
+    // "12.3 GB", or "6.2 GB on cuda:0, 6.1 GB on cuda:1" over several devices.
+    const auto perDevice = [&](const std::vector<lc::MemoryEstimate> &parts, int64_t lc::MemoryEstimate::*field) {
+        const auto size = [&](const lc::MemoryEstimate &e) {
+            return format::bytes(static_cast<quint64>(field ? e.*field : e.total()));
+        };
+        if (parts.size() < 2)
+            return size(parts.front());
+        QStringList each;
+        for (size_t d = 0; d < parts.size() && d < devices.size(); ++d)
+            each << tr("%1 on %2").arg(size(parts[d]), QString::fromStdString(devices[d]));
+        return each.join(tr(", "));
+    };
     try {
-        const lc::MemoryEstimate d = lc::estimateMemory(c, lc::MemoryJob::Distances, s);
-        m_fields["memWeights"]->setText(s.nf4 ? tr("%1 (NF4 blocks, the rest %2)").arg(format::bytes(d.weights), dtype)
-                                              : tr("%1 (%2)").arg(format::bytes(d.weights), dtype));
-        m_fields["memDistances"]->setText(tr("%1 for 8 × 2,048 tokens per pass").arg(format::bytes(d.total())));
-        m_fields["memEvaluation"]->setText(
-            tr("%1 for 16,384 tokens per pass, held-out loss included")
-                .arg(format::bytes(lc::estimateMemory(c, lc::MemoryJob::Evaluation, s).total())));
+        const auto estimate = [&](lc::MemoryJob job) { return lc::estimateMemoryPerDevice(c, job, s, shares); };
+        const std::vector<lc::MemoryEstimate> d = estimate(lc::MemoryJob::Distances);
+        const QString weights = perDevice(d, &lc::MemoryEstimate::weights);
+        m_fields["memWeights"]->setText(s.nf4 ? tr("%1 (NF4 blocks, the rest %2)").arg(weights, dtype)
+                                              : tr("%1 (%2)").arg(weights, dtype));
+        m_fields["memDistances"]->setText(tr("%1 for 8 × 2,048 tokens per pass").arg(perDevice(d, nullptr)));
+        m_fields["memEvaluation"]->setText(tr("%1 for 16,384 tokens per pass, held-out loss included")
+                                               .arg(perDevice(estimate(lc::MemoryJob::Evaluation), nullptr)));
         m_fields["memHealing"]->setText(
-            tr("%1 for QLoRA on 1 × 2,048 tokens")
-                .arg(format::bytes(lc::estimateMemory(c, lc::MemoryJob::Healing, s).total())));
+            tr("%1 for QLoRA on 1 × 2,048 tokens").arg(perDevice(estimate(lc::MemoryJob::Healing), nullptr)));
     } catch (const std::exception &) {
         for (const char *key : {"memWeights", "memDistances", "memEvaluation", "memHealing"})
             m_fields[key]->setText(tr("unknown"));
     }
-    const std::optional<lc::DeviceMemory> free = gpu ? lc::deviceMemory(info.device) : std::nullopt;
     // Measured with this model loaded: its weights, which every estimate counts, already take their share.
-    m_fields["memFree"]->setText(free ? tr("%1 of %2 on %3, with this model's weights already loaded")
-                                            .arg(format::bytes(static_cast<quint64>(free->freeBytes)),
-                                                 format::bytes(static_cast<quint64>(free->totalBytes)),
-                                                 QString::fromStdString(info.device))
-                                      : tr("no GPU in use: the estimates are for a GPU, in %1").arg(dtype));
+    QStringList free;
+    for (const std::string &device : devices)
+        if (const std::optional<lc::DeviceMemory> m = lc::deviceMemory(device))
+            free << tr("%1 of %2 on %3")
+                        .arg(format::bytes(static_cast<quint64>(m->freeBytes)),
+                             format::bytes(static_cast<quint64>(m->totalBytes)), QString::fromStdString(device));
+    m_fields["memFree"]->setText(
+        !free.isEmpty()      ? tr("%1, with this model's weights already loaded").arg(free.join(tr(", ")))
+        : devices.size() > 1 ? tr("no GPU in use: the estimates are for GPUs with these parts, in %1").arg(dtype)
+                             : tr("no GPU in use: the estimates are for a GPU, in %1").arg(dtype));
 }

@@ -10,17 +10,14 @@
 
 #include "layercut/dtype.h"
 #include "settings/app_settings.h"
+#include "widgets/device_combo_box.h"
 
 LoadOptionsBar::LoadOptionsBar(QWidget *parent) : QWidget(parent)
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("Device:"), this));
-    m_device = new QComboBox(this);
-    m_device->setObjectName(QStringLiteral("device"));
-    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
-    if (lc::ModelSession::cudaAvailable())
-        m_device->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    m_device = new DeviceComboBox(this);
     layout->addWidget(m_device);
     layout->addSpacing(6);
     layout->addWidget(new QLabel(tr("Precision:"), this));
@@ -44,7 +41,7 @@ LoadOptionsBar::LoadOptionsBar(QWidget *parent) : QWidget(parent)
 lc::LoadOptions LoadOptionsBar::options() const
 {
     lc::LoadOptions options;
-    options.device = m_device->currentData().toString().toStdString();
+    options.device = m_device->device().toStdString();
     if (const QString dtype = m_dtype->currentData().toString(); !dtype.isEmpty())
         options.dtype = lc::parseDType(dtype.toStdString());
     options.nf4 = m_nf4->isChecked();
@@ -61,12 +58,12 @@ void LoadOptionsBar::setOptions(const lc::LoadOptions &options)
 
 void LoadOptionsBar::setDevice(const QString &device)
 {
-    m_device->setCurrentIndex(std::max(0, m_device->findData(device)));
+    m_device->setDevice(device);
 }
 
 void LoadOptionsBar::rememberSettings() const
 {
-    settings::device.setValue(m_device->currentData().toString());
+    settings::device.setValue(m_device->device());
     settings::dtype.setValue(m_dtype->currentData().toString());
     settings::nf4.setValue(m_nf4->isChecked());
 }

@@ -7,6 +7,7 @@
 
 class QCheckBox;
 class QComboBox;
+class DeviceComboBox;
 
 /** The toolbar's choice of how the next model opens: device, precision and NF4 weights. */
 class LoadOptionsBar final : public QWidget
@@ -19,13 +20,13 @@ public:
 
     lc::LoadOptions options() const;
     void setOptions(const lc::LoadOptions &options);
-    /** Chooses `device` ("cpu", "cuda") when this machine offers it. */
+    /** Chooses `device` ("cpu", "cuda", "cuda:0,cuda:1") when this machine has it (DeviceComboBox::setDevice). */
     void setDevice(const QString &device);
     /** Saves the choice for the next start. */
     void rememberSettings() const;
 
 private:
-    QComboBox *m_device = nullptr;
+    DeviceComboBox *m_device = nullptr;
     QComboBox *m_dtype = nullptr;
     QCheckBox *m_nf4 = nullptr;
 };

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "layercut/memory_plan.h"
 
 namespace lc {
 
@@ -24,10 +27,22 @@ std::optional<DeviceMemory> deviceMemory(const std::string &device);
 /**
  * What a job of this process may plan to use on `device`: its free memory and what this process already holds
  * there (a job's estimate counts the loaded weights), at most `budget` bytes when one is set (> 0). For the CPU
- * only a budget says anything; nullopt when nothing is known. A list ("cuda:0,cuda:1", a model placed over
- * several) sums its devices' (each within the budget); nullopt when any is unknown.
+ * only a budget says anything; nullopt when nothing is known. One device; memoryRoom() takes a list.
  */
 std::optional<int64_t> usableMemory(const std::string &device, int64_t budget = 0);
+
+/** The machine's CUDA devices: "cuda:0", "cuda:1", …; none without CUDA. */
+std::vector<std::string> gpuDevices();
+
+/** "cuda:0,cuda:1" -> its entries, "cuda" read as "cuda:0" (as loading reads it); loading names a malformed list. */
+std::vector<std::string> deviceList(const std::string &devices);
+
+/**
+ * What a job on `devices` (one, or a list a model is placed over) may use on each (usableMemory, each within
+ * `budget`), with the machine's other GPUs as spares when the job runs on GPUs: what memory planning checks and
+ * proposes against (memory_plan.h). nullopt when a device's memory is unknown (the CPU without a budget).
+ */
+std::optional<MemoryRoom> memoryRoom(const std::string &devices, int64_t budget = 0);
 
 /**
  * The most bytes libtorch's caching allocator held allocated on a CUDA device since the process began: what a

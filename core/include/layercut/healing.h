@@ -128,8 +128,8 @@ struct HealingStep
     int64_t tokens = 0;         // trained so far in this run (resumed runs count from the resume)
     double seconds = 0.0;       // elapsed in this run, pauses excluded
     double tokensPerSecond = 0.0;
-    int64_t memoryBytes = 0;      // accelerator memory allocated now (0 on the CPU)
-    int64_t peakMemoryBytes = 0;  // and its peak since training began (after quantisation)
+    int64_t memoryBytes = 0;      // accelerator memory allocated now, over all the model's GPUs (0 on the CPU)
+    int64_t peakMemoryBytes = 0;  // and its peak since training began (after quantisation), summed likewise
     /**
      * Estimated seconds to the end of the run, pauses excluded: the steps still to go at this run's mean
      * step time, plus the validation passes still to come (after this step, every evalEvery-th step and the

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Memory planning: what a job will need on the accelerator, estimated from the model's config and the job's
-// settings before anything loads, and when it will not fit, what would (NF4 weights, a smaller batch,
-// streaming the blocks) — said up front instead of failing in the middle. Torch-free.
+// Memory planning: what a job will need on the accelerator (on each GPU of a model placed over several),
+// estimated from the model's config and the job's settings before anything loads, and when it will not fit,
+// what would (a smaller batch, more GPUs, NF4 weights, streaming the blocks) — said up front instead of failing
+// in the middle. Torch-free.
 #pragma once
 
 #include <cstdint>
@@ -72,19 +73,52 @@ std::vector<MemoryJobSetup> sweepMemorySetups(const SweepOptions &options);
 /** The estimate for `job` on a model of `config` run as `setup` says. Throws lc::Error for an impossible setup. */
 MemoryEstimate estimateMemory(const ModelConfig &config, MemoryJob job, const MemorySetup &setup);
 
+/**
+ * The estimate per device of a model placed over `room.size()` devices as the loader places it (contiguous runs
+ * of blocks in proportion to `room`, the bytes each can take: layercut/block_runs.h; the embeddings and the
+ * distances' states on the first, the head and the logits on the last; each device's blocks' weights, keys and
+ * values, saved activations and adapters; a block's transients and the allocator's slack on each). One entry
+ * (estimateMemory's) for one device or none.
+ */
+std::vector<MemoryEstimate> estimateMemoryPerDevice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup,
+                                                    const std::vector<int64_t> &room);
+
+/** Every part's bytes added up over devices. */
+MemoryEstimate sumOf(const std::vector<MemoryEstimate> &perDevice);
+
+/** True when each device's estimate is within its `available` bytes. */
+bool fitsMemory(const std::vector<MemoryEstimate> &perDevice, const std::vector<int64_t> &available);
+
+/** Where a job would run: its devices and what each may use, and the machine's other GPUs a proposal may add. */
+struct MemoryRoom
+{
+    std::vector<std::string> devices;       // as listed: "cuda:0" or "cuda:0", "cuda:1" (a model over several)
+    std::vector<int64_t> available;         // bytes each may use (lc::usableMemory)
+    std::vector<std::string> spareDevices;  // GPUs not listed, in order
+    std::vector<int64_t> spareAvailable;
+
+    static MemoryRoom one(const std::string &device, int64_t availableBytes);
+};
+
 /** A change to the job that makes it fit, with the estimate after it. */
 struct MemoryProposal
 {
-    std::string change;  // what to pass instead, as the CLI spells it: "--nf4", "--batch 2", "--stream"
-    std::string what;    // in words: "NF4 weights", "2 sequences per batch", ...
+    std::string change;  // what to pass instead, as the CLI spells it: "--nf4", "--batch 2", "--device cuda:0,cuda:1"
+    std::string what;    // in words: "NF4 weights", "2 sequences per batch", "2 GPUs", ...
     MemorySetup setup;
-    MemoryEstimate estimate;
+    MemoryEstimate estimate;                // over all its devices
+    std::vector<std::string> devices;       // where it runs: the room's devices, more GPUs, or one (streaming)
+    std::vector<MemoryEstimate> perDevice;  // per entry of `devices`
 };
 
 /**
- * When the estimate exceeds `availableBytes`: the changes that fit, the least intrusive first (a smaller batch
- * before NF4 weights before streaming), each alone and then combined. Empty when it fits or nothing does.
+ * When the estimate exceeds what a device of `room` has: the changes that fit, the least intrusive first (a
+ * smaller batch, activation checkpointing, more of the machine's GPUs (the same numbers), NF4 weights,
+ * streaming), each alone and then combined. Empty when it fits or nothing does.
  */
+std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob job, const MemorySetup &setup,
+                                            const MemoryRoom &room);
+/** The same on one device that has `availableBytes`. */
 std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob job, const MemorySetup &setup,
                                             int64_t availableBytes);
 
@@ -92,9 +126,11 @@ std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob
 std::string formatBytes(int64_t bytes);
 
 /**
- * The refusal's text when the job does not fit: its need by part, what the device has, and the proposals.
- * `device` names it ("cuda:0").
+ * The refusal's text when the job does not fit: its need by part on each device, what each has, and the
+ * proposals.
  */
+std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup, const MemoryRoom &room);
+/** The same on one device, `device` naming it ("cuda:0"). */
 std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup, const std::string &device,
                          int64_t availableBytes);
 

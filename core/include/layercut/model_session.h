@@ -54,6 +54,7 @@ struct ModelInfo
     std::string tokenizerKind;  // empty when the folder has no tokenizer
     // Set once loaded:
     std::string device;
+    std::string placement;  // over several devices, which blocks each holds: "cuda:0 (blocks 0-39), cuda:1 (…)"
     std::string computeDtype;
     std::string weightStorage;  // "nf4" when the linear weights were quantised at load, else empty
 };

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "layercut/block_runs.h"
 #include "layercut/error.h"
 
 namespace lc {
@@ -63,10 +64,37 @@ int64_t blockBytes(const Shape &x, int64_t b, bool nf4, bool doubleQuantization)
     return static_cast<int64_t>(std::ceil(linear)) + x.other * b;
 }
 
-/** Embeddings, the final norm and lm_head (unless tied), dense in the compute dtype. */
-int64_t outerBytes(const Shape &x, int64_t b)
+/**
+ * The part of the model one device holds: `blocks` of the checkpoint's blocks, `kept` of those that run (the
+ * first of them the `firstKept`-th running block), the embeddings on the first device, the final norm and head on
+ * the last. The whole model on one device is one part with everything.
+ */
+struct Part
 {
-    return (x.tied ? 1 : 2) * x.V * x.H * b + x.H * b;
+    int64_t blocks = 0, kept = 0, firstKept = 0;
+    bool first = true, last = true;
+
+    bool spread() const { return !(first && last); }
+    /** How many of the running blocks [from, to) this part holds. */
+    int64_t keptOf(int64_t from, int64_t to) const
+    {
+        return std::max<int64_t>(0, std::min(to, firstKept + kept) - std::max(from, firstKept));
+    }
+};
+
+Part wholeModel(const Shape &x)
+{
+    return {x.layers, x.kept, 0, true, true};
+}
+
+/**
+ * Embeddings (first device), the final norm and lm_head (last device), dense in the compute dtype. A tied head
+ * is the embeddings themselves on one device, a copy of them on the last of several.
+ */
+int64_t outerBytes(const Shape &x, int64_t b, const Part &p)
+{
+    const int64_t head = x.tied && !p.spread() ? 0 : x.V * x.H * b;
+    return (p.first ? x.V * x.H * b : 0) + (p.last ? head + x.H * b : 0);
 }
 
 /**
@@ -100,52 +128,55 @@ int64_t maskBytes(const Shape &x, int64_t B, int64_t T, int64_t S, int64_t b)
     return (x.nh / std::max<int64_t>(1, x.nkv)) * B * T * S * (1 + b);
 }
 
-MemoryEstimate distances(const Shape &x, const MemorySetup &s, int64_t b)
+MemoryEstimate distances(const Shape &x, const MemorySetup &s, int64_t b, const Part &p)
 {
     const int64_t B = std::max<int64_t>(1, s.sequences), T = std::max<int64_t>(1, s.length), N = B * T;
     const int64_t states = x.layers + 1;  // the checkpoint's blocks' states, whatever is pruned
     MemoryEstimate e;
     // Streamed, the blocks come from the checkpoint one at a time: the one running and the next being read.
-    e.weights = outerBytes(x, b) +
-                (s.stream ? std::min<int64_t>(2, x.layers) : x.layers) * blockBytes(x, b, s.nf4, s.doubleQuantization);
+    e.weights = outerBytes(x, b, p) +
+                (s.stream ? std::min<int64_t>(2, x.layers) : p.blocks) * blockBytes(x, b, s.nf4, s.doubleQuantization);
     const int64_t forward = blockActivations(x, B, T, b, s.nf4) + maskBytes(x, B, T, T, b);
     if (s.stream) {
         // One batch of one block: its input and output and, for Block Influence, both in float64 with squares.
         e.activations = 16 * N + std::max(forward, N * x.H * (2 * b + 32));
     } else {
-        // Every state of the batch, then the cosines in float64 chunks of at most 1 GiB of states.
+        // Every state of the batch, then the cosines in float64 chunks of at most 1 GiB of states: all on the
+        // first device (the embeddings'), whichever device computed them; the others run their blocks only.
         const int64_t chunk = std::min<int64_t>(N, std::max<int64_t>(1, (int64_t{1} << 30) / (states * x.H * 8)));
         const int64_t gram = chunk * states * x.H * 8 + 4 * chunk * states * states * 8 + 8 * N;
-        e.activations = N * states * x.H * b + std::max(forward, gram);
+        e.activations = p.first ? N * states * x.H * b + std::max(forward, gram) : forward;
     }
     return e;
 }
 
-MemoryEstimate evaluation(const Shape &x, const MemorySetup &s, int64_t b)
+MemoryEstimate evaluation(const Shape &x, const MemorySetup &s, int64_t b, const Part &p)
 {
     const int64_t N = std::max<int64_t>(1, s.batchTokens), T = std::max<int64_t>(1, std::min(s.length, N));
     const int64_t B = std::max<int64_t>(1, N / T);
     MemoryEstimate e;
-    e.weights = outerBytes(x, b) + x.layers * blockBytes(x, b, s.nf4, s.doubleQuantization);
+    e.weights = outerBytes(x, b, p) + p.blocks * blockBytes(x, b, s.nf4, s.doubleQuantization);
     // Scoring: the few-shot prefixes' keys and values (a view keeps a dense pass's whole q|k|v alive), twice
     // while one group's cache replaces another's; the questions' keys and values joined to them; logits of the
-    // scored positions only.
+    // scored positions only. Each layer's keys and values live on its device; the logits on the head's.
     const int64_t kv = s.nf4 ? 2 * x.nkv : x.nh + 3 * x.nkv;
-    const int64_t cache = x.kept * N * x.D * b * kv;
+    const int64_t cache = p.kept * N * x.D * b * kv;
     const int64_t scoring = 2 * cache + blockActivations(x, B, T, b, s.nf4) + maskBytes(x, B, T, 2 * T, b) +
-                            2 * B * x.nkv * 2 * T * x.D * b + 4 * N * x.nh * x.D * b + 4 * B * x.V * (b + 8);
+                            2 * B * x.nkv * 2 * T * x.D * b + 4 * N * x.nh * x.D * b +
+                            (p.last ? 4 * B * x.V * (b + 8) : 0);
     // The held-out loss: whole logits in the compute dtype, then float32 logits and their log_softmax.
-    const int64_t loss = s.heldOutLoss ? blockActivations(x, B, T, b, s.nf4) + N * x.V * b + 2 * N * x.V * 4 : 0;
+    const int64_t loss =
+        s.heldOutLoss ? blockActivations(x, B, T, b, s.nf4) + (p.last ? N * x.V * b + 2 * N * x.V * 4 : 0) : 0;
     // Generation: every layer's keys and values for each prompt of the batch, up to the context.
     const int64_t G = s.generationBatch;
-    const int64_t generation = G > 0 ? 2 * x.kept * G * x.nkv * T * x.D * b + 9 * G * T +
+    const int64_t generation = G > 0 ? 2 * p.kept * G * x.nkv * T * x.D * b + 9 * G * T +
                                            blockActivations(x, G, T, b, s.nf4) + maskBytes(x, G, T, T, b)
                                      : 0;
     e.activations = std::max({scoring, loss, generation});
     return e;
 }
 
-MemoryEstimate healing(const Shape &x, const MemorySetup &s, int64_t b)
+MemoryEstimate healing(const Shape &x, const MemorySetup &s, int64_t b, const Part &p)
 {
     const HealingConfig &h = s.healing;
     const int64_t m = std::max<int64_t>(1, h.microBatchSize), T = std::max<int64_t>(2, h.sequenceLength);
@@ -155,28 +186,29 @@ MemoryEstimate healing(const Shape &x, const MemorySetup &s, int64_t b)
     const int64_t block = x.linear + x.other;
     MemoryEstimate e;
     // QLoRA's base is quantised while loading (heal never holds the dense model whole).
-    e.weights = outerBytes(x, b) + x.layers * blockBytes(x, b, quantized, s.doubleQuantization);
+    e.weights = outerBytes(x, b, p) + p.blocks * blockBytes(x, b, quantized, s.doubleQuantization);
 
-    // Trainable parameters, and the layers whose activations backward needs.
+    // Trainable parameters on this part, and the layers whose activations backward needs (each on its device).
     const bool all = std::find(h.targetModules.begin(), h.targetModules.end(), "q_proj") != h.targetModules.end();
-    int64_t trainable = 0, saving = x.kept;
-    bool headTrains = false;
+    int64_t trainable = 0, saving = p.kept;
+    bool headTrains = false;  // here: lm_head (the last device) or the embeddings (full, the first) train
     switch (h.method) {
     case HealingMethod::Lora:
-        trainable = x.kept * r * (all ? 7 * x.H + 2 * x.nh * x.D + 2 * x.nkv * x.D + 3 * x.I : 3 * (x.H + x.I));
+        trainable = p.kept * r * (all ? 7 * x.H + 2 * x.nh * x.D + 2 * x.nkv * x.D + 3 * x.I : 3 * (x.H + x.I));
         break;
-    case HealingMethod::PartialLayers:
-        saving = std::min<int64_t>(h.trainLastLayers, x.kept);
-        trainable = saving * block + x.H + x.V * x.H;
-        headTrains = true;
+    case HealingMethod::PartialLayers:  // the last k running blocks, the norm and lm_head
+        saving = p.keptOf(x.kept - std::min<int64_t>(h.trainLastLayers, x.kept), x.kept);
+        trainable = saving * block + (p.last ? x.H + x.V * x.H : 0);
+        headTrains = p.last;
         break;
     case HealingMethod::Full:
-        trainable = x.kept * block + (x.tied ? 1 : 2) * x.V * x.H + x.H;
-        headTrains = true;
+        trainable =
+            p.kept * block + (p.first ? x.V * x.H : 0) + (p.last ? (x.tied && !p.spread() ? 0 : x.V * x.H) + x.H : 0);
+        headTrains = p.first || p.last;
         break;
-    case HealingMethod::Blocks:  // the chosen blocks (default: the inserted ones, at least one); activations are
-                                 // saved from the first of them on, at most every block
-        trainable = std::max<int64_t>(1, static_cast<int64_t>(h.trainBlocks.size())) * block;
+    case HealingMethod::Blocks:  // the chosen blocks (default: the inserted ones, at least one), wherever they
+                                 // are; activations are saved from the first of them on, at most every block
+        trainable = std::min(p.kept, std::max<int64_t>(1, static_cast<int64_t>(h.trainBlocks.size()))) * block;
         break;
     }
     // LoRA's float32 factors: value, AdamW's m and v, and a gradient that outlives the step's loss only when
@@ -198,8 +230,10 @@ MemoryEstimate healing(const Shape &x, const MemorySetup &s, int64_t b)
         layer += b * N * (4 * x.H + x.I);
     const int64_t kept = h.activationCheckpointing ? saving * b * N * x.H : saving * layer;
     const int64_t chunk = std::max<int64_t>(T - 1, 1024);
-    const int64_t loss = 4 * N * x.H + b * N * x.H + 3 * chunk * x.V * 4 + (headTrains ? 9 * x.V * x.H : 0);
-    const int64_t backward = (h.activationCheckpointing ? layer + (quantized ? x.linear * b : 0) : 0);
+    // The loss, on the head's device.
+    const int64_t loss =
+        p.last ? 4 * N * x.H + b * N * x.H + 3 * chunk * x.V * 4 + (headTrains ? 9 * x.V * x.H : 0) : 0;
+    const int64_t backward = (h.activationCheckpointing && p.kept > 0 ? layer + (quantized ? x.linear * b : 0) : 0);
     const int64_t optimizer = 12 * (headTrains ? x.V * x.H : std::max(x.H * x.I, r * std::max(x.H, x.I)));
     e.activations = kept + std::max({loss, backward, optimizer});
     return e;
@@ -245,30 +279,102 @@ std::vector<MemoryJobSetup> sweepMemorySetups(const SweepOptions &options)
     return jobs;
 }
 
-MemoryEstimate estimateMemory(const ModelConfig &config, MemoryJob job, const MemorySetup &setup)
+namespace {
+
+MemoryEstimate estimatePart(const Shape &x, MemoryJob job, const MemorySetup &setup, const Part &p)
 {
-    const Shape x = shapeOf(config, setup);
     const int64_t b = dtypeBytes(setup.dtype);
     MemoryEstimate e;
     switch (job) {
-    case MemoryJob::Distances: e = distances(x, setup, b); break;
-    case MemoryJob::Evaluation: e = evaluation(x, setup, b); break;
-    case MemoryJob::Healing: e = healing(x, setup, b); break;
+    case MemoryJob::Distances: e = distances(x, setup, b, p); break;
+    case MemoryJob::Evaluation: e = evaluation(x, setup, b, p); break;
+    case MemoryJob::Healing: e = healing(x, setup, b, p); break;
     }
-    // The caching allocator rounds and fragments; kernels (cuBLAS, SDPA) keep workspaces.
+    // The caching allocator rounds and fragments; kernels (cuBLAS, SDPA) keep workspaces: on every device.
     e.overhead = (e.weights + e.activations + e.training) / 10 + (int64_t{256} << 20);
     return e;
 }
 
+}  // namespace
+
+MemoryEstimate estimateMemory(const ModelConfig &config, MemoryJob job, const MemorySetup &setup)
+{
+    const Shape x = shapeOf(config, setup);
+    return estimatePart(x, job, setup, wholeModel(x));
+}
+
+std::vector<MemoryEstimate> estimateMemoryPerDevice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup,
+                                                    const std::vector<int64_t> &room)
+{
+    const Shape x = shapeOf(config, setup);
+    if (room.size() <= 1)
+        return {estimatePart(x, job, setup, wholeModel(x))};
+    // Placed as the loader places the checkpoint: by its dense bytes (equal blocks), in proportion to the room.
+    const int64_t b = dtypeBytes(setup.dtype);
+    std::vector<uint64_t> share;
+    for (const int64_t r : room)
+        share.push_back(static_cast<uint64_t>(std::max<int64_t>(r, 0)));
+    const std::vector<size_t> runs =
+        blockRuns(room.size(), std::vector<uint64_t>(static_cast<size_t>(x.layers), blockBytes(x, b, false, false)),
+                  static_cast<uint64_t>(x.V * x.H * b), static_cast<uint64_t>(x.V * x.H * b + x.H * b), share);
+    std::vector<MemoryEstimate> out;
+    int64_t keptSoFar = 0;
+    for (size_t d = 0; d < room.size(); ++d) {
+        Part p;
+        p.blocks = std::count(runs.begin(), runs.end(), d);
+        // The pruned blocks are not known here: the running ones spread as the checkpoint's do.
+        const auto through = std::count_if(runs.begin(), runs.end(), [&](size_t r) { return r <= d; });
+        const int64_t keptThrough = static_cast<int64_t>(through) * x.kept / x.layers;
+        p.firstKept = keptSoFar;
+        p.kept = keptThrough - keptSoFar;
+        keptSoFar = keptThrough;
+        p.first = d == 0;
+        p.last = d + 1 == room.size();
+        out.push_back(estimatePart(x, job, setup, p));
+    }
+    return out;
+}
+
+MemoryRoom MemoryRoom::one(const std::string &device, int64_t availableBytes)
+{
+    return {{device}, {availableBytes}, {}, {}};
+}
+
+bool fitsMemory(const std::vector<MemoryEstimate> &perDevice, const std::vector<int64_t> &available)
+{
+    for (size_t d = 0; d < perDevice.size(); ++d)
+        if (d >= available.size() || perDevice[d].total() > available[d])
+            return false;
+    return true;
+}
+
+MemoryEstimate sumOf(const std::vector<MemoryEstimate> &perDevice)
+{
+    MemoryEstimate sum;
+    for (const MemoryEstimate &e : perDevice) {
+        sum.weights += e.weights, sum.activations += e.activations;
+        sum.training += e.training, sum.overhead += e.overhead;
+    }
+    return sum;
+}
+
 std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob job, const MemorySetup &setup,
-                                            int64_t availableBytes)
+                                            const MemoryRoom &room)
 {
     std::vector<MemoryProposal> out;
-    const auto fits = [&](const MemorySetup &s) { return estimateMemory(config, job, s).total() <= availableBytes; };
+    const auto fitsOn = [&](const MemorySetup &s, const std::vector<int64_t> &available) {
+        return fitsMemory(estimateMemoryPerDevice(config, job, s, available), available);
+    };
+    const auto fits = [&](const MemorySetup &s) { return fitsOn(s, room.available); };
     if (fits(setup))
         return out;
-    const auto add = [&](const MemorySetup &s, std::string change, std::string what) {
-        out.push_back({std::move(change), std::move(what), s, estimateMemory(config, job, s)});
+    const auto add = [&](const MemorySetup &s, std::string change, std::string what,
+                         const std::vector<std::string> &devices, const std::vector<int64_t> &available) {
+        const std::vector<MemoryEstimate> perDevice = estimateMemoryPerDevice(config, job, s, available);
+        out.push_back({std::move(change), std::move(what), s, sumOf(perDevice), devices, perDevice});
+    };
+    const auto addHere = [&](const MemorySetup &s, std::string change, std::string what) {
+        add(s, std::move(change), std::move(what), room.devices, room.available);
     };
     // The largest batch that fits (halving), from `s`; nullopt when even one sequence or token block does not.
     const auto smallerBatch = [&](MemorySetup s) -> std::optional<MemorySetup> {
@@ -300,14 +406,31 @@ std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob
     };
     if (const auto s = smallerBatch(setup)) {
         const auto [change, what] = batchChange(*s);
-        add(*s, change, what);
+        addHere(*s, change, what);
     }
     // Healing without activation checkpointing keeps every layer's activations: checkpointing first.
     if (job == MemoryJob::Healing && !setup.healing.activationCheckpointing) {
         MemorySetup s = setup;
         s.healing.activationCheckpointing = true;
         if (fits(s))
-            add(s, "without --no-checkpointing", "activation checkpointing");
+            addHere(s, "without --no-checkpointing", "activation checkpointing");
+    }
+    // More GPUs, the same numbers: the machine's other GPUs added one at a time until the model fits (streamed
+    // distances run on one device, so not for those).
+    if (!room.spareDevices.empty() && !setup.stream) {
+        std::vector<std::string> devices = room.devices;
+        std::vector<int64_t> available = room.available;
+        for (size_t g = 0; g < room.spareDevices.size() && g < room.spareAvailable.size(); ++g) {
+            devices.push_back(room.spareDevices[g]);
+            available.push_back(room.spareAvailable[g]);
+            if (fitsOn(setup, available)) {
+                std::string list;
+                for (const std::string &d : devices)
+                    list += (list.empty() ? "" : ",") + d;
+                add(setup, "--device " + list, std::to_string(devices.size()) + " GPUs", devices, available);
+                break;
+            }
+        }
     }
     // NF4 weights: load-time NF4 for the analyses; QLoRA for LoRA healing (other methods train dense weights).
     const bool lora = setup.healing.method == HealingMethod::Lora;
@@ -322,25 +445,34 @@ std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob
             s.nf4 = true;
         const std::string change = job == MemoryJob::Healing ? "--quant nf4" : "--nf4";
         if (fits(s)) {
-            add(s, change, "NF4 weights");
+            addHere(s, change, "NF4 weights");
         } else if (const auto smaller = smallerBatch(s)) {
             const auto [batch, what] = batchChange(*smaller);
-            add(*smaller, change + " " + batch, "NF4 weights and " + what);
+            addHere(*smaller, change + " " + batch, "NF4 weights and " + what);
         }
     }
-    // Streaming keeps one batch of one block's activations, however deep the model.
+    // Streaming keeps one batch of one block's activations, however deep the model; on one device.
     if (job == MemoryJob::Distances && !setup.stream) {
         MemorySetup s = setup;
         s.stream = true;
-        if (fits(s)) {
-            add(s, "--stream", "the blocks streamed over all documents");
+        const std::vector<std::string> one{room.devices.empty() ? std::string() : room.devices.front()};
+        const std::vector<int64_t> oneRoom{room.available.empty() ? 0 : room.available.front()};
+        const std::string device = room.devices.size() > 1 ? " --device " + one.front() : "";
+        if (fitsOn(s, oneRoom)) {
+            add(s, "--stream" + device, "the blocks streamed over all documents", one, oneRoom);
         } else if (!s.nf4) {
             s.nf4 = true;
-            if (fits(s))
-                add(s, "--stream --nf4", "the blocks streamed, NF4 weights");
+            if (fitsOn(s, oneRoom))
+                add(s, "--stream --nf4" + device, "the blocks streamed, NF4 weights", one, oneRoom);
         }
     }
     return out;
+}
+
+std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob job, const MemorySetup &setup,
+                                            int64_t availableBytes)
+{
+    return memoryProposals(config, job, setup, MemoryRoom::one({}, availableBytes));
 }
 
 std::string formatBytes(int64_t bytes)
@@ -356,24 +488,45 @@ std::string formatBytes(int64_t bytes)
     return text;
 }
 
+std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup, const MemoryRoom &room)
+{
+    const std::vector<MemoryEstimate> perDevice = estimateMemoryPerDevice(config, job, setup, room.available);
+    const auto need = [](const MemoryEstimate &e, const std::string &device) {
+        std::string text = formatBytes(e.total()) + " on " + device + " (weights " + formatBytes(e.weights) +
+                           ", activations " + formatBytes(e.activations);
+        if (e.training > 0)
+            text += ", training state " + formatBytes(e.training);
+        return text + ")";
+    };
+    std::string text = memoryJobName(job) + " needs about ";
+    std::string has;
+    for (size_t d = 0; d < perDevice.size() && d < room.devices.size(); ++d) {
+        text += (d == 0 ? "" : d + 1 == perDevice.size() ? " and " : ", ") + need(perDevice[d], room.devices[d]);
+        has += (d == 0 ? "" : d + 1 == perDevice.size() ? " and " : ", ") + formatBytes(room.available[d]);
+    }
+    text += perDevice.size() > 1 ? ", which have " + has + " available" : ", which has " + has + " available";
+    const std::vector<MemoryProposal> proposals = memoryProposals(config, job, setup, room);
+    if (proposals.empty())
+        return text + "; no smaller batch, NF4 weights, more GPUs or streaming would fit it: use GPUs with more "
+                      "memory or the CPU";
+    text += "; what would fit:";
+    for (const MemoryProposal &p : proposals) {
+        std::string about = "about " + formatBytes(p.estimate.total());
+        if (p.perDevice.size() > 1) {  // each device's part, as each must fit
+            about = "about ";
+            for (size_t d = 0; d < p.perDevice.size(); ++d)
+                about += (d == 0 ? "" : ", ") + formatBytes(p.perDevice[d].total()) + " on " + p.devices[d];
+        }
+        text += " " + p.change + " (" + p.what + ", " + about + ");";
+    }
+    text.back() = '.';
+    return text;
+}
+
 std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup, const std::string &device,
                          int64_t availableBytes)
 {
-    const MemoryEstimate e = estimateMemory(config, job, setup);
-    std::string text = memoryJobName(job) + " needs about " + formatBytes(e.total()) + " on " + device + " (weights " +
-                       formatBytes(e.weights) + ", activations " + formatBytes(e.activations);
-    if (e.training > 0)
-        text += ", training state " + formatBytes(e.training);
-    text += "), which has " + formatBytes(availableBytes) + " available";
-    const std::vector<MemoryProposal> proposals = memoryProposals(config, job, setup, availableBytes);
-    if (proposals.empty())
-        return text +
-               "; no smaller batch, NF4 weights or streaming would fit it: use a GPU with more memory or the CPU";
-    text += "; what would fit:";
-    for (const MemoryProposal &p : proposals)
-        text += " " + p.change + " (" + p.what + ", about " + formatBytes(p.estimate.total()) + ");";
-    text.back() = '.';
-    return text;
+    return memoryAdvice(config, job, setup, MemoryRoom::one(device, availableBytes));
 }
 
 }  // namespace lc

@@ -36,12 +36,7 @@ struct BlockPlacement
  */
 std::vector<at::Device> parseDevices(const std::string &text);
 
-/**
- * Contiguous runs of blocks in proportion to each device's room (bytes it can take; equal shares when `room`
- * is empty): block b goes to the device whose share of the whole model holds the middle of b's bytes, counting
- * `firstBytes` (embeddings) before the blocks and `lastBytes` (norm, head) after them. Every device gets at
- * least one block while there are enough blocks.
- */
+/** The blocks of a model over `devices` in contiguous runs by each device's room: layercut/block_runs.h. */
 BlockPlacement placeBlocks(const std::vector<at::Device> &devices, const std::vector<uint64_t> &blockBytes,
                            uint64_t firstBytes, uint64_t lastBytes, const std::vector<uint64_t> &room = {});
 

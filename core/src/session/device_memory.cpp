@@ -64,17 +64,57 @@ std::optional<DeviceMemory> deviceMemory(const std::string &device)
 
 std::optional<int64_t> usableMemory(const std::string &device, int64_t budget)
 {
-    if (const size_t comma = device.find(','); comma != std::string::npos) {  // a model over several devices
-        const std::optional<int64_t> first = usableMemory(device.substr(0, comma), budget);
-        const std::optional<int64_t> rest = usableMemory(device.substr(comma + 1), budget);
-        return first && rest ? std::optional<int64_t>(*first + *rest) : std::nullopt;
-    }
     std::optional<int64_t> usable;
     if (const std::optional<DeviceMemory> memory = deviceMemory(device))
         usable = memory->freeBytes + memory->reservedBytes;
     if (budget > 0)
         usable = usable ? std::min(*usable, budget) : budget;
     return usable;
+}
+
+std::vector<std::string> gpuDevices()
+{
+    std::vector<std::string> out;
+#if LAYERCUT_TORCH_CUDA
+    for (int i = 0; i < static_cast<int>(c10::cuda::device_count()); ++i)
+        out.push_back("cuda:" + std::to_string(i));
+#endif
+    return out;
+}
+
+std::vector<std::string> deviceList(const std::string &devices)
+{
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (;;) {
+        const size_t comma = devices.find(',', start);
+        std::string entry = devices.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        out.push_back(entry == "cuda" ? "cuda:0" : entry);
+        if (comma == std::string::npos)
+            return out;
+        start = comma + 1;
+    }
+}
+
+std::optional<MemoryRoom> memoryRoom(const std::string &devices, int64_t budget)
+{
+    MemoryRoom room;
+    room.devices = deviceList(devices);
+    for (const std::string &d : room.devices) {
+        const std::optional<int64_t> usable = usableMemory(d, budget);
+        if (!usable)
+            return std::nullopt;
+        room.available.push_back(*usable);
+    }
+    const auto gpu = [](const std::string &d) { return d.rfind("cuda", 0) == 0; };
+    if (std::all_of(room.devices.begin(), room.devices.end(), gpu))
+        for (const std::string &g : gpuDevices())
+            if (std::find(room.devices.begin(), room.devices.end(), g) == room.devices.end())
+                if (const std::optional<int64_t> usable = usableMemory(g, budget)) {
+                    room.spareDevices.push_back(g);
+                    room.spareAvailable.push_back(*usable);
+                }
+    return room;
 }
 
 std::optional<int64_t> peakAllocatedBytes(const std::string &device)

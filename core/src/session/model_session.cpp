@@ -162,6 +162,8 @@ try {
     info.device = device.str();
     for (size_t d = 1; d < devices.size(); ++d)
         info.device += "," + devices[d].str();
+    if (placement.spread())
+        info.placement = placement.describe();
     info.computeDtype = dtypeName(dtype);
     m_impl->model.emplace(info.config, std::move(weights));
     m_impl->tokenizer = std::move(tokenizer);

@@ -41,6 +41,7 @@
 #if LAYERCUT_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
+#include <c10/cuda/CUDAGuard.h>
 #endif
 
 namespace lc {
@@ -54,25 +55,50 @@ struct MemoryStats
     int64_t current = 0, peak = 0;
 };
 
-MemoryStats memoryStats(at::Device device)
+/** The distinct CUDA devices the model's blocks, embeddings and head live on (none on the CPU). */
+std::vector<at::Device> cudaDevices(const BlockPlacement &placement)
 {
-#if LAYERCUT_TORCH_CUDA
-    if (device.is_cuda()) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
-        return {stats.allocated_bytes[0].current, stats.allocated_bytes[0].peak};  // [0]: all pools
-    }
-#endif
-    (void)device;
-    return {};
+    std::vector<at::Device> out;
+    for (const at::Device d : placement.devices)
+        if (d.is_cuda() && std::find(out.begin(), out.end(), d) == out.end())
+            out.push_back(d);
+    return out;
 }
 
-void resetPeakMemory(at::Device device)
+/** Allocated bytes now and at the peak, summed over the model's GPUs (the whole run's footprint). */
+MemoryStats memoryStats(const BlockPlacement &placement)
+{
+    MemoryStats sum;
+#if LAYERCUT_TORCH_CUDA
+    for (const at::Device d : cudaDevices(placement)) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index());
+        sum.current += stats.allocated_bytes[0].current;  // [0]: all pools
+        sum.peak += stats.allocated_bytes[0].peak;
+    }
+#endif
+    (void)placement;
+    return sum;
+}
+
+void resetPeakMemory(const BlockPlacement &placement)
 {
 #if LAYERCUT_TORCH_CUDA
-    if (device.is_cuda())
-        c10::cuda::CUDACachingAllocator::resetPeakStats(device.index() < 0 ? 0 : device.index());
+    for (const at::Device d : cudaDevices(placement))
+        c10::cuda::CUDACachingAllocator::resetPeakStats(d.index() < 0 ? 0 : d.index());
 #endif
-    (void)device;
+    (void)placement;
+}
+
+/** Waits for every GPU of the model: the optimizer's kernels run on each device its tensors live on. */
+void synchronize(const BlockPlacement &placement)
+{
+#if LAYERCUT_TORCH_CUDA
+    for (const at::Device d : cudaDevices(placement)) {
+        const c10::cuda::CUDAGuard on(d);
+        c10::cuda::device_synchronize();
+    }
+#endif
+    (void)placement;
 }
 
 std::optional<Proj> projFromName(const std::string &module)
@@ -184,9 +210,9 @@ std::vector<Trainable> attachLora(LlamaModel &model, const PrunePlan &plan, cons
             auto adapter = std::make_shared<LoraAdapter>();
             adapter->a = at::empty({c.rank, in}, at::kFloat)
                              .uniform_(-bound, bound, gen)
-                             .to(model.device())
+                             .to(layer.device())  // the block's own device when the model is spread
                              .requires_grad_(true);
-            adapter->b = at::zeros({out, c.rank}, at::TensorOptions().dtype(at::kFloat).device(model.device()))
+            adapter->b = at::zeros({out, c.rank}, at::TensorOptions().dtype(at::kFloat).device(layer.device()))
                              .requires_grad_(true);
             adapter->scale = c.alpha / static_cast<double>(c.rank);
             adapter->dropout = c.dropout;
@@ -329,8 +355,8 @@ ValidationPoint validationLoss(const LlamaModel &model, const PackedBlocks &bloc
         pass.lossChunkTokens = chunk;
         pass.stop = stop;
         const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
-        sum += chunkedCrossEntropySum(hidden, model.weights().lmHead, ids.narrow(1, 1, T - 1).reshape(-1), chunk,
-                                      model.config().finalLogitSoftcap)
+        const at::Tensor next = ids.narrow(1, 1, T - 1).reshape(-1).to(hidden.device());  // on the head's device
+        sum += chunkedCrossEntropySum(hidden, model.weights().lmHead, next, chunk, model.config().finalLogitSoftcap)
                    .item<double>();
         tokens += ids.size(0) * (T - 1);
         if (progress)
@@ -357,9 +383,6 @@ bool isHealed(const ModelSession &session)
 HealingResult healModel(ModelSession &session, const HealingConfig &c, const HealingCallbacks &cb, std::stop_token stop)
 {
     ModelSession::Impl &impl = SessionInternals::of(session);
-    if (impl.model && impl.placement.spread())
-        throw Error("healing runs on one device so far, and the model is placed over " + impl.info.device +
-                    ": load it on one GPU (in NF4 a 70B model heals on one H200)");
     c.validate();
     if (!impl.model)
         throw Error("no model is loaded");
@@ -367,7 +390,8 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         throw Error("the model in memory was healed already; reload it to heal again");
     LlamaModel &model = *impl.model;
     const PrunePlan plan = impl.plan;
-    const at::Device device = model.device();
+    const at::Device device = model.device();  // the embeddings' (the first of a spread model's devices)
+    const BlockPlacement &placement = impl.placement;
     const int64_t T = c.sequenceLength, H = model.config().hiddenSize;
     const int64_t accumulation = c.accumulationSteps();
     const int64_t chunk = std::max<int64_t>(T - 1, 1024);  // rows of logits at once in the loss
@@ -403,12 +427,12 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
                                             ? attachLora(model, plan, c, *state, cb.progress, stop)
                                             : unfreezeWeights(model, denseBlocks, c, *state);
 #if LAYERCUT_TORCH_CUDA
-    if (device.is_cuda())
-        c10::cuda::CUDACachingAllocator::emptyCache();  // the dense weights that were quantised
+    if (!cudaDevices(placement).empty())
+        c10::cuda::CUDACachingAllocator::emptyCache();  // the dense weights that were quantised, on every GPU
 #endif
     // The peak counts training from here: the dense weights the session loaded before quantising are not
     // part of it (they are while loading; see docs/benchmarks.md).
-    resetPeakMemory(device);
+    resetPeakMemory(placement);
 
     HealingResult result;
     result.trainTokens = static_cast<int64_t>(data.train.tokens.size());
@@ -500,9 +524,10 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
                 try {
                     throwIfStopped(stop);
                     const at::Tensor hidden = model.trainingHidden(ids, pass).narrow(1, 0, T - 1).reshape({-1, H});
-                    const at::Tensor loss =
-                        chunkedCrossEntropySum(hidden, model.weights().lmHead, ids.narrow(1, 1, T - 1).reshape(-1),
-                                               chunk, model.config().finalLogitSoftcap);
+                    // the next tokens on the head's device (a spread model's last)
+                    const at::Tensor next = ids.narrow(1, 1, T - 1).reshape(-1).to(hidden.device());
+                    const at::Tensor loss = chunkedCrossEntropySum(hidden, model.weights().lmHead, next, chunk,
+                                                                   model.config().finalLogitSoftcap);
                     throwIfStopped(stop);  // between the forward and the backward pass
                     (loss / targets).backward();
                     accumulateGradients(trainables);
@@ -521,13 +546,10 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
             adamwStep(trainables, c, lr, step + 1, clip);
             zeroGrads(trainables);
 
-#if LAYERCUT_TORCH_CUDA
-            if (device.is_cuda())
-                c10::cuda::device_synchronize();  // the optimizer's kernels belong to this step's time
-#endif
+            synchronize(placement);  // the optimizer's kernels belong to this step's time
             seconds += std::chrono::duration<double>(Clock::now() - begin).count();
             tokensThisRun += c.batchSize * T;
-            const MemoryStats memory = memoryStats(device);
+            const MemoryStats memory = memoryStats(placement);
             const double tokensPerSecond = seconds > 0 ? static_cast<double>(tokensThisRun) / seconds : 0.0;
             // The time left: the steps to go at this run's mean step time, and the validations to come at
             // their mean time; before the first one is measured (a resumed run), a forward pass over the

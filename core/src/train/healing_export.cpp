@@ -186,9 +186,9 @@ ExportResult exportHealedModel(ModelSession &session, const fs::path &target, co
                 if (!adapter || layer->rest != source.tensor)
                     continue;
                 // W + (alpha/r)·B·A on the checkpoint's own weight (its rows of a fused one), in float32 on the
-                // model's device; an inserted block's W is in memory only (dense: it is never NF4).
+                // block's device; an inserted block's W is in memory only (dense: it is never NF4).
                 if (!result.defined())
-                    result = (l.inserted ? memoryTensor(l, layer->rest) : viewOf(entry).to(model.device()))
+                    result = (l.inserted ? memoryTensor(l, layer->rest) : viewOf(entry).to(l.device()))
                                  .to(at::kFloat)
                                  .clone();
                 at::Tensor rows = source.fused() ? result.narrow(0, source.offset, source.rows) : result;

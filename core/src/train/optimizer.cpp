@@ -43,8 +43,8 @@ double gradNorm(const std::vector<Trainable> &trainables)
         const at::Tensor &g = accumulatedGradient(t);
         if (!g.defined())
             continue;
-        const at::Tensor s = g.pow(2).sum();
-        sum = sum.defined() ? sum + s : s;
+        const at::Tensor s = g.pow(2).sum();  // on g's device: a spread model's adapters live on several
+        sum = sum.defined() ? sum + s.to(sum.device()) : s;
     }
     return sum.defined() ? std::sqrt(sum.item<double>()) : 0.0;
 }
