@@ -245,6 +245,10 @@
         <source>Where the model opens. All GPUs: contiguous runs of layers on each GPU by its free memory, the hidden states passing from one to the next; the results equal one GPU&apos;s.</source>
         <translation>模型在何处打开。全部 GPU：按各 GPU 的空闲显存为其分配连续的若干层，隐藏状态依次从一块传到下一块；结果与单块 GPU 相同。</translation>
     </message>
+    <message>
+        <source>GPUs 0–%1, the layers spread over them</source>
+        <translation>GPU 0–%1，各层分布于其上</translation>
+    </message>
 </context>
 <context>
     <name>EvaluationPanel</name>
@@ -2160,10 +2164,6 @@ The curves start with its first step.</source>
         <translation>仍要开始吗？</translation>
     </message>
     <message>
-        <source>All %1 GPUs as the toolbar&apos;s device (the model loads again)</source>
-        <translation>工具栏的设备选全部 %1 块 GPU（模型将重新加载）</translation>
-    </message>
-    <message>
         <source>%1 on %2 (%3)</source>
         <translation>%2 上 %1（%3）</translation>
     </message>
@@ -2190,6 +2190,14 @@ The curves start with its first step.</source>
     <message>
         <source>, </source>
         <translation>，</translation>
+    </message>
+    <message>
+        <source>“%1” as the toolbar&apos;s device (the model loads again)</source>
+        <translation>工具栏的设备选“%1”（模型将重新加载）</translation>
+    </message>
+    <message>
+        <source>the GPUs %1 (layercut-cli %2)</source>
+        <translation>GPU %1（layercut-cli %2）</translation>
     </message>
 </context>
 <context>
@@ -2455,6 +2463,14 @@ The curves start with its first step.</source>
     <message>
         <source>no GPU in use: the estimates are for GPUs with these parts, in %1</source>
         <translation>未使用 GPU：估计值针对分别承载这些部分的 GPU，精度为 %1</translation>
+    </message>
+    <message>
+        <source>%1 (no block)</source>
+        <translation>%1（无块）</translation>
+    </message>
+    <message>
+        <source>%1 (blocks %2–%3)</source>
+        <translation>%1（块 %2–%3）</translation>
     </message>
 </context>
 <context>

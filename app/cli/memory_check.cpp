@@ -36,13 +36,14 @@ std::optional<PlannedMemory> checkMemory(const std::filesystem::path &folder, co
         setup.nf4 = setup.nf4 || load.nf4;
         setup.doubleQuantization = load.nf4DoubleQuantization;
         planned.perDevice = estimateMemoryPerDevice(
-            config, job, setup, room ? room->available : std::vector<int64_t>(planned.devices.size(), 0));
+            config, job, setup, room ? room->split() : std::vector<int64_t>(planned.devices.size(), 0));
         planned.total = sumOf(planned.perDevice);
     } catch (const Error &) {
         return std::nullopt;  // loading reports what is wrong with the folder
     }
     if (room && !check.skip && !fitsMemory(planned.perDevice, room->available))
-        throw Error(memoryAdvice(config, job, setup, *room) + " (--no-memory-check starts anyway)");
+        throw Error(memoryAdvice(config, job, setup, withSpareGpus(*room, budget)) +
+                    " (--no-memory-check starts anyway)");
     return planned;
 }
 

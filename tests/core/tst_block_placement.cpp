@@ -134,6 +134,13 @@ private Q_SLOTS:
         QVERIFY(placement.spread());
         QVERIFY(placement.blockDevice.front() == 0 && placement.blockDevice.back() == placement.devices.size() - 1);
         QCOMPARE(two.info().device, twoDevices.device == "cuda,cpu" ? std::string("cuda:0,cpu") : twoDevices.device);
+        // What the Model panel shows: each device's run of blocks, all of them once.
+        const std::vector<DeviceBlocks> &runs = two.info().placement;
+        QCOMPARE(runs.size(), placement.devices.size());
+        QCOMPARE(runs.front().firstBlock, int64_t(0));
+        QCOMPARE(runs.back().firstBlock + runs.back().blocks, two.info().config.numLayers);
+        QCOMPARE(runs[1].firstBlock, runs[0].blocks);
+        QVERIFY(one.info().placement.empty());
         qInfo("%s", placement.describe().c_str());
 
         // Forward: logits and every residual state.
@@ -259,6 +266,38 @@ private Q_SLOTS:
         QVERIFY2(largestDifference(reloaded[0], reloaded[1]) < 1e-4,
                  qPrintable(QString::number(largestDifference(reloaded[0], reloaded[1]))));
         QVERIFY(a.steps.front().trainLoss != a.steps.back().trainLoss);  // it trained
+    }
+
+    // Full fine-tuning of a tied model trains the embeddings and the head as one tensor: over devices whose
+    // first and last differ (the head a copy on the last), refused; over cpu,cpu (one tensor) it runs.
+    void fullFineTuningOfATiedHeadOverDevices()
+    {
+        const LoadOptions twoDevices = oneAndTwo().second;
+        if (twoDevices.device.find("cuda:1") != std::string::npos && !deviceMemory("cuda:1"))
+            QSKIP("two GPUs asked for (LAYERCUT_TEST_DEVICES), and this machine has one");
+        ModelSession s;
+        s.load(kFixtures + "/models/gemma3_text", twoDevices);
+        QVERIFY(s.info().config.tieWordEmbeddings);
+        const BlockPlacement &placement = SessionInternals::of(s).placement;
+        HealingConfig c;
+        c.trainData = kFixtures + "/data/tiny_corpus.txt";
+        c.sequenceLength = 32;
+        c.batchSize = c.microBatchSize = 2;
+        c.steps = 1;
+        c.evalEvery = 0;
+        c.validationSequences = 1;
+        c.method = HealingMethod::Full;
+        c.quantization = BaseQuantization::None;
+        if (placement.first() == placement.last()) {
+            QCOMPARE(healModel(s, c).steps.size(), size_t(1));
+            return;
+        }
+        try {
+            healModel(s, c);
+            QFAIL("no error");
+        } catch (const Error &e) {
+            QVERIFY2(std::string(e.what()).find("ties to its head") != std::string::npos, e.what());
+        }
     }
 
     void streamingIsOneDevice()

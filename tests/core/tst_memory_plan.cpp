@@ -263,9 +263,32 @@ private slots:
         QCOMPARE(gpus->devices, (std::vector<std::string>{"cuda:0", "cuda:1"}));
         QVERIFY(memoryAdvice(c, MemoryJob::Evaluation, s, room).find("--device cuda:0,cuda:1 (2 GPUs") !=
                 std::string::npos);
+        // A job on the second GPU: the first added before it, the list in the GPUs' order.
+        MemoryRoom second = MemoryRoom::one("cuda:1", h200);
+        second.spareDevices = {"cuda:0"};
+        second.spareAvailable = {h200};
+        const std::vector<MemoryProposal> r = memoryProposals(c, MemoryJob::Evaluation, s, second);
+        QVERIFY(std::any_of(r.begin(), r.end(),
+                            [](const MemoryProposal &x) { return x.change == "--device cuda:0,cuda:1"; }));
+        // The blocks split as loading splits them (by free memory, `shares`), checked against what each may use
+        // (`available`, within a budget): a budget that equal shares would fit does not fit a skewed split.
+        const MemorySetup nf4Setup = [] {
+            MemorySetup n;
+            n.nf4 = true;
+            return n;
+        }();
+        const std::vector<MemoryEstimate> equal =
+            estimateMemoryPerDevice(c, MemoryJob::Distances, nf4Setup, {h200, h200});
+        const int64_t budget = std::max(equal[0].total(), equal[1].total()) + 1;
+        MemoryRoom capped{{"cuda:0", "cuda:1"}, {budget, budget}, {}, {}, {}, {}};
+        QVERIFY(memoryProposals(c, MemoryJob::Distances, nf4Setup, capped).empty());  // it fits
+        capped.shares = {3 * h200, h200};  // the first GPU has three times the free memory of the second
+        QVERIFY(!fitsMemory(estimateMemoryPerDevice(c, MemoryJob::Distances, nf4Setup, capped.split()),
+                            capped.available));
+        QVERIFY(memoryAdvice(c, MemoryJob::Distances, nf4Setup, capped).find("what would fit") != std::string::npos);
         // Two GPUs too small for bf16: the advice names each, and NF4 over both fits.
         const int64_t small = int64_t{48} * 1000 * 1000 * 1000;
-        const MemoryRoom pair{{"cuda:0", "cuda:1"}, {small, small}, {}, {}};
+        const MemoryRoom pair{{"cuda:0", "cuda:1"}, {small, small}, {}, {}, {}, {}};
         const std::string advice = memoryAdvice(c, MemoryJob::Distances, s, pair);
         QVERIFY2(advice.find("on cuda:0 (weights") != std::string::npos && advice.find(" and ") != std::string::npos &&
                      advice.find("on cuda:1 (weights") != std::string::npos &&

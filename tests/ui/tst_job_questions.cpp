@@ -100,7 +100,7 @@ private slots:
 
         // A model over two GPUs: the need on each, and on a machine with a second GPU the job offered there.
         info.device = "cuda:0,cuda:1";
-        const lc::MemoryRoom pair{{"cuda:0", "cuda:1"}, {12'000'000'000, 12'000'000'000}, {}, {}};
+        const lc::MemoryRoom pair{{"cuda:0", "cuda:1"}, {12'000'000'000, 12'000'000'000}, {}, {}, {}, {}};
         const QString two = MemoryFit::question(info, lc::MemoryJob::Distances, s, pair);
         QVERIFY2(two.contains("on cuda:0 (weights") && two.contains("on cuda:1 (weights") &&
                      two.contains("which have 12.00 GB and 12.00 GB"),
@@ -109,7 +109,13 @@ private slots:
         spare.spareDevices = {"cuda:1"};
         spare.spareAvailable = {20'000'000'000};
         const QString more = MemoryFit::question(info, lc::MemoryJob::Distances, s, spare);
-        QVERIFY2(more.contains("All 2 GPUs as the toolbar's device"), qPrintable(more));
+        QVERIFY2(more.contains("“All 2 GPUs, the layers spread over them” as the toolbar's device"), qPrintable(more));
+        // A list the toolbar does not offer (the job on cuda:2, cuda:0 added): named, with the command line's.
+        lc::MemoryRoom third = lc::MemoryRoom::one("cuda:2", 20'000'000'000);
+        third.spareDevices = {"cuda:0", "cuda:1"};
+        third.spareAvailable = {20'000'000'000, 20'000'000'000};
+        const QString named = MemoryFit::question(info, lc::MemoryJob::Distances, s, third);
+        QVERIFY2(named.contains("the GPUs cuda:0, cuda:2 (layercut-cli --device cuda:0,cuda:2)"), qPrintable(named));
     }
 
     // The devices a model opens on: the CPU, one GPU, or each of several and all of them together.
@@ -129,6 +135,12 @@ private slots:
         QCOMPARE(box.device(), QString("cuda:1,cuda:0"));
         box.setDevice("cuda:0,cuda:2");  // a GPU this machine lacks: the CPU
         QCOMPARE(box.device(), QString("cpu"));
+        // Four: each, the first two and three together, and all.
+        const QList<DeviceComboBox::Choice> four = DeviceComboBox::choices({"cuda:0", "cuda:1", "cuda:2", "cuda:3"});
+        QCOMPARE(four.size(), 8);
+        QCOMPARE(four[5].device, QString("cuda:0,cuda:1"));
+        QCOMPARE(four[6].device, QString("cuda:0,cuda:1,cuda:2"));
+        QVERIFY(four[7].label.startsWith("All 4 GPUs"));
         DeviceComboBox one(DeviceComboBox::choices({"cuda:0"}), nullptr);
         one.setDevice("cuda:0");
         QCOMPARE(one.device(), QString("cuda"));

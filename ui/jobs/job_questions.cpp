@@ -29,7 +29,10 @@ bool JobQuestions::memory(const lc::Session &session, lc::MemoryJob job, lc::Mem
     const lc::MemorySetup loaded = MemoryFit::loadedSetup(info, static_cast<int64_t>(session.blocks().size()));
     setup.dtype = loaded.dtype, setup.nf4 = loaded.nf4, setup.layers = loaded.layers;
     const auto budget = static_cast<int64_t>(settings::memoryBudgetGB.value() * 1e9);
-    const QString question = MemoryFit::question(info, job, setup, lc::memoryRoom(info.device, budget));
+    const std::optional<lc::MemoryRoom> room = lc::memoryRoom(info.device, budget);
+    QString question = MemoryFit::question(info, job, setup, room);
+    if (!question.isEmpty())  // it does not fit: only now are the machine's other GPUs asked what they have
+        question = MemoryFit::question(info, job, setup, lc::withSpareGpus(*room, budget));
     return question.isEmpty() || m_ask(question);
 }
 

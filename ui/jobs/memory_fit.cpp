@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include "format.h"
+#include "widgets/device_combo_box.h"
 
 lc::MemorySetup MemoryFit::loadedSetup(const lc::ModelInfo &info, int64_t keptLayers)
 {
@@ -17,7 +18,8 @@ lc::MemorySetup MemoryFit::loadedSetup(const lc::ModelInfo &info, int64_t keptLa
     return s;
 }
 
-QString MemoryFit::change(lc::MemoryJob job, const lc::MemorySetup &from, const lc::MemoryProposal &proposal)
+QString MemoryFit::change(lc::MemoryJob job, const lc::MemorySetup &from, const lc::MemoryProposal &proposal,
+                          const std::vector<std::string> &gpus)
 {
     const lc::MemorySetup &to = proposal.setup;
     QStringList parts;
@@ -32,8 +34,19 @@ QString MemoryFit::change(lc::MemoryJob job, const lc::MemorySetup &from, const 
     if (to.healing.quantization != from.healing.quantization)
         parts << tr("QLoRA as the Healing dock's method");
     if (proposal.devices.size() > 1 && to.nf4 == from.nf4 && to.stream == from.stream &&
-        parts.isEmpty())  // the same job on more of the machine's GPUs
-        parts << tr("All %1 GPUs as the toolbar's device (the model loads again)").arg(proposal.devices.size());
+        parts.isEmpty()) {  // the same job on more of the machine's GPUs, as the toolbar offers them when it does
+        QStringList devices;
+        for (const std::string &d : proposal.devices)
+            devices << QString::fromStdString(d);
+        const QString list = devices.join(QLatin1Char(','));
+        const QList<DeviceComboBox::Choice> choices = DeviceComboBox::choices(gpus);
+        const auto offered = std::find_if(choices.begin(), choices.end(),
+                                          [&](const DeviceComboBox::Choice &c) { return c.device == list; });
+        parts << (offered != choices.end()
+                      ? tr("“%1” as the toolbar's device (the model loads again)").arg(offered->label)
+                      : tr("the GPUs %1 (layercut-cli %2)")
+                            .arg(devices.join(tr(", ")), QString::fromStdString(proposal.change)));
+    }
     if (to.nf4 != from.nf4)
         parts << tr("NF4 weights in the toolbar (the model loads again)");
     if (to.stream != from.stream)  // the window holds every block; the command line reads one at a time
@@ -51,7 +64,7 @@ QString MemoryFit::question(const lc::ModelInfo &info, lc::MemoryJob job, const 
     std::vector<lc::MemoryEstimate> need;
     std::vector<lc::MemoryProposal> proposals;
     try {
-        need = lc::estimateMemoryPerDevice(info.config, job, setup, room->available);
+        need = lc::estimateMemoryPerDevice(info.config, job, setup, room->split());
         if (lc::fitsMemory(need, room->available))
             return {};
         proposals = lc::memoryProposals(info.config, job, setup, *room);
@@ -62,6 +75,14 @@ QString MemoryFit::question(const lc::ModelInfo &info, lc::MemoryJob job, const 
     const QString what = job == lc::MemoryJob::Distances    ? tr("Measuring distances")
                          : job == lc::MemoryJob::Evaluation ? tr("The evaluation")
                                                             : tr("Healing");
+    // The machine's GPUs, as far as the room knows them (the job's and the spares), in order.
+    std::vector<std::string> gpus = room->devices;
+    gpus.insert(gpus.end(), room->spareDevices.begin(), room->spareDevices.end());
+    std::sort(gpus.begin(), gpus.end(), [](const std::string &a, const std::string &b) {
+        return a.size() != b.size() ? a.size() < b.size() : a < b;  // cuda:2 before cuda:10
+    });
+    if (!std::all_of(gpus.begin(), gpus.end(), [](const std::string &d) { return d.rfind("cuda:", 0) == 0; }))
+        gpus.clear();
     QStringList needs, has;
     for (size_t d = 0; d < need.size() && d < room->devices.size(); ++d) {
         QString parts = tr("weights %1, activations %2").arg(bytes(need[d].weights), bytes(need[d].activations));
@@ -82,9 +103,9 @@ QString MemoryFit::question(const lc::ModelInfo &info, lc::MemoryJob job, const 
             QStringList each;
             for (size_t d = 0; p.perDevice.size() > 1 && d < p.perDevice.size(); ++d)
                 each << tr("%1 on %2").arg(bytes(p.perDevice[d].total()), QString::fromStdString(p.devices[d]));
-            text += QStringLiteral("\n• ") +
-                    tr("%1 (about %2)")
-                        .arg(change(job, setup, p), each.isEmpty() ? bytes(p.estimate.total()) : each.join(tr(", ")));
+            text += QStringLiteral("\n• ") + tr("%1 (about %2)")
+                                                 .arg(change(job, setup, p, gpus),
+                                                      each.isEmpty() ? bytes(p.estimate.total()) : each.join(tr(", ")));
         }
     }
     return text + QStringLiteral("\n\n") + tr("Start anyway?");

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <QCoreApplication>
 #include <QString>
@@ -32,6 +34,7 @@ public:
                             const std::optional<lc::MemoryRoom> &room);
 
 private:
-    /** What `proposal` changes in `from`, as the window's settings name it. */
-    static QString change(lc::MemoryJob job, const lc::MemorySetup &from, const lc::MemoryProposal &proposal);
+    /** What `proposal` changes in `from`, as the window's settings name it (`gpus`: the machine's, in order). */
+    static QString change(lc::MemoryJob job, const lc::MemorySetup &from, const lc::MemoryProposal &proposal,
+                          const std::vector<std::string> &gpus);
 };

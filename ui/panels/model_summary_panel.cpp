@@ -148,8 +148,15 @@ void ModelSummaryPanel::showInfo(const lc::ModelInfo &info)
     m_fields["tokenizer"]->setText(info.tokenizerKind.empty() ? tr("none")
                                                               : QString::fromStdString(info.tokenizerKind));
     // Over several devices, which blocks each holds.
+    QStringList devices;
+    for (const lc::DeviceBlocks &d : info.placement)
+        devices << (d.blocks == 0 ? tr("%1 (no block)").arg(QString::fromStdString(d.device))
+                                  : tr("%1 (blocks %2–%3)")
+                                        .arg(QString::fromStdString(d.device))
+                                        .arg(d.firstBlock)
+                                        .arg(d.firstBlock + d.blocks - 1));
     m_fields["device"]->setText(
-        tr("%1, %2").arg(QString::fromStdString(info.placement.empty() ? info.device : info.placement),
+        tr("%1, %2").arg(devices.isEmpty() ? QString::fromStdString(info.device) : devices.join(tr(", ")),
                          QString::fromStdString(info.computeDtype)));
     showMemory(info);
 }
@@ -166,7 +173,7 @@ void ModelSummaryPanel::showMemory(const lc::ModelInfo &info)
     const QString dtype = QString::fromStdString(lc::dtypeName(s.dtype));
     const std::vector<std::string> devices = lc::deviceList(info.device.empty() ? "cpu" : info.device);
     const std::optional<lc::MemoryRoom> room = lc::memoryRoom(info.device.empty() ? "cpu" : info.device);
-    const std::vector<int64_t> shares = room ? room->available : std::vector<int64_t>(devices.size(), 0);
+    const std::vector<int64_t> shares = room ? room->split() : std::vector<int64_t>(devices.size(), 0);
     // "12.3 GB", or "6.2 GB on cuda:0, 6.1 GB on cuda:1" over several devices.
     const auto perDevice = [&](const std::vector<lc::MemoryEstimate> &parts, int64_t lc::MemoryEstimate::*field) {
         const auto size = [&](const lc::MemoryEstimate &e) {

@@ -12,14 +12,16 @@ QList<DeviceComboBox::Choice> DeviceComboBox::choices(const std::vector<std::str
     QList<Choice> out{{tr("CPU"), QStringLiteral("cpu")}};
     if (gpus.size() == 1)
         return out << Choice{tr("CUDA GPU"), QStringLiteral("cuda")};
-    QStringList all;
-    for (size_t i = 0; i < gpus.size(); ++i) {
-        const QString name = QString::fromStdString(gpus[i]);
-        out << Choice{tr("GPU %1 (%2)").arg(i).arg(name), name};
-        all << name;
+    for (size_t i = 0; i < gpus.size(); ++i)
+        out << Choice{tr("GPU %1 (%2)").arg(i).arg(QString::fromStdString(gpus[i])), QString::fromStdString(gpus[i])};
+    // The first k GPUs together, up to all of them: what memory planning proposes when one is not enough.
+    QStringList first{QString::fromStdString(gpus.empty() ? std::string() : gpus.front())};
+    for (size_t k = 2; k <= gpus.size(); ++k) {
+        first << QString::fromStdString(gpus[k - 1]);
+        out << Choice{k == gpus.size() ? tr("All %1 GPUs, the layers spread over them").arg(k)
+                                       : tr("GPUs 0–%1, the layers spread over them").arg(k - 1),
+                      first.join(QLatin1Char(','))};
     }
-    if (gpus.size() > 1)
-        out << Choice{tr("All %1 GPUs, the layers spread over them").arg(gpus.size()), all.join(QLatin1Char(','))};
     return out;
 }
 

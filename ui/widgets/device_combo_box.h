@@ -9,7 +9,8 @@
 
 /**
  * Where a model opens, as the toolbar and the preferences offer it: the CPU; one GPU ("cuda") or, with several,
- * each GPU and all of them together (the blocks placed over them by free memory, as `--device cuda:0,cuda:1`).
+ * each GPU, and the first two, three, … of them together up to all (the blocks placed over them by free memory,
+ * as `--device cuda:0,cuda:1`).
  */
 class DeviceComboBox final : public QComboBox
 {

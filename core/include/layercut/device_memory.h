@@ -39,10 +39,16 @@ std::vector<std::string> deviceList(const std::string &devices);
 
 /**
  * What a job on `devices` (one, or a list a model is placed over) may use on each (usableMemory, each within
- * `budget`), with the machine's other GPUs as spares when the job runs on GPUs: what memory planning checks and
- * proposes against (memory_plan.h). nullopt when a device's memory is unknown (the CPU without a budget).
+ * `budget`) and how loading splits the blocks over them (their free memory): what memory planning checks
+ * against (memory_plan.h). nullopt when a device's memory is unknown (the CPU without a budget).
  */
 std::optional<MemoryRoom> memoryRoom(const std::string &devices, int64_t budget = 0);
+
+/**
+ * `room` with the machine's other GPUs as spares a proposal may add, when the job runs on GPUs. Asking a GPU
+ * for its free memory makes a CUDA context there, so only once a job does not fit.
+ */
+MemoryRoom withSpareGpus(MemoryRoom room, int64_t budget = 0);
 
 /**
  * The most bytes libtorch's caching allocator held allocated on a CUDA device since the process began: what a

@@ -92,12 +92,17 @@ bool fitsMemory(const std::vector<MemoryEstimate> &perDevice, const std::vector<
 /** Where a job would run: its devices and what each may use, and the machine's other GPUs a proposal may add. */
 struct MemoryRoom
 {
-    std::vector<std::string> devices;       // as listed: "cuda:0" or "cuda:0", "cuda:1" (a model over several)
-    std::vector<int64_t> available;         // bytes each may use (lc::usableMemory)
-    std::vector<std::string> spareDevices;  // GPUs not listed, in order
-    std::vector<int64_t> spareAvailable;
+    std::vector<std::string> devices;  // as listed: "cuda:0" or "cuda:0", "cuda:1" (a model over several)
+    std::vector<int64_t> available;    // bytes each may use (lc::usableMemory, within a budget)
+    // How loading splits the blocks over them: each one's free memory without the budget (all 0, equal shares,
+    // when one is unknown). Empty: as `available`.
+    std::vector<int64_t> shares;
+    std::vector<std::string> spareDevices;  // GPUs not listed, in order (lc::withSpareGpus)
+    std::vector<int64_t> spareAvailable, spareShares;
 
     static MemoryRoom one(const std::string &device, int64_t availableBytes);
+    /** The shares the blocks are split by. */
+    const std::vector<int64_t> &split() const { return shares.empty() ? available : shares; }
 };
 
 /** A change to the job that makes it fit, with the estimate after it. */

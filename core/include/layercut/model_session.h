@@ -40,6 +40,13 @@ struct LoadOptions
     bool blocksOnDemand = false;
 };
 
+/** The checkpoint blocks one device holds of a model placed over several ("cuda:1": blocks 40 to 79). */
+struct DeviceBlocks
+{
+    std::string device;
+    int64_t firstBlock = 0, blocks = 0;
+};
+
 /** What a user wants to know about a checkpoint; filled without loading weights by inspect(). */
 struct ModelInfo
 {
@@ -54,7 +61,7 @@ struct ModelInfo
     std::string tokenizerKind;  // empty when the folder has no tokenizer
     // Set once loaded:
     std::string device;
-    std::string placement;  // over several devices, which blocks each holds: "cuda:0 (blocks 0-39), cuda:1 (…)"
+    std::vector<DeviceBlocks> placement;  // over several devices, which blocks each holds; empty on one
     std::string computeDtype;
     std::string weightStorage;  // "nf4" when the linear weights were quantised at load, else empty
 };

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "layercut/block_runs.h"
 #include "layercut/error.h"
@@ -337,7 +338,7 @@ std::vector<MemoryEstimate> estimateMemoryPerDevice(const ModelConfig &config, M
 
 MemoryRoom MemoryRoom::one(const std::string &device, int64_t availableBytes)
 {
-    return {{device}, {availableBytes}, {}, {}};
+    return {{device}, {availableBytes}, {}, {}, {}, {}};
 }
 
 bool fitsMemory(const std::vector<MemoryEstimate> &perDevice, const std::vector<int64_t> &available)
@@ -362,19 +363,18 @@ std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob
                                             const MemoryRoom &room)
 {
     std::vector<MemoryProposal> out;
-    const auto fitsOn = [&](const MemorySetup &s, const std::vector<int64_t> &available) {
-        return fitsMemory(estimateMemoryPerDevice(config, job, s, available), available);
+    const auto fitsOn = [&](const MemorySetup &s, const MemoryRoom &r) {
+        return fitsMemory(estimateMemoryPerDevice(config, job, s, r.split()), r.available);
     };
-    const auto fits = [&](const MemorySetup &s) { return fitsOn(s, room.available); };
+    const auto fits = [&](const MemorySetup &s) { return fitsOn(s, room); };
     if (fits(setup))
         return out;
-    const auto add = [&](const MemorySetup &s, std::string change, std::string what,
-                         const std::vector<std::string> &devices, const std::vector<int64_t> &available) {
-        const std::vector<MemoryEstimate> perDevice = estimateMemoryPerDevice(config, job, s, available);
-        out.push_back({std::move(change), std::move(what), s, sumOf(perDevice), devices, perDevice});
+    const auto add = [&](const MemorySetup &s, std::string change, std::string what, const MemoryRoom &r) {
+        const std::vector<MemoryEstimate> perDevice = estimateMemoryPerDevice(config, job, s, r.split());
+        out.push_back({std::move(change), std::move(what), s, sumOf(perDevice), r.devices, perDevice});
     };
     const auto addHere = [&](const MemorySetup &s, std::string change, std::string what) {
-        add(s, std::move(change), std::move(what), room.devices, room.available);
+        add(s, std::move(change), std::move(what), room);
     };
     // The largest batch that fits (halving), from `s`; nullopt when even one sequence or token block does not.
     const auto smallerBatch = [&](MemorySetup s) -> std::optional<MemorySetup> {
@@ -415,19 +415,26 @@ std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob
         if (fits(s))
             addHere(s, "without --no-checkpointing", "activation checkpointing");
     }
-    // More GPUs, the same numbers: the machine's other GPUs added one at a time until the model fits (streamed
-    // distances run on one device, so not for those).
+    // More GPUs, the same numbers: the machine's other GPUs added one at a time until the model fits, the list
+    // in the GPUs' order (streamed distances run on one device, so not for those).
     if (!room.spareDevices.empty() && !setup.stream) {
-        std::vector<std::string> devices = room.devices;
-        std::vector<int64_t> available = room.available;
+        MemoryRoom more = room;
+        more.shares = room.split();
+        const auto index = [](const std::string &d) { return d.size() > 5 ? std::atoi(d.c_str() + 5) : 0; };
         for (size_t g = 0; g < room.spareDevices.size() && g < room.spareAvailable.size(); ++g) {
-            devices.push_back(room.spareDevices[g]);
-            available.push_back(room.spareAvailable[g]);
-            if (fitsOn(setup, available)) {
+            // Inserted by index: "cuda:0,cuda:1" whichever of them the job was on.
+            const auto at = std::find_if(more.devices.begin(), more.devices.end(),
+                                         [&](const std::string &d) { return index(d) > index(room.spareDevices[g]); });
+            const auto i = at - more.devices.begin();
+            more.devices.insert(at, room.spareDevices[g]);
+            more.available.insert(more.available.begin() + i, room.spareAvailable[g]);
+            more.shares.insert(more.shares.begin() + i,
+                               g < room.spareShares.size() ? room.spareShares[g] : room.spareAvailable[g]);
+            if (fitsOn(setup, more)) {
                 std::string list;
-                for (const std::string &d : devices)
+                for (const std::string &d : more.devices)
                     list += (list.empty() ? "" : ",") + d;
-                add(setup, "--device " + list, std::to_string(devices.size()) + " GPUs", devices, available);
+                add(setup, "--device " + list, std::to_string(more.devices.size()) + " GPUs", more);
                 break;
             }
         }
@@ -455,15 +462,15 @@ std::vector<MemoryProposal> memoryProposals(const ModelConfig &config, MemoryJob
     if (job == MemoryJob::Distances && !setup.stream) {
         MemorySetup s = setup;
         s.stream = true;
-        const std::vector<std::string> one{room.devices.empty() ? std::string() : room.devices.front()};
-        const std::vector<int64_t> oneRoom{room.available.empty() ? 0 : room.available.front()};
-        const std::string device = room.devices.size() > 1 ? " --device " + one.front() : "";
-        if (fitsOn(s, oneRoom)) {
-            add(s, "--stream" + device, "the blocks streamed over all documents", one, oneRoom);
+        const MemoryRoom first = MemoryRoom::one(room.devices.empty() ? std::string() : room.devices.front(),
+                                                 room.available.empty() ? 0 : room.available.front());
+        const std::string device = room.devices.size() > 1 ? " --device " + first.devices.front() : "";
+        if (fitsOn(s, first)) {
+            add(s, "--stream" + device, "the blocks streamed over all documents", first);
         } else if (!s.nf4) {
             s.nf4 = true;
-            if (fitsOn(s, oneRoom))
-                add(s, "--stream --nf4" + device, "the blocks streamed, NF4 weights", one, oneRoom);
+            if (fitsOn(s, first))
+                add(s, "--stream --nf4" + device, "the blocks streamed, NF4 weights", first);
         }
     }
     return out;
@@ -490,7 +497,7 @@ std::string formatBytes(int64_t bytes)
 
 std::string memoryAdvice(const ModelConfig &config, MemoryJob job, const MemorySetup &setup, const MemoryRoom &room)
 {
-    const std::vector<MemoryEstimate> perDevice = estimateMemoryPerDevice(config, job, setup, room.available);
+    const std::vector<MemoryEstimate> perDevice = estimateMemoryPerDevice(config, job, setup, room.split());
     const auto need = [](const MemoryEstimate &e, const std::string &device) {
         std::string text = formatBytes(e.total()) + " on " + device + " (weights " + formatBytes(e.weights) +
                            ", activations " + formatBytes(e.activations);

@@ -100,20 +100,35 @@ std::optional<MemoryRoom> memoryRoom(const std::string &devices, int64_t budget)
 {
     MemoryRoom room;
     room.devices = deviceList(devices);
+    bool allKnown = true;
     for (const std::string &d : room.devices) {
         const std::optional<int64_t> usable = usableMemory(d, budget);
         if (!usable)
             return std::nullopt;
         room.available.push_back(*usable);
+        // Loading splits the blocks by what each has free, whatever the budget; in equal shares when a device's
+        // memory is unknown (ModelSession::load).
+        const std::optional<int64_t> free = usableMemory(d);
+        allKnown = allKnown && free.has_value();
+        room.shares.push_back(free.value_or(0));
     }
+    if (!allKnown)
+        std::fill(room.shares.begin(), room.shares.end(), 0);
+    return room;
+}
+
+MemoryRoom withSpareGpus(MemoryRoom room, int64_t budget)
+{
     const auto gpu = [](const std::string &d) { return d.rfind("cuda", 0) == 0; };
-    if (std::all_of(room.devices.begin(), room.devices.end(), gpu))
-        for (const std::string &g : gpuDevices())
-            if (std::find(room.devices.begin(), room.devices.end(), g) == room.devices.end())
-                if (const std::optional<int64_t> usable = usableMemory(g, budget)) {
-                    room.spareDevices.push_back(g);
-                    room.spareAvailable.push_back(*usable);
-                }
+    if (!std::all_of(room.devices.begin(), room.devices.end(), gpu))
+        return room;
+    for (const std::string &g : gpuDevices())
+        if (std::find(room.devices.begin(), room.devices.end(), g) == room.devices.end())
+            if (const std::optional<int64_t> usable = usableMemory(g, budget)) {
+                room.spareDevices.push_back(g);
+                room.spareAvailable.push_back(*usable);
+                room.spareShares.push_back(usableMemory(g).value_or(*usable));
+            }
     return room;
 }
 

@@ -2,6 +2,8 @@
 // The torch-free facade over config, checkpoint, tokenizer and model.
 #include "layercut/model_session.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "layercut/checkpoint.h"
@@ -162,8 +164,12 @@ try {
     info.device = device.str();
     for (size_t d = 1; d < devices.size(); ++d)
         info.device += "," + devices[d].str();
-    if (placement.spread())
-        info.placement = placement.describe();
+    for (size_t d = 0; placement.spread() && d < placement.devices.size(); ++d) {
+        const auto &runs = placement.blockDevice;
+        const auto first = std::find(runs.begin(), runs.end(), d);
+        info.placement.push_back(
+            {placement.devices[d].str(), first - runs.begin(), std::count(runs.begin(), runs.end(), d)});
+    }
     info.computeDtype = dtypeName(dtype);
     m_impl->model.emplace(info.config, std::move(weights));
     m_impl->tokenizer = std::move(tokenizer);

@@ -388,6 +388,14 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
         throw Error("no model is loaded");
     if (impl.healing)
         throw Error("the model in memory was healed already; reload it to heal again");
+    // Over devices whose first and last differ, a tied head is a copy of the embeddings on the last one: full
+    // fine-tuning, which trains them as one tensor, needs them on one device.
+    if (c.method == HealingMethod::Full && impl.model->config().tieWordEmbeddings &&
+        impl.placement.first() != impl.placement.last())
+        throw Error("full fine-tuning trains the embeddings, which this model ties to its head, as one tensor; over " +
+                    impl.info.device +
+                    " they are two copies (on the first and the last device): load the model on "
+                    "one device, or heal with LoRA");
     LlamaModel &model = *impl.model;
     const PrunePlan plan = impl.plan;
     const at::Device device = model.device();  // the embeddings' (the first of a spread model's devices)
