@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "layercut/block_runs.h"
+#include "layercut/device_memory.h"
 #include "layercut/error.h"
 
 namespace lc {
@@ -32,21 +33,13 @@ std::string BlockPlacement::describe() const
 std::vector<at::Device> parseDevices(const std::string &text)
 {
     std::vector<at::Device> devices;
-    size_t start = 0;
-    while (true) {
-        const size_t comma = text.find(',', start);
-        const std::string entry = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    for (const std::string &entry : deviceList(text)) {  // "cuda" read as cuda:0, as everywhere else
         if (entry.empty())
             throw Error("device list '" + text + "' has an empty entry (expected e.g. cuda:0,cuda:1)");
-        at::Device d = parseDevice(entry);
-        if (d.is_cuda() && !d.has_index())
-            d = at::Device(at::kCUDA, 0);  // "cuda" is the first GPU, as everywhere else
+        const at::Device d = parseDevice(entry);
         if (d.is_cuda() && std::find(devices.begin(), devices.end(), d) != devices.end())
             throw Error("device list '" + text + "' names " + d.str() + " twice");
         devices.push_back(d);
-        if (comma == std::string::npos)
-            break;
-        start = comma + 1;
     }
     return devices;
 }

@@ -37,69 +37,13 @@
 #include "train/healing_output.h"
 #include "train/healing_state.h"
 #include "train/optimizer.h"
-
-#if LAYERCUT_TORCH_CUDA
-#include <c10/cuda/CUDACachingAllocator.h>
-#include <c10/cuda/CUDAFunctions.h>
-#include <c10/cuda/CUDAGuard.h>
-#endif
+#include "train/training_devices.h"
 
 namespace lc {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-struct MemoryStats
-{
-    int64_t current = 0, peak = 0;
-};
-
-/** The distinct CUDA devices the model's blocks, embeddings and head live on (none on the CPU). */
-std::vector<at::Device> cudaDevices(const BlockPlacement &placement)
-{
-    std::vector<at::Device> out;
-    for (const at::Device d : placement.devices)
-        if (d.is_cuda() && std::find(out.begin(), out.end(), d) == out.end())
-            out.push_back(d);
-    return out;
-}
-
-/** Allocated bytes now and at the peak, summed over the model's GPUs (the whole run's footprint). */
-MemoryStats memoryStats(const BlockPlacement &placement)
-{
-    MemoryStats sum;
-#if LAYERCUT_TORCH_CUDA
-    for (const at::Device d : cudaDevices(placement)) {
-        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index());
-        sum.current += stats.allocated_bytes[0].current;  // [0]: all pools
-        sum.peak += stats.allocated_bytes[0].peak;
-    }
-#endif
-    (void)placement;
-    return sum;
-}
-
-void resetPeakMemory(const BlockPlacement &placement)
-{
-#if LAYERCUT_TORCH_CUDA
-    for (const at::Device d : cudaDevices(placement))
-        c10::cuda::CUDACachingAllocator::resetPeakStats(d.index() < 0 ? 0 : d.index());
-#endif
-    (void)placement;
-}
-
-/** Waits for every GPU of the model: the optimizer's kernels run on each device its tensors live on. */
-void synchronize(const BlockPlacement &placement)
-{
-#if LAYERCUT_TORCH_CUDA
-    for (const at::Device d : cudaDevices(placement)) {
-        const c10::cuda::CUDAGuard on(d);
-        c10::cuda::device_synchronize();
-    }
-#endif
-    (void)placement;
-}
 
 std::optional<Proj> projFromName(const std::string &module)
 {
@@ -434,10 +378,7 @@ HealingResult healModel(ModelSession &session, const HealingConfig &c, const Hea
     std::vector<Trainable> trainables = c.method == HealingMethod::Lora
                                             ? attachLora(model, plan, c, *state, cb.progress, stop)
                                             : unfreezeWeights(model, denseBlocks, c, *state);
-#if LAYERCUT_TORCH_CUDA
-    if (!cudaDevices(placement).empty())
-        c10::cuda::CUDACachingAllocator::emptyCache();  // the dense weights that were quantised, on every GPU
-#endif
+    releaseCachedMemory(placement);  // the dense weights that were quantised
     // The peak counts training from here: the dense weights the session loaded before quantising are not
     // part of it (they are while loading; see docs/benchmarks.md).
     resetPeakMemory(placement);
