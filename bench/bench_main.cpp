@@ -24,6 +24,7 @@
 #endif
 
 #include "layercut/benchmark.h"
+#include "layercut/device_memory.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
 #include "layercut/generation.h"
@@ -141,22 +142,32 @@ struct TempFile
 };
 
 #if LAYERCUT_BENCH_CUDA
-c10::DeviceIndex cudaIndex(const std::string &device)  // "cuda" or "cuda:N"
+/** The GPUs of a device list ("cuda:0,cuda:1", "cuda", "cuda:0,cpu") by index. */
+std::vector<c10::DeviceIndex> cudaIndices(const std::string &devices)
 {
-    const auto colon = device.find(':');
-    return static_cast<c10::DeviceIndex>(colon == std::string::npos ? 0 : std::stoi(device.substr(colon + 1)));
+    std::vector<c10::DeviceIndex> gpus;
+    for (const std::string &d : lc::deviceList(devices))
+        if (d.rfind("cuda:", 0) == 0)
+            gpus.push_back(static_cast<c10::DeviceIndex>(std::stoi(d.substr(5))));
+    return gpus;
 }
 
-/** The caching allocator's peak of allocated bytes on `device` since its last reset. */
-int64_t allocatorPeak(const std::string &device)
+/**
+ * The caching allocator's peak of allocated bytes since its last reset, summed over the GPUs of `devices` (a
+ * model placed over several: each GPU's own peak, so an upper bound on what they held at one moment).
+ */
+int64_t allocatorPeak(const std::string &devices)
 {
-    return static_cast<int64_t>(
-        c10::cuda::CUDACachingAllocator::getDeviceStats(cudaIndex(device)).allocated_bytes[0].peak);
+    int64_t sum = 0;
+    for (const c10::DeviceIndex gpu : cudaIndices(devices))
+        sum += static_cast<int64_t>(c10::cuda::CUDACachingAllocator::getDeviceStats(gpu).allocated_bytes[0].peak);
+    return sum;
 }
 
-void resetAllocatorPeak(const std::string &device)
+void resetAllocatorPeak(const std::string &devices)
 {
-    c10::cuda::CUDACachingAllocator::resetPeakStats(cudaIndex(device));
+    for (const c10::DeviceIndex gpu : cudaIndices(devices))
+        c10::cuda::CUDACachingAllocator::resetPeakStats(gpu);
 }
 #endif
 
@@ -215,7 +226,7 @@ nlohmann::ordered_json benchHeal(const HealArgs &args)
     const auto warmupDone = [&](int64_t stepPeak) {
         trainingPeak = stepPeak;  // since training began: the first validation and the warmup steps
 #if LAYERCUT_BENCH_CUDA
-        if (args.device.rfind("cuda", 0) == 0) {
+        if (!cudaIndices(args.device).empty()) {
             trainingPeak = std::max(trainingPeak, allocatorPeak(args.device));
             resetAllocatorPeak(args.device);
             timedPeak = true;
@@ -226,7 +237,7 @@ nlohmann::ordered_json benchHeal(const HealArgs &args)
     callbacks.progress = [&](const lc::Progress &) {
     // Reading the data, then once per quantised block; the peak has not been reset since the load.
 #if LAYERCUT_BENCH_CUDA
-        if (!training && args.device.rfind("cuda", 0) == 0)
+        if (!training && !cudaIndices(args.device).empty())
             setupPeak = std::max(setupPeak, allocatorPeak(args.device));
 #endif
     };

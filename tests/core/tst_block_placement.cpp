@@ -6,6 +6,7 @@
 // devices.
 // This test reaches into core/src, so it includes torch: Qt's keywords are off (QT_NO_KEYWORDS).
 #include "model/block_placement.h"
+#include "model/out_of_memory.h"
 #include "session/model_session_impl.h"
 
 #include <QTemporaryDir>
@@ -13,6 +14,7 @@
 
 #include "test_device.h"
 
+#include "layercut/block_plan.h"
 #include "layercut/device_memory.h"
 #include "layercut/error.h"
 #include "layercut/evaluation.h"
@@ -41,6 +43,12 @@ std::pair<LoadOptions, LoadOptions> oneAndTwo()
         two.dtype = DType::Float32;  // the CPU's blocks compute in the same dtype as the GPU's
     one.dtype = two.dtype;
     return {one, two};
+}
+
+/** LAYERCUT_TEST_DEVICES asks for cuda:1 on a machine with one GPU (the test skips itself). */
+bool lacksASecondGpu(const LoadOptions &devices)
+{
+    return devices.device.find("cuda:1") != std::string::npos && !deviceMemory("cuda:1");
 }
 
 double largestDifference(const std::vector<float> &a, const std::vector<float> &b)
@@ -82,6 +90,93 @@ private Q_SLOTS:
         } catch (const Error &e) {
             QVERIFY2(std::string(e.what()).find("empty entry") != std::string::npos, e.what());
         }
+        // A GPU the machine does not have is named before anything loads (torch would say "invalid device
+        // ordinal" in the middle of the upload).
+        if (const size_t gpus = gpuDevices().size(); gpus > 0) {
+            const std::string missing = "cuda:" + std::to_string(gpus);
+            try {
+                parseDevices("cuda:0," + missing);
+                QFAIL("no error");
+            } catch (const Error &e) {
+                QVERIFY2(std::string(e.what()).find("'" + missing + "' asked for, but this machine has " +
+                                                    std::to_string(gpus) + " GPU") != std::string::npos,
+                         e.what());
+            }
+        }
+    }
+
+    // An allocation failure of a model over several devices names the one torch says ran out.
+    void outOfMemoryNamesTheDevice()
+    {
+        const auto message = [](const std::string &what, const std::string &devices) {
+            try {
+                throwIfOutOfMemory(std::runtime_error(what), devices, "measuring distances", "use a smaller batch");
+            } catch (const Error &e) {
+                return std::string(e.what());
+            }
+            return std::string("no error");
+        };
+        const std::string cuda21 = "CUDA out of memory. Tried to allocate 2.00 GiB. GPU 1 has a total capacity of "
+                                   "139.81 GiB of which 1.06 GiB is free.";
+        const std::string cuda113 = "CUDA out of memory. Tried to allocate 20.00 MiB (GPU 1; 79.15 GiB total "
+                                    "capacity; 77.90 GiB already allocated)";
+        const std::string host = "[enforce fail at alloc_cpu.cpp:83] err == 0. DefaultCPUAllocator: can't allocate "
+                                 "memory: you tried to allocate 3221225472 bytes. Error code 12";
+        QCOMPARE(message(cuda21, "cuda:0,cuda:1"), std::string("the GPU (cuda:1) ran out of memory measuring distances "
+                                                               "(it asked for 2.00 GiB more): use a smaller batch"));
+        QVERIFY(message(cuda113, "cuda:0,cuda:1").rfind("the GPU (cuda:1) ran out", 0) == 0);
+        QVERIFY(message(cuda21, "cuda:1").rfind("the GPU (cuda:1) ran out", 0) == 0);
+        QVERIFY(
+            message("CUDA out of memory.", "cuda:0,cuda:1").rfind("one of the devices (cuda:0,cuda:1) ran out", 0) ==
+            0);
+        // The host's memory, whichever devices the model is on.
+        for (const char *devices : {"cuda:0,cpu", "cuda:0,cuda:1", "cpu"})
+            QCOMPARE(message(host, devices), std::string("the computer ran out of memory measuring distances (it "
+                                                         "asked for 3.0 GiB more): use a smaller batch"));
+        QCOMPARE(message("invalid argument", "cuda:0"), std::string("no error"));
+    }
+
+    // Blocks inserted at the placement's boundary (averaged from the last block of one device and the first of
+    // the next) live on the first block's device and equal the same insertion on one device.
+    void insertsBlocksAtTheBoundary()
+    {
+        const auto [oneDevice, twoDevices] = oneAndTwo();
+        if (lacksASecondGpu(twoDevices))
+            QSKIP("two GPUs asked for (LAYERCUT_TEST_DEVICES), and this machine has one");
+        const std::string folder = kFixtures + "/models/llama3_gqa_sharded";
+        ModelSession one, two;
+        one.load(folder, oneDevice);
+        two.load(folder, twoDevices);
+        const BlockPlacement &placement = SessionInternals::of(two).placement;
+        const int64_t L = two.info().config.numLayers;
+        const auto lastOfFirst =
+            static_cast<int64_t>(std::count(placement.blockDevice.begin(), placement.blockDevice.end(), 0)) - 1;
+        QVERIFY(lastOfFirst >= 0 && lastOfFirst + 1 < L);
+        const BlockPlan plan = BlockPlan::expand(L, {0, lastOfFirst}, BlockInit::Average);
+        for (ModelSession *s : {&one, &two})
+            s->applyBlockPlan(plan);
+        const std::vector<DecoderLayerWeights> &a = SessionInternals::of(one).model->allLayers();
+        const std::vector<DecoderLayerWeights> &b = SessionInternals::of(two).model->allLayers();
+        QCOMPARE(b.size(), size_t(L + 2));
+        int inserted = 0;
+        for (size_t i = 1; i < b.size(); ++i) {
+            if (!b[i].inserted)
+                continue;
+            ++inserted;
+            QCOMPARE(b[i].device(), b[i - 1].device());
+            for (const auto slot :
+                 {&DecoderLayerWeights::inputNorm, &DecoderLayerWeights::postNorm, &DecoderLayerWeights::gateProj,
+                  &DecoderLayerWeights::upProj, &DecoderLayerWeights::downProj})
+                QVERIFY((a[i].*slot).to(at::kCPU).equal((b[i].*slot).to(at::kCPU)));
+        }
+        QCOMPARE(inserted, 2);
+        // The inserted blocks are the identity until trained: the same logits as before, on both.
+        const std::vector<std::vector<int64_t>> docs = documents(one);
+        const TokenBatch batch = TokenBatch::padded(docs);
+        const ForwardResult fa = one.forward(batch, {.logits = true});
+        const ForwardResult fb = two.forward(batch, {.logits = true});
+        QVERIFY2(largestDifference(fa.logits, fb.logits) < 1e-4,
+                 qPrintable(QString::number(largestDifference(fa.logits, fb.logits))));
     }
 
     void placesBlocksByRoom()
@@ -119,7 +214,7 @@ private Q_SLOTS:
         QFETCH(QString, fixture);
         const std::string folder = kFixtures + "/models/" + fixture.toStdString();
         const auto [oneDevice, twoDevices] = oneAndTwo();
-        if (twoDevices.device.find("cuda:1") != std::string::npos && !deviceMemory("cuda:1"))
+        if (lacksASecondGpu(twoDevices))
             QSKIP("two GPUs asked for (LAYERCUT_TEST_DEVICES), and this machine has one");
         ModelSession one, two;
         one.load(folder, oneDevice);
@@ -209,7 +304,7 @@ private Q_SLOTS:
         QFETCH(bool, checkpointing);
         const std::string folder = kFixtures + "/models/llama3_gqa_sharded";
         const auto [oneDevice, twoDevices] = oneAndTwo();
-        if (twoDevices.device.find("cuda:1") != std::string::npos && !deviceMemory("cuda:1"))
+        if (lacksASecondGpu(twoDevices))
             QSKIP("two GPUs asked for (LAYERCUT_TEST_DEVICES), and this machine has one");
         HealingConfig c;
         c.trainData = kFixtures + "/data/tiny_corpus.txt";
@@ -273,7 +368,7 @@ private Q_SLOTS:
     void fullFineTuningOfATiedHeadOverDevices()
     {
         const LoadOptions twoDevices = oneAndTwo().second;
-        if (twoDevices.device.find("cuda:1") != std::string::npos && !deviceMemory("cuda:1"))
+        if (lacksASecondGpu(twoDevices))
             QSKIP("two GPUs asked for (LAYERCUT_TEST_DEVICES), and this machine has one");
         ModelSession s;
         s.load(kFixtures + "/models/gemma3_text", twoDevices);
@@ -303,6 +398,8 @@ private Q_SLOTS:
     void streamingIsOneDevice()
     {
         LoadOptions o = oneAndTwo().second;
+        if (lacksASecondGpu(o))
+            QSKIP("two GPUs asked for (LAYERCUT_TEST_DEVICES), and this machine has one");
         o.blocksOnDemand = true;
         ModelSession s;
         try {

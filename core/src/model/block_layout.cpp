@@ -58,7 +58,8 @@ DecoderLayerWeights insertedBlock(const DecoderLayerWeights &block, const Decode
                             std::to_string(block.originalIndex) + " and " + std::to_string(next->originalIndex) +
                             ": they differ in shape");
             const at::ScalarType exact = t.scalar_type() == at::kDouble ? at::kDouble : at::kFloat;
-            out.*slot = t.to(exact).add(u.to(exact)).div_(2).to(t.scalar_type());
+            // Blocks i and i + 1 may lie on different devices (the placement's boundary): the mean stays on i's.
+            out.*slot = t.to(exact).add(u.to(t.device(), exact)).div_(2).to(t.scalar_type());
         } else {
             out.*slot = t.clone();
         }

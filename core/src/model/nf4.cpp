@@ -4,6 +4,7 @@
 #include "model/nf4_codes.h"
 
 #include <cmath>
+#include <vector>
 
 #include "layercut/error.h"
 #if LAYERCUT_HAS_CUDA_KERNELS
@@ -148,13 +149,20 @@ at::Tensor dequantizeNf4(const Nf4Weight &q)
     const int64_t n = q.numel();
 #if LAYERCUT_HAS_CUDA_KERNELS
     if (q.packed.is_cuda()) {
-        // The 8-bit code travels with the weight's device once per call; it is 1 KiB.
-        static thread_local at::Tensor code8;
-        if (q.doubleQuantized() && (!code8.defined() || code8.device() != q.packed.device()))
-            code8 = dynamicCode8().to(q.packed.device());
-        return kernels::nf4Dequantize(q.packed, q.absmax, q.doubleQuantized() ? q.absmax2 : at::Tensor(),
-                                      q.doubleQuantized() ? code8 : at::Tensor(), q.absmaxOffset, n, q.blocksize,
-                                      q.dtype)
+        // The 8-bit code (256 floats) is copied to each GPU once per thread: a model placed over several GPUs
+        // dequantises on each in turn, and a blocking copy at every change of device would stall the host.
+        static thread_local std::vector<at::Tensor> code8OnGpu;  // indexed by the device's index
+        at::Tensor code8;
+        if (q.doubleQuantized()) {
+            const auto gpu = static_cast<size_t>(q.packed.device().index());
+            if (code8OnGpu.size() <= gpu)
+                code8OnGpu.resize(gpu + 1);
+            if (!code8OnGpu[gpu].defined())
+                code8OnGpu[gpu] = dynamicCode8().to(q.packed.device());
+            code8 = code8OnGpu[gpu];
+        }
+        return kernels::nf4Dequantize(q.packed, q.absmax, q.doubleQuantized() ? q.absmax2 : at::Tensor(), code8,
+                                      q.absmaxOffset, n, q.blocksize, q.dtype)
             .view(q.shape);
     }
 #endif

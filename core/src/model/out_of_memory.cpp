@@ -23,12 +23,35 @@ bool isOutOfMemory(const std::exception &e)
            what.find("can't allocate memory") != std::string::npos;
 }
 
-void throwIfOutOfMemory(const std::exception &e, const std::string &device, const std::string &doing,
+namespace {
+
+/**
+ * Of a model's devices ("cuda:0,cuda:1", "cuda:0,cpu"), the one that ran out: the CPU when its allocator failed
+ * (host memory, whatever the list), else the GPU torch's message names ("GPU 1 has a total capacity of …" from
+ * torch 2.1, "(GPU 1; 79.15 GiB total capacity; …" before); the list itself when it names none.
+ */
+std::string deviceThatRanOut(const std::string &what, const std::string &devices, bool cpuAllocator)
+{
+    if (cpuAllocator)
+        return "cpu";
+    std::smatch m;
+    if (devices.find(',') != std::string::npos && std::regex_search(what, m, std::regex("GPU ([0-9]+)(;| has)")))
+        return "cuda:" + m[1].str();
+    return devices;
+}
+
+}  // namespace
+
+void throwIfOutOfMemory(const std::exception &e, const std::string &devices, const std::string &doing,
                         const std::string &advice)
 {
     if (!isOutOfMemory(e))
         return;
     const std::string what = e.what();
+    const bool cpuAllocator = dynamic_cast<const std::bad_alloc *>(&e) ||
+                              what.find("DefaultCPUAllocator") != std::string::npos ||
+                              what.find("can't allocate memory") != std::string::npos;
+    const std::string device = deviceThatRanOut(what, devices, cpuAllocator);
     // torch's own wording: "Tried to allocate 2.00 GiB" (CUDA), "you tried to allocate 123456 bytes" (CPU).
     std::string asked;
     std::smatch m;
@@ -41,9 +64,13 @@ void throwIfOutOfMemory(const std::exception &e, const std::string &device, cons
                       bytes / (bytes >= 1073741824.0 ? 1073741824.0 : 1048576.0));
         asked = text;
     }
+    const bool list = device.find(',') != std::string::npos;
     const bool gpu = device.rfind("cuda", 0) == 0;
-    throw Error((gpu ? "the GPU (" + device + ")" : std::string("the computer")) + " ran out of memory " + doing +
-                (asked.empty() ? "" : " (it asked for " + asked + " more)") + ": " + advice);
+    throw Error((list  ? "one of the devices (" + device + ")"
+                 : gpu ? "the GPU (" + device + ")"
+                       : std::string("the computer")) +
+                " ran out of memory " + doing + (asked.empty() ? "" : " (it asked for " + asked + " more)") + ": " +
+                advice);
 }
 
 }  // namespace lc

@@ -72,6 +72,10 @@ at::Device parseDevice(const std::string &device)
         throw Error("device '" + device + "' asked for, but this build or machine has no CUDA");
     if (!d.is_cpu() && !d.is_cuda())
         throw Error("device '" + device + "' is not supported (expected cpu, cuda or cuda:N)");
+    // Said here, before anything loads: torch would only say "invalid device ordinal" deep in the upload.
+    if (const auto gpus = static_cast<int64_t>(at::getNumGPUs()); d.is_cuda() && d.has_index() && d.index() >= gpus)
+        throw Error("device '" + device + "' asked for, but this machine has " + std::to_string(gpus) +
+                    (gpus == 1 ? " GPU (cuda:0)" : " GPUs (cuda:0 to cuda:" + std::to_string(gpus - 1) + ")"));
     return d;
 }
 

@@ -34,8 +34,8 @@ struct ModelSession::Impl
     bool blocksOnDemand() const { return blockSource.has_value(); }
     /** Checkpoint block `index` on the model's device, in the loaded format (blocks on demand only). */
     DecoderLayerWeights fetchBlock(int64_t index, const std::stop_token &stop) const;
-    /** "cpu", "cuda:0", …: where the model's weights are (for messages). */
-    std::string deviceName() const { return model ? model->device().str() : info.device; }
+    /** "cpu", "cuda:0", …, or "cuda:0,cuda:1" over several: where the model's weights are (for messages). */
+    std::string deviceName() const { return model && !placement.spread() ? model->device().str() : info.device; }
 };
 
 /** The one way into a session's internals, for core sources only: the UI and the CLI cannot name it. */
