@@ -62,14 +62,24 @@ std::optional<DeviceMemory> deviceMemory(const std::string &device)
 #endif
 }
 
+namespace {
+
+/** `usable` bytes at most `budget` when one is set (> 0); the budget alone when nothing else is known. */
+std::optional<int64_t> withinBudget(std::optional<int64_t> usable, int64_t budget)
+{
+    if (budget > 0)
+        usable = usable ? std::min(*usable, budget) : budget;
+    return usable;
+}
+
+}  // namespace
+
 std::optional<int64_t> usableMemory(const std::string &device, int64_t budget)
 {
     std::optional<int64_t> usable;
     if (const std::optional<DeviceMemory> memory = deviceMemory(device))
         usable = memory->freeBytes + memory->reservedBytes;
-    if (budget > 0)
-        usable = usable ? std::min(*usable, budget) : budget;
-    return usable;
+    return withinBudget(usable, budget);
 }
 
 std::vector<std::string> gpuDevices()
@@ -102,13 +112,13 @@ std::optional<MemoryRoom> memoryRoom(const std::string &devices, int64_t budget)
     room.devices = deviceList(devices);
     bool allKnown = true;
     for (const std::string &d : room.devices) {
-        const std::optional<int64_t> usable = usableMemory(d, budget);
-        if (!usable)
-            return std::nullopt;
-        room.available.push_back(*usable);
         // Loading splits the blocks by what each has free, whatever the budget; in equal shares when a device's
         // memory is unknown (ModelSession::load).
         const std::optional<int64_t> free = usableMemory(d);
+        const std::optional<int64_t> usable = withinBudget(free, budget);
+        if (!usable)
+            return std::nullopt;
+        room.available.push_back(*usable);
         allKnown = allKnown && free.has_value();
         room.shares.push_back(free.value_or(0));
     }
@@ -124,10 +134,10 @@ MemoryRoom withSpareGpus(MemoryRoom room, int64_t budget)
         return room;
     for (const std::string &g : gpuDevices())
         if (std::find(room.devices.begin(), room.devices.end(), g) == room.devices.end())
-            if (const std::optional<int64_t> usable = usableMemory(g, budget)) {
+            if (const std::optional<int64_t> free = usableMemory(g)) {
                 room.spareDevices.push_back(g);
-                room.spareAvailable.push_back(*usable);
-                room.spareShares.push_back(usableMemory(g).value_or(*usable));
+                room.spareAvailable.push_back(*withinBudget(free, budget));
+                room.spareShares.push_back(*free);
             }
     return room;
 }

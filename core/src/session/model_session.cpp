@@ -3,7 +3,6 @@
 #include "layercut/model_session.h"
 
 #include <algorithm>
-
 #include <cmath>
 
 #include "layercut/checkpoint.h"
